@@ -1,0 +1,378 @@
+"""Turn a layer as read into its canonical form.
+
+Columns are matched to the contract's names and aliases (see
+:mod:`geo.schema`), values are parsed (dates day-first, numbers with comma
+decimals, enumerations by key, Vietnamese label or alias), and every value
+that cannot be read becomes a problem naming the file, rows and column.
+Nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from .problems import Report
+from .schema import Column, Layer, normalize_name
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+)?\s*$")
+_YMD_SLASH = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$")
+
+
+def _parse_one_date(value: object) -> pd.Timestamp | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return pd.Timestamp(value).normalize()
+    if isinstance(value, date):
+        return pd.Timestamp(value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        # an Excel serial day number (1 = 1900-01-01), plausible range 1960–2100
+        if 21916 <= float(value) <= 73050:
+            return EXCEL_EPOCH + pd.Timedelta(days=int(value))
+        return pd.NaT
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern, order in ((_ISO, "ymd"), (_DAY_FIRST, "dmy"), (_YMD_SLASH, "ymd")):
+        m = pattern.match(text)
+        if m:
+            a, b, c = (int(g) for g in m.groups())
+            y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
+            try:
+                return pd.Timestamp(year=y, month=mo, day=d)
+            except ValueError:
+                return pd.NaT
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _parse_one_date(float(text))
+    return pd.NaT
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Parse dates: ISO, Excel cells or serials, and day-first ``dd/mm/yyyy``.
+
+    A day-first string is never read month-first: ``03/04/2026`` is 3 April.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Strings, datetimes or Excel serial numbers.
+
+    Returns
+    -------
+    pandas.Series
+        ``datetime64`` values; ``NaT`` where blank *or* unreadable. Tell the two
+        apart with :func:`unreadable`.
+
+    Example
+    -------
+    >>> parse_dates(pd.Series(["2026-11-20", "03/04/2026", ""])).dt.strftime("%d/%m/%Y").tolist()
+    ['20/11/2026', '03/04/2026', nan]
+    """
+    uniques = pd.unique(values.astype(object))
+    mapping = {}
+    for u in uniques:
+        parsed = _parse_one_date(u)
+        mapping[u if not _is_nan(u) else None] = pd.NaT if parsed is None else parsed
+    out = values.astype(object).map(lambda v: mapping.get(None if _is_nan(v) else v, pd.NaT))
+    return pd.to_datetime(out, errors="coerce")
+
+
+def _is_nan(v: object) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT
+
+
+_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3}){2,}$")
+
+
+def _parse_one_number(value: object) -> float | None:
+    if _is_nan(value):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    for suffix in ("m2", "m²", "đ", "đồng", "vnd", "VND"):
+        if text.lower().endswith(suffix.lower()):
+            text = text[: -len(suffix)]
+    if not text:
+        return None
+    if _THOUSANDS_DOT.match(text):  # 1.250.000 (Vietnamese thousands)
+        text = text.replace(".", "")
+    elif _THOUSANDS_COMMA.match(text):  # 1,250,000
+        text = text.replace(",", "")
+    elif "," in text and "." in text:  # 1.250,5 or 1,250.5: the last one is the decimal mark
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    else:
+        text = text.replace(",", ".")  # 360,0
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
+
+
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """Parse numbers written as ``208.5``, ``360,0``, ``1.250.000`` or numbers.
+
+    Returns
+    -------
+    pandas.Series
+        float64; NaN where blank or unreadable (see :func:`unreadable`).
+
+    Example
+    -------
+    >>> parse_numbers(pd.Series(["208.5", "360,0", "1.250.000", ""])).tolist()
+    [208.5, 360.0, 1250000.0, nan]
+    """
+    uniques = pd.unique(values.astype(object))
+    mapping = {}
+    for u in uniques:
+        parsed = _parse_one_number(u)
+        mapping[None if _is_nan(u) else u] = np.nan if parsed is None else parsed
+    out = values.astype(object).map(lambda v: mapping.get(None if _is_nan(v) else v, np.nan))
+    return out.astype("float64")
+
+
+def is_blank(values: pd.Series) -> pd.Series:
+    """True where a raw value is missing or only whitespace."""
+    obj = values.astype(object)
+    return obj.isna() | obj.map(lambda v: isinstance(v, str) and not v.strip())
+
+
+def match_columns(
+    layer: Layer, headers: list[str], overrides: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Map canonical column names to the file's headers.
+
+    Parameters
+    ----------
+    layer : Layer
+        The layer definition.
+    headers : list of str
+        The file's column names.
+    overrides : dict, optional
+        ``{canonical: header}`` from ``workspace.toml``; these win.
+
+    Returns
+    -------
+    dict
+        ``{canonical name: header in the file}`` for every column found.
+
+    Example
+    -------
+    >>> from geo.schema import HOUSEHOLDS
+    >>> match_columns(HOUSEHOLDS, ["Mã hộ", "BƯỚC"])
+    {'household_id': 'Mã hộ', 'stage': 'BƯỚC'}
+    """
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        by_norm.setdefault(normalize_name(h), h)
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    overrides = overrides or {}
+    for col in layer.columns:
+        if col.name in overrides:
+            header = by_norm.get(normalize_name(overrides[col.name]))
+            if header is not None:
+                found[col.name] = header
+                used.add(header)
+    # canonical names first, then aliases, so "ma_thua" never steals "parcel_id"
+    for pass_aliases in (False, True):
+        for col in layer.columns:
+            if col.name in found:
+                continue
+            names = col.aliases if pass_aliases else (col.name,)
+            for name in names:
+                header = by_norm.get(normalize_name(name))
+                if header is not None and header not in used:
+                    found[col.name] = header
+                    used.add(header)
+                    break
+    return found
+
+
+def canonicalize(
+    layer: Layer,
+    frame: pd.DataFrame,
+    file: str,
+    report: Report,
+    overrides: dict[str, str] | None = None,
+    row_offset: int = 2,
+    row_kind: str = "row",
+) -> pd.DataFrame:
+    """Rename, parse and check the columns of one layer.
+
+    Parameters
+    ----------
+    layer : Layer
+        The layer definition from :mod:`geo.schema`.
+    frame : pandas.DataFrame
+        The layer as read (all text, or Excel cell values). Not changed.
+    file : str
+        The file name, for problems.
+    report : Report
+        Receives missing columns, unreadable values and other spellings.
+    overrides : dict, optional
+        Column overrides from ``workspace.toml``.
+    row_offset : int
+        Added to the 0-based position to give the row a user sees
+        (2 for a table with one header line, 1 for features).
+    row_kind : {"row", "feature"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical columns only (absent optional ones filled with NA), typed;
+        a ``geometry`` column is kept as it is. The index is the 0-based
+        position in the file.
+    """
+    mapping = match_columns(layer, [str(c) for c in frame.columns if c != "geometry"], overrides)
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+
+    def rows_of(mask) -> list[int]:
+        flags = pd.Series(mask).astype(object).fillna(False).astype(bool).to_numpy()
+        return (np.flatnonzero(flags) + row_offset).tolist()
+
+    for col in layer.columns:
+        header = mapping.get(col.name)
+        if header is None:
+            if col.required:
+                expected = ", ".join([col.name, *col.aliases])
+                report.error(
+                    "missing_column", file,
+                    f"Thiếu cột bắt buộc “{col.name}” ({col.label}) / "
+                    f"Required column “{col.name}” is missing",
+                    f"Thêm một cột tên là một trong: {expected}; hoặc khai báo tên cột trong "
+                    f"workspace.toml [layers.{layer.name}.columns] / Add a column named one of: "
+                    f"{expected}, or map your header in workspace.toml.",
+                )
+            out[col.name] = empty_column(col, out.index)
+            continue
+        raw = frame[header].reset_index(drop=True)
+        out[col.name] = _parse_column(layer, col, raw, header, file, report, rows_of, row_kind)
+    if "geometry" in frame.columns:
+        out["geometry"] = frame["geometry"].to_numpy()
+    return out
+
+
+def empty_column(col: Column, index: pd.Index) -> pd.Series:
+    """An all-missing column of ``col``'s type (for absent columns and layers)."""
+    if col.type == "date":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if col.type == "float":
+        return pd.Series(np.nan, index=index, dtype="float64")
+    if col.type == "int":
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    return pd.Series(pd.NA, index=index, dtype="object")
+
+
+def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows_of, row_kind):
+    blank = is_blank(raw)
+    if col.required and blank.any():
+        report.error(
+            "missing_value", file,
+            f"Ô trống ở cột bắt buộc “{col.name}” / Blank value in required column “{col.name}”",
+            "Điền giá trị vào các ô này hoặc xóa các dòng thừa / "
+            "Fill in these cells or delete the stray rows.",
+            rows=rows_of(blank), column=header, row_kind=row_kind,
+        )
+    if col.type == "date":
+        parsed = parse_dates(raw)
+        bad = parsed.isna() & ~blank
+        if bad.any():
+            examples = ", ".join(f"“{v}”" for v in pd.unique(raw[bad].astype(str))[:3])
+            report.error(
+                "bad_date", file,
+                f"Không đọc được ngày ở cột “{col.name}”: {examples} / "
+                f"Not a date in column “{col.name}”: {examples}",
+                "Ghi ngày dạng ngày/tháng/năm (20/11/2026) hoặc 2026-11-20, hoặc dùng ô kiểu "
+                "Ngày trong Excel / Write dates as dd/mm/yyyy or yyyy-mm-dd, or use Excel date cells.",
+                rows=rows_of(bad), column=header, row_kind=row_kind,
+            )
+        return parsed
+    if col.type in ("float", "int"):
+        parsed = parse_numbers(raw)
+        bad = parsed.isna() & ~blank
+        if col.type == "int":
+            bad |= parsed.notna() & ((parsed % 1 != 0) | (parsed < 0))
+        if bad.any():
+            examples = ", ".join(f"“{v}”" for v in pd.unique(raw[bad].astype(str))[:3])
+            kind = "số nguyên không âm / a whole number" if col.type == "int" else "số / a number"
+            report.error(
+                "bad_number", file,
+                f"Giá trị ở cột “{col.name}” không phải {kind}: {examples} / "
+                f"Not {kind.split(' / ')[1]} in column “{col.name}”: {examples}",
+                "Chỉ ghi số, dấu phẩy hoặc dấu chấm thập phân (208.5 hoặc 208,5) / "
+                "Write only the number, with a decimal comma or point.",
+                rows=rows_of(bad), column=header, row_kind=row_kind,
+            )
+            parsed = parsed.mask(bad)
+        return parsed.astype("Int64") if col.type == "int" else parsed
+    text = raw.astype(object).map(_clean_text)
+    stray = raw.astype(object).map(lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "")
+    if stray.any():
+        report.warning(
+            "stray_spaces", file,
+            f"Có dấu cách thừa ở đầu hoặc cuối giá trị cột “{col.name}” (đã bỏ khi đọc) / "
+            f"Leading or trailing spaces in column “{col.name}” (ignored when reading)",
+            "Xóa dấu cách thừa trong tệp gốc khi tiện / Remove the spaces in the source when convenient.",
+            rows=rows_of(stray), column=header, row_kind=row_kind,
+        )
+    if col.type == "enum" and col.enum is not None:
+        return _parse_enum(col, text, blank, header, file, report, rows_of, row_kind)
+    return text
+
+
+def _clean_text(v: object) -> object:
+    if _is_nan(v):
+        return pd.NA
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)  # Excel stores "12" in a General cell as 12.0
+    s = " ".join(str(v).split())
+    return s if s else pd.NA
+
+
+def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_of, row_kind):
+    lookup = col.enum.lookup()
+    exact = col.enum.exact()
+    values = text.dropna().unique()
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    other_spelling: dict[str, str] = {}
+    for v in values:
+        key = lookup.get(normalize_name(v))
+        if key is None:
+            unknown.append(v)
+        else:
+            mapping[v] = key
+            if v not in exact:
+                other_spelling[v] = key
+    parsed = text.map(lambda v: mapping.get(v, pd.NA) if not _is_nan(v) else pd.NA)
+    choices = "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys)
+    for v in unknown:
+        report.error(
+            "unknown_value", file,
+            f"Giá trị “{v}” ở cột “{col.name}” không thuộc danh mục / "
+            f"Unknown {col.enum.name} “{v}” in column “{col.name}”",
+            f"Dùng một trong / use one of: {choices}",
+            rows=rows_of(text == v), column=header, row_kind=row_kind,
+        )
+    for v, key in other_spelling.items():
+        report.warning(
+            "other_spelling", file,
+            f"“{v}” được hiểu là “{col.enum.label(key)}” ({key}) / "
+            f"“{v}” read as “{key}” ({col.enum.label(key)})",
+            f"Nên ghi đúng “{col.enum.label(key)}” hoặc “{key}” / "
+            f"Prefer the exact spelling “{col.enum.label(key)}” or “{key}”.",
+            rows=rows_of(text == v), column=header, row_kind=row_kind,
+        )
+    return parsed.astype("object")

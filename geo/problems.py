@@ -1,0 +1,188 @@
+"""Problems found in a workspace: one report type, one wording style.
+
+Every step that reads or checks a workspace *collects* problems instead of
+raising: each names the file, the rows or features, what is wrong and what
+to do, in Vietnamese first and English second. :class:`Report` gathers
+them; :meth:`Report.exit_code` is the one place that turns them into an
+exit status.
+
+Problems of the same kind in the same file and column (and with the same
+value, where there is one) are grouped, so a misspelled stage in 300 rows is
+one line naming the rows, not 300 lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+ROWS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: where it is, what is wrong, what to do.
+
+    Attributes
+    ----------
+    severity : {"error", "warning"}
+        An error stops a correct summary; a warning does not.
+    code : str
+        A stable identifier (``"missing_column"``, ``"bad_date"`` …) for tests
+        and for filtering.
+    file : str
+        The file name inside the workspace (or ``workspace.toml``).
+    message : str
+        What is wrong, Vietnamese first then English.
+    fix : str
+        What to do about it, Vietnamese first then English.
+    rows : tuple of int
+        Spreadsheet rows (header = row 1) for tables, feature numbers
+        (from 1) for spatial files; empty when the problem is the whole file.
+    column : str or None
+        The column as it is named in the file, where relevant.
+    row_kind : {"row", "feature"}
+        How to call ``rows`` in the message.
+    """
+
+    severity: Severity
+    code: str
+    file: str
+    message: str
+    fix: str
+    rows: tuple[int, ...] = ()
+    column: str | None = None
+    row_kind: Literal["row", "feature"] = "row"
+
+    @property
+    def is_error(self) -> bool:
+        """True for errors."""
+        return self.severity == "error"
+
+    def where(self) -> str:
+        """``file, column, rows`` as one readable phrase."""
+        parts = [self.file]
+        if self.column:
+            parts.append(f"cột/column “{self.column}”")
+        if self.rows:
+            word = "dòng/row" if self.row_kind == "row" else "đối tượng/feature"
+            shown = ", ".join(str(r) for r in self.rows[:ROWS_SHOWN])
+            more = len(self.rows) - ROWS_SHOWN
+            if more > 0:
+                shown += f" … (+{more}; {len(self.rows)} tổng/total)"
+            parts.append(f"{word} {shown}")
+        return ", ".join(parts)
+
+    def render(self) -> str:
+        """The problem as the command line prints it."""
+        tag = "LỖI/ERROR" if self.is_error else "CẢNH BÁO/WARNING"
+        return f"{tag} [{self.where()}]\n    {self.message}\n    → {self.fix}"
+
+
+@dataclass
+class Report:
+    """The problems found while reading and checking one workspace.
+
+    Example
+    -------
+    >>> r = Report()
+    >>> r.add("error", "missing_layer", "parcels.*", "Thiếu lớp thửa đất / no parcels layer",
+    ...       "Thêm parcels.gpkg / add parcels.gpkg")
+    >>> r.exit_code()
+    1
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        severity: Severity,
+        code: str,
+        file: str,
+        message: str,
+        fix: str,
+        rows: Iterable[int] = (),
+        column: str | None = None,
+        row_kind: Literal["row", "feature"] = "row",
+    ) -> Problem:
+        """Record one problem and return it."""
+        problem = Problem(severity, code, file, message, fix,
+                          tuple(int(r) for r in rows), column, row_kind)
+        self.problems.append(problem)
+        return problem
+
+    def error(self, code: str, file: str, message: str, fix: str, **kw) -> Problem:
+        """Record an error."""
+        return self.add("error", code, file, message, fix, **kw)
+
+    def warning(self, code: str, file: str, message: str, fix: str, **kw) -> Problem:
+        """Record a warning."""
+        return self.add("warning", code, file, message, fix, **kw)
+
+    def extend(self, other: Report | Sequence[Problem]) -> None:
+        """Append the problems of another report."""
+        self.problems.extend(other.problems if isinstance(other, Report) else other)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The errors, in the order found."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The warnings, in the order found."""
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """True where there is no error."""
+        return not self.errors
+
+    def codes(self) -> list[str]:
+        """The codes of all problems, in order (handy in tests)."""
+        return [p.code for p in self.problems]
+
+    def exit_code(self) -> int:
+        """1 where there is an error, else 0."""
+        return 1 if self.errors else 0
+
+    def render(self) -> str:
+        """Every problem, errors first, and a closing count line."""
+        lines = [p.render() for p in self.errors + self.warnings]
+        lines.append(
+            f"{len(self.errors)} lỗi, {len(self.warnings)} cảnh báo / "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+        )
+        return "\n".join(lines)
+
+    def to_frame(self):
+        """The problems as a pandas DataFrame (for the dashboard's table)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "severity": p.severity,
+                    "code": p.code,
+                    "where": p.where(),
+                    "message": p.message,
+                    "fix": p.fix,
+                }
+                for p in self.errors + self.warnings
+            ],
+            columns=["severity", "code", "where", "message", "fix"],
+        )
+
+
+class WorkspaceError(Exception):
+    """Raised by entry points that cannot go on because the report has errors.
+
+    Carries the :class:`Report`; the command line prints it and exits 1.
+    """
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(report.render())

@@ -1,0 +1,249 @@
+"""One selection and one time slice: the state of a workspace on a date.
+
+:class:`Selection` holds what a user picked (project, hamlets, stages, land
+uses, as-of date). :func:`time_slice` is the only place that applies dates:
+the summary, the hotspot rules, the weekly series, the dashboard and the
+reports all call it, and none of them filters dates by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Iterable
+
+import geopandas as gpd
+import pandas as pd
+
+from .schema import CLOSED_STATUSES, STAGE_ORDER
+from .workspace import Workspace
+
+REPORT_WINDOW_DAYS = 14
+"""Field reports count for the 14 days up to the as-of date (as-of − 13 … as-of)."""
+
+
+def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(v for v in value if v)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to look at: a project, hamlets, stages, land uses and a date.
+
+    Empty tuples mean "all". Build one from the command line, the dashboard's
+    widgets or URL parameters; analyses take it as it is.
+
+    Example
+    -------
+    >>> s = Selection.make(project="DA-DT242", as_of="2026-11-20")
+    >>> s.as_of.isoformat(), s.project
+    ('2026-11-20', 'DA-DT242')
+    """
+
+    project: str | None = None
+    hamlets: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    land_uses: tuple[str, ...] = ()
+    as_of: date = field(default_factory=date.today)
+
+    @classmethod
+    def make(
+        cls,
+        project: str | None = None,
+        hamlets: str | Iterable[str] | None = None,
+        stages: str | Iterable[str] | None = None,
+        land_uses: str | Iterable[str] | None = None,
+        as_of: date | str | None = None,
+    ) -> Selection:
+        """Build a selection from loose values (strings, lists, ISO or dd/mm/yyyy dates)."""
+        if isinstance(as_of, str):
+            from .canonical import parse_dates
+
+            parsed = parse_dates(pd.Series([as_of]))[0]
+            if pd.isna(parsed):
+                raise ValueError(f"not a date: {as_of!r} (use YYYY-MM-DD or dd/mm/yyyy)")
+            as_of = parsed.date()
+        return cls(
+            project=project or None,
+            hamlets=_tuple(hamlets),
+            stages=_tuple(stages),
+            land_uses=_tuple(land_uses),
+            as_of=as_of or date.today(),
+        )
+
+    def with_as_of(self, as_of: date) -> Selection:
+        """The same selection on another date."""
+        return replace(self, as_of=as_of)
+
+
+@dataclass
+class TimeSlice:
+    """The workspace as it stood on ``selection.as_of``, filtered by the selection.
+
+    Attributes
+    ----------
+    selection : Selection
+    households : DataFrame
+        Counted household rows with their stage on the as-of date (``stage``,
+        ``stage_rank``, ``stage_date``) and ``area_m2`` (acquired area, else the
+        parcel's). Rows not yet at any stage on that date are left out.
+    grievances : DataFrame
+        Received on or before the as-of date, with ``is_open``, ``deadline``,
+        ``is_overdue`` and ``age_days``.
+    field_reports : DataFrame
+        Dated on or before the as-of date.
+    recent_reports : DataFrame
+        Those of the last 14 days (as-of − 13 … as-of).
+    hamlets, parcels, projects : GeoDataFrame
+        The selected hamlets and projects; parcels of the selected hamlets
+        and land uses.
+    """
+
+    selection: Selection
+    households: pd.DataFrame
+    grievances: pd.DataFrame
+    field_reports: pd.DataFrame
+    recent_reports: pd.DataFrame
+    hamlets: gpd.GeoDataFrame
+    parcels: gpd.GeoDataFrame
+    projects: gpd.GeoDataFrame
+    stage_history: pd.DataFrame
+
+
+def current_stages(ws: Workspace, as_of: date) -> pd.DataFrame:
+    """Each household row's stage on ``as_of``, per the contract.
+
+    With stage_history, a row's stage is the latest history entry of its
+    household and project dated on or before ``as_of``; a household and
+    project with no history at all keeps the row's own stage (with a
+    validation warning). Without stage_history, a row counts only where its
+    ``stage_date`` is blank or on or before ``as_of``.
+
+    Returns
+    -------
+    DataFrame
+        The counted rows of ``ws.households`` with ``stage``, ``stage_date``
+        and ``stage_rank`` as of that date.
+    """
+    hh = ws.households
+    ts = pd.Timestamp(as_of)
+    if not len(hh):
+        return hh.assign(stage_rank=pd.Series(dtype="int64"))
+    own_ok = hh["stage"].notna() & (hh["stage_date"].isna() | (hh["stage_date"] <= ts))
+    sh = ws.stage_history
+    if len(sh):
+        sh = sh.dropna(subset=["stage", "date"])
+        has_history = pd.MultiIndex.from_frame(hh[["household_id", "project_id"]]).isin(
+            pd.MultiIndex.from_frame(sh[["household_id", "project_id"]])
+        )
+        upto = sh[sh["date"] <= ts].assign(rank=lambda d: d["stage"].map(STAGE_ORDER))
+        latest = (
+            upto.sort_values(["date", "rank"])
+            .drop_duplicates(["household_id", "project_id"], keep="last")
+            .set_index(["household_id", "project_id"])
+        )
+        key = pd.MultiIndex.from_frame(hh[["household_id", "project_id"]])
+        hist_stage = pd.Series(latest["stage"].reindex(key).to_numpy(), index=hh.index)
+        hist_date = pd.Series(latest["date"].reindex(key).to_numpy(), index=hh.index)
+        stage = hist_stage.where(has_history, hh["stage"].where(own_ok))
+        sdate = hist_date.where(has_history, hh["stage_date"].where(own_ok))
+    else:
+        stage = hh["stage"].where(own_ok)
+        sdate = hh["stage_date"].where(own_ok)
+    out = hh.assign(stage=stage, stage_date=pd.to_datetime(sdate))
+    out = out[out["stage"].notna()].copy()
+    out["stage_rank"] = out["stage"].map(STAGE_ORDER).astype("int64")
+    return out
+
+
+def grievance_state(ws: Workspace, as_of: date) -> pd.DataFrame:
+    """Grievances received by ``as_of`` with ``is_open``, ``deadline`` and ``is_overdue``.
+
+    A grievance resolved or withdrawn after ``as_of`` counts as open; it is
+    overdue where ``as_of`` is later than ``received_date`` plus the deadline
+    of its kind (``workspace.toml`` ``[grievances.deadline_days]``).
+    """
+    g = ws.grievances
+    ts = pd.Timestamp(as_of)
+    g = g[g["received_date"].notna() & (g["received_date"] <= ts)].copy()
+    closed = g["status"].isin(CLOSED_STATUSES) & (g["resolved_date"].isna() | (g["resolved_date"] <= ts))
+    g["is_open"] = ~closed
+    days = g["kind"].map(ws.config.deadline_days).fillna(ws.config.deadline_days.get("complaint", 30))
+    g["deadline"] = g["received_date"] + pd.to_timedelta(days.astype("int64"), unit="D")
+    g["is_overdue"] = g["is_open"] & (ts > g["deadline"])
+    g["age_days"] = (ts - g["received_date"]).dt.days
+    g["signatories"] = pd.to_numeric(g["signatories"], errors="coerce").fillna(1).astype("int64")
+    return g
+
+
+def time_slice(ws: Workspace, selection: Selection | None = None) -> TimeSlice:
+    """The state of ``ws`` on ``selection.as_of``, filtered by ``selection``.
+
+    Parameters
+    ----------
+    ws : Workspace
+        A loaded workspace.
+    selection : Selection, optional
+        Default: everything, on the workspace's default as-of date.
+
+    Returns
+    -------
+    TimeSlice
+
+    Example
+    -------
+    >>> sl = time_slice(ws, Selection.make(project="DA-DT242", as_of="2026-11-20"))  # doctest: +SKIP
+    >>> sl.households["stage"].value_counts()  # doctest: +SKIP
+    """
+    sel = selection or Selection(as_of=ws.default_as_of())
+    ts = pd.Timestamp(sel.as_of)
+    hh = current_stages(ws, sel.as_of)
+    hh = hh.assign(area_m2=hh["acquired_area_m2"].astype("float64").fillna(hh["parcel_area_m2"]))
+    g = grievance_state(ws, sel.as_of)
+    parcels = ws.parcels
+    hamlets = ws.hamlets
+    projects = ws.projects
+    if sel.project:
+        hh = hh[hh["project_id"] == sel.project]
+        in_project = set(ws.households.loc[ws.households["project_id"] == sel.project, "household_id"])
+        g = g[(g["project_id"] == sel.project) | (g["project_id"].isna() & g["household_id"].isin(in_project))]
+        projects = projects[projects["project_id"] == sel.project]
+    if sel.hamlets:
+        hh = hh[hh["hamlet_id"].isin(sel.hamlets)]
+        g = g[g["hamlet_id"].isin(sel.hamlets)]
+        hamlets = hamlets[hamlets["hamlet_id"].isin(sel.hamlets)]
+        parcels = parcels[parcels["hamlet_id"].isin(sel.hamlets)]
+    if sel.land_uses:
+        parcels = parcels[parcels["land_use"].isin(sel.land_uses)]
+        hh = hh[hh["parcel_id"].isin(parcels["parcel_id"])]
+    if sel.stages:
+        hh = hh[hh["stage"].isin(sel.stages)]
+    fr = ws.field_reports
+    fr = fr[fr["report_date"].notna() & (fr["report_date"] <= ts)]
+    if sel.hamlets:
+        fr = fr[fr["hamlet_id"].isin(sel.hamlets)]
+    recent = fr[fr["report_date"] >= ts - pd.Timedelta(days=REPORT_WINDOW_DAYS - 1)]
+    sh = ws.stage_history
+    sh = sh[sh["date"].notna() & (sh["date"] <= ts)]
+    if sel.project:
+        sh = sh[sh["project_id"] == sel.project]
+    return TimeSlice(sel, hh, g, fr, recent, hamlets, parcels, projects, sh)
+
+
+def week_ends(as_of: date, weeks: int) -> list[date]:
+    """The last ``weeks`` week-end dates up to ``as_of`` (``as_of`` itself last).
+
+    Example
+    -------
+    >>> [d.isoformat() for d in week_ends(date(2026, 11, 20), 3)]
+    ['2026-11-06', '2026-11-13', '2026-11-20']
+    """
+    return [as_of - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+
+
+__all__ = ["Selection", "TimeSlice", "time_slice", "current_stages", "grievance_state", "week_ends",
+           "REPORT_WINDOW_DAYS"]
