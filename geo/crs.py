@@ -43,6 +43,7 @@ import json
 import math
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Integral
@@ -768,8 +769,15 @@ def describe_crs(crs: pyproj.CRS | None) -> str:
             shown = ", ".join(provinces[:3]) + (f" +{len(provinces) - 3}" if len(provinces) > 3 else "")
             return f"VN-2000 / TM-3 {_meridian_label(meridian)} ({shown})"
     code = source.to_epsg(min_confidence=90)
-    name = source.name or "unnamed CRS"
-    return f"{name} (EPSG:{code})" if code and str(code) not in name else name
+    name = source.name if source.name and source.name.lower() != "unknown" else ""
+    if not name:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            name = f"custom CRS {source.to_proj4()}"
+    text = f"{name} (EPSG:{code})" if code and str(code) not in name else name
+    if crs.is_bound and not is_vn2000(source):
+        text += " with the datum shift it declares"
+    return text
 
 
 # --------------------------------------------------------------------------
@@ -793,7 +801,8 @@ class CRSResolution:
         information); ``"override"`` (the configured CRS replaced the
         file's).
     detail : str
-        A short human description, e.g. ``"VN-2000 / TM-3 107-15 (Lạng Sơn)"``.
+        A short description of ``crs`` for messages, e.g.
+        ``"VN-2000 / TM-3 107-15 (Lạng Sơn)"``; ``"no CRS"`` when missing.
     """
 
     crs: pyproj.CRS | None
@@ -858,59 +867,36 @@ def resolve_crs(
     -------
     >>> r = resolve_crs(pyproj.CRS.from_epsg(9215))
     >>> r.issue, r.detail
-    ('datum_shift_added', 'VN-2000 / TM-3 107-15 (Lạng Sơn): ...')  # doctest: +SKIP
+    ('datum_shift_added', 'VN-2000 / TM-3 107-15 (Lạng Sơn)')
     """
     if file_crs is not None and not isinstance(file_crs, pyproj.CRS):
         file_crs = pyproj.CRS.from_user_input(file_crs)
 
     if override is not None:
-        crs = parse_crs(override)
-        note = ""
-        crs, added = _normalise(crs)
-        if added:
-            note = "; official VN-2000 shift (QĐ 05/2007/QĐ-BTNMT) attached"
-        elif not crs.is_bound and _is_unknown_datum_on_wgs84(crs) and _tm3_meridian(crs) is not None:
-            crs = vn2000_tm3(_tm3_meridian(crs))  # type: ignore[arg-type]
-            note = "; no datum given, read as VN-2000 with the official shift"
-        detail = f"{describe_crs(crs)} from the configuration{note}; replaces the file's {describe_crs(file_crs)}"
-        return CRSResolution(crs, "override", detail)
+        crs, _ = _normalise(parse_crs(override))
+        meridian = _tm3_meridian(crs)
+        if meridian is not None and _is_unknown_datum_on_wgs84(crs):
+            crs = vn2000_tm3(meridian)  # EPSG's PROJ string for a TM-3 zone: no datum
+        return CRSResolution(crs, "override", describe_crs(crs))
 
     if file_crs is None:
-        return CRSResolution(
-            None,
-            "missing",
-            "no CRS in the file and none configured: set crs in workspace.toml, e.g. "
-            "crs = \"VN-2000 / Lạng Sơn\" / tệp không có hệ tọa độ: hãy khai báo crs trong workspace.toml",
-        )
+        return CRSResolution(None, "missing", "no CRS")
 
     crs = file_crs
     if crs.is_bound:
         params = _bound_params(crs)
-        if _is_wgs84_datum(crs.source_crs) and params is not None and not any(params):
-            crs = crs.source_crs
-        else:
-            own = "" if params is None or tuple(params) == VN2000_TOWGS84 else ", with the file's own datum shift"
-            return CRSResolution(crs, None, describe_crs(crs) + own)
+        if not (_is_wgs84_datum(crs.source_crs) and params is not None and not any(params)):
+            return CRSResolution(crs, None, describe_crs(crs))
+        crs = crs.source_crs  # WGS 84 with TOWGS84[0,...] is plain WGS 84
 
     crs, added = _normalise(crs)
     if added:
-        return CRSResolution(
-            crs,
-            "datum_shift_added",
-            f"{describe_crs(crs)}: VN-2000 without datum shift parameters; "
-            "the official seven parameters (QĐ 05/2007/QĐ-BTNMT) were attached",
-        )
+        return CRSResolution(crs, "datum_shift_added", describe_crs(crs))
 
     meridian = _tm3_meridian(crs)
     if meridian is not None and (_is_wgs84_datum(crs) or _is_unknown_datum_on_wgs84(crs)):
         zone = vn2000_tm3(meridian)
-        return CRSResolution(
-            zone,
-            "assumed_vn2000",
-            f"{describe_crs(zone)}: the file says {crs.name or 'a TM-3 zone'} on the WGS 84 datum, "
-            f"which is almost always VN-2000 saved wrongly; read as VN-2000 with the official shift. "
-            f"If it really is WGS 84, set crs in workspace.toml to override",
-        )
+        return CRSResolution(zone, "assumed_vn2000", describe_crs(zone))
     return CRSResolution(crs, None, describe_crs(crs))
 
 
@@ -983,7 +969,7 @@ def metric_crs(
     if bounds_lonlat is not None:
         west, south, east, north = (float(b) for b in bounds_lonlat)
     else:
-        area = crs.area_of_use
+        area = (crs.source_crs if crs.is_bound else crs).area_of_use
         if area is None or (area.east - area.west) % 360 > 12 or area.north - area.south > 12:
             raise ValueError(
                 f"Cannot choose a metric CRS for {describe_crs(crs)} without the data's bounds "

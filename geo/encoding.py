@@ -49,7 +49,6 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-from viparse import detect_text_encoding
 from viparse.normalize.encodings import CHARMAPS
 from viparse.normalize.tables import Charmap, convert
 
@@ -279,84 +278,190 @@ def encode_legacy(text: str, encoding: str) -> bytes:
 # Detection
 # --------------------------------------------------------------------------
 
-# Vietnamese syllable, tone marks removed, lower case. Initials include the
-# Cr clusters and f/j/w/z of minority-language place names (Krông, Jơ Ngây).
-_INITIAL = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bdgkpt][lr]|[bcdđghklmnprstvxfjwz])?"
-_NUCLEUS = (
-    r"(?:iêu|oai|oao|oay|oeo|uây|uôi|uya|uyê|uyu|ươi|ươu|yêu"
-    r"|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|oo|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy"
-    r"|ưa|ưi|ưu|ươ|yê|[aăâeêioôơuưy])"
+# Vietnamese spelling of one syllable, tone marks removed, lower case. The
+# initials include the Cr clusters and f/j/w/z of minority-language place
+# names (Krông, Jơ Ngây); "k" closes a syllable only in such names (Đắk Lắk).
+_INITIALS = sorted(
+    {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", ""}
+    | {c + r for c in "bdgkpt" for r in "lr"}
+    | set("bcdđghklmnprstvxfjwz"),
+    key=len,
+    reverse=True,
 )
-_FINAL = r"(?:ch|ng|nh|[cmnptk])?"
-_SYLLABLE = re.compile(_INITIAL + _NUCLEUS + _FINAL)
+# Rhymes: which vowel clusters take which finals. nh/ch follow a front vowel,
+# ng/c a back or central one; iê, yê, uô, ươ, ă, â, oă, uâ, uyê, oo need a final.
+_RHYME = (
+    r"(?:(?:a|ê|i|y|oa|uê|uy)(?:nh|ch)"
+    r"|(?:a|ă|â|e|o|ô|ơ|u|ư|oa|oă|uâ|iê|yê|uô|ươ|oo)(?:ng|c|k)"
+    r"|(?:a|ă|â|e|ê|i|o|ô|ơ|u|ư|oa|oă|oe|uâ|uê|uy|iê|yê|uô|ươ|uyê)[mnpt]"
+    r"|iêu|oai|oao|oay|oeo|uây|uôi|uya|uyu|ươi|ươu|yêu"
+    r"|ai|ao|au|ay|âu|ây|eo|êu|ia|iu|oa|oe|oi|ôi|ơi|ua|uê|ui|uơ|uy|ưa|ưi|ưu"
+    r"|[aeêioôơuưy])"
+)
+_RHYME_RE = re.compile(_RHYME)
+_VOWEL_RUN = re.compile(r"[aăâeêioôơuưy]+")
+# Where the tone mark sits in a vowel cluster: the first vowel of a falling
+# diphthong (mái, cửa), either vowel of an open oa/oe/uy/uê/uơ (hòa, hoà),
+# the middle of a triphthong (người), otherwise the last vowel (tiến, hoàng).
+_TONE_FIRST = frozenset(
+    [
+        "ai",
+        "ao",
+        "au",
+        "ay",
+        "âu",
+        "ây",
+        "eo",
+        "êu",
+        "ia",
+        "iu",
+        "oi",
+        "ôi",
+        "ơi",
+        "ui",
+        "ưi",
+        "ưu",
+        "ua",
+        "ưa",
+    ]
+)
+_TONE_EITHER = frozenset(["oa", "oe", "uy", "uê", "uơ"])
 
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave acute tilde hook dot
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# The same spelling written without diacritics, for ASCII words ("Nguyen").
+_ASCII_SYLLABLE = re.compile(
+    "(?:"
+    + "|".join(sorted({_strip_marks(i) for i in _INITIALS}, key=len, reverse=True))
+    + ")"
+    + _strip_marks(_RHYME)
+)
+
+_GRAVE, _ACUTE, _TILDE, _HOOK, _DOT = "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"
+_TONES = frozenset((_GRAVE, _ACUTE, _TILDE, _HOOK, _DOT))
 _MODIFIERS = {"\u0302": "aeo", "\u0306": "a", "\u031b": "ou"}  # circumflex breve horn
 _VOWELS = frozenset("aeiouy")
 _ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzđ")
 
 
+def _tone_fits(rhyme: str, position: int | None, tone: str | None) -> bool:
+    """Whether a tone at ``position`` of ``rhyme`` is where Vietnamese puts it."""
+    if tone is None or position is None:
+        return True
+    cluster = _VOWEL_RUN.match(rhyme)
+    if cluster is None:
+        return False
+    vowels, closed = cluster.group(0), cluster.end() < len(rhyme)
+    if (
+        closed
+        and rhyme.endswith(("p", "t", "c", "ch", "k"))
+        and tone not in (_ACUTE, _DOT)
+    ):
+        return False  # a stop final takes only the acute or dot-below tone
+    if len(vowels) == 1:
+        allowed = {0}
+    elif len(vowels) == 3:
+        allowed = {2} if vowels == "uyê" else {1}
+    elif vowels in _TONE_FIRST:
+        allowed = {0}
+    elif vowels in _TONE_EITHER and not closed:
+        allowed = {0, 1}
+    else:
+        allowed = {1}
+    return position in allowed
+
+
 def _is_syllable(token: str) -> bool:
-    """Whether ``token`` is spelled like one Vietnamese syllable (case-insensitive)."""
-    tones = 0
-    bases: list[str] = []
-    for ch in unicodedata.normalize("NFC", token.lower()):
-        base, *marks = unicodedata.normalize("NFD", ch) if ch != "đ" else ch
+    """Whether ``token`` is spelled as one Vietnamese syllable (case-insensitive).
+
+    Checks the letters (Vietnamese alphabet, marks only on the vowels that
+    take them), at most one tone mark, an initial and a rhyme that exist,
+    the tone on the right vowel, and only the acute or dot-below tone before
+    a final p, t, c, ch.
+    """
+    tone: str | None = None
+    tone_at: int | None = None
+    letters: list[str] = []
+    for index, ch in enumerate(unicodedata.normalize("NFC", token.lower())):
+        base, *marks = ch if ch == "đ" else unicodedata.normalize("NFD", ch)
         if base not in _ALPHABET:
             return False
         for mark in marks:
-            if mark in _TONES and base in _VOWELS:
-                tones += 1
+            if mark in _TONES and base in _VOWELS and tone is None:
+                tone, tone_at = mark, index
             elif base not in _MODIFIERS.get(mark, ""):
                 return False
-        bases.append(
-            unicodedata.normalize(
-                "NFC", base + "".join(m for m in marks if m not in _TONES)
-            )
+        kept = "".join(m for m in marks if m not in _TONES)
+        letters.append(unicodedata.normalize("NFC", base + kept))
+    toneless = "".join(letters)
+    return any(
+        toneless.startswith(initial)
+        and _RHYME_RE.fullmatch(toneless, len(initial))
+        and _tone_fits(
+            toneless[len(initial) :],
+            None if tone_at is None else tone_at - len(initial),
+            tone,
         )
-    return tones <= 1 and _SYLLABLE.fullmatch("".join(bases)) is not None
+        for initial in _INITIALS
+    )
 
 
-# Detection thresholds, over the words a legacy table would change.
-_MIN_EVIDENCE = 2  # fewer changed words than this is too little to judge
-_MIN_VALID = 0.8  # share of changed words that must read as Vietnamese syllables
-_MIN_LEAD = 0.3  # ... above the share that already reads as Vietnamese unconverted
+# Detection thresholds. "Evidence" are the distinct non-ASCII words that some
+# legacy table would change; "context" are the ASCII words (two letters or
+# more, not all capitals) of the values that hold evidence.
+_MIN_EVIDENCE = 3  # a table must change at least this many words
+_MIN_VALID = 0.8  # share of evidence that must read as Vietnamese once converted
+_MIN_LEAD = 0.3  # ... above the share that reads as Vietnamese unconverted
+_MIN_CONTEXT = 0.7  # share of evidence + context reading as Vietnamese
 _TIE = 0.05  # two tables closer than this are ambiguous
-_MAX_VALUES = 5000  # distinct values examined per call
+_MAX_VALUES = 5000  # distinct non-ASCII values examined per call
+
+
+def _share(flags: Iterable[bool]) -> float:
+    items = list(flags)
+    return sum(items) / len(items) if items else 0.0
 
 
 def detect_legacy(values: Iterable[str]) -> str | None:
     """Decide whether a layer's strings are TCVN3, VNI or VISCII surface text.
 
     Pass all the string values of a layer (and its column names): one short
-    value is too little evidence, a column of hamlet names is plenty. The
-    verdict is taken over the distinct values together:
+    value is little evidence, a column of hamlet names is plenty. The verdict
+    is taken over the distinct values together:
 
-    1. only values that a Latin-1/cp1252 reader could have produced count; if
-       values holding other characters (``ư``, ``ạ``, ``Đ`` …, i.e. real
-       Unicode) are as many as those, the layer is Unicode;
-    2. each word that some legacy table would change is converted with every
-       table (viparse's charmaps) and checked against Vietnamese spelling
-       (one syllable: initial, vowel cluster, final, at most one tone mark);
-    3. a table wins when at least :data:`_MIN_EVIDENCE` words change, 80 % of
-       them read as syllables, it beats leaving the words unconverted by 0.3,
-       and no other table comes close; viparse's own content detector breaks
-       a tie or the verdict is ``None``.
+    1. values with characters no Latin-1/cp1252 reader produces (``ư``,
+       ``ạ``, ``Đ`` …) are real Unicode; if they are at least as many as the
+       non-ASCII values without, the layer is Unicode;
+    2. every word that one of viparse's charmaps would change is converted
+       with each of them and checked against Vietnamese spelling: one
+       syllable (initial, vowel cluster, final that fits it), at most one tone
+       mark, only the acute or dot-below tone before p/t/c/ch;
+    3. a table wins when it changes at least three distinct words, 80 % of
+       them then read as Vietnamese, 30 points more than unconverted, the
+       ASCII words beside them mostly read as Vietnamese too, and no other
+       table does about as well. On such a tie viparse's content detector
+       decides if it names one of the tied tables; otherwise ``None``.
 
-    viparse's detector alone is not used for the verdict: on field-length text
-    it misses real TCVN3 (``"§Êt trång lóa"``) and calls German
-    (``"Straße München"``) VISCII and Spanish (``"Señor España año"``) VNI.
+    viparse's detector is not used alone: on field-length text it misses
+    real TCVN3 (``"§Êt trång lóa"``) and calls German (``"Straße München"``)
+    VISCII and Spanish (``"Señor España año"``) VNI.
 
     Parameters
     ----------
     values : Iterable[str]
         String values; non-strings (``None``, ``NaN``, numbers) are skipped.
+        At most 5000 distinct non-ASCII values are examined.
 
     Returns
     -------
     str | None
         ``"tcvn3"``, ``"vni"`` or ``"viscii"``; ``None`` for Unicode, ASCII,
-        non-Vietnamese Latin-1 text (French, German …) or too little evidence.
+        non-Vietnamese Latin-1 text (French, German …), too little evidence,
+        or an undecidable tie.
 
     Example
     -------
@@ -365,7 +470,7 @@ def detect_legacy(values: Iterable[str]) -> str | None:
     >>> detect_legacy(["Thôn Đồng Tân", "Église"]) is None
     True
     """
-    distinct: list[str] = []
+    surface: list[str] = []
     seen: set[str] = set()
     unicode_values = 0
     for value in values:
@@ -373,46 +478,54 @@ def detect_legacy(values: Iterable[str]) -> str | None:
             continue
         seen.add(value)
         if all(ch in _SURFACE for ch in value):
-            distinct.append(value)
-            if len(distinct) >= _MAX_VALUES:
+            surface.append(value)
+            if len(surface) >= _MAX_VALUES:
                 break
         else:
             unicode_values += 1
-    if not distinct or unicode_values >= len(distinct):
+    if not surface or unicode_values >= len(surface):
         return None
 
-    tokens = {
-        tok for value in distinct for tok in _TOKEN.findall(value) if not tok.isascii()
-    }
+    words = {tok for value in surface for tok in _TOKEN.findall(value)}
     converted = {
-        name: {tok: to_unicode(tok, name) for tok in tokens}
+        name: {w: to_unicode(w, name) for w in words if not w.isascii()}
         for name in LEGACY_ENCODINGS
     }
-    evidence = [
-        tok for tok in tokens if any(converted[n][tok] != tok for n in LEGACY_ENCODINGS)
-    ]
+    evidence = {
+        w
+        for w in converted[LEGACY_ENCODINGS[0]]
+        if any(converted[name][w] != w for name in LEGACY_ENCODINGS)
+    }
+    context = {
+        w
+        for value in surface
+        if evidence.intersection(_TOKEN.findall(value))
+        for w in _TOKEN.findall(value)
+        if w.isascii() and len(w) > 1 and not w.isupper()
+    }
+    context_valid = [_ASCII_SYLLABLE.fullmatch(w.lower()) is not None for w in context]
+    baseline = _share(_is_syllable(w) for w in evidence)
+
     if len(evidence) < _MIN_EVIDENCE:
         return None
-    baseline = sum(_is_syllable(tok) for tok in evidence) / len(evidence)
-
     scores: dict[str, float] = {}
     for name in LEGACY_ENCODINGS:
-        changed = sum(converted[name][tok] != tok for tok in evidence)
-        if changed < _MIN_EVIDENCE:
+        table = converted[name]
+        if not any(table[w] != w for w in evidence):
             continue
-        score = sum(_is_syllable(converted[name][tok]) for tok in evidence) / len(
-            evidence
-        )
-        if score >= _MIN_VALID and score - baseline >= _MIN_LEAD:
+        valid = [_is_syllable(table[w]) for w in evidence]
+        score = _share(valid)
+        if (
+            score >= _MIN_VALID
+            and score - baseline >= _MIN_LEAD
+            and _share(valid + context_valid) >= _MIN_CONTEXT
+        ):
             scores[name] = score
     if not scores:
         return None
     best = max(scores.values())
     tied = [name for name, score in scores.items() if best - score < _TIE]
-    if len(tied) == 1:
-        return tied[0]
-    verdict = detect_text_encoding(" ".join(sorted(evidence)))
-    return verdict if verdict in tied else None
+    return tied[0] if len(tied) == 1 else None
 
 
 # --------------------------------------------------------------------------

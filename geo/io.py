@@ -310,10 +310,11 @@ def _read_spatial(
             return None
     enc = (lcfg.encoding or "").lower() or None
     legacy = enc if enc in encmod.LEGACY_ENCODINGS else None
-    read_encoding = "latin-1" if legacy else enc
+    read_encoding = "ISO-8859-1" if legacy else enc
     engine = cfg.engine if cfg.engine in ("pyogrio", "fiona") else "pyogrio"
     try:
-        frame = _read_vector(source, lcfg.layer, read_encoding, engine)
+        frame = _read_vector(source, lcfg.layer, read_encoding, engine,
+                             arrow=ext in (".gpkg", ".geojson", ".json"))
     except Exception as exc:  # noqa: BLE001 — GDAL raises many types; all mean "unreadable"
         msg = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         report.error(
@@ -369,7 +370,11 @@ def _read_spatial(
     return RawLayer(frame, fname, spatial=True, encoding=legacy or enc)
 
 
-def _read_vector(source: str, layer: str | None, encoding: str | None, engine: str) -> gpd.GeoDataFrame:
+def _read_vector(
+    source: str, layer: str | None, encoding: str | None, engine: str, arrow: bool
+) -> gpd.GeoDataFrame:
+    # Arrow only for formats that are UTF-8 by definition: GDAL's Arrow path hands a
+    # shapefile's legacy-encoded DBF text over undecoded.
     kwargs = {}
     if layer:
         kwargs["layer"] = layer
@@ -381,10 +386,12 @@ def _read_vector(source: str, layer: str | None, encoding: str | None, engine: s
             return gpd.read_file(source, engine="fiona", **kwargs)
         import pyogrio
 
-        try:
-            return pyogrio.read_dataframe(source, use_arrow=True, **kwargs)
-        except Exception:  # noqa: BLE001 — Arrow path unsupported for this file: plain path
-            return pyogrio.read_dataframe(source, use_arrow=False, **kwargs)
+        if arrow:
+            try:
+                return pyogrio.read_dataframe(source, use_arrow=True, **kwargs)
+            except Exception:  # noqa: BLE001 — Arrow path unsupported for this file: plain path
+                pass
+        return pyogrio.read_dataframe(source, use_arrow=False, **kwargs)
 
 
 def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str | None, str | None]:

@@ -116,7 +116,8 @@ def signal_table(
     not_done = hh[hh["stage_rank"] < HANDED_OVER]
     out["disagreeing_households"] = _count(not_done[not_done["agreement"] == "no"], keys, "household_id")
     deadlines = ws.projects.set_index("project_id")["handover_deadline"] if len(ws.projects) else pd.Series(dtype="datetime64[ns]")
-    dl = pd.to_datetime(not_done["project_id"].map(deadlines), errors="coerce")
+    dl = pd.to_datetime(not_done["project_id"].map(deadlines) if len(not_done) else
+                        pd.Series(pd.NaT, index=not_done.index), errors="coerce")
     out["past_deadline_households"] = _count(not_done[dl.notna() & (dl < ts)], keys, "household_id")
     stalled_before = ts - pd.Timedelta(days=int(cfg["stalled_days"]))
     out["stalled_households"] = _count(
@@ -166,7 +167,7 @@ def _skipped(hh: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     ranks = np.arange(len(STAGES.keys))
     max_rank = np.where(reached.any(axis=1), (reached * (ranks + 1)).max(axis=1) - 1, -1)
     gap = ((~reached) & (ranks[None, :] < max_rank[:, None])).any(axis=1)
-    paid_before = (first["paid"] < first["plan_approved"]).to_numpy(dtype=bool)
+    paid_before = (pd.to_datetime(first["paid"]) < pd.to_datetime(first["plan_approved"])).to_numpy(dtype=bool)
     bad = first.index[gap | paid_before]
     key = pd.MultiIndex.from_frame(hh[["household_id", "project_id"]])
     return hh[key.isin(bad)]
