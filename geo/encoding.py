@@ -35,9 +35,8 @@ What round-trips through ``encode_legacy`` → ``bytes.decode("latin-1")`` →
       single-byte forms VNI fonts also use (``0xEC``/``0xED``) decode to the
       same letters because :func:`to_unicode` leaves them as they are.
     * **VISCII**: ASCII and all 134 Vietnamese letters.
-    * Any other character (``'°'``, ``'²'``, ``'€'``, ``'ß'`` …) has no legacy
-      form here and :func:`encode_legacy` raises ``ValueError``; VISCII
-      alone also writes the Latin-1 letters it shares with Latin-1.
+    * Any other character (``'°'``, ``'²'``, ``'€'``, ``'ß'``, ``'ç'`` …) has
+      no legacy form and :func:`encode_legacy` raises ``ValueError``.
 """
 
 from __future__ import annotations
@@ -123,9 +122,22 @@ _SURFACE = frozenset(chr(i) for i in range(0x100)) | frozenset(
     chr(c) for c in _CP1252_BACK
 )
 
-# A token is a run of anything but whitespace and ASCII non-letters: legacy
-# bytes surface as symbols ('«', '§', '\xad') that are part of a word.
-_TOKEN = re.compile(r"[^\s\x00-\x40\x5b-\x60\x7b-\x7f]+")
+# A token is a run of anything but whitespace and ASCII non-letters, since
+# legacy bytes surface as symbols ('«', '§', '\xad') inside words, plus the
+# control codes VISCII uses for letters ('\x1e' is Ỵ, '\x85' is Ầ).
+_LEGACY_CONTROLS = "".join(
+    sorted(
+        {
+            seq
+            for name in LEGACY_ENCODINGS
+            for seq, _ in CHARMAPS[name].pairs
+            if len(seq) == 1 and unicodedata.category(seq) == "Cc"
+        }
+    )
+)
+_TOKEN = re.compile(
+    rf"(?:[{re.escape(_LEGACY_CONTROLS)}]|[^\s\x00-\x40\x5b-\x60\x7b-\x7f])+"
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 # --------------------------------------------------------------------------
@@ -134,7 +146,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def normalize_unicode(text: str) -> str:
-    """Return ``text`` in Unicode normalization form NFC.
+    r"""Return ``text`` in Unicode normalization form NFC.
 
     Parameters
     ----------
@@ -242,9 +254,8 @@ def encode_legacy(text: str, encoding: str) -> bytes:
     ------
     ValueError
         If ``encoding`` is not a legacy encoding, or ``text`` holds a
-        character with no legacy form (anything but ASCII and the Vietnamese
-        letters; ``ẳ``/``Ẳ`` in VNI; for VISCII also the Latin-1 letters it
-        shares are accepted).
+        character with no legacy form: anything but ASCII and Vietnamese
+        letters, and ``ẳ``/``Ẳ`` in VNI.
 
     Example
     -------
@@ -304,26 +315,8 @@ _VOWEL_RUN = re.compile(r"[aăâeêioôơuưy]+")
 # diphthong (mái, cửa), either vowel of an open oa/oe/uy/uê/uơ (hòa, hoà),
 # the middle of a triphthong (người), otherwise the last vowel (tiến, hoàng).
 _TONE_FIRST = frozenset(
-    [
-        "ai",
-        "ao",
-        "au",
-        "ay",
-        "âu",
-        "ây",
-        "eo",
-        "êu",
-        "ia",
-        "iu",
-        "oi",
-        "ôi",
-        "ơi",
-        "ui",
-        "ưi",
-        "ưu",
-        "ua",
-        "ưa",
-    ]
+    {"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu"}
+    | {"oi", "ôi", "ơi", "ui", "ưi", "ưu", "ua", "ưa"}
 )
 _TONE_EITHER = frozenset(["oa", "oe", "uy", "uê", "uơ"])
 
@@ -410,10 +403,11 @@ def _is_syllable(token: str) -> bool:
     )
 
 
-# Detection thresholds. "Evidence" are the distinct non-ASCII words that some
-# legacy table would change; "context" are the ASCII words (two letters or
-# more, not all capitals) of the values that hold evidence.
-_MIN_EVIDENCE = 3  # a table must change at least this many words
+# Detection thresholds. "Evidence" are the distinct non-ASCII words of two
+# characters or more that some legacy table would change; "context" are the
+# ASCII words (two letters or more, not all capitals) of the values that hold
+# evidence.
+_MIN_EVIDENCE = 3  # evidence words of three characters or more needed
 _MIN_VALID = 0.8  # share of evidence that must read as Vietnamese once converted
 _MIN_LEAD = 0.3  # ... above the share that reads as Vietnamese unconverted
 _MIN_CONTEXT = 0.7  # share of evidence + context reading as Vietnamese
@@ -440,15 +434,17 @@ def detect_legacy(values: Iterable[str]) -> str | None:
        with each of them and checked against Vietnamese spelling: one
        syllable (initial, vowel cluster, final that fits it), at most one tone
        mark, only the acute or dot-below tone before p/t/c/ch;
-    3. a table wins when it changes at least three distinct words, 80 % of
-       them then read as Vietnamese, 30 points more than unconverted, the
-       ASCII words beside them mostly read as Vietnamese too, and no other
-       table does about as well. On such a tie viparse's content detector
-       decides if it names one of the tied tables; otherwise ``None``.
+    3. with at least three such words of three characters or more, a table
+       wins when 80 % of them read as Vietnamese once converted, 30 points
+       more than unconverted, the ASCII words beside them mostly read as
+       Vietnamese too (``"Nguyen"`` does, ``"sur"`` does not), and no other
+       table does about as well; a tie is ``None``.
 
-    viparse's detector is not used alone: on field-length text it misses
-    real TCVN3 (``"§Êt trång lóa"``) and calls German (``"Straße München"``)
-    VISCII and Spanish (``"Señor España año"``) VNI.
+    viparse's own content detector (``viparse.detect_text_encoding``) is not
+    used: on field-length text it misses real TCVN3 (``"§Êt trång lóa"``),
+    calls German (``"Straße München"``) VISCII and Spanish (``"Señor España
+    año"``) VNI, and where this scoring finds TCVN3 and VISCII equally
+    plausible it picks the right one no more often than a coin would.
 
     Parameters
     ----------
@@ -494,7 +490,7 @@ def detect_legacy(values: Iterable[str]) -> str | None:
     evidence = {
         w
         for w in converted[LEGACY_ENCODINGS[0]]
-        if any(converted[name][w] != w for name in LEGACY_ENCODINGS)
+        if len(w) > 1 and any(converted[name][w] != w for name in LEGACY_ENCODINGS)
     }
     context = {
         w
@@ -504,10 +500,9 @@ def detect_legacy(values: Iterable[str]) -> str | None:
         if w.isascii() and len(w) > 1 and not w.isupper()
     }
     context_valid = [_ASCII_SYLLABLE.fullmatch(w.lower()) is not None for w in context]
-    baseline = _share(_is_syllable(w) for w in evidence)
-
-    if len(evidence) < _MIN_EVIDENCE:
+    if sum(len(w) > 2 for w in evidence) < _MIN_EVIDENCE:
         return None
+    baseline = _share(_is_syllable(w) for w in evidence)
     scores: dict[str, float] = {}
     for name in LEGACY_ENCODINGS:
         table = converted[name]

@@ -154,12 +154,12 @@ class _Hamlet:
 _HAMLETS: tuple[_Hamlet, ...] = (
     _Hamlet("HS01", "Thôn Đồng Tâm", _HS, 106.3985, 21.5035, "Hoàng Văn Thành", "Nông Văn Quý", 95),
     _Hamlet("HS02", "Thôn Lân Hoài", _HS, 106.3770, 21.5095, "Lương Thị Hằng", "Vi Văn Hậu", 75),
-    _Hamlet("HS03", "Thôn Tân Hồ", _HS, 106.3870, 21.4935, "Nguyễn Đức Mạnh", "Lăng Văn Sáu", 120),
+    _Hamlet("HS03", "Thôn Tân Hồ", _HS, 106.3850, 21.4965, "Nguyễn Đức Mạnh", "Lăng Văn Sáu", 120),
     _Hamlet("HS04", "Thôn Đồng Mỏ", _HS, 106.4030, 21.4830, "Trần Thị Thu Hà", "Hà Văn Chung", 30),
-    _Hamlet("HS05", "Thôn Đồng Bé", _HS, 106.3720, 21.4860, "Lê Minh Tuấn", "Triệu Văn Khải", 160),
-    _Hamlet("HS06", "Thôn Khuôn Hà", _HS, 106.3920, 21.5210, "Phạm Văn Long", "Chu Thị Mến", 10),
+    _Hamlet("HS05", "Thôn Đồng Bé", _HS, 106.3770, 21.4880, "Lê Minh Tuấn", "Triệu Văn Khải", 160),
+    _Hamlet("HS06", "Thôn Khuôn Hà", _HS, 106.3935, 21.5180, "Phạm Văn Long", "Chu Thị Mến", 10),
     _Hamlet("DT01", "Thôn Tân Thành", _DT, 106.4240, 21.5040, "Đinh Văn Hưng", "Lý Văn Bằng", 100),
-    _Hamlet("DT02", "Thôn Đồng Lầm", _DT, 106.4380, 21.4985, "Vũ Thị Ngọc Lan", "Bế Văn Tình", 70),
+    _Hamlet("DT02", "Thôn Đồng Lầm", _DT, 106.4355, 21.4990, "Vũ Thị Ngọc Lan", "Bế Văn Tình", 70),
     _Hamlet("DT03", "Thôn Na Hoa", _DT, 106.4275, 21.4875, "Dương Văn Kiên", "Mã Thị Dung", 140),
     _Hamlet("DT04", "Thôn Khuôn Thần", _DT, 106.4280, 21.5150, "Ninh Văn Tú", "Hứa Văn Ba", 45),
 )
@@ -281,45 +281,53 @@ class _Layout:
     road: shapely.LineString
     footprints: dict[str, shapely.Geometry]  # metres
     core: shapely.Geometry  # settled land at the lowest density
+    road_tree: object = None  # lazily built KD-tree of the road's vertices
 
 
 def _build_layout() -> _Layout:
     """Build the fixed geography in VN-2000 metres."""
     rng = np.random.default_rng(_LAYOUT_SEED)
     # commune outline: an irregular blob in lon/lat inside 106.36-106.45 x 21.47-21.53
-    th = np.linspace(0, 2 * np.pi, 240, endpoint=False)
+    th = np.linspace(0, 2 * np.pi, 720, endpoint=False)
     g = np.zeros_like(th)
-    for k, a in ((2, 0.5), (3, 0.6), (4, 0.35), (6, 0.25), (9, 0.15), (14, 0.08)):
-        g += a * np.sin(k * th + rng.uniform(0, 2 * np.pi))
+    for k in range(2, 40):
+        g += k ** -1.3 * rng.normal() * np.sin(k * th + rng.uniform(0, 2 * np.pi))
     g = g / np.abs(g).max()
-    f = 0.86 + 0.14 * g
+    f = 0.84 + 0.16 * g
     lon = 106.405 + 0.0448 * f * np.cos(th)
     lat = 21.500 + 0.0298 * f * np.sin(th)
     outline = shapely.Polygon(_ll_to_m(lon, lat))
     # boundary between the former communes: a wiggly north-south line
-    lat_b = np.linspace(21.46, 21.54, 60)
-    lon_b = 106.4150 + 0.0025 * np.sin(lat_b * 900) + 0.0012 * np.sin(lat_b * 2300 + 1)
+    lat_b = np.linspace(21.46, 21.54, 160)
+    lon_b = (106.4150 + 0.0025 * np.sin(lat_b * 900) + 0.0012 * np.sin(lat_b * 2300 + 1)
+             + 0.0005 * np.sin(lat_b * 1500 + 2))
     line = _ll_to_m(lon_b, lat_b)
     west = shapely.Polygon(np.vstack([line, _ll_to_m([106.30, 106.30], [21.54, 21.46])]))
     communes = {_HS: shapely.intersection(outline, west), _DT: shapely.difference(outline, west)}
     centres = _ll_to_m([h.lon for h in _HAMLETS], [h.lat for h in _HAMLETS])
 
-    # hamlets: dissolve Voronoi cells of a jittered cloud around each seed
+    # hamlets: label a jittered 40 m lattice by the nearest seed under a smooth noisy
+    # distance, dissolve its Voronoi cells and simplify the result as a coverage
     hamlets: list[shapely.Geometry] = [shapely.Polygon()] * len(_HAMLETS)
     for code, part in communes.items():
         idx = [i for i, h in enumerate(_HAMLETS) if h.commune == code]
-        c = centres[idx]
-        d = np.sqrt(((c[:, None] - c[None]) ** 2).sum(-1))
-        np.fill_diagonal(d, np.inf)
-        sig = 0.22 * d.min(1)
-        cloud = np.vstack([c] + [c[j] + rng.normal(0, sig[j], (40, 2)) for j in range(len(idx))])
-        owner = np.concatenate([np.arange(len(idx))] + [np.full(40, j) for j in range(len(idx))])
         x0, y0, x1, y1 = part.bounds
+        gx, gy = np.meshgrid(np.arange(x0, x1, 40.0), np.arange(y0, y1, 40.0))
+        xy = np.column_stack([gx.ravel(), gy.ravel()]) + rng.uniform(-15, 15, (gx.size, 2))
+        xy = xy[shapely.contains_xy(part, xy[:, 0], xy[:, 1])]
+        score = np.empty((len(xy), len(idx)))
+        for j, i in enumerate(idx):
+            noise = np.zeros(len(xy))
+            for _ in range(6):
+                a, wl = rng.uniform(0, np.pi), rng.uniform(700, 2600)
+                noise += np.sin(2 * np.pi / wl * (xy @ [np.cos(a), np.sin(a)]) + rng.uniform(0, 2 * np.pi))
+            score[:, j] = np.hypot(*(xy - centres[i]).T) + 110 * noise
+        label = score.argmin(1)
         env = shapely.box(x0 - 5000, y0 - 5000, x1 + 5000, y1 + 5000)
         cells = shapely.get_parts(shapely.voronoi_polygons(
-            shapely.multipoints(cloud), extend_to=env, ordered=True))
+            shapely.multipoints(xy), extend_to=env, ordered=True))
         cells = shapely.intersection(cells, part)
-        polys = [shapely.union_all(cells[owner == j]) for j in range(len(idx))]
+        polys = [shapely.coverage_union_all(cells[label == j]) for j in range(len(idx))]
         # keep each hamlet in one piece; give stray pieces to the longest-bordering hamlet
         strays: list[shapely.Geometry] = []
         for j, p in enumerate(polys):
@@ -333,6 +341,7 @@ def _build_layout() -> _Layout:
                       for p in polys]
             j = int(np.argmax(shared))
             polys[j] = shapely.union(polys[j], q)
+        polys = shapely.coverage_simplify(np.array(polys, dtype=object), 70.0, simplify_boundary=False)
         for j, i in enumerate(idx):
             hamlets[i] = shapely.normalize(polys[j])
 
@@ -340,7 +349,7 @@ def _build_layout() -> _Layout:
     road = shapely.LineString(road_pts)
     road_fp = shapely.intersection(shapely.buffer(road, _ROAD_HALF_WIDTH, cap_style="flat"), outline)
     road_clear = shapely.buffer(road, 30)
-    ccn_c = _ll_to_m([106.3835], [21.4885])[0]
+    ccn_c = _ll_to_m([106.3860], [21.4890])[0]
     ccn = _star(ccn_c[0], ccn_c[1], 560, 400, rng, amp=0.18, rot=0.35)
     tdc_c = _ll_to_m([106.4015], [21.5045])[0]
     tdc = _star(tdc_c[0], tdc_c[1], 130, 95, rng, amp=0.12, rot=-0.2)
@@ -350,12 +359,12 @@ def _build_layout() -> _Layout:
         "DA-TDC": shapely.difference(shapely.intersection(tdc, outline), road_clear),
     }
     blobs = [shapely.buffer(road, 70)]
-    for c in centres:
-        blobs.append(_star(c[0], c[1], 260, 210, rng, rot=rng.uniform(0, np.pi)))
+    for c in centres:  # the village, and two strips of fields along valleys
+        blobs.append(_star(c[0], c[1], 360, 190, rng, amp=0.3, rot=rng.uniform(0, np.pi)))
         for _ in range(2):
-            a, r = rng.uniform(0, 2 * np.pi), rng.uniform(450, 850)
-            blobs.append(_star(c[0] + r * np.cos(a), c[1] + r * np.sin(a), 230, 150, rng,
-                               rot=rng.uniform(0, np.pi)))
+            a, r = rng.uniform(0, 2 * np.pi), rng.uniform(500, 900)
+            blobs.append(_star(c[0] + r * np.cos(a), c[1] + r * np.sin(a), 380, 110, rng,
+                               amp=0.3, rot=a + rng.normal(0, 0.4)))
     blobs += [ccn, tdc]
     core = shapely.intersection(shapely.union_all(blobs), outline)
     return _Layout(outline, communes, hamlets, centres, road, footprints, core)
@@ -381,11 +390,21 @@ def _zone(layout: _Layout, target_area: float) -> shapely.Geometry:
     return shapely.intersection(shapely.buffer(layout.core, hi, quad_segs=6), layout.outline)
 
 
+def _road_distance(xy: np.ndarray, layout: _Layout) -> np.ndarray:
+    """Distance to the road centre line (to within 2 m: nearest of its 4 m vertices)."""
+    from scipy.spatial import cKDTree
+
+    if layout.road_tree is None:
+        dense = shapely.get_coordinates(shapely.segmentize(layout.road, 4.0))
+        layout.road_tree = cKDTree(dense)
+    return layout.road_tree.query(xy)[0]
+
+
 def _density(xy: np.ndarray, layout: _Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Relative parcel density (high near hamlet centres and the road)."""
     d2 = ((xy[:, None, :] - layout.centres[None, :, :]) ** 2).sum(-1)
     d_c = np.sqrt(d2.min(1))
-    d_r = shapely.distance(layout.road, shapely.points(xy))
+    d_r = _road_distance(xy, layout)
     dens = 0.55 + 3.0 * np.exp(-((d_c / 230.0) ** 2)) + 1.4 * np.exp(-((d_r / 60.0) ** 2))
     return dens, d_c, d_r
 
@@ -723,7 +742,7 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
                       on=["household_id", "project_id"], how="left")
     # compensation approved from plan_approved on (VND, rounded to 1,000)
     land = parcels["loai_dat"].to_numpy()[rows["pidx"].to_numpy()]
-    roadside = shapely.distance(layout.road, shapely.points(cent[rows["pidx"].to_numpy()])) < 60
+    roadside = _road_distance(cent[rows["pidx"].to_numpy()], layout) < 60
     price = pd.Series(land).map({
         "ONT": 2_600_000, "CLN": 265_000, "BHK": 230_000, "LUC": 285_000, "LUK": 250_000,
         "NTS": 240_000, "RSX": 95_000, "SKC": 1_200_000}).fillna(150_000).to_numpy()
@@ -1047,20 +1066,23 @@ def _write_households_xlsx(rows: pd.DataFrame, path: Path, as_of: date) -> None:
         c.font, c.fill, c.alignment = bold, fill, Alignment(horizontal="center", wrap_text=True)
         head.append(c)
     ws.append(head)
-    stage_lbl = np.array([lbl for _, lbl in STAGES])[rows["stage"].to_numpy()]
+    stage_lbl = np.array([lbl for _, lbl in STAGES])[rows["stage"].to_numpy()].tolist()
     dates = [d.date() for d in rows["stage_date"]]
-    comp = rows["compensation"].to_numpy()
-    cols = zip(rows["household_id"], rows["household_name"], rows["project_id"], rows["ma_xa"],
-               rows["so_to"].astype(int), rows["so_thua"].astype(int), rows["acq_out"], stage_lbl,
-               dates, comp, rows["resettlement"], rows["agreement"], rows["round"].astype(int))
-    for hid, name, pid, mx, to, th, acq, stg, d, cp, tdc, agr, rnd in cols:
+    comp = [None if np.isnan(c) else int(c) for c in rows["compensation"].to_numpy()]
+    acq = [None if a is None else float(a) for a in rows["acq_out"]]
+    cols = zip(rows["household_id"].tolist(), rows["household_name"].tolist(),
+               rows["project_id"].tolist(), rows["ma_xa"].astype(str).tolist(),
+               rows["so_to"].astype(int).tolist(), rows["so_thua"].astype(int).tolist(), acq,
+               stage_lbl, dates, comp, rows["resettlement"].tolist(), rows["agreement"].tolist(),
+               rows["round"].astype(int).tolist())
+    for hid, name, pid, mx, to, th, ac, stg, d, cp, tdc, agr, rnd in cols:
         dc = WriteOnlyCell(ws, value=d)
         dc.number_format = "dd/mm/yyyy"
-        ac = WriteOnlyCell(ws, value=None if acq is None else float(acq))
-        ac.number_format = "#,##0.0"
-        cc = WriteOnlyCell(ws, value=None if np.isnan(cp) else int(cp))
-        cc.number_format = "#,##0"
-        ws.append([hid, name, pid, mx, int(to), int(th), ac, stg, dc, cc, tdc, agr, int(rnd)])
+        a = WriteOnlyCell(ws, value=ac)
+        a.number_format = "#,##0.0"
+        c = WriteOnlyCell(ws, value=cp)
+        c.number_format = "#,##0"
+        ws.append([hid, name, pid, mx, to, th, a, stg, dc, c, tdc, agr, rnd])
     note = wb.create_sheet("Ghi chú")
     note.append([SYNTHETIC_LABEL])
     note.append(["Danh sách tổng hợp do geo.sample sinh ra; mọi tên, mã và số liệu đều là giả định."])

@@ -1,9 +1,41 @@
 """Explainable hotspot levels per hamlet (and per hamlet × project).
 
-Each signal is a count per hamlet computed from one :class:`~geo.selection.TimeSlice`;
-the score is the weighted sum of enabled signals; the level follows the score
-and the contract's two fixed points (see :mod:`geo.hotspots.config`). Every
-level comes with its reasons in plain Vietnamese.
+Each signal is a count per hamlet computed from one
+:class:`~geo.selection.TimeSlice` (the state on the as-of date: this module
+never filters dates itself); the score is the capped, weighted sum of the
+enabled signals; the level follows the score and the contract's two fixed
+points (see :mod:`geo.hotspots.config`). Every level comes with its reasons
+in plain Vietnamese, e.g. ``"2 đơn khiếu nại quá hạn giải quyết (giá bồi
+thường); 1 đơn tập thể 12 người ký; 3 hộ không đồng thuận chưa bàn giao"``.
+
+Signals
+-------
+open_grievances
+    Open grievances (not resolved or withdrawn on the as-of date), counted
+    with the kind and topic weights.
+overdue_grievances
+    Those of them past their settlement deadline, weighted the same way.
+collective_grievances
+    Open grievances with ``collective_min`` (5) or more signatories.
+disagreeing_households
+    Households with a row that disagrees (agreement = no) and is not handed over.
+past_deadline_households
+    Households with a row not handed over after its project's handover deadline.
+stalled_households
+    Households with a row not handed over whose stage has not changed for
+    ``stalled_days`` (per stage: ``stalled_days_by_stage``), from
+    stage_history where present, else the row's stage_date.
+skipped_steps
+    Households whose stage_history (up to the as-of date) reaches a stage
+    while an earlier one never was, or pays before the plan was approved.
+agitated_reports, concerned_reports
+    Field reports of that mood in the 14 days up to the as-of date.
+silent_party_cell
+    1 where the hamlet's party cell has not reported for more than
+    ``report_gap_days`` (7) days.
+gi_cluster
+    1 where the hamlet holds a parcel of a significant Gi* hot cluster
+    (:mod:`geo.hotspots.clusters`).
 """
 
 from __future__ import annotations
@@ -14,13 +46,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..schema import KINDS, STAGE_ORDER, STAGES
+from ..schema import KINDS, STAGE_ORDER, STAGES, TOPICS
 from ..selection import TimeSlice
 from ..workspace import Workspace
-from .config import hotspot_config
+from .config import FIXED_COLLECTIVE, SIGNAL_NAMES, hotspot_config, signal_on
 
 LEVELS = ("none", "watch", "risk", "hotspot")
+"""The levels, mildest first."""
+
 LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
+"""Level → 0 … 3."""
+
 LEVEL_LABELS = {
     "none": "Bình thường",
     "watch": "Theo dõi",
@@ -29,28 +65,102 @@ LEVEL_LABELS = {
 }
 """Vietnamese names of the levels, for screens and reports."""
 
-SIGNALS = (
-    "open_grievances",
-    "overdue_grievances",
-    "collective_grievances",
-    "disagreeing_households",
-    "past_deadline_households",
-    "stalled_households",
-    "skipped_steps",
-    "agitated_reports",
-    "concerned_reports",
-    "silent_party_cell",
-    "gi_cluster",
-)
+SIGNALS = SIGNAL_NAMES
+"""Every signal (see the module docstring)."""
+
+SIGNAL_LABELS = {
+    "open_grievances": "Đơn thư đang giải quyết",
+    "overdue_grievances": "Đơn thư quá hạn",
+    "collective_grievances": "Đơn tập thể",
+    "disagreeing_households": "Hộ không đồng thuận chưa bàn giao",
+    "past_deadline_households": "Hộ chậm bàn giao so với hạn dự án",
+    "stalled_households": "Hộ lâu chưa chuyển bước",
+    "skipped_steps": "Hộ bị bỏ bước trình tự",
+    "agitated_reports": "Báo cáo Nhân dân bức xúc",
+    "concerned_reports": "Báo cáo Nhân dân có băn khoăn",
+    "silent_party_cell": "Chi bộ chưa báo cáo",
+    "gi_cluster": "Cụm đơn thư tập trung (Gi*)",
+}
+"""Vietnamese names of the signals, for legends and tables."""
+
+FACTS = ("gathering_risk", "overdue_collective")
+"""Counts behind the ``hotspot`` fixed point: gathering_risk reports in the 14
+days, open overdue grievances with 5 or more signatories."""
 
 HANDED_OVER = STAGE_ORDER["handed_over"]
+_DETAILS = ("open_count", "open_by_kind", "open_topics", "overdue_by_kind", "overdue_topics",
+            "max_collective", "overdue_collective_cfg", "max_overdue_collective", "stalled_max_days",
+            "skipped_missing", "skipped_paid_early", "days_silent")
 
 
-def _count(frame: pd.DataFrame, keys: list[str], column: str | None = None) -> pd.Series:
+def _agg(frame: pd.DataFrame, keys: list[str], index: pd.Index, how: str = "size",
+         column: str | None = None) -> pd.Series:
+    """One number per key of ``index`` (0 where the frame has none)."""
     if not len(frame):
-        return pd.Series(dtype="float64")
-    grouped = frame.groupby(keys, dropna=True)
-    return (grouped[column].nunique() if column else grouped.size()).astype("float64")
+        return pd.Series(0.0, index=index)
+    grouped = frame.groupby(keys if len(keys) > 1 else keys[0], dropna=True)
+    values = grouped.size() if how == "size" else getattr(grouped[column], how)()
+    return values.reindex(index).fillna(0).astype("float64")
+
+
+def _breakdown(frame: pd.DataFrame, keys: list[str], column: str, index: pd.Index) -> pd.Series:
+    """``{value: count}`` of ``column`` per key of ``index``."""
+    found: dict[Any, dict[str, int]] = {}
+    if len(frame):
+        counts = frame.assign(_v=frame[column].astype(object).where(frame[column].notna(), "")).groupby(
+            [*keys, "_v"], dropna=True).size()
+        for key, n in counts.items():
+            owner = key[:-1] if len(keys) > 1 else key[0]
+            found.setdefault(owner, {})[key[-1]] = int(n)
+    return pd.Series([found.get(k, {}) for k in index], index=index, dtype=object)
+
+
+def _per_hamlet(index: pd.Index, per_hamlet: pd.Series, fill: float = 0.0) -> pd.Series:
+    """Broadcast a per-hamlet series onto ``index`` (hamlets or hamlet × project)."""
+    hid = index.get_level_values("hamlet_id")
+    return pd.Series(per_hamlet.reindex(hid).to_numpy(dtype="float64"), index=index).fillna(fill)
+
+
+def _grievances_keyed(ws: Workspace, sl: TimeSlice, by_project: bool) -> pd.DataFrame:
+    """Placed grievances of the slice; per project, those without one follow their household's."""
+    g = sl.grievances.dropna(subset=["hamlet_id"])
+    if not by_project or not len(g):
+        return g
+    named = g[g["project_id"].notna()]
+    unnamed = g[g["project_id"].isna() & g["household_id"].notna()]
+    projects = ws.households[["household_id", "project_id"]].dropna().drop_duplicates()
+    if sl.selection.project:
+        projects = projects[projects["project_id"] == sl.selection.project]
+    inherited = pd.DataFrame(unnamed.drop(columns="project_id")).merge(projects, on="household_id")
+    return pd.concat([pd.DataFrame(named), inherited], ignore_index=True)
+
+
+def _skipped(hh: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """Household rows whose history skips a step, with ``missing`` and ``paid_early``.
+
+    ``missing`` is the first stage never reached although a later one was;
+    ``paid_early`` is True where ``paid`` is dated before ``plan_approved``.
+    """
+    empty = hh.iloc[0:0].assign(missing=pd.Series(dtype=object), paid_early=pd.Series(dtype=bool))
+    if not len(history) or not len(hh):
+        return empty
+    first = history.dropna(subset=["stage", "date"]).groupby(["household_id", "project_id", "stage"])[
+        "date"].min().unstack()
+    first = first.reindex(columns=list(STAGES.keys))
+    reached = first.notna().to_numpy()
+    ranks = np.arange(len(STAGES.keys))
+    top = np.where(reached.any(axis=1), (reached * (ranks + 1)).max(axis=1) - 1, -1)
+    gaps = ~reached & (ranks[None, :] < top[:, None])
+    has_gap = gaps.any(axis=1)
+    paid_early = (first["paid"] < first["plan_approved"]).to_numpy(dtype=bool)
+    flags = pd.DataFrame(
+        {"missing": np.where(has_gap, np.array(STAGES.keys, dtype=object)[gaps.argmax(axis=1)], None),
+         "paid_early": paid_early},
+        index=first.index,
+    )[has_gap | paid_early]
+    if not len(flags):
+        return empty
+    return hh.merge(flags.reset_index(), on=["household_id", "project_id"], how="inner")
 
 
 def signal_table(
@@ -58,9 +168,9 @@ def signal_table(
     sl: TimeSlice,
     config: dict[str, Any] | None = None,
     by_project: bool = False,
-    cluster_hamlets: Iterable[str] = (),
+    cluster_hamlets: Iterable[str] | Iterable[tuple[str, str]] = (),
 ) -> pd.DataFrame:
-    """Every signal's count per hamlet (or per hamlet × project).
+    """Every signal's value per hamlet (or per hamlet × project), and the facts behind them.
 
     Parameters
     ----------
@@ -70,191 +180,278 @@ def signal_table(
     config : dict, optional
         A merged configuration (:func:`~geo.hotspots.config.hotspot_config`).
     by_project : bool
-        Index by ``(hamlet_id, project_id)`` instead of ``hamlet_id``.
-    cluster_hamlets : iterable of str
-        Hamlets touched by a significant Gi* hot cluster.
+        Index by ``(hamlet_id, project_id)`` instead of ``hamlet_id``; the
+        pairs are those with a counted household row or a grievance.
+        Hamlet-wide signals (field reports, party cell) apply to every
+        project of the hamlet.
+    cluster_hamlets : iterable of str, or of (hamlet_id, project_id)
+        Hamlets (or pairs) touched by a significant Gi* hot cluster.
 
     Returns
     -------
     DataFrame
-        One column per signal in :data:`SIGNALS`, plus detail columns used
-        for the reasons (``overdue_by_kind``, ``max_collective``,
-        ``days_silent``, ``gathering_risk``, ``overdue_collective``).
+        One column per signal in :data:`SIGNALS` (the value that is scored),
+        the :data:`FACTS`, and detail columns used for the reasons.
+
+    Example
+    -------
+    >>> signal_table(ws, time_slice(ws))["overdue_grievances"]  # doctest: +SKIP
     """
     cfg = config or hotspot_config(ws.config.hotspots)
     ts = pd.Timestamp(sl.selection.as_of)
     keys = ["hamlet_id", "project_id"] if by_project else ["hamlet_id"]
-    hamlet_ids = sl.hamlets["hamlet_id"].tolist()
+    g = _grievances_keyed(ws, sl, by_project)
+    hh = sl.households.dropna(subset=["hamlet_id"])
     if by_project:
-        pairs = sl.households[["hamlet_id", "project_id"]].dropna().drop_duplicates()
-        gp = sl.grievances[["hamlet_id", "project_id"]].dropna().drop_duplicates()
-        pairs = pd.concat([pairs, gp]).drop_duplicates()
-        index = pd.MultiIndex.from_frame(pairs.sort_values(keys)) if len(pairs) else pd.MultiIndex.from_tuples([], names=keys)
+        pairs = pd.concat([hh[keys], g[keys]]).dropna().drop_duplicates()
+        pairs = pairs[pairs["hamlet_id"].isin(sl.hamlets["hamlet_id"])]
+        index = (pd.MultiIndex.from_frame(pairs.sort_values(keys)) if len(pairs)
+                 else pd.MultiIndex.from_tuples([], names=keys))
     else:
-        index = pd.Index(hamlet_ids, name="hamlet_id")
+        index = pd.Index(sl.hamlets["hamlet_id"].tolist(), name="hamlet_id")
     out = pd.DataFrame(index=index)
 
-    g = sl.grievances
-    g_open = g[g["is_open"]]
-    out["open_grievances"] = _count(g_open, keys)
-    overdue = g_open[g_open["is_overdue"]]
-    out["overdue_grievances"] = _count(overdue, keys)
+    # grievances: open and overdue, weighted by kind and topic; collective ones
+    kind_w = g["kind"].map(cfg["kind_weights"]).fillna(1.0) if len(g) else pd.Series(dtype="float64")
+    topic_w = g["topic"].map(cfg["topic_weights"]).fillna(1.0) if len(g) else pd.Series(dtype="float64")
+    g = g.assign(_w=(kind_w * topic_w).astype("float64"))
+    g_open = g[g["is_open"].astype(bool)]
+    overdue = g_open[g_open["is_overdue"].astype(bool)]
+    out["open_grievances"] = _agg(g_open, keys, index, "sum", "_w")
+    out["overdue_grievances"] = _agg(overdue, keys, index, "sum", "_w")
     coll = g_open[g_open["signatories"] >= int(cfg["collective_min"])]
-    out["collective_grievances"] = _count(coll, keys)
-    out["max_collective"] = coll.groupby(keys)["signatories"].max() if len(coll) else np.nan
-    over_coll = coll[coll["is_overdue"]]
-    out["overdue_collective"] = _count(over_coll, keys)
-    if len(overdue):
-        by_kind = overdue.assign(kind=overdue["kind"].fillna("complaint")).groupby(keys + ["kind"]).size()
-        out["overdue_by_kind"] = by_kind.groupby(level=keys).apply(
-            lambda s: {k[-1]: int(v) for k, v in s.items()}
-        )
-    else:
-        out["overdue_by_kind"] = None
+    out["collective_grievances"] = _agg(coll, keys, index)
+    fixed = overdue[overdue["signatories"] >= FIXED_COLLECTIVE]
+    out["overdue_collective"] = _agg(fixed, keys, index)
+    out["open_count"] = _agg(g_open, keys, index)
+    out["open_by_kind"] = _breakdown(g_open[~g_open["is_overdue"].astype(bool)], keys, "kind", index)
+    out["open_topics"] = _breakdown(g_open[~g_open["is_overdue"].astype(bool)], keys, "topic", index)
+    out["overdue_by_kind"] = _breakdown(overdue, keys, "kind", index)
+    out["overdue_topics"] = _breakdown(overdue, keys, "topic", index)
+    out["max_collective"] = _agg(coll, keys, index, "max", "signatories")
+    out["overdue_collective_cfg"] = _agg(coll[coll["is_overdue"].astype(bool)], keys, index)
+    out["max_overdue_collective"] = _agg(fixed, keys, index, "max", "signatories")
 
-    hh = sl.households
+    # households
     not_done = hh[hh["stage_rank"] < HANDED_OVER]
-    out["disagreeing_households"] = _count(not_done[not_done["agreement"] == "no"], keys, "household_id")
-    deadlines = ws.projects.set_index("project_id")["handover_deadline"] if len(ws.projects) else pd.Series(dtype="datetime64[ns]")
-    dl = pd.to_datetime(not_done["project_id"].map(deadlines) if len(not_done) else
-                        pd.Series(pd.NaT, index=not_done.index), errors="coerce")
-    out["past_deadline_households"] = _count(not_done[dl.notna() & (dl < ts)], keys, "household_id")
-    stalled_before = ts - pd.Timedelta(days=int(cfg["stalled_days"]))
-    out["stalled_households"] = _count(
-        not_done[not_done["stage_date"].notna() & (not_done["stage_date"] < stalled_before)], keys, "household_id"
-    )
-    out["skipped_steps"] = _count(_skipped(hh, sl.stage_history), keys, "household_id")
+    out["disagreeing_households"] = _agg(not_done[not_done["agreement"] == "no"], keys, index,
+                                         "nunique", "household_id")
+    projects = ws.projects.dropna(subset=["project_id"]).drop_duplicates("project_id")
+    deadlines = pd.Series(pd.to_datetime(projects["handover_deadline"], errors="coerce").to_numpy(),
+                          index=projects["project_id"].to_numpy())
+    deadline = pd.Series(pd.to_datetime(deadlines.reindex(not_done["project_id"].to_numpy()).to_numpy()),
+                         index=not_done.index)
+    late = not_done[deadline.notna() & (deadline < ts)]
+    out["past_deadline_households"] = _agg(late, keys, index, "nunique", "household_id")
+    limit = not_done["stage"].map(cfg["stalled_days_by_stage"]).fillna(float(cfg["stalled_days"]))
+    days_at = (ts - pd.to_datetime(not_done["stage_date"])).dt.days
+    stalled = not_done.assign(_days=days_at)[days_at.notna() & (days_at >= limit)]
+    out["stalled_households"] = _agg(stalled, keys, index, "nunique", "household_id")
+    out["stalled_max_days"] = _agg(stalled, keys, index, "max", "_days")
+    skipped = _skipped(hh, sl.stage_history)
+    out["skipped_steps"] = _agg(skipped, keys, index, "nunique", "household_id")
+    out["skipped_missing"] = _breakdown(skipped.dropna(subset=["missing"]), keys, "missing", index)
+    out["skipped_paid_early"] = _agg(skipped[skipped["paid_early"].astype(bool)], keys, index,
+                                     "nunique", "household_id")
 
-    window = int(cfg["report_window_days"])
-    fr = sl.field_reports
-    recent = fr[fr["report_date"] >= ts - pd.Timedelta(days=window - 1)]
-    mood_counts = recent.groupby(["hamlet_id", "mood"]).size().unstack(fill_value=0) if len(recent) else pd.DataFrame()
+    # field reports: moods of the 14 days, and the party cell's silence
+    recent = sl.recent_reports
+    moods = (recent.groupby(["hamlet_id", "mood"]).size().unstack(fill_value=0) if len(recent)
+             else pd.DataFrame())
     for mood, col in (("agitated", "agitated_reports"), ("concerned", "concerned_reports"),
                       ("gathering_risk", "gathering_risk")):
-        series = mood_counts[mood] if mood in mood_counts else pd.Series(dtype="float64")
-        out[col] = _by_hamlet(out, series)
-    if "field_reports" in ws.present:
-        last = fr.groupby("hamlet_id")["report_date"].max()
-        gap = (ts - last).dt.days
-        days = _by_hamlet(out, gap.astype("float64"))
-        never = days.isna()
-        days = days.fillna(float(max(window, int(cfg["report_gap_days"]) + 1)))
-        out["days_silent"] = days.where(~never, np.inf)
-        out["silent_party_cell"] = (out["days_silent"] > int(cfg["report_gap_days"])).astype("float64")
+        out[col] = _per_hamlet(index, moods[mood] if mood in moods else pd.Series(dtype="float64"))
+    reports = sl.field_reports
+    in_use = "field_reports" in ws.present and len(reports) > 0
+    if in_use:
+        last = reports.groupby("hamlet_id")["report_date"].max()
+        days = _per_hamlet(index, (ts - last).dt.days.astype("float64"), fill=np.inf)
+        out["days_silent"] = days
+        out["silent_party_cell"] = (days > float(cfg["report_gap_days"])).astype("float64")
     else:
         out["days_silent"] = 0.0
         out["silent_party_cell"] = 0.0
-    clusters = set(cluster_hamlets)
-    hid = out.index.get_level_values("hamlet_id")
-    out["gi_cluster"] = np.asarray([1.0 if h in clusters else 0.0 for h in hid])
-    counts = [s for s in SIGNALS] + ["overdue_collective", "gathering_risk"]
-    out[counts] = out[counts].fillna(0.0)
-    return out
+
+    # Gi* clusters
+    touched = set(cluster_hamlets)
+    if by_project and any(isinstance(t, tuple) for t in touched):
+        flags = [1.0 if k in touched else 0.0 for k in index]
+    else:
+        plain = {t[0] if isinstance(t, tuple) else t for t in touched}
+        flags = [1.0 if h in plain else 0.0 for h in index.get_level_values("hamlet_id")]
+    out["gi_cluster"] = np.asarray(flags, dtype="float64")
+    numeric = [*SIGNALS, *FACTS]
+    out[numeric] = out[numeric].fillna(0.0)
+    return out[[*SIGNALS, *FACTS, *_DETAILS]]
 
 
-def _by_hamlet(out: pd.DataFrame, per_hamlet: pd.Series) -> pd.Series:
-    hid = out.index.get_level_values("hamlet_id")
-    return pd.Series(per_hamlet.reindex(hid).to_numpy(dtype="float64"), index=out.index)
+# --------------------------------------------------------------------------- reasons
 
 
-def _skipped(hh: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
-    """Household rows of pairs whose history skips a step (or pays before approval)."""
-    if not len(history) or not len(hh):
-        return hh.iloc[0:0]
-    first = history.groupby(["household_id", "project_id", "stage"])["date"].min().unstack()
-    first = first.reindex(columns=list(STAGES.keys))
-    reached = first.notna().to_numpy()
-    ranks = np.arange(len(STAGES.keys))
-    max_rank = np.where(reached.any(axis=1), (reached * (ranks + 1)).max(axis=1) - 1, -1)
-    gap = ((~reached) & (ranks[None, :] < max_rank[:, None])).any(axis=1)
-    paid_before = (pd.to_datetime(first["paid"]) < pd.to_datetime(first["plan_approved"])).to_numpy(dtype=bool)
-    bad = first.index[gap | paid_before]
-    key = pd.MultiIndex.from_frame(hh[["household_id", "project_id"]])
-    return hh[key.isin(bad)]
+def _n(value: float) -> str:
+    """A count as text (weighted values keep one decimal)."""
+    return str(int(round(value))) if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
 
 
-def _reasons(row: pd.Series, cfg: dict[str, Any]) -> str:
-    sig = cfg["signals"]
-    on = lambda name: sig.get(name, {}).get("enabled", True) and row[name] > 0  # noqa: E731
+def _kinds_text(by_kind: dict[str, int]) -> str:
+    """``{"complaint": 2, "petition": 1}`` → ``"2 đơn khiếu nại, 1 đơn kiến nghị"``."""
+    parts = [f"{by_kind[k]} đơn {KINDS.label(k).lower()}" for k in KINDS.keys if by_kind.get(k)]
+    other = sum(n for k, n in by_kind.items() if k not in KINDS.keys)
+    if other:
+        parts.append(f"{other} đơn thư")
+    return ", ".join(parts)
+
+
+def _topics_text(topics: dict[str, int]) -> str:
+    """The topics, most frequent first, in parentheses (empty where none is known)."""
+    named = sorted(((n, TOPICS.keys.index(t), t) for t, n in topics.items() if t in TOPICS.keys),
+                   key=lambda x: (-x[0], x[1]))
+    return f" ({', '.join(TOPICS.label(t).lower() for _, _, t in named)})" if named else ""
+
+
+def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
+    """The reasons of one :func:`signal_table` row, in plain Vietnamese, separated by ``"; "``.
+
+    The facts behind the contract's fixed points (open and overdue
+    grievances, disagreeing or late households, agitated and gathering_risk
+    reports, overdue grievances of 5 or more signatories) are always named
+    where present, since they decide the level even where their signal is
+    switched off; the other signals only where enabled.
+
+    Parameters
+    ----------
+    row : Series
+        One row of :func:`signal_table`.
+    config : dict
+        The merged configuration.
+
+    Returns
+    -------
+    str
+        E.g. ``"2 đơn khiếu nại quá hạn giải quyết (giá bồi thường); 1 đơn
+        tập thể 12 người ký; 3 hộ không đồng thuận chưa bàn giao"``; empty
+        where there is nothing to say.
+
+    Example
+    -------
+    >>> reasons_text(signal_table(ws, sl).loc["TH01"], hotspot_config())  # doctest: +SKIP
+    '1 đơn khiếu nại quá hạn giải quyết (diện tích)'
+    """
+    def on(name: str) -> bool:
+        return signal_on(config, name) and row[name] > 0
+
     parts: list[str] = []
-    if on("overdue_grievances"):
-        by_kind = row.get("overdue_by_kind")
-        if isinstance(by_kind, dict) and by_kind:
-            for kind in KINDS.keys:
-                n = by_kind.get(kind)
-                if n:
-                    parts.append(f"{n} đơn {KINDS.label(kind).lower()} quá hạn giải quyết")
-        else:
-            parts.append(f"{int(row['overdue_grievances'])} đơn thư quá hạn giải quyết")
+    if row["gathering_risk"] > 0:
+        n = int(row["gathering_risk"])
+        parts.append(f"{n} báo cáo nguy cơ tụ tập đông người trong 14 ngày qua")
+    overdue_by_kind = row["overdue_by_kind"] or {}
+    if overdue_by_kind:
+        parts.append(f"{_kinds_text(overdue_by_kind)} quá hạn giải quyết"
+                     f"{_topics_text(row['overdue_topics'] or {})}")
+    collective_said = False
     if on("collective_grievances"):
         n = int(row["collective_grievances"])
-        most = int(row["max_collective"]) if pd.notna(row.get("max_collective")) else 0
-        parts.append(f"{n} đơn tập thể" + (f" {most} người ký" if n == 1 else f", đông nhất {most} người ký"))
-    if row.get("gathering_risk", 0) > 0:
-        parts.append("báo cáo nguy cơ tụ tập đông người trong 14 ngày qua")
-    if on("agitated_reports"):
+        most = int(row["max_collective"])
+        late = int(row["overdue_collective_cfg"])
+        if n == 1:
+            parts.append(f"1 đơn tập thể {most} người ký" + (" đã quá hạn" if late else ""))
+        else:
+            parts.append(f"{n} đơn tập thể, đông nhất {most} người ký"
+                         + (f" ({late} đơn đã quá hạn)" if late else ""))
+        collective_said = late >= int(row["overdue_collective"]) and most >= row["max_overdue_collective"]
+    if row["overdue_collective"] > 0 and not collective_said:
+        n = int(row["overdue_collective"])
+        parts.append(f"{n} đơn từ {FIXED_COLLECTIVE} người ký trở lên đã quá hạn giải quyết "
+                     f"(đông nhất {int(row['max_overdue_collective'])} người)")
+    if row["agitated_reports"] > 0:
         parts.append(f"{int(row['agitated_reports'])} báo cáo Nhân dân bức xúc trong 14 ngày qua")
-    if on("disagreeing_households"):
+    if row["disagreeing_households"] > 0:
         parts.append(f"{int(row['disagreeing_households'])} hộ không đồng thuận chưa bàn giao")
-    if on("past_deadline_households"):
-        parts.append(f"{int(row['past_deadline_households'])} hộ quá hạn bàn giao mặt bằng")
+    if row["past_deadline_households"] > 0:
+        parts.append(f"{int(row['past_deadline_households'])} hộ chưa bàn giao mặt bằng dù đã quá hạn của dự án")
     if on("skipped_steps"):
-        parts.append(f"{int(row['skipped_steps'])} hộ thực hiện bỏ bước trình tự")
-    open_not_overdue = int(row["open_grievances"] - row["overdue_grievances"])
-    if sig["open_grievances"].get("enabled", True) and open_not_overdue > 0:
-        parts.append(f"{open_not_overdue} đơn thư đang giải quyết")
+        text = f"{int(row['skipped_steps'])} hộ bị bỏ bước trong trình tự thu hồi"
+        missing = row["skipped_missing"] or {}
+        details = [f"thiếu bước “{STAGES.label(s)}”" for s in STAGES.keys if missing.get(s)]
+        if row["skipped_paid_early"] > 0:
+            details.append("chi trả trước khi phê duyệt phương án")
+        parts.append(text + (f" ({'; '.join(details)})" if details else ""))
+    open_by_kind = row["open_by_kind"] or {}
+    if open_by_kind:
+        parts.append(f"{_kinds_text(open_by_kind)} đang giải quyết{_topics_text(row['open_topics'] or {})}")
     if on("stalled_households"):
-        parts.append(f"{int(row['stalled_households'])} hộ {int(cfg['stalled_days'])} ngày không chuyển bước")
+        parts.append(f"{int(row['stalled_households'])} hộ lâu chưa chuyển bước "
+                     f"(lâu nhất {int(row['stalled_max_days'])} ngày)")
     if on("concerned_reports"):
-        parts.append(f"{int(row['concerned_reports'])} báo cáo Nhân dân có băn khoăn")
+        parts.append(f"{int(row['concerned_reports'])} báo cáo Nhân dân có băn khoăn trong 14 ngày qua")
     if on("silent_party_cell"):
         days = row["days_silent"]
-        parts.append("chi bộ chưa gửi báo cáo tình hình" if not np.isfinite(days)
+        parts.append("chi bộ chưa gửi báo cáo tình hình nào" if not np.isfinite(days)
                      else f"chi bộ {int(days)} ngày chưa báo cáo tình hình")
     if on("gi_cluster"):
-        parts.append("nằm trong cụm đơn thư tập trung (Gi*)")
+        parts.append("có thửa đất trong cụm đơn thư tập trung bất thường (kiểm định Gi*)")
     return "; ".join(parts)
 
 
 def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
     """Score, level and reasons from a :func:`signal_table`.
 
+    Parameters
+    ----------
+    signals : DataFrame
+        From :func:`signal_table`.
+    config : dict
+        The merged configuration.
+
     Returns
     -------
     DataFrame
         Same index; ``hotspot_level``, ``hotspot_score``, ``hotspot_reasons``
-        and ``forced`` (``"hotspot"``, ``"none"`` or ``""``).
+        and ``forced`` (``"hotspot"`` or ``"none"`` where a fixed point
+        decided the level, else ``""``).
+
+    Example
+    -------
+    >>> score_levels(signal_table(ws, sl, cfg), cfg)["hotspot_level"]  # doctest: +SKIP
     """
-    sig = config["signals"]
     score = pd.Series(0.0, index=signals.index)
     for name in SIGNALS:
-        spec = sig.get(name, {})
+        spec = config["signals"].get(name, {})
         if spec.get("enabled", True):
-            score = score + float(spec.get("weight", 0.0)) * signals[name]
-    level = np.select(
-        [score >= config["hotspot_score"], score >= config["risk_score"], score >= config["watch_score"]],
-        ["hotspot", "risk", "watch"],
-        default="none",
+            value = signals[name].astype("float64")
+            cap = spec.get("cap")
+            if cap is not None:
+                value = value.clip(upper=float(cap))
+            score = score + float(spec.get("weight", 0.0)) * value
+    score = score.round(2)
+    level = pd.Series(
+        np.select(
+            [score >= config["hotspot_score"], score >= config["risk_score"], score >= config["watch_score"]],
+            ["hotspot", "risk", "watch"],
+            default="none",
+        ),
+        index=signals.index,
+        dtype=object,
     )
-    level = pd.Series(level, index=signals.index, dtype=object)
     forced_hot = (signals["overdue_collective"] > 0) | (signals["gathering_risk"] > 0)
     forced_none = (
-        (signals["open_grievances"] == 0)
+        (signals["open_count"] == 0)
         & (signals["disagreeing_households"] == 0)
         & (signals["past_deadline_households"] == 0)
         & (signals["agitated_reports"] == 0)
         & (signals["gathering_risk"] == 0)
     )
-    level = level.where(~(~forced_none & (level == "none")), "watch")
+    level = level.where(forced_none | (level != "none"), "watch")
     level = level.where(~forced_none, "none")
     level = level.where(~forced_hot, "hotspot")
-    reasons = signals.apply(lambda r: _reasons(r, config), axis=1) if len(signals) else pd.Series(dtype=object)
-    reasons = reasons.where(level != "none", "")
+    reasons = (pd.Series([reasons_text(r, config) for _, r in signals.iterrows()], index=signals.index,
+                         dtype=object)
+               if len(signals) else pd.Series(dtype=object, index=signals.index))
     return pd.DataFrame(
         {
             "hotspot_level": level,
-            "hotspot_score": score.round(2),
-            "hotspot_reasons": reasons.astype(object),
+            "hotspot_score": score,
+            "hotspot_reasons": reasons,
             "forced": np.where(forced_hot, "hotspot", np.where(forced_none, "none", "")),
         },
         index=signals.index,
@@ -266,7 +463,7 @@ def hotspot_levels(
     sl: TimeSlice,
     config: dict[str, Any] | None = None,
     by_project: bool = False,
-    cluster_hamlets: Iterable[str] = (),
+    cluster_hamlets: Iterable[str] | Iterable[tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """The level, score and reasons of each hamlet on the slice's date.
 
@@ -274,28 +471,41 @@ def hotspot_levels(
     ----------
     ws : Workspace
     sl : TimeSlice
+        From :func:`geo.selection.time_slice`.
     config : dict, optional
         Default: :data:`~geo.hotspots.config.DEFAULTS` merged with the
         workspace's ``[hotspots]``.
     by_project : bool
         One row per hamlet × project instead of per hamlet.
-    cluster_hamlets : iterable of str
-        Hamlets touched by Gi* hot clusters (see :mod:`geo.hotspots.clusters`).
+    cluster_hamlets : iterable of str or of (hamlet_id, project_id), optional
+        Hamlets (pairs) touched by Gi* hot clusters. ``None`` (default):
+        computed here with :func:`~geo.hotspots.clusters.grievance_clusters`
+        where the ``gi_cluster`` signal is enabled, so that the summary and
+        ``python -m geo hotspots`` agree; ``()`` for none.
 
     Returns
     -------
     DataFrame
         ``hamlet_id`` (and ``project_id``), ``hotspot_level``,
         ``hotspot_score``, ``hotspot_reasons``, ``forced`` and every signal
-        count.
+        value (:data:`SIGNALS`, :data:`FACTS`); one row per hamlet of the
+        slice, in the hamlets layer's order.
 
     Example
     -------
-    >>> from geo import load_workspace, time_slice, Selection
-    >>> ws = load_workspace("data/hoson")  # doctest: +SKIP
-    >>> hotspot_levels(ws, time_slice(ws))[["hamlet_id", "hotspot_level"]]  # doctest: +SKIP
+    >>> import geo
+    >>> from geo.hotspots import hotspot_levels
+    >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
+    >>> hotspot_levels(ws, geo.time_slice(ws))[["hamlet_id", "hotspot_level"]]  # doctest: +SKIP
     """
     cfg = config or hotspot_config(ws.config.hotspots)
+    if cluster_hamlets is None:
+        cluster_hamlets = ()
+        if signal_on(cfg, "gi_cluster"):
+            from .clusters import grievance_clusters
+
+            found = grievance_clusters(ws, sl, cfg)
+            cluster_hamlets = found.pairs if by_project else found.hot_hamlets
     signals = signal_table(ws, sl, cfg, by_project, cluster_hamlets)
     levels = score_levels(signals, cfg)
-    return levels.join(signals[[*SIGNALS, "overdue_collective", "gathering_risk"]]).reset_index()
+    return levels.join(signals[[*SIGNALS, *FACTS]]).reset_index()

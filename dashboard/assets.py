@@ -1,0 +1,32 @@
+"""Offline map assets: Leaflet and jQuery copied from their xstatic packages into ``static/vendor``.
+
+Streamlit serves ``dashboard/static`` at ``/app/static`` (``server.enableStaticServing``
+in ``streamlit_config.toml``); the map links ``/app/static/vendor/…`` and nothing else.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from geo.maps import asset_files
+
+STATIC = Path(__file__).resolve().parent / "static"
+VENDOR = STATIC / "vendor"
+
+
+def ensure_assets(target: Path = VENDOR) -> list[str]:
+    """Copy any missing or changed asset into ``target``; return the problems (empty when all is well)."""
+    problems = []
+    for rel, source in asset_files().items():
+        dest = target / rel
+        try:
+            if dest.is_file() and dest.stat().st_size == source.stat().st_size:
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_suffix(dest.suffix + ".tmp")
+            shutil.copyfile(source, tmp)
+            tmp.replace(dest)
+        except OSError as exc:
+            problems.append(f"{rel}: {exc}")
+    return problems

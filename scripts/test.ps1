@@ -1,0 +1,7 @@
+# Windows: run every test. The browser tests need Chromium or Chrome: set CHROMIUM_PATH to its .exe.
+# Usage: powershell -ExecutionPolicy Bypass -File scripts\test.ps1
+$ErrorActionPreference = "Stop"
+& "$PSScriptRoot\setup.ps1"
+Set-Location (Split-Path -Parent $PSScriptRoot)
+& .venv\Scripts\python.exe -m pytest @args
+exit $LASTEXITCODE
