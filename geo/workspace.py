@@ -416,10 +416,9 @@ def _cross_checks(ws: Workspace) -> None:
             )
     sh = ws.stage_history
     if "stage_history" in ws.files and len(sh) and len(ws.households):
-        pairs = set(zip(sh["household_id"], sh["project_id"]))
         hh = ws.households
-        missing = ~pd.Series([(h, p) in pairs for h, p in zip(hh["household_id"], hh["project_id"])],
-                             index=hh.index)
+        pairs = pd.MultiIndex.from_frame(sh[["household_id", "project_id"]])
+        missing = ~pd.MultiIndex.from_frame(hh[["household_id", "project_id"]]).isin(pairs)
         if missing.any():
             ws.report.warning(
                 "no_history", ws.files["households"],

@@ -1,0 +1,30 @@
+"""The map on the page: :func:`geo.maps.build_map` drawn through streamlit-folium."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import geo
+from geo.maps import DisplayGeometry, MapInfo, build_map, fmt_number, selection_title
+
+from .data import Analysis
+
+
+def show_map(ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, meeting: bool, basemap: bool) -> MapInfo:
+    """Draw the selection's map full width; return what was drawn."""
+    clusters = getattr(an.clusters, "clusters", None) if an.clusters is not None else None
+    m = build_map(ws, an.slice, an.hotspots, meeting=meeting, clusters=clusters, summary=an.summary,
+                  display=disp, basemap=basemap, title=selection_title(ws, an.slice))
+    st_folium(m, height=760 if meeting else 620, use_container_width=True, returned_objects=[],
+              key=None)
+    info: MapInfo = m.map_info
+    if info.mode == "hamlets":
+        st.caption(f"Vùng chọn có {fmt_number(info.parcels_in_selection)} thửa: bản đồ hiển thị tiến độ theo thôn. "
+                   "Chọn thôn ở bộ lọc để xem từng thửa. / Large selection: hamlet-level shapes; pick hamlets "
+                   "to see parcels.")
+    elif info.mode == "affected":
+        st.caption("Vùng chọn lớn: chỉ vẽ các thửa bị thu hồi. / Large selection: only affected parcels drawn.")
+    if an.cluster_note and not meeting:
+        st.caption("Cụm Gi*: " + an.cluster_note)
+    return info

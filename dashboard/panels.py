@@ -1,0 +1,275 @@
+"""The page's panels: validation page, headline figures, tables, charts and the hamlet page.
+
+Everything shown here follows the one selection; data values go through
+``st.dataframe`` / ``st.metric`` or :func:`dashboard.text.md`, never raw Markdown.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import geo
+from geo.hotspots import LEVEL_LABELS
+from geo.schema import KINDS, STAGES, STATUSES, TOPICS
+from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
+
+from . import figures
+from .data import Analysis
+from .text import AGREEMENT_LABELS, MOOD_LABELS, PROBLEM_HEADERS, SEVERITY, fmt_date, fmt_number, md, pct
+
+LEVEL_ORDER = {"hotspot": 0, "risk": 1, "watch": 2, "none": 3}
+LEVEL_ICON = {"hotspot": "🔴", "risk": "🟠", "watch": "🟡", "none": "⚪"}
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validation_page(path: Path, ws: geo.Workspace) -> None:
+    """The page for a workspace with errors: what is wrong and how to fix it, no traceback."""
+    report = ws.report
+    st.title("Dữ liệu chưa dùng được / The workspace has errors")
+    st.error(f"Thư mục **{md(path)}** có {len(report.errors)} lỗi và {len(report.warnings)} cảnh báo. "
+             "Sửa các lỗi dưới đây rồi tải lại trang (F5). / Fix the errors below, then reload the page.")
+    frame = report.to_frame()
+    frame["severity"] = frame["severity"].map(SEVERITY).fillna(frame["severity"])
+    st.dataframe(frame.rename(columns=PROBLEM_HEADERS), hide_index=True, width="stretch")
+    st.caption("Cùng danh sách này: `python -m geo validate THƯ_MỤC` / The same list from the command line.")
+
+
+def warnings_expander(ws: geo.Workspace) -> None:
+    """Warnings of a usable workspace, folded away."""
+    if not ws.report.warnings:
+        return
+    with st.expander(f"⚠️ {len(ws.report.warnings)} cảnh báo về dữ liệu / data warnings"):
+        frame = ws.report.to_frame()
+        frame["severity"] = frame["severity"].map(SEVERITY).fillna(frame["severity"])
+        st.dataframe(frame.rename(columns=PROBLEM_HEADERS), hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- headline
+
+
+def headline(an: Analysis) -> figures.Headline:
+    """The headline figures as metrics (aggregates only)."""
+    h = figures.headline(an.slice, an.hotspots)
+    cols = st.columns(7)
+    cols[0].metric("Số hộ bị thu hồi đất", fmt_number(h.households))
+    cols[1].metric("Hộ đã bàn giao", pct(h.handover_pct), f"{fmt_number(h.handed_over)} hộ", delta_color="off")
+    cols[2].metric("Diện tích đã bàn giao", pct(h.area_handed_over_pct), f"{fmt_number(h.area_m2 / 10000, 2)} ha",
+                   delta_color="off")
+    cols[3].metric("Hộ đã nhận tiền", fmt_number(h.paid), f"{fmt_number(h.compensation_paid_vnd / 1e9, 2)} tỷ đồng",
+                   delta_color="off")
+    cols[4].metric("Đơn thư chưa giải quyết", fmt_number(h.grievances_open))
+    cols[5].metric("Đơn thư quá hạn", fmt_number(h.grievances_overdue))
+    cols[6].metric("Điểm nóng", fmt_number(h.hotspots), f"{h.risk} nguy cơ · {h.watch} theo dõi", delta_color="off")
+    return h
+
+
+def hotspot_list(an: Analysis) -> None:
+    """Hamlets at risk or hotspot level with their reasons (no personal data)."""
+    s = an.summary[an.summary["hotspot_level"].isin(["hotspot", "risk"])].copy()
+    if not len(s):
+        st.success("Không có thôn ở mức nguy cơ hoặc điểm nóng. / No hamlet at risk or hotspot level.")
+        return
+    s["order"] = s["hotspot_level"].map(LEVEL_ORDER)
+    s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
+    lines = [f"- {LEVEL_ICON[r.hotspot_level]} **{md(r.hamlet_name)}** — {LEVEL_LABELS[r.hotspot_level]}: "
+             f"{md(r.hotspot_reasons)}" for r in s.itertuples()]
+    st.markdown("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- summary table
+
+
+def summary_table(an: Analysis) -> None:
+    """The per-hamlet summary: Vietnamese headers, sortable, downloadable."""
+    s = an.summary[list(SUMMARY_COLUMNS)].copy()
+    s["hotspot_level"] = s["hotspot_level"].map(LEVEL_LABELS).fillna(s["hotspot_level"])
+    shown = s.rename(columns=SUMMARY_LABELS)
+    cfg = {
+        SUMMARY_LABELS["area_affected_m2"]: st.column_config.NumberColumn(format="%.1f"),
+        SUMMARY_LABELS["handover_pct"]: st.column_config.ProgressColumn(format="%.2f%%", min_value=0,
+                                                                         max_value=100),
+        SUMMARY_LABELS["area_handed_over_pct"]: st.column_config.NumberColumn(format="%.2f%%"),
+        SUMMARY_LABELS["compensation_paid_vnd"]: st.column_config.NumberColumn(format="localized"),
+        SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large"),
+    }
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)
+    sel = an.slice.selection
+    stem = f"tong_hop_thon_{sel.project or 'tat_ca'}_{sel.as_of.isoformat()}"
+    vi = shown.to_csv(index=False).encode("utf-8-sig")
+    buf = io.StringIO()
+    write_summary_csv(an.summary, buf)
+    c1, c2 = st.columns(2)
+    c1.download_button("⬇️ Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)", vi, f"{stem}.csv", "text/csv")
+    c2.download_button("⬇️ CSV cột chuẩn / canonical columns", buf.getvalue().encode("utf-8"), f"{stem}_en.csv",
+                       "text/csv")
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def progress_chart(ws: geo.Workspace, an: Analysis) -> None:
+    """Weekly share of households handed over per project, against its deadline."""
+    sel = an.slice.selection
+    series = _weekly(ws, sel)
+    if not len(series):
+        st.info("Chưa có lịch sử các bước để vẽ tiến độ. / No stage history to plot progress.")
+        return
+    dl = figures.deadlines(ws, series["project_id"].unique())
+    x = alt.X("week:T", title="Tuần (đến ngày)", axis=alt.Axis(format="%d/%m/%Y", labelAngle=-30))
+    colour = alt.Color("project_name:N", title="Dự án", legend=alt.Legend(orient="bottom", columns=1))
+    line = alt.Chart(series).mark_line(point=True).encode(
+        x=x, y=alt.Y("share_pct:Q", title="Tỷ lệ hộ đã bàn giao (%)", scale=alt.Scale(domain=[0, 100])),
+        color=colour,
+        tooltip=[alt.Tooltip("project_name:N", title="Dự án"),
+                 alt.Tooltip("week:T", title="Đến ngày", format="%d/%m/%Y"),
+                 alt.Tooltip("handed_over:Q", title="Hộ đã bàn giao"),
+                 alt.Tooltip("households:Q", title="Tổng số hộ"),
+                 alt.Tooltip("share_pct:Q", title="Tỷ lệ (%)", format=".2f")])
+    layers = [line]
+    if len(dl):
+        dl = dl.assign(label=[f"Hạn {fmt_date(d)}" for d in dl["deadline"]])
+        rule = alt.Chart(dl).mark_rule(strokeDash=[6, 4], size=2).encode(
+            x="deadline:T", color=colour,
+            tooltip=[alt.Tooltip("project_name:N", title="Dự án"),
+                     alt.Tooltip("deadline:T", title="Hạn bàn giao", format="%d/%m/%Y")])
+        text = alt.Chart(dl).mark_text(align="left", dx=4, dy=-6, angle=0).encode(
+            x="deadline:T", y=alt.value(12), text="label:N", color=colour)
+        layers += [rule, text]
+    st.altair_chart(alt.layer(*layers).properties(height=360), width="stretch")
+    st.caption("Đường nét đứt: hạn bàn giao mặt bằng của dự án. Mẫu số: mọi hộ của dự án trong các thôn, loại đất "
+               "đã chọn. / Dashed line: the project's handover deadline.")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _weekly_cached(path: str, file_stamp: tuple, key: tuple) -> pd.DataFrame:
+    from .data import _load
+
+    ws = _load(path, file_stamp)
+    project, hamlets, land_uses, as_of = key
+    sel = geo.Selection.make(project=project, hamlets=hamlets, land_uses=land_uses, as_of=as_of)
+    return figures.weekly_handover(ws, sel)
+
+
+def _weekly(ws: geo.Workspace, sel: geo.Selection) -> pd.DataFrame:
+    key = (sel.project, sel.hamlets, sel.land_uses, sel.as_of.isoformat())
+    file_stamp = st.session_state.get("_file_stamp")
+    if file_stamp is None:
+        return figures.weekly_handover(ws, sel)
+    return _weekly_cached(str(ws.path), file_stamp, key)
+
+
+# --------------------------------------------------------------------------- grievances
+
+
+def grievance_charts(an: Analysis) -> None:
+    """Grievances received by the as-of date, by kind, topic and status (Vietnamese labels)."""
+    g = an.slice.grievances
+    if not len(g):
+        st.info("Không có đơn thư trong lựa chọn. / No grievances in the selection.")
+        return
+    g = g.assign(state=g["is_overdue"].map({True: "Quá hạn"}).fillna(
+        g["is_open"].map({True: "Đang giải quyết", False: "Đã xong"})))
+    cols = st.columns(3)
+    for col, (field, enum, title) in zip(cols, (("kind", KINDS, "Theo loại đơn"), ("topic", TOPICS, "Theo nội dung"),
+                                                ("status", STATUSES, "Theo trạng thái"))):
+        frame = g.assign(label=g[field].map(lambda v, e=enum: e.label(v) if isinstance(v, str) else "Không rõ"))
+        counts = frame.groupby(["label", "state"]).size().reset_index(name="n")
+        order = [enum.label(k) for k in enum.keys] + ["Không rõ"]
+        chart = alt.Chart(counts).mark_bar().encode(
+            y=alt.Y("label:N", sort=order, title=None),
+            x=alt.X("n:Q", title="Số đơn"),
+            color=alt.Color("state:N", title="Tình trạng",
+                            scale=alt.Scale(domain=["Quá hạn", "Đang giải quyết", "Đã xong"],
+                                            range=["#b2182b", "#f4a582", "#bababa"]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("label:N", title="Nhóm"), alt.Tooltip("state:N", title="Tình trạng"),
+                     alt.Tooltip("n:Q", title="Số đơn")],
+        ).properties(title=title, height=240)
+        col.altair_chart(chart, width="stretch")
+    st.caption(f"{len(g)} đơn nhận đến ngày {fmt_date(an.slice.selection.as_of)}; "
+               f"{int(g['is_open'].sum())} chưa giải quyết, {int(g['is_overdue'].sum())} quá hạn.")
+
+
+# --------------------------------------------------------------------------- hamlet page
+
+
+def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
+    """One hamlet: officer, party cell, level and reasons, latest field reports, open grievances, households."""
+    s = an.summary.assign(order=an.summary["hotspot_level"].map(LEVEL_ORDER))
+    s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
+    if not len(s):
+        st.info("Không có thôn nào trong lựa chọn. / No hamlet in the selection.")
+        return
+    names = dict(zip(s["hamlet_id"], s["hamlet_name"]))
+    hid = st.selectbox("Chọn thôn / Hamlet", list(s["hamlet_id"]), key="hamlet_page",
+                       format_func=lambda h: f"{LEVEL_ICON.get(_level(s, h), '')} {names[h]}")
+    row = s[s["hamlet_id"] == hid].iloc[0]
+    info = ws.hamlets[ws.hamlets["hamlet_id"] == hid]
+    officer = info["officer"].iloc[0] if len(info) and "officer" in info else None
+    cell = info["party_cell"].iloc[0] if len(info) and "party_cell" in info else None
+    level = row["hotspot_level"]
+    st.subheader(f"{LEVEL_ICON.get(level, '')} {md(row['hamlet_name'])} — {LEVEL_LABELS.get(level, level)}")
+    st.markdown(f"**Cán bộ theo dõi:** {md(officer) or '—'}  \n**Chi bộ:** {md(cell) or '—'}")
+    if row["hotspot_reasons"]:
+        st.markdown("**Lý do cảnh báo:**\n" + "\n".join(f"- {md(r)}" for r in str(row["hotspot_reasons"]).split("; ")))
+    c = st.columns(4)
+    c[0].metric("Số hộ", fmt_number(row["households"]))
+    c[1].metric("Hộ đã bàn giao", pct(row["handover_pct"]))
+    c[2].metric("Đơn thư chưa giải quyết", fmt_number(row["grievances_open"]))
+    c[3].metric("Đơn thư quá hạn", fmt_number(row["grievances_overdue"]))
+
+    fr = an.slice.field_reports
+    fr = fr[fr["hamlet_id"] == hid].sort_values("report_date", ascending=False).head(8)
+    st.markdown("**Báo cáo tình hình Nhân dân gần nhất / Latest field reports**")
+    if len(fr):
+        st.dataframe(pd.DataFrame({
+            "Ngày báo cáo": fr["report_date"].map(fmt_date),
+            "Tình hình": fr["mood"].map(MOOD_LABELS).fillna(fr["mood"]),
+            "Người báo cáo": fr["reporter"],
+            "Nội dung": fr["note"],
+        }), hide_index=True, width="stretch")
+    else:
+        st.caption("Chưa có báo cáo đến ngày này. / No report up to this date.")
+
+    g = an.slice.grievances
+    g = g[(g["hamlet_id"] == hid) & g["is_open"]].sort_values("received_date")
+    st.markdown("**Đơn thư chưa giải quyết / Open grievances**")
+    if len(g):
+        st.dataframe(pd.DataFrame({
+            "Số đơn": g["grievance_id"],
+            "Loại": g["kind"].map(lambda v: KINDS.label(v) if isinstance(v, str) else ""),
+            "Nội dung": g["topic"].map(lambda v: TOPICS.label(v) if isinstance(v, str) else ""),
+            "Trạng thái": g["status"].map(lambda v: STATUSES.label(v) if isinstance(v, str) else ""),
+            "Ngày nhận": g["received_date"].map(fmt_date),
+            "Số người ký": g["signatories"],
+            "Quá hạn": g["is_overdue"].map({True: "Quá hạn", False: ""}),
+        }), hide_index=True, width="stretch")
+    else:
+        st.caption("Không có đơn thư đang mở. / No open grievance.")
+
+    hh = an.slice.households
+    hh = hh[hh["hamlet_id"] == hid]
+    with st.expander(f"Danh sách hộ ({hh['household_id'].nunique()} hộ) / Households"):
+        projects = dict(zip(ws.projects["project_id"], ws.projects["project_name"]))
+        st.dataframe(pd.DataFrame({
+            "Mã hộ": hh["household_id"],
+            "Chủ hộ": hh["household_name"],
+            "Dự án": hh["project_id"].map(projects).fillna(hh["project_id"]),
+            "Thửa": hh["parcel_id"],
+            "Bước": hh["stage"].map(STAGES.label),
+            "Ngày": hh["stage_date"].map(fmt_date),
+            "DT thu hồi (m²)": hh["area_m2"].round(1),
+            "Tiền bồi thường (đồng)": hh["compensation_vnd"],
+            "Đồng thuận": hh["agreement"].map(AGREEMENT_LABELS),
+        }).sort_values(["Bước", "Mã hộ"]), hide_index=True, width="stretch")
+
+
+def _level(summary: pd.DataFrame, hid: str) -> str:
+    return str(summary.loc[summary["hamlet_id"] == hid, "hotspot_level"].iloc[0])
