@@ -20,6 +20,8 @@ import geo
 from geo.maps import DisplayGeometry, display_geometry
 from geo.selection import Selection, TimeSlice
 
+from . import figures
+
 try:  # Gi* clusters (geo/hotspots/clusters.py) where present
     from geo.hotspots.clusters import grievance_clusters
 except ImportError:  # pragma: no cover - depends on the hotspots work
@@ -112,3 +114,15 @@ def _analyse(path: str, file_stamp: tuple, key: tuple) -> Analysis:
 def analyse(path: Path, key: tuple, sel: Selection) -> Analysis:
     """Slice, hotspot levels (with Gi* clusters where available) and summary of ``sel`` (cached)."""
     return _analyse(str(path), key, _selection_key(sel))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _weekly(path: str, file_stamp: tuple, key: tuple) -> pd.DataFrame:
+    project, hamlets, land_uses, as_of = key
+    sel = Selection.make(project=project, hamlets=hamlets, land_uses=land_uses, as_of=as_of)
+    return figures.weekly_handover(_load(path, file_stamp), sel)
+
+
+def weekly(path: Path, key: tuple, sel: Selection) -> pd.DataFrame:
+    """Weekly handover share per project for the progress chart (cached; stage filter does not apply)."""
+    return _weekly(str(path), key, (sel.project, sel.hamlets, sel.land_uses, sel.as_of.isoformat()))

@@ -42,7 +42,7 @@ def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
     """
     hh = sl.households
     per = hh.groupby("household_id")["stage_rank"].min() if len(hh) else pd.Series(dtype="int64")
-    n = int(len(per))
+    n = len(per)
     handed = int((per >= HANDED_OVER).sum())
     paid = int((per >= PAID).sum())
     area = float(hh["area_m2"].sum()) if len(hh) else 0.0

@@ -20,7 +20,16 @@ from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
 
 from . import figures
 from .data import Analysis
-from .text import AGREEMENT_LABELS, MOOD_LABELS, PROBLEM_HEADERS, SEVERITY, fmt_date, fmt_number, md, pct
+from .text import (
+    AGREEMENT_LABELS,
+    MOOD_LABELS,
+    PROBLEM_HEADERS,
+    SEVERITY,
+    fmt_date,
+    fmt_number,
+    md,
+    pct,
+)
 
 LEVEL_ORDER = {"hotspot": 0, "risk": 1, "watch": 2, "none": 3}
 LEVEL_ICON = {"hotspot": "🔴", "risk": "🟠", "watch": "🟡", "none": "⚪"}
@@ -114,10 +123,8 @@ def summary_table(an: Analysis) -> None:
 # --------------------------------------------------------------------------- progress
 
 
-def progress_chart(ws: geo.Workspace, an: Analysis) -> None:
-    """Weekly share of households handed over per project, against its deadline."""
-    sel = an.slice.selection
-    series = _weekly(ws, sel)
+def progress_chart(ws: geo.Workspace, series: pd.DataFrame) -> None:
+    """Weekly share of households handed over per project (:func:`dashboard.data.weekly`), against its deadline."""
     if not len(series):
         st.info("Chưa có lịch sử các bước để vẽ tiến độ. / No stage history to plot progress.")
         return
@@ -145,24 +152,6 @@ def progress_chart(ws: geo.Workspace, an: Analysis) -> None:
     st.altair_chart(alt.layer(*layers).properties(height=360), width="stretch")
     st.caption("Đường nét đứt: hạn bàn giao mặt bằng của dự án. Mẫu số: mọi hộ của dự án trong các thôn, loại đất "
                "đã chọn. / Dashed line: the project's handover deadline.")
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _weekly_cached(path: str, file_stamp: tuple, key: tuple) -> pd.DataFrame:
-    from .data import _load
-
-    ws = _load(path, file_stamp)
-    project, hamlets, land_uses, as_of = key
-    sel = geo.Selection.make(project=project, hamlets=hamlets, land_uses=land_uses, as_of=as_of)
-    return figures.weekly_handover(ws, sel)
-
-
-def _weekly(ws: geo.Workspace, sel: geo.Selection) -> pd.DataFrame:
-    key = (sel.project, sel.hamlets, sel.land_uses, sel.as_of.isoformat())
-    file_stamp = st.session_state.get("_file_stamp")
-    if file_stamp is None:
-        return figures.weekly_handover(ws, sel)
-    return _weekly_cached(str(ws.path), file_stamp, key)
 
 
 # --------------------------------------------------------------------------- grievances

@@ -1,0 +1,78 @@
+"""Tiến độ giải phóng mặt bằng và công tác dân vận — the dashboard page.
+
+    streamlit run dashboard/app.py -- --workspace PATH     (default: data/hoson)
+
+Reads like the page it draws: filters in the sidebar, headline figures, the
+map, then the per-hamlet table, progress per project, grievances and the
+hamlet page. Meeting mode (one click, or ``?meeting=1``) keeps the map, the
+figures and the hot hamlets only, in large type, without personal data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st
+
+from dashboard import data, filters, mapview, panels, text
+from dashboard.assets import ensure_assets
+
+
+def workspace_argument() -> str | None:
+    """``--workspace PATH`` after ``--`` on the ``streamlit run`` line."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--workspace")
+    return parser.parse_known_args(sys.argv[1:])[0].workspace
+
+
+st.set_page_config(page_title="Tiến độ GPMB – Dân vận", page_icon="🗺️", layout="wide",
+                   initial_sidebar_state="collapsed" if st.query_params.get("meeting") == "1" else "expanded")
+asset_problems = ensure_assets()
+path = data.resolve_workspace(workspace_argument())
+ws, key = data.load(path)
+if not ws.report.ok:
+    panels.validation_page(path, ws)
+    st.stop()
+
+opts = filters.options(ws)
+ignored = filters.seed_from_url(opts)
+sel = filters.sidebar(opts)
+an = data.analyse(path, key, sel)
+
+title, switch = st.columns([5, 1], vertical_alignment="center")
+with switch:
+    meeting = filters.meeting_toggle()
+st.html(text.page_css(meeting))
+title.title(f"Tiến độ giải phóng mặt bằng — {text.md(ws.name)}")
+st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(path.name)}")
+if ignored:
+    st.warning("Bỏ qua giá trị không có trong dữ liệu / ignored: " + text.md(", ".join(ignored)))
+if asset_problems:
+    st.error("Không chép được thư viện bản đồ / cannot copy map assets: " + text.md("; ".join(asset_problems)))
+
+panels.headline(an)
+mapview.show_map(ws, data.display(path, key), an, meeting, filters.basemap())
+
+if meeting:
+    st.subheader("Thôn cần chú ý / Hamlets to watch")
+    panels.hotspot_list(an)
+else:
+    table, progress, grievances, hamlet = st.tabs(
+        ["📋 Tổng hợp theo thôn", "📈 Tiến độ theo dự án", "✉️ Đơn thư", "🏘️ Trang thôn"])
+    with table:
+        panels.summary_table(an)
+    with progress:
+        panels.progress_chart(ws, data.weekly(path, key, sel))
+    with grievances:
+        panels.grievance_charts(an)
+    with hamlet:
+        panels.hamlet_page(ws, an)
+    panels.warnings_expander(ws)
+
+filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))
