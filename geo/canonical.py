@@ -75,13 +75,8 @@ def parse_dates(values: pd.Series) -> pd.Series:
     >>> parse_dates(pd.Series(["2026-11-20", "03/04/2026", ""])).dt.strftime("%d/%m/%Y").tolist()
     ['20/11/2026', '03/04/2026', nan]
     """
-    uniques = pd.unique(values.astype(object))
-    mapping = {}
-    for u in uniques:
-        parsed = _parse_one_date(u)
-        mapping[u if not _is_nan(u) else None] = pd.NaT if parsed is None else parsed
-    out = values.astype(object).map(lambda v: mapping.get(None if _is_nan(v) else v, pd.NaT))
-    return pd.to_datetime(out, errors="coerce")
+    out = _map_unique(values, lambda v: None if _is_nan(v) else _parse_one_date(v))
+    return pd.to_datetime(out.where(out.notna(), pd.NaT), errors="coerce")
 
 
 def _is_nan(v: object) -> bool:
@@ -133,19 +128,20 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     >>> parse_numbers(pd.Series(["208.5", "360,0", "1.250.000", ""])).tolist()
     [208.5, 360.0, 1250000.0, nan]
     """
-    uniques = pd.unique(values.astype(object))
-    mapping = {}
-    for u in uniques:
-        parsed = _parse_one_number(u)
-        mapping[None if _is_nan(u) else u] = np.nan if parsed is None else parsed
-    out = values.astype(object).map(lambda v: mapping.get(None if _is_nan(v) else v, np.nan))
-    return out.astype("float64")
+    out = _map_unique(values, _parse_one_number)
+    return pd.to_numeric(out.where(out.notna(), np.nan), errors="coerce").astype("float64")
 
 
 def is_blank(values: pd.Series) -> pd.Series:
     """True where a raw value is missing or only whitespace."""
     obj = values.astype(object)
-    return obj.isna() | obj.map(lambda v: isinstance(v, str) and not v.strip())
+    missing = obj.isna()
+    text = obj[~missing]
+    is_str = text.map(type) == str
+    empty = pd.Series(False, index=obj.index)
+    if is_str.any():
+        empty[text.index[is_str]] = text[is_str].astype(str).str.strip() == ""
+    return missing | empty
 
 
 def match_columns(
@@ -317,8 +313,8 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             )
             parsed = parsed.mask(bad)
         return parsed.astype("Int64") if col.type == "int" else parsed
-    text = raw.astype(object).map(_clean_text)
-    stray = raw.astype(object).map(lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "")
+    text = _map_unique(raw, _clean_text)
+    stray = _map_unique(raw, lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "").astype(bool)
     if stray.any():
         report.warning(
             "stray_spaces", file,
@@ -330,6 +326,19 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
     if col.type == "enum" and col.enum is not None:
         return _parse_enum(col, text, blank, header, file, report, rows_of, row_kind)
     return text
+
+
+def _map_unique(values: pd.Series, func) -> pd.Series:
+    """Apply ``func`` once per distinct value (columns repeat values a lot)."""
+    obj = values.astype(object)
+    missing = obj.isna()
+    out = pd.Series(func(None), index=obj.index, dtype=object)
+    if (~missing).any():
+        present = obj[~missing]
+        codes, uniques = pd.factorize(present)
+        mapped = np.array([func(u) for u in uniques] + [func(None)], dtype=object)
+        out[present.index] = mapped[codes]
+    return out
 
 
 def _clean_text(v: object) -> object:

@@ -202,56 +202,47 @@ def _read_table(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame |
 
 
 def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | None:
-    fname = path.name
-    if not zipfile.is_zipfile(path):
-        report.error(
-            "bad_workbook", fname,
-            "Tệp có đuôi .xlsx nhưng không phải sổ tính Excel (có thể là .xls cũ, CSV hoặc tệp "
-            "hỏng) / The .xlsx file is not an Excel workbook (an old .xls, a CSV or a damaged file?)",
-            "Mở bằng Excel và Lưu thành “Excel Workbook (.xlsx)” / "
-            "Open it in Excel and save as “Excel Workbook (.xlsx)”.",
-        )
-        return None
-    import openpyxl
+    """Read one sheet with calamine (Rust; ~30× faster than openpyxl on 80,000 rows)."""
+    from python_calamine import CalamineWorkbook
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — any failure here means "not a workbook"
-        report.error(
-            "bad_workbook", fname,
-            f"Không mở được sổ tính Excel ({type(exc).__name__}) / Cannot open the workbook",
-            "Mở bằng Excel và Lưu thành “Excel Workbook (.xlsx)” / "
-            "Open it in Excel and save as “Excel Workbook (.xlsx)”.",
-        )
+    fname = path.name
+    not_a_workbook = (
+        "Tệp có đuôi .xlsx nhưng không phải sổ tính Excel (có thể là .xls cũ, CSV hoặc tệp "
+        "hỏng) / The .xlsx file is not an Excel workbook (an old .xls, a CSV or a damaged file?)",
+        "Mở bằng Excel và Lưu thành “Excel Workbook (.xlsx)” / "
+        "Open it in Excel and save as “Excel Workbook (.xlsx)”.",
+    )
+    if not zipfile.is_zipfile(path):
+        report.error("bad_workbook", fname, *not_a_workbook)
         return None
     try:
-        sheet = lcfg.sheet
-        names = book.sheetnames
-        if sheet is None:
-            ws = book[names[0]]
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise KeyError(sheet)
-            ws = book[names[sheet]]
-        else:
-            match = [n for n in names if n.strip().lower() == str(sheet).strip().lower()]
-            if not match:
-                raise KeyError(sheet)
-            ws = book[match[0]]
-        rows = list(ws.iter_rows(values_only=True))
-    except KeyError:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+    except Exception:  # noqa: BLE001 — calamine's errors all mean "not a readable workbook"
+        report.error("bad_workbook", fname, *not_a_workbook)
+        return None
+    sheet = lcfg.sheet
+    if sheet is None:
+        chosen = names[0] if names else None
+    elif isinstance(sheet, int):
+        chosen = names[sheet] if 0 <= sheet < len(names) else None
+    else:
+        chosen = next((n for n in names if n.strip().lower() == str(sheet).strip().lower()), None)
+    if chosen is None:
         report.error(
             "missing_sheet", fname,
-            f"Không có trang tính “{lcfg.sheet}”; có: {', '.join(book.sheetnames)} / "
-            f"No sheet “{lcfg.sheet}”; the workbook has: {', '.join(book.sheetnames)}",
+            f"Không có trang tính “{sheet}”; có: {', '.join(names)} / "
+            f"No sheet “{sheet}”; the workbook has: {', '.join(names)}",
             "Sửa sheet = … trong workspace.toml / Correct sheet = … in workspace.toml.",
         )
         return None
-    finally:
-        book.close()
-    while rows and all(v is None or str(v).strip() == "" for v in rows[-1]):
+    try:
+        rows = book.get_sheet_by_name(chosen).to_python()
+    except Exception:  # noqa: BLE001
+        report.error("bad_workbook", fname, *not_a_workbook)
+        return None
+    blank = lambda v: v is None or (isinstance(v, str) and not v.strip())  # noqa: E731
+    while rows and all(blank(v) for v in rows[-1]):
         rows.pop()
     if not rows:
         report.error(
@@ -260,13 +251,11 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | 
             "Dòng 1 phải là tiêu đề cột, dữ liệu từ dòng 2 / Row 1 must hold the headers.",
         )
         return None
-    header = [("" if h is None else str(h).strip()) for h in rows[0]]
-    width = max(len(header), *(len(r) for r in rows))
-    header += [""] * (width - len(header))
+    width = max(len(r) for r in rows)
+    header = [("" if h is None else str(h).strip()) for h in rows[0]] + [""] * (width - len(rows[0]))
     header = [h if h else f"_col{i + 1}" for i, h in enumerate(header)]
-    data = [tuple(r) + (None,) * (width - len(r)) for r in rows[1:]]
-    frame = pd.DataFrame(data, columns=header, dtype=object)
-    return frame
+    frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows[1:]], columns=header, dtype=object)
+    return frame.replace("", None)
 
 
 def _texts(frame: pd.DataFrame, limit: int = 2000) -> list[str]:
