@@ -6,6 +6,14 @@ validate WORKSPACE
     List every problem; exit 1 where there is an error.
 summary WORKSPACE --out FILE.csv [--project ID] [--as-of DATE]
     Write the per-hamlet summary; refuse (exit 1) a workspace with errors.
+snapshot WORKSPACE --out FILE.png|.pdf|.html [--project ID] [--hamlet ID …] [--as-of DATE] [--orientation portrait]
+    The map of the selection: A4 PNG at 300 dpi, A4 PDF, or the interactive map as offline HTML.
+export WORKSPACE --out FILE.xlsx|.csv [--project ID] [--hamlet ID …] [--as-of DATE]
+    The per-hamlet summary as a formatted workbook or CSV.
+report WORKSPACE --out FILE.docx|.pdf [--project ID] [--hamlet ID …] [--as-of DATE] [--period week|month]
+    The weekly or monthly Party committee report (PDF needs LibreOffice).
+    snapshot, export and report refuse a workspace with errors like summary;
+    --include-personal (report, HTML map) adds household names and amounts.
 
 Exit codes: 0 success, 1 the workspace has errors (or the input is
 unusable), 2 wrong arguments. No traceback reaches the user: an unexpected
@@ -87,6 +95,67 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _export_selection(ws, args):
+    _check_project(ws, args)
+    hamlets = getattr(args, "hamlet", None) or []
+    known = set(ws.hamlets["hamlet_id"].dropna().astype(str))
+    unknown = [h for h in hamlets if h not in known]
+    if unknown:
+        raise _UsageError(
+            f"Không có thôn “{', '.join(unknown)}”; có: {', '.join(sorted(known))} / "
+            f"No hamlet “{', '.join(unknown)}”; known: {', '.join(sorted(known))}"
+        )
+    return _selection(args)
+
+
+def _out_format(args, allowed: tuple[str, ...]) -> str:
+    ext = Path(args.out).suffix.lower()
+    if ext not in allowed:
+        raise _UsageError(
+            f"{args.command}: tệp kết quả phải có đuôi {', '.join(allowed)} (không phải “{Path(args.out).name}”) / "
+            f"--out must end in {', '.join(allowed)}"
+        )
+    return ext
+
+
+def cmd_snapshot(args) -> int:
+    """Write the map snapshot (PNG, PDF or HTML by the extension)."""
+    from .exports import write_snapshot
+
+    _out_format(args, (".png", ".pdf", ".html", ".htm"))
+    ws = _load(args).require_ok()
+    write_snapshot(args.out, ws, _export_selection(ws, args), args.orientation, args.include_personal)
+    _out(f"Đã ghi bản đồ vào {args.out} / Wrote the map to {args.out}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    """Write the per-hamlet summary (XLSX or CSV by the extension)."""
+    from .exports import write_summary
+
+    _out_format(args, (".xlsx", ".csv"))
+    ws = _load(args).require_ok()
+    write_summary(args.out, ws, _export_selection(ws, args))
+    _out(f"Đã ghi bảng tổng hợp vào {args.out} / Wrote the summary to {args.out}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    """Write the weekly or monthly report (DOCX, or PDF through LibreOffice)."""
+    from .exports import ExportUnavailable, write_report
+
+    _out_format(args, (".docx", ".pdf"))
+    ws = _load(args).require_ok()
+    sel = _export_selection(ws, args)
+    try:
+        write_report(args.out, ws, sel, args.period, args.include_personal)
+    except ExportUnavailable as exc:
+        _err(str(exc))
+        return 1
+    _out(f"Đã ghi báo cáo vào {args.out} / Wrote the report to {args.out}")
+    return 0
+
+
 class _UsageError(Exception):
     pass
 
@@ -124,6 +193,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("validate", cmd_validate, "kiểm tra dữ liệu / validate a workspace")
     add("summary", cmd_summary, "tổng hợp theo thôn / per-hamlet summary CSV", out=True)
+    for name, func, help_text in (
+        ("snapshot", cmd_snapshot, "bản đồ PNG/PDF/HTML / map snapshot"),
+        ("export", cmd_export, "bảng tổng hợp XLSX/CSV / per-hamlet summary workbook"),
+        ("report", cmd_report, "báo cáo tuần/tháng DOCX/PDF / weekly or monthly report"),
+    ):
+        p = add(name, func, help_text, out=True)
+        p.add_argument("--hamlet", action="append", metavar="ID",
+                       help="mã thôn (lặp lại để chọn nhiều thôn) / hamlet id (repeat for several)")
+        if name == "snapshot":
+            p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape",
+                           help="khổ A4 ngang hoặc dọc / A4 landscape or portrait")
+        if name == "report":
+            p.add_argument("--period", choices=("week", "month"), default="week",
+                           help="báo cáo tuần hoặc tháng / weekly or monthly report")
+        if name != "export":
+            p.add_argument("--include-personal", action="store_true",
+                           help="kèm họ tên, số tiền từng hộ / include household names and amounts")
     return parser
 
 

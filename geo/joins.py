@@ -147,7 +147,8 @@ def households_to_parcels(
     derived = parcel_key(out["map_sheet"], out["parcel_no"], out["commune_code"])
     pid = out["parcel_id"].astype(object)
     pid = pid.where(pid.notna(), derived)
-    known = parcels.set_index("parcel_id")
+    # duplicated ids are already an error; the first feature stands in for the rest
+    known = parcels.drop_duplicates("parcel_id").set_index("parcel_id")
     # a key without commune_code in a merged-commune workspace: match by sheet-no when unique
     if parcels["commune_code"].notna().any():
         short = parcel_key(parcels["map_sheet"], parcels["parcel_no"], None)

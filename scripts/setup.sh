@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create or reuse .venv at the repository root and install the pinned requirements.
-# With --browser, also install Debian's Chromium (for the browser tests) where it is missing.
+# With --browser, also install what the tests need from Debian where it is missing: Chromium
+# (browser tests), LibreOffice Writer (report PDF) and fonts.
 # Safe to run again: it only reinstalls when requirements.txt changed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +31,8 @@ if [ "${1:-}" = "--browser" ]; then
   need=()
   command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
   fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core)
+  # report PDFs are made with LibreOffice where it is installed; the tests exercise that path
+  command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-liberation)
   if [ ${#need[@]} -gt 0 ]; then
     echo "Cài gói hệ thống / installing system packages: ${need[*]}"
     sudo_cmd=""

@@ -204,3 +204,12 @@ def test_prj_in_wgs84_on_a_vietnamese_tm3_zone_is_read_as_vn2000_with_a_warning(
 def test_any_broken_hamlets_file_is_refused_without_traceback(workspace, content):
     (workspace / "hamlets.gpkg").write_bytes(content)
     assert_refused(run("validate", workspace), "hamlets.gpkg")
+
+
+def test_duplicate_parcel_ids_with_households_are_refused_not_crashed(build):
+    parcels = [{"so_to": "1", "so_thua": "1", "geometry": sq(10, 10)},
+               {"so_to": "1", "so_thua": "1", "geometry": sq(1100, 10)}]
+    households = [{"household_id": "H1", "project_id": "P1", "map_sheet": "1", "parcel_no": "1", "stage": "paid"}]
+    result = run("summary", build(parcels=parcels, households=households), "--out", "/dev/null")
+    assert_refused(result, "not unique", "1-1")
+    assert "Unexpected" not in result.stderr
