@@ -31,8 +31,9 @@ def workspace_argument() -> str | None:
     return parser.parse_known_args(sys.argv[1:])[0].workspace
 
 
-st.set_page_config(page_title="Tiến độ GPMB – Dân vận", page_icon="🗺️", layout="wide",
-                   initial_sidebar_state="collapsed" if st.query_params.get("meeting") == "1" else "expanded")
+meeting_link = st.query_params.get("meeting") == "1"
+st.set_page_config(page_title="Tiến độ GPMB – Dân vận", page_icon=str(ROOT / "dashboard" / "static" / "favicon.png"),
+                   layout="wide", initial_sidebar_state="collapsed" if meeting_link else "expanded")
 asset_problems = ensure_assets()
 path = data.resolve_workspace(workspace_argument())
 ws, key = data.load(path)
@@ -45,7 +46,7 @@ ignored = filters.seed_from_url(opts)
 sel = filters.sidebar(opts)
 an = data.analyse(path, key, sel)
 
-title, switch = st.columns([5, 1], vertical_alignment="center")
+title, switch = st.columns([6, 1], vertical_alignment="center")
 with switch:
     meeting = filters.meeting_toggle()
 st.html(text.page_css(meeting))
@@ -56,15 +57,18 @@ if ignored:
 if asset_problems:
     st.error("Không chép được thư viện bản đồ / cannot copy map assets: " + text.md("; ".join(asset_problems)))
 
-panels.headline(an)
+panels.headline(an, meeting)
 mapview.show_map(ws, data.display(path, key), an, meeting, filters.basemap())
 
 if meeting:
+    st.caption("Chế độ họp: bộ lọc ẩn, không có thông tin cá nhân. Tắt chế độ họp để đổi bộ lọc. / "
+               "Meeting mode: filters hidden, no personal data.")
     st.subheader("Thôn cần chú ý / Hamlets to watch")
     panels.hotspot_list(an)
 else:
     table, progress, grievances, hamlet = st.tabs(
-        ["📋 Tổng hợp theo thôn", "📈 Tiến độ theo dự án", "✉️ Đơn thư", "🏘️ Trang thôn"])
+        [":material/table: Tổng hợp theo thôn", ":material/show_chart: Tiến độ theo dự án",
+         ":material/mail: Đơn thư", ":material/home_pin: Trang thôn"])
     with table:
         panels.summary_table(an)
     with progress:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -130,8 +129,3 @@ def deadlines(ws: geo.Workspace, project_ids) -> pd.DataFrame:
     return pd.DataFrame({"project_id": pr["project_id"].to_numpy(),
                          "project_name": pr["project_name"].astype(str).to_numpy(),
                          "deadline": pd.to_datetime(pr["handover_deadline"]).dt.date.to_numpy()})
-
-
-def as_date(value) -> date:
-    """A pandas/np/py date as ``datetime.date``."""
-    return pd.Timestamp(value).date()

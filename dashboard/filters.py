@@ -113,8 +113,8 @@ def sidebar(opts: Options) -> Selection:
 
 def meeting_toggle() -> bool:
     """The one-click meeting mode switch (drawn where it is called)."""
-    return st.toggle("Chế độ họp / Meeting mode", key=KEYS["meeting"],
-                     help="Bản đồ toàn màn hình, chữ lớn, không có thông tin cá nhân. / Full-width map, "
+    return st.toggle("Chế độ họp", key=KEYS["meeting"],
+                     help="Meeting mode: bản đồ toàn màn hình, chữ lớn, không có thông tin cá nhân. / Full-width map, "
                           "large type, no personal data.")
 
 

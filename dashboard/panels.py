@@ -32,7 +32,8 @@ from .text import (
 )
 
 LEVEL_ORDER = {"hotspot": 0, "risk": 1, "watch": 2, "none": 3}
-LEVEL_ICON = {"hotspot": "🔴", "risk": "🟠", "watch": "🟡", "none": "⚪"}
+LEVEL_BADGE = {"hotspot": ":red-badge[Điểm nóng]", "risk": ":orange-badge[Nguy cơ]",
+               "watch": ":yellow-badge[Theo dõi]", "none": ":gray-badge[Bình thường]"}
 
 
 # --------------------------------------------------------------------------- validation
@@ -54,7 +55,7 @@ def warnings_expander(ws: geo.Workspace) -> None:
     """Warnings of a usable workspace, folded away."""
     if not ws.report.warnings:
         return
-    with st.expander(f"⚠️ {len(ws.report.warnings)} cảnh báo về dữ liệu / data warnings"):
+    with st.expander(f":material/warning: {len(ws.report.warnings)} cảnh báo về dữ liệu / data warnings"):
         frame = ws.report.to_frame()
         frame["severity"] = frame["severity"].map(SEVERITY).fillna(frame["severity"])
         st.dataframe(frame.rename(columns=PROBLEM_HEADERS), hide_index=True, width="stretch")
@@ -63,19 +64,20 @@ def warnings_expander(ws: geo.Workspace) -> None:
 # --------------------------------------------------------------------------- headline
 
 
-def headline(an: Analysis) -> figures.Headline:
-    """The headline figures as metrics (aggregates only)."""
+def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
+    """The headline figures as metrics (aggregates only); framed cards in meeting mode."""
     h = figures.headline(an.slice, an.hotspots)
-    cols = st.columns(7)
-    cols[0].metric("Số hộ bị thu hồi đất", fmt_number(h.households))
-    cols[1].metric("Hộ đã bàn giao", pct(h.handover_pct), f"{fmt_number(h.handed_over)} hộ", delta_color="off")
-    cols[2].metric("Diện tích đã bàn giao", pct(h.area_handed_over_pct), f"{fmt_number(h.area_m2 / 10000, 2)} ha",
-                   delta_color="off")
-    cols[3].metric("Hộ đã nhận tiền", fmt_number(h.paid), f"{fmt_number(h.compensation_paid_vnd / 1e9, 2)} tỷ đồng",
-                   delta_color="off")
-    cols[4].metric("Đơn thư chưa giải quyết", fmt_number(h.grievances_open))
-    cols[5].metric("Đơn thư quá hạn", fmt_number(h.grievances_overdue))
-    cols[6].metric("Điểm nóng", fmt_number(h.hotspots), f"{h.risk} nguy cơ · {h.watch} theo dõi", delta_color="off")
+    cards = [
+        ("Số hộ bị thu hồi đất", fmt_number(h.households), None),
+        ("Hộ đã bàn giao", pct(h.handover_pct), f"{fmt_number(h.handed_over)} hộ"),
+        ("Diện tích đã bàn giao", pct(h.area_handed_over_pct), f"trên {fmt_number(h.area_m2 / 10000, 2)} ha"),
+        ("Hộ đã nhận tiền", fmt_number(h.paid), f"{fmt_number(h.compensation_paid_vnd / 1e9, 2)} tỷ đồng"),
+        ("Đơn thư chưa giải quyết", fmt_number(h.grievances_open), None),
+        ("Đơn thư quá hạn", fmt_number(h.grievances_overdue), None),
+        ("Điểm nóng", fmt_number(h.hotspots), f"{h.risk} nguy cơ · {h.watch} theo dõi"),
+    ]
+    for col, (label, value, note) in zip(st.columns(len(cards)), cards):
+        col.metric(label, value, note, delta_color="off", delta_arrow="off", border=meeting)
     return h
 
 
@@ -87,8 +89,8 @@ def hotspot_list(an: Analysis) -> None:
         return
     s["order"] = s["hotspot_level"].map(LEVEL_ORDER)
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
-    lines = [f"- {LEVEL_ICON[r.hotspot_level]} **{md(r.hamlet_name)}** — {LEVEL_LABELS[r.hotspot_level]}: "
-             f"{md(r.hotspot_reasons)}" for r in s.itertuples()]
+    lines = [f"- {LEVEL_BADGE[r.hotspot_level]} **{md(r.hamlet_name)}**: {md(r.hotspot_reasons)}"
+             for r in s.itertuples()]
     st.markdown("\n".join(lines))
 
 
@@ -115,9 +117,10 @@ def summary_table(an: Analysis) -> None:
     buf = io.StringIO()
     write_summary_csv(an.summary, buf)
     c1, c2 = st.columns(2)
-    c1.download_button("⬇️ Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)", vi, f"{stem}.csv", "text/csv")
-    c2.download_button("⬇️ CSV cột chuẩn / canonical columns", buf.getvalue().encode("utf-8"), f"{stem}_en.csv",
-                       "text/csv")
+    c1.download_button("Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)", vi, f"{stem}.csv", "text/csv",
+                       icon=":material/download:")
+    c2.download_button("CSV cột chuẩn / canonical columns", buf.getvalue().encode("utf-8"), f"{stem}_en.csv",
+                       "text/csv", icon=":material/download:")
 
 
 # --------------------------------------------------------------------------- progress
@@ -130,7 +133,7 @@ def progress_chart(ws: geo.Workspace, series: pd.DataFrame) -> None:
         return
     dl = figures.deadlines(ws, series["project_id"].unique())
     x = alt.X("week:T", title="Tuần (đến ngày)", axis=alt.Axis(format="%d/%m/%Y", labelAngle=-30))
-    colour = alt.Color("project_name:N", title="Dự án", legend=alt.Legend(orient="bottom", columns=1))
+    colour = alt.Color("project_name:N", title="Dự án", legend=alt.Legend(orient="bottom", columns=1, labelLimit=480))
     line = alt.Chart(series).mark_line(point=True).encode(
         x=x, y=alt.Y("share_pct:Q", title="Tỷ lệ hộ đã bàn giao (%)", scale=alt.Scale(domain=[0, 100])),
         color=colour,
@@ -165,23 +168,18 @@ def grievance_charts(an: Analysis) -> None:
         return
     g = g.assign(state=g["is_overdue"].map({True: "Quá hạn"}).fillna(
         g["is_open"].map({True: "Đang giải quyết", False: "Đã xong"})))
+    states = ["Quá hạn", "Đang giải quyết", "Đã xong"]
     cols = st.columns(3)
-    for col, (field, enum, title) in zip(cols, (("kind", KINDS, "Theo loại đơn"), ("topic", TOPICS, "Theo nội dung"),
-                                                ("status", STATUSES, "Theo trạng thái"))):
+    charts = (("kind", KINDS, "Theo loại đơn"), ("topic", TOPICS, "Theo nội dung"), ("status", STATUSES, "Theo trạng thái"))
+    for col, (field, enum, title) in zip(cols, charts):
         frame = g.assign(label=g[field].map(lambda v, e=enum: e.label(v) if isinstance(v, str) else "Không rõ"))
-        counts = frame.groupby(["label", "state"]).size().reset_index(name="n")
-        order = [enum.label(k) for k in enum.keys] + ["Không rõ"]
-        chart = alt.Chart(counts).mark_bar().encode(
-            y=alt.Y("label:N", sort=order, title=None),
-            x=alt.X("n:Q", title="Số đơn"),
-            color=alt.Color("state:N", title="Tình trạng",
-                            scale=alt.Scale(domain=["Quá hạn", "Đang giải quyết", "Đã xong"],
-                                            range=["#b2182b", "#f4a582", "#bababa"]),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("label:N", title="Nhóm"), alt.Tooltip("state:N", title="Tình trạng"),
-                     alt.Tooltip("n:Q", title="Số đơn")],
-        ).properties(title=title, height=240)
-        col.altair_chart(chart, width="stretch")
+        order = [lab for lab in [*(enum.label(k) for k in enum.keys), "Không rõ"] if lab in set(frame["label"])]
+        wide = (frame.groupby(["label", "state"]).size().unstack(fill_value=0)
+                .reindex(index=order, columns=states, fill_value=0).rename_axis(None, axis=1).reset_index())
+        wide = wide.rename(columns={"label": title})
+        col.markdown(f"**{title}**")
+        col.bar_chart(wide, x=title, y=states, color=["#b2182b", "#f4a582", "#bababa"], horizontal=True,
+                      stack=True, sort=False, x_label="", y_label="Số đơn", height=34 * len(order) + 120)
     st.caption(f"{len(g)} đơn nhận đến ngày {fmt_date(an.slice.selection.as_of)}; "
                f"{int(g['is_open'].sum())} chưa giải quyết, {int(g['is_overdue'].sum())} quá hạn.")
 
@@ -198,16 +196,16 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
         return
     names = dict(zip(s["hamlet_id"], s["hamlet_name"]))
     hid = st.selectbox("Chọn thôn / Hamlet", list(s["hamlet_id"]), key="hamlet_page",
-                       format_func=lambda h: f"{LEVEL_ICON.get(_level(s, h), '')} {names[h]}")
+                       format_func=lambda h: f"{names[h]} ({LEVEL_LABELS.get(_level(s, h), '')})")
     row = s[s["hamlet_id"] == hid].iloc[0]
     info = ws.hamlets[ws.hamlets["hamlet_id"] == hid]
     officer = info["officer"].iloc[0] if len(info) and "officer" in info else None
     cell = info["party_cell"].iloc[0] if len(info) and "party_cell" in info else None
     level = row["hotspot_level"]
-    st.subheader(f"{LEVEL_ICON.get(level, '')} {md(row['hamlet_name'])} — {LEVEL_LABELS.get(level, level)}")
+    st.subheader(f"{md(row['hamlet_name'])} {LEVEL_BADGE.get(level, '')}")
     st.markdown(f"**Cán bộ theo dõi:** {md(officer) or '—'}  \n**Chi bộ:** {md(cell) or '—'}")
     if row["hotspot_reasons"]:
-        st.markdown("**Lý do cảnh báo:**\n" + "\n".join(f"- {md(r)}" for r in str(row["hotspot_reasons"]).split("; ")))
+        st.markdown("**Lý do cảnh báo:**\n" + "\n".join(f"- {md(r)}" for r in split_reasons(row["hotspot_reasons"])))
     c = st.columns(4)
     c[0].metric("Số hộ", fmt_number(row["households"]))
     c[1].metric("Hộ đã bàn giao", pct(row["handover_pct"]))
@@ -258,6 +256,20 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
             "Tiền bồi thường (đồng)": hh["compensation_vnd"],
             "Đồng thuận": hh["agreement"].map(AGREEMENT_LABELS),
         }).sort_values(["Bước", "Mã hộ"]), hide_index=True, width="stretch")
+
+
+def split_reasons(text: str) -> list[str]:
+    """The reasons of a hotspot level, one per item: split at "; " outside parentheses."""
+    parts, depth, current = [], 0, ""
+    for ch in str(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth <= 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return [p for p in parts if p]
 
 
 def _level(summary: pd.DataFrame, hid: str) -> str:

@@ -51,10 +51,12 @@ def page_css(meeting: bool) -> str:
         </style>"""
     return """<style>
     html, body, [class*="css"] { font-size: 20px; }
-    .block-container { padding-top: 1.5rem; max-width: 100%; }
-    h1 { font-size: 2.6rem !important; }
-    [data-testid="stMetricLabel"] p { font-size: 1.25rem !important; }
-    [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+    .block-container { padding-top: 2.5rem; max-width: 100%; }
+    h1 { font-size: 2.3rem !important; }
+    [data-testid="stMetricLabel"] p { font-size: 1.1rem !important; white-space: normal !important; }
+    [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.6rem !important; }
+    [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.05rem !important; }
     [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
     </style>"""
 

@@ -18,8 +18,9 @@ Three rules hold for everything drawn here:
 * **Light.** Display geometry is simplified in the metric CRS (0.75 m for
   parcels), reprojected to WGS 84 and cut to 6 decimals (≈ 0.1 m) once per
   workspace (:func:`display_geometry`); a map holds at most ``max_parcels``
-  parcels and falls back to hamlet-level shapes beyond that, so a province
-  never sends all its parcels to the browser.
+  parcels (and about ``max_bytes`` of them) and falls back to the affected
+  parcels only, then to hamlet-level shapes beyond that, so a province never
+  sends all its parcels to the browser.
 
 Meeting mode (``meeting=True``) shows no personal data: no household names,
 no per-household amounts, no household ids, in tooltips and popups too.
@@ -70,6 +71,11 @@ PRECISION = 6
 """Decimals kept in WGS 84 degrees (1e-6° ≈ 0.11 m)."""
 MAX_PARCELS = 8_000
 """Parcels per map at most; beyond it unaffected parcels go, then hamlet-level shapes replace parcels."""
+MAX_PARCEL_BYTES = 1_100_000
+"""Estimated bytes of the parcel layer at most (shapes, properties, household rows), same fallbacks:
+with the other layers, a map stays under 1.5 MB."""
+_PROPS_BYTES = 60  # per parcel: id, land use, area, hamlet, count
+_HOUSEHOLD_BYTES = 110  # per household row in the popup table
 
 ASSET_BASE = "/app/static/vendor"
 """Where the page loads Leaflet and jQuery from (Streamlit's static folder of the dashboard)."""
@@ -164,6 +170,7 @@ class DisplayGeometry:
     grievance_points: dict[str, tuple[float, float]]
     bounds: tuple[float, float, float, float] | None
     parcel_index: pd.Index = field(default_factory=lambda: pd.Index([]))
+    shape_bytes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 _DISPLAY_CACHE: dict[int, tuple[weakref.ref, tuple, DisplayGeometry]] = {}
@@ -321,6 +328,7 @@ def _compute_display(ws: Workspace, parcel_tol: float, hamlet_tol: float) -> Dis
         grievance_points=grievance_points,
         bounds=bounds,
         parcel_index=ws.parcels.index,
+        shape_bytes=np.fromiter((len(t) for t in p_text), dtype=np.int64, count=len(p_text)),
     )
 
 
@@ -408,7 +416,8 @@ class LabelLayer(folium.map.Layer):
         var {{ this.get_name() }} = L.layerGroup(
             {{ this.data_json }}.map(function (d) {
                 return L.marker([d[0], d[1]], {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: {{ this.css_class|tojson }}, html: d[2], iconSize: null})});
+                    icon: L.divIcon({className: {{ this.css_class|tojson }}, html: "<span>" + d[2] + "</span>",
+                          iconSize: [0, 0]})});
             })
         );
         {% endmacro %}
@@ -465,15 +474,16 @@ class MeetingClass(MacroElement):
 
 
 def _css(meeting: bool) -> str:
-    base = 13 if not meeting else 20
+    base = 13 if not meeting else 18
     return f"""<style>
 .leaflet-container.leaflet-container {{ background: #f4f2ec; font-family: {FONT}; font-size: {base}px; }}
-.hamlet-label {{ background: none; border: none; white-space: nowrap; font-weight: 700;
-  color: #1a1a1a; font-size: {base}px; transform: translate(-50%, -50%);
+.hamlet-label {{ background: none; border: none; }}
+.hamlet-label span {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap; font-weight: 700;
+  color: #1a1a1a; font-size: {base}px; pointer-events: none;
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 4px #fff; }}
 .map-legend {{ background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.35; max-height: 70vh; overflow-y: auto;
-  font-size: {base - 1}px; color: #222; max-width: {300 if not meeting else 440}px; }}
+  font-size: {base - 1}px; color: #222; max-width: {300 if not meeting else 400}px; }}
 .map-legend h4 {{ margin: 0 0 4px; font-size: {base + 1}px; }}
 .map-legend h5 {{ margin: 6px 0 2px; font-size: {base}px; }}
 .map-legend .sw {{ display: inline-block; box-sizing: border-box; width: {14 if not meeting else 22}px; height: {12 if not meeting else 18}px;
@@ -514,6 +524,7 @@ def build_map(
     display: DisplayGeometry | None = None,
     basemap: bool = False,
     max_parcels: int = MAX_PARCELS,
+    max_bytes: int = MAX_PARCEL_BYTES,
     asset_base: str = ASSET_BASE,
     title: str | None = None,
 ) -> folium.Map:
@@ -537,9 +548,10 @@ def build_map(
         Default: :func:`display_geometry` of ``ws`` (cached).
     basemap : bool
         Add OpenStreetMap tiles (an online request; off by default).
-    max_parcels : int
-        Most parcels to draw; beyond it unaffected parcels are left out, and
-        beyond it again hamlet-level progress replaces the parcels.
+    max_parcels, max_bytes : int
+        Most parcels to draw, and most (estimated) bytes of the parcel layer;
+        beyond either, unaffected parcels are left out, and beyond it again
+        hamlet-level progress replaces the parcels.
     asset_base : str
         URL prefix for the local Leaflet and jQuery files.
     title : str, optional
@@ -563,7 +575,7 @@ def build_map(
 
         hotspots = hotspot_levels(ws, sl)
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=14,
-                   location=_centre(disp.bounds))
+                   location=_centre(disp.bounds), zoom_snap=0.25, zoom_delta=0.5)
     js, css = offline_links(asset_base)
     m.default_js = js
     m.default_css = css
@@ -582,7 +594,7 @@ def build_map(
     _hamlet_layer(sl, disp, levels, meeting).add_to(m)
 
     # parcels, or hamlet-level progress where the selection is too large
-    parcel_layer, info = _parcel_layer(ws, sl, disp, meeting, max_parcels, summary, project_names)
+    parcel_layer, info = _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, project_names)
     if parcel_layer is not None:
         parcel_layer.add_to(m)
 
@@ -610,12 +622,14 @@ def build_map(
     level_counts = levels["hotspot_level"].value_counts().to_dict() if len(levels) else {}
     Legend(_legend_html(counts, level_counts, info, n_grievances, pr_layer is not None, n_clusters,
                         meeting, title)).add_to(m)
-    folium.LayerControl(collapsed=not meeting, position="topright").add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
 
     bounds = _fit_bounds(sl, disp, ws)
     if bounds is not None:
         w, s, e, n = bounds
-        m.fit_bounds([[s, w], [n, e]], padding=(12, 12))
+        # keep the selection clear of the legend (bottom right) and the layer control
+        m.fit_bounds([[s, w], [n, e]], padding_top_left=(16, 16),
+                     padding_bottom_right=(420 if meeting else 320, 16))
     info.grievances_drawn = n_grievances
     info.clusters_drawn = n_clusters
     info.bounds = bounds
@@ -636,7 +650,7 @@ def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, me
     for i, lvl in enumerate(order):
         colour = LEVEL_COLOURS[lvl]
         styles.append({"color": colour if lvl != "none" else "#555555", "weight": 1.5 + i,
-                       "fillColor": colour, "fillOpacity": 0.0 if lvl == "none" else 0.28, "opacity": 0.9})
+                       "fillColor": colour, "fillOpacity": 0.0 if lvl == "none" else 0.22, "opacity": 0.9})
     features = []
     h = sl.hamlets
     blank = pd.Series([None] * len(h), index=h.index)
@@ -685,7 +699,7 @@ _AGREEMENT = {"yes": 0, "no": 1, "unknown": 2}
 _AGREEMENT_LABELS = ["Đồng thuận", "Không đồng thuận", "Chưa rõ"]
 
 
-def _parcel_layer(ws, sl, disp, meeting, max_parcels, summary, project_names):
+def _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, project_names):
     hh = sl.households
     parcels = sl.parcels
     pos = disp.parcel_index.get_indexer(parcels.index)
@@ -694,9 +708,12 @@ def _parcel_layer(ws, sl, disp, meeting, max_parcels, summary, project_names):
     affected_ids = pd.Index(hh["parcel_id"].dropna().unique())
     is_aff = parcels["parcel_id"].isin(affected_ids).to_numpy()
     n_sel = len(parcels)
+    shape_bytes = disp.shape_bytes[pos] + _PROPS_BYTES
+    rows_bytes = 0 if meeting else len(hh) * _HOUSEHOLD_BYTES
     mode = "parcels"
-    if n_sel > max_parcels:
-        mode = "affected" if is_aff.sum() <= max_parcels else "hamlets"
+    if n_sel > max_parcels or shape_bytes.sum() + rows_bytes > max_bytes:
+        fits = is_aff.sum() <= max_parcels and shape_bytes[is_aff].sum() + rows_bytes <= max_bytes
+        mode = "affected" if fits else "hamlets"
     info = MapInfo(mode, 0, n_sel, 0, 0, None)
     if mode == "hamlets":
         return _hamlet_progress_layer(ws, sl, disp, summary), info
@@ -709,10 +726,11 @@ def _parcel_layer(ws, sl, disp, meeting, max_parcels, summary, project_names):
         styles.append({"color": "#333333", "weight": 0.6, "fillColor": STAGE_COLOURS[key], "fillOpacity": 0.85,
                        "opacity": 0.8})
 
-    hamlet_ids = [str(h) for h in ws.hamlets["hamlet_id"]]
+    all_names = dict(zip(ws.hamlets["hamlet_id"].astype(str), ws.hamlets["hamlet_name"]))
+    hamlet_ids = sorted({str(h) for h in parcels["hamlet_id"].dropna()} & set(all_names))
     hamlet_pos = {h: i for i, h in enumerate(hamlet_ids)}
     tables: dict = {"st": [STAGES.label(k) for k in STAGES.keys],
-                    "hm": [esc(n) for n in ws.hamlets["hamlet_name"]]}
+                    "hm": [esc(all_names[h]) for h in hamlet_ids]}
     # per parcel: the least advanced stage (a parcel is handed over only when every row on it is)
     if len(hh):
         per = hh.groupby("parcel_id").agg(rank=("stage_rank", "min"), n=("household_id", "nunique"))
@@ -832,20 +850,27 @@ def _cluster_layer(clusters, ws: Workspace):
         for i in np.flatnonzero(points):
             pt = pts.iloc[i]
             text[i] = f"[{round(pt.y, PRECISION)},{round(pt.x, PRECISION)}]"
-    label_col = next((c for c in ("label", "cluster", "kind", "type") if c in frame.columns), None)
+    kinds = frame["cluster"].astype(str).str.lower().to_numpy() if "cluster" in frame.columns else \
+        np.full(len(frame), "hot", dtype=object)
+    label_col = next((c for c in ("label", "kind", "type") if c in frame.columns), None)
     features = []
     for i, t in enumerate(text):
         if not t:
             continue
-        label = esc(frame[label_col].iloc[i]) if label_col else ""
-        tip = "<b>Cụm đơn thư tập trung (Gi*)</b>" + (f"<br>{label}" if label else "")
-        for col, name in (("z", "z"), ("gi_z", "z"), ("p", "p"), ("p_value", "p")):
+        cold = kinds[i] == "cold"
+        tip = ("<b>Cụm lạnh (Gi*): ít đơn thư hơn ngẫu nhiên</b>" if cold
+               else "<b>Cụm nóng (Gi*): đơn thư tập trung hơn ngẫu nhiên</b>")
+        if label_col:
+            tip += f"<br>{esc(frame[label_col].iloc[i])}"
+        for col, name, decimals in (("intensity", "Đơn thư gắn với thửa", 1), ("z", "z", 2), ("gi_z", "z", 2),
+                                    ("p_fdr", "p (FDR)", 3), ("p_value", "p", 3)):
             if col in frame.columns and pd.notna(frame[col].iloc[i]):
-                tip += f"<br>{name} = {fmt_number(float(frame[col].iloc[i]), 3)}"
-        features.append(_feature(t, 0, {"t": tip, "r": 12}))
+                tip += f"<br>{name} = {fmt_number(float(frame[col].iloc[i]), decimals)}"
+        features.append(_feature(t, 1 if cold else 0, {"t": tip, "r": 12}))
     if not features:
         return None, 0
-    style = [{"color": "#7b3294", "weight": 3, "dashArray": "4 4", "fillColor": "#c2a5cf", "fillOpacity": 0.25}]
+    style = [{"color": "#7b3294", "weight": 3, "dashArray": "4 4", "fillColor": "#c2a5cf", "fillOpacity": 0.25},
+             {"color": "#2166ac", "weight": 3, "dashArray": "4 4", "fillColor": "#92c5de", "fillOpacity": 0.2}]
     return DataLayer(features, style, "Cụm đơn thư (Gi*)", sticky=True), len(features)
 
 
@@ -1011,6 +1036,7 @@ def selection_title(ws: Workspace, sl: TimeSlice) -> str:
 __all__ = [
     "LEVEL_COLOURS",
     "MAX_PARCELS",
+    "MAX_PARCEL_BYTES",
     "STAGE_COLOURS",
     "DataLayer",
     "DisplayGeometry",

@@ -1,0 +1,307 @@
+"""The dashboard through Streamlit's AppTest: filters, panels, meeting mode, URL, validation page, caching."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from google.protobuf import text_format
+from streamlit.testing.v1 import AppTest
+
+import geo
+from tests.conftest import sq
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+SAMPLE = ROOT / "data" / "hoson"
+NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung")
+EVIL_MD = "![x](http://203.0.113.9/beacon.png)"
+
+
+def _households() -> list[dict]:
+    rows = [("H1", NAMES[0], "P1", "1", "1", "handed_over", "100000000", "yes"),
+            ("H2", NAMES[1], "P1", "1", "2", "paid", "200000000", "yes"),
+            ("H3", NAMES[2], "P2", "2", "1", "surveyed", "", "no"),
+            ("H4", NAMES[3], "P2", "2", "2", "plan_posted", "", "unknown")]
+    return [{"household_id": h, "household_name": n, "project_id": p, "map_sheet": s, "parcel_no": t,
+             "stage": st, "stage_date": "01/10/2026", "compensation_vnd": c, "agreement": a}
+            for h, n, p, s, t, st, c, a in rows]
+
+
+@pytest.fixture
+def app_ws(build) -> Path:
+    """Two hamlets, two projects, four households, history, grievances and field reports."""
+    return build(
+        toml='[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n',
+        hamlets=[
+            {"hamlet_id": "A", "hamlet_name": "Thôn Đồng Tâm", "officer": "Cán bộ Hoàng Văn Em",
+             "party_cell": "Chi bộ Đồng Tâm", "geometry": sq(0, 0, 1000)},
+            {"hamlet_id": "B", "hamlet_name": f"Thôn {EVIL_MD}", "officer": "Cán bộ Vũ Thị Giang",
+             "party_cell": "Chi bộ Lân Hoài", "geometry": sq(1000, 0, 1000)},
+        ],
+        projects=[
+            {"project_id": "P1", "project_name": "Đường tỉnh ĐT.242", "handover_deadline": "31/12/2026"},
+            {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "30/06/2027"},
+        ],
+        households=_households(),
+        stage_history=[
+            {"household_id": "H1", "project_id": "P1", "stage": "notified", "date": "01/06/2026"},
+            {"household_id": "H1", "project_id": "P1", "stage": "plan_approved", "date": "01/08/2026"},
+            {"household_id": "H1", "project_id": "P1", "stage": "paid", "date": "01/09/2026"},
+            {"household_id": "H1", "project_id": "P1", "stage": "handed_over", "date": "01/10/2026"},
+            {"household_id": "H2", "project_id": "P1", "stage": "notified", "date": "01/06/2026"},
+            {"household_id": "H2", "project_id": "P1", "stage": "paid", "date": "01/10/2026"},
+            {"household_id": "H3", "project_id": "P2", "stage": "surveyed", "date": "01/10/2026"},
+            {"household_id": "H4", "project_id": "P2", "stage": "plan_posted", "date": "01/10/2026"},
+        ],
+        grievances=[
+            {"grievance_id": "G1", "received_date": "01/08/2026", "kind": "complaint", "topic": "area",
+             "signatories": 6, "status": "received", "household_id": "H3", "project_id": "P2"},
+            {"grievance_id": "G2", "received_date": "01/11/2026", "kind": "petition", "topic": "support",
+             "signatories": 1, "status": "resolved", "resolved_date": "10/11/2026", "household_id": "H1",
+             "project_id": "P1"},
+        ],
+        field_reports=[
+            {"report_date": "15/11/2026", "hamlet_id": "B", "reporter": "Đặng Văn Hải", "mood": "agitated",
+             "note": f"Hộ {NAMES[2]} chưa đồng ý"},
+            {"report_date": "15/11/2026", "hamlet_id": "A", "reporter": "Bùi Thị Lan", "mood": "stable",
+             "note": "Ổn định"},
+        ],
+    )
+
+
+def run_app(monkeypatch, path: Path, params: dict | None = None, timeout: float = 120) -> AppTest:
+    monkeypatch.setenv("GEO_WORKSPACE", str(path))
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    """A URL query parameter of the app after its run, always as a list."""
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page holds as text: elements, tables, charts' data and the map's HTML and script."""
+    parts: list[str] = []
+    for node in at._tree:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(text_format.MessageToString(proto, as_utf8=True))
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            table = pa.ipc.open_stream(dataset.data.data).read_all()
+            parts.append(table.to_pandas().to_csv())
+    for comp in at.get("component_instance"):
+        args = json.loads(comp.proto.json_args)
+        parts += [args.get("script", ""), args.get("header", ""), args.get("html", "")]
+    return "\n".join(parts)
+
+
+def map_script(at: AppTest) -> str:
+    comps = at.get("component_instance")
+    assert len(comps) == 1, "one map on the page"
+    return json.loads(comps[0].proto.json_args)["script"]
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def test_page_shows_figures_map_table_charts_and_hamlet_page(monkeypatch, app_ws):
+    st_cache_clear()
+    at = run_app(monkeypatch, app_ws)
+    assert metric(at, "Số hộ bị thu hồi đất") == "4"
+    assert metric(at, "Hộ đã bàn giao") == "25,0%"
+    assert metric(at, "Đơn thư chưa giải quyết") == "1"
+    assert metric(at, "Đơn thư quá hạn") == "1"
+    assert "Tiến độ giải phóng mặt bằng" in at.title[0].value and "Xã Thử" in at.title[0].value
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["Mã thôn", "Tên thôn", "Số thửa bị ảnh hưởng"]
+    assert "Mức cảnh báo" in table.columns and len(table) == 2
+    assert len(at.get("download_button")) == 2
+    assert len(at.get("vega_lite_chart")) >= 4  # progress + kind, topic, status
+    assert at.tabs and len(at.tabs) == 4
+    script = map_script(at)
+    assert "L.control.layers" in script and "map-legend" in script
+    text = page_text(at)
+    assert "Chi bộ Đồng Tâm" in text or "Chi bộ Lân Hoài" in text
+    assert "Hạn 31/12/2026" in text  # deadline of the progress chart, day-first
+
+
+def test_markdown_in_data_is_shown_as_text(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws, {"hamlet": "B"})
+    markdown = "\n".join(e.value for e in [*at.markdown, *at.title, *at.subheader, *at.caption])
+    assert "](http" not in markdown
+    assert "203.0.113.9" in page_text(at)  # shown, as text
+
+
+def test_project_filter_changes_every_number_and_the_url(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws)
+    before = map_script(at)
+    at.sidebar.selectbox[0].select("P2").run()
+    assert not at.exception
+    assert metric(at, "Số hộ bị thu hồi đất") == "2"
+    assert metric(at, "Hộ đã bàn giao") == "0,0%"
+    assert metric(at, "Đơn thư chưa giải quyết") == "1"
+    assert qp(at, "project") == ["P2"]
+    assert map_script(at) != before
+    table = at.dataframe[0].value
+    assert table["Số hộ"].sum() == 2
+    at.sidebar.multiselect[0].select("A").run()  # hamlet
+    assert metric(at, "Số hộ bị thu hồi đất") == "0"
+    assert qp(at, "hamlet") == ["A"]
+
+
+def test_stage_land_use_and_date_filters(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws)
+    at.sidebar.multiselect[1].select("handed_over").run()  # stage
+    assert metric(at, "Số hộ bị thu hồi đất") == "1"
+    assert qp(at, "stage") == ["handed_over"]
+    at.sidebar.multiselect[1].unselect("handed_over").run()
+    at.sidebar.multiselect[2].select("LUC").run()  # land use: parcels 1-1 and 2-2
+    assert metric(at, "Số hộ bị thu hồi đất") == "2"
+    at.sidebar.multiselect[2].unselect("LUC").run()
+    at.sidebar.date_input[0].set_value(__import__("datetime").date(2026, 9, 1)).run()
+    # on 01/09/2026 only H1 and H2 had started (history from 01/06/2026); nobody had handed over
+    assert metric(at, "Số hộ bị thu hồi đất") == "2"
+    assert metric(at, "Hộ đã bàn giao") == "0,0%"
+    assert qp(at, "as_of") == ["2026-09-01"]
+
+
+def test_query_parameters_restore_the_selection(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws, {"project": "P1", "hamlet": "A", "as_of": "20/11/2026"})
+    assert at.sidebar.selectbox[0].value == "P1"
+    assert at.sidebar.multiselect[0].value == ["A"]
+    assert str(at.sidebar.date_input[0].value) == "2026-11-20"
+    assert metric(at, "Số hộ bị thu hồi đất") == "2"
+    assert metric(at, "Hộ đã bàn giao") == "50,0%"
+
+
+def test_unknown_query_values_are_ignored_with_a_note(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws, {"project": "NOPE", "stage": "flying"})
+    assert at.sidebar.selectbox[0].value == ""
+    assert any("NOPE" in w.value and "flying" in w.value for w in at.warning)
+    assert metric(at, "Số hộ bị thu hồi đất") == "4"
+
+
+# --------------------------------------------------------------------------- meeting mode
+
+
+def _assert_no_personal_data(at: AppTest) -> None:
+    text = page_text(at)
+    for name in NAMES:
+        assert name not in text, name
+    for amount in ("100.000.000", "200.000.000", "100000000", "200000000"):
+        assert amount not in text, amount
+    for person in ("Đặng Văn Hải", "Bùi Thị Lan"):
+        assert person not in text
+
+
+def test_meeting_mode_one_click_hides_personal_data(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws)
+    assert NAMES[0] in page_text(at)  # the officers' view has the names
+    at.toggle(key="f_meeting").set_value(True).run()
+    assert not at.exception
+    assert qp(at, "meeting") == ["1"]
+    _assert_no_personal_data(at)
+    assert metric(at, "Số hộ bị thu hồi đất") == "4"
+    assert not at.tabs and not at.dataframe
+    assert 'classList.add("meeting")' in map_script(at)
+    assert any("font-size: 20px" in str(h.proto) for h in at.get("html"))
+
+
+def test_meeting_mode_from_the_url(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws, {"meeting": "1", "project": "P2"})
+    assert at.toggle(key="f_meeting").value is True
+    _assert_no_personal_data(at)
+    assert metric(at, "Số hộ bị thu hồi đất") == "2"
+
+
+# --------------------------------------------------------------------------- validation page
+
+
+def test_broken_workspace_opens_a_problem_page(monkeypatch, build):
+    folder = build(hamlets=[
+        {"hamlet_id": "A", "hamlet_name": "Thôn Một", "geometry": sq(0, 0, 1000)},
+        {"hamlet_id": "A", "hamlet_name": "Thôn Hai", "geometry": sq(1000, 0, 1000)},
+    ], households=[{"household_id": "H1", "project_id": "P1", "map_sheet": "1", "parcel_no": "1",
+                    "stage": "flying", "stage_date": "99/99/2026"}])
+    ws = geo.load_workspace(folder)
+    assert not ws.report.ok
+    at = run_app(monkeypatch, folder)
+    assert "Dữ liệu chưa dùng được" in at.title[0].value
+    problems = at.dataframe[0].value
+    assert "Vấn đề / Problem" in problems.columns and "Cách sửa / How to fix" in problems.columns
+    assert len(problems) == len(ws.report.problems)
+    assert problems["Mã / Code"].str.contains("duplicate_id").any()
+    assert not at.metric and not at.get("component_instance")
+
+
+def test_missing_folder_opens_the_problem_page(monkeypatch, tmp_path):
+    at = run_app(monkeypatch, tmp_path / "does-not-exist")
+    assert "Dữ liệu chưa dùng được" in at.title[0].value
+    assert at.dataframe[0].value["Mã / Code"].tolist() == ["no_workspace"]
+
+
+# --------------------------------------------------------------------------- speed and configuration
+
+
+def st_cache_clear() -> None:
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_filter_change_does_not_reload_the_data(monkeypatch, app_ws):
+    st_cache_clear()
+    calls = []
+    real = geo.load_workspace
+
+    def counting(path):
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(geo, "load_workspace", counting)
+    at = run_app(monkeypatch, app_ws)
+    at.sidebar.selectbox[0].select("P1").run()
+    at.sidebar.selectbox[0].select("P2").run()
+    at.toggle(key="f_meeting").set_value(True).run()
+    assert not at.exception
+    assert len(calls) == 1
+
+
+def test_one_streamlit_configuration_beside_the_script():
+    link = ROOT / "dashboard" / ".streamlit" / "config.toml"
+    assert link.is_symlink()
+    assert not Path(link.readlink()).is_absolute()
+    assert link.resolve() == (ROOT / "streamlit_config.toml").resolve()
+    cfg = tomllib.loads(link.read_text(encoding="utf-8"))
+    assert cfg["browser"]["gatherUsageStats"] is False
+    assert cfg["server"]["enableStaticServing"] is True
+    assert cfg["theme"]["primaryColor"]
+    assert not list(ROOT.glob(".streamlit/config.toml")), "one configuration only"
+
+
+@pytest.mark.skipif(not (SAMPLE / "hamlets.gpkg").exists(), reason="the sample workspace data/hoson is not there")
+def test_sample_workspace_opens_and_switches_project(monkeypatch):
+    at = run_app(monkeypatch, SAMPLE, timeout=300)
+    total = metric(at, "Số hộ bị thu hồi đất")
+    project = at.sidebar.selectbox[0].options[1]
+    at.sidebar.selectbox[0].select(project).run(timeout=120)
+    assert not at.exception
+    assert metric(at, "Số hộ bị thu hồi đất") != total

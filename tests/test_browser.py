@@ -1,0 +1,253 @@
+"""A real browser on the real app: Debian's Chromium, driven by Playwright, with the network cut off.
+
+Starts ``streamlit run dashboard/app.py -- --workspace data/hoson`` on a free
+port, blocks (and records) every request whose host is not this machine,
+waits until Leaflet has drawn the parcels inside streamlit-folium's iframe,
+switches the project filter and checks the map changed, switches meeting
+mode on and checks that no household name from ``households.xlsx`` is on the
+page or in the map, and saves ``docs/screenshot_app.png`` and
+``docs/screenshot_meeting.png``.
+
+Chromium is a system package (``scripts/setup.sh --browser`` installs it);
+where it is missing the test fails with that advice instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = Path(os.environ.get("GEO_BROWSER_SAMPLE", ROOT / "data" / "hoson"))  # override for development
+DOCS = ROOT / "docs"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+PARCELS = "path.leaflet-interactive"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/setup.sh --browser, "
+                    "or apt-get install -y chromium). The browser test does not skip.")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    if not (SAMPLE / "hamlets.gpkg").exists():
+        pytest.fail(f"the sample workspace {SAMPLE} is missing: python -m geo.sample {SAMPLE}")
+    port = _free_port()
+    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
+    proc = subprocess.Popen(
+        [streamlit, "run", "dashboard/app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--", "--workspace",
+         "data/hoson" if SAMPLE == ROOT / "data" / "hoson" else str(SAMPLE)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("streamlit exited:\n" + (proc.stdout.read() if proc.stdout else ""))
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start within 120 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page whose every non-local request is aborted and recorded in ``page.blocked``."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1150}, locale="vi-VN",
+                                  service_workers="block")
+    blocked: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:", "about:")) or host in LOCAL:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.blocked = blocked
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    yield pg
+    context.close()
+
+
+def _map(pg):
+    return pg.frame_locator(MAP_FRAME)
+
+
+def _map_frame(pg):
+    return pg.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def _wait_for_parcels(pg, timeout: float = 120_000) -> None:
+    """Wait until the app has finished its run and the one map on the page has drawn its parcels."""
+    pg.wait_for_function(
+        "(sel) => { const frames = document.querySelectorAll(sel);"
+        " if (frames.length !== 1) return false;"
+        " const doc = frames[0].contentDocument;"
+        " return !!(doc && doc.querySelector('path.leaflet-interactive') && doc.querySelector('.map-legend')); }",
+        arg=MAP_FRAME, timeout=timeout)
+    status = pg.locator("[data-testid='stStatusWidget']")
+    if status.count():
+        status.first.wait_for(state="hidden", timeout=timeout)
+
+
+def _map_signature(pg) -> tuple[int, str]:
+    frame = _map_frame(pg)
+    return frame.locator(PARCELS).count(), frame.locator(".map-legend").inner_text()
+
+
+def _household_names() -> list[str]:
+    frame = pd.read_excel(SAMPLE / "households.xlsx", dtype=str)
+    column = next(c for c in frame.columns if "chủ" in c.lower() or "chu" in c.lower() or "name" in c.lower())
+    return sorted({n.strip() for n in frame[column].dropna() if n.strip()})
+
+
+def test_map_draws_offline_filters_and_meeting_mode(page, app_url):
+    pg = page
+    pg.goto(app_url, wait_until="domcontentloaded")
+    _wait_for_parcels(pg)
+    pg.wait_for_timeout(1500)
+    count, legend = _map_signature(pg)
+    assert count > 1000, count  # the sample's parcels are drawn as SVG paths
+    assert "Bàn giao mặt bằng" in legend
+    assert _map(pg).locator(".hamlet-label").count() >= 5
+    assert pg.get_by_text("Số hộ bị thu hồi đất").count() >= 1
+    DOCS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(DOCS / "screenshot_app.png"))
+    assert not pg.blocked, f"requests left the machine: {pg.blocked}"
+
+    # the project filter: the first project in the sidebar's select box
+    sidebar = pg.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stSelectbox']").first.click()
+    options = pg.locator("[role='option']")
+    options.nth(1).wait_for()
+    chosen = options.nth(1).inner_text()
+    options.nth(1).click()
+    pg.wait_for_function(
+        "([sel, title]) => [...document.querySelectorAll(sel)].some(f => f.contentDocument"
+        " && f.contentDocument.querySelector('.map-legend')"
+        " && f.contentDocument.querySelector('.map-legend').innerText.includes(title))",
+        arg=[MAP_FRAME, chosen.split(" / ")[0][:20]], timeout=60_000)
+    _wait_for_parcels(pg)
+    pg.wait_for_timeout(1000)
+    assert "project=" in pg.url
+    _new_count, new_legend = _map_signature(pg)
+    assert new_legend != legend, "the map follows the project filter"
+
+    # meeting mode, one click
+    pg.get_by_text("Chế độ họp", exact=True).click()
+    pg.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].some(f => f.contentDocument"
+        " && f.contentDocument.querySelector('.leaflet-container.meeting'))",
+        arg=MAP_FRAME, timeout=60_000)
+    _wait_for_parcels(pg)
+    pg.wait_for_timeout(1500)
+    assert "meeting=1" in pg.url
+    # streamlit_config.toml's theme is in force: the switched-on toggle wears its primary colour
+    assert pg.evaluate("() => [...document.querySelectorAll('*')].some("
+                       "e => getComputedStyle(e).backgroundColor === 'rgb(31, 111, 139)')")
+    frame = _map_frame(pg)
+    texts = [pg.locator("body").inner_text(), pg.content(), frame.content(), frame.locator("body").inner_text()]
+    # the tooltips' source too: the map script as the component received it
+    texts.append(frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')"))
+    names = _household_names()
+    assert len(names) > 50
+    page_text = "\n".join(texts)
+    leaked = [n for n in names if n in page_text]
+    assert not leaked, f"household names in meeting mode: {leaked[:5]}"
+    pg.locator(MAP_FRAME).scroll_into_view_if_needed()
+    pg.screenshot(path=str(DOCS / "screenshot_meeting.png"))
+    assert not pg.blocked, f"requests left the machine: {pg.blocked}"
+    assert not pg.errors, pg.errors
+
+
+def test_static_assets_are_served_locally(app_url):
+    for rel in ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js"):
+        with urllib.request.urlopen(f"{app_url}/app/static/vendor/{rel}", timeout=10) as r:
+            assert r.status == 200
+            assert ("javascript" in r.headers["Content-Type"]) or ("css" in r.headers["Content-Type"])
+
+
+def test_a_hostile_name_shows_as_text_in_the_popup(browser, tmp_path):
+    """The map page alone (assets inlined): a household named like an HTML tag is shown, not run."""
+    import geo
+    from geo.maps import build_map, map_html
+    from tests.conftest import build_workspace, default_layers
+
+    evil = "<img src=x onerror=alert(1)>"
+    households = default_layers()["households"]
+    households[0] = {**households[0], "household_name": evil}
+    ws = geo.load_workspace(build_workspace(tmp_path / "ws", households=households))
+    page_file = tmp_path / "map.html"
+    sl = geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20"))
+    page_file.write_text(map_html(build_map(ws, sl), inline_assets=True), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    blocked, dialogs = [], []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                  else (blocked.append(r.request.url), r.abort()))
+    pg = context.new_page()
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.goto(page_file.as_uri())
+    pg.locator(PARCELS).first.wait_for(state="attached", timeout=30_000)
+    handed_over = pg.locator("path.leaflet-interactive[fill='#fde725']")
+    assert handed_over.count() == 1
+    handed_over.first.click(force=True)
+    popup = pg.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert evil in popup.inner_text()
+    assert popup.locator("img").count() == 0
+    pg.wait_for_timeout(300)
+    assert not dialogs and not blocked
+    context.close()

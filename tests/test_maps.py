@@ -1,0 +1,298 @@
+"""The map builder (geo.maps), without a browser: escaping, offline assets, layers, meeting mode, size."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from pyproj import Transformer
+from shapely.geometry import box
+
+import geo
+from geo.maps import (
+    MAX_PARCELS,
+    STAGE_COLOURS,
+    asset_files,
+    build_map,
+    display_geometry,
+    map_html,
+)
+from tests.conftest import CRS, X0, Y0, sq
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "hoson"
+EVIL = "<img src=x onerror=alert(1)>"
+EVIL_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+BUDGET = 1_500_000
+
+
+def _lonlat(x: float, y: float) -> tuple[float, float]:
+    lon, lat = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True).transform(X0 + x, Y0 + y)
+    return lon, lat
+
+
+@pytest.fixture
+def evil_ws(build):
+    """A workspace whose every text value is an HTML injection attempt."""
+    lon, lat = _lonlat(150, 150)
+    folder = build(
+        hamlets=[
+            {"hamlet_id": "A", "hamlet_name": f"Thôn {EVIL}", "officer": f"Cán bộ {EVIL}",
+             "party_cell": f"Chi bộ {EVIL}", "geometry": sq(0, 0, 1000)},
+            {"hamlet_id": "B", "hamlet_name": "Thôn Lân Hoài", "geometry": sq(1000, 0, 1000)},
+        ],
+        parcels=[
+            {"so_to": "1", "so_thua": "1", "loai_dat": "LUC", "dien_tich": "100", "geometry": sq(10, 10)},
+            {"so_to": "1", "so_thua": "2", "loai_dat": "<b>ONT</b>", "dien_tich": "200,5", "geometry": sq(200, 10)},
+            {"so_to": "2", "so_thua": "1", "loai_dat": "CLN", "dien_tich": None, "geometry": sq(1100, 10)},
+            {"so_to": "2", "so_thua": "2", "loai_dat": "LUC", "dien_tich": "400", "geometry": sq(1300, 10)},
+        ],
+        projects=[
+            {"project_id": "P1", "project_name": f"Đường {EVIL}", "handover_deadline": "2026-12-31",
+             "geometry": box(X0, Y0, X0 + 600, Y0 + 300)},
+        ],
+        households=[
+            {"household_id": "H1", "household_name": EVIL, "project_id": "P1", "map_sheet": "1",
+             "parcel_no": "1", "stage": "handed_over", "stage_date": "01/10/2026",
+             "compensation_vnd": "123456789", "agreement": "yes"},
+            {"household_id": "H2", "household_name": "Trần Thị Bình", "project_id": "P1", "map_sheet": "1",
+             "parcel_no": "2", "stage": "paid", "stage_date": "01/10/2026", "compensation_vnd": "987654321",
+             "agreement": "no"},
+            {"household_id": "H3", "household_name": "Lê Văn Cường", "project_id": "P1", "map_sheet": "2",
+             "parcel_no": "1", "stage": "surveyed", "stage_date": "01/09/2026", "agreement": "no"},
+        ],
+        grievances=[
+            {"grievance_id": f"G1{EVIL}", "received_date": "01/08/2026", "kind": "complaint",
+             "topic": "compensation_price", "signatories": 6, "status": "received", "household_id": "H1",
+             "project_id": "P1", "lon": lon, "lat": lat},
+        ],
+        field_reports=[
+            {"report_date": "15/11/2026", "hamlet_id": "A", "reporter": EVIL, "mood": "agitated",
+             "note": EVIL},
+        ],
+    )
+    ws = geo.load_workspace(folder)
+    assert ws.report.ok, ws.report.render()
+    return ws
+
+
+def _slice(ws, **kw):
+    return geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20", **kw))
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href") and value:
+                self.urls.append(value)
+
+
+def _urls(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.urls
+
+
+def _has(page: str, text: str) -> bool:
+    """``text`` in the page, as such or as folium writes it (ASCII JSON)."""
+    return text in page or json.dumps(text) in page
+
+
+def _tables(html: str) -> list[dict]:
+    """The lookup tables of every DataLayer in the page (``T = {...}``)."""
+    return [json.loads(m) for m in re.findall(r"T = (\{.*?\}), F = ", html)]
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def test_every_data_value_is_escaped_in_tooltips_popups_and_labels(evil_ws):
+    sl = _slice(evil_ws)
+    page = map_html(build_map(evil_ws, sl))
+    assert "<img src=x" not in page
+    assert "\\u003cimg" not in page, "a raw '<' from the data reached the page's data"
+    assert "<b>ONT</b>" not in page
+    assert EVIL_ESCAPED in page
+    # the household name sits escaped in the popup table, the hamlet name in the label and tooltip
+    tables = [t for t in _tables(page) if "hh" in t]
+    assert tables and EVIL_ESCAPED in tables[0]["hh"][0][0]
+    assert page.count(f"Thôn {EVIL_ESCAPED}") >= 2
+    assert f"Cán bộ {EVIL_ESCAPED}" in page
+    assert f"Đường {EVIL_ESCAPED}" in page
+
+
+def test_escaped_text_survives_the_page_script_as_text(evil_ws):
+    """The data JSON is valid and carries the escaped entity, not markup."""
+    page = map_html(build_map(evil_ws, _slice(evil_ws)))
+    for table in _tables(page):
+        for value in json.dumps(table, ensure_ascii=False).split('"'):
+            assert "<" not in value and ">" not in value
+
+
+# --------------------------------------------------------------------------- offline
+
+
+def test_every_src_and_href_is_local(evil_ws):
+    page = map_html(build_map(evil_ws, _slice(evil_ws)))
+    urls = _urls(page)
+    assert urls, "the page links its assets"
+    for url in urls:
+        assert url.startswith("/app/static/") or not re.match(r"^([a-z][a-z0-9+.-]*:|//)", url, re.IGNORECASE), url
+    assert not re.search(r"https?://|//cdn|cdnjs|jsdelivr|unpkg|bootstrapcdn|code\.jquery", page, re.IGNORECASE)
+    assert "/app/static/vendor/leaflet/leaflet.js" in urls
+    assert "/app/static/vendor/leaflet/leaflet.css" in urls
+
+
+def test_online_basemap_only_when_asked(evil_ws):
+    page = map_html(build_map(evil_ws, _slice(evil_ws), basemap=True))
+    assert "tile.openstreetmap.org" in page
+    assert "tile.openstreetmap.org" not in map_html(build_map(evil_ws, _slice(evil_ws)))
+
+
+def test_assets_come_from_the_xstatic_packages():
+    files = asset_files()
+    assert {"leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js"} <= set(files)
+    assert all(p.is_file() for p in files.values())
+    assert "1.9.3" in files["leaflet/leaflet.js"].read_text(encoding="utf-8")[:400]
+
+
+def test_inline_page_needs_no_server(evil_ws):
+    page = map_html(build_map(evil_ws, _slice(evil_ws)), inline_assets=True)
+    assert not any(u.startswith("/app/static") for u in _urls(page))
+    assert "L.version" in page or "Leaflet" in page
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def test_layers_legend_and_control_are_present(evil_ws):
+    sl = _slice(evil_ws)
+    clusters = gpd.GeoDataFrame({"cluster": ["hot"], "z": [3.2]}, geometry=[sq(0, 0, 300)], crs=CRS)
+    m = build_map(evil_ws, sl, clusters=clusters)
+    page = map_html(m)
+    for name in ("Thửa đất theo bước thực hiện", "Thôn – mức cảnh báo điểm nóng", "Tên thôn",
+                 "Ranh giới dự án", "Cụm đơn thư (Gi*)", "Đơn thư (điểm)"):
+        assert _has(page, name), name
+    assert "L.control.layers" in page
+    assert "map-legend" in page
+    for stage in geo.STAGES.keys:
+        assert geo.STAGES.label(stage) in page
+    info = m.map_info
+    assert info.mode == "parcels" and info.parcels_drawn == 4
+    assert info.grievances_drawn == 1 and info.clusters_drawn == 1
+
+
+def test_parcels_are_coloured_by_their_least_advanced_stage(evil_ws):
+    page = map_html(build_map(evil_ws, _slice(evil_ws)))
+    styles = [json.loads(s) for s in re.findall(r"var S = (\[.*?\]), T = ", page)]
+    parcel_styles = next(s for s in styles if len(s) == 9)
+    assert [s["fillColor"] for s in parcel_styles[1:]] == list(STAGE_COLOURS.values())
+    # H1 handed over → style 8, H2 paid → 7, H3 surveyed → 2, the fourth parcel unaffected → 0
+    features = re.findall(r"\]\]\],(\d),\{\"i\":\"([^\"]+)\"", page)
+    assert {pid: int(s) for s, pid in features} == {"1-1": 8, "1-2": 7, "2-1": 2, "2-2": 0}
+
+
+def test_stage_palette_is_sequential_dark_to_light():
+    def luminance(hex_colour: str) -> float:
+        r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    values = [luminance(c) for c in STAGE_COLOURS.values()]
+    assert len(set(STAGE_COLOURS.values())) == 8
+    assert values == sorted(values)
+
+
+def test_view_fits_the_selection(evil_ws):
+    everything = build_map(evil_ws, _slice(evil_ws)).map_info.bounds
+    hamlet_b = build_map(evil_ws, _slice(evil_ws, hamlets=["B"])).map_info.bounds
+    assert hamlet_b[0] > everything[0] and hamlet_b[2] <= everything[2] + 1e-9
+    page = map_html(build_map(evil_ws, _slice(evil_ws, hamlets=["B"])))
+    assert "fitBounds" in page
+
+
+def test_filters_reach_the_map(evil_ws):
+    page = map_html(build_map(evil_ws, _slice(evil_ws, hamlets=["B"])))
+    assert "Thôn Lân Hoài" in page and f"Thôn {EVIL_ESCAPED}" not in page
+    staged = build_map(evil_ws, _slice(evil_ws, stages=["surveyed"]))
+    features = re.findall(r"\]\]\],(\d),\{\"i\":\"([^\"]+)\"", map_html(staged))
+    assert sorted(int(s) for s, _ in features) == [0, 0, 0, 2]
+
+
+# --------------------------------------------------------------------------- meeting mode
+
+
+def test_meeting_mode_shows_no_personal_data(evil_ws):
+    normal = map_html(build_map(evil_ws, _slice(evil_ws)))
+    assert "Trần Thị Bình" in normal and "987.654.321" in normal
+    page = map_html(build_map(evil_ws, _slice(evil_ws), meeting=True))
+    for text in ("Trần Thị Bình", "Lê Văn Cường", EVIL_ESCAPED + "</b> (H1)", "123.456.789", "987.654.321",
+                 "Mã hộ", "Chủ hộ", "Tiền bồi thường"):
+        assert text not in page, text
+    assert all("hh" not in t for t in _tables(page))
+    assert 'classList.add("meeting")' in page
+    assert "font-size: 18px" in page
+
+
+# --------------------------------------------------------------------------- geometry and size
+
+
+def test_display_geometry_is_computed_once_and_cut_to_six_decimals(evil_ws):
+    disp = display_geometry(evil_ws)
+    assert display_geometry(evil_ws) is disp
+    ring = json.loads(disp.parcel_shapes[0])[0][0]
+    assert all(isinstance(v, int) for v in ring)  # millionths of a degree
+    lat, lon = ring[0] / 1e6, ring[1] / 1e6
+    assert 20 < lat < 23 and 105 < lon < 108
+    assert len(ring) == 8  # a square: 4 vertices, closing vertex dropped
+
+
+def test_large_selections_fall_back_to_affected_parcels_then_hamlets(evil_ws):
+    sl = _slice(evil_ws)
+    assert build_map(evil_ws, sl, max_parcels=3).map_info.mode == "affected"
+    m = build_map(evil_ws, sl, max_parcels=2)
+    assert m.map_info.mode == "hamlets" and m.map_info.parcels_drawn == 0
+    page = map_html(m)
+    assert _has(page, "Tiến độ bàn giao theo thôn") and "Chọn thôn để xem từng thửa" in page
+    assert MAX_PARCELS * 160 < BUDGET, "the parcel cap keeps a full map under the size budget"
+
+
+def test_many_parcels_stay_under_budget(build):
+    """20,000 parcels, half of them affected: hamlet-level shapes, then parcels of one hamlet."""
+    n = 20_000
+    parcels = [{"so_to": str(i // 1000), "so_thua": str(i % 1000), "loai_dat": "LUC",
+                "geometry": sq((i % 280) * 7, (i // 280) * 7, 6)} for i in range(n)]
+    households = [{"household_id": f"H{i}", "household_name": f"Hộ {i}", "project_id": "P1",
+                   "map_sheet": str(i // 1000), "parcel_no": str(i % 1000),
+                   "stage": geo.STAGES.keys[i % 8], "stage_date": "01/10/2026"} for i in range(0, n, 2)]
+    ws = geo.load_workspace(build(parcels=parcels, households=households))
+    m = build_map(ws, _slice(ws))
+    assert m.map_info.mode == "hamlets" and m.map_info.parcels_in_selection == n
+    assert len(map_html(m).encode()) < 200_000
+    one = build_map(ws, _slice(ws, hamlets=["B"]))
+    assert one.map_info.mode in ("parcels", "affected") and 0 < one.map_info.parcels_drawn < n
+    assert len(map_html(one).encode()) < BUDGET
+
+
+@pytest.mark.skipif(not (SAMPLE / "hamlets.gpkg").exists(), reason="the sample workspace data/hoson is not there")
+def test_sample_map_is_under_budget_for_every_project():
+    ws = geo.load_workspace(SAMPLE)
+    assert ws.report.ok
+    for project in [None, *ws.projects["project_id"]]:
+        sl = geo.time_slice(ws, geo.Selection.make(project=project, as_of=ws.default_as_of()))
+        m = build_map(ws, sl)
+        size = len(map_html(m).encode("utf-8"))
+        assert size < BUDGET, (project, size)
+        assert m.map_info.mode == "parcels"
+    simplified = sum(len(json.loads(t)[0][0]) for t in display_geometry(ws).parcel_shapes[:200] if t) / 2
+    original = sum(len(g.exterior.coords) - 1 for g in ws.parcels.geometry.iloc[:200]
+                   if g.geom_type == "Polygon")
+    assert simplified <= original
+    assert np.isfinite(display_geometry(ws).parcel_bounds).all()
