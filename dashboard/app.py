@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st
 
-from dashboard import data, filters, mapview, panels, text
+from dashboard import data, downloads, filters, mapview, panels, text
 from dashboard.assets import ensure_assets
 
 
@@ -44,6 +44,8 @@ if not ws.report.ok:
 opts = filters.options(ws)
 ignored = filters.seed_from_url(opts)
 sel = filters.sidebar(opts)
+with st.sidebar:
+    downloads.panel(ws, sel)
 an = data.analyse(path, key, sel)
 
 title, switch = st.columns([6, 1], vertical_alignment="center")

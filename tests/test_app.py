@@ -305,3 +305,23 @@ def test_sample_workspace_opens_and_switches_project(monkeypatch):
     at.sidebar.selectbox[0].select(project).run(timeout=120)
     assert not at.exception
     assert metric(at, "Số hộ bị thu hồi đất") != total
+
+
+def test_export_buttons_follow_the_selection(monkeypatch, app_ws):
+    st_cache_clear()
+    at = run_app(monkeypatch, app_ws, {"project": "P1", "as_of": "2026-11-20"})
+    buttons = at.get("download_button")
+    labels = [b.proto.label for b in buttons]
+    assert any("Báo cáo tuần" in label for label in labels) and any("Excel" in label for label in labels)
+    keys = {b.key for b in buttons}
+    assert {"dl_report_week", "dl_report_month", "dl_xlsx", "dl_png", "dl_pdf", "dl_html"} <= keys
+
+
+def test_export_file_names_carry_project_and_day_first_date():
+    from datetime import date
+
+    from dashboard.downloads import file_stem
+    from geo.selection import Selection
+
+    assert file_stem(None, Selection(project="P1", as_of=date(2026, 11, 20))) == "P1_20-11-2026"
+    assert file_stem(None, Selection(as_of=date(2026, 11, 20))) == "tat_ca_du_an_20-11-2026"

@@ -154,7 +154,7 @@ def _household_names() -> list[str]:
     return sorted({n.strip() for n in frame[column].dropna() if n.strip()})
 
 
-def test_map_draws_offline_filters_and_meeting_mode(page, app_url):
+def test_map_draws_offline_filters_and_meeting_mode(page, app_url, tmp_path):
     pg = page
     pg.goto(app_url, wait_until="domcontentloaded")
     _wait_for_parcels(pg)
@@ -185,6 +185,20 @@ def test_map_draws_offline_filters_and_meeting_mode(page, app_url):
     assert "project=" in pg.url
     _new_count, new_legend = _map_signature(pg)
     assert new_legend != legend, "the map follows the project filter"
+
+    # this week's report for the chosen project: the second click
+    with pg.expect_download(timeout=180_000) as download:
+        sidebar.get_by_text("Báo cáo tuần (Word)").click()
+    report = tmp_path / download.value.suggested_filename
+    download.value.save_as(report)
+    assert report.suffix == ".docx" and "_" in report.stem
+    import docx
+
+    document = docx.Document(report)
+    report_text = "\n".join([p.text for p in document.paragraphs]
+                            + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    assert "BÁO CÁO" in report_text and chosen.split(" / ")[0][:20] in report_text
+    assert not [n for n in _household_names() if n in report_text], "no names in the report by default"
 
     # meeting mode, one click
     pg.get_by_text("Chế độ họp", exact=True).click()
