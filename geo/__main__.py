@@ -6,6 +6,9 @@ validate WORKSPACE
     List every problem; exit 1 where there is an error.
 summary WORKSPACE --out FILE.csv [--project ID] [--as-of DATE]
     Write the per-hamlet summary; refuse (exit 1) a workspace with errors.
+hotspots WORKSPACE --out FILE.gpkg|.geojson|.csv [--project ID] [--as-of DATE]
+    Write the hotspot level, score and reasons of each hamlet, and the Gi*
+    clusters (see docs/hotspots.md); refuse (exit 1) a workspace with errors.
 snapshot WORKSPACE --out FILE.png|.pdf|.html [--project ID] [--hamlet ID …] [--as-of DATE] [--orientation portrait]
     The map of the selection: A4 PNG at 300 dpi, A4 PDF, or the interactive map as offline HTML.
 export WORKSPACE --out FILE.xlsx|.csv [--project ID] [--hamlet ID …] [--as-of DATE]
@@ -156,6 +159,32 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_hotspots(args) -> int:
+    """Write the hotspot levels per hamlet (and the Gi* clusters) as GPKG, GeoJSON or CSV."""
+    from .hotspots import FORMATS, compute_hotspots
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in FORMATS:
+        raise _UsageError(
+            f"Không ghi được định dạng “{suffix or args.out}”; dùng .gpkg, .geojson hoặc .csv / "
+            f"Unknown output format “{suffix or args.out}”; use .gpkg, .geojson or .csv"
+        )
+    ws = _load(args).require_ok()
+    _check_project(ws, args)
+    result = compute_hotspots(ws, _selection(args), weeks=1)
+    written = result.write(args.out)
+    if ws.report.warnings:
+        _err(f"{len(ws.report.warnings)} cảnh báo / warnings — xem / see: python -m geo validate {args.workspace}")
+    counts = result.counts()
+    _out(
+        f"Đã ghi {len(result.levels)} thôn vào {', '.join(str(p) for p in written)} / "
+        f"Wrote {len(result.levels)} hamlets to {', '.join(str(p) for p in written)}: "
+        + ", ".join(f"{n} {level}" for level, n in counts.items())
+        + f"; {len(result.clusters.clusters)} thửa trong cụm Gi* / parcels in Gi* clusters"
+    )
+    return 0
+
+
 class _UsageError(Exception):
     pass
 
@@ -193,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("validate", cmd_validate, "kiểm tra dữ liệu / validate a workspace")
     add("summary", cmd_summary, "tổng hợp theo thôn / per-hamlet summary CSV", out=True)
+    add("hotspots", cmd_hotspots, "cảnh báo điểm nóng theo thôn / hotspot levels, GPKG, GeoJSON or CSV",
+        out=True)
     for name, func, help_text in (
         ("snapshot", cmd_snapshot, "bản đồ PNG/PDF/HTML / map snapshot"),
         ("export", cmd_export, "bảng tổng hợp XLSX/CSV / per-hamlet summary workbook"),

@@ -6,8 +6,8 @@ One dictionary of defaults, :data:`DEFAULTS`, documented here and in
 
     [hotspots]
     watch_score = 1
-    risk_score = 6
-    hotspot_score = 12
+    risk_score = 10
+    hotspot_score = 20
     stalled_days = 60
     series_weeks = 8
     [hotspots.stalled_days_by_stage]
@@ -87,19 +87,26 @@ Grounds for the defaults
   ánh: no statutory settlement procedure) 0.5. ``topic_weights`` are all 1:
   the workspace can raise, say, ``compensation_price`` where price disputes
   are what turned into mass complaints before.
-* Weights: a collective grievance (5) and an overdue grievance (3) weigh
-  most because they are what turns into mass complaints; a disagreeing
-  household not handed over (2) and a skipped procedure step (2) next, since
-  the commune's plan names skipped steps as what creates hotspots; an
-  agitated report (4) is the cells' own alarm; open grievances (1),
-  households past the deadline (1), stalled households (0.5), a concerned
-  report (1) and a silent party cell (1) are early, weak signs. A hamlet
-  touched by a statistically significant Gi* hot cluster adds 2.
-* Thresholds: 1 point makes ``watch`` (anything at all); ``risk`` (6) is
-  reached by, e.g., one collective grievance (open 1 + collective 5), two
-  overdue complaints (2 × (1 + 3)), or an agitated report with one
-  disagreeing household; ``hotspot`` (12) by, e.g., two overdue complaints
-  with an agitated report, or three agitated reports in 14 days.
+* Weights and caps (the most a signal can add is ``weight × cap``). What
+  turns into mass complaints weighs most: a collective grievance 10 (at most
+  2 counted), an overdue grievance 4 (plus 1 as an open one; at most 5), an
+  agitated report 5 (at most 3), a skipped procedure step 3 (at most 3
+  households: the commune's plan names skipped steps as what creates
+  hotspots), a disagreeing household not handed over 2 (at most 5). Early,
+  weak signs add little: an open grievance 1 (at most 10), a concerned
+  report 1, a silent party cell 1. Delays are the project's business more
+  than a sign of unrest and are capped low, so that a large hamlet's
+  ordinary backlog does not look like trouble: households past the
+  deadline 1 each, at most 2; stalled households 0.25 each, at most 2. A
+  hamlet touched by a statistically significant Gi* hot cluster adds 4.
+* Thresholds: 1 point makes ``watch`` (anything at all); ``risk`` (10) is
+  reached by one collective grievance of any kind (collective 10, plus 1 or
+  0.5 as an open one), two overdue
+  complaints (2 × (1 + 4)), two agitated reports, or five disagreeing
+  households — and never by delays and a few open grievances alone;
+  ``hotspot`` (20) by, e.g., two overdue complaints with two agitated
+  reports, a collective grievance with two overdue complaints, or four
+  overdue complaints.
 * Gi* clusters: see :mod:`geo.hotspots.clusters` for the weights (k = 8
   nearest neighbours), permutations (999), FDR level (0.05) and why.
 """
@@ -129,8 +136,8 @@ SIGNAL_NAMES = (
 
 DEFAULTS: dict[str, Any] = {
     "watch_score": 1.0,
-    "risk_score": 6.0,
-    "hotspot_score": 12.0,
+    "risk_score": 10.0,
+    "hotspot_score": 20.0,
     "collective_min": 5,
     "stalled_days": 60,
     "stalled_days_by_stage": {"recovery_decided": 30},
@@ -140,16 +147,16 @@ DEFAULTS: dict[str, Any] = {
     "topic_weights": {topic: 1.0 for topic in TOPICS.keys},
     "signals": {
         "open_grievances": {"enabled": True, "weight": 1.0, "cap": 10},
-        "overdue_grievances": {"enabled": True, "weight": 3.0, "cap": 5},
-        "collective_grievances": {"enabled": True, "weight": 5.0, "cap": 3},
+        "overdue_grievances": {"enabled": True, "weight": 4.0, "cap": 5},
+        "collective_grievances": {"enabled": True, "weight": 10.0, "cap": 2},
         "disagreeing_households": {"enabled": True, "weight": 2.0, "cap": 5},
-        "past_deadline_households": {"enabled": True, "weight": 1.0, "cap": 5},
-        "stalled_households": {"enabled": True, "weight": 0.5, "cap": 6},
-        "skipped_steps": {"enabled": True, "weight": 2.0, "cap": 3},
-        "agitated_reports": {"enabled": True, "weight": 4.0, "cap": 3},
+        "past_deadline_households": {"enabled": True, "weight": 1.0, "cap": 2},
+        "stalled_households": {"enabled": True, "weight": 0.25, "cap": 8},
+        "skipped_steps": {"enabled": True, "weight": 3.0, "cap": 3},
+        "agitated_reports": {"enabled": True, "weight": 5.0, "cap": 3},
         "concerned_reports": {"enabled": True, "weight": 1.0, "cap": 3},
         "silent_party_cell": {"enabled": True, "weight": 1.0, "cap": 1},
-        "gi_cluster": {"enabled": True, "weight": 2.0, "cap": 1},
+        "gi_cluster": {"enabled": True, "weight": 4.0, "cap": 1},
     },
     "clusters": {
         "measure": "grievances",
@@ -157,7 +164,7 @@ DEFAULTS: dict[str, Any] = {
         "k": 8,
         "band_m": 150.0,
         "permutations": 999,
-        "max_permutations": 9999,
+        "max_permutations": 99_999,
         "alpha": 0.05,
         "alternative": "two-sided",
         "seed": 20250701,
@@ -197,7 +204,7 @@ def hotspot_config(overrides: dict[str, Any] | None = None, *more: dict[str, Any
     -------
     >>> hotspot_config({"signals": {"stalled_households": {"enabled": False}}})["signals"][
     ...     "stalled_households"]
-    {'enabled': False, 'weight': 0.5, 'cap': 6}
+    {'enabled': False, 'weight': 0.25, 'cap': 8}
     """
     merged = copy.deepcopy(DEFAULTS)
     for extra in (overrides, *more):

@@ -121,9 +121,17 @@ def _per_hamlet(index: pd.Index, per_hamlet: pd.Series, fill: float = 0.0) -> pd
     return pd.Series(per_hamlet.reindex(hid).to_numpy(dtype="float64"), index=index).fillna(fill)
 
 
+def _with_columns(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with any missing column added as blanks (frames built by hand may lack some)."""
+    missing = [c for c in columns if c not in frame.columns]
+    return frame.assign(**{c: pd.Series(pd.NA, index=frame.index, dtype=object) for c in missing}) if missing \
+        else frame
+
+
 def _grievances_keyed(ws: Workspace, sl: TimeSlice, by_project: bool) -> pd.DataFrame:
     """Placed grievances of the slice; per project, those without one follow their household's."""
-    g = sl.grievances.dropna(subset=["hamlet_id"])
+    g = _with_columns(sl.grievances, ("hamlet_id", "project_id", "household_id", "kind", "topic"))
+    g = g.dropna(subset=["hamlet_id"])
     if not by_project or not len(g):
         return g
     named = g[g["project_id"].notna()]
@@ -152,7 +160,8 @@ def _skipped(hh: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     top = np.where(reached.any(axis=1), (reached * (ranks + 1)).max(axis=1) - 1, -1)
     gaps = ~reached & (ranks[None, :] < top[:, None])
     has_gap = gaps.any(axis=1)
-    paid_early = (first["paid"] < first["plan_approved"]).to_numpy(dtype=bool)
+    paid, approved = (pd.to_datetime(first[c], errors="coerce") for c in ("paid", "plan_approved"))
+    paid_early = (paid < approved).to_numpy(dtype=bool)
     flags = pd.DataFrame(
         {"missing": np.where(has_gap, np.array(STAGES.keys, dtype=object)[gaps.argmax(axis=1)], None),
          "paid_early": paid_early},
@@ -201,7 +210,8 @@ def signal_table(
     ts = pd.Timestamp(sl.selection.as_of)
     keys = ["hamlet_id", "project_id"] if by_project else ["hamlet_id"]
     g = _grievances_keyed(ws, sl, by_project)
-    hh = sl.households.dropna(subset=["hamlet_id"])
+    hh = _with_columns(sl.households, ("hamlet_id", "project_id", "agreement", "stage_date"))
+    hh = hh.dropna(subset=["hamlet_id"])
     if by_project:
         pairs = pd.concat([hh[keys], g[keys]]).dropna().drop_duplicates()
         pairs = pairs[pairs["hamlet_id"].isin(sl.hamlets["hamlet_id"])]
@@ -212,9 +222,9 @@ def signal_table(
     out = pd.DataFrame(index=index)
 
     # grievances: open and overdue, weighted by kind and topic; collective ones
-    kind_w = g["kind"].map(cfg["kind_weights"]).fillna(1.0) if len(g) else pd.Series(dtype="float64")
-    topic_w = g["topic"].map(cfg["topic_weights"]).fillna(1.0) if len(g) else pd.Series(dtype="float64")
-    g = g.assign(_w=(kind_w * topic_w).astype("float64"))
+    kind_w = [float(cfg["kind_weights"].get(k, 1.0)) if isinstance(k, str) else 1.0 for k in g["kind"]]
+    topic_w = [float(cfg["topic_weights"].get(t, 1.0)) if isinstance(t, str) else 1.0 for t in g["topic"]]
+    g = g.assign(_w=np.asarray(kind_w, dtype="float64") * np.asarray(topic_w, dtype="float64"))
     g_open = g[g["is_open"].astype(bool)]
     overdue = g_open[g_open["is_overdue"].astype(bool)]
     out["open_grievances"] = _agg(g_open, keys, index, "sum", "_w")
@@ -224,10 +234,14 @@ def signal_table(
     fixed = overdue[overdue["signatories"] >= FIXED_COLLECTIVE]
     out["overdue_collective"] = _agg(fixed, keys, index)
     out["open_count"] = _agg(g_open, keys, index)
-    out["open_by_kind"] = _breakdown(g_open[~g_open["is_overdue"].astype(bool)], keys, "kind", index)
-    out["open_topics"] = _breakdown(g_open[~g_open["is_overdue"].astype(bool)], keys, "topic", index)
-    out["overdue_by_kind"] = _breakdown(overdue, keys, "kind", index)
-    out["overdue_topics"] = _breakdown(overdue, keys, "topic", index)
+    # the reasons list collective grievances once, in their own phrase, where that signal is on
+    listed = (g_open[g_open["signatories"] < int(cfg["collective_min"])]
+              if signal_on(cfg, "collective_grievances") else g_open)
+    late_listed = listed["is_overdue"].astype(bool)
+    out["open_by_kind"] = _breakdown(listed[~late_listed], keys, "kind", index)
+    out["open_topics"] = _breakdown(listed[~late_listed], keys, "topic", index)
+    out["overdue_by_kind"] = _breakdown(listed[late_listed], keys, "kind", index)
+    out["overdue_topics"] = _breakdown(listed[late_listed], keys, "topic", index)
     out["max_collective"] = _agg(coll, keys, index, "max", "signatories")
     out["overdue_collective_cfg"] = _agg(coll[coll["is_overdue"].astype(bool)], keys, index)
     out["max_overdue_collective"] = _agg(fixed, keys, index, "max", "signatories")
@@ -243,7 +257,9 @@ def signal_table(
                          index=not_done.index)
     late = not_done[deadline.notna() & (deadline < ts)]
     out["past_deadline_households"] = _agg(late, keys, index, "nunique", "household_id")
-    limit = not_done["stage"].map(cfg["stalled_days_by_stage"]).fillna(float(cfg["stalled_days"]))
+    by_stage = {k: float(v) for k, v in cfg["stalled_days_by_stage"].items()}
+    limit = pd.Series([by_stage.get(s, float(cfg["stalled_days"])) for s in not_done["stage"].astype(object)],
+                      index=not_done.index, dtype="float64")
     days_at = (ts - pd.to_datetime(not_done["stage_date"])).dt.days
     stalled = not_done.assign(_days=days_at)[days_at.notna() & (days_at >= limit)]
     out["stalled_households"] = _agg(stalled, keys, index, "nunique", "household_id")
@@ -288,11 +304,6 @@ def signal_table(
 # --------------------------------------------------------------------------- reasons
 
 
-def _n(value: float) -> str:
-    """A count as text (weighted values keep one decimal)."""
-    return str(int(round(value))) if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
-
-
 def _kinds_text(by_kind: dict[str, int]) -> str:
     """``{"complaint": 2, "petition": 1}`` → ``"2 đơn khiếu nại, 1 đơn kiến nghị"``."""
     parts = [f"{by_kind[k]} đơn {KINDS.label(k).lower()}" for k in KINDS.keys if by_kind.get(k)]
@@ -302,11 +313,14 @@ def _kinds_text(by_kind: dict[str, int]) -> str:
     return ", ".join(parts)
 
 
-def _topics_text(topics: dict[str, int]) -> str:
-    """The topics, most frequent first, in parentheses (empty where none is known)."""
+def _topics_text(topics: dict[str, int], most: int = 3) -> str:
+    """The ``most`` frequent topics in parentheses, ``…`` where there are more (empty where none)."""
     named = sorted(((n, TOPICS.keys.index(t), t) for t, n in topics.items() if t in TOPICS.keys),
                    key=lambda x: (-x[0], x[1]))
-    return f" ({', '.join(TOPICS.label(t).lower() for _, _, t in named)})" if named else ""
+    if not named:
+        return ""
+    shown = ", ".join(TOPICS.label(t).lower() for _, _, t in named[:most])
+    return f" ({shown}{', …' if len(named) > most else ''})"
 
 
 def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
