@@ -132,7 +132,7 @@ def test_page_shows_figures_map_table_charts_and_hamlet_page(monkeypatch, app_ws
     table = at.dataframe[0].value
     assert list(table.columns[:3]) == ["Mã thôn", "Tên thôn", "Số thửa bị ảnh hưởng"]
     assert "Mức cảnh báo" in table.columns and len(table) == 2
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 8  # 2 table CSVs + 6 exports in the sidebar
     assert len(at.get("vega_lite_chart")) >= 4  # progress + kind, topic, status
     assert at.tabs and len(at.tabs) == 4
     script = map_script(at)
