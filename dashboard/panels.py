@@ -170,7 +170,8 @@ def grievance_charts(an: Analysis) -> None:
         g["is_open"].map({True: "Đang giải quyết", False: "Đã xong"})))
     states = ["Quá hạn", "Đang giải quyết", "Đã xong"]
     cols = st.columns(3)
-    charts = (("kind", KINDS, "Theo loại đơn"), ("topic", TOPICS, "Theo nội dung"), ("status", STATUSES, "Theo trạng thái"))
+    charts = (("kind", KINDS, "Theo loại đơn"), ("topic", TOPICS, "Theo nội dung"),
+              ("status", STATUSES, "Theo trạng thái"))
     for col, (field, enum, title) in zip(cols, charts):
         frame = g.assign(label=g[field].map(lambda v, e=enum: e.label(v) if isinstance(v, str) else "Không rõ"))
         order = [lab for lab in [*(enum.label(k) for k in enum.keys), "Không rõ"] if lab in set(frame["label"])]

@@ -20,7 +20,7 @@ from .schema import Column, Layer, normalize_name
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
-_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+)?\s*$")
 _YMD_SLASH = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$")
 
@@ -137,7 +137,7 @@ def is_blank(values: pd.Series) -> pd.Series:
     obj = values.astype(object)
     missing = obj.isna()
     text = obj[~missing]
-    is_str = text.map(type) == str
+    is_str = text.map(lambda v: isinstance(v, str)).astype(bool)
     empty = pd.Series(False, index=obj.index)
     if is_str.any():
         empty[text.index[is_str]] = text[is_str].astype(str).str.strip() == ""

@@ -529,7 +529,7 @@ def detect_legacy(values: Iterable[str]) -> str | None:
 
 
 def _is_text_dtype(dtype: object) -> bool:
-    return dtype == object or isinstance(dtype, pd.StringDtype)
+    return pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
 
 
 def _convert_series(series: pd.Series, name: str) -> pd.Series | None:

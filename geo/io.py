@@ -159,15 +159,21 @@ def _read_table(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame |
                      "Dùng tcvn3, vni, utf-8, cp1258 … / Use tcvn3, vni, utf-8, cp1258 …")
         return None
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        report.error(
-            "not_utf8", fname,
-            f"Tệp CSV không phải UTF-8 (byte lạ ở dòng {line}) / The CSV file is not UTF-8 "
-            f"(unexpected byte on line {line})",
-            "Trong Excel chọn Lưu thành “CSV UTF-8”, hoặc khai báo encoding = \"tcvn3\" / \"vni\" / "
-            "\"cp1258\" trong workspace.toml / Save as “CSV UTF-8” in Excel, or declare the encoding.",
-        )
-        return None
+        # not UTF-8: an old spreadsheet's TCVN3/VNI export is read as such (with a warning)
+        surface = raw.decode("latin-1")
+        legacy = encmod.detect_legacy(surface.splitlines()[:2000])
+        if legacy is None:
+            line = raw[: exc.start].count(b"\n") + 1
+            report.error(
+                "not_utf8", fname,
+                f"Tệp CSV không phải UTF-8 (byte lạ ở dòng {line}) / The CSV file is not UTF-8 "
+                f"(unexpected byte on line {line})",
+                "Trong Excel chọn Lưu thành “CSV UTF-8”, hoặc khai báo encoding = \"tcvn3\" / \"vni\" / "
+                "\"cp1258\" trong workspace.toml / Save as “CSV UTF-8” in Excel, or declare the encoding.",
+            )
+            return None
+        _legacy_warning(report, fname, legacy)
+        text = surface
     if "\x00" in text[:4096]:
         report.error(
             "not_csv", fname,
@@ -241,8 +247,7 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | 
     except Exception:  # noqa: BLE001
         report.error("bad_workbook", fname, *not_a_workbook)
         return None
-    blank = lambda v: v is None or (isinstance(v, str) and not v.strip())  # noqa: E731
-    while rows and all(blank(v) for v in rows[-1]):
+    while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
         rows.pop()
     if not rows:
         report.error(
@@ -294,9 +299,8 @@ def _read_spatial(
             return None
         if not _shp_complete_in_zip(path, inner, report):
             return None
-    elif ext == ".shp":
-        if not _shp_complete(path, report):
-            return None
+    elif ext == ".shp" and not _shp_complete(path, report):
+        return None
     enc = (lcfg.encoding or "").lower() or None
     legacy = enc if enc in encmod.LEGACY_ENCODINGS else None
     read_encoding = "ISO-8859-1" if legacy else enc

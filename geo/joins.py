@@ -33,13 +33,20 @@ def parcel_key(map_sheet: pd.Series, parcel_no: pd.Series, commune_code: pd.Seri
     >>> parcel_key(pd.Series(["8"]), pd.Series(["12"]), pd.Series(["06190"])).tolist()
     ['06190-8-12']
     """
-    sheet = map_sheet.astype("string").str.strip()
-    no = parcel_no.astype("string").str.strip()
+    sheet = _number_text(map_sheet)
+    no = _number_text(parcel_no)
     key = sheet + "-" + no
     if commune_code is not None:
         code = commune_code.astype("string").str.strip()
         key = key.where(code.isna() | (code == ""), code + "-" + key)
     return key.astype(object).where(key.notna(), pd.NA)
+
+
+def _number_text(values: pd.Series) -> pd.Series:
+    """Sheet and parcel numbers as text, ``"08"`` and ``8`` alike read as ``"8"``."""
+    text = values.astype("string").str.strip()
+    digits = text.str.fullmatch(r"\d+").fillna(False)
+    return text.where(~digits, text.str.lstrip("0").replace("", "0"))
 
 
 def parcels_to_hamlets(parcels: gpd.GeoDataFrame, hamlets: gpd.GeoDataFrame) -> pd.Series:

@@ -486,7 +486,8 @@ def _css(meeting: bool) -> str:
   font-size: {base - 1}px; color: #222; max-width: {300 if not meeting else 400}px; }}
 .map-legend h4 {{ margin: 0 0 4px; font-size: {base + 1}px; }}
 .map-legend h5 {{ margin: 6px 0 2px; font-size: {base}px; }}
-.map-legend .sw {{ display: inline-block; box-sizing: border-box; width: {14 if not meeting else 22}px; height: {12 if not meeting else 18}px;
+.map-legend .sw {{ display: inline-block; box-sizing: border-box;
+  width: {14 if not meeting else 22}px; height: {12 if not meeting else 18}px;
   margin-right: 6px; vertical-align: middle; border: 1px solid #555; }}
 .map-legend .dot {{ display: inline-block; width: 12px; height: 12px; border-radius: 50%;
   margin-right: 6px; vertical-align: middle; border: 2px solid #333; }}
@@ -951,10 +952,10 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
         parts.append('<div><span class="sw" style="background:#bdbdbd;opacity:.5"></span>'
                      "Không bị thu hồi / ngoài lựa chọn</div>")
     parts.append("<h5>Thôn – mức cảnh báo</h5>")
-    for lvl in ("none", "watch", "risk", "hotspot"):
+    for border_px, lvl in enumerate(("none", "watch", "risk", "hotspot"), start=2):
         colour = LEVEL_COLOURS[lvl]
         fill = "transparent" if lvl == "none" else colour
-        parts.append(f'<div><span class="sw" style="background:{fill};border:{2 + ("none", "watch", "risk", "hotspot").index(lvl)}px '
+        parts.append(f'<div><span class="sw" style="background:{fill};border:{border_px}px '
                      f'solid {colour}"></span>{LEVEL_NAMES[lvl]} ({int(level_counts.get(lvl, 0))} thôn)</div>')
     if n_grievances:
         parts.append("<h5>Đơn thư</h5>")
@@ -1000,12 +1001,12 @@ def map_html(m: folium.Map, inline_assets: bool = False) -> str:
     if not inline_assets:
         return page
     files = asset_files()
-    for name, url in list(getattr(m, "default_js", [])):
+    for _name, url in list(getattr(m, "default_js", [])):
         rel = _asset_rel(url)
         if rel in files:
             code = files[rel].read_text(encoding="utf-8").replace("</script", "<\\/script")
             page = page.replace(f'<script src="{url}"></script>', f"<script>{code}</script>")
-    for name, url in list(getattr(m, "default_css", [])):
+    for _name, url in list(getattr(m, "default_css", [])):
         rel = _asset_rel(url)
         if rel in files:
             text = files[rel].read_text(encoding="utf-8")

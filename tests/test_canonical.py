@@ -97,3 +97,7 @@ def test_fractional_signatories_are_an_error():
     report = Report()
     canonicalize(GRIEVANCES, frame, "grievances.csv", report)
     assert report.codes() == ["bad_number"]
+
+
+def test_day_first_date_with_a_time_is_a_date():
+    assert _dates("20/11/2026 08:30") == ["2026-11-20"]

@@ -167,3 +167,28 @@ def test_copy_of_workspace_loads_the_same(workspace, tmp_path):
     a = geo.hamlet_summary(geo.load_workspace(workspace), as_of="2026-11-20")
     b = geo.hamlet_summary(geo.load_workspace(tmp_path / "copy"), as_of="2026-11-20")
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_legacy_encoded_csv_is_detected_and_converted(workspace):
+    rows = ["household_id,household_name,project_id,map_sheet,parcel_no,stage",
+            "H1,Nguyễn Văn An,P1,1,1,Chi trả tiền", "H2,Trần Thị Bình,P1,1,2,Bàn giao mặt bằng",
+            "H3,Lê Văn Cường,P1,2,1,Điều tra kiểm đếm"]
+    (workspace / "households.csv").write_bytes(b"\n".join(encode_legacy(r, "tcvn3") for r in rows))
+    ws = geo.load_workspace(workspace)
+    assert ws.households["household_name"].tolist() == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
+    assert ws.households["stage"].tolist()[:2] == ["paid", "handed_over"]
+    assert "legacy_encoding" in ws.report.codes()
+
+
+def test_csv_in_another_single_byte_encoding_is_refused_with_the_fix(workspace):
+    (workspace / "households.csv").write_bytes("ma_ho,ghi_chú\nH1,café €\n".encode("cp1252"))
+    ws = geo.load_workspace(workspace)
+    assert "not_utf8" in ws.report.codes()
+
+
+def test_sheet_and_parcel_numbers_with_leading_zeros_match(build):
+    households = [{"household_id": "H1", "project_id": "P1", "map_sheet": "01", "parcel_no": "001",
+                   "stage": "paid"}]
+    ws = geo.load_workspace(build(households=households))
+    assert ws.households["parcel_id"].tolist() == ["1-1"]
+    assert "unknown_parcel" not in ws.report.codes()

@@ -750,7 +750,8 @@ def _hotspot_section(doc, data: ReportData) -> None:
     counts_prev = before.value_counts()
 
     def tally(c) -> str:
-        return ", ".join(f"{vn_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch"))
+        return ", ".join(f"{vn_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}"
+                         for k in ("hotspot", "risk", "watch"))
 
     _para(doc, f"Đến ngày {dmy(data.selection.as_of)}: {tally(counts)} (ngày {dmy(data.period.previous_end)}: "
                f"{tally(counts_prev)}).")
@@ -787,7 +788,8 @@ def _tasks_section(doc, data: ReportData) -> None:
     for p in data.projects.itertuples(index=False):
         remaining = p.households - p.handed_over
         if remaining > 0 and p.status in ("Chậm tiến độ", "Nguy cơ chậm"):
-            when = f" trước ngày {dmy(p.handover_deadline)}" if p.status == "Nguy cơ chậm" else " trong thời gian sớm nhất"
+            when = (f" trước ngày {dmy(p.handover_deadline)}" if p.status == "Nguy cơ chậm"
+                    else " trong thời gian sớm nhất")
             tasks.append(f"Tập trung tuyên truyền, vận động {vn_number(remaining)} hộ còn lại bàn giao mặt bằng dự án "
                          f"{p.project_name}{when}.")
     names = hamlet_names_of(data)

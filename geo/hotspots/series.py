@@ -72,7 +72,9 @@ def change(previous: str, current: str) -> str:
     return "same"
 
 
-def week_state(ws: Workspace, selection: Selection, config: dict[str, Any]) -> tuple[pd.DataFrame, ClusterResult | None]:
+def week_state(
+    ws: Workspace, selection: Selection, config: dict[str, Any]
+) -> tuple[pd.DataFrame, ClusterResult | None]:
     """The levels (and Gi* clusters) of every hamlet on ``selection.as_of``.
 
     Parameters
