@@ -6,28 +6,64 @@ The public API, chosen by hand (everything else is internal):
 >>> ws = geo.load_workspace("data/hoson")            # doctest: +SKIP
 >>> print(ws.report.render())                        # doctest: +SKIP
 >>> geo.hamlet_summary(ws, project="DA-DT242")       # doctest: +SKIP
+
+Also public: the subpackages ``geo.hotspots`` (rules, Gi* clusters, weekly
+series), ``geo.exports`` (snapshots, tables, reports) and ``geo.maps``; the
+module ``geo.progress`` (weekly handover and completion forecast). See
+``docs/api.md``.
 """
 
+from .hotspots import HotspotResult, compute_hotspots, hotspot_levels
+from .maps import build_map, map_html
 from .problems import Problem, Report, WorkspaceError
+from .progress import (
+    PROGRESS_COLUMNS,
+    PROGRESS_LABELS,
+    Forecast,
+    completion_forecast,
+    forecast_table,
+    weekly_progress,
+)
 from .schema import LAYERS, STAGES, normalize_name
-from .selection import Selection, TimeSlice, time_slice
-from .summary import SUMMARY_COLUMNS, SUMMARY_LABELS, hamlet_summary, summarize_slice
+from .selection import Selection, TimeSlice, time_slice, week_ends
+from .summary import (
+    SUMMARY_COLUMNS,
+    SUMMARY_LABELS,
+    Headline,
+    hamlet_summary,
+    headline,
+    summarize_slice,
+)
 from .workspace import Workspace, load_workspace
 
 __all__ = [
     "LAYERS",
-    "Problem",
-    "Report",
+    "PROGRESS_COLUMNS",
+    "PROGRESS_LABELS",
     "STAGES",
     "SUMMARY_COLUMNS",
     "SUMMARY_LABELS",
+    "Forecast",
+    "Headline",
+    "HotspotResult",
+    "Problem",
+    "Report",
     "Selection",
     "TimeSlice",
     "Workspace",
     "WorkspaceError",
+    "build_map",
+    "completion_forecast",
+    "compute_hotspots",
+    "forecast_table",
     "hamlet_summary",
+    "headline",
+    "hotspot_levels",
     "load_workspace",
+    "map_html",
     "normalize_name",
     "summarize_slice",
     "time_slice",
+    "week_ends",
+    "weekly_progress",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -141,6 +142,93 @@ def hamlet_summary(
     """
     sel = Selection.make(project=project, as_of=as_of or ws.default_as_of())
     return summarize_slice(ws, time_slice(ws, sel))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures of a selection (aggregates only: safe for meetings).
+
+    Attributes
+    ----------
+    households, handed_over, paid : int
+        Distinct households in the slice; of those, handed over (paid or
+        later) in every one of their rows.
+    handover_pct, area_handed_over_pct : float
+        Handed over by households and by acquired area, in percent (two decimals).
+    area_m2, compensation_paid_vnd : float
+        Acquired area; compensation of rows at paid or later.
+    grievances_open, grievances_overdue : int
+        Grievances of the slice open, and open and overdue, on the as-of date.
+    hotspots, risk, watch : int
+        Hamlets at each level.
+    """
+
+    households: int
+    handed_over: int
+    handover_pct: float
+    area_m2: float
+    area_handed_over_pct: float
+    paid: int
+    compensation_paid_vnd: float
+    grievances_open: int
+    grievances_overdue: int
+    hotspots: int
+    risk: int
+    watch: int
+
+
+def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
+    """Households, handover by households and by area, paid, open/overdue grievances, hotspot hamlets.
+
+    A household counts as handed over (paid) where every one of its rows in
+    the slice is at that stage or later, as in the per-hamlet summary (here
+    across hamlets).
+
+    Parameters
+    ----------
+    sl : TimeSlice
+        From :func:`geo.selection.time_slice`.
+    hotspots : DataFrame
+        One ``hotspot_level`` per hamlet of the same slice:
+        :func:`geo.hotspots.hotspot_levels`, :func:`summarize_slice` or
+        ``compute_hotspots(...).levels``.
+
+    Returns
+    -------
+    Headline
+
+    Example
+    -------
+    >>> import geo
+    >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
+    >>> sl = geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20"))  # doctest: +SKIP
+    >>> h = geo.headline(sl, geo.summarize_slice(ws, sl))  # doctest: +SKIP
+    >>> h.households, h.handover_pct, h.grievances_open  # doctest: +SKIP
+    """
+    hh = sl.households
+    per = hh.groupby("household_id")["stage_rank"].min() if len(hh) else pd.Series(dtype="int64")
+    n = len(per)
+    handed = int((per >= HANDED_OVER).sum())
+    paid = int((per >= PAID).sum())
+    area = float(hh["area_m2"].sum()) if len(hh) else 0.0
+    area_handed = float(hh.loc[hh["stage_rank"] >= HANDED_OVER, "area_m2"].sum()) if len(hh) else 0.0
+    comp = float(hh.loc[hh["stage_rank"] >= PAID, "compensation_vnd"].sum()) if len(hh) else 0.0
+    g = sl.grievances
+    levels = hotspots["hotspot_level"] if len(hotspots) else pd.Series(dtype=object)
+    return Headline(
+        households=n,
+        handed_over=handed,
+        handover_pct=round(handed / n * 100, 2) if n else 0.0,
+        area_m2=round(area, 2),
+        area_handed_over_pct=round(area_handed / area * 100, 2) if area > 0 else 0.0,
+        paid=paid,
+        compensation_paid_vnd=round(comp, 0),
+        grievances_open=int(g["is_open"].sum()) if len(g) else 0,
+        grievances_overdue=int(g["is_overdue"].sum()) if len(g) else 0,
+        hotspots=int((levels == "hotspot").sum()),
+        risk=int((levels == "risk").sum()),
+        watch=int((levels == "watch").sum()),
+    )
 
 
 def write_summary_csv(summary: pd.DataFrame, path) -> None:
