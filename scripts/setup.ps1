@@ -16,5 +16,7 @@ if (-not (Test-Path $stamp) -or (Get-Content $stamp) -ne $want) {
     if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
     Set-Content $stamp $want
 }
+# make `import geo` work from anywhere in this environment (notebooks, scripts)
+& .venv\Scripts\python.exe -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "geo_repo.pth").write_text(sys.argv[1] + "\n")' $root
 # Streamlit reads the configuration beside the app; on Windows a git symlink may arrive as a text file.
 Copy-Item streamlit_config.toml dashboard\.streamlit\config.toml -Force

@@ -26,6 +26,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
   echo "$want" > "$stamp"
 fi
+# make `import geo` work from anywhere in this environment (notebooks, scripts)
+.venv/bin/python -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "geo_repo.pth").write_text(sys.argv[1] + "\n")' "$root"
 
 if [ "${1:-}" = "--browser" ]; then
   need=()
