@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import re
 
-from geo.maps import fmt_date, fmt_number  # noqa: F401 - re-exported for the panels
+from geo.formatting import fmt_date, fmt_number, is_missing  # noqa: F401 - fmt_* re-exported for the panels
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=])")
 
 
 def md(value: object) -> str:
     """Escape a data value for ``st.markdown`` (blank for None/NaN)."""
-    if value is None:
+    if is_missing(value):
         return ""
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
     return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
 
 

@@ -43,6 +43,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from .formatting import fmt_date, fmt_number, is_missing
 from .schema import KINDS, STAGES, STATUSES, TOPICS
 from .selection import TimeSlice
 from .workspace import WGS84, Workspace
@@ -118,34 +119,7 @@ def offline_links(asset_base: str = ASSET_BASE) -> tuple[list[tuple[str, str]], 
 
 def esc(value: object) -> str:
     """HTML-escape a value from the data; blanks (None, NaN) become ``""``."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return html.escape(str(value), quote=True)
-
-
-def fmt_number(value: float, decimals: int = 0) -> str:
-    """Vietnamese number format: ``1.234.567`` and ``208,5``."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return ""
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-
-
-def fmt_date(value) -> str:
-    """Day-first ``DD/MM/YYYY`` (blank for missing)."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return pd.Timestamp(value).strftime("%d/%m/%Y")
+    return "" if is_missing(value) else html.escape(str(value), quote=True)
 
 
 # --------------------------------------------------------------------------- display geometry

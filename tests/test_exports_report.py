@@ -20,8 +20,8 @@ from docx.shared import Mm
 
 from geo import Selection, load_workspace
 from geo.exports import find_soffice, period_of, report_data, report_docx
-from geo.exports._common import vn_number
 from geo.exports.report import HAMLET_TABLE_HEADERS, docx_to_pdf
+from geo.formatting import fmt_number
 from geo.hotspots import LEVEL_LABELS
 from tests.conftest import build_workspace
 
@@ -210,15 +210,15 @@ def test_hamlet_table_equals_the_summary(data, doc):
     assert len(rows) == len(s) + 1
     for row, rec in zip(rows, s.to_dict("records")):
         assert row[1] == rec["hamlet_name"]
-        assert row[2] == vn_number(rec["households"]) and row[3] == vn_number(rec["households_handed_over"])
-        assert row[4] == vn_number(rec["handover_pct"], 2) and row[6] == vn_number(rec["area_handed_over_pct"], 2)
-        assert row[5] == vn_number(rec["area_affected_m2"], 1)
-        assert row[7] == vn_number(rec["compensation_paid_vnd"] / 1e6, 1)
-        assert row[8] == vn_number(rec["grievances_open"]) and row[9] == vn_number(rec["grievances_overdue"])
+        assert row[2] == fmt_number(rec["households"]) and row[3] == fmt_number(rec["households_handed_over"])
+        assert row[4] == fmt_number(rec["handover_pct"], 2) and row[6] == fmt_number(rec["area_handed_over_pct"], 2)
+        assert row[5] == fmt_number(rec["area_affected_m2"], 1)
+        assert row[7] == fmt_number(rec["compensation_paid_vnd"] / 1e6, 1)
+        assert row[8] == fmt_number(rec["grievances_open"]) and row[9] == fmt_number(rec["grievances_overdue"])
         assert row[10] == LEVEL_LABELS[rec["hotspot_level"]]
     total = rows[-1]
-    assert total[1] == "Cộng" and total[2] == vn_number(s["households"].sum())
-    assert total[7] == vn_number(s["compensation_paid_vnd"].sum() / 1e6, 1)
+    assert total[1] == "Cộng" and total[2] == fmt_number(s["households"].sum())
+    assert total[7] == fmt_number(s["compensation_paid_vnd"].sum() / 1e6, 1)
 
 
 def test_summary_numbers_of_the_small_workspace(data):

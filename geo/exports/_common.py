@@ -17,6 +17,7 @@ from typing import Literal
 
 import pandas as pd
 
+from ..formatting import fmt_date, is_missing
 from ..selection import Selection, TimeSlice, time_slice
 from ..workspace import Workspace
 
@@ -33,43 +34,9 @@ def clean(value: object) -> str:
     >>> clean("Tha\u0300nh\x07") == "Thành"
     True
     """
-    if value is None:
+    if is_missing(value):
         return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
     return _CONTROL.sub("", unicodedata.normalize("NFC", str(value)))
-
-
-def vn_number(value: float | None, decimals: int = 0) -> str:
-    """A number written the Vietnamese way: ``.`` groups thousands, ``,`` is the decimal mark.
-
-    Example
-    -------
-    >>> vn_number(1234567.891, 2)
-    '1.234.567,89'
-    >>> vn_number(None)
-    ''
-    """
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def dmy(value: date | pd.Timestamp | None) -> str:
-    """``dd/mm/yyyy`` (blank for a missing date).
-
-    Example
-    -------
-    >>> dmy(date(2026, 2, 5))
-    '05/02/2026'
-    """
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return ""
-    return value.strftime("%d/%m/%Y")
 
 
 def document_date(place: str, day: date) -> str:
@@ -185,12 +152,12 @@ class Period:
         """For the title: ``"tuần từ ngày 14/11 đến ngày 20/11/2026"`` or ``"tháng 11 năm 2026"``."""
         if self.kind == "month":
             return f"tháng {self.end.month} năm {self.end.year}"
-        first = self.start.strftime("%d/%m") if self.start.year == self.end.year else dmy(self.start)
-        return f"tuần từ ngày {first} đến ngày {dmy(self.end)}"
+        first = self.start.strftime("%d/%m") if self.start.year == self.end.year else fmt_date(self.start)
+        return f"tuần từ ngày {first} đến ngày {fmt_date(self.end)}"
 
     def span(self) -> str:
         """``"từ ngày 21/10/2026 đến ngày 20/11/2026"``."""
-        return f"từ ngày {dmy(self.start)} đến ngày {dmy(self.end)}"
+        return f"từ ngày {fmt_date(self.start)} đến ngày {fmt_date(self.end)}"
 
 
 def period_of(as_of: date, kind: PeriodKind = "week") -> Period:
@@ -202,7 +169,7 @@ def period_of(as_of: date, kind: PeriodKind = "week") -> Period:
     Example
     -------
     >>> p = period_of(date(2026, 11, 20), "week")
-    >>> dmy(p.start), dmy(p.previous_end)
+    >>> fmt_date(p.start), fmt_date(p.previous_end)
     ('14/11/2026', '13/11/2026')
     >>> period_of(date(2026, 3, 31), "month").previous_end.isoformat()
     '2026-02-28'

@@ -60,6 +60,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
+from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
 from ..schema import KINDS, MOODS, STAGES, TOPICS
 from ..selection import Selection, TimeSlice
@@ -72,7 +73,6 @@ from ._common import (
     commune_name,
     commune_upper,
     default_selection,
-    dmy,
     document_date,
     hamlet_names,
     period_of,
@@ -81,7 +81,6 @@ from ._common import (
     project_names,
     scrub,
     slice_summary,
-    vn_number,
 )
 from .tables import totals_row
 
@@ -222,21 +221,21 @@ def _assess(p: dict, period_days: int) -> tuple[str, str]:
         return "Hoàn thành", "Đã bàn giao toàn bộ mặt bằng."
     deadline, days = p["handover_deadline"], p["days_left"]
     per_week = (done - p["handed_over_prev"]) / period_days * 7
-    rate = f"kỳ này bàn giao thêm {vn_number(done - p['handed_over_prev'])} hộ"
+    rate = f"kỳ này bàn giao thêm {fmt_number(done - p['handed_over_prev'])} hộ"
     if deadline is None:
-        return "Chưa có hạn", f"Chưa có hạn bàn giao mặt bằng; còn {vn_number(remaining)} hộ chưa bàn giao ({rate})."
+        return "Chưa có hạn", f"Chưa có hạn bàn giao mặt bằng; còn {fmt_number(remaining)} hộ chưa bàn giao ({rate})."
     if days < 0:
-        text = (f"Đã quá hạn bàn giao {vn_number(-days)} ngày (hạn {dmy(deadline)}); còn "
-                f"{vn_number(remaining)} hộ chưa bàn giao ({rate}).")
+        text = (f"Đã quá hạn bàn giao {fmt_number(-days)} ngày (hạn {fmt_date(deadline)}); còn "
+                f"{fmt_number(remaining)} hộ chưa bàn giao ({rate}).")
         return "Chậm tiến độ", text
     weeks = max(days / 7, 1 / 7)
     need = math.ceil(remaining / weeks)
     if per_week * weeks >= remaining:
-        text = (f"Còn {vn_number(days)} ngày đến hạn ({dmy(deadline)}), còn {vn_number(remaining)} "
-                f"hộ chưa bàn giao; giữ tốc độ như kỳ này ({vn_number(per_week, 1)} hộ/tuần) thì kịp hạn.")
+        text = (f"Còn {fmt_number(days)} ngày đến hạn ({fmt_date(deadline)}), còn {fmt_number(remaining)} "
+                f"hộ chưa bàn giao; giữ tốc độ như kỳ này ({fmt_number(per_week, 1)} hộ/tuần) thì kịp hạn.")
         return "Đúng tiến độ", text
-    text = (f"Còn {vn_number(days)} ngày đến hạn ({dmy(deadline)}), còn {vn_number(remaining)} hộ "
-            f"chưa bàn giao: cần bình quân {vn_number(need)} hộ/tuần, {rate}.")
+    text = (f"Còn {fmt_number(days)} ngày đến hạn ({fmt_date(deadline)}), còn {fmt_number(remaining)} hộ "
+            f"chưa bàn giao: cần bình quân {fmt_number(need)} hộ/tuần, {rate}.")
     return "Nguy cơ chậm", text
 
 
@@ -547,21 +546,21 @@ def _projects_section(doc, data: ReportData) -> None:
     rows = []
     for i, p in enumerate(pr.itertuples(index=False), start=1):
         delta = p.handed_over - p.handed_over_prev
-        rows.append([str(i), p.project_name, dmy(p.handover_deadline) or "—", vn_number(p.households),
-                     vn_number(p.handed_over), vn_number(p.handover_pct, 2),
-                     (f"+{vn_number(delta)}" if delta > 0 else vn_number(delta)), p.status])
+        rows.append([str(i), p.project_name, fmt_date(p.handover_deadline) or "—", fmt_number(p.households),
+                     fmt_number(p.handed_over), fmt_number(p.handover_pct, 2),
+                     (f"+{fmt_number(delta)}" if delta > 0 else fmt_number(delta)), p.status])
     _grid(doc, ("TT", "Dự án", "Hạn bàn giao", "Số hộ", "Đã bàn giao (hộ)", "Tỷ lệ (%)", "Tăng trong kỳ (hộ)",
                 "Đánh giá"), rows, (8, 42, 23, 14, 17, 15, 17, 29), numeric_from=3)
-    _caption(doc, f"Bảng 1. Tiến độ bàn giao mặt bằng theo dự án đến ngày {dmy(data.selection.as_of)}")
+    _caption(doc, f"Bảng 1. Tiến độ bàn giao mặt bằng theo dự án đến ngày {fmt_date(data.selection.as_of)}")
     for i, p in enumerate(pr.itertuples(index=False), start=1):
         para = _para(doc)
         _run(para, f"{i}.{' '}{p.project_name}: ", bold=True)
         if p.households:
-            stages = "; ".join(f"{STAGES.label(k).lower()} {vn_number(n)} hộ" for k, n in p.stage_counts.items())
-            text = (f"{vn_number(p.households)} hộ bị thu hồi đất, diện tích {vn_number(p.area_m2, 1)} m²; "
-                    f"đã bàn giao mặt bằng {vn_number(p.handed_over)} hộ ({vn_number(p.handover_pct, 2)}%), "
-                    f"diện tích {vn_number(p.area_handed_m2, 1)} m²; đã chi trả "
-                    f"{vn_number(p.paid_vnd)} đồng cho {vn_number(p.households_paid)} hộ. "
+            stages = "; ".join(f"{STAGES.label(k).lower()} {fmt_number(n)} hộ" for k, n in p.stage_counts.items())
+            text = (f"{fmt_number(p.households)} hộ bị thu hồi đất, diện tích {fmt_number(p.area_m2, 1)} m²; "
+                    f"đã bàn giao mặt bằng {fmt_number(p.handed_over)} hộ ({fmt_number(p.handover_pct, 2)}%), "
+                    f"diện tích {fmt_number(p.area_handed_m2, 1)} m²; đã chi trả "
+                    f"{fmt_number(p.paid_vnd)} đồng cho {fmt_number(p.households_paid)} hộ. "
                     f"Số hộ theo bước đang thực hiện: {stages}. {p.assessment}")
         else:
             text = p.assessment
@@ -571,16 +570,16 @@ def _projects_section(doc, data: ReportData) -> None:
 def _hamlet_rows(summary: pd.DataFrame) -> list[list[str]]:
     rows = []
     for i, r in enumerate(summary.itertuples(index=False), start=1):
-        rows.append([str(i), clean(r.hamlet_name), vn_number(r.households), vn_number(r.households_handed_over),
-                     vn_number(r.handover_pct, 2), vn_number(r.area_affected_m2, 1),
-                     vn_number(r.area_handed_over_pct, 2), vn_number(r.compensation_paid_vnd / 1e6, 1),
-                     vn_number(r.grievances_open), vn_number(r.grievances_overdue),
+        rows.append([str(i), clean(r.hamlet_name), fmt_number(r.households), fmt_number(r.households_handed_over),
+                     fmt_number(r.handover_pct, 2), fmt_number(r.area_affected_m2, 1),
+                     fmt_number(r.area_handed_over_pct, 2), fmt_number(r.compensation_paid_vnd / 1e6, 1),
+                     fmt_number(r.grievances_open), fmt_number(r.grievances_overdue),
                      LEVEL_LABELS.get(r.hotspot_level, r.hotspot_level)])
     t = totals_row(summary)
-    rows.append(["", "Cộng", vn_number(t["households"]), vn_number(t["households_handed_over"]),
-                 vn_number(t["handover_pct"], 2), vn_number(t["area_affected_m2"], 1),
-                 vn_number(t["area_handed_over_pct"], 2), vn_number(t["compensation_paid_vnd"] / 1e6, 1),
-                 vn_number(t["grievances_open"]), vn_number(t["grievances_overdue"]), ""])
+    rows.append(["", "Cộng", fmt_number(t["households"]), fmt_number(t["households_handed_over"]),
+                 fmt_number(t["handover_pct"], 2), fmt_number(t["area_affected_m2"], 1),
+                 fmt_number(t["area_handed_over_pct"], 2), fmt_number(t["compensation_paid_vnd"] / 1e6, 1),
+                 fmt_number(t["grievances_open"]), fmt_number(t["grievances_overdue"]), ""])
     return rows
 
 
@@ -599,15 +598,15 @@ def _hamlet_section(doc, data: ReportData) -> None:
     _para(doc, text)
     _grid(doc, HAMLET_TABLE_HEADERS, _hamlet_rows(s), HAMLET_TABLE_WIDTHS_MM, total=True, size=HAMLET_TABLE_PT)
     _caption(doc, f"Bảng 2. Kết quả bồi thường, hỗ trợ, giải phóng mặt bằng theo thôn đến ngày "
-                  f"{dmy(data.selection.as_of)}")
+                  f"{fmt_date(data.selection.as_of)}")
 
 
 def _count_text(frame: pd.DataFrame, column: str, enum, unit: str = "đơn") -> str:
     counts = frame[column].value_counts()
-    parts = [f"{vn_number(counts[k])} {unit} {enum.label(k).lower()}" for k in enum.keys if counts.get(k)]
+    parts = [f"{fmt_number(counts[k])} {unit} {enum.label(k).lower()}" for k in enum.keys if counts.get(k)]
     other = int(counts.drop([k for k in enum.keys if k in counts.index]).sum()) if len(counts) else 0
     if other:
-        parts.append(f"{vn_number(other)} {unit} khác")
+        parts.append(f"{fmt_number(other)} {unit} khác")
     return ", ".join(parts)
 
 
@@ -620,30 +619,31 @@ def _grievance_section(doc, data: ReportData) -> None:
     if len(rec):
         people = int(rec["signatories"].sum())
         collective = rec[rec["signatories"] >= 5]
-        text = (f"Trong {noun}, tiếp nhận {vn_number(len(rec))} đơn thư ({_count_text(rec, 'kind', KINDS)}) "
-                f"với {vn_number(people)} lượt người ký")
+        text = (f"Trong {noun}, tiếp nhận {fmt_number(len(rec))} đơn thư ({_count_text(rec, 'kind', KINDS)}) "
+                f"với {fmt_number(people)} lượt người ký")
         if len(collective):
-            text += (f", trong đó {vn_number(len(collective))} đơn tập thể (từ 5 người ký trở lên), đông nhất "
-                     f"{vn_number(int(collective['signatories'].max()))} người")
+            text += (f", trong đó {fmt_number(len(collective))} đơn tập thể (từ 5 người ký trở lên), đông nhất "
+                     f"{fmt_number(int(collective['signatories'].max()))} người")
         topics = _count_text(rec, "topic", TOPICS, unit="đơn về")
         text += f". Nội dung: {topics}." if topics else "."
     else:
         text = f"Trong {noun}, không tiếp nhận đơn thư mới."
     _para(doc, text)
-    closed = f"Đã giải quyết xong {vn_number(len(res))} đơn"
+    closed = f"Đã giải quyết xong {fmt_number(len(res))} đơn"
     if len(wd):
-        closed += f", {vn_number(len(wd))} đơn rút"
+        closed += f", {fmt_number(len(wd))} đơn rút"
     escalated = int((opened["status"] == "escalated").sum())
-    closed += (f". Hiện còn {vn_number(len(opened))} đơn chưa giải quyết xong (kỳ trước {vn_number(g['open_prev'])}), "
-               f"trong đó {vn_number(len(overdue))} đơn quá hạn giải quyết (kỳ trước {vn_number(g['overdue_prev'])}"
-               f"; {vn_number(len(new_overdue))} đơn mới quá hạn trong {noun})")
+    closed += (f". Hiện còn {fmt_number(len(opened))} đơn chưa giải quyết xong "
+               f"(kỳ trước {fmt_number(g['open_prev'])}), "
+               f"trong đó {fmt_number(len(overdue))} đơn quá hạn giải quyết (kỳ trước {fmt_number(g['overdue_prev'])}"
+               f"; {fmt_number(len(new_overdue))} đơn mới quá hạn trong {noun})")
     if escalated:
-        closed += f"; {vn_number(escalated)} đơn đã chuyển cấp trên"
+        closed += f"; {fmt_number(escalated)} đơn đã chuyển cấp trên"
     closed += "."
     if len(overdue):
         names = hamlet_names_of(data)
         where = overdue["hamlet_id"].map(names).fillna("chưa xác định thôn").value_counts()
-        closed += " Đơn quá hạn tập trung ở: " + ", ".join(f"{h} ({vn_number(n)})" for h, n in where.items()) + "."
+        closed += " Đơn quá hạn tập trung ở: " + ", ".join(f"{h} ({fmt_number(n)})" for h, n in where.items()) + "."
     _para(doc, closed)
     rows = []
     kinds = [*KINDS.keys, None]
@@ -657,8 +657,8 @@ def _grievance_section(doc, data: ReportData) -> None:
         if kind is None and not any(values):
             continue
         totals = [a + b for a, b in zip(totals, values)]
-        rows.append([str(len(rows) + 1), KINDS.label(kind) if kind else "Chưa rõ loại", *map(vn_number, values)])
-    rows.append(["", "Cộng", *map(vn_number, totals)])
+        rows.append([str(len(rows) + 1), KINDS.label(kind) if kind else "Chưa rõ loại", *map(fmt_number, values)])
+    rows.append(["", "Cộng", *map(fmt_number, totals)])
     _grid(doc, ("TT", "Loại đơn", f"Tiếp nhận trong {noun}", f"Giải quyết xong trong {noun}", f"Rút đơn trong {noun}",
                 "Chưa giải quyết xong", "Quá hạn", f"Mới quá hạn trong {noun}"), rows,
           (8, 27, 22, 22, 20, 22, 20, 24), total=True)
@@ -689,8 +689,8 @@ def _field_report_section(doc, ws: Workspace, data: ReportData, include_personal
         _para(doc, f"Trong {noun}, chưa nhận được báo cáo tình hình của chi bộ thôn nào.")
     else:
         moods = _count_text(fresh, "mood", MOODS, unit="báo cáo")
-        _para(doc, f"Trong {noun}, nhận {vn_number(len(fresh))} báo cáo của "
-                   f"{vn_number(fresh['hamlet_id'].nunique())} chi bộ thôn: {moods}.")
+        _para(doc, f"Trong {noun}, nhận {fmt_number(len(fresh))} báo cáo của "
+                   f"{fmt_number(fresh['hamlet_id'].nunique())} chi bộ thôn: {moods}.")
     hidden = [] if include_personal else personal_names(ws)
     notable = fresh[fresh["mood"].isin(["gathering_risk", "agitated", "concerned"])]
     order = {"gathering_risk": 0, "agitated": 1, "concerned": 2}
@@ -704,12 +704,12 @@ def _field_report_section(doc, ws: Workspace, data: ReportData, include_personal
         p = _para(doc, "", indent=True)
         name = names.get(str(hamlet), clean(hamlet))
         if len(group) == 1:
-            _run(p, f"- {name} ({dmy(top['report_date'])}): ", bold=True)
+            _run(p, f"- {name} ({fmt_date(top['report_date'])}): ", bold=True)
             _run(p, quoted)
         else:
             _run(p, f"- {name}: ", bold=True)
             _run(p, f"{_count_text(group, 'mood', MOODS, unit='báo cáo')}; báo cáo ngày "
-                    f"{dmy(top['report_date'])}: {quoted}")
+                    f"{fmt_date(top['report_date'])}: {quoted}")
     silent = [names.get(str(h), str(h)) for h in hamlets["hamlet_id"] if h not in set(fresh["hamlet_id"])]
     if silent and len(fresh):
         _para(doc, f"Chi bộ chưa gửi báo cáo trong {noun}: {', '.join(silent)}.")
@@ -725,7 +725,7 @@ def _map_section(doc, ws: Workspace, data: ReportData, map_png: bytes | None) ->
     p = _para(doc, "", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=0)
     p.add_run().add_picture(io.BytesIO(map_png), width=Mm(TEXT_WIDTH_MM))
     _caption(doc, f"Hình 1. Bản đồ tiến độ bồi thường, hỗ trợ, tái định cư và mức cảnh báo theo thôn đến ngày "
-                  f"{dmy(data.selection.as_of)}")
+                  f"{fmt_date(data.selection.as_of)}")
 
 
 def _level_change(now: str, before: str) -> str:
@@ -750,10 +750,11 @@ def _hotspot_section(doc, data: ReportData) -> None:
     counts_prev = before.value_counts()
 
     def tally(c) -> str:
-        return ", ".join(f"{vn_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}"
+        return ", ".join(f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}"
                          for k in ("hotspot", "risk", "watch"))
 
-    _para(doc, f"Đến ngày {dmy(data.selection.as_of)}: {tally(counts)} (ngày {dmy(data.period.previous_end)}: "
+    _para(doc, f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(counts)} "
+               f"(ngày {fmt_date(data.period.previous_end)}: "
                f"{tally(counts_prev)}).")
     shown = False
     for key in ("hotspot", "risk", "watch"):
@@ -788,9 +789,9 @@ def _tasks_section(doc, data: ReportData) -> None:
     for p in data.projects.itertuples(index=False):
         remaining = p.households - p.handed_over
         if remaining > 0 and p.status in ("Chậm tiến độ", "Nguy cơ chậm"):
-            when = (f" trước ngày {dmy(p.handover_deadline)}" if p.status == "Nguy cơ chậm"
+            when = (f" trước ngày {fmt_date(p.handover_deadline)}" if p.status == "Nguy cơ chậm"
                     else " trong thời gian sớm nhất")
-            tasks.append(f"Tập trung tuyên truyền, vận động {vn_number(remaining)} hộ còn lại bàn giao mặt bằng dự án "
+            tasks.append(f"Tập trung tuyên truyền, vận động {fmt_number(remaining)} hộ còn lại bàn giao mặt bằng dự án "
                          f"{p.project_name}{when}.")
     names = hamlet_names_of(data)
     hot = data.hotspots[data.hotspots["hotspot_level"].isin(["hotspot", "risk"])]
@@ -799,7 +800,7 @@ def _tasks_section(doc, data: ReportData) -> None:
                      "thoại tại: " + ", ".join(names.get(str(h), str(h)) for h in hot["hamlet_id"]) + ".")
     n_overdue = len(data.grievances["overdue"])
     if n_overdue:
-        tasks.append(f"Chỉ đạo giải quyết dứt điểm {vn_number(n_overdue)} đơn thư đã quá hạn; không để phát sinh "
+        tasks.append(f"Chỉ đạo giải quyết dứt điểm {fmt_number(n_overdue)} đơn thư đã quá hạn; không để phát sinh "
                      "khiếu kiện đông người, vượt cấp.")
     tasks.append("Tiếp tục thực hiện đúng trình tự, thủ tục thu hồi đất, bồi thường, hỗ trợ, tái định cư; công khai, "
                  "minh bạch phương án đến từng hộ.")
@@ -855,7 +856,7 @@ def _personal_appendix(doc, ws: Workspace, data: ReportData) -> None:
         rows.append([str(len(rows) + 1), clean(r.household_name) or "—", clean(r.household_id),
                      names.get(str(r.hamlet_id), clean(r.hamlet_id)), clean(r.parcel_id),
                      projects.get(str(r.project_id), clean(r.project_id)), STAGES.label(r.stage),
-                     agreement.get(r.agreement, "—"), vn_number(amount) if pd.notna(amount) else ""])
+                     agreement.get(r.agreement, "—"), fmt_number(amount) if pd.notna(amount) else ""])
     if not rows:
         _para(doc, "Không còn hộ nào chưa bàn giao mặt bằng.")
         return
@@ -877,7 +878,7 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
     subtitle = _title(doc, ws, data)
     _para(doc, f"Thực hiện chế độ báo cáo định kỳ, Đảng ủy xã báo cáo tình hình công tác bồi thường, hỗ trợ, tái "
                f"định cư, giải phóng mặt bằng {data.period.span()} (số liệu tổng hợp từ dữ liệu của "
-               f"{commune_name(ws)} đến ngày {dmy(data.selection.as_of)}) như sau:")
+               f"{commune_name(ws)} đến ngày {fmt_date(data.selection.as_of)}) như sau:")
     doc.add_heading("I. KẾT QUẢ THỰC HIỆN", level=1)
     _projects_section(doc, data)
     _hamlet_section(doc, data)

@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
+from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS, hotspot_levels
 from ..schema import STAGES
 from ..selection import Selection, TimeSlice, time_slice
@@ -44,9 +45,7 @@ from ._common import (
     clean,
     commune_name,
     default_selection,
-    dmy,
     selection_text,
-    vn_number,
 )
 
 Orientation = Literal["landscape", "portrait"]
@@ -170,7 +169,7 @@ def _nice_length(max_m: float) -> float:
 
 
 def _length_text(m: float) -> str:
-    return f"{vn_number(m / 1000, 1 if m % 1000 else 0)} km" if m >= 1000 else f"{vn_number(m)} m"
+    return f"{fmt_number(m / 1000, 1 if m % 1000 else 0)} km" if m >= 1000 else f"{fmt_number(m)} m"
 
 
 def _round_scale(denominator: float) -> int:
@@ -205,7 +204,7 @@ def _draw_scale_bar(ax, extent, ax_w_in: float) -> int:
     for x, label in ((bx, "0"), (bx + length / 2, _length_text(length / 2)), (bx + length, _length_text(length))):
         ax.text(x, by + bar_h * 1.6, label, ha="center", va="bottom", fontsize=6.5, zorder=22)
     denominator = _round_scale(width_m / (ax_w_in * 0.0254))
-    ax.text(bx + length / 2, by - bar_h * 0.6, f"Tỷ lệ 1:{vn_number(denominator)} (in khổ A4)",
+    ax.text(bx + length / 2, by - bar_h * 0.6, f"Tỷ lệ 1:{fmt_number(denominator)} (in khổ A4)",
             ha="center", va="top", fontsize=6, zorder=22)
     return denominator
 
@@ -299,9 +298,9 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
     for i, key in enumerate(STAGES.keys):
         handle = Patch(facecolor=STAGE_COLOURS[key], edgecolor="#333333", linewidth=0.4)
         if mode == "hamlets":
-            stage.append((handle, f"{vn_number(i * 12.5, 1)}–{vn_number((i + 1) * 12.5, 1)}%"))
+            stage.append((handle, f"{fmt_number(i * 12.5, 1)}–{fmt_number((i + 1) * 12.5, 1)}%"))
         else:
-            stage.append((handle, f"{STAGES.label(key)} ({vn_number(counts.get(key, 0))})"))
+            stage.append((handle, f"{STAGES.label(key)} ({fmt_number(counts.get(key, 0))})"))
     if mode == "parcels":
         stage.append((Patch(facecolor=UNAFFECTED_FILL, edgecolor="#b0b0b0", linewidth=0.4),
                       "Không bị thu hồi / ngoài lựa chọn"))
@@ -424,7 +423,7 @@ def snapshot_figure(
         fig.text(0.5, top - 0.032 * (8.27 / fig_h), clean(title) if title else TITLE, ha="center", va="top",
                  fontsize=15, fontweight="bold")
         fig.text(0.5, top - 0.075 * (8.27 / fig_h),
-                 f"{selection_text(ws, sel)} — số liệu đến ngày {dmy(sel.as_of)}",
+                 f"{selection_text(ws, sel)} — số liệu đến ngày {fmt_date(sel.as_of)}",
                  ha="center", va="top", fontsize=10.5, style="italic")
         title_h = 0.105 * (8.27 / fig_h)
         # -- map and legend boxes (figure fractions)
@@ -507,7 +506,7 @@ def snapshot_figure(
                                                                          "grievances")) if f)
         crs = clean(ws.crs.name) if ws.crs is not None else ""
         source = (f"Nguồn: dữ liệu của {commune_name(ws)} ({files}).\n"
-                  f"Hệ tọa độ: {crs}. Lập ngày {dmy(date.today())}. Không chứa thông tin cá nhân của hộ.")
+                  f"Hệ tọa độ: {crs}. Lập ngày {fmt_date(date.today())}. Không chứa thông tin cá nhân của hộ.")
         fig.text(mx, my, source, ha="left", va="bottom", fontsize=6.5, color="#444444", linespacing=1.4)
         if mode == "hamlets":
             fig.text(1 - mx, my, "Vùng chọn nhiều thửa: hiển thị tỷ lệ bàn giao theo thôn.",
@@ -573,7 +572,7 @@ def snapshot_pdf(ws: Workspace, selection: Selection | None = None, orientation:
     """
     fig = snapshot_figure(ws, selection, orientation, **kwargs)
     sel = default_selection(ws, selection)
-    meta = {"Title": f"{TITLE} — {selection_text(ws, sel)} — {dmy(sel.as_of)}", "Creator": "geo (matplotlib)",
+    meta = {"Title": f"{TITLE} — {selection_text(ws, sel)} — {fmt_date(sel.as_of)}", "Creator": "geo (matplotlib)",
             "CreationDate": None}
     return _render(fig, "pdf", DPI, meta)
 

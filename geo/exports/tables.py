@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..formatting import fmt_date
 from ..hotspots import LEVEL_LABELS
 from ..selection import Selection
 from ..summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
@@ -31,7 +32,6 @@ from ._common import (
     clean,
     commune_name,
     default_selection,
-    dmy,
     selection_text,
     slice_summary,
 )
@@ -168,7 +168,7 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
     province = f", tỉnh {clean(ws.config.province)}" if ws.config.province else ""
     sh["A1"] = TITLE
     sh["A1"].font = Font(bold=True, size=14)
-    sh["A2"] = f"{commune_name(ws)}{province} — {selection_text(ws, sel)} — số liệu đến ngày {dmy(sel.as_of)}"
+    sh["A2"] = f"{commune_name(ws)}{province} — {selection_text(ws, sel)} — số liệu đến ngày {fmt_date(sel.as_of)}"
     sh["A2"].font = Font(italic=True, size=11)
     sh.merge_cells(f"A1:{last}1")
     sh.merge_cells(f"A2:{last}2")
@@ -237,8 +237,8 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
     info = [
         ("Đơn vị", f"{commune_name(ws)}{province}"),
         ("Phạm vi", selection_text(ws, sel)),
-        ("Số liệu đến ngày", dmy(sel.as_of)),
-        ("Ngày lập", dmy(date.today())),
+        ("Số liệu đến ngày", fmt_date(sel.as_of)),
+        ("Ngày lập", fmt_date(date.today())),
         ("Nguồn dữ liệu", ", ".join(clean(ws.files[k]) for k in sorted(ws.files))),
         ("Ghi chú", ("Dòng “Tổng cộng” cộng các thôn: một hộ có đất ở hai thôn được tính ở cả hai thôn; "
                      "tỷ lệ của dòng tổng là tỷ lệ của các tổng.")),
