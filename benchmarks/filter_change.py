@@ -7,9 +7,12 @@ Two measurements on one workspace (default ``data/hoson``):
 1. **Functions** — the work a filter change does on the server, timed piece
    by piece for every project (each a selection not seen before): time
    slice, Gi* clusters, hotspot levels, summary, map building and the map's
-   HTML, with the HTML's size in bytes. Loading the workspace and its
-   display geometry happen once and are reported apart: a filter change
-   does not repeat them.
+   HTML, with the HTML's size in bytes, and the weekly progress series of
+   the progress tab (``geo.weekly_progress``, as ``dashboard/data.py``
+   runs it). Loading the workspace and its display geometry happen once and
+   are reported apart: a filter change does not repeat them.
+   :func:`selection_times` is this measurement for one selection (reused by
+   ``python -m benchmarks``).
 2. **The app** — the whole page script run by Streamlit's ``AppTest``
    (server side, no browser): the first run (cold: reading files), then a
    switch to each project, then back to one already seen (cached).
@@ -40,15 +43,65 @@ def _timed(fn, *args, **kw):
     return out, time.perf_counter() - t
 
 
-def functions(path: Path) -> dict:
-    import geo
-    from geo.hotspots import hotspot_levels
-    from geo.maps import build_map, display_geometry, map_html
+STEPS = ("slice", "clusters", "hotspots", "summary", "build_map", "map_html", "weekly")
+"""The timed pieces of a filter change, in the order the app runs them."""
 
+
+def cluster_function():
+    """``geo.hotspots.clusters.grievance_clusters``, or None where the hotspots package lacks it."""
     try:
         from geo.hotspots.clusters import grievance_clusters
     except ImportError:  # pragma: no cover
-        grievance_clusters = None
+        return None
+    return grievance_clusters
+
+
+def selection_times(ws, disp, sel, grievance_clusters=None) -> tuple[dict, dict]:
+    """Run what the app runs for a new selection ``sel``; seconds per step and what came out.
+
+    Parameters
+    ----------
+    ws : geo.Workspace
+    disp : geo.maps.DisplayGeometry
+        The workspace's display geometry (computed once per workspace, not per change).
+    sel : geo.Selection
+    grievance_clusters : callable, optional
+        :func:`cluster_function` (None: no Gi* clusters).
+
+    Returns
+    -------
+    (dict, dict)
+        ``{step: seconds}`` for :data:`STEPS` (``clusters`` only with Gi*), and
+        ``{"map_bytes", "parcels_drawn", "mode"}``.
+    """
+    import geo
+    from geo.hotspots import hotspot_levels
+    from geo.maps import build_map, map_html
+
+    times = {}
+    sl, times["slice"] = _timed(geo.time_slice, ws, sel)
+    clusters = None
+    if grievance_clusters is not None:
+        clusters, times["clusters"] = _timed(grievance_clusters, ws, sl)
+    hot = clusters.hot_hamlets if clusters is not None else []
+    levels, times["hotspots"] = _timed(hotspot_levels, ws, sl, cluster_hamlets=hot)
+    summary, times["summary"] = _timed(geo.summarize_slice, ws, sl, levels)
+    m, times["build_map"] = _timed(build_map, ws, sl, levels, clusters=getattr(clusters, "clusters", None),
+                                   summary=summary, display=disp)
+    html, times["map_html"] = _timed(map_html, m)
+    # the progress tab: dashboard/data.py weekly() → figures.weekly_handover → geo.weekly_progress
+    # (which ignores the stage filter itself)
+    _, times["weekly"] = _timed(geo.weekly_progress, ws, sel, weeks=None)
+    out = {"map_bytes": len(html.encode("utf-8")), "parcels_drawn": m.map_info.parcels_drawn,
+           "mode": m.map_info.mode}
+    return times, out
+
+
+def functions(path: Path) -> dict:
+    import geo
+    from geo.maps import display_geometry
+
+    grievance_clusters = cluster_function()
     ws, t_load = _timed(geo.load_workspace, path)
     if not ws.report.ok:
         raise SystemExit(ws.report.render())
@@ -58,20 +111,9 @@ def functions(path: Path) -> dict:
     rows = []
     for project in [None, *ws.projects["project_id"]]:
         sel = geo.Selection.make(project=project, as_of=ws.default_as_of())
-        times = {}
-        sl, times["slice"] = _timed(geo.time_slice, ws, sel)
-        clusters = None
-        if grievance_clusters is not None:
-            clusters, times["clusters"] = _timed(grievance_clusters, ws, sl)
-        hot = clusters.hot_hamlets if clusters is not None else []
-        levels, times["hotspots"] = _timed(hotspot_levels, ws, sl, cluster_hamlets=hot)
-        summary, times["summary"] = _timed(geo.summarize_slice, ws, sl, levels)
-        m, times["build_map"] = _timed(build_map, ws, sl, levels, clusters=getattr(clusters, "clusters", None),
-                                       summary=summary, display=disp)
-        html, times["map_html"] = _timed(map_html, m)
+        times, drawn = selection_times(ws, disp, sel, grievance_clusters)
         rows.append({"project": project or "(tất cả / all)", **{k: round(v, 3) for k, v in times.items()},
-                     "total_s": round(sum(times.values()), 3), "map_bytes": len(html.encode("utf-8")),
-                     "parcels_drawn": m.map_info.parcels_drawn, "mode": m.map_info.mode})
+                     "total_s": round(sum(times.values()), 3), **drawn})
     return {"load_s": round(t_load, 3), "display_geometry_s": round(t_disp, 3), "parcels": len(ws.parcels),
             "selections": rows}
 
@@ -116,8 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  once per workspace: load {f['load_s']:.2f} s, display geometry {f['display_geometry_s']:.2f} s")
     print("  per filter change (functions):")
     for r in f["selections"]:
-        parts = ", ".join(f"{k} {r[k]:.3f}" for k in ("slice", "clusters", "hotspots", "summary", "build_map",
-                                                        "map_html") if k in r)
+        parts = ", ".join(f"{k} {r[k]:.3f}" for k in STEPS if k in r)
         print(f"    {r['project']:<18} {r['total_s']:.3f} s ({parts}); map HTML {r['map_bytes']:,} bytes, "
               f"{r['parcels_drawn']} parcels ({r['mode']})")
     if not args.no_app:

@@ -84,8 +84,8 @@ def _check_project(ws, args) -> None:
 
 def cmd_summary(args) -> int:
     """Write the per-hamlet summary CSV."""
-    from .summary import summarize_slice, write_summary_csv
     from .selection import time_slice
+    from .summary import summarize_slice, write_summary_csv
 
     ws = _load(args).require_ok()
     _check_project(ws, args)

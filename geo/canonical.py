@@ -75,7 +75,11 @@ def parse_dates(values: pd.Series) -> pd.Series:
     >>> parse_dates(pd.Series(["2026-11-20", "03/04/2026", ""])).dt.strftime("%d/%m/%Y").tolist()
     ['20/11/2026', '03/04/2026', nan]
     """
-    out = _map_unique(values, lambda v: None if _is_nan(v) else _parse_one_date(v))
+    return _dates(_Distinct(values))
+
+
+def _dates(distinct: _Distinct) -> pd.Series:
+    out = distinct.map(lambda v: None if _is_nan(v) else _parse_one_date(v))
     return pd.to_datetime(out.where(out.notna(), pd.NaT), errors="coerce")
 
 
@@ -128,20 +132,21 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     >>> parse_numbers(pd.Series(["208.5", "360,0", "1.250.000", ""])).tolist()
     [208.5, 360.0, 1250000.0, nan]
     """
-    out = _map_unique(values, _parse_one_number)
+    return _numbers(_Distinct(values))
+
+
+def _numbers(distinct: _Distinct) -> pd.Series:
+    out = distinct.map(_parse_one_number)
     return pd.to_numeric(out.where(out.notna(), np.nan), errors="coerce").astype("float64")
 
 
 def is_blank(values: pd.Series) -> pd.Series:
     """True where a raw value is missing or only whitespace."""
-    obj = values.astype(object)
-    missing = obj.isna()
-    text = obj[~missing]
-    is_str = text.map(lambda v: isinstance(v, str)).astype(bool)
-    empty = pd.Series(False, index=obj.index)
-    if is_str.any():
-        empty[text.index[is_str]] = text[is_str].astype(str).str.strip() == ""
-    return missing | empty
+    return _Distinct(values).flags(_blank_value, missing=True)
+
+
+def _blank_value(v: object) -> bool:
+    return isinstance(v, str) and v.strip() == ""
 
 
 def match_columns(
@@ -272,7 +277,8 @@ def empty_column(col: Column, index: pd.Index) -> pd.Series:
 
 
 def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows_of, row_kind):
-    blank = is_blank(raw)
+    distinct = _Distinct(raw)  # every parse below runs once per distinct value of the column
+    blank = distinct.flags(_blank_value, missing=True)
     if col.required and blank.any():
         report.error(
             "missing_value", file,
@@ -282,7 +288,7 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             rows=rows_of(blank), column=header, row_kind=row_kind,
         )
     if col.type == "date":
-        parsed = parse_dates(raw)
+        parsed = _dates(distinct)
         bad = parsed.isna() & ~blank
         if bad.any():
             examples = ", ".join(f"“{v}”" for v in pd.unique(raw[bad].astype(str))[:3])
@@ -296,7 +302,7 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             )
         return parsed
     if col.type in ("float", "int"):
-        parsed = parse_numbers(raw)
+        parsed = _numbers(distinct)
         bad = parsed.isna() & ~blank
         if col.type == "int":
             bad |= parsed.notna() & ((parsed % 1 != 0) | (parsed < 0))
@@ -313,8 +319,8 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             )
             parsed = parsed.mask(bad)
         return parsed.astype("Int64") if col.type == "int" else parsed
-    text = _map_unique(raw, _clean_text)
-    stray = _map_unique(raw, lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "").astype(bool)
+    text = distinct.map(_clean_text)
+    stray = distinct.flags(lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "", missing=False)
     if stray.any():
         report.warning(
             "stray_spaces", file,
@@ -328,17 +334,40 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
     return text
 
 
+class _Distinct:
+    """A column factorised once: each value's code (-1 where missing) and the distinct values.
+
+    The distinct values are the Python objects ``values.astype(object)`` holds
+    (``str``, ``int``, ``float``, ``Timestamp`` …). Object and text columns are
+    factorised as they are, without turning every row into a Python object
+    first; other dtypes go through ``astype(object)``.
+    """
+
+    def __init__(self, values: pd.Series):
+        self.index = values.index
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            codes, uniques = pd.factorize(values)
+        else:
+            codes, uniques = pd.factorize(values.astype(object))
+        self.uniques = uniques if isinstance(uniques, np.ndarray) else np.asarray(uniques, dtype=object)
+        self.codes = np.asarray(codes, dtype=np.intp)
+
+    def map(self, func) -> pd.Series:
+        """``func`` of every value (``func(None)`` where missing), as an object Series."""
+        mapped = np.empty(len(self.uniques) + 1, dtype=object)
+        mapped[:-1] = [func(u) for u in self.uniques]
+        mapped[-1] = func(None)
+        return pd.Series(mapped[self.codes], index=self.index, dtype=object)
+
+    def flags(self, test, missing: bool) -> pd.Series:
+        """``test`` of every present value, as booleans; ``missing`` where the value is missing."""
+        mapped = np.fromiter((bool(test(u)) for u in self.uniques), dtype=bool, count=len(self.uniques))
+        return pd.Series(np.append(mapped, missing)[self.codes], index=self.index, dtype=bool)
+
+
 def _map_unique(values: pd.Series, func) -> pd.Series:
-    """Apply ``func`` once per distinct value (columns repeat values a lot)."""
-    obj = values.astype(object)
-    missing = obj.isna()
-    out = pd.Series(func(None), index=obj.index, dtype=object)
-    if (~missing).any():
-        present = obj[~missing]
-        codes, uniques = pd.factorize(present)
-        mapped = np.array([func(u) for u in uniques] + [func(None)], dtype=object)
-        out[present.index] = mapped[codes]
-    return out
+    """Apply ``func`` once per distinct value (columns repeat values a lot); ``func(None)`` where missing."""
+    return _Distinct(values).map(func)
 
 
 def _clean_text(v: object) -> object:
@@ -353,7 +382,8 @@ def _clean_text(v: object) -> object:
 def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_of, row_kind):
     lookup = col.enum.lookup()
     exact = col.enum.exact()
-    values = text.dropna().unique()
+    codes, values = pd.factorize(text)  # distinct cleaned values, in order of appearance
+    codes = np.asarray(codes, dtype=np.intp)
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     other_spelling: dict[str, str] = {}
@@ -365,7 +395,19 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
             mapping[v] = key
             if v not in exact:
                 other_spelling[v] = key
-    parsed = text.map(lambda v: mapping.get(v, pd.NA) if not _is_nan(v) else pd.NA)
+    keys = np.empty(len(values) + 1, dtype=object)
+    keys[:-1] = [mapping.get(v, pd.NA) for v in values]
+    keys[-1] = pd.NA
+    parsed = pd.Series(keys[codes], index=text.index)
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(values) + 1))
+    position = {v: i for i, v in enumerate(values)}
+
+    def rows_with(v: str) -> list[int]:
+        mask = np.zeros(len(codes), dtype=bool)
+        mask[order[starts[position[v]]:starts[position[v] + 1]]] = True
+        return rows_of(mask)
+
     choices = "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys)
     for v in unknown:
         report.error(
@@ -373,7 +415,7 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
             f"Giá trị “{v}” ở cột “{col.name}” không thuộc danh mục / "
             f"Unknown {col.enum.name} “{v}” in column “{col.name}”",
             f"Dùng một trong / use one of: {choices}",
-            rows=rows_of(text == v), column=header, row_kind=row_kind,
+            rows=rows_with(v), column=header, row_kind=row_kind,
         )
     for v, key in other_spelling.items():
         report.warning(
@@ -382,6 +424,6 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
             f"“{v}” read as “{key}” ({col.enum.label(key)})",
             f"Nên ghi đúng “{col.enum.label(key)}” hoặc “{key}” / "
             f"Prefer the exact spelling “{col.enum.label(key)}” or “{key}”.",
-            rows=rows_of(text == v), column=header, row_kind=row_kind,
+            rows=rows_with(v), column=header, row_kind=row_kind,
         )
     return parsed.astype("object")

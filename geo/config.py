@@ -157,8 +157,9 @@ def read_config(folder: Path, report: Report) -> WorkspaceConfig:
                          "Ví dụ / e.g.: complaint = 30")
     as_of = ws.get("as_of")
     if as_of is not None and not isinstance(as_of, date):
-        from .canonical import parse_dates
         import pandas as pd
+
+        from .canonical import parse_dates
 
         parsed = parse_dates(pd.Series([as_of]))[0]
         as_of = None if pd.isna(parsed) else parsed.date()

@@ -159,9 +159,8 @@ def households_to_parcels(
     # a key without commune_code in a merged-commune workspace: match by sheet-no when unique
     if parcels["commune_code"].notna().any():
         short = parcel_key(parcels["map_sheet"], parcels["parcel_no"], None)
-        counts = short.value_counts()
-        unique_short = pd.Series(parcels["parcel_id"].to_numpy(), index=short.to_numpy())
-        unique_short = unique_short[unique_short.index.isin(counts[counts == 1].index)]
+        once = (short.notna() & ~short.duplicated(keep=False)).to_numpy()
+        unique_short = pd.Series(parcels["parcel_id"].to_numpy()[once], index=short.to_numpy()[once])
         unknown = ~pid.isin(known.index)
         pid = pid.where(~unknown, pid.map(unique_short).fillna(pid))
     in_layer = pid.isin(known.index)

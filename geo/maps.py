@@ -172,14 +172,25 @@ def _encode(arr: np.ndarray) -> np.ndarray:
     ints = np.rint(coords[:, ::-1] * 10**PRECISION).astype(np.int64)  # lat, lon
     starts = np.searchsorted(coord_idx, np.arange(len(rings)))
     ends = np.searchsorted(coord_idx, np.arange(len(rings)), side="right") - 1  # drop the closing vertex
-    ring_text = []
-    for a, b in zip(starts, ends):
-        seg = ints[a:b]
-        if len(seg) < 3:
-            ring_text.append("")
+    # differences from the previous vertex, the first vertex of each ring absolute; the numbers are
+    # turned into text by numpy, a block of rings at a time (bounded memory), and joined per ring
+    delta = np.empty_like(ints)
+    if len(ints):
+        delta[0] = ints[0]
+        np.subtract(ints[1:], ints[:-1], out=delta[1:])
+    drawn = ends - starts >= 3
+    delta[starts[drawn]] = ints[starts[drawn]]
+    ring_text = [""] * len(rings)
+    block = 20_000
+    for first in range(0, len(rings), block):
+        chunk = np.flatnonzero(drawn[first:first + block]) + first
+        if not len(chunk):
             continue
-        delta = np.vstack([seg[:1], np.diff(seg, axis=0)]).ravel()
-        ring_text.append("[" + ",".join(map(str, delta.tolist())) + "]")
+        c0 = int(starts[chunk[0]])
+        words = delta[c0:int(ends[chunk[-1]])].astype(str).ravel().tolist()
+        for r in chunk:
+            a, b = 2 * (int(starts[r]) - c0), 2 * (int(ends[r]) - c0)
+            ring_text[r] = "[" + ",".join(words[a:b]) + "]"
     polys: dict[int, list[str]] = {}
     for r, pidx in zip(ring_text, ring_idx):
         if r:

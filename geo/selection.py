@@ -8,11 +8,12 @@ reports all call it, and none of them filters dates by itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Iterable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .schema import CLOSED_STATUSES, STAGE_ORDER
@@ -136,21 +137,10 @@ def current_stages(ws: Workspace, as_of: date) -> pd.DataFrame:
     own_ok = hh["stage"].notna() & (hh["stage_date"].isna() | (hh["stage_date"] <= ts))
     sh = ws.stage_history
     if len(sh):
-        sh = sh.dropna(subset=["stage", "date"])
-        has_history = pd.MultiIndex.from_frame(hh[["household_id", "project_id"]]).isin(
-            pd.MultiIndex.from_frame(sh[["household_id", "project_id"]])
-        )
-        upto = sh[sh["date"] <= ts].assign(rank=lambda d: d["stage"].map(STAGE_ORDER))
-        latest = (
-            upto.sort_values(["date", "rank"])
-            .drop_duplicates(["household_id", "project_id"], keep="last")
-            .set_index(["household_id", "project_id"])
-        )
-        key = pd.MultiIndex.from_frame(hh[["household_id", "project_id"]])
-        hist_stage = pd.Series(latest["stage"].reindex(key).to_numpy(), index=hh.index)
-        hist_date = pd.Series(latest["date"].reindex(key).to_numpy(), index=hh.index)
-        stage = hist_stage.where(has_history, hh["stage"].where(own_ok))
-        sdate = hist_date.where(has_history, hh["stage_date"].where(own_ok))
+        has_history, hist_stage, hist_date = _latest_history(hh, sh, ts)
+        has_history = pd.Series(has_history, index=hh.index)
+        stage = pd.Series(hist_stage, index=hh.index).where(has_history, hh["stage"].where(own_ok))
+        sdate = pd.Series(hist_date, index=hh.index).where(has_history, hh["stage_date"].where(own_ok))
     else:
         stage = hh["stage"].where(own_ok)
         sdate = hh["stage_date"].where(own_ok)
@@ -158,6 +148,51 @@ def current_stages(ws: Workspace, as_of: date) -> pd.DataFrame:
     out = out[out["stage"].notna()].copy()
     out["stage_rank"] = out["stage"].map(STAGE_ORDER).astype("int64")
     return out
+
+
+_PAIR = ["household_id", "project_id"]
+
+
+def _pair_codes(hh: pd.DataFrame, sh: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per (household_id, project_id), the same in both frames (blank ids match each other)."""
+    n = len(hh)
+    pair = np.zeros(n + len(sh), dtype=np.int64)
+    for col in _PAIR:
+        both = np.concatenate([hh[col].to_numpy(dtype=object), sh[col].to_numpy(dtype=object)])
+        codes, uniques = pd.factorize(both, use_na_sentinel=False)
+        pair = pair * (len(uniques) + 1) + codes
+    return pair[:n], pair[n:]
+
+
+def _latest_history(hh: pd.DataFrame, sh: pd.DataFrame, ts: pd.Timestamp):
+    """Per household row: whether its household and project have any dated history, and the
+    stage and date of the latest entry on or before ``ts`` (NaN/NaT where none).
+
+    "Latest" is the greatest date, then the highest stage, then the last in the file — what a
+    stable sort by date and stage rank keeping the last row per pair gives. Vectorised (one
+    lexsort), since the weekly series calls this once per week.
+    """
+    hh_pair, sh_pair = _pair_codes(hh, sh)
+    st_codes, st_uniques = pd.factorize(sh["stage"])
+    rank_of = np.array([STAGE_ORDER.get(u, np.inf) for u in st_uniques] + [np.inf], dtype="float64")
+    dates = sh["date"].to_numpy()
+    valid = (st_codes >= 0) & ~np.isnat(dates)
+    has_history = np.isin(hh_pair, sh_pair[valid])
+    idx = np.flatnonzero(valid & (dates <= ts.to_datetime64()))
+    n = len(hh)
+    hist_stage = np.full(n, np.nan, dtype=object)
+    hist_date = np.full(n, np.datetime64("NaT"), dtype=dates.dtype)
+    if len(idx):
+        pairs = sh_pair[idx]
+        order = np.lexsort((idx, rank_of[st_codes[idx]], dates[idx], pairs))
+        last = order[np.append(pairs[order][1:] != pairs[order][:-1], True)]
+        latest_pair, latest_row = pairs[last], idx[last]  # sorted by pair
+        where = np.minimum(np.searchsorted(latest_pair, hh_pair), len(latest_pair) - 1)
+        found = latest_pair[where] == hh_pair
+        rows = latest_row[where[found]]
+        hist_stage[found] = np.asarray(st_uniques, dtype=object)[st_codes[rows]]
+        hist_date[found] = dates[rows]
+    return has_history, hist_stage, hist_date
 
 
 def grievance_state(ws: Workspace, as_of: date) -> pd.DataFrame:
@@ -245,5 +280,12 @@ def week_ends(as_of: date, weeks: int) -> list[date]:
     return [as_of - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
 
 
-__all__ = ["Selection", "TimeSlice", "time_slice", "current_stages", "grievance_state", "week_ends",
-           "REPORT_WINDOW_DAYS"]
+__all__ = [
+    "REPORT_WINDOW_DAYS",
+    "Selection",
+    "TimeSlice",
+    "current_stages",
+    "grievance_state",
+    "time_slice",
+    "week_ends",
+]

@@ -26,7 +26,12 @@ from . import crs as crsmod
 from .canonical import canonicalize, empty_column
 from .config import WorkspaceConfig, read_config
 from .io import RawLayer, find_layer_file, read_layer
-from .joins import households_to_parcels, parcel_key, parcels_to_hamlets, place_grievances
+from .joins import (
+    households_to_parcels,
+    parcel_key,
+    parcels_to_hamlets,
+    place_grievances,
+)
 from .problems import Report, WorkspaceError
 from .schema import LAYERS, SPATIAL_LAYERS, Layer
 

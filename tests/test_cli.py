@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from tests.conftest import CRS, sq
+from tests.conftest import sq
 
 ROOT = Path(__file__).resolve().parents[1]
 

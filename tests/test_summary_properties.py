@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 import geo
-from geo.schema import STAGES
-from geo.workspace import Workspace, _empty_workspace
 from geo.config import WorkspaceConfig
 from geo.problems import Report
+from geo.schema import STAGES
+from geo.workspace import Workspace, _empty_workspace
 
 CRS = "EPSG:9215"
 PROJECTS = ("P1", "P2", "P3")

@@ -1,0 +1,376 @@
+"""``python -m benchmarks``: the product at commune, district and province size, against a naive baseline.
+
+    python -m benchmarks [--sizes commune,district,province] [--json OUT.json] [--repeat N]
+                         [--cache DIR] [--no-baseline] [--budget S]
+
+For each size: generate the synthetic workspace (cached; see
+:mod:`benchmarks.workspaces`), measure our steps in a fresh process
+(:mod:`benchmarks.measure`), run ``python -m geo summary`` end to end in
+another (wall time and peak memory), and the naive baseline in a third
+(:mod:`benchmarks.baseline`). Prints one table (a column per size) with the
+targets, and writes every figure to ``--json``.
+
+Peak memory is ``ru_maxrss`` of each child process (``os.wait4``), which
+counts what numpy, GEOS and GDAL allocate; tracemalloc would not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.baseline import DEFAULT_BUDGET_S, DEFAULT_MAP_CAP  # noqa: E402
+from benchmarks.workspaces import SIZES, Size, default_cache, ensure_workspace  # noqa: E402
+
+MB = 2**20
+
+TARGETS = (
+    # (size, figure key, limit, unit, what)
+    ("province", "summary_cli_s", 15.0, "s", "`python -m geo summary` end to end"),
+    ("province", "summary_cli_peak_mb", 2048.0, "MB", "`python -m geo summary` peak memory"),
+    ("district", "max_map_bytes", 5_000_000, "bytes", "largest map HTML of the filter changes"),
+    ("commune", "filter_change_s", 1.0, "s", "slowest filter change (server side)"),
+    ("district", "filter_change_s", 2.0, "s", "slowest filter change (server side)"),
+    ("district", "gi_s", 30.0, "s", "Gi*, 999 permutations"),
+)
+"""The issue's targets (two cores)."""
+
+
+# --------------------------------------------------------------------------- child processes
+
+
+def run_child(cmd: list[str], stdout=None, stderr=None) -> dict:
+    """Run ``cmd`` from the repository root; its wall seconds, exit code and peak memory (MB).
+
+    The peak is the child's own ``ru_maxrss`` (``os.wait4``); where there is
+    no ``wait4`` (Windows) it is the largest RSS psutil sees, polled.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep)}
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=stdout, stderr=stderr, env=env)
+    if hasattr(os, "wait4"):
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)
+        peak = peak_kb / 1024
+    else:  # pragma: no cover - Windows
+        import psutil
+
+        ps, peak = psutil.Process(proc.pid), 0.0
+        while proc.poll() is None:
+            try:
+                peak = max(peak, ps.memory_info().rss / MB)
+            except psutil.Error:
+                break
+            time.sleep(0.05)
+        proc.wait()
+        wall = time.perf_counter() - t
+    return {"s": round(wall, 3), "returncode": proc.returncode, "peak_mb": round(peak, 1)}
+
+
+def _child_json(cmd: list[str], what: str) -> tuple[dict, dict]:
+    with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
+        out = Path(tmp) / "figures.json"
+        run = run_child([*cmd, "--out", str(out)])
+        if run["returncode"] != 0 or not out.is_file():
+            raise SystemExit(f"{what} failed (exit {run['returncode']}): {' '.join(cmd)}")
+        return json.loads(out.read_text(encoding="utf-8")), run
+
+
+def summary_cli(folder: Path, repeat: int) -> dict:
+    """``python -m geo summary FOLDER --out …`` end to end: best wall time, its peak memory."""
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
+        for _ in range(max(1, repeat)):
+            with open(Path(tmp) / "log.txt", "wb") as log:
+                run = run_child([sys.executable, "-m", "geo", "summary", str(folder), "--out",
+                                 str(Path(tmp) / "summary.csv")], stdout=log, stderr=subprocess.STDOUT)
+            if run["returncode"] != 0:
+                raise SystemExit("python -m geo summary failed:\n"
+                                 + (Path(tmp) / "log.txt").read_text(encoding="utf-8", errors="replace"))
+            runs.append(run)
+    fastest = min(runs, key=lambda r: r["s"])
+    return {"s": fastest["s"], "peak_mb": max(r["peak_mb"] for r in runs), "runs": [r["s"] for r in runs]}
+
+
+# --------------------------------------------------------------------------- one size
+
+
+def _ratio(ours: float | None, theirs: float | None) -> float | None:
+    if ours is None or not theirs:
+        return None
+    return round(ours / theirs, 4)
+
+
+def bench_size(size: Size, repeat: int = 1, cache: Path | None = None, baseline: bool = True,
+               budget: float = DEFAULT_BUDGET_S, map_cap: int = DEFAULT_MAP_CAP,
+               selections: int | None = None, log=print) -> dict:
+    """Every figure of one size (generation, ours, the CLI, the baseline and their ratios)."""
+    log(f"[{size.name}] {size.parcels:,} parcels, {size.households:,} household rows, "
+        f"{size.grievances:,} grievances")
+    folder, gen_s = ensure_workspace(size, cache, log=log)
+    res: dict = {"size": {"name": size.name, "parcels": size.parcels, "households": size.households,
+                          "grievances": size.grievances, "seed": size.seed},
+                 "workspace": str(folder), "generate_s": None if gen_s is None else round(gen_s, 1)}
+    log(f"  measuring ours (repeat {repeat}) …")
+    cmd = [sys.executable, "-m", "benchmarks.measure", str(folder), "--repeat", str(repeat)]
+    if selections is not None:
+        cmd += ["--selections", str(selections)]
+    ours, run = _child_json(cmd, "benchmarks.measure")
+    ours["process"] = run
+    res["ours"] = ours
+    log("  python -m geo summary, end to end …")
+    res["summary_cli"] = summary_cli(folder, repeat)
+    if baseline:
+        log("  naive baseline …")
+        base, run = _child_json([sys.executable, "-m", "benchmarks.baseline", str(folder), "--budget", str(budget),
+                                 "--map-cap", str(map_cap)], "benchmarks.baseline")
+        base["process"] = run
+        res["baseline"] = base
+        res["ratios"] = ratios(ours, base)
+    res["figures"] = headline_figures(res)
+    return res
+
+
+def ratios(ours: dict, base: dict) -> dict:
+    """Ours ÷ baseline: below 1 is better than the naive way."""
+    read = {}
+    for name, b in base["fiona_read"].items():
+        mine = ours["read"].get(name, {}).get("s")
+        read[name] = _ratio(mine, b["s"])
+    spatial = [n for n in base["fiona_read"] if n in ours["read"]]
+    read_total = _ratio(sum(ours["read"][n]["s"] for n in spatial), sum(base["fiona_read"][n]["s"] for n in spatial))
+    m = ours["map"]
+    our_map_s = m["display_geometry_s"] + m["build_s"] + m["html_s"]
+    return {
+        "read_spatial_s": read,
+        "read_spatial_total_s": read_total,
+        "join_parcels_to_hamlets_s": _ratio(ours["joins"]["parcels_to_hamlets_s"], base["row_join"]["s"]),
+        "map_s": _ratio(our_map_s, base["folium"]["s"]),
+        "map_bytes": _ratio(m["bytes"], base["folium"]["bytes"]),
+        "largest_map_bytes": _ratio(ours["filter_change"]["max_map_bytes"], base["folium"]["bytes"]),
+    }
+
+
+def headline_figures(res: dict) -> dict:
+    """The flat figures the targets and the table use."""
+    o = res["ours"]
+    return {
+        "summary_cli_s": res["summary_cli"]["s"],
+        "summary_cli_peak_mb": res["summary_cli"]["peak_mb"],
+        "max_map_bytes": o["filter_change"]["max_map_bytes"],
+        "filter_change_s": o["filter_change"]["worst_s"],
+        "gi_s": o["gi"]["s"],
+        "load_s": o["load_s"],
+        "peak_rss_mb": o["process"]["peak_mb"],
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def check_targets(results: dict) -> list[dict]:
+    """Each target with its figure and whether it is met (None where that size was not run)."""
+    out = []
+    for size, key, limit, unit, what in TARGETS:
+        value = results.get(size, {}).get("figures", {}).get(key)
+        out.append({"size": size, "figure": key, "what": what, "limit": limit, "unit": unit, "value": value,
+                    "met": None if value is None else bool(value < limit)})
+    return out
+
+
+def _s(v, digits: int = 2) -> str:
+    return "—" if v is None else f"{v:.{digits}f}"
+
+
+def _bytes(v) -> str:
+    if v is None:
+        return "—"
+    return f"{v / 1e6:.2f} MB" if v >= 100_000 else f"{v / 1e3:.0f} kB"
+
+
+def _x(v) -> str:
+    return "—" if v is None else f"×{v:.3g}"
+
+
+def rows_of(results: dict) -> list[tuple[str, list[str]]]:
+    """The table: (label, one cell per size)."""
+    names = list(results)
+
+    def row(label, get):
+        cells = []
+        for n in names:
+            try:
+                cells.append(get(results[n]))
+            except (KeyError, TypeError):
+                cells.append("—")
+        return label, cells
+
+    def fc(r, label):
+        return next(x for x in r["ours"]["filter_change"]["selections"] if x["selection"] == label)
+
+    rows = [
+        row("parcels / household rows / grievances",
+            lambda r: f"{r['size']['parcels']:,} / {r['size']['households']:,} / {r['size']['grievances']:,}"),
+        row("generate workspace (s; cached: —)", lambda r: _s(r["generate_s"], 1)),
+    ]
+    layer_names = []
+    for r in results.values():
+        layer_names += [k for k in r["ours"]["read"] if k not in layer_names]
+    for layer in layer_names:
+        rows.append(row(f"read {layer} (s)", lambda r, layer=layer: _s(r["ours"]["read"][layer]["s"], 3)))
+    rows += [
+        row("  fiona read, spatial layers (s)",
+            lambda r: _s(sum(v["s"] for v in r["baseline"]["fiona_read"].values()), 3)),
+        row("  ratio ours / fiona (spatial layers)", lambda r: _x(r["ratios"]["read_spatial_total_s"])),
+        row("validate = load_workspace (s)", lambda r: _s(r["ours"]["load_s"])),
+        row("joins, all three (s)", lambda r: _s(r["ours"]["joins"]["total_s"], 3)),
+        row("  parcels → hamlets (s)", lambda r: _s(r["ours"]["joins"]["parcels_to_hamlets_s"], 3)),
+        row("  row-by-row parcels → hamlets (s)",
+            lambda r: _s(r["baseline"]["row_join"]["s"], 3) + (" (extrap.)" if r["baseline"]["row_join"][
+                "extrapolated"] else "")),
+        row("  ratio ours / row-by-row", lambda r: _x(r["ratios"]["join_parcels_to_hamlets_s"])),
+        row("time slice (s)", lambda r: _s(r["ours"]["slice_s"], 3)),
+        row("summary, aggregation (s)", lambda r: _s(r["ours"]["summary_s"], 3)),
+        row("hotspot rules (s)", lambda r: _s(r["ours"]["rules_s"], 3)),
+        row("import esda, once (s)", lambda r: _s(r["ours"]["esda_import_s"])),
+        row("Gi* 999 permutations (s)", lambda r: _s(r["ours"]["gi"]["s"])),
+        row("  parcels tested", lambda r: f"{r['ours']['gi']['parcels_tested']:,}"),
+        row("map: display geometry, once (s)", lambda r: _s(r["ours"]["map"]["display_geometry_s"])),
+        row("map: build + HTML, all (s)", lambda r: _s(r["ours"]["map"]["build_s"] + r["ours"]["map"]["html_s"], 3)),
+        row("map HTML, all (bytes)", lambda r: f"{_bytes(r['ours']['map']['bytes'])} ({r['ours']['map']['mode']})"),
+        row("  folium.GeoJson (s)", lambda r: _s(r["baseline"]["folium"]["s"])
+            + (" (extrap.)" if r["baseline"]["folium"]["extrapolated"] else "")),
+        row("  folium.GeoJson (bytes)", lambda r: _bytes(r["baseline"]["folium"]["bytes"])),
+        row("  ratio ours / folium: s, bytes",
+            lambda r: f"{_x(r['ratios']['map_s'])}, {_x(r['ratios']['map_bytes'])}"),
+        row("largest map HTML of the filter changes", lambda r: _bytes(r["ours"]["filter_change"]["max_map_bytes"])),
+        row("filter change, all projects (s)", lambda r: _s(fc(r, "all")["total_s"])),
+    ]
+    projects = []
+    for r in results.values():
+        projects += [x["selection"] for x in r["ours"]["filter_change"]["selections"]
+                     if x["selection"] != "all" and x["selection"] not in projects]
+    for label in projects:
+        rows.append(row(f"filter change, {label} (s)", lambda r, label=label: _s(fc(r, label)["total_s"])))
+    rows += [
+        row("  of which weekly progress, worst (s)",
+            lambda r: _s(max(x.get("weekly", 0.0) for x in r["ours"]["filter_change"]["selections"]))),
+        row("filter change, slowest (s)", lambda r: _s(r["figures"]["filter_change_s"])),
+        row("peak memory, benchmark process (MB)", lambda r: f"{r['figures']['peak_rss_mb']:,.0f}"),
+        row("python -m geo summary, end to end (s)", lambda r: _s(r["summary_cli"]["s"])),
+        row("python -m geo summary, peak memory (MB)", lambda r: f"{r['summary_cli']['peak_mb']:,.0f}"),
+    ]
+    return rows
+
+
+def render_table(results: dict) -> str:
+    rows = rows_of(results)
+    names = list(results)
+    w0 = max(len(label) for label, _ in rows)
+    widths = [max(len(n), *(len(cells[i]) for _, cells in rows)) for i, n in enumerate(names)]
+    lines = [f"{'':<{w0}}  " + "  ".join(f"{n:>{w}}" for n, w in zip(names, widths))]
+    lines.append("-" * len(lines[0]))
+    for label, cells in rows:
+        lines.append(f"{label:<{w0}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(cells, widths)))
+    return "\n".join(lines)
+
+
+def render_targets(targets: list[dict]) -> str:
+    lines = ["Targets (2 cores):"]
+    for t in targets:
+        if t["value"] is None:
+            state, value = "not run", ""
+        else:
+            state = "met" if t["met"] else "MISSED"
+            value = _bytes(t["value"]) if t["unit"] == "bytes" else f"{t['value']:.2f} {t['unit']}"
+        limit = _bytes(t["limit"]) if t["unit"] == "bytes" else f"{t['limit']:g} {t['unit']}"
+        lines.append(f"  {t['size']:<9} {t['what']:<44} {value:>12} < {limit:<8} {state}")
+    return "\n".join(lines)
+
+
+def notes(results: dict) -> list[str]:
+    out = []
+    for name, r in results.items():
+        for key in ("row_join", "folium"):
+            note = r.get("baseline", {}).get(key, {}).get("note")
+            if note:
+                out.append(f"{name}: baseline {key}: {note}")
+    return out
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def run(sizes: list[Size], repeat: int = 1, cache: Path | None = None, json_out: Path | None = None,
+        baseline: bool = True, budget: float = DEFAULT_BUDGET_S, map_cap: int = DEFAULT_MAP_CAP,
+        selections: int | None = None, log=print) -> dict:
+    """Benchmark ``sizes``; print the table and targets; return (and write) every figure."""
+    started = time.perf_counter()
+    results = {}
+    for size in sizes:
+        results[size.name] = bench_size(size, repeat, cache, baseline, budget, map_cap, selections, log)
+    targets = check_targets(results)
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "processor": platform.processor() or platform.machine()},
+        "repeat": repeat,
+        "sizes": results,
+        "targets": targets,
+        "notes": notes(results),
+        "elapsed_s": round(time.perf_counter() - started, 1),
+    }
+    log("")
+    log(render_table(results))
+    log("")
+    log(render_targets(targets))
+    for note in report["notes"]:
+        log(f"Note — {note}")
+    log(f"({report['elapsed_s']:.0f} s in all; every time is the best of {repeat} run(s); ratios are ours ÷ "
+        "naive, below 1 is better)")
+    if json_out:
+        Path(json_out).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+        log(f"Figures written to {json_out}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="commune,district,province",
+                        help="comma-separated: " + ", ".join(SIZES) + " (default: all three)")
+    parser.add_argument("--json", dest="json_out", help="write every figure to this JSON file")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the best is kept (default 1)")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help=f"folder of the generated workspaces (default {default_cache()})")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S,
+                        help="seconds the row-by-row join may run before it is extrapolated")
+    parser.add_argument("--map-cap", type=int, default=DEFAULT_MAP_CAP,
+                        help="parcels folium.GeoJson draws before it is extrapolated")
+    args = parser.parse_args(argv)
+    names = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [n for n in names if n not in SIZES]
+    if unknown or not names:
+        parser.error(f"unknown size(s) {', '.join(unknown) or '(none)'}; use {', '.join(SIZES)}")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    run([SIZES[n] for n in names], args.repeat, args.cache, args.json_out, not args.no_baseline, args.budget,
+        args.map_cap)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
