@@ -92,10 +92,15 @@ def cmd_summary(args) -> int:
     sl = time_slice(ws, _selection(args))
     summary = summarize_slice(ws, sl)
     write_summary_csv(summary, args.out)
-    if ws.report.warnings:
-        _err(f"{len(ws.report.warnings)} cảnh báo / warnings — xem / see: python -m geo validate {args.workspace}")
+    _mention_warnings(ws, args)
     _out(f"Đã ghi {len(summary)} thôn vào {args.out} / Wrote {len(summary)} hamlets to {args.out}")
     return 0
+
+
+def _mention_warnings(ws, args) -> None:
+    """One line on stderr where the workspace has warnings (the output was still written)."""
+    if ws.report.warnings:
+        _err(f"{len(ws.report.warnings)} cảnh báo / warnings — xem / see: python -m geo validate {args.workspace}")
 
 
 def _export_selection(ws, args):
@@ -173,8 +178,7 @@ def cmd_hotspots(args) -> int:
     _check_project(ws, args)
     result = compute_hotspots(ws, _selection(args), weeks=1)
     written = result.write(args.out)
-    if ws.report.warnings:
-        _err(f"{len(ws.report.warnings)} cảnh báo / warnings — xem / see: python -m geo validate {args.workspace}")
+    _mention_warnings(ws, args)
     counts = result.counts()
     _out(
         f"Đã ghi {len(result.levels)} thôn vào {', '.join(str(p) for p in written)} / "
