@@ -17,15 +17,12 @@ import pandas as pd
 import streamlit as st
 
 import geo
+from geo.hotspots import hotspot_levels
+from geo.hotspots.clusters import ClusterResult, grievance_clusters
 from geo.maps import DisplayGeometry, display_geometry
 from geo.selection import Selection, TimeSlice
 
 from . import figures
-
-try:  # Gi* clusters (geo/hotspots/clusters.py) where present
-    from geo.hotspots.clusters import grievance_clusters
-except ImportError:  # pragma: no cover - depends on the hotspots work
-    grievance_clusters = None
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_WORKSPACE = "data/hoson"
@@ -82,7 +79,7 @@ class Analysis:
     slice: TimeSlice
     hotspots: pd.DataFrame
     summary: pd.DataFrame
-    clusters: object | None  # geo.hotspots.clusters.ClusterResult where available
+    clusters: ClusterResult | None  # None where Gi* could not be computed
     cluster_note: str = ""
 
 
@@ -96,16 +93,12 @@ def _analyse(path: str, file_stamp: tuple, key: tuple) -> Analysis:
     project, hamlets, stages, land_uses, as_of = key
     sel = Selection.make(project=project, hamlets=hamlets, stages=stages, land_uses=land_uses, as_of=as_of)
     sl = geo.time_slice(ws, sel)
-    clusters, note = None, ""
-    if grievance_clusters is not None:
-        try:
-            clusters = grievance_clusters(ws, sl)
-            note = getattr(clusters, "note", "")
-        except Exception as exc:  # noqa: BLE001 - the map and figures still work without clusters
-            clusters, note = None, f"Không tính được cụm Gi*: {exc}"
-    hot = list(getattr(clusters, "hot_hamlets", []) or [])
-    from geo.hotspots import hotspot_levels
-
+    try:
+        clusters = grievance_clusters(ws, sl)
+        note = clusters.note
+    except Exception as exc:  # noqa: BLE001 - the map and figures still work without clusters
+        clusters, note = None, f"Không tính được cụm Gi*: {exc}"
+    hot = list(clusters.hot_hamlets) if clusters is not None else []
     hotspots = hotspot_levels(ws, sl, cluster_hamlets=hot)
     summary = geo.summarize_slice(ws, sl, hotspots)
     return Analysis(sl, hotspots, summary, clusters, note)
