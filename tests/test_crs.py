@@ -40,7 +40,6 @@ from geo.crs import (
     zone_for_province,
 )
 
-REALDATA = Path("/work/shared/realdata")
 GEOD = pyproj.Geod(ellps="WGS84")
 
 DAN_PHUONG_5897 = (569100.0, 2333800.0)
@@ -409,8 +408,8 @@ def test_vn2000_with_its_own_parameters_is_kept_as_declared() -> None:
     assert result.crs is internal
 
 
-def test_the_mistagged_dan_phuong_sheet_lands_in_dan_phuong_with_override_5897() -> None:
-    frame = gpd.read_file(REALDATA / "vn_cadastral_danphuong_sheet08_as_published.geojson")
+def test_the_mistagged_dan_phuong_sheet_lands_in_dan_phuong_with_override_5897(realdata: Path) -> None:
+    frame = gpd.read_file(realdata / "vn_cadastral_danphuong_sheet08_as_published.geojson")
     assert frame.crs.to_epsg() == 3405
     result = resolve_crs(frame.crs, "EPSG:5897")
     west, south, east, north = frame.set_crs(result.crs, allow_override=True).to_crs(4326).total_bounds
@@ -418,8 +417,8 @@ def test_the_mistagged_dan_phuong_sheet_lands_in_dan_phuong_with_override_5897()
     assert 21.08 <= south < north <= 21.11
 
 
-def test_the_dan_phuong_sheet_read_as_tagged_lies_about_700_m_north() -> None:
-    frame = gpd.read_file(REALDATA / "vn_cadastral_danphuong_sheet08_as_published.geojson")
+def test_the_dan_phuong_sheet_read_as_tagged_lies_about_700_m_north(realdata: Path) -> None:
+    frame = gpd.read_file(realdata / "vn_cadastral_danphuong_sheet08_as_published.geojson")
     as_tagged = frame.set_crs(resolve_crs(frame.crs).crs, allow_override=True).to_crs(4326)
     right = frame.set_crs(resolve_crs(frame.crs, "EPSG:5897").crs, allow_override=True).to_crs(4326)
     a, b = as_tagged.union_all().centroid, right.union_all().centroid
@@ -456,16 +455,16 @@ def test_a_world_crs_without_bounds_cannot_choose_a_metric_crs() -> None:
         metric_crs(pyproj.CRS.from_epsg(4326))
 
 
-def test_the_area_of_ho_son_in_the_metric_crs_matches_the_geodesic_area() -> None:
-    frame = gpd.read_file(REALDATA / "hoson_commune_2009.geojson")
+def test_the_area_of_ho_son_in_the_metric_crs_matches_the_geodesic_area(realdata: Path) -> None:
+    frame = gpd.read_file(realdata / "hoson_commune_2009.geojson")
     metric = frame.to_crs(metric_crs(frame.crs, tuple(frame.total_bounds)))
     geodesic = abs(GEOD.geometry_area_perimeter(frame.geometry.iloc[0])[0])
     assert metric.area.iloc[0] == pytest.approx(geodesic, rel=5e-4)
     assert metric.area.iloc[0] / 1e4 == pytest.approx(1546.7, rel=1e-3)  # README, UTM 48N
 
 
-def test_declared_parcel_areas_match_areas_in_the_metric_crs() -> None:
-    frame = gpd.read_file(REALDATA / "vn_cadastral_danphuong_sheet08_as_published.geojson")
+def test_declared_parcel_areas_match_areas_in_the_metric_crs(realdata: Path) -> None:
+    frame = gpd.read_file(realdata / "vn_cadastral_danphuong_sheet08_as_published.geojson")
     frame = frame.set_crs(resolve_crs(frame.crs, "EPSG:5897").crs, allow_override=True)
     valid = frame[frame.is_valid]
     measured = valid.to_crs(metric_crs(valid.crs)).area
