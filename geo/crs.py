@@ -1213,12 +1213,13 @@ class CRSResolution:
             raise ValueError("no zone was chosen from a merged province")
         names = " / ".join(z.province for z in self.former)
         zone = self.former[0]
-        where = f"{zone.zone_name} ({_dms(zone.central_meridian)}, EPSG:{zone.epsg})"
+        where_vi = f"{zone.zone_name} (kinh tuyến trục {_dms(zone.central_meridian)}, EPSG:{zone.epsg})"
+        where_en = f"{zone.zone_name} (central meridian {_dms(zone.central_meridian)}, EPSG:{zone.epsg})"
         message = (
             f"“{value}” chỉ {self.merged.province} sau sắp xếp ngày 01/07/2025, gồm các tỉnh cũ trên nhiều múi chiếu; "
-            f"lớp {layer} nằm trong tỉnh cũ {names} nên đã đọc theo múi của tỉnh đó: {where} / "
+            f"lớp {layer} nằm trong tỉnh cũ {names} nên đã đọc theo múi của tỉnh đó: {where_vi} / "
             f"“{value}” names {self.merged.province} as merged on 1 July 2025 from former provinces on several "
-            f"zones; layer {layer} lies in former {names}, so it was read in that province's zone: {where}"
+            f"zones; layer {layer} lies in former {names}, so it was read in that province's zone: {where_en}"
         )
         fix = (
             f'Nếu đúng, ghi rõ crs = "{former_crs_name(zone)}" cho lớp này để khỏi cảnh báo; nếu sai, ghi tên '
