@@ -27,6 +27,19 @@ The file is optional. Its shape::
     party_committee = "ĐẢNG BỘ XÃ HỮU LŨNG"
     signer = "…"
     recipients = ["…"]
+
+``crs`` takes an EPSG code (``"EPSG:9215"``), a PROJ or WKT string, a zone
+(``"VN-2000 / TM-3 107-15"``) or a province (``"VN-2000 / Lạng Sơn"``; case,
+diacritics and spacing do not matter). A province name means a province of
+the 34 in force since 1 July 2025 (Nghị quyết 202/2025/QH15). Where one was
+merged from former provinces on different central meridians ("VN-2000 / Bắc
+Ninh" = Bắc Ninh 105°30' + Bắc Giang 107°00'), the zone is that of the former
+province whose territory holds the layer, with a warning naming it; where
+the layer's coordinates cannot decide, the layer is refused with the former
+provinces and their zones listed. Name a former province to fix the zone: a
+name dropped in 2025 as it was (``"VN-2000 / Bắc Giang"``), a name kept in
+2025 marked "(cũ)" (``"VN-2000 / Bắc Ninh (cũ)"``; also "cu", "old",
+"former"). See :mod:`geo.crs` for the tables and their sources.
 """
 
 from __future__ import annotations

@@ -24,16 +24,46 @@ Datum shift VN-2000 → WGS 84
     Decision 05/2007/QĐ-BTNMT of the Ministry of Natural Resources and
     Environment; in the EPSG dataset as EPSG:6960 "VN-2000 to WGS 84 (2)"
     (version "DoSM-Vnm"), with the decision's parameters to the last digit.
+Provinces since 1 July 2025
+    Nghị quyết 202/2025/QH15 of the National Assembly (12 June 2025) on the
+    arrangement of provincial-level administrative units: 34 provinces and
+    cities, 11 unchanged and 23 merged from the 63 (:data:`PROVINCES_2025`).
+Former provinces' extents
+    Approximate boxes in lon/lat, written by hand from the extreme
+    coordinates commonly published for each province's territory ("tọa độ
+    địa lý", to the minute), not measured from boundary data, and rounded
+    outward to 0.05°; distant islands get boxes of their own (Phú
+    Quốc, Côn Đảo, Bạch Long Vĩ, Phú Quý), Kon Tum two. They are checked in
+    ``tests/test_crs.py`` against EPSG's areas of use of the VN-2000 TM-3
+    CRSs (for each meridian, the union of its provinces' boxes is EPSG's box
+    within 0.1°; Lạng Sơn, Sơn La, Kon Tum and Quảng Ngãi have a zone of
+    their own) and against the Lạng Sơn district map in shared/realdata.
+    They are coarse and neighbours' boxes overlap: they serve only to tell
+    which former province a layer lies in, and an overlap is a refusal.
 
-Post-2025 provinces
--------------------
-The table lists the 63 provinces of 2008–2025 only. Since 1 July 2025 there
-are 34, many of them merged from provinces on different meridians (new
-Tuyên Quang = Tuyên Quang 106°00' + Hà Giang 105°30'), and cadastral sheets
-keep the zone they were drawn in. A post-2025 name that is also a former
-province's name ("Lạng Sơn", "Tuyên Quang") resolves to that former
-province's meridian; where that is wrong for the data, name the zone
-("VN-2000 / TM-3 105-30") or its EPSG code instead.
+What the product applies
+------------------------
+The seven parameters of EPSG:6960 (Decision 05/2007/QĐ-BTNMT) everywhere in
+Vietnam, bound into every VN-2000 CRS it resolves, so the result does not
+depend on PROJ's choice. EPSG records both of its VN-2000 → WGS 84
+transformations as "Academic research, not officially adopted". PROJ left
+to choose by area picks EPSG:5194 "VN-2000 to WGS 84 (1)" (Total, Mekong
+delta blocks) inside the Mekong delta, about 0.8 m from EPSG:6960 there (at
+Cần Thơ); elsewhere it picks EPSG:6960 itself.
+
+Provinces since 2025
+--------------------
+The zone table lists the 63 provinces of 2008–2025, whose zones cadastral
+sheets keep. A province name in a CRS means a province of 2025 first: one
+unchanged, or merged from former provinces on one meridian (Đắk Lắk + Phú
+Yên, both 108°30'), means that zone. Seventeen merged provinces span two or
+three meridians (new Bắc Ninh = Bắc Ninh 105°30' + Bắc Giang 107°00', 155 km
+apart when read in the wrong one): their name alone names no zone.
+:func:`resolve_crs` then reads the layer in the zone of the former province
+whose box holds it, read in that zone (:func:`locate_former_province`), and
+refuses where none or several meridians fit. A former province is named as
+it was where its name was dropped ("VN-2000 / Bắc Giang"), or marked "(cũ)"
+where a province of 2025 kept it ("VN-2000 / Bắc Ninh (cũ)").
 """
 
 from __future__ import annotations
@@ -44,24 +74,30 @@ import math
 import re
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Integral
 
+import numpy as np
 import pyproj
-from pyproj.crs import ProjectedCRS
-from pyproj.crs.coordinate_operation import TransverseMercatorConversion
 from pyproj.exceptions import CRSError
 
 __all__ = [
+    "PROVINCES_2025",
     "VN2000_TOWGS84",
     "VN2000_ZONES",
+    "AmbiguousZoneError",
     "CRSResolution",
+    "Province2025",
     "ProvinceZone",
     "describe_crs",
+    "former_crs_name",
     "is_vn2000",
+    "locate_former_province",
     "metric_crs",
     "parse_crs",
+    "province_2025",
     "resolve_crs",
     "to_wgs84_transformer",
     "vn2000_tm3",
@@ -105,10 +141,13 @@ _SHIFT_NAME = "VN-2000 to WGS 84 (QĐ 05/2007/QĐ-BTNMT)"
 # The provincial zones
 # --------------------------------------------------------------------------
 
+#: A lon/lat box in degrees east/north: (west, south, east, north).
+Box = tuple[float, float, float, float]
+
 
 @dataclass(frozen=True)
 class ProvinceZone:
-    """One province's VN-2000 3-degree TM zone.
+    """One province of 2008–2025 and its VN-2000 3-degree TM zone.
 
     Attributes
     ----------
@@ -116,16 +155,24 @@ class ProvinceZone:
         Vietnamese name with diacritics, without "Tỉnh"/"Thành phố".
     central_meridian : float
         Central meridian (kinh tuyến trục) in decimal degrees east.
-    epsg : int or None
-        EPSG code of the VN-2000 TM-3 projected CRS on that meridian.
+    extent : tuple of Box
+        Approximate territory as lon/lat boxes ``(west, south, east, north)``
+        (see "Former provinces' extents" in the module notes): the mainland
+        first, then distant islands. Used only to tell which former province
+        a layer lies in.
     aliases : tuple of str
         Other accepted names (matched like ``province``).
     """
 
     province: str
     central_meridian: float
-    epsg: int | None
+    extent: tuple[Box, ...]
     aliases: tuple[str, ...] = ()
+
+    @property
+    def epsg(self) -> int:
+        """EPSG code of the VN-2000 TM-3 projected CRS on the province's meridian."""
+        return _TM3_EPSG[self.central_meridian]
 
     @property
     def zone_name(self) -> str:
@@ -133,80 +180,13 @@ class ProvinceZone:
         return f"VN-2000 / TM-3 {_meridian_label(self.central_meridian)}"
 
 
-def _z(province: str, meridian: float, epsg: int, *aliases: str) -> ProvinceZone:
-    return ProvinceZone(province, meridian, epsg, tuple(aliases))
+def _z(province: str, meridian: float, *extent: Box, aliases: tuple[str, ...] = ()) -> ProvinceZone:
+    return ProvinceZone(province, meridian, extent, aliases)
 
 
-#: The 63 provinces (2008–2025) and their central meridians (Thông tư
-#: 973/2001/TT-TCĐC), ordered by meridian.
-VN2000_ZONES: tuple[ProvinceZone, ...] = (
-    _z("Lai Châu", 103.0, 9205),
-    _z("Điện Biên", 103.0, 9205),
-    _z("Sơn La", 104.0, 9206),
-    _z("Kiên Giang", 104.5, 9207),
-    _z("Cà Mau", 104.5, 9207),
-    _z("Lào Cai", 104.75, 9208),
-    _z("Yên Bái", 104.75, 9208),
-    _z("Nghệ An", 104.75, 9208),
-    _z("Phú Thọ", 104.75, 9208),
-    _z("An Giang", 104.75, 9208),
-    _z("Hà Nội", 105.0, 5897, "Hà Tây"),
-    _z("Thanh Hóa", 105.0, 5897),
-    _z("Vĩnh Phúc", 105.0, 5897),
-    _z("Đồng Tháp", 105.0, 5897),
-    _z("Cần Thơ", 105.0, 5897),
-    _z("Hậu Giang", 105.0, 5897),
-    _z("Bạc Liêu", 105.0, 5897),
-    _z("Ninh Bình", 105.0, 5897),
-    _z("Hà Nam", 105.0, 5897),
-    _z("Hà Giang", 105.5, 9209),
-    _z("Hải Dương", 105.5, 9209),
-    _z("Hà Tĩnh", 105.5, 9209),
-    _z("Bắc Ninh", 105.5, 9209),
-    _z("Hưng Yên", 105.5, 9209),
-    _z("Thái Bình", 105.5, 9209),
-    _z("Nam Định", 105.5, 9209),
-    _z("Tây Ninh", 105.5, 9209),
-    _z("Vĩnh Long", 105.5, 9209),
-    _z("Sóc Trăng", 105.5, 9209),
-    _z("Trà Vinh", 105.5, 9209),
-    _z("Cao Bằng", 105.75, 9210),
-    _z("Long An", 105.75, 9210),
-    _z("Tiền Giang", 105.75, 9210),
-    _z("Bến Tre", 105.75, 9210),
-    _z("Hải Phòng", 105.75, 9210),
-    _z("Hồ Chí Minh", 105.75, 9210, "HCM", "TPHCM", "HCMC", "Sài Gòn", "Ho Chi Minh City"),
-    _z("Bình Dương", 105.75, 9210),
-    _z("Tuyên Quang", 106.0, 9211),
-    _z("Hòa Bình", 106.0, 9211),
-    _z("Quảng Bình", 106.0, 9211),
-    _z("Quảng Trị", 106.25, 9212),
-    _z("Bình Phước", 106.25, 9212),
-    _z("Bắc Kạn", 106.5, 9213, "Bắc Cạn"),
-    _z("Thái Nguyên", 106.5, 9213),
-    _z("Bắc Giang", 107.0, 9214),
-    _z("Thừa Thiên Huế", 107.0, 9214, "Huế"),
-    _z("Lạng Sơn", 107.25, 9215),
-    _z("Kon Tum", 107.5, 9216),
-    _z("Quảng Ninh", 107.75, 5899),
-    _z("Đồng Nai", 107.75, 5899),
-    _z("Bà Rịa - Vũng Tàu", 107.75, 5899, "Vũng Tàu", "BRVT"),
-    _z("Quảng Nam", 107.75, 5899),
-    _z("Lâm Đồng", 107.75, 5899),
-    _z("Đà Nẵng", 107.75, 5899),
-    _z("Quảng Ngãi", 108.0, 5898),
-    _z("Ninh Thuận", 108.25, 9217),
-    _z("Khánh Hòa", 108.25, 9217),
-    _z("Bình Định", 108.25, 9217),
-    _z("Đắk Lắk", 108.5, 9218),
-    _z("Đắk Nông", 108.5, 9218),
-    _z("Phú Yên", 108.5, 9218),
-    _z("Gia Lai", 108.5, 9218),
-    _z("Bình Thuận", 108.5, 9218),
-)
-
-#: EPSG's VN-2000 projected TM-3 CRSs by central meridian. Covers every
-#: provincial meridian plus 102°00' (zone 481), which no province uses.
+#: EPSG's VN-2000 projected TM-3 CRSs by central meridian: the one table of
+#: EPSG codes. Covers every provincial meridian plus 102°00' (zone 481),
+#: which no province uses.
 _TM3_EPSG: dict[float, int] = {
     102.0: 5896,
     103.0: 9205,
@@ -227,6 +207,174 @@ _TM3_EPSG: dict[float, int] = {
     108.25: 9217,
     108.5: 9218,
 }
+
+#: The 63 provinces (2008–2025), their central meridians (Thông tư
+#: 973/2001/TT-TCĐC) and approximate extents (west, south, east, north),
+#: ordered by meridian.
+VN2000_ZONES: tuple[ProvinceZone, ...] = (
+    _z("Lai Châu", 103.0, (102.3, 21.8, 104.0, 22.85)),
+    _z("Điện Biên", 103.0, (102.1, 20.85, 103.65, 22.6)),
+    _z("Sơn La", 104.0, (103.15, 20.55, 105.05, 22.05)),
+    # Mainland with Hòn Tre and Nam Du; Phú Quốc; Thổ Chu.
+    _z("Kiên Giang", 104.5, (104.3, 9.35, 105.55, 10.55), (103.8, 9.9, 104.15, 10.5), (103.4, 9.2, 103.55, 9.35)),
+    _z("Cà Mau", 104.5, (104.7, 8.3, 105.45, 9.6)),
+    _z("Lào Cai", 104.75, (103.5, 21.8, 104.65, 22.9)),
+    _z("Yên Bái", 104.75, (103.9, 21.3, 105.1, 22.3)),
+    _z("Nghệ An", 104.75, (103.85, 18.5, 105.9, 20.05)),
+    _z("Phú Thọ", 104.75, (104.8, 20.9, 105.45, 21.75)),
+    _z("An Giang", 104.75, (104.75, 10.15, 105.6, 11.0)),
+    _z("Hà Nội", 105.0, (105.25, 20.55, 106.05, 21.4), aliases=("Hà Tây",)),
+    _z("Thanh Hóa", 105.0, (104.35, 19.25, 106.1, 20.7)),
+    _z("Vĩnh Phúc", 105.0, (105.3, 21.05, 105.8, 21.6)),
+    _z("Đồng Tháp", 105.0, (105.15, 10.1, 105.95, 11.0)),
+    _z("Cần Thơ", 105.0, (105.2, 9.9, 105.85, 10.35)),
+    _z("Hậu Giang", 105.0, (105.2, 9.55, 105.9, 10.05)),
+    _z("Bạc Liêu", 105.0, (105.2, 8.95, 105.9, 9.65)),
+    _z("Ninh Bình", 105.0, (105.5, 19.8, 106.2, 20.45)),
+    _z("Hà Nam", 105.0, (105.75, 20.3, 106.2, 20.75)),
+    _z("Hà Giang", 105.5, (104.3, 22.1, 105.6, 23.4)),
+    _z("Hải Dương", 105.5, (106.0, 20.55, 106.65, 21.25)),
+    _z("Hà Tĩnh", 105.5, (105.05, 17.85, 106.55, 18.85)),
+    _z("Bắc Ninh", 105.5, (105.9, 20.95, 106.35, 21.3)),
+    _z("Hưng Yên", 105.5, (105.85, 20.55, 106.3, 21.05)),
+    _z("Thái Bình", 105.5, (106.05, 20.25, 106.7, 20.75)),
+    _z("Nam Định", 105.5, (105.9, 19.85, 106.6, 20.7)),
+    _z("Tây Ninh", 105.5, (105.8, 10.9, 106.4, 11.8)),
+    _z("Vĩnh Long", 105.5, (105.65, 9.85, 106.3, 10.35)),
+    _z("Sóc Trăng", 105.5, (105.5, 9.15, 106.35, 9.95)),
+    _z("Trà Vinh", 105.5, (105.95, 9.5, 106.65, 10.1)),
+    _z("Cao Bằng", 105.75, (105.25, 22.3, 106.85, 23.15)),
+    _z("Long An", 105.75, (105.5, 10.35, 106.8, 11.05)),
+    _z("Tiền Giang", 105.75, (105.8, 10.15, 106.8, 10.6)),
+    _z("Bến Tre", 105.75, (105.95, 9.75, 106.85, 10.35)),
+    # Mainland with Cát Bà; Bạch Long Vĩ.
+    _z("Hải Phòng", 105.75, (106.35, 20.5, 107.15, 21.05), (107.65, 20.08, 107.8, 20.18)),
+    _z(
+        "Hồ Chí Minh",
+        105.75,
+        (106.35, 10.35, 107.05, 11.2),
+        aliases=("HCM", "TPHCM", "HCMC", "Sài Gòn", "Ho Chi Minh City"),
+    ),
+    _z("Bình Dương", 105.75, (106.3, 10.85, 107.0, 11.5)),
+    _z("Tuyên Quang", 106.0, (104.85, 21.45, 105.65, 22.7)),
+    _z("Hòa Bình", 106.0, (104.8, 20.3, 105.7, 21.15)),
+    _z("Quảng Bình", 106.0, (105.55, 16.9, 107.05, 18.1)),
+    _z("Quảng Trị", 106.25, (106.5, 16.25, 107.45, 17.25)),
+    _z("Bình Phước", 106.25, (106.4, 11.3, 107.45, 12.3)),
+    _z("Bắc Kạn", 106.5, (105.4, 21.8, 106.3, 22.75), aliases=("Bắc Cạn",)),
+    _z("Thái Nguyên", 106.5, (105.45, 21.3, 106.3, 22.05)),
+    _z("Bắc Giang", 107.0, (105.85, 21.1, 107.05, 21.65)),
+    _z("Thừa Thiên Huế", 107.0, (106.95, 15.95, 108.25, 16.8), aliases=("Huế",)),
+    _z("Lạng Sơn", 107.25, (106.05, 21.3, 107.4, 22.5)),
+    # Two boxes: north of 15°N Kon Tum stays west of 108°09' (Quảng Ngãi's
+    # mountains lie east of it).
+    _z("Kon Tum", 107.5, (107.3, 13.9, 108.55, 15.0), (107.3, 14.9, 108.15, 15.45)),
+    _z("Quảng Ninh", 107.75, (106.4, 20.6, 108.1, 21.7)),
+    _z("Đồng Nai", 107.75, (106.7, 10.5, 107.6, 11.6)),
+    # Mainland; Côn Đảo.
+    _z(
+        "Bà Rịa - Vũng Tàu",
+        107.75,
+        (106.95, 10.3, 107.6, 10.85),
+        (106.5, 8.55, 106.75, 8.8),
+        aliases=("Vũng Tàu", "BRVT"),
+    ),
+    _z("Quảng Nam", 107.75, (107.2, 14.9, 108.75, 16.1)),
+    _z("Lâm Đồng", 107.75, (107.25, 11.15, 108.75, 12.4)),
+    _z("Đà Nẵng", 107.75, (107.8, 15.9, 108.35, 16.25)),
+    _z("Quảng Ngãi", 108.0, (108.2, 14.5, 109.2, 15.5)),
+    _z("Ninh Thuận", 108.25, (108.55, 11.25, 109.25, 12.2)),
+    _z("Khánh Hòa", 108.25, (108.65, 11.7, 109.5, 12.9)),
+    _z("Bình Định", 108.25, (108.55, 13.5, 109.4, 14.75)),
+    _z("Đắk Lắk", 108.5, (107.45, 12.1, 109.0, 13.45)),
+    _z("Đắk Nông", 108.5, (107.2, 11.7, 108.15, 12.85)),
+    _z("Phú Yên", 108.5, (108.65, 12.7, 109.5, 13.7)),
+    _z("Gia Lai", 108.5, (107.45, 12.95, 108.95, 14.65)),
+    # Mainland; Phú Quý.
+    _z("Bình Thuận", 108.5, (107.35, 10.5, 108.9, 11.6), (108.85, 10.45, 109.0, 10.6)),
+)
+
+
+@dataclass(frozen=True)
+class Province2025:
+    """One of the 34 provinces and cities since 1 July 2025.
+
+    Attributes
+    ----------
+    province : str
+        Vietnamese name with diacritics, without "Tỉnh"/"Thành phố".
+    former : tuple of ProvinceZone
+        The provinces of 2008–2025 it was formed from (itself alone when it
+        was not merged), the one whose name it kept first.
+    aliases : tuple of str
+        Other accepted names.
+    """
+
+    province: str
+    former: tuple[ProvinceZone, ...]
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def meridians(self) -> tuple[float, ...]:
+        """The distinct central meridians of its former provinces, ascending."""
+        return tuple(sorted({z.central_meridian for z in self.former}))
+
+
+def _former(name: str) -> ProvinceZone:
+    return next(z for z in VN2000_ZONES if z.province == name)
+
+
+def _p(province: str, *former: str, aliases: tuple[str, ...] = ()) -> Province2025:
+    return Province2025(province, tuple(_former(f) for f in (former or (province,))), aliases)
+
+
+#: The 34 provinces and cities since 1 July 2025 (Nghị quyết
+#: 202/2025/QH15 of the National Assembly, 12 June 2025, on the arrangement
+#: of provincial-level administrative units) and the former provinces each
+#: was formed from: 11 unchanged, 23 merged, 17 of which span two or three
+#: central meridians.
+PROVINCES_2025: tuple[Province2025, ...] = (
+    _p("Hà Nội"),
+    _p("Huế", "Thừa Thiên Huế", aliases=("Thừa Thiên Huế",)),
+    _p("Lai Châu"),
+    _p("Điện Biên"),
+    _p("Sơn La"),
+    _p("Lạng Sơn"),
+    _p("Quảng Ninh"),
+    _p("Thanh Hóa"),
+    _p("Nghệ An"),
+    _p("Hà Tĩnh"),
+    _p("Cao Bằng"),
+    _p("Tuyên Quang", "Tuyên Quang", "Hà Giang"),
+    _p("Lào Cai", "Lào Cai", "Yên Bái"),
+    _p("Thái Nguyên", "Thái Nguyên", "Bắc Kạn"),
+    _p("Phú Thọ", "Phú Thọ", "Vĩnh Phúc", "Hòa Bình"),
+    _p("Bắc Ninh", "Bắc Ninh", "Bắc Giang"),
+    _p("Hưng Yên", "Hưng Yên", "Thái Bình"),
+    _p("Hải Phòng", "Hải Phòng", "Hải Dương"),
+    _p("Ninh Bình", "Ninh Bình", "Hà Nam", "Nam Định"),
+    _p("Quảng Trị", "Quảng Trị", "Quảng Bình"),
+    _p("Đà Nẵng", "Đà Nẵng", "Quảng Nam"),
+    _p("Quảng Ngãi", "Quảng Ngãi", "Kon Tum"),
+    _p("Gia Lai", "Gia Lai", "Bình Định"),
+    _p("Khánh Hòa", "Khánh Hòa", "Ninh Thuận"),
+    _p("Lâm Đồng", "Lâm Đồng", "Đắk Nông", "Bình Thuận"),
+    _p("Đắk Lắk", "Đắk Lắk", "Phú Yên"),
+    _p(
+        "Hồ Chí Minh",
+        "Hồ Chí Minh",
+        "Bình Dương",
+        "Bà Rịa - Vũng Tàu",
+        aliases=("HCM", "TPHCM", "HCMC", "Sài Gòn", "Ho Chi Minh City"),
+    ),
+    _p("Đồng Nai", "Đồng Nai", "Bình Phước"),
+    _p("Tây Ninh", "Tây Ninh", "Long An"),
+    _p("Cần Thơ", "Cần Thơ", "Sóc Trăng", "Hậu Giang"),
+    _p("Vĩnh Long", "Vĩnh Long", "Bến Tre", "Trà Vinh"),
+    _p("Đồng Tháp", "Đồng Tháp", "Tiền Giang"),
+    _p("Cà Mau", "Cà Mau", "Bạc Liêu"),
+    _p("An Giang", "An Giang", "Kiên Giang"),
+)
 
 #: Every other VN-2000 CRS in EPSG, matched by name in :func:`parse_crs`.
 _OTHER_VN2000_EPSG = (4756, 3405, 3406)
@@ -304,15 +452,46 @@ def _strip_noise(tokens: list[str]) -> list[str]:
     return out
 
 
+# Words that mark a name as the former province ("Bắc Ninh (cũ)") or the
+# province of 2025 ("Bắc Ninh (mới)", the default).
+_FORMER_MARKERS = frozenset({"cu", "old", "former"})
+_NEW_MARKERS = frozenset({"moi", "new"})
+
+
+def _name_key(name: str) -> str:
+    return "".join(_strip_noise(_tokens(name)))
+
+
+def _marked_key(tokens: list[str]) -> tuple[str, str]:
+    """The name key of noise-free tokens and its marker: "former", "new" or ""."""
+    rest = _strip_noise(tokens)
+    marker = "former" if _FORMER_MARKERS & set(rest) else "new" if _NEW_MARKERS & set(rest) else ""
+    return "".join(t for t in rest if t not in _FORMER_MARKERS | _NEW_MARKERS), marker
+
+
 @lru_cache(maxsize=1)
 def _province_index() -> dict[str, ProvinceZone]:
+    """Former (2008–2025) provinces by folded name."""
     index: dict[str, ProvinceZone] = {}
     for zone in VN2000_ZONES:
         for name in (zone.province, *zone.aliases):
-            key = "".join(_strip_noise(_tokens(name)))
+            key = _name_key(name)
             if key in index and index[key] is not zone:  # pragma: no cover - table bug
                 raise AssertionError(f"duplicate province key {key!r}")
             index[key] = zone
+    return index
+
+
+@lru_cache(maxsize=1)
+def _province_2025_index() -> dict[str, Province2025]:
+    """The provinces of 2025 by folded name."""
+    index: dict[str, Province2025] = {}
+    for province in PROVINCES_2025:
+        for name in (province.province, *province.aliases):
+            key = _name_key(name)
+            if key in index and index[key] is not province:  # pragma: no cover - table bug
+                raise AssertionError(f"duplicate province key {key!r}")
+            index[key] = province
     return index
 
 
@@ -340,10 +519,12 @@ def _known_meridian(lon: float) -> float | None:
 
 
 def zone_for_province(name: str) -> ProvinceZone:
-    """Find a province's zone by name.
+    """Find a province of 2008–2025 (a former province) and its zone by name.
 
     Case, diacritics (đ counting as d), spaces, hyphens and underscores are
-    ignored, as are the words "Tỉnh", "Thành phố"/"TP".
+    ignored, as are the words "Tỉnh", "Thành phố"/"TP" and the marker
+    "(cũ)"/"old"/"former". This is the table of the 63 former provinces: for
+    the provinces of 2025 see :func:`province_2025`.
 
     Parameters
     ----------
@@ -366,11 +547,42 @@ def zone_for_province(name: str) -> ProvinceZone:
     >>> zone_for_province("lang son").central_meridian
     107.25
     """
-    key = "".join(_strip_noise(_tokens(name)))
+    key, _ = _marked_key(_tokens(name))
     zone = _province_index().get(key)
     if zone is None:
         raise ValueError(_unknown_message(name, key))
     return zone
+
+
+def province_2025(name: str) -> Province2025:
+    """Find a province of 2025 by name (matched like :func:`zone_for_province`).
+
+    Parameters
+    ----------
+    name : str
+        The province's name since 1 July 2025, e.g. ``"Bắc Ninh"``.
+
+    Returns
+    -------
+    Province2025
+        The matching entry of :data:`PROVINCES_2025`.
+
+    Raises
+    ------
+    ValueError
+        If no province of 2025 has that name (a former province's name such
+        as "Bắc Giang" is not one).
+
+    Example
+    -------
+    >>> [z.province for z in province_2025("Bac Ninh").former]
+    ['Bắc Ninh', 'Bắc Giang']
+    """
+    key = _name_key(name)
+    province = _province_2025_index().get(key)
+    if province is None:
+        raise ValueError(_unknown_message(name, key))
+    return province
 
 
 def zones_on_meridian(central_meridian: float) -> tuple[ProvinceZone, ...]:
@@ -489,22 +701,7 @@ def vn2000_tm3(central_meridian: float) -> pyproj.CRS:
             f"known: {', '.join(_meridian_label(m) for m in _TM3_EPSG)}. / "
             f"Không có múi chiếu 3° VN-2000 nào có kinh tuyến trục {central_meridian}°."
         )
-    epsg = _TM3_EPSG.get(meridian)
-    if epsg is not None:
-        source = pyproj.CRS.from_epsg(epsg)
-    else:  # pragma: no cover - every known meridian has an EPSG code today
-        source = ProjectedCRS(
-            name=f"VN-2000 / TM-3 {_meridian_label(meridian)}",
-            conversion=TransverseMercatorConversion(
-                latitude_natural_origin=0.0,
-                longitude_natural_origin=meridian,
-                false_easting=_TM3_FALSE_EASTING,
-                false_northing=0.0,
-                scale_factor_natural_origin=_TM3_SCALE,
-            ),
-            geodetic_crs=pyproj.CRS.from_epsg(4756),
-        )
-    return with_official_shift(source)
+    return with_official_shift(pyproj.CRS.from_epsg(_TM3_EPSG[meridian]))
 
 
 # --------------------------------------------------------------------------
@@ -532,8 +729,14 @@ def _unknown_message(value: object, key: str = "", reason: tuple[str, str] = (""
     )
 
 
-def _parse_vietnamese_name(text: str) -> tuple[pyproj.CRS | None, str]:
-    """Read a VN-2000 zone name; return (CRS or None, the remaining key)."""
+def _parse_vietnamese_name(text: str) -> tuple[pyproj.CRS | Province2025 | None, str]:
+    """Read a VN-2000 zone name; return (CRS, merged province or None; the remaining key).
+
+    A province name means, in this order: a former province where marked
+    "(cũ)"; a province of 2025, whose zone it is when all its former
+    provinces share one meridian and which is returned (to be decided from
+    the data) when they do not; a former province's name or alias.
+    """
     tokens = _tokens(text)
     epsg = _epsg_name_index().get("".join(tokens))
     if epsg is not None:
@@ -544,7 +747,13 @@ def _parse_vietnamese_name(text: str) -> tuple[pyproj.CRS | None, str]:
     if all(t[0].isdigit() for t in rest):
         return _parse_meridian(rest, text), ""
     if all(t.isalpha() for t in rest):
-        key = "".join(rest)
+        key, marker = _marked_key(tokens)
+        if marker != "former":
+            province = _province_2025_index().get(key)
+            if province is not None:
+                if len(province.meridians) > 1:
+                    return province, ""
+                return vn2000_tm3(province.meridians[0]), ""
         zone = _province_index().get(key)
         if zone is None:
             return None, key
@@ -573,7 +782,13 @@ def parse_crs(value: str | int | pyproj.CRS) -> pyproj.CRS:
     * a province: ``"VN-2000 / Lạng Sơn"``, ``"VN2000 Lang Son"``,
       ``"vn-2000/lang son"``, ``"VN-2000 TM-3 Lạng Sơn"``,
       ``"VN-2000 3 độ Lạng Sơn"``, ``"BINHDUONG_VN2000"``, or the bare
-      province name;
+      province name. A name is a province of 2025 first (:data:`PROVINCES_2025`),
+      else a former province (:data:`VN2000_ZONES`); ``"(cũ)"``, ``"cu"``,
+      ``"old"`` or ``"former"`` marks a former province that kept its name
+      (``"VN-2000 / Bắc Ninh (cũ)"``). A merged province whose former
+      provinces lie on different meridians (``"VN-2000 / Bắc Ninh"``) names
+      no single zone: :func:`resolve_crs` decides it from the layer's
+      coordinates, and this function refuses it (:class:`AmbiguousZoneError`);
     * a meridian: ``"VN-2000 / TM-3 107-15"``, ``"VN-2000 107°15'"``,
       ``"VN-2000 / TM-3 107.25"``, ``"VN_2000_KT108-15_3deg"``;
     * EPSG's own VN-2000 names: ``"VN-2000 / TM-3 zone 482"``,
@@ -599,6 +814,8 @@ def parse_crs(value: str | int | pyproj.CRS) -> pyproj.CRS:
 
     Raises
     ------
+    AmbiguousZoneError
+        For a merged province on several meridians (a ValueError).
     ValueError
         For anything that is not a CRS; the message is in English and
         Vietnamese and suggests a province for a near-miss name.
@@ -612,6 +829,14 @@ def parse_crs(value: str | int | pyproj.CRS) -> pyproj.CRS:
     >>> parse_crs(5897).name
     'VN-2000 / TM-3 zone 482'
     """
+    parsed = _parse(value)
+    if isinstance(parsed, Province2025):
+        raise AmbiguousZoneError(str(value), parsed, *_NO_COORDINATES)
+    return parsed
+
+
+def _parse(value: str | int | pyproj.CRS) -> pyproj.CRS | Province2025:
+    """:func:`parse_crs`, returning a merged province on several meridians as it is."""
     if isinstance(value, pyproj.CRS):
         return value
     if isinstance(value, bool):
@@ -627,7 +852,7 @@ def parse_crs(value: str | int | pyproj.CRS) -> pyproj.CRS:
     if not text:
         raise ValueError(_unknown_message(value))
     if text.isdigit():
-        return parse_crs(int(text))
+        return _parse(int(text))
     key = ""
     looks_like_pyproj = bool(_PYPROJ_SYNTAX.search(text))
     if not looks_like_pyproj:
@@ -643,6 +868,159 @@ def parse_crs(value: str | int | pyproj.CRS) -> pyproj.CRS:
             if crs is not None:
                 return crs
         raise ValueError(_unknown_message(value, key)) from exc
+
+
+# --------------------------------------------------------------------------
+# Merged provinces: the former province's zone, from the data
+# --------------------------------------------------------------------------
+
+_NO_COORDINATES = (
+    "without the layer's coordinates the former province cannot be told",
+    "chưa có tọa độ của lớp để biết dữ liệu thuộc tỉnh cũ nào",
+)
+
+
+def _dms(meridian: float) -> str:
+    minutes = round(meridian * 60)
+    return f"{minutes // 60}°{minutes % 60:02d}′"
+
+
+def former_crs_name(zone: ProvinceZone) -> str:
+    """How to name a former province's zone in ``workspace.toml``.
+
+    The former name where it was dropped in 2025 (``"VN-2000 / Bắc Giang"``),
+    the name marked "(cũ)" where a province of 2025 kept it
+    (``"VN-2000 / Bắc Ninh (cũ)"``).
+
+    Example
+    -------
+    >>> former_crs_name(zone_for_province("Bắc Giang")), former_crs_name(zone_for_province("Bắc Ninh"))
+    ('VN-2000 / Bắc Giang', 'VN-2000 / Bắc Ninh (cũ)')
+    """
+    kept = _name_key(zone.province) in _province_2025_index()
+    return f"VN-2000 / {zone.province}{' (cũ)' if kept else ''}"
+
+
+class AmbiguousZoneError(ValueError):
+    """A merged province's name whose zone the layer's coordinates cannot decide.
+
+    Attributes
+    ----------
+    value : str
+        The name as written.
+    province : Province2025
+        The merged province it names.
+    message, fix : str
+        What is wrong and what to do, Vietnamese first then English: the
+        former provinces with their zones, and how to name one.
+    """
+
+    def __init__(self, value: str, province: Province2025, reason_en: str, reason_vi: str) -> None:
+        self.value = value
+        self.province = province
+        listed_vi = "; ".join(
+            f"{z.province} — “{former_crs_name(z)}”, kinh tuyến trục {_dms(z.central_meridian)} (EPSG:{z.epsg})"
+            for z in province.former
+        )
+        listed_en = "; ".join(
+            f"{z.province} — “{former_crs_name(z)}”, central meridian {_dms(z.central_meridian)} (EPSG:{z.epsg})"
+            for z in province.former
+        )
+        self.message = (
+            f"“{value}” chỉ {province.province} sau sắp xếp ngày 01/07/2025, gồm các tỉnh cũ trên các múi chiếu "
+            f"khác nhau, và {reason_vi}. Các tỉnh cũ: {listed_vi} / “{value}” names {province.province} as merged "
+            f"on 1 July 2025 from former provinces on different zones, and {reason_en}. The former provinces: "
+            f"{listed_en}"
+        )
+        example = province.former[-1]  # a dropped name: the kept one is first
+        self.fix = (
+            f"Ghi múi chiếu của dữ liệu bằng tên tỉnh cũ trong workspace.toml, ví dụ "
+            f'crs = "{former_crs_name(example)}" hoặc crs = "{former_crs_name(province.former[0])}" '
+            f"(hoặc mã EPSG của múi) / Name the data's zone by its former province in workspace.toml, e.g. "
+            f'crs = "{former_crs_name(example)}" or crs = "{former_crs_name(province.former[0])}" '
+            f"(or the zone's EPSG code)."
+        )
+        super().__init__(f"{self.message}. {self.fix}")
+
+
+@lru_cache(maxsize=32)
+def _to_lonlat(meridian: float) -> pyproj.Transformer:
+    """VN-2000 TM-3 metres on a meridian → VN-2000 lon/lat (no datum shift: boxes are coarser)."""
+    return pyproj.Transformer.from_crs(_TM3_EPSG[meridian], 4756, always_xy=True)
+
+
+def _inside(zone: ProvinceZone, lon: np.ndarray, lat: np.ndarray) -> bool:
+    return any(bool(np.all((lon >= w) & (lon <= e) & (lat >= s) & (lat <= n))) for w, s, e, n in zone.extent)
+
+
+def locate_former_province(
+    province: Province2025,
+    bounds: Sequence[float] | None,
+    value: str | None = None,
+) -> tuple[ProvinceZone, ...]:
+    """The former provinces (all on one meridian) whose territory holds a layer.
+
+    The layer's coordinates are projected metres of an unknown zone among
+    the former provinces' zones. For each candidate meridian the layer's
+    bounds (corners and edge midpoints) are inverse-projected to lon/lat,
+    and a former province on that meridian counts when all of them fall in
+    one of its extent boxes. Read in a wrong zone, data moves east or west
+    by the difference of the meridians (0.25° ≈ 27 km or more).
+
+    Parameters
+    ----------
+    province : Province2025
+        A province of 2025.
+    bounds : sequence of float or None
+        ``(min_x, min_y, max_x, max_y)`` of the layer in metres.
+    value : str, optional
+        The name as written, for messages.
+
+    Returns
+    -------
+    tuple of ProvinceZone
+        The matching former provinces, all on one meridian; possibly two
+        (the boxes of neighbours on one meridian overlap).
+
+    Raises
+    ------
+    AmbiguousZoneError
+        Without finite bounds, when no former province holds the layer, or
+        when former provinces on different meridians do (a refusal, not a
+        guess).
+
+    Example
+    -------
+    >>> xy = (415_000.0, 2_352_500.0, 416_000.0, 2_353_500.0)  # TP Bắc Giang in TM-3 107-00
+    >>> [z.province for z in locate_former_province(province_2025("Bắc Ninh"), xy)]
+    ['Bắc Giang']
+    """
+    value = value or f"VN-2000 / {province.province}"
+    if bounds is None or len(bounds) != 4 or not all(math.isfinite(float(b)) for b in bounds):
+        raise AmbiguousZoneError(value, province, *_NO_COORDINATES)
+    x0, y0, x1, y1 = (float(b) for b in bounds)
+    xs, ys = np.meshgrid([x0, (x0 + x1) / 2, x1], [y0, (y0 + y1) / 2, y1])
+    found: list[ProvinceZone] = []
+    for meridian in province.meridians:
+        lon, lat = _to_lonlat(meridian).transform(xs.ravel(), ys.ravel())
+        found += [z for z in province.former if z.central_meridian == meridian and _inside(z, lon, lat)]
+    if not found:
+        raise AmbiguousZoneError(
+            value,
+            province,
+            "the layer's coordinates fall in none of them when read in that province's zone",
+            "tọa độ của lớp không rơi vào tỉnh cũ nào khi đọc theo múi của tỉnh đó",
+        )
+    if len({z.central_meridian for z in found}) > 1:
+        both_en = " and ".join(f"{z.province} read in its zone ({_dms(z.central_meridian)})" for z in found)
+        both_vi = " lẫn ".join(f"{z.province} (đọc theo múi {_dms(z.central_meridian)})" for z in found)
+        raise AmbiguousZoneError(
+            value,
+            province,
+            f"the layer's coordinates fit both {both_en}",
+            f"tọa độ của lớp rơi được vào cả {both_vi}",
+        )
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------
@@ -803,11 +1181,52 @@ class CRSResolution:
     detail : str
         A short description of ``crs`` for messages, e.g.
         ``"VN-2000 / TM-3 107-15 (Lạng Sơn)"``; ``"no CRS"`` when missing.
+    merged : Province2025 or None
+        Where the override named a merged province on several meridians:
+        that province (the zone was chosen from the layer's coordinates).
+    former : tuple of ProvinceZone
+        Then the former province(s) whose zone was chosen; else empty.
     """
 
     crs: pyproj.CRS | None
     issue: str | None
     detail: str
+    merged: Province2025 | None = None
+    former: tuple[ProvinceZone, ...] = ()
+
+    def zone_choice(self, layer: str, value: str) -> tuple[str, str]:
+        """The warning that a merged province's zone was chosen: (message, fix).
+
+        Parameters
+        ----------
+        layer : str
+            The layer's name, e.g. ``"parcels"``.
+        value : str
+            The CRS as configured, e.g. ``"VN-2000 / Bắc Ninh"``.
+
+        Returns
+        -------
+        tuple of str
+            Message and fix, Vietnamese first then English.
+        """
+        if self.merged is None or not self.former:
+            raise ValueError("no zone was chosen from a merged province")
+        names = " / ".join(z.province for z in self.former)
+        zone = self.former[0]
+        where_vi = f"{zone.zone_name} (kinh tuyến trục {_dms(zone.central_meridian)}, EPSG:{zone.epsg})"
+        where_en = f"{zone.zone_name} (central meridian {_dms(zone.central_meridian)}, EPSG:{zone.epsg})"
+        message = (
+            f"“{value}” chỉ {self.merged.province} sau sắp xếp ngày 01/07/2025, gồm các tỉnh cũ trên nhiều múi chiếu; "
+            f"lớp {layer} nằm trong tỉnh cũ {names} nên đã đọc theo múi của tỉnh đó: {where_vi} / "
+            f"“{value}” names {self.merged.province} as merged on 1 July 2025 from former provinces on several "
+            f"zones; layer {layer} lies in former {names}, so it was read in that province's zone: {where_en}"
+        )
+        fix = (
+            f'Nếu đúng, ghi rõ crs = "{former_crs_name(zone)}" cho lớp này để khỏi cảnh báo; nếu sai, ghi tên '
+            f'tỉnh cũ đúng / If right, write crs = "{former_crs_name(zone)}" for this layer to silence this; '
+            "if wrong, name the right former province."
+        )
+        return message, fix
 
 
 def _normalise(crs: pyproj.CRS) -> tuple[pyproj.CRS, str | None]:
@@ -822,6 +1241,7 @@ def _normalise(crs: pyproj.CRS) -> tuple[pyproj.CRS, str | None]:
 def resolve_crs(
     file_crs: pyproj.CRS | None,
     override: str | int | pyproj.CRS | None = None,
+    bounds: Sequence[float] | None = None,
 ) -> CRSResolution:
     """Decide the CRS a layer is read in.
 
@@ -832,7 +1252,12 @@ def resolve_crs(
        without parameters, or a Vietnamese TM-3 zone on the WGS 84 ellipsoid
        with no datum named (the PROJ string EPSG publishes for these zones),
        the official shift is attached. An override stating the WGS 84 datum
-       or its own ``+towgs84`` is used as written.
+       or its own ``+towgs84`` is used as written. An override naming a
+       province of 2025 merged from provinces on different meridians
+       ("VN-2000 / Bắc Ninh") takes the zone of the former province whose
+       territory holds ``bounds`` (:func:`locate_former_province`; the
+       result names it in ``former``), and is refused where that cannot be
+       decided.
     2. No file CRS: issue ``"missing"``.
     3. A file CRS with a transformation (a BoundCRS, ``TOWGS84``) is kept,
        except that a WGS 84 datum with all-zero ``TOWGS84`` (as GDAL used to
@@ -852,6 +1277,9 @@ def resolve_crs(
         The CRS the file declares (anything pyproj reads is accepted).
     override : str, int, pyproj.CRS or None
         The configured CRS, in any form :func:`parse_crs` accepts.
+    bounds : sequence of float, optional
+        The layer's ``(min_x, min_y, max_x, max_y)`` as written in the file,
+        to decide the zone of a merged province's name.
 
     Returns
     -------
@@ -860,6 +1288,9 @@ def resolve_crs(
 
     Raises
     ------
+    AmbiguousZoneError
+        If ``override`` names a merged province whose zone ``bounds`` cannot
+        decide (a ValueError listing the former provinces and their zones).
     ValueError
         If ``override`` is not a CRS (see :func:`parse_crs`).
 
@@ -873,7 +1304,12 @@ def resolve_crs(
         file_crs = pyproj.CRS.from_user_input(file_crs)
 
     if override is not None:
-        crs, _ = _normalise(parse_crs(override))
+        parsed = _parse(override)
+        if isinstance(parsed, Province2025):
+            former = locate_former_province(parsed, bounds, str(override))
+            crs = vn2000_tm3(former[0].central_meridian)
+            return CRSResolution(crs, "override", describe_crs(crs), parsed, former)
+        crs, _ = _normalise(parsed)
         meridian = _tm3_meridian(crs)
         if meridian is not None and _is_unknown_datum_on_wgs84(crs):
             crs = vn2000_tm3(meridian)  # EPSG's PROJ string for a TM-3 zone: no datum
@@ -972,8 +1408,7 @@ def metric_crs(
         area = (crs.source_crs if crs.is_bound else crs).area_of_use
         if area is None or (area.east - area.west) % 360 > 12 or area.north - area.south > 12:
             raise ValueError(
-                f"Cannot choose a metric CRS for {describe_crs(crs)} without the data's bounds "
-                "(pass bounds_lonlat)."
+                f"Cannot choose a metric CRS for {describe_crs(crs)} without the data's bounds (pass bounds_lonlat)."
             )
         west, south, east, north = area.bounds
     if not all(math.isfinite(v) for v in (west, south, east, north)):

@@ -329,7 +329,10 @@ def _read_spatial(
     override = lcfg.crs or None
     default = cfg.crs if frame.crs is None else None
     try:
-        resolution = crsmod.resolve_crs(frame.crs, override or default)
+        resolution = crsmod.resolve_crs(frame.crs, override or default, frame.total_bounds)
+    except crsmod.AmbiguousZoneError as exc:
+        report.error("ambiguous_crs_zone", fname, f"Lớp {name}: {exc.message}", exc.fix)
+        return None
     except ValueError as exc:
         report.error(
             "bad_crs", "workspace.toml",
@@ -359,6 +362,8 @@ def _read_spatial(
             "nếu đúng là VN-2000, sửa .prj cho khỏi cảnh báo / If it really is WGS 84, declare the "
             "CRS in workspace.toml; otherwise fix the .prj to silence this.",
         )
+    if resolution.former:
+        report.warning("crs_zone_of_former_province", fname, *resolution.zone_choice(name, override or default))
     frame = frame.set_crs(resolution.crs, allow_override=True)
     return RawLayer(frame, fname, spatial=True, encoding=legacy or enc)
 

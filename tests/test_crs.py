@@ -9,6 +9,8 @@ Control values
   reproduced independently by the numpy Bursa-Wolf computation in this file.
   The shift from "no shift" there is 224 m (README: about 220 m).
 * A point near Hồ Sơn, Lạng Sơn, in EPSG:9215 (VN-2000 / TM-3 107°15').
+* Town centres (WGS 84, to about 0.01°) of former provinces, for layers made
+  in code in each former province's zone: see ``TOWNS``.
 """
 
 from __future__ import annotations
@@ -26,19 +28,26 @@ from pyproj.crs import CoordinateOperation
 from pyproj.database import query_crs_info
 from pyproj.enums import PJType
 
+from geo.config import WorkspaceConfig
 from geo.crs import (
+    PROVINCES_2025,
     VN2000_TOWGS84,
     VN2000_ZONES,
+    AmbiguousZoneError,
     CRSResolution,
     describe_crs,
     is_vn2000,
     metric_crs,
     parse_crs,
+    province_2025,
     resolve_crs,
     to_wgs84_transformer,
     vn2000_tm3,
+    with_official_shift,
     zone_for_province,
 )
+from geo.io import read_layer
+from geo.problems import Report
 
 GEOD = pyproj.Geod(ellps="WGS84")
 
@@ -63,9 +72,7 @@ ESRI_WKT_5897 = (
     'PARAMETER["Central_Meridian",105.0],PARAMETER["Scale_Factor",0.9999],'
     'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
 )
-WGS84_TM3_107_15_PRJ = ESRI_WKT_9215.replace("GCS_VN_2000", "GCS_WGS_1984").replace(
-    "D_Vietnam_2000", "D_WGS_1984"
-)
+WGS84_TM3_107_15_PRJ = ESRI_WKT_9215.replace("GCS_VN_2000", "GCS_WGS_1984").replace("D_Vietnam_2000", "D_WGS_1984")
 PROJ_9215_NO_DATUM = "+proj=tmerc +lat_0=0 +lon_0=107.25 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 NO_SHIFT_9215 = PROJ_9215_NO_DATUM + " +towgs84=0,0,0,0,0,0,0"
 
@@ -159,8 +166,8 @@ def test_lang_son_is_on_107_15_and_ha_noi_on_105_00() -> None:
         ("VN-2000 / Đắk Lắk", 108.5),
         ("VN-2000 / Dak Lak", 108.5),
         ("VN-2000 / Hà Nội", 105.0),
-        ("VN-2000 / TP. Hồ Chí Minh", 105.75),
-        ("TPHCM_VN2000", 105.75),
+        ("VN-2000 / TP. Hồ Chí Minh (cũ)", 105.75),
+        ("TPHCM_CU_VN2000", 105.75),
         ("BINHDUONG_VN2000", 105.75),
         ("QUANG NAM_VN2000", 107.75),
         ("VN_2000_Tra_Vinh_3deg", 105.5),
@@ -268,9 +275,7 @@ def _helmert_position_vector(lon: float, lat: float, params: tuple[float, ...]) 
     e2 = f * (2 - f)
     phi, lam = math.radians(lat), math.radians(lon)
     n = a / math.sqrt(1 - e2 * math.sin(phi) ** 2)
-    xyz = np.array(
-        [n * math.cos(phi) * math.cos(lam), n * math.cos(phi) * math.sin(lam), n * (1 - e2) * math.sin(phi)]
-    )
+    xyz = np.array([n * math.cos(phi) * math.cos(lam), n * math.cos(phi) * math.sin(lam), n * (1 - e2) * math.sin(phi)])
     tx, ty, tz, rx, ry, rz, ds = params
     rx, ry, rz = (math.radians(r / 3600) for r in (rx, ry, rz))
     rotation = np.array([[1, -rz, ry], [rz, 1, -rx], [-ry, rx, 1]])
@@ -399,10 +404,12 @@ def test_geographic_wgs84_passes_through_unchanged(source: str) -> None:
 
 
 def test_vn2000_with_its_own_parameters_is_kept_as_declared() -> None:
-    internal = pyproj.CRS(ESRI_WKT_9215.replace(
-        'SPHEROID["WGS_1984",6378137.0,298.257223563]]',
-        'SPHEROID["WGS_1984",6378137.0,298.257223563],TOWGS84[0,0,0,0,0,0,0]]',
-    ))
+    internal = pyproj.CRS(
+        ESRI_WKT_9215.replace(
+            'SPHEROID["WGS_1984",6378137.0,298.257223563]]',
+            'SPHEROID["WGS_1984",6378137.0,298.257223563],TOWGS84[0,0,0,0,0,0,0]]',
+        )
+    )
     result = resolve_crs(internal)
     assert result.issue is None
     assert result.crs is internal
@@ -474,3 +481,278 @@ def test_declared_parcel_areas_match_areas_in_the_metric_crs(realdata: Path) -> 
 
 def test_describe_crs_names_a_plain_crs_with_its_epsg_code() -> None:
     assert describe_crs(pyproj.CRS.from_epsg(32648)) == "WGS 84 / UTM zone 48N (EPSG:32648)"
+
+
+# --------------------------------------------------------------------------
+# The provinces since 1 July 2025
+# --------------------------------------------------------------------------
+
+#: Resolution 202/2025/QH15: each province of 2025 and the former provinces it was formed from.
+MERGES_2025 = {
+    "Hà Nội": ["Hà Nội"],
+    "Huế": ["Thừa Thiên Huế"],
+    "Lai Châu": ["Lai Châu"],
+    "Điện Biên": ["Điện Biên"],
+    "Sơn La": ["Sơn La"],
+    "Lạng Sơn": ["Lạng Sơn"],
+    "Quảng Ninh": ["Quảng Ninh"],
+    "Thanh Hóa": ["Thanh Hóa"],
+    "Nghệ An": ["Nghệ An"],
+    "Hà Tĩnh": ["Hà Tĩnh"],
+    "Cao Bằng": ["Cao Bằng"],
+    "Tuyên Quang": ["Tuyên Quang", "Hà Giang"],
+    "Lào Cai": ["Lào Cai", "Yên Bái"],
+    "Thái Nguyên": ["Thái Nguyên", "Bắc Kạn"],
+    "Phú Thọ": ["Phú Thọ", "Vĩnh Phúc", "Hòa Bình"],
+    "Bắc Ninh": ["Bắc Ninh", "Bắc Giang"],
+    "Hưng Yên": ["Hưng Yên", "Thái Bình"],
+    "Hải Phòng": ["Hải Phòng", "Hải Dương"],
+    "Ninh Bình": ["Ninh Bình", "Hà Nam", "Nam Định"],
+    "Quảng Trị": ["Quảng Trị", "Quảng Bình"],
+    "Đà Nẵng": ["Đà Nẵng", "Quảng Nam"],
+    "Quảng Ngãi": ["Quảng Ngãi", "Kon Tum"],
+    "Gia Lai": ["Gia Lai", "Bình Định"],
+    "Khánh Hòa": ["Khánh Hòa", "Ninh Thuận"],
+    "Lâm Đồng": ["Lâm Đồng", "Đắk Nông", "Bình Thuận"],
+    "Đắk Lắk": ["Đắk Lắk", "Phú Yên"],
+    "Hồ Chí Minh": ["Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"],
+    "Đồng Nai": ["Đồng Nai", "Bình Phước"],
+    "Tây Ninh": ["Tây Ninh", "Long An"],
+    "Cần Thơ": ["Cần Thơ", "Sóc Trăng", "Hậu Giang"],
+    "Vĩnh Long": ["Vĩnh Long", "Bến Tre", "Trà Vinh"],
+    "Đồng Tháp": ["Đồng Tháp", "Tiền Giang"],
+    "Cà Mau": ["Cà Mau", "Bạc Liêu"],
+    "An Giang": ["An Giang", "Kiên Giang"],
+}
+
+#: Town centres (lon, lat, WGS 84) inside former provinces, by former province.
+TOWNS = {
+    "Bắc Ninh": ("TP Bắc Ninh", 106.07, 21.18),
+    "Bắc Giang": ("TP Bắc Giang", 106.19, 21.27),
+    "Tuyên Quang": ("TP Tuyên Quang", 105.22, 21.82),
+    "Hà Giang": ("TP Hà Giang", 104.98, 22.82),
+    "Phú Thọ": ("huyện Tân Sơn", 104.98, 21.18),
+    "Vĩnh Phúc": ("TP Phúc Yên", 105.70, 21.24),
+    "Hòa Bình": ("TP Hòa Bình", 105.34, 20.81),
+    "Quảng Trị": ("TP Đông Hà", 107.10, 16.82),
+    "Quảng Bình": ("TP Đồng Hới", 106.60, 17.47),
+    "Quảng Ngãi": ("TP Quảng Ngãi", 108.80, 15.12),
+    "Kon Tum": ("TP Kon Tum", 108.00, 14.35),
+    "Gia Lai": ("TP Pleiku", 108.00, 13.98),
+    "Bình Định": ("TP Quy Nhơn", 109.22, 13.78),
+    "Lâm Đồng": ("TP Đà Lạt", 108.44, 11.94),
+    "Đắk Nông": ("TP Gia Nghĩa", 107.69, 12.00),
+    "Bình Thuận": ("TP Phan Thiết", 108.10, 10.93),
+    "Hồ Chí Minh": ("Quận 1", 106.70, 10.78),
+    "Bà Rịa - Vũng Tàu": ("TP Vũng Tàu", 107.08, 10.35),
+    "Đồng Nai": ("TP Biên Hòa", 106.82, 10.95),
+    "Bình Phước": ("TP Đồng Xoài", 106.90, 11.53),
+    "Tây Ninh": ("TP Tây Ninh", 106.10, 11.31),
+    "Long An": ("TP Tân An", 106.41, 10.54),
+    "Cần Thơ": ("Ninh Kiều", 105.78, 10.03),
+    "Sóc Trăng": ("TX Vĩnh Châu", 105.98, 9.33),
+    "Trà Vinh": ("TX Duyên Hải", 106.49, 9.63),
+    "Bến Tre": ("huyện Bình Đại", 106.70, 10.18),
+    "Đồng Tháp": ("TP Hồng Ngự", 105.35, 10.80),
+    "Tiền Giang": ("huyện Tân Phú Đông", 106.75, 10.28),
+    "Cà Mau": ("huyện Năm Căn", 104.99, 8.76),
+    "An Giang": ("TP Châu Đốc", 105.12, 10.70),
+    "Kiên Giang": ("TP Rạch Giá", 105.08, 10.01),
+    "Hải Phòng": ("Cát Bà", 107.05, 20.73),
+    "Hải Dương": ("TP Hải Dương", 106.33, 20.94),
+    "Bạc Liêu": ("TP Bạc Liêu", 105.72, 9.29),
+    "Lạng Sơn": ("TP Lạng Sơn", 106.76, 21.85),
+}
+
+
+def layer_bounds(former: str, half: float = 500.0) -> tuple[float, float, float, float]:
+    """A 1 km square around a town of ``former``, in metres of that former province's zone."""
+    _, lon, lat = TOWNS[former]
+    zone = vn2000_tm3(zone_for_province(former).central_meridian)
+    x, y = pyproj.Transformer.from_crs(4326, zone, always_xy=True).transform(lon, lat)
+    return (x - half, y - half, x + half, y + half)
+
+
+def test_the_2025_table_lists_the_34_provinces_and_their_merges() -> None:
+    assert {p.province: [z.province for z in p.former] for p in PROVINCES_2025} == MERGES_2025
+
+
+def test_every_former_province_is_in_exactly_one_province_of_2025() -> None:
+    formers = [z.province for p in PROVINCES_2025 for z in p.former]
+    assert sorted(formers) == sorted(z.province for z in VN2000_ZONES)
+
+
+def test_17_of_the_23_merged_provinces_span_several_meridians() -> None:
+    merged = [p for p in PROVINCES_2025 if len(p.former) > 1]
+    assert len(merged) == 23
+    assert len([p for p in merged if len(p.meridians) > 1]) == 17
+    assert province_2025("Bắc Ninh").meridians == (105.5, 107.0)
+    assert province_2025("Phú Thọ").meridians == (104.75, 105.0, 106.0)
+
+
+def test_for_each_meridian_the_former_provinces_boxes_span_its_epsg_area_of_use() -> None:
+    codes = {zone.epsg for zone in VN2000_ZONES}
+    for info in query_crs_info(auth_name="EPSG", pj_types=PJType.PROJECTED_CRS):
+        if int(info.code) not in codes or "onshore" in info.area_of_use.name:
+            continue
+        boxes = [b for z in VN2000_ZONES if z.epsg == int(info.code) for b in z.extent]
+        union = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        assert union == pytest.approx(info.area_of_use.bounds, abs=0.1), info.name
+
+
+def test_every_box_is_a_box_west_of_east_and_south_of_north() -> None:
+    for zone in VN2000_ZONES:
+        for west, south, east, north in zone.extent:
+            assert 102 < west < east < 110 and 8 < south < north < 23.5, zone.province
+
+
+def test_the_lang_son_box_holds_the_lang_son_district_map() -> None:
+    west, south, east, north = gpd.read_file(REALDATA / "langson_districts_2009.geojson").to_crs(4326).total_bounds
+    box = zone_for_province("Lạng Sơn").extent[0]
+    assert box[0] <= west and box[1] <= south and east <= box[2] and north <= box[3]
+
+
+@pytest.mark.parametrize(
+    ("name", "meridian"),
+    [
+        ("VN-2000 / Bắc Giang", 107.0),
+        ("VN-2000 / Bắc Ninh (cũ)", 105.5),
+        ("vn2000 bac ninh cu", 105.5),
+        ("VN-2000 / Bac Ninh (old)", 105.5),
+        ("VN-2000 / Lào Cai", 104.75),  # merged with Yên Bái, on the same meridian
+        ("VN-2000 / Khánh Hòa", 108.25),  # merged with Ninh Thuận, on the same meridian
+        ("VN-2000 / Huế", 107.0),
+        ("VN-2000 / Lạng Sơn (mới)", 107.25),
+    ],
+)
+def test_former_names_marked_names_and_single_meridian_merges_name_one_zone(name: str, meridian: float) -> None:
+    assert central_meridian(parse_crs(name)) == pytest.approx(meridian)
+
+
+def test_a_merged_province_on_several_meridians_alone_is_refused_with_its_former_provinces() -> None:
+    with pytest.raises(AmbiguousZoneError) as info:
+        parse_crs("VN-2000 / Bắc Ninh")
+    text = str(info.value)
+    assert "Bắc Ninh — “VN-2000 / Bắc Ninh (cũ)”, kinh tuyến trục 105°30′ (EPSG:9209)" in text
+    assert "Bắc Giang — “VN-2000 / Bắc Giang”, kinh tuyến trục 107°00′ (EPSG:9214)" in text
+    assert 'crs = "VN-2000 / Bắc Giang"' in info.value.fix
+    assert 'crs = "VN-2000 / Bắc Ninh (cũ)"' in info.value.fix
+
+
+MERGED_CASES = [
+    (p.province, z.province)
+    for p in PROVINCES_2025
+    if len(p.meridians) > 1
+    for z in p.former
+    if z.province in TOWNS and z.province not in ("Hải Dương", "Bạc Liêu")
+]
+
+
+@pytest.mark.parametrize(("province", "former"), MERGED_CASES)
+def test_a_merged_province_name_reads_a_layer_in_the_zone_of_the_former_province_holding_it(
+    province: str, former: str
+) -> None:
+    zone = zone_for_province(former)
+    result = resolve_crs(None, f"VN-2000 / {province}", layer_bounds(former))
+    assert central_meridian(result.crs) == zone.central_meridian
+    assert result.issue == "override"
+    assert former in [z.province for z in result.former]
+    message, fix = result.zone_choice("parcels", f"VN-2000 / {province}")
+    assert former in message.split("nằm trong tỉnh cũ ")[1].split(" nên")[0]  # e.g. "Hồ Chí Minh / Bình Dương"
+    assert f"EPSG:{zone.epsg}" in message
+    assert "VN-2000 / " in fix
+
+
+def test_every_meridian_of_the_17_merged_provinces_is_decided_for_some_town() -> None:
+    decided = {(p, zone_for_province(f).central_meridian) for p, f in MERGED_CASES}
+    expected = {(p.province, m) for p in PROVINCES_2025 for m in p.meridians if len(p.meridians) > 1}
+    undecided = expected - decided
+    # Hải Dương (105°30') beside Hải Phòng, Nam Định beside Ninh Bình and Hà Nam, Bạc Liêu
+    # beside Cà Mau: read in the neighbour's zone, their towns land in the neighbour.
+    assert undecided == {("Hải Phòng", 105.5), ("Ninh Bình", 105.0), ("Ninh Bình", 105.5), ("Cà Mau", 105.0)}
+
+
+def test_the_bac_giang_layer_named_bac_ninh_lands_within_millimetres_of_where_it_belongs() -> None:
+    _, lon, lat = TOWNS["Bắc Giang"]
+    bounds = layer_bounds("Bắc Giang")
+    centre = ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+    chosen = resolve_crs(None, "VN-2000 / Bắc Ninh", bounds).crs
+    assert metres_apart(to_lonlat(chosen, centre), (lon, lat)) < 0.01
+    as_before = parse_crs("VN-2000 / Bắc Ninh (cũ)")
+    assert 155_000 < metres_apart(to_lonlat(as_before, centre), (lon, lat)) < 156_500
+
+
+def test_a_layer_both_zones_could_hold_is_refused_with_the_former_provinces_listed() -> None:
+    with pytest.raises(AmbiguousZoneError) as info:
+        resolve_crs(None, "VN-2000 / Hải Phòng", layer_bounds("Hải Dương"))
+    message = info.value.message
+    assert "rơi được vào cả Hải Dương (đọc theo múi 105°30′) lẫn Hải Phòng (đọc theo múi 105°45′)" in message
+    assert "Hải Phòng — “VN-2000 / Hải Phòng (cũ)”, kinh tuyến trục 105°45′ (EPSG:9210)" in message
+    assert "Hải Dương — “VN-2000 / Hải Dương”, central meridian 105°30′ (EPSG:9209)" in message
+
+
+def test_a_layer_in_none_of_the_former_provinces_is_refused() -> None:
+    with pytest.raises(AmbiguousZoneError, match="fall in none of them"):
+        resolve_crs(None, "VN-2000 / Bắc Ninh", layer_bounds("Lạng Sơn"))
+
+
+def test_an_empty_layer_under_a_merged_name_is_refused() -> None:
+    with pytest.raises(AmbiguousZoneError, match="without the layer's coordinates"):
+        resolve_crs(None, "VN-2000 / Bắc Ninh", (math.nan,) * 4)
+
+
+def test_an_unmerged_province_name_is_read_as_before_whatever_the_layer() -> None:
+    result = resolve_crs(None, "VN-2000 / Lạng Sơn", layer_bounds("Lạng Sơn"))
+    assert result.crs == vn2000_tm3(107.25)
+    assert result.former == () and result.merged is None
+
+
+def _shapefile_without_prj(folder: Path, former: str) -> Path:
+    x0, y0, x1, y1 = layer_bounds(former, half=50.0)
+    frame = gpd.GeoDataFrame({"ma": ["1"]}, geometry=gpd.GeoSeries.from_xy([x0], [y0]).buffer(x1 - x0))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
+        frame.to_file(folder / "parcels.shp")
+    assert not (folder / "parcels.prj").exists()
+    return folder / "parcels.shp"
+
+
+def test_reading_a_layer_under_a_merged_name_warns_which_former_province_was_chosen(tmp_path: Path) -> None:
+    report = Report()
+    cfg = WorkspaceConfig(crs="VN-2000 / Bắc Ninh")
+    raw = read_layer(_shapefile_without_prj(tmp_path, "Bắc Giang"), "parcels", cfg, report, True)
+    assert central_meridian(raw.frame.crs) == 107.0
+    [problem] = report.problems
+    assert (problem.severity, problem.code, problem.file) == ("warning", "crs_zone_of_former_province", "parcels.shp")
+    assert "tỉnh cũ Bắc Giang" in problem.message and "107°00′" in problem.message
+    assert 'crs = "VN-2000 / Bắc Giang"' in problem.fix
+
+
+def test_reading_a_layer_no_zone_can_decide_is_an_error_listing_the_former_provinces(tmp_path: Path) -> None:
+    report = Report()
+    cfg = WorkspaceConfig(crs="VN-2000 / Hải Phòng")
+    assert read_layer(_shapefile_without_prj(tmp_path, "Hải Dương"), "parcels", cfg, report, True) is None
+    [problem] = report.problems
+    assert (problem.severity, problem.code) == ("error", "ambiguous_crs_zone")
+    assert "“VN-2000 / Hải Phòng (cũ)”" in problem.message and "“VN-2000 / Hải Dương”" in problem.message
+
+
+# --------------------------------------------------------------------------
+# What the product applies, beside what PROJ would choose
+# --------------------------------------------------------------------------
+
+
+def test_epsg_records_the_official_parameters_as_not_officially_adopted() -> None:
+    assert "not officially adopted" in CoordinateOperation.from_epsg(6960).scope
+
+
+def test_in_the_mekong_delta_proj_would_choose_epsg_5194_under_a_metre_from_the_official_shift() -> None:
+    from pyproj.aoi import AreaOfInterest
+
+    lon, lat = 105.78, 10.03  # Cần Thơ, VN-2000 geographic
+    area = AreaOfInterest(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01)
+    proj_choice = pyproj.Transformer.from_crs(4756, 4326, always_xy=True, area_of_interest=area)
+    ours = pyproj.Transformer.from_crs(with_official_shift(pyproj.CRS.from_epsg(4756)), 4326, always_xy=True)
+    lat_5194, lon_5194 = pyproj.Transformer.from_pipeline("EPSG:5194").transform(lat, lon)
+    assert metres_apart(proj_choice.transform(lon, lat), (lon_5194, lat_5194)) < 0.001
+    assert 0.5 < metres_apart(proj_choice.transform(lon, lat), ours.transform(lon, lat)) < 1.0
