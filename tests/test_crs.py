@@ -606,8 +606,8 @@ def test_every_box_is_a_box_west_of_east_and_south_of_north() -> None:
             assert 102 < west < east < 110 and 8 < south < north < 23.5, zone.province
 
 
-def test_the_lang_son_box_holds_the_lang_son_district_map() -> None:
-    west, south, east, north = gpd.read_file(REALDATA / "langson_districts_2009.geojson").to_crs(4326).total_bounds
+def test_the_lang_son_box_holds_the_lang_son_district_map(realdata: Path) -> None:
+    west, south, east, north = gpd.read_file(realdata / "langson_districts_2009.geojson").to_crs(4326).total_bounds
     box = zone_for_province("Lạng Sơn").extent[0]
     assert box[0] <= west and box[1] <= south and east <= box[2] and north <= box[3]
 
