@@ -445,7 +445,7 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
             report.warning(
                 "legacy_value", file,
                 f"“{found[0]}” ở cột “{col.name}” là giá trị cũ, vẫn đọc được: {why}",
-                f"Nên dùng một giá trị hiện hành / prefer a current value: "
+                "Nên dùng một giá trị hiện hành / prefer a current value: "
                 + "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys if k not in col.enum.legacy),
                 rows=rows, column=header, row_kind=row_kind,
             )
