@@ -454,3 +454,13 @@ def test_no_district_is_named_as_a_current_unit(default_ws: Path) -> None:
         " ".join(gpd.read_file(default_ws / "projects.geojson")["project_name"]),
     ])
     assert "huyện" not in text.lower().replace("huyện hữu lũng cũ", "")
+
+
+def test_benchmark_sizes_are_the_sample_presets() -> None:
+    from benchmarks.workspaces import SIZES as BENCH
+
+    assert set(BENCH) == set(SIZES)
+    for name, size in SIZES.items():
+        b = BENCH[name]
+        assert (b.parcels, b.hamlets, b.households, b.grievances) == (
+            size.parcels, size.hamlets, size.households, size.grievances)
