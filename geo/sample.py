@@ -94,7 +94,6 @@ SYNTHETIC_LABEL = (
 #: into Xã Hữu Lũng, code 06385).
 COMMUNE_CODES: dict[str, str] = {"06451": "Hồ Sơn", "06424": "Đồng Tân"}
 _HS, _DT = "06451", "06424"
-MERGED_COMMUNE = ("06385", "Xã Hữu Lũng")
 
 
 @dataclass(frozen=True)
@@ -198,6 +197,7 @@ class _Hamlet:
     axis_deg: float  # direction of parcel elongation
 
 
+# lon/lat of the centres as drawn, before :func:`_place` turns the geography into place
 _HAMLETS: tuple[_Hamlet, ...] = (
     _Hamlet("HS01", "Thôn Đồng Tâm", _HS, 106.3985, 21.5035, "Hoàng Văn Thành", "Nông Văn Quý", 95),
     _Hamlet("HS02", "Thôn Lân Hoài", _HS, 106.3770, 21.5095, "Lương Thị Hằng", "Vi Văn Hậu", 75),
@@ -649,7 +649,7 @@ def _hamlet_table(layout: _Layout, cent: np.ndarray, base_ham: np.ndarray, n_ham
         k = int(min(k_of[i], max(len(sel), 1)))
         if k > 1:
             pts = cent[sel]
-            centres = kmeans2(pts, k, iter=10, minit="++", seed=rng)[0]
+            centres = kmeans2(pts, k, iter=10, minit="++", rng=rng)[0]
             label = cKDTree(centres).query(pts)[1]
             centres = centres[np.unique(label)]  # drop a centre that won no parcel
             centres = centres[np.lexsort((np.round(centres[:, 0], 3), -np.round(centres[:, 1], 3)))]
