@@ -30,20 +30,22 @@ class Size:
     parcels: int
     households: int
     grievances: int
+    hamlets: int | None = None  # None: the generator's default (10 up to 3,000 parcels, else one per 150)
     seed: int = SEED
 
     @property
     def folder_name(self) -> str:
-        return f"{self.name}-p{self.parcels}-h{self.households}-g{self.grievances}-s{self.seed}"
+        hamlets = f"-t{self.hamlets}" if self.hamlets is not None else ""
+        return f"{self.name}-p{self.parcels}{hamlets}-h{self.households}-g{self.grievances}-s{self.seed}"
 
 
 SIZES: dict[str, Size] = {
-    "commune": Size("commune", 3_000, 800, 150),
-    "district": Size("district", 30_000, 8_000, 1_500),
-    "province": Size("province", 300_000, 80_000, 10_000),
+    "commune": Size("commune", 3_000, 800, 150, 10),
+    "district": Size("district", 30_000, 8_000, 1_500, 200),
+    "province": Size("province", 300_000, 80_000, 10_000, 2_000),
 }
-"""The issue's three sizes (households and grievances of commune and district are the generator's
-defaults, 800 and 150 per 3,000 parcels)."""
+"""The generator's three preset sizes (``python -m geo.sample --size``, :data:`geo.sample.SIZES`):
+a commune of 10 hamlets, and district and province sizes with hamlets of about 150 parcels."""
 
 
 def default_cache() -> Path:
@@ -84,7 +86,7 @@ def ensure_workspace(size: Size, cache: Path | None = None, log=print) -> tuple[
     log(f"  generating the {size.name} workspace ({size.parcels:,} parcels) in {folder} …")
     t = time.perf_counter()
     generate_workspace(tmp, parcels=size.parcels, households=size.households, grievances=size.grievances,
-                       seed=size.seed)
+                       hamlets=size.hamlets, seed=size.seed)
     elapsed = time.perf_counter() - t
     (tmp / MARKER).write_text(json.dumps(want, indent=1), encoding="utf-8")
     tmp.rename(folder)

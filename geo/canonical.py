@@ -331,7 +331,28 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
         )
     if col.type == "enum" and col.enum is not None:
         return _parse_enum(col, text, blank, header, file, report, rows_of, row_kind)
+    if col.legacy_values:
+        return _replace_legacy_codes(col, text, header, file, report, rows_of, row_kind)
     return text
+
+
+def _replace_legacy_codes(col: Column, text: pd.Series, header, file, report, rows_of, row_kind) -> pd.Series:
+    """Codes a newer regulation replaced (land use BHK, NHK → HNK), read as the current code with a warning."""
+    old = {normalize_name(a): b for a, b in col.legacy_values}
+    key = text.map(lambda v: normalize_name(v) if isinstance(v, str) else "")
+    out = text.copy()
+    for spelling in pd.unique(text[key.isin(list(old))]):
+        new = old[normalize_name(spelling)]
+        mask = (text == spelling).to_numpy()
+        out[mask] = new
+        report.warning(
+            "legacy_code", file,
+            f"Mã “{spelling}” ở cột “{col.name}” là mã cũ, được đọc là “{new}” theo {col.legacy_source} / "
+            f"“{spelling}” in column “{col.name}” is an old code, read as “{new}” ({col.legacy_source})",
+            f"Nên ghi mã hiện hành “{new}” / Prefer the current code “{new}”.",
+            rows=rows_of(mask), column=header, row_kind=row_kind,
+        )
+    return out
 
 
 class _Distinct:
@@ -417,6 +438,17 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
             f"Dùng một trong / use one of: {choices}",
             rows=rows_with(v), column=header, row_kind=row_kind,
         )
+    for key, why in col.enum.legacy.items():
+        found = [v for v, k in mapping.items() if k == key]
+        if found:
+            rows = sorted(r for v in found for r in rows_with(v))
+            report.warning(
+                "legacy_value", file,
+                f"“{found[0]}” ở cột “{col.name}” là giá trị cũ, vẫn đọc được: {why}",
+                "Nên dùng một giá trị hiện hành / prefer a current value: "
+                + "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys if k not in col.enum.legacy),
+                rows=rows, column=header, row_kind=row_kind,
+            )
     for v, key in other_spelling.items():
         report.warning(
             "other_spelling", file,

@@ -3,17 +3,25 @@
 DỮ LIỆU MẪU TỔNG HỢP — không phải dữ liệu thật / SYNTHETIC SAMPLE DATA — not real.
 
 The workspace imitates what a commune Party committee of Xã Hữu Lũng
-(Hữu Lũng, Lạng Sơn; merged on 1 July 2025 from xã Hồ Sơn, xã Đồng Tân and
-the Hữu Lũng township) would assemble for land recovery, compensation and
+(Lạng Sơn; merged on 1 July 2025 from xã Hồ Sơn, xã Đồng Tân and the
+Hữu Lũng township of the former Hữu Lũng district) would assemble for land recovery, compensation and
 resettlement work. It covers two former communes, Hồ Sơn and Đồng Tân, whose
 cadastral map sheets are numbered independently, so map-sheet and parcel
-numbers repeat across them. Everything is invented: geography, names, codes
-(the commune codes ``06190`` and ``06187`` are illustrative), amounts and
-events. Nothing is read from real data.
+numbers repeat across them. The place names above and the former communes'
+codes (Hồ Sơn 06451, Đồng Tân 06424, merged into Xã Hữu Lũng 06385) are the
+real ones; everything else is invented: geography, hamlet and person names,
+amounts and events. Nothing is read from real data.
 
-The geography (commune outline, hamlets, road, project footprints) is fixed:
-it does not depend on ``seed``. The seed drives parcels, households, stage
-history, grievances and field reports.
+The geography (commune outline, the ten hamlets, road, project footprints) is
+fixed: it does not depend on ``seed``. It is drawn, then turned and moved so
+that Đồng Tân lies north-west of Hồ Sơn, as on the ground (about 60% and 90%
+of each part within the commune's 2009 boundary). The seed drives parcels,
+households, stage history, grievances, field reports and, above 10 hamlets,
+how the hamlets are split. The story: Thôn Tân Hồ (HS03) is the hotspot
+(price of the industrial cluster, gathering risk, and a cluster of open price
+complaints from neighbours along the road, which Gi* finds), Thôn Đồng Lầm
+(DT02) disputes the land type on the road, Thôn Khuôn Thần (DT04) stopped
+reporting.
 
 Files written (see ``data/README.md``)::
 
@@ -31,7 +39,17 @@ Files written (see ``data/README.md``)::
 
 Usage::
 
-    python -m geo.sample data/hoson [--parcels 3000] [--seed 20251125]
+    python -m geo.sample data/hoson                      # the committed sample (commune size)
+    python -m geo.sample /tmp/district --size district   # 30,000 parcels in 200 hamlets
+    python -m geo.sample /tmp/province --size province   # 300,000 parcels in 2,000 hamlets
+    python -m geo.sample OUT [--parcels N] [--hamlets H] [--households R] [--grievances G] [--seed S]
+
+Sizes (:data:`SIZES`): ``commune`` (3,000 parcels, 10 hamlets, 800 household
+rows, 150 grievances: the default), ``district`` (30,000 / 200 / 8,000 /
+1,500: the size of a former district) and ``province`` (300,000 / 2,000 /
+80,000 / 10,000). Above 3,000 parcels the hamlets default to one per 150
+parcels, as hamlets are: the ten fixed hamlets are split into neighbourhoods
+of about 150 parcels each, named after them ("Thôn Tân Hồ 7").
 
 Same arguments give byte-identical files: the GeoPackage timestamp is pinned
 with GDAL's ``OGR_CURRENT_DATE``, the DBF header date and the XLSX zip entry
@@ -59,8 +77,10 @@ from pyproj import Transformer
 __all__ = [
     "COMMUNE_CODES",
     "PRJ_WKT",
+    "SIZES",
     "STAGES",
     "SYNTHETIC_LABEL",
+    "default_hamlets",
     "generate_workspace",
     "main",
 ]
@@ -70,9 +90,30 @@ SYNTHETIC_LABEL = (
     "SYNTHETIC SAMPLE DATA — not real"
 )
 
-#: Illustrative (made-up) codes of the two former communes.
-COMMUNE_CODES: dict[str, str] = {"06190": "Hồ Sơn", "06187": "Đồng Tân"}
-_HS, _DT = "06190", "06187"
+#: The two former communes and their codes (merged on 1 July 2025, with the Hữu Lũng township,
+#: into Xã Hữu Lũng, code 06385).
+COMMUNE_CODES: dict[str, str] = {"06451": "Hồ Sơn", "06424": "Đồng Tân"}
+_HS, _DT = "06451", "06424"
+
+
+@dataclass(frozen=True)
+class Size:
+    """A preset size of the sample: parcels, hamlets, household rows and grievances."""
+
+    parcels: int
+    hamlets: int
+    households: int
+    grievances: int
+    what: str
+
+
+#: Preset sizes (``--size``); the commune is the default and the committed ``data/hoson``.
+SIZES: dict[str, Size] = {
+    "commune": Size(3_000, 10, 800, 150, "one commune's project area, hamlets of about 300 parcels (the default)"),
+    "district": Size(30_000, 200, 8_000, 1_500, "as large as a former district, hamlets of about 150 parcels"),
+    "province": Size(300_000, 2_000, 80_000, 10_000, "as large as a province's projects, hamlets of about 150 parcels"),
+}
+_PARCELS_PER_HAMLET = 150
 
 #: The ``.prj`` as cadastral offices write it: VN-2000 datum, no TOWGS84, no EPSG code.
 PRJ_WKT = (
@@ -130,6 +171,11 @@ MOODS = [
 ]
 
 _LAYOUT_SEED = 7_2025  # fixed geography, independent of the user's seed
+# The geography is drawn with Đồng Tân east of Hồ Sơn around (106.405, 21.500), then turned and
+# moved to where the two former communes lie (Đồng Tân north-west of Hồ Sơn, 2009 boundaries).
+_DESIGN_CENTRE = (106.405, 21.500)
+_PLACE_CENTRE = (106.381, 21.509)
+_TURN_DEG = 130.0
 _MEAN_PARCEL_M2 = 1000.0  # target mean parcel size at the default density
 _ROAD_HALF_WIDTH = 16.0  # m, half width of the road corridor acquired
 
@@ -151,6 +197,7 @@ class _Hamlet:
     axis_deg: float  # direction of parcel elongation
 
 
+# lon/lat of the centres as drawn, before :func:`_place` turns the geography into place
 _HAMLETS: tuple[_Hamlet, ...] = (
     _Hamlet("HS01", "Thôn Đồng Tâm", _HS, 106.3985, 21.5035, "Hoàng Văn Thành", "Nông Văn Quý", 95),
     _Hamlet("HS02", "Thôn Lân Hoài", _HS, 106.3770, 21.5095, "Lương Thị Hằng", "Vi Văn Hậu", 75),
@@ -158,7 +205,7 @@ _HAMLETS: tuple[_Hamlet, ...] = (
     _Hamlet("HS04", "Thôn Đồng Mỏ", _HS, 106.4030, 21.4830, "Trần Thị Thu Hà", "Hà Văn Chung", 30),
     _Hamlet("HS05", "Thôn Đồng Bé", _HS, 106.3770, 21.4880, "Lê Minh Tuấn", "Triệu Văn Khải", 160),
     _Hamlet("HS06", "Thôn Khuôn Hà", _HS, 106.3935, 21.5180, "Phạm Văn Long", "Chu Thị Mến", 10),
-    _Hamlet("DT01", "Thôn Tân Thành", _DT, 106.4240, 21.5040, "Đinh Văn Hưng", "Lý Văn Bằng", 100),
+    _Hamlet("DT01", "Thôn Đồng Tân", _DT, 106.4240, 21.5040, "Đinh Văn Hưng", "Lý Văn Bằng", 100),
     _Hamlet("DT02", "Thôn Đồng Lầm", _DT, 106.4355, 21.4990, "Vũ Thị Ngọc Lan", "Bế Văn Tình", 70),
     _Hamlet("DT03", "Thôn Na Hoa", _DT, 106.4275, 21.4875, "Dương Văn Kiên", "Mã Thị Dung", 140),
     _Hamlet("DT04", "Thôn Khuôn Thần", _DT, 106.4280, 21.5150, "Ninh Văn Tú", "Hứa Văn Ba", 45),
@@ -197,7 +244,7 @@ _PROJECTS = [
     {
         "project_id": "DA-CCN",
         "project_name": "Cụm công nghiệp Hồ Sơn",
-        "level": "huyen",
+        "level": "tinh",
         "deadline": 222,
         "share": 0.36,
         "starts": (225, 150, 60),
@@ -366,7 +413,26 @@ def _build_layout() -> _Layout:
                                amp=0.3, rot=a + rng.normal(0, 0.4)))
     blobs += [ccn, tdc]
     core = shapely.intersection(shapely.union_all(blobs), outline)
-    return _Layout(outline, communes, hamlets, centres, road, footprints, core)
+    return _place(_Layout(outline, communes, hamlets, centres, road, footprints, core))
+
+
+def _place(lay: _Layout) -> _Layout:
+    """Turn the drawn geography by ``_TURN_DEG`` and move it to ``_PLACE_CENTRE`` (metres)."""
+    from shapely import affinity
+
+    pivot = _ll_to_m([_DESIGN_CENTRE[0]], [_DESIGN_CENTRE[1]])[0]
+    shift = _ll_to_m([_PLACE_CENTRE[0]], [_PLACE_CENTRE[1]])[0] - pivot
+
+    def move(g: shapely.Geometry) -> shapely.Geometry:
+        turned = affinity.rotate(g, _TURN_DEG, origin=(pivot[0], pivot[1]))
+        return affinity.translate(turned, shift[0], shift[1])
+
+    a = np.deg2rad(_TURN_DEG)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    centres = (lay.centres - pivot) @ rot.T + pivot + shift
+    return _Layout(move(lay.outline), {k: move(v) for k, v in lay.communes.items()},
+                   [move(h) for h in lay.hamlets], centres, move(lay.road),
+                   {k: move(v) for k, v in lay.footprints.items()}, move(lay.core))
 
 
 # --------------------------------------------------------------------------
@@ -482,7 +548,7 @@ def _parcel_geometries(n: int, layout: _Layout, rng: np.random.Generator
         sel = np.flatnonzero(ham == i)
         if len(sel) == 0:
             continue
-        a = np.deg2rad(_HAMLETS[i].axis_deg)
+        a = np.deg2rad(_HAMLETS[i].axis_deg + _TURN_DEG)
         rot = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])
         stretch = np.diag([1 / 1.7, 1.0])
         fwd = stretch @ rot  # world -> frame where cells come out elongated along the axis
@@ -519,9 +585,113 @@ def _parcel_geometries(n: int, layout: _Layout, rng: np.random.Generator
     return geoms, ham
 
 
-_LU_CODES = np.array(["ONT", "CLN", "BHK", "LUC", "LUK", "NTS", "RSX", "DGT", "DTL", "SKC", "NTD"])
+# --------------------------------------------------------------------------
+# Hamlets: the ten fixed ones, or neighbourhoods of about 150 parcels
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _HamletTable:
+    """The sample's hamlets, their roles in the story, and each parcel's hamlet."""
+
+    records: list[_Hamlet]
+    geoms: list[shapely.Geometry]  # metres, same order as records
+    base: np.ndarray  # index into _HAMLETS of each hamlet
+    of_parcel: np.ndarray  # index into records of each parcel
+    price: str  # the hotspot: grievances on the compensation price, gathering risk
+    landtype: str  # agitated about the land-type classification on the road
+    silent: str  # its party cell stopped reporting
+    calm: frozenset[str]  # no project land, only closed grievances
+    price_anchor: np.ndarray  # the point of the road where the price complaints bunch (metres)
+
+    @property
+    def ids(self) -> list[str]:
+        return [h.hamlet_id for h in self.records]
+
+
+def _base_index(hamlet_id: str) -> int:
+    return next(i for i, h in enumerate(_HAMLETS) if h.hamlet_id == hamlet_id)
+
+
+def _road_point_near(layout: _Layout, hamlet_id: str) -> np.ndarray:
+    """The point of the road nearest the centre of a fixed hamlet (metres)."""
+    c = shapely.Point(layout.centres[_base_index(hamlet_id)])
+    return shapely.get_coordinates(layout.road.interpolate(layout.road.project(c)))[0]
+
+
+def _hamlet_table(layout: _Layout, cent: np.ndarray, base_ham: np.ndarray, n_hamlets: int,
+                  rng: np.random.Generator) -> _HamletTable:
+    """The ten fixed hamlets, or (``n_hamlets`` > 10) each split into neighbourhoods.
+
+    A fixed hamlet is split into a share of ``n_hamlets`` proportional to its
+    parcels: k-means centres of its parcels' points, whose Voronoi cells
+    clipped to the hamlet are the new hamlets, so every parcel's point lies in
+    the hamlet of its nearest centre. They are numbered from the north
+    ("Thôn Tân Hồ 1", id ``HS03-01``) and get synthetic officers and
+    reporters. The story's roles go to the neighbourhood nearest its place.
+    """
+    price_anchor = _road_point_near(layout, _STORY_PRICE)
+    nb = len(_HAMLETS)
+    if n_hamlets <= nb:
+        return _HamletTable(list(_HAMLETS), list(layout.hamlets), np.arange(nb), base_ham, _STORY_PRICE,
+                            _STORY_LANDTYPE, _SILENT, frozenset(_CALM), price_anchor)
+    from scipy.cluster.vq import kmeans2
+    from scipy.spatial import cKDTree
+
+    counts = np.bincount(base_ham, minlength=nb)
+    k_of = 1 + _apportion(n_hamlets - nb, counts)
+    records: list[_Hamlet] = []
+    geoms: list[shapely.Geometry] = []
+    base: list[int] = []
+    of_parcel = np.zeros(len(cent), int)
+    for i, b in enumerate(_HAMLETS):
+        sel = np.flatnonzero(base_ham == i)
+        k = int(min(k_of[i], max(len(sel), 1)))
+        if k > 1:
+            pts = cent[sel]
+            centres = kmeans2(pts, k, iter=10, minit="++", rng=rng)[0]
+            label = cKDTree(centres).query(pts)[1]
+            centres = centres[np.unique(label)]  # drop a centre that won no parcel
+            centres = centres[np.lexsort((np.round(centres[:, 0], 3), -np.round(centres[:, 1], 3)))]
+            label = cKDTree(centres).query(pts)[1]
+            x0, y0, x1, y1 = layout.hamlets[i].bounds
+            env = shapely.box(x0 - 5000, y0 - 5000, x1 + 5000, y1 + 5000)
+            cells = shapely.get_parts(shapely.voronoi_polygons(
+                shapely.multipoints(centres), extend_to=env, ordered=True))
+            parts = list(shapely.intersection(cells, layout.hamlets[i]))
+        else:
+            label = np.zeros(len(sel), int)
+            parts = [layout.hamlets[i]]
+        width = max(2, len(str(len(parts))))
+        officers, reporters = _names(len(parts), rng, 0.3), _names(len(parts), rng, 0.2)
+        for j, g in enumerate(parts):
+            c = shapely.get_coordinates(shapely.point_on_surface(g))[0]
+            ll = _TO_LL.transform(c[0], c[1])
+            records.append(_Hamlet(f"{b.hamlet_id}-{j + 1:0{width}d}", f"{b.name} {j + 1}", b.commune,
+                                   round(ll[0], 6), round(ll[1], 6), str(officers[j]), str(reporters[j]),
+                                   b.axis_deg))
+            geoms.append(g)
+            base.append(i)
+        of_parcel[sel] = len(records) - len(parts) + label
+    base_arr = np.array(base)
+
+    def nearest(base_id: str, point: np.ndarray) -> str:
+        cand = np.flatnonzero(base_arr == _base_index(base_id))
+        d = shapely.distance(np.array([geoms[c] for c in cand], dtype=object), shapely.Point(point))
+        return records[int(cand[np.argmin(d)])].hamlet_id
+
+    calm = frozenset(r.hamlet_id for r, bi in zip(records, base) if _HAMLETS[bi].hamlet_id in _CALM)
+    return _HamletTable(
+        records, geoms, base_arr, of_parcel,
+        price=nearest(_STORY_PRICE, price_anchor),
+        landtype=nearest(_STORY_LANDTYPE, _road_point_near(layout, _STORY_LANDTYPE)),
+        silent=nearest(_SILENT, layout.centres[_base_index(_SILENT)]),
+        calm=calm, price_anchor=price_anchor)
+
+
+_LU_CODES = np.array(["ONT", "CLN", "HNK", "LUC", "LUK", "NTS", "RSX", "DGT", "DTL", "SKC", "NTD"])
 _LU_P = np.array([
-    # ONT   CLN   BHK   LUC   LUK   NTS   RSX   DGT   DTL   SKC   NTD
+    # ONT   CLN   HNK   LUC   LUK   NTS   RSX   DGT   DTL   SKC   NTD
     [0.45, 0.26, 0.10, 0.07, 0.01, 0.04, 0.00, 0.04, 0.01, 0.02, 0.00],  # village / roadside
     [0.06, 0.17, 0.16, 0.38, 0.05, 0.06, 0.05, 0.03, 0.03, 0.00, 0.01],  # fields
     [0.01, 0.22, 0.14, 0.14, 0.02, 0.03, 0.39, 0.02, 0.01, 0.00, 0.02],  # hills
@@ -601,10 +771,14 @@ def _apportion(total: int, shares: Sequence[float]) -> np.ndarray:
 
 
 def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _Layout,
-                as_of: date, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Household rows (one per household x project x parcel) and their stage history."""
+                as_of: date, rng: np.random.Generator, story_ham: Sequence[int] = ()
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Household rows (one per household x project x parcel) and their stage history.
+
+    ``story_ham``: the hamlets (indices) of the story, where more households fall behind or disagree.
+    """
     tree = shapely.STRtree(geoms)
-    private = parcels["loai_dat"].isin(["ONT", "CLN", "BHK", "LUC", "LUK", "NTS", "RSX", "SKC"]).to_numpy()
+    private = parcels["loai_dat"].isin(["ONT", "CLN", "HNK", "LUC", "LUK", "NTS", "RSX", "SKC"]).to_numpy()
     used = np.zeros(len(geoms), bool)
     cent = parcels[["cx", "cy"]].to_numpy()
     area = parcels["area"].to_numpy()
@@ -670,8 +844,7 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
     # a few households also lose land to a second project in the same hamlet
     hh_first = rows.groupby("hh", sort=False).agg(ham=("ham", "first"), project_id=("project_id", "first"))
     remap: dict[int, int] = {}
-    for h in np.unique(hh_first["ham"]):
-        sub = hh_first[hh_first["ham"] == h]
+    for _, sub in hh_first.groupby("ham", sort=True):
         road = sub.index[sub["project_id"] == "DA-DT242"].to_numpy()
         other = sub.index[sub["project_id"] != "DA-DT242"].to_numpy()
         k = int(min(len(road), len(other)) * 0.12 + (rng.random() < 0.5))
@@ -724,7 +897,7 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
             offs[mm] = milestones[None, :]
     offs = offs + (rng.random((n_hp, len(STAGES))) * (_STAGE_JITTER + 1)).astype(int)
     offs = np.maximum.accumulate(offs, axis=1)
-    story = hp["ham"].map(lambda i: _HAMLETS[i].hamlet_id).isin([_STORY_PRICE, _STORY_LANDTYPE]).to_numpy()
+    story = np.isin(hp["ham"].to_numpy(), np.asarray(story_ham, int))
     # some households fall behind their round from one step on (papers missing, absent owner...)
     k = np.arange(len(STAGES))
     delayed = rng.random(n_hp) < np.where(story, 0.30, 0.15)
@@ -770,7 +943,7 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
     land = parcels["loai_dat"].to_numpy()[rows["pidx"].to_numpy()]
     roadside = _road_distance(cent[rows["pidx"].to_numpy()], layout) < 60
     price = pd.Series(land).map({
-        "ONT": 2_600_000, "CLN": 265_000, "BHK": 230_000, "LUC": 285_000, "LUK": 250_000,
+        "ONT": 2_600_000, "CLN": 265_000, "HNK": 230_000, "LUC": 285_000, "LUK": 250_000,
         "NTS": 240_000, "RSX": 95_000, "SKC": 1_200_000}).fillna(150_000).to_numpy()
     price = np.where((land == "ONT") & roadside, 4_800_000, price)
     acq = rows["acq"].to_numpy()
@@ -833,61 +1006,92 @@ def _random_points_in(geom: shapely.Geometry, n: int, rng: np.random.Generator) 
     return out[:n]
 
 
-def _grievances(n: int, rows: pd.DataFrame, layout: _Layout, zone_by_hamlet: list[shapely.Geometry],
-                as_of: date, rng: np.random.Generator) -> pd.DataFrame:
-    """Grievances: the fixed story, one of every kind/topic/status, then random ones.
+_CLUSTER_HOUSEHOLDS = 16  # neighbours on the road who complain about the price within weeks
+
+
+def _price_cluster(placed: pd.DataFrame, cent: np.ndarray, table: _HamletTable, n: int) -> list[str]:
+    """The ``n`` road households of Tân Hồ nearest the story's point of the road, nearest first."""
+    road = placed[(placed["project_id"] == "DA-DT242")
+                  & (table.base[placed["ham"].to_numpy()] == _base_index(_STORY_PRICE))]
+    if road.empty or n <= 0:
+        return []
+    d = np.hypot(*(cent[road["pidx"].to_numpy()] - table.price_anchor).T)
+    near = pd.Series(d, index=road["household_id"].to_numpy()).groupby(level=0).min()
+    return near.sort_values(kind="stable").index[:n].tolist()
+
+
+def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet: list[shapely.Geometry],
+                as_of: date, rng: np.random.Generator, cent: np.ndarray) -> pd.DataFrame:
+    """Grievances: the fixed story, one of every kind/topic/status, the price cluster, then random ones.
 
     Most are linked to a household (of the hamlet of its first placed row),
     some only to a hamlet, some only to a lon/lat point. Values mix Vietnamese
     labels and English keys; dates are day-first.
+
+    The price cluster: the road households of Tân Hồ nearest one point of the
+    road (:data:`_CLUSTER_HOUSEHOLDS` of them) each filed a complaint on the
+    compensation price of the road project in the last six weeks, still open
+    on the as-of date: neighbours comparing their offers. Gi* finds it as a
+    hot cluster (``geo.hotspots``).
     """
-    hid = [h.hamlet_id for h in _HAMLETS]
+    hid = table.ids
+    price, landtype, calm_set = table.price, table.landtype, table.calm
     placed = rows[~rows["unplaced"]]
     first = placed.groupby("household_id", sort=False).first()
     hh_ham = first["ham"].map(lambda i: hid[i])
     hh_proj = first["project_id"]
-    pool = {h: hh_ham.index[hh_ham == h].to_numpy() for h in hid}
-    proj_in = {h: sorted(placed.loc[placed["ham"] == i, "project_id"].unique())
-               for i, h in enumerate(hid)}
+    pool = {h: np.array([], dtype=object) for h in hid}
+    pool.update({h: idx.to_numpy() for h, idx in hh_ham.groupby(hh_ham, sort=False).groups.items()})
+    by_ham = placed.groupby("ham")["project_id"].unique()
+    proj_in = {h: sorted(by_ham.get(i, [])) for i, h in enumerate(hid)}
 
     recs: list[dict] = []
 
     def add(ham: str, age: int, kind: str, topic: str, status: str, sig: int = 1,
-            link: str = "household", project: str | None = None) -> None:
+            link: str = "household", project: str | None = None, household: str = "",
+            note: str = "") -> None:
         recs.append({"ham": ham, "age": age, "kind": kind, "topic": topic, "status": status, "sig": sig,
-                         "link": link, "project": project})
+                     "link": link, "project": project, "household": household, "note": note})
 
     # the story, fixed
-    add(_STORY_PRICE, 47, "complaint", "compensation_price", "dialogue", 23, "household", "DA-CCN")
-    add(_STORY_PRICE, 19, "petition", "compensation_price", "received", 12, "hamlet", "DA-CCN")
-    add(_STORY_PRICE, 36, "complaint", "resettlement", "in_progress", 1, "household", "DA-CCN")
-    add(_STORY_LANDTYPE, 12, "petition", "land_type", "in_progress", 8, "household", "DA-DT242")
-    add(_STORY_LANDTYPE, 41, "complaint", "land_type", "mediation", 1, "household", "DA-DT242")
-    add(_STORY_PRICE, 72, "denunciation", "procedure", "escalated", 1, "point", None)
+    add(price, 47, "complaint", "compensation_price", "dialogue", 23, "household", "DA-CCN")
+    add(price, 19, "petition", "compensation_price", "received", 12, "hamlet", "DA-CCN")
+    add(price, 36, "complaint", "resettlement", "in_progress", 1, "household", "DA-CCN")
+    add(landtype, 12, "petition", "land_type", "in_progress", 8, "household", "DA-DT242")
+    add(landtype, 41, "complaint", "land_type", "mediation", 1, "household", "DA-DT242")
+    add(price, 72, "denunciation", "procedure", "escalated", 1, "point", None)
     # coverage: every kind, topic and status at least once, in ordinary hamlets
-    ordinary = [h for h in hid if h not in _CALM and h not in (_STORY_PRICE, _STORY_LANDTYPE)]
+    ordinary = [h for h in hid if h not in calm_set and h not in (price, landtype)]
     cov_age = {"received": 6, "in_progress": 22, "dialogue": 27, "mediation": 25,
                "resolved": 90, "escalated": 110, "withdrawn": 75}
     for i, (t, _) in enumerate(TOPICS):
         s = STATUSES[(i * 3) % 7][0]
         add(ordinary[i % len(ordinary)], cov_age[s], KINDS[i % 4][0], t, s, 1,
             ("household", "hamlet", "point")[i % 3])
+    # the price cluster: neighbours on the road, one complaint each, all open
+    cluster = _price_cluster(placed, cent, table, min(_CLUSTER_HOUSEHOLDS, n - len(recs)))
+    ages = rng.integers(4, 42, len(cluster))
+    for hh, age in zip(cluster, ages):
+        status = "received" if age <= 10 else "dialogue" if age > 30 else "in_progress"
+        add(hh_ham[hh], int(age), "complaint", "compensation_price", status, 1, "household", "DA-DT242",
+            household=hh, note="Đề nghị xem xét lại đơn giá bồi thường đất ở, đất vườn ven đường ĐT.242 "
+            "(so sánh với hộ liền kề)")
     recs = recs[:n]
     m = n - len(recs)
     if m > 0:
-        w = np.array([5.5 if h == _STORY_PRICE else 3.0 if h == _STORY_LANDTYPE else
-                      0.5 if h in _CALM else 1.0 for h in hid])
+        w = np.array([5.5 if h == price else 3.0 if h == landtype else
+                      0.5 if h in calm_set else 1.0 for h in hid])
         ham = np.array(hid)[rng.choice(len(hid), m, p=w / w.sum())]
-        hot = np.isin(ham, [_STORY_PRICE, _STORY_LANDTYPE])
-        calm = np.isin(ham, _CALM)
+        hot = np.isin(ham, [price, landtype])
+        calm = np.isin(ham, list(calm_set))
         age = np.where(hot & (rng.random(m) < 0.65), rng.integers(0, 60, m), rng.integers(0, 240, m))
         age = np.where(calm, rng.integers(35, 240, m), age)
         kind = np.array([k for k, _ in KINDS])[rng.choice(4, m, p=[0.42, 0.07, 0.30, 0.21])]
         tp_base = np.array([0.28, 0.15, 0.12, 0.10, 0.15, 0.12, 0.08])
         topics = np.array([t for t, _ in TOPICS])
         topic = topics[rng.choice(7, m, p=tp_base)]
-        topic = np.where((ham == _STORY_PRICE) & (rng.random(m) < 0.55), "compensation_price", topic)
-        topic = np.where((ham == _STORY_LANDTYPE) & (rng.random(m) < 0.5), "land_type", topic)
+        topic = np.where((ham == price) & (rng.random(m) < 0.55), "compensation_price", topic)
+        topic = np.where((ham == landtype) & (rng.random(m) < 0.5), "land_type", topic)
         st_keys = np.array([s for s, _ in STATUSES])
         p_old = [0.0, 0.08, 0.04, 0.04, 0.66, 0.08, 0.10]
         p_mid = [0.0, 0.32, 0.18, 0.13, 0.27, 0.04, 0.06]
@@ -906,7 +1110,7 @@ def _grievances(n: int, rows: pd.DataFrame, layout: _Layout, zone_by_hamlet: lis
         collective = np.isin(kind, ["complaint", "petition"]) & (rng.random(m) < np.where(hot, 0.18, 0.07))
         collective &= ~no_project
         # outside the price story, collective files are answered within the 30 days
-        late = collective & (ham != _STORY_PRICE) & (age > 30) & ~np.isin(status, ["resolved", "withdrawn"])
+        late = collective & (ham != price) & (age > 30) & ~np.isin(status, ["resolved", "withdrawn"])
         status[late] = "resolved"
         sig = np.where(collective, rng.integers(5, 41, m),
                        np.where(rng.random(m) < 0.06, rng.integers(2, 4, m), 1))
@@ -935,7 +1139,9 @@ def _grievances(n: int, rows: pd.DataFrame, layout: _Layout, zone_by_hamlet: lis
         h = hams[i]
         if link[i] == "household" and len(pool[h]) == 0:
             link[i] = "hamlet"
-        if link[i] == "household":
+        if link[i] == "household" and g.at[i, "household"]:
+            ma_ho[i] = g.at[i, "household"]
+        elif link[i] == "household":
             cand = pool[h]
             if proj[i]:
                 c2 = cand[(hh_proj.loc[cand] == proj[i]).to_numpy()]
@@ -949,10 +1155,14 @@ def _grievances(n: int, rows: pd.DataFrame, layout: _Layout, zone_by_hamlet: lis
             if not proj[i] and proj_in[h] and g.at[i, "topic"] != "other":
                 proj[i] = proj_in[h][int(r[i] * len(proj_in[h]))]
     pts_mask = link == "point"
+    with_points = set(hams[pts_mask])
     for j, h in enumerate(hid):
+        if h not in with_points:
+            continue
         sel = np.flatnonzero(pts_mask & (hams == h))
         if len(sel):
-            xy = _random_points_in(zone_by_hamlet[j], len(sel), rng)
+            inner = shapely.buffer(zone_by_hamlet[j], -2.0)  # off the border, where rounding could leave it
+            xy = _random_points_in(inner if inner.area > 0 else zone_by_hamlet[j], len(sel), rng)
             ll = _TO_LL.transform(xy[:, 0], xy[:, 1])
             lon[sel], lat[sel] = np.round(ll[0], 6), np.round(ll[1], 6)
     received = pd.Series(pd.to_datetime(as_of) - pd.to_timedelta(g["age"].to_numpy(), unit="D"))
@@ -994,8 +1204,8 @@ def _grievances(n: int, rows: pd.DataFrame, layout: _Layout, zone_by_hamlet: lis
         "ma_du_an": proj,
         "kinh_do": lon,
         "vi_do": lat,
-        "tom_tat": [summary[t] + (" (đơn tập thể)" if s >= 5 else "")
-                    for t, s in zip(g["topic"], g["sig"])],
+        "tom_tat": [(note or summary[t]) + (" (đơn tập thể)" if s >= 5 else "")
+                    for t, s, note in zip(g["topic"], g["sig"], g["note"])],
     })
     out = out.iloc[order].reset_index(drop=True)
     return out
@@ -1015,37 +1225,39 @@ _NOTES = {
     ],
 }
 _STORY_NOTES = {
-    _STORY_PRICE: {
-        "concerned": "Nhiều hộ so sánh giá bồi thường Cụm công nghiệp với giá thị trường, băn khoăn.",
+    "price": {
+        "concerned": "Nhiều hộ so sánh giá bồi thường Cụm công nghiệp và đường ĐT.242 với giá thị trường, băn khoăn.",
         "agitated": "Các hộ bức xúc về đơn giá bồi thường đất lúa của Cụm công nghiệp; đơn tập thể chưa được trả lời.",
         "gathering_risk": "Có thông tin một nhóm hộ dự kiến kéo đến trụ sở xã phản đối giá bồi thường; chi bộ đã nắm tình hình, đề nghị tổ chức đối thoại sớm.",
     },
-    _STORY_LANDTYPE: {
+    "landtype": {
         "concerned": "Một số hộ ven đường ĐT.242 chưa đồng ý việc xác định đất vườn là đất nông nghiệp.",
         "agitated": "Nhiều hộ bức xúc về việc xác định loại đất khi kiểm đếm dự án ĐT.242; đề nghị đo đạc lại.",
     },
 }
 
 
-def _field_reports(as_of: date, rng: np.random.Generator) -> pd.DataFrame:
+def _field_reports(table: _HamletTable, as_of: date, rng: np.random.Generator) -> pd.DataFrame:
     """Twelve weekly mood reports per hamlet, ending on or just before ``as_of``."""
     recs = []
     mood_lbl = dict(MOODS)
-    for j, h in enumerate(_HAMLETS):
+    role = {table.price: "price", table.landtype: "landtype"}
+    for j, h in enumerate(table.records):
         off = (j * 5) % 3  # Friday, Thursday or Wednesday
+        story = role.get(h.hamlet_id, "")
         for k in range(12):
-            if h.hamlet_id == _SILENT and k >= 9:
+            if h.hamlet_id == table.silent and k >= 9:
                 continue
             d = as_of - timedelta(days=7 * (11 - k) + off)
-            if h.hamlet_id == _STORY_PRICE:
+            if story == "price":
                 mood = "stable" if k < 5 else "concerned" if k < 8 else "agitated" if k < 10 else "gathering_risk"
-            elif h.hamlet_id == _STORY_LANDTYPE:
+            elif story == "landtype":
                 mood = "stable" if k < 7 else "concerned" if k < 9 else "agitated"
             else:
                 mood = "concerned" if rng.random() < 0.12 else "stable"
-                if h.hamlet_id in _CALM and k >= 10:
+                if h.hamlet_id in table.calm and k >= 10:
                     mood = "stable"
-            notes = _STORY_NOTES.get(h.hamlet_id, {})
+            notes = _STORY_NOTES.get(story, {})
             note = notes.get(mood) or _NOTES[mood][int(rng.integers(0, len(_NOTES[mood])))]
             reporter = h.reporter
             recs.append((d.isoformat(), h.hamlet_id, reporter, mood_lbl[mood], note))
@@ -1174,6 +1386,19 @@ def _toml_str(s: str) -> str:
 # --------------------------------------------------------------------------
 
 
+def default_hamlets(parcels: int) -> int:
+    """Hamlets of a sample of ``parcels`` parcels: the 10 fixed ones up to 3,000, else one per 150.
+
+    Example
+    -------
+    >>> default_hamlets(3000), default_hamlets(30_000), default_hamlets(300_000)
+    (10, 200, 2000)
+    """
+    if parcels <= SIZES["commune"].parcels:
+        return len(_HAMLETS)
+    return max(len(_HAMLETS), round(parcels / _PARCELS_PER_HAMLET))
+
+
 def generate_workspace(
     out_dir: str | Path,
     parcels: int = 3000,
@@ -1181,6 +1406,7 @@ def generate_workspace(
     households: int | None = None,
     grievances: int | None = None,
     as_of: date = date(2026, 11, 20),
+    hamlets: int | None = None,
 ) -> Path:
     """Write a synthetic sample workspace for Hồ Sơn / Đồng Tân into ``out_dir``.
 
@@ -1207,6 +1433,11 @@ def generate_workspace(
     as_of : datetime.date, default 2026-11-20
         The reporting date: histories, grievances and field reports end on it,
         deadlines are placed relative to it.
+    hamlets : int, optional
+        Number of hamlets. Default 10 (the fixed hamlets) up to 3,000 parcels,
+        else one per 150 parcels (200 for 30,000). Above 10, each fixed hamlet
+        is split into neighbourhoods of about the same number of parcels
+        (``HS03-01`` "Thôn Tân Hồ 1" …), which keep its story.
 
     Returns
     -------
@@ -1222,12 +1453,14 @@ def generate_workspace(
     -----
     All processing of geometries is vectorised (shapely 2 array functions,
     one Voronoi diagram per hamlet); the only Python loops run over hamlets,
-    projects, grievances and workbook rows. 300,000 parcels with 80,000
-    household rows and 10,000 grievances take about 50 s on two cores, of
-    which about 20 s is openpyxl writing ``households.xlsx``.
+    projects, hamlets, grievances and workbook rows. The province size
+    (300,000 parcels in 2,000 hamlets, 80,000 household rows, 10,000
+    grievances) takes about a minute of CPU and 0.8 GB, of which about 20 s
+    is openpyxl writing ``households.xlsx``.
     """
     if parcels < 50:
         raise ValueError("parcels must be at least 50")
+    hamlets = default_hamlets(parcels) if hamlets is None else max(int(hamlets), len(_HAMLETS))
     n_rows = round(parcels * 800 / 3000) if households is None else int(households)
     n_griev = round(parcels * 150 / 3000) if grievances is None else int(grievances)
     if n_rows < 0 or n_griev < 0:
@@ -1235,13 +1468,15 @@ def generate_workspace(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     root = np.random.default_rng(seed)
-    r_parcel, r_land, r_hh, r_gr, r_fr, _r_misc = root.spawn(6)
+    r_parcel, r_land, r_hh, r_gr, r_fr, r_ham = root.spawn(6)
 
     layout = _build_layout()
-    geoms, ham = _parcel_geometries(parcels, layout, r_parcel)
+    geoms, base_ham = _parcel_geometries(parcels, layout, r_parcel)
     area = shapely.area(geoms)
     cent = shapely.get_coordinates(shapely.point_on_surface(geoms))
-    commune = np.array([_HAMLETS[i].commune for i in range(len(_HAMLETS))])[ham]
+    table = _hamlet_table(layout, cent, base_ham, hamlets, r_ham)
+    ham = table.of_parcel
+    commune = np.array([h.commune for h in _HAMLETS])[base_ham]
     sheet, no = _number_parcels(cent, commune, float(area.mean()))
     land = _land_use(cent, layout, r_land)
     decl = _declared_area(area, r_land)
@@ -1255,19 +1490,19 @@ def generate_workspace(
     # hamlets (EPSG:4326)
     import geopandas as gpd
 
-    hamlets = gpd.GeoDataFrame({
-        "hamlet_id": [h.hamlet_id for h in _HAMLETS],
-        "hamlet_name": [h.name for h in _HAMLETS],
-        "officer": [h.officer for h in _HAMLETS],
-        "party_cell": ["Chi bộ " + h.name[0].lower() + h.name[1:] for h in _HAMLETS],
-    }, geometry=_geoms_to_ll(np.array(layout.hamlets, dtype=object)), crs="EPSG:4326")
+    hamlet_layer = gpd.GeoDataFrame({
+        "hamlet_id": table.ids,
+        "hamlet_name": [h.name for h in table.records],
+        "officer": [h.officer for h in table.records],
+        "party_cell": ["Chi bộ " + h.name[0].lower() + h.name[1:] for h in table.records],
+    }, geometry=_geoms_to_ll(np.array(table.geoms, dtype=object)), crs="EPSG:4326")
     gpkg = out / "hamlets.gpkg"
     if gpkg.exists():
         gpkg.unlink()
     stamp = f"{as_of.isoformat()}T00:00:00Z"
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
     try:
-        pyogrio.write_dataframe(hamlets, gpkg, layer="hamlets", driver="GPKG", promote_to_multi=True)
+        pyogrio.write_dataframe(hamlet_layer, gpkg, layer="hamlets", driver="GPKG", promote_to_multi=True)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
@@ -1301,19 +1536,20 @@ def generate_workspace(
                             layer_options={"COORDINATE_PRECISION": "7", "RFC7946": "YES"})
 
     # households and stage history
-    rows, hist = _households(n_rows, ptab, geoms, layout, as_of, r_hh)
+    story_ham = [table.ids.index(table.price), table.ids.index(table.landtype)]
+    rows, hist = _households(n_rows, ptab, geoms, layout, as_of, r_hh, story_ham)
     _write_households_xlsx(rows, out / "households.xlsx", as_of)
     hist_out = hist.assign(date=hist["date"].dt.strftime("%d/%m/%Y"))
     hist_out.to_csv(out / "stage_history.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
 
     # grievances
     zone = _zone(layout, parcels * _MEAN_PARCEL_M2)
-    zones_h = [shapely.intersection(zone, hp) for hp in layout.hamlets]
-    gr = _grievances(n_griev, rows, layout, zones_h, as_of, r_gr)
+    zones_h = list(shapely.intersection(zone, np.array(table.geoms, dtype=object)))
+    gr = _grievances(n_griev, rows, table, zones_h, as_of, r_gr, cent)
     gr.to_csv(out / "grievances.csv", index=False, encoding="utf-8", lineterminator="\n")
 
     # field reports
-    fr = _field_reports(as_of, r_fr)
+    fr = _field_reports(table, as_of, r_fr)
     fr.to_csv(out / "field_reports.csv", index=False, encoding="utf-8", lineterminator="\n")
 
     # workspace.toml and README.txt
@@ -1327,7 +1563,7 @@ def generate_workspace(
     ]
     toml = "\n".join([
         f"# {SYNTHETIC_LABEL}",
-        f"# Sinh bởi: python -m geo.sample (parcels={parcels}, seed={seed})",
+        f"# Sinh bởi: python -m geo.sample (parcels={parcels}, hamlets={hamlets}, seed={seed})",
         "",
         "[workspace]",
         f"name = {_toml_str('Xã Hữu Lũng (gồm xã Hồ Sơn, xã Đồng Tân cũ)')}",
@@ -1346,13 +1582,14 @@ def generate_workspace(
     readme = "\n".join([
         SYNTHETIC_LABEL,
         "",
-        "Không gian làm việc mẫu: xã Hữu Lũng (Hữu Lũng, Lạng Sơn), phần xã Hồ Sơn và xã Đồng Tân cũ.",
-        "Toàn bộ ranh giới, thửa đất, hộ, tên người, mã xã, số tiền, đơn thư và báo cáo đều là giả định,",
-        "do chương trình geo.sample sinh ra; không dùng cho bất kỳ mục đích hành chính nào.",
+        "Không gian làm việc mẫu: xã Hữu Lũng (mã 06385), tỉnh Lạng Sơn, phần xã Hồ Sơn (06451) và",
+        "xã Đồng Tân (06424) cũ. Toàn bộ ranh giới, thửa đất, hộ, tên thôn, tên người, số tiền, đơn thư",
+        "và báo cáo đều là giả định, do chương trình geo.sample sinh ra; không dùng cho mục đích hành chính.",
         "",
-        "Synthetic sample workspace for the former communes Hồ Sơn and Đồng Tân (now Xã Hữu Lũng).",
-        "Every boundary, parcel, household, name, commune code, amount, grievance and report is invented.",
-        f"Regenerate: python -m geo.sample <folder> --parcels {parcels} --seed {seed}",
+        "Synthetic sample workspace for the former communes Hồ Sơn (06451) and Đồng Tân (06424), now",
+        "Xã Hữu Lũng (06385), Lạng Sơn. Every boundary, parcel, household, hamlet and person name, amount,",
+        "grievance and report is invented.",
+        f"Regenerate: python -m geo.sample <folder> --parcels {parcels} --hamlets {hamlets} --seed {seed}",
         "",
     ])
     (out / "README.txt").write_text(readme, encoding="utf-8")
@@ -1360,7 +1597,7 @@ def generate_workspace(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line entry point: ``python -m geo.sample OUT_DIR [--parcels N] [--seed S]``.
+    """Command line entry point: ``python -m geo.sample OUT_DIR [--size NAME] [--parcels N] …``.
 
     Parameters
     ----------
@@ -1372,18 +1609,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status (0).
     """
-    ap = argparse.ArgumentParser(prog="python -m geo.sample",
-                                 description="Write a SYNTHETIC sample workspace (Hồ Sơn, Hữu Lũng, Lạng Sơn).")
-    ap.add_argument("out_dir", type=Path)
-    ap.add_argument("--parcels", type=int, default=3000)
-    ap.add_argument("--seed", type=int, default=20251125)
-    ap.add_argument("--households", type=int, default=None, help="rows of households.xlsx")
-    ap.add_argument("--grievances", type=int, default=None)
-    ap.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 20))
+    sizes = "\n".join(
+        f"  {name:9s} {z.parcels:>7,} parcels in {z.hamlets:>5,} hamlets, {z.households:>6,} household rows, "
+        f"{z.grievances:>6,} grievances\n            {z.what}" for name, z in SIZES.items())
+    ap = argparse.ArgumentParser(
+        prog="python -m geo.sample",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write a SYNTHETIC sample workspace: xã Hữu Lũng (Lạng Sơn), former communes Hồ Sơn "
+                    "and Đồng Tân. Dữ liệu mẫu tổng hợp, không phải dữ liệu thật.",
+        epilog=f"""sizes (--size; a flag given beside it overrides that part):
+{sizes}
+Without --size: 3,000 parcels (the commune), with households, grievances and hamlets scaled from
+--parcels (800 rows and 150 grievances per 3,000 parcels; 10 hamlets up to 3,000 parcels, else
+one per 150). The same arguments give byte-identical files.
+
+examples:
+  python -m geo.sample data/hoson                       # the committed sample
+  python -m geo.sample /tmp/district --size district    # analysts' and benchmarks' district workspace
+  python -m geo.sample /tmp/province --size province    # ~1 min to write
+  python -m geo.sample /tmp/ws --parcels 12000 --hamlets 80 --seed 7""")
+    ap.add_argument("out_dir", type=Path, help="folder to write (created; files of the same names are replaced)")
+    ap.add_argument("--size", choices=sorted(SIZES), default=None,
+                    help="a preset size (see below); default: commune")
+    ap.add_argument("--parcels", type=int, default=None, help="number of parcels (default 3,000)")
+    ap.add_argument("--hamlets", type=int, default=None,
+                    help="number of hamlets (at least 10; default 10 up to 3,000 parcels, else parcels / 150)")
+    ap.add_argument("--households", type=int, default=None,
+                    help="rows of households.xlsx (default parcels × 800 / 3,000)")
+    ap.add_argument("--grievances", type=int, default=None, help="grievances (default parcels × 150 / 3,000)")
+    ap.add_argument("--seed", type=int, default=20251125, help="random seed (default 20251125)")
+    ap.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 20),
+                    help="reporting date, YYYY-MM-DD (default 2026-11-20)")
     a = ap.parse_args(argv)
+    preset = SIZES[a.size] if a.size else None
+
+    def pick(flag: int | None, field: str) -> int | None:
+        return flag if flag is not None else (getattr(preset, field) if preset else None)
+
     t0 = time.perf_counter()
-    out = generate_workspace(a.out_dir, parcels=a.parcels, seed=a.seed, households=a.households,
-                             grievances=a.grievances, as_of=a.as_of)
+    out = generate_workspace(a.out_dir, parcels=pick(a.parcels, "parcels") or 3000, seed=a.seed,
+                             households=pick(a.households, "households"),
+                             grievances=pick(a.grievances, "grievances"), as_of=a.as_of,
+                             hamlets=pick(a.hamlets, "hamlets"))
     dt = time.perf_counter() - t0
     print(f"{SYNTHETIC_LABEL}\nwrote {out} in {dt:.1f} s:")
     for f in sorted(out.iterdir()):

@@ -56,6 +56,8 @@ class Enum:
     keys: tuple[str, ...]
     labels: dict[str, str]
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    legacy: dict[str, str] = field(default_factory=dict)
+    """Keys still read but no longer current, each with the reason (the reader warns about them)."""
 
     def lookup(self) -> dict[str, str]:
         """Map every normalised spelling (key, label, alias) to its key."""
@@ -193,10 +195,18 @@ YES_NO = Enum(
 
 LEVELS = Enum(
     "level",
-    ("tinh", "huyen", "xa"),
-    {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"},
-    {"tinh": ("tỉnh", "province"), "huyen": ("huyện", "district"), "xa": ("xã", "commune")},
+    ("tinh", "xa", "huyen"),
+    {"tinh": "Cấp tỉnh", "xa": "Cấp xã", "huyen": "Cấp huyện (cũ)"},
+    {"tinh": ("tỉnh", "province"), "xa": ("xã", "commune"), "huyen": ("huyện", "district")},
+    legacy={"huyen": "cấp huyện không còn từ 01/7/2025 (hai cấp chính quyền địa phương: tỉnh, xã) / "
+                     "districts were abolished on 1 July 2025 (two local levels: province, commune)"},
 )
+"""Project levels: since 1 July 2025 province and commune; ``huyen`` is read as a legacy level."""
+
+LAND_USE_LEGACY: dict[str, str] = {"BHK": "HNK", "NHK": "HNK"}
+"""Land-use codes replaced by Circular 08/2024/TT-BTNMT: annual crops on flat land (BHK) and on
+upland slopes (NHK) are one category, HNK (đất trồng cây hằng năm khác). Old data is read with the
+new code and a warning."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +219,8 @@ class Column:
     type: ColumnType = "str"
     enum: Enum | None = None
     label: str = ""  # Vietnamese header for exports
+    legacy_values: tuple[tuple[str, str], ...] = ()  # (old code, current code), read with a warning
+    legacy_source: str = ""  # what replaced the old codes, for the warning
 
 
 @dataclass(frozen=True)
@@ -249,7 +261,8 @@ PARCELS = Layer(
         Column("parcel_no", ("so_thua", "thua", "so_thua_dat"), True, label="Số thửa"),
         Column("commune_code", ("ma_xa",), label="Mã xã"),
         Column("parcel_id", ("ma_thua",), label="Mã thửa"),
-        Column("land_use", ("loai_dat", "ma_loai_dat", "mdsd"), label="Loại đất"),
+        Column("land_use", ("loai_dat", "ma_loai_dat", "mdsd"), label="Loại đất",
+               legacy_values=tuple(LAND_USE_LEGACY.items()), legacy_source="Thông tư 08/2024/TT-BTNMT"),
         Column("area_m2", ("dien_tich",), type="float", label="Diện tích (m²)"),
         Column("hamlet_id", ("ma_thon",), label="Mã thôn"),
     ),

@@ -4,7 +4,7 @@ import pandas as pd
 
 from geo.canonical import canonicalize, parse_dates, parse_numbers
 from geo.problems import Report
-from geo.schema import GRIEVANCES, HOUSEHOLDS
+from geo.schema import GRIEVANCES, HOUSEHOLDS, PARCELS, PROJECTS
 
 
 def _dates(*values):
@@ -101,3 +101,31 @@ def test_fractional_signatories_are_an_error():
 
 def test_day_first_date_with_a_time_is_a_date():
     assert _dates("20/11/2026 08:30") == ["2026-11-20"]
+
+
+def test_old_annual_crop_codes_are_read_as_hnk_with_a_warning():
+    frame = pd.DataFrame({"so_to": ["1", "1", "1", "2"], "so_thua": ["1", "2", "3", "4"],
+                          "loai_dat": ["BHK", "nhk", "HNK", "LUC"]})
+    report = Report()
+    out = canonicalize(PARCELS, frame, "parcels.shp", report)
+    assert out["land_use"].tolist() == ["HNK", "HNK", "HNK", "LUC"]
+    assert [(p.code, p.rows) for p in report.warnings] == [("legacy_code", (2,)), ("legacy_code", (3,))]
+    assert "08/2024/TT-BTNMT" in report.warnings[0].message
+    assert report.ok
+
+
+def test_district_level_is_read_as_a_legacy_level_with_a_warning():
+    frame = pd.DataFrame({"ma_du_an": ["A", "B", "C"], "ten_du_an": ["a", "b", "c"], "cap": ["tinh", "Huyện", "xa"]})
+    report = Report()
+    out = canonicalize(PROJECTS, frame, "projects.csv", report)
+    assert out["level"].tolist() == ["tinh", "huyen", "xa"]
+    assert "legacy_value" in report.codes() and report.ok
+    assert [p.rows for p in report.warnings if p.code == "legacy_value"] == [(3,)]
+
+
+def test_province_and_commune_levels_read_without_a_warning():
+    frame = pd.DataFrame({"ma_du_an": ["A", "B"], "ten_du_an": ["a", "b"], "cap": ["tỉnh", "xa"]})
+    report = Report()
+    out = canonicalize(PROJECTS, frame, "projects.csv", report)
+    assert out["level"].tolist() == ["tinh", "xa"]
+    assert report.problems == []

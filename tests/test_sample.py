@@ -19,7 +19,7 @@ import pytest
 import shapely
 from openpyxl import load_workbook
 
-from geo.sample import PRJ_WKT, SYNTHETIC_LABEL, generate_workspace
+from geo.sample import COMMUNE_CODES, PRJ_WKT, SIZES, SYNTHETIC_LABEL, default_hamlets, generate_workspace, main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "hoson"
@@ -115,11 +115,11 @@ def test_too_few_parcels_is_refused(tmp_path: Path) -> None:
 
 def test_map_sheets_and_parcel_numbers_repeat_across_former_communes(small: Path) -> None:
     p = gpd.read_file(small / "parcels.shp")
-    assert set(p["ma_xa"]) == {"06190", "06187"}
-    sheets = [set(p.loc[p["ma_xa"] == c, "so_to"]) for c in ("06190", "06187")]
+    assert set(p["ma_xa"]) == {"06451", "06424"}
+    sheets = [set(p.loc[p["ma_xa"] == c, "so_to"]) for c in ("06451", "06424")]
     assert 1 in sheets[0] and 1 in sheets[1]
     pairs = [set(zip(p.loc[p["ma_xa"] == c, "so_to"], p.loc[p["ma_xa"] == c, "so_thua"]))
-             for c in ("06190", "06187")]
+             for c in ("06451", "06424")]
     assert len(pairs[0] & pairs[1]) > 10
     assert parcel_ids(p).is_unique
     assert "hamlet_id" not in p.columns and "ma_thon" not in p.columns
@@ -141,7 +141,7 @@ def test_layers_line_up_in_the_right_place(small: Path) -> None:
     hamlets = gpd.read_file(small / "hamlets.gpkg")
     assert hamlets.crs.to_epsg() == 4326
     lon0, lat0, lon1, lat1 = hamlets.total_bounds
-    assert 106.355 <= lon0 < lon1 <= 106.455 and 21.465 <= lat0 < lat1 <= 21.535
+    assert 106.34 <= lon0 < lon1 <= 106.42 and 21.465 <= lat0 < lat1 <= 21.55
     pts = gpd.GeoDataFrame(geometry=parcels.representative_point(), crs=parcels.crs)
     joined = gpd.sjoin(pts, hamlets.to_crs(parcels.crs), predicate="within")
     assert joined.index.is_unique and len(joined) == len(parcels)
@@ -180,7 +180,8 @@ def test_declared_area_is_text_with_comma_decimals_and_blanks(default_ws: Path) 
     assert d.fillna("").str.contains(r"\.").any()
     assert (d.fillna("") == "").any()
     codes = set(gpd.read_file(default_ws / "parcels.shp")["loai_dat"])
-    assert {"LUC", "BHK", "CLN", "RSX", "ONT", "NTS", "DGT", "SKC"} <= codes
+    assert {"LUC", "HNK", "CLN", "RSX", "ONT", "NTS", "DGT", "SKC"} <= codes
+    assert not codes & {"BHK", "NHK"}  # replaced by HNK in Circular 08/2024/TT-BTNMT
 
 
 def test_households_headers_are_vietnamese_and_match_contract_aliases(small: Path) -> None:
@@ -320,7 +321,7 @@ def test_the_story_is_in_the_default_sample(default_ws: Path) -> None:
 def test_projects_cut_across_parcels(default_ws: Path) -> None:
     pr = gpd.read_file(default_ws / "projects.geojson")
     assert list(pr["project_id"]) == ["DA-DT242", "DA-CCN", "DA-TDC"]
-    assert list(pr["level"]) == ["tinh", "huyen", "xa"]
+    assert list(pr["level"]) == ["tinh", "tinh", "xa"]  # no district level since 1 July 2025
     deadlines = pd.to_datetime(pr["handover_deadline"], format="%Y-%m-%d")
     assert deadlines.iloc[0] < pd.Timestamp(AS_OF) < deadlines.iloc[1]
     p = gpd.read_file(default_ws / "parcels.shp").set_crs("EPSG:9215", allow_override=True)
@@ -355,3 +356,111 @@ def test_committed_sample_is_up_to_date(tmp_path: Path) -> None:
     for name in LAYER_FILES:
         assert (SAMPLE / name).read_bytes() == (fresh / name).read_bytes(), (
             f"data/hoson/{name} is stale: run .venv/bin/python -m geo.sample data/hoson")
+
+
+def test_help_documents_the_three_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    for name, size in SIZES.items():
+        assert f"--size {name}" in text or f"  {name} " in text
+        assert f"{size.parcels:,} parcels in {size.hamlets:>5,} hamlets" in text
+    assert "--hamlets" in text and "--parcels" in text
+
+
+def test_sizes_are_those_of_a_commune_a_former_district_and_a_province() -> None:
+    assert (SIZES["commune"].parcels, SIZES["commune"].hamlets) == (3_000, 10)
+    assert (SIZES["district"].parcels, SIZES["district"].hamlets) == (30_000, 200)
+    assert (SIZES["province"].parcels, SIZES["province"].hamlets) == (300_000, 2_000)
+    assert [default_hamlets(n) for n in (400, 3_000, 30_000, 300_000)] == [10, 10, 200, 2_000]
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A sample above commune size, whose hamlets are split into neighbourhoods (6,000 parcels, 40 hamlets)."""
+    return generate_workspace(tmp_path_factory.mktemp("split"), parcels=6000)
+
+
+def test_a_larger_sample_has_hamlets_of_about_150_parcels(split: Path) -> None:
+    p = gpd.read_file(split / "parcels.shp").set_crs("EPSG:9215", allow_override=True)
+    hamlets = gpd.read_file(split / "hamlets.gpkg").to_crs(p.crs)
+    assert len(hamlets) == 40
+    pts = gpd.GeoDataFrame(geometry=p.representative_point(), crs=p.crs)
+    joined = gpd.sjoin(pts, hamlets, predicate="within")
+    assert joined.index.is_unique and len(joined) == len(p)
+    per_hamlet = joined.groupby("hamlet_id").size().reindex(hamlets["hamlet_id"], fill_value=0)
+    assert per_hamlet.mean() == 150
+    assert per_hamlet.min() >= 20 and per_hamlet.median() == pytest.approx(150, rel=0.35)
+    assert hamlets.area.sum() == pytest.approx(shapely.union_all(hamlets.geometry.values).area, rel=1e-6)
+
+
+def test_split_hamlets_are_named_after_their_hamlet_and_keep_the_story(split: Path) -> None:
+    h = gpd.read_file(split / "hamlets.gpkg")
+    assert h["hamlet_id"].str.fullmatch(r"(HS0[1-6]|DT0[1-4])-\d{2}").all()
+    assert {"HS03-01", "DT04-01"} <= set(h["hamlet_id"])
+    assert h.set_index("hamlet_id").loc["HS03-01", "hamlet_name"] == "Thôn Tân Hồ 1"
+    assert h["officer"].notna().all() and h["party_cell"].str.startswith("Chi bộ thôn ").all()
+    fr = pd.read_csv(split / "field_reports.csv")
+    fr["key"] = to_key(fr["mood"], "mood")
+    gathering = set(fr.loc[fr["key"] == "gathering_risk", "hamlet_id"])
+    assert len(gathering) == 1 and gathering.pop().startswith("HS03-")
+    last = fr.groupby("hamlet_id")["report_date"].max().map(date.fromisoformat)
+    silent = last[(AS_OF - last).map(lambda d: d.days) > 14]
+    assert len(silent) == 1 and silent.index[0].startswith("DT04-")
+
+
+def test_the_price_cluster_is_a_gi_star_hot_cluster_on_the_default_date(default_ws: Path) -> None:
+    import geo
+    from geo.hotspots.clusters import grievance_clusters
+
+    ws = geo.load_workspace(default_ws)
+    assert ws.default_as_of() == AS_OF
+    clusters = grievance_clusters(ws, geo.time_slice(ws))
+    hot = clusters.parcels[clusters.parcels["cluster"] == "hot"]
+    assert len(hot) >= 8
+    assert set(hot["hamlet_id"]) == {"HS03"}
+
+
+def test_the_price_cluster_is_open_road_price_complaints_of_neighbours(default_ws: Path) -> None:
+    g = pd.read_csv(default_ws / "grievances.csv", dtype=str)
+    status = to_key(g["trang_thai"], "status")
+    age = (pd.Timestamp(AS_OF) - pd.to_datetime(g["ngay_nhan"], format="%d/%m/%Y")).dt.days
+    price = to_key(g["noi_dung"], "topic") == "compensation_price"
+    cluster = g[g["tom_tat"].str.contains("ven đường ĐT.242") & price]
+    assert len(cluster) == 16
+    assert (cluster["ma_du_an"] == "DA-DT242").all() and cluster["ma_ho"].is_unique
+    assert not status[cluster.index].isin(["resolved", "withdrawn"]).any()
+    assert age[cluster.index].between(0, 45).all()
+    # neighbours: their road parcels lie within a few hundred metres of each other
+    hh = read_households(default_ws)
+    hh = hh[hh["Mã hộ"].isin(cluster["ma_ho"]) & (hh["Mã dự án"] == "DA-DT242")]
+    p = gpd.read_file(default_ws / "parcels.shp").set_crs("EPSG:9215", allow_override=True)
+    p["pid"] = parcel_ids(p)
+    keys = hh["Mã xã"] + "-" + hh["Số tờ"].astype(str) + "-" + hh["Số thửa"].astype(str)
+    xy = shapely.get_coordinates(p.set_index("pid").loc[keys[keys.isin(p["pid"])]].representative_point().values)
+    assert np.hypot(*(xy - xy.mean(0)).T).max() < 600
+
+
+def test_former_communes_carry_their_official_codes() -> None:
+    assert COMMUNE_CODES == {"06451": "Hồ Sơn", "06424": "Đồng Tân"}
+
+
+def test_no_district_is_named_as_a_current_unit(default_ws: Path) -> None:
+    text = " ".join([
+        (default_ws / "workspace.toml").read_text(encoding="utf-8"),
+        (default_ws / "README.txt").read_text(encoding="utf-8"),
+        " ".join(gpd.read_file(default_ws / "hamlets.gpkg")["hamlet_name"]),
+        " ".join(gpd.read_file(default_ws / "projects.geojson")["project_name"]),
+    ])
+    assert "huyện" not in text.lower().replace("huyện hữu lũng cũ", "")
+
+
+def test_benchmark_sizes_are_the_sample_presets() -> None:
+    from benchmarks.workspaces import SIZES as BENCH
+
+    assert set(BENCH) == set(SIZES)
+    for name, size in SIZES.items():
+        b = BENCH[name]
+        assert (b.parcels, b.hamlets, b.households, b.grievances) == (
+            size.parcels, size.hamlets, size.households, size.grievances)
