@@ -253,13 +253,15 @@ def test_stalled_comes_from_stage_history_where_present(build):
     assert "lâu nhất 111 ngày" in out.loc["B", "hotspot_reasons"]
 
 
-def test_an_unpaid_household_30_days_after_the_recovery_decision_is_stalled(build):
+def test_an_unpaid_household_more_than_30_days_after_its_stage_at_the_decision_pays_late_not_stalled(build):
+    # issue 14: the 30-day payment check counts from the plan's approval (Art. 94(3)), not as a stall at
+    # recovery_decided; without history the decision's date bounds the approval from above
     households = quiet_households()
-    households[2].update(stage="recovery_decided", stage_date="2026-10-21")  # 30 days
-    households[1].update(stage="plan_drafted", stage_date="2026-10-21")  # 30 days, ordinary step
+    households[2].update(stage="recovery_decided", stage_date="2026-10-20")  # 31 days
+    households[1].update(stage="plan_drafted", stage_date="2026-10-20")  # 31 days, ordinary step
     out = levels(build, households=households)
-    assert out.loc["B", "stalled_households"] == 1.0
-    assert out.loc["A", "stalled_households"] == 0.0
+    assert (out.loc["B", "late_payment"], out.loc["B", "stalled_households"]) == (1.0, 0.0)
+    assert out.loc["A", "late_payment"] == 0.0
 
 
 def full_history(hid: str, dates: dict[str, str]) -> list[dict]:
