@@ -433,3 +433,81 @@ def test_a_per_project_row_equals_the_hamlet_row_filtered_by_that_project(build)
     filtered = levels(build, project="P2", **layers)
     cols = ["hotspot_level", "hotspot_score", "hotspot_reasons"]
     assert per_project.loc[("A", "P2"), cols].tolist() == filtered.loc["A", cols].tolist()
+
+
+# --------------------------------------------------------------------------- lawful orders and legal periods
+
+
+BEFORE_DECISION = {"notified": "2026-05-01", "surveyed": "2026-06-01", "plan_drafted": "2026-07-01",
+                   "plan_posted": "2026-08-01", "plan_approved": "2026-10-20"}
+
+
+def test_a_recovery_decision_after_the_payment_is_no_skipped_step_and_leaves_the_hamlet_at_none(build):
+    history = full_history("H3", {**BEFORE_DECISION, "paid": "2026-11-01", "recovery_decided": "2026-11-10"})
+    out = levels(build, stage_history=history)
+    row = out.loc["B"]
+    assert (row["skipped_steps"], row["late_payment"], row["hotspot_level"]) == (0.0, 0.0, "none")
+
+
+def test_a_recovery_decision_not_yet_made_after_payment_is_not_flagged_before_it_comes(build):
+    history = full_history("H3", {**BEFORE_DECISION, "paid": "2026-11-01", "recovery_decided": "2026-11-25"})
+    assert levels(build, stage_history=history).loc["B", "skipped_steps"] == 0.0
+
+
+def test_a_recovery_decision_after_a_voluntary_handover_is_no_skipped_step(build):
+    history = full_history("H3", {**BEFORE_DECISION, "paid": "2026-11-01", "handed_over": "2026-11-05",
+                                  "recovery_decided": "2026-11-10"})
+    out = levels(build, stage_history=history)
+    assert (out.loc["B", "skipped_steps"], out.loc["B", "hotspot_level"]) == (0.0, "none")
+
+
+def test_a_decision_missing_before_a_payment_is_still_missing_when_nothing_was_paid(build):
+    history = full_history("H3", {**BEFORE_DECISION, "recovery_decided": "2026-11-01"})
+    del_posted = [r for r in history if r["stage"] != "plan_posted"]
+    out = levels(build, stage_history=del_posted)
+    assert "thiếu bước “Công khai phương án”" in out.loc["B", "hotspot_reasons"]
+
+
+def test_a_household_unpaid_more_than_30_days_after_the_plan_approval_is_paid_late(build):
+    history = full_history("H3", {**BEFORE_DECISION, "plan_approved": "2026-10-20"})  # 31 days
+    out = levels(build, stage_history=history)
+    row = out.loc["B"]
+    assert (row["late_payment"], row["hotspot_score"]) == (1.0, 1.5)
+    assert "1 hộ chưa được chi trả tiền bồi thường dù đã quá hạn 30 ngày kể từ ngày phê duyệt phương án" in \
+        row["hotspot_reasons"]
+
+
+def test_30_days_after_the_plan_approval_the_payment_is_not_yet_late(build):
+    history = full_history("H3", {**BEFORE_DECISION, "plan_approved": "2026-10-21"})
+    assert levels(build, stage_history=history).loc["B", "late_payment"] == 0.0
+
+
+def test_a_payment_made_after_the_30_days_is_named_as_owing_interest_but_not_scored(build):
+    history = full_history("H3", {**BEFORE_DECISION, "plan_approved": "2026-09-01", "recovery_decided": "2026-09-05",
+                                  "paid": "2026-10-15"})
+    row = levels(build, stage_history=history).loc["B"]
+    assert (row["late_payment"], row["hotspot_score"]) == (0.0, 0.0)
+    assert row["hotspot_reasons"] == "1 hộ được chi trả sau thời hạn 30 ngày, phải trả thêm tiền chậm trả"
+
+
+def test_a_notice_past_its_12_months_without_a_decision_has_expired(build):
+    history = full_history("H3", {"notified": "2025-11-19", "surveyed": "2026-01-10"})
+    row = levels(build, stage_history=history).loc["B"]
+    assert row["expired_notice"] == 1.0
+    assert "1 hộ có thông báo thu hồi đất đã hết hiệu lực 12 tháng mà chưa có quyết định thu hồi" in \
+        row["hotspot_reasons"]
+
+
+def test_a_notice_12_months_old_to_the_day_is_still_valid(build):
+    history = full_history("H3", {"notified": "2025-11-20", "surveyed": "2026-01-10"})
+    assert levels(build, stage_history=history).loc["B", "expired_notice"] == 0.0
+
+
+def test_a_notice_given_before_the_land_law_2024_has_no_12_month_validity(build):
+    history = full_history("H3", {"notified": "2024-07-31", "surveyed": "2026-01-10"})
+    assert levels(build, stage_history=history).loc["B", "expired_notice"] == 0.0
+
+
+def test_a_dispute_counts_with_its_own_kind_in_the_reasons(build):
+    out = levels(build, grievances=[grievance(kind="dispute", status="mediation", received="2026-10-01")])
+    assert out.loc["B", "hotspot_reasons"].startswith("1 đơn tranh chấp đất đai quá hạn giải quyết")
