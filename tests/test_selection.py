@@ -71,6 +71,13 @@ def test_the_summary_counts_the_lawful_orders_as_paid_and_handed_over(build):
     assert (s.loc["B", "households_paid"], s.loc["B", "households_handed_over"]) == (1, 1)
 
 
+def test_weekly_progress_counts_a_handover_before_the_decision_from_the_handovers_week(build):
+    ws = geo.load_workspace(build(stage_history=lawful_orders()))
+    prog = geo.weekly_progress(ws, geo.Selection.make(as_of=AS_OF), weeks=6)
+    handed = dict(zip((d.isoformat() for d in prog["week_end"]), prog["handed_over"], strict=True))
+    assert (handed["2026-10-23"], handed["2026-10-30"], handed["2026-11-20"]) == (0, 1, 1)
+
+
 # --------------------------------------------------------------------------- grievances' periods
 
 

@@ -167,18 +167,18 @@ def _first_dates(history: pd.DataFrame) -> pd.DataFrame:
     return first.reindex(columns=list(STAGES.keys)).apply(pd.to_datetime, errors="coerce")
 
 
-def _skipped(hh: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+def _skipped(hh: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
     """Household rows whose history skips a step, with ``missing`` and ``paid_early``.
 
     ``missing`` is the first stage never reached although a later one was
     (the recovery decision is not missing where payment or handover is
     recorded: it may lawfully follow them, Land Law 2024 Art. 87(5));
-    ``paid_early`` is True where ``paid`` is dated before ``plan_approved``.
+    ``paid_early`` is True where ``paid`` is dated before ``plan_approved``. ``first`` is
+    :func:`_first_dates` of the history up to the as-of date.
     """
     empty = hh.iloc[0:0].assign(missing=pd.Series(dtype=object), paid_early=pd.Series(dtype=bool))
-    if not len(history) or not len(hh):
+    if not len(first) or not len(hh):
         return empty
-    first = _first_dates(history)
     reached = first.notna().to_numpy()
     ranks = np.arange(len(STAGES.keys))
     top = np.where(reached.any(axis=1), (reached * (ranks + 1)).max(axis=1) - 1, -1)
@@ -210,7 +210,7 @@ def _history_dates(hh: pd.DataFrame, first: pd.DataFrame) -> tuple[pd.DataFrame,
     return dates, pd.Series(keyed.isin(first.index), index=hh.index)
 
 
-def _late_payment(hh: pd.DataFrame, history: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]) -> pd.DataFrame:
+def _late_payment(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]) -> pd.DataFrame:
     """Household rows whose payment is late on ``ts``, with ``unpaid`` (True: not paid yet; False: paid late).
 
     The period is the one in force when it started (:func:`geo.legal.due_from`): from the plan's
@@ -221,7 +221,7 @@ def _late_payment(hh: pd.DataFrame, history: pd.DataFrame, ts: pd.Timestamp, set
     """
     if not len(hh):
         return hh.assign(unpaid=pd.Series(dtype=bool))
-    dates, has = _history_dates(hh, _first_dates(history))
+    dates, has = _history_dates(hh, first)
     approved = dates["plan_approved"].where(has, _own_start(hh, ("plan_approved", "recovery_decided")))
     decided = dates["recovery_decided"].where(has, _own_start(hh, ("recovery_decided",)))
     due = legal.due_from("payment", {"plan_approved": approved, "recovery_decided": decided}, sets)
@@ -231,14 +231,14 @@ def _late_payment(hh: pd.DataFrame, history: pd.DataFrame, ts: pd.Timestamp, set
     return hh.assign(unpaid=unpaid)[unpaid | paid_late]
 
 
-def _expired_notice(hh: pd.DataFrame, history: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]
+def _expired_notice(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]
                     ) -> pd.DataFrame:
     """Household rows whose notice of recovery expired (12 months, Land Law 2024 Art. 85(5)) with no
     recovery decision within its validity. Without stage_history, a row before the decision whose own
     stage_date is 12 months past (the notice came on or before it)."""
     if not len(hh):
         return hh
-    dates, has = _history_dates(hh, _first_dates(history))
+    dates, has = _history_dates(hh, first)
     notice = dates["notified"].where(has, _own_start(hh, STAGES.keys[:STAGE_ORDER["recovery_decided"]]))
     expiry = legal.due_dates("notice_valid", notice, sets)
     decided = dates["recovery_decided"].where(has)
@@ -339,18 +339,19 @@ def signal_table(
     stalled = not_done.assign(_days=days_at)[days_at.notna() & (days_at >= limit)]
     out["stalled_households"] = _agg(stalled, keys, index, "nunique", "household_id")
     out["stalled_max_days"] = _agg(stalled, keys, index, "max", "_days")
-    skipped = _skipped(hh, sl.stage_history)
+    first = _first_dates(sl.stage_history)
+    skipped = _skipped(hh, first)
     out["skipped_steps"] = _agg(skipped, keys, index, "nunique", "household_id")
     out["skipped_missing"] = _breakdown(skipped.dropna(subset=["missing"]), keys, "missing", index)
     out["skipped_paid_early"] = _agg(skipped[skipped["paid_early"].astype(bool)], keys, index,
                                      "nunique", "household_id")
     sets = legal.legal_settings(ws.config.raw).sets
-    late_pay = _late_payment(hh, sl.stage_history, ts, sets)
+    late_pay = _late_payment(hh, first, ts, sets)
     unpaid = late_pay["unpaid"].astype(bool)
     out["late_payment"] = _agg(late_pay[unpaid], keys, index, "nunique", "household_id")
     out["late_unpaid"] = out["late_payment"]
     out["late_paid"] = _agg(late_pay[~unpaid], keys, index, "nunique", "household_id")
-    out["expired_notice"] = _agg(_expired_notice(hh, sl.stage_history, ts, sets), keys, index,
+    out["expired_notice"] = _agg(_expired_notice(hh, first, ts, sets), keys, index,
                                  "nunique", "household_id")
 
     # field reports: moods of the 14 days, and the party cell's silence
