@@ -333,6 +333,28 @@ PERIODS: tuple[LegalPeriod, ...] = (
 )
 """Every period the rules use, one entry per law that set it (see ``docs/hotspots.md``)."""
 
+AGRICULTURAL_LAND_USES = frozenset(
+    {
+        "LUC",
+        "LUK",
+        "LUN",
+        "HNK",
+        "CLN",
+        "RDD",
+        "RPH",
+        "RSX",
+        "NTS",
+        "CNT",
+        "LMU",
+        "NKH",  # Circular 08/2024/TT-BTNMT
+        "BHK",
+        "NHK",
+        "LUA",
+        "COC",  # older codes still found in data
+    }
+)
+"""Land-use codes of the agricultural group (90 days' notice); any other code is non-agricultural (180)."""
+
 REPORTED_SETS = {"nq254": NQ254}
 """Sets a workspace may switch on with ``[legal] reported``; none is applied by default."""
 
@@ -507,6 +529,7 @@ def period_table(sets: Iterable[str] = ("law", *REPORTED_SETS)) -> pd.DataFrame:
 
 
 __all__ = [
+    "AGRICULTURAL_LAND_USES",
     "KIND_PERIODS",
     "PERIODS",
     "REPORTED_NOTE",

@@ -511,3 +511,50 @@ def test_a_notice_given_before_the_land_law_2024_has_no_12_month_validity(build)
 def test_a_dispute_counts_with_its_own_kind_in_the_reasons(build):
     out = levels(build, grievances=[grievance(kind="dispute", status="mediation", received="2026-10-01")])
     assert out.loc["B", "hotspot_reasons"].startswith("1 đơn tranh chấp đất đai quá hạn giải quyết")
+
+
+SHORT_NOTICE_ON = {"signals": {"short_notice": {"enabled": True}}}
+
+
+def notice_then_decision(hid: str, notified: str, decided: str) -> list[dict]:
+    return full_history(hid, {"notified": notified, "surveyed": notified, "plan_drafted": notified,
+                              "plan_posted": notified, "plan_approved": decided, "recovery_decided": decided})
+
+
+def unsure_households() -> list[dict]:
+    households = quiet_households()
+    households[2].update(agreement="unknown")  # H3, hamlet B, parcel 2-1 (CLN: agricultural)
+    households[1].update(agreement="unknown")  # H2, hamlet A, parcel 1-2 (ONT: residential)
+    return households
+
+
+def test_short_notice_is_off_by_default(build):
+    history = notice_then_decision("H3", "2026-09-01", "2026-11-01")
+    assert levels(build, households=unsure_households(), stage_history=history).loc["B", "short_notice"] == 0.0
+
+
+def test_a_decision_61_days_after_the_notice_on_agricultural_land_is_too_soon(build):
+    history = notice_then_decision("H3", "2026-09-01", "2026-11-01")
+    out = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history)
+    assert (out.loc["B", "short_notice"], out.loc["B", "hotspot_score"]) == (1.0, 3.0)
+    assert "1 hộ có quyết định thu hồi đất khi chưa đủ thời hạn thông báo" in out.loc["B", "hotspot_reasons"]
+
+
+def test_a_household_that_agrees_waives_the_notice_period(build):
+    history = notice_then_decision("H3", "2026-09-01", "2026-11-01")
+    assert levels(build, config=SHORT_NOTICE_ON, stage_history=history).loc["B", "short_notice"] == 0.0
+
+
+def test_residential_land_needs_180_days_of_notice(build):
+    history = notice_then_decision("H2", "2026-05-01", "2026-09-01")  # 123 days
+    history += notice_then_decision("H3", "2026-05-01", "2026-09-01")
+    out = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history)
+    assert (out.loc["A", "short_notice"], out.loc["B", "short_notice"]) == (1.0, 0.0)
+
+
+def test_the_reported_60_day_notice_applies_only_when_switched_on_and_from_2026(build):
+    history = notice_then_decision("H3", "2025-12-01", "2026-02-15")  # 76 days
+    law = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history)
+    reported = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history,
+                      toml='[legal]\nreported = ["nq254"]\n')
+    assert (law.loc["B", "short_notice"], reported.loc["B", "short_notice"]) == (1.0, 0.0)

@@ -96,7 +96,13 @@ Grounds for the defaults
   households: the commune's plan names skipped steps as what creates
   hotspots), a disagreeing household not handed over 2 (at most 5), a
   household unpaid past the legal period 1.5 (at most 3: money the law says
-  is owed), a notice expired without a decision 1 (at most 2). Early,
+  is owed), a notice expired without a decision 1 (at most 2); a decision
+  before the notice period ran out (Land Law 2024, Art. 85: 90 days for
+  agricultural land, 180 for other land) 3, at most 3, like a skipped step,
+  but **off by default**: ``agreement`` records agreement with the plan, not
+  the consent to earlier recovery that waives the period, and the land type
+  of each parcel must be known; switch it on where the data are kept so.
+  Early,
   weak signs add little: an open grievance 1 (at most 10), a concerned
   report 1, a silent party cell 1. Delays are the project's business more
   than a sign of unrest and are capped low, so that a large hamlet's
@@ -133,6 +139,7 @@ SIGNAL_NAMES = (
     "skipped_steps",
     "late_payment",
     "expired_notice",
+    "short_notice",
     "agitated_reports",
     "concerned_reports",
     "silent_party_cell",
@@ -161,6 +168,7 @@ DEFAULTS: dict[str, Any] = {
         "skipped_steps": {"enabled": True, "weight": 3.0, "cap": 3},
         "late_payment": {"enabled": True, "weight": 1.5, "cap": 3},
         "expired_notice": {"enabled": True, "weight": 1.0, "cap": 2},
+        "short_notice": {"enabled": False, "weight": 3.0, "cap": 3},
         "agitated_reports": {"enabled": True, "weight": 5.0, "cap": 3},
         "concerned_reports": {"enabled": True, "weight": 1.0, "cap": 3},
         "silent_party_cell": {"enabled": True, "weight": 1.0, "cap": 1},

@@ -39,6 +39,11 @@ late_payment
 expired_notice
     Households whose notice of recovery is past its 12 months of validity
     (Land Law 2024, Art. 85(5)) without a recovery decision within them.
+short_notice
+    Off by default. Households whose recovery decision came sooner after the
+    notice than the law's 90 days (agricultural land) or 180 days (other
+    land) (Art. 85), where not every row of the household agrees
+    (agreement = yes stands for consent to earlier recovery).
 agitated_reports, concerned_reports
     Field reports of that mood in the 14 days up to the as-of date.
 silent_party_cell
@@ -90,6 +95,7 @@ SIGNAL_LABELS = {
     "skipped_steps": "Hộ bị bỏ bước trình tự",
     "late_payment": "Hộ chưa được chi trả quá hạn",
     "expired_notice": "Thông báo thu hồi đất hết hiệu lực",
+    "short_notice": "Quyết định thu hồi chưa đủ thời hạn thông báo",
     "agitated_reports": "Báo cáo Nhân dân bức xúc",
     "concerned_reports": "Báo cáo Nhân dân có băn khoăn",
     "silent_party_cell": "Chi bộ chưa báo cáo",
@@ -247,6 +253,31 @@ def _expired_notice(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, set
     return hh[expired]
 
 
+def _short_notice(ws: Workspace, hh: pd.DataFrame, first: pd.DataFrame, sets: tuple[str, ...]) -> pd.DataFrame:
+    """Household rows whose recovery decision came before the notice period ran out (Land Law 2024, Art. 85).
+
+    The period is the one in force on the decision's date: 90 days where every parcel of the household
+    in the project is agricultural land (:data:`geo.legal.AGRICULTURAL_LAND_USES`, or of unknown use),
+    180 days otherwise. Waived where every row of the household in the project agrees (agreement = yes):
+    the law lets the decision come early where the land user agrees. Needs stage_history.
+    """
+    if not len(hh) or not len(first):
+        return hh.iloc[0:0]
+    dates, has = _history_dates(hh, first)
+    uses = ws.parcels.drop_duplicates("parcel_id").set_index("parcel_id")["land_use"]
+    use = hh["parcel_id"].map(uses).astype(object)
+    other = use.notna() & ~use.astype(str).str.upper().str.strip().isin(legal.AGRICULTURAL_LAND_USES)
+    pair = [hh["household_id"], hh["project_id"]]
+    other = other.groupby(pair).transform("any")
+    agreed = hh["agreement"].eq("yes").groupby(pair).transform("all")
+    decided, notified = dates["recovery_decided"], dates["notified"]
+    need = legal.period_days("notice_agricultural", decided, sets).where(
+        ~other, legal.period_days("notice_non_agricultural", decided, sets))
+    gap = (decided - notified).dt.days
+    short = has & need.notna() & gap.notna() & (gap < need) & ~agreed
+    return hh[short]
+
+
 def signal_table(
     ws: Workspace,
     sl: TimeSlice,
@@ -353,6 +384,8 @@ def signal_table(
     out["late_paid"] = _agg(late_pay[~unpaid], keys, index, "nunique", "household_id")
     out["expired_notice"] = _agg(_expired_notice(hh, first, ts, sets), keys, index,
                                  "nunique", "household_id")
+    out["short_notice"] = (_agg(_short_notice(ws, hh, first, sets), keys, index, "nunique", "household_id")
+                           if signal_on(cfg, "short_notice") else 0.0)
 
     # field reports: moods of the 14 days, and the party cell's silence
     recent = sl.recent_reports
@@ -479,6 +512,9 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
                      "kể từ ngày phê duyệt phương án")
     if signal_on(config, "late_payment") and row["late_paid"] > 0:
         parts.append(f"{int(row['late_paid'])} hộ được chi trả sau thời hạn 30 ngày, phải trả thêm tiền chậm trả")
+    if on("short_notice"):
+        parts.append(f"{int(row['short_notice'])} hộ có quyết định thu hồi đất khi chưa đủ thời hạn thông báo "
+                     "(90 ngày với đất nông nghiệp, 180 ngày với đất phi nông nghiệp)")
     if on("expired_notice"):
         parts.append(f"{int(row['expired_notice'])} hộ có thông báo thu hồi đất đã hết hiệu lực 12 tháng mà "
                      "chưa có quyết định thu hồi")
