@@ -28,7 +28,7 @@ The file is optional. Its shape::
     [hotspots]                      # see geo.hotspots.config
 
     [report]
-    party_committee = "ĐẢNG BỘ XÃ HỮU LŨNG"
+    party_committee = "ĐẢNG ỦY XÃ HỮU LŨNG"
     signer = "…"
     recipients = ["…"]
 """

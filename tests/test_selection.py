@@ -157,3 +157,13 @@ def test_a_complaint_accepted_after_10_days_is_marked_late_for_acceptance(build)
 def test_the_kind_dispute_is_read_from_its_vietnamese_name(build):
     ws = geo.load_workspace(build(grievances=[grievance("G1", "2026-10-01", "Tranh chấp đất đai")]))
     assert ws.grievances["kind"].tolist() == ["dispute"]
+
+
+def test_acceptance_date_and_settlement_round_are_read_from_their_vietnamese_headers(build):
+    row = grievance("G1", "2026-10-01", "complaint")
+    row.update({"Ngày thụ lý": "05/10/2026", "Lần giải quyết": "Lần hai"})
+    ws = geo.load_workspace(build(grievances=[row]))
+    assert ws.report.ok, ws.report.render()
+    g = ws.grievances.set_index("grievance_id")
+    assert (g.loc["G1", "accepted_date"].date().isoformat(), g.loc["G1", "settlement_round"]) == (
+        "2026-10-05", "second")
