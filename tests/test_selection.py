@@ -166,4 +166,6 @@ def test_acceptance_date_and_settlement_round_are_read_from_their_vietnamese_hea
     assert ws.report.ok, ws.report.render()
     g = ws.grievances.set_index("grievance_id")
     assert (g.loc["G1", "accepted_date"].date().isoformat(), g.loc["G1", "settlement_round"]) == (
-        "2026-10-05", "second")
+        "2026-10-05",
+        "second",
+    )
