@@ -18,13 +18,17 @@ The file is optional. Its shape::
     [layers.parcels.columns]
     map_sheet = "SHBANDO"           # canonical name = the file's header
 
-    [grievances.deadline_days]      # settlement deadline per kind (days)
+    [grievances.deadline_days]      # settlement deadline per kind (days); default: geo/legal.py
     complaint = 30
+
+    [legal]                         # see geo/legal.py
+    reported = ["nq254"]            # reported period sets (not the default)
+    remote_area = false
 
     [hotspots]                      # see geo.hotspots.config
 
     [report]
-    party_committee = "ĐẢNG BỘ XÃ HỮU LŨNG"
+    party_committee = "ĐẢNG ỦY XÃ HỮU LŨNG"
     signer = "…"
     recipients = ["…"]
 
@@ -57,10 +61,10 @@ CONFIG_FILE = "workspace.toml"
 DEFAULT_DEADLINE_DAYS = {"complaint": 30, "denunciation": 30, "petition": 30, "feedback": 30}
 """Days to settle a grievance before it counts as overdue, per kind.
 
-30 days is the first-instance settlement period of the Law on Complaints
-2011 (Art. 28: 30 days, 45 for complicated cases; 45/60 in remote areas) and
-of the Law on Denunciations 2018 (Art. 30: 30 days). Petitions and feedback
-have no statutory period; the contract's default of 30 days is used.
+Only a kind named in ``[grievances.deadline_days]`` uses these numbers; every
+other kind takes the period of the law in force on its received_date
+(``geo/legal.py``: complaints, denunciations, petitions' written answer, land
+disputes' mediation). Feedback has no statutory period: the contract's 30 days.
 """
 
 
@@ -168,6 +172,12 @@ def read_config(folder: Path, report: Report) -> WorkspaceConfig:
                          f"Thời hạn giải quyết của “{kind}” phải là số ngày nguyên dương / "
                          f"The deadline for “{kind}” must be a positive whole number of days",
                          "Ví dụ / e.g.: complaint = 30")
+    if "legal" in raw:  # [legal]: reported period sets, remote area (geo/legal.py)
+        from .legal import check_settings
+
+        for message in check_settings(raw["legal"]):
+            report.error("bad_config", CONFIG_FILE, message,
+                         "Ví dụ / e.g.: [legal] reported = [\"nq254\"], remote_area = true")
     as_of = ws.get("as_of")
     if as_of is not None and not isinstance(as_of, date):
         import pandas as pd

@@ -4,7 +4,9 @@
 (:func:`geo.selection.week_ends`): the share of each project's households
 (and acquired area) handed over on that day, exactly as the per-hamlet
 summary would count it on that day. Nothing here reads a date column to
-count: stages on each day come from the time slice.
+count: stages on each day come from the time slice (the furthest step in
+procedure order recorded by then, so a household that hands over before its
+recovery decision counts as handed over from the handover's week).
 
 :func:`completion_forecast` projects the completion date of one project from
 the pace of the last weeks, with an interval, or says plainly that no

@@ -1572,7 +1572,7 @@ def generate_workspace(
         "",
         "[report]",
         f"signer = {_toml_str('Nông Đức Hòa')}",
-        f"party_committee = {_toml_str('ĐẢNG BỘ XÃ HỮU LŨNG')}",
+        f"party_committee = {_toml_str('ĐẢNG ỦY XÃ HỮU LŨNG')}",
         "recipients = [",
         *[f"    {_toml_str(r)}," for r in recipients],
         "]",

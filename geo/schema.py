@@ -118,16 +118,28 @@ STAGE_ORDER = {key: i for i, key in enumerate(STAGES.keys)}
 
 KINDS = Enum(
     "kind",
-    ("complaint", "denunciation", "petition", "feedback"),
+    ("complaint", "denunciation", "petition", "feedback", "dispute"),
     {
         "complaint": "Khiếu nại",
         "denunciation": "Tố cáo",
         "petition": "Kiến nghị",
         "feedback": "Phản ánh",
+        "dispute": "Tranh chấp đất đai",
     },
     {"complaint": ("đơn khiếu nại",), "denunciation": ("đơn tố cáo",),
-     "petition": ("đơn kiến nghị",), "feedback": ("đơn phản ánh",)},
+     "petition": ("đơn kiến nghị",), "feedback": ("đơn phản ánh",),
+     "dispute": ("tranh chấp", "đơn tranh chấp", "đơn tranh chấp đất đai", "land dispute")},
 )
+"""Grievance kinds as the law sorts them: a land dispute (Land Law 2024 Art. 235) is mediated at the
+commune (status ``mediation``); a complaint is settled a first and a second time."""
+
+SETTLEMENT_ROUNDS = Enum(
+    "settlement_round",
+    ("first", "second"),
+    {"first": "Lần đầu", "second": "Lần hai"},
+    {"first": ("1", "lần 1", "giải quyết lần đầu"), "second": ("2", "lần 2", "giải quyết lần hai")},
+)
+"""The settlement of a complaint: first (Law on Complaints 2011, Art. 28) or second (Art. 37)."""
 
 TOPICS = Enum(
     "topic",
@@ -151,7 +163,7 @@ STATUSES = Enum(
         "received": "Mới nhận",
         "in_progress": "Đang giải quyết",
         "dialogue": "Đối thoại",
-        "mediation": "Hòa giải",
+        "mediation": "Hòa giải",  # of a land dispute at the commune (Land Law 2024 Art. 235)
         "resolved": "Đã giải quyết",
         "escalated": "Chuyển cấp trên",
         "withdrawn": "Rút đơn",
@@ -326,6 +338,9 @@ GRIEVANCES = Layer(
         Column("signatories", ("so_nguoi", "so_nguoi_ky"), type="int", label="Số người ký"),
         Column("status", ("trang_thai",), type="enum", enum=STATUSES, label="Trạng thái"),
         Column("resolved_date", ("ngay_giai_quyet",), type="date", label="Ngày giải quyết"),
+        Column("accepted_date", ("ngay_thu_ly", "thu_ly"), type="date", label="Ngày thụ lý"),
+        Column("settlement_round", ("lan_giai_quyet", "giai_quyet_lan"), type="enum", enum=SETTLEMENT_ROUNDS,
+               label="Lần giải quyết"),
         Column("household_id", ("ma_ho",), label="Mã hộ"),
         Column("hamlet_id", ("ma_thon",), label="Mã thôn"),
         Column("project_id", ("ma_du_an", "ma_da"), label="Mã dự án"),

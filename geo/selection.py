@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from . import legal
 from .schema import CLOSED_STATUSES, STAGE_ORDER
 from .workspace import Workspace
 
@@ -118,10 +119,14 @@ class TimeSlice:
 def current_stages(ws: Workspace, as_of: date) -> pd.DataFrame:
     """Each household row's stage on ``as_of``, per the contract.
 
-    With stage_history, a row's stage is the latest history entry of its
-    household and project dated on or before ``as_of``; a household and
-    project with no history at all keeps the row's own stage (with a
-    validation warning). Without stage_history, a row counts only where its
+    With stage_history, a row's stage is the furthest step, in procedure
+    order, among the history entries of its household and project dated on
+    or before ``as_of`` (not the latest-dated entry: the recovery decision may
+    lawfully follow payment or a voluntary handover, Land Law 2024
+    Art. 87(5), and does not undo them); its ``stage_date`` is the date of
+    that step's entry (the latest, where the step was recorded twice). A
+    household and project with no history at all keeps the row's own stage
+    (with a validation warning). Without stage_history, a row counts only where its
     ``stage_date`` is blank or on or before ``as_of``.
 
     Returns
@@ -137,7 +142,7 @@ def current_stages(ws: Workspace, as_of: date) -> pd.DataFrame:
     own_ok = hh["stage"].notna() & (hh["stage_date"].isna() | (hh["stage_date"] <= ts))
     sh = ws.stage_history
     if len(sh):
-        has_history, hist_stage, hist_date = _latest_history(hh, sh, ts)
+        has_history, hist_stage, hist_date = _furthest_history(hh, sh, ts)
         has_history = pd.Series(has_history, index=hh.index)
         stage = pd.Series(hist_stage, index=hh.index).where(has_history, hh["stage"].where(own_ok))
         sdate = pd.Series(hist_date, index=hh.index).where(has_history, hh["stage_date"].where(own_ok))
@@ -164,12 +169,14 @@ def _pair_codes(hh: pd.DataFrame, sh: pd.DataFrame) -> tuple[np.ndarray, np.ndar
     return pair[:n], pair[n:]
 
 
-def _latest_history(hh: pd.DataFrame, sh: pd.DataFrame, ts: pd.Timestamp):
+def _furthest_history(hh: pd.DataFrame, sh: pd.DataFrame, ts: pd.Timestamp):
     """Per household row: whether its household and project have any dated history, and the
-    stage and date of the latest entry on or before ``ts`` (NaN/NaT where none).
+    stage and date of the furthest step reached on or before ``ts`` (NaN/NaT where none).
 
-    "Latest" is the greatest date, then the highest stage, then the last in the file — what a
-    stable sort by date and stage rank keeping the last row per pair gives. Vectorised (one
+    "Furthest" is the highest stage in procedure order, then (for a step recorded more than
+    once) the greatest date, then the last in the file — what a stable sort by stage rank and
+    date keeping the last row per pair gives. The dates' order does not matter: a recovery
+    decision dated after the payment leaves the household at ``paid``. Vectorised (one
     lexsort), since the weekly series calls this once per week.
     """
     hh_pair, sh_pair = _pair_codes(hh, sh)
@@ -184,12 +191,12 @@ def _latest_history(hh: pd.DataFrame, sh: pd.DataFrame, ts: pd.Timestamp):
     hist_date = np.full(n, np.datetime64("NaT"), dtype=dates.dtype)
     if len(idx):
         pairs = sh_pair[idx]
-        order = np.lexsort((idx, rank_of[st_codes[idx]], dates[idx], pairs))
+        order = np.lexsort((idx, dates[idx], rank_of[st_codes[idx]], pairs))
         last = order[np.append(pairs[order][1:] != pairs[order][:-1], True)]
-        latest_pair, latest_row = pairs[last], idx[last]  # sorted by pair
-        where = np.minimum(np.searchsorted(latest_pair, hh_pair), len(latest_pair) - 1)
-        found = latest_pair[where] == hh_pair
-        rows = latest_row[where[found]]
+        top_pair, top_row = pairs[last], idx[last]  # sorted by pair
+        where = np.minimum(np.searchsorted(top_pair, hh_pair), len(top_pair) - 1)
+        found = top_pair[where] == hh_pair
+        rows = top_row[where[found]]
         hist_stage[found] = np.asarray(st_uniques, dtype=object)[st_codes[rows]]
         hist_date[found] = dates[rows]
     return has_history, hist_stage, hist_date
@@ -199,20 +206,58 @@ def grievance_state(ws: Workspace, as_of: date) -> pd.DataFrame:
     """Grievances received by ``as_of`` with ``is_open``, ``deadline`` and ``is_overdue``.
 
     A grievance resolved or withdrawn after ``as_of`` counts as open; it is
-    overdue where ``as_of`` is later than ``received_date`` plus the deadline
-    of its kind (``workspace.toml`` ``[grievances.deadline_days]``).
+    overdue where ``as_of`` is later than ``received_date`` plus its deadline:
+    the settlement period of its kind in force on its ``received_date``
+    (:mod:`geo.legal`: a complaint's first or second settlement, 45/60 days
+    where ``[legal] remote_area``; a denunciation; a petition's written
+    answer; a land dispute's mediation), unless ``workspace.toml``
+    ``[grievances.deadline_days]`` names the kind; 30 days (the contract's
+    default) where the law sets none. ``acceptance_late`` marks a complaint
+    accepted (``accepted_date``) more than 10 days after it was received
+    (Law on Complaints 2011, Art. 27).
     """
     g = ws.grievances
     ts = pd.Timestamp(as_of)
     g = g[g["received_date"].notna() & (g["received_date"] <= ts)].copy()
     closed = g["status"].isin(CLOSED_STATUSES) & (g["resolved_date"].isna() | (g["resolved_date"] <= ts))
     g["is_open"] = ~closed
-    days = g["kind"].map(ws.config.deadline_days).fillna(ws.config.deadline_days.get("complaint", 30))
-    g["deadline"] = g["received_date"] + pd.to_timedelta(days.astype("int64"), unit="D")
+    g["deadline"] = g["received_date"] + pd.to_timedelta(_deadline_days(ws, g), unit="D")
+    accepted = pd.to_datetime(g["accepted_date"], errors="coerce") if "accepted_date" in g else None
+    if accepted is not None:
+        due = legal.due_dates("complaint_acceptance", g["received_date"], legal.legal_settings(ws.config.raw).sets)
+        g["acceptance_late"] = (g["kind"] == "complaint") & accepted.notna() & (accepted > due)
+    else:
+        g["acceptance_late"] = False
     g["is_overdue"] = g["is_open"] & (ts > g["deadline"])
     g["age_days"] = (ts - g["received_date"]).dt.days
     g["signatories"] = pd.to_numeric(g["signatories"], errors="coerce").fillna(1).astype("int64")
     return g
+
+
+def _deadline_days(ws: Workspace, g: pd.DataFrame) -> np.ndarray:
+    """Days to settle each grievance: the workspace's own setting for its kind, else the legal period in
+    force on its received_date (:data:`geo.legal.KIND_PERIODS`), else the contract's default (30)."""
+    settings = legal.legal_settings(ws.config.raw)
+    default = float(ws.config.deadline_days.get("complaint", 30))
+    days = g["kind"].map(ws.config.deadline_days).astype("float64").fillna(default)
+    raw = ws.config.raw.get("grievances", {}) if isinstance(ws.config.raw, dict) else {}
+    chosen = raw.get("deadline_days", {}) if isinstance(raw, dict) else {}
+    chosen = set(chosen) if isinstance(chosen, dict) else set()
+    second = g["settlement_round"].eq("second") if "settlement_round" in g else pd.Series(False, index=g.index)
+    remote = "_remote" if settings.remote_area else ""
+    for kind, name in legal.KIND_PERIODS.items():
+        if kind in chosen:
+            continue
+        mine = g["kind"].eq(kind)
+        if kind == "complaint":
+            for mask, period in ((mine & ~second, f"complaint_first{remote}"),
+                                 (mine & second, f"complaint_second{remote}")):
+                law = legal.period_days(period, g["received_date"], settings.sets)
+                days = days.where(~mask | law.isna(), law)
+            continue
+        law = legal.period_days(name, g["received_date"], settings.sets)
+        days = days.where(~mine | law.isna(), law)
+    return days.astype("int64").to_numpy()
 
 
 def time_slice(ws: Workspace, selection: Selection | None = None) -> TimeSlice:

@@ -33,7 +33,7 @@ name = "Xã Hữu Lũng (gồm xã Hồ Sơn cũ)"
 province = "Lạng Sơn"
 
 [report]
-party_committee = "ĐẢNG BỘ XÃ HỮU LŨNG"
+party_committee = "ĐẢNG ỦY XÃ HỮU LŨNG"
 signer = "Nông Đức Hòa"
 recipients = ["Ban Thường vụ Tỉnh ủy (để báo cáo)", "Các chi bộ thôn", "Lưu Văn phòng Đảng ủy"]
 """
@@ -138,7 +138,7 @@ def find_table(document, first_header: str, header: str):
 def test_header_block_title_and_date_line(doc):
     header = doc.tables[0]
     left, right = (c.text for c in header.rows[0].cells)
-    assert "ĐẢNG BỘ TỈNH LẠNG SƠN" in left and "ĐẢNG BỘ XÃ HỮU LŨNG" in left
+    assert "ĐẢNG BỘ TỈNH LẠNG SƠN" in left and "ĐẢNG ỦY XÃ HỮU LŨNG" in left
     assert re.search(r"Số\s+-BC/ĐU", left)
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in right
     assert "Hữu Lũng, ngày 20 tháng 11 năm 2026" in right
@@ -148,7 +148,40 @@ def test_header_block_title_and_date_line(doc):
                and t.endswith("tuần từ ngày 14/11 đến ngày 20/11/2026") for t in texts)
 
 
-def test_page_is_a4_with_decree_30_margins_and_times_new_roman(doc):
+def cell_runs(cell) -> list[tuple[str, bool]]:
+    """(text, bold) of each non-empty paragraph of a table cell, read from the runs' w:b flags."""
+    return [(p.text, all(bool(r.bold) for r in p.runs if r.text)) for p in cell.paragraphs if p.text.strip()]
+
+
+def test_header_names_the_committee_in_bold_under_the_province_party_organisation(doc):
+    # issue 14, Hướng dẫn 36-HD/VPTW: the superior organisation regular, the issuing committee bold, "*", the number
+    left, right = doc.tables[0].rows[0].cells
+    lines = cell_runs(left)
+    assert [t for t, _ in lines[:3]] == ["ĐẢNG BỘ TỈNH LẠNG SƠN", "ĐẢNG ỦY XÃ HỮU LŨNG", "*"]
+    assert [b for _, b in lines[:3]] == [False, True, False]
+    assert re.fullmatch(r"Số\s+-BC/ĐU", lines[3][0]) and lines[3][1] is False
+    heading = right.paragraphs[0].runs[0]
+    assert (heading.text, heading.bold, heading.underline, heading.font.size.pt) == (
+        "ĐẢNG CỘNG SẢN VIỆT NAM", True, True, 15)
+    date_run = next(r for p in right.paragraphs for r in p.runs if r.text.startswith("Hữu Lũng, ngày"))
+    assert date_run.italic and not date_run.bold
+
+
+def test_the_committee_and_province_are_derived_from_the_workspace_without_a_report_section(tmp_path):
+    toml = '[workspace]\nname = "Xã Hữu Lũng (gồm xã Hồ Sơn cũ)"\nprovince = "Lạng Sơn"\n'
+    ws = load_workspace(build_workspace(tmp_path / "ws", toml=toml))
+    doc = Document(io.BytesIO(report_docx(ws, Selection.make(as_of=AS_OF), map_png=_tiny_png())))
+    lines = cell_runs(doc.tables[0].rows[0].cells[0])
+    assert lines[:2] == [("ĐẢNG BỘ TỈNH LẠNG SƠN", False), ("ĐẢNG ỦY XÃ HỮU LŨNG", True)]
+    assert doc.core_properties.author == "ĐẢNG ỦY XÃ HỮU LŨNG"
+
+
+def test_signature_block_has_the_authority_bold_and_the_function_regular(doc):
+    right = doc.tables[-1].rows[0].cells[1]
+    assert cell_runs(right) == [("T/M ĐẢNG ỦY", True), ("BÍ THƯ", False), ("Nông Đức Hòa", True)]
+
+
+def test_page_is_a4_with_the_36_hd_margins_and_times_new_roman(doc):
     s = doc.sections[0]
     assert abs(s.page_width - Mm(210)) < Mm(0.5) and abs(s.page_height - Mm(297)) < Mm(0.5)
     assert Mm(20) <= s.top_margin <= Mm(25) and Mm(20) <= s.bottom_margin <= Mm(25)
@@ -298,7 +331,7 @@ def test_names_derived_without_a_report_section(tmp_path):
     ws = load_workspace(folder)
     doc = Document(io.BytesIO(report_docx(ws, Selection.make(as_of=AS_OF), map_png=_tiny_png())))
     left, right = (c.text for c in doc.tables[0].rows[0].cells)
-    assert "ĐẢNG BỘ XÃ HỒ SƠN" in left and "ĐẢNG BỘ TỈNH" not in left
+    assert "ĐẢNG ỦY XÃ HỒ SƠN" in left and "ĐẢNG BỘ TỈNH" not in left
     assert "Hồ Sơn, ngày 20 tháng 11 năm 2026" in right
 
 

@@ -253,13 +253,15 @@ def test_stalled_comes_from_stage_history_where_present(build):
     assert "lâu nhất 111 ngày" in out.loc["B", "hotspot_reasons"]
 
 
-def test_an_unpaid_household_30_days_after_the_recovery_decision_is_stalled(build):
+def test_an_unpaid_household_more_than_30_days_after_its_stage_at_the_decision_pays_late_not_stalled(build):
+    # issue 14: the 30-day payment check counts from the plan's approval (Art. 94(3)), not as a stall at
+    # recovery_decided; without history the decision's date bounds the approval from above
     households = quiet_households()
-    households[2].update(stage="recovery_decided", stage_date="2026-10-21")  # 30 days
-    households[1].update(stage="plan_drafted", stage_date="2026-10-21")  # 30 days, ordinary step
+    households[2].update(stage="recovery_decided", stage_date="2026-10-20")  # 31 days
+    households[1].update(stage="plan_drafted", stage_date="2026-10-20")  # 31 days, ordinary step
     out = levels(build, households=households)
-    assert out.loc["B", "stalled_households"] == 1.0
-    assert out.loc["A", "stalled_households"] == 0.0
+    assert (out.loc["B", "late_payment"], out.loc["B", "stalled_households"]) == (1.0, 0.0)
+    assert out.loc["A", "late_payment"] == 0.0
 
 
 def full_history(hid: str, dates: dict[str, str]) -> list[dict]:
@@ -431,3 +433,128 @@ def test_a_per_project_row_equals_the_hamlet_row_filtered_by_that_project(build)
     filtered = levels(build, project="P2", **layers)
     cols = ["hotspot_level", "hotspot_score", "hotspot_reasons"]
     assert per_project.loc[("A", "P2"), cols].tolist() == filtered.loc["A", cols].tolist()
+
+
+# --------------------------------------------------------------------------- lawful orders and legal periods
+
+
+BEFORE_DECISION = {"notified": "2026-05-01", "surveyed": "2026-06-01", "plan_drafted": "2026-07-01",
+                   "plan_posted": "2026-08-01", "plan_approved": "2026-10-20"}
+
+
+def test_a_recovery_decision_after_the_payment_is_no_skipped_step_and_leaves_the_hamlet_at_none(build):
+    history = full_history("H3", {**BEFORE_DECISION, "paid": "2026-11-01", "recovery_decided": "2026-11-10"})
+    out = levels(build, stage_history=history)
+    row = out.loc["B"]
+    assert (row["skipped_steps"], row["late_payment"], row["hotspot_level"]) == (0.0, 0.0, "none")
+
+
+def test_a_recovery_decision_not_yet_made_after_payment_is_not_flagged_before_it_comes(build):
+    history = full_history("H3", {**BEFORE_DECISION, "paid": "2026-11-01", "recovery_decided": "2026-11-25"})
+    assert levels(build, stage_history=history).loc["B", "skipped_steps"] == 0.0
+
+
+def test_a_recovery_decision_after_a_voluntary_handover_is_no_skipped_step(build):
+    history = full_history("H3", {**BEFORE_DECISION, "paid": "2026-11-01", "handed_over": "2026-11-05",
+                                  "recovery_decided": "2026-11-10"})
+    out = levels(build, stage_history=history)
+    assert (out.loc["B", "skipped_steps"], out.loc["B", "hotspot_level"]) == (0.0, "none")
+
+
+def test_a_decision_missing_before_a_payment_is_still_missing_when_nothing_was_paid(build):
+    history = full_history("H3", {**BEFORE_DECISION, "recovery_decided": "2026-11-01"})
+    del_posted = [r for r in history if r["stage"] != "plan_posted"]
+    out = levels(build, stage_history=del_posted)
+    assert "thiếu bước “Công khai phương án”" in out.loc["B", "hotspot_reasons"]
+
+
+def test_a_household_unpaid_more_than_30_days_after_the_plan_approval_is_paid_late(build):
+    history = full_history("H3", {**BEFORE_DECISION, "plan_approved": "2026-10-20"})  # 31 days
+    out = levels(build, stage_history=history)
+    row = out.loc["B"]
+    assert (row["late_payment"], row["hotspot_score"]) == (1.0, 1.5)
+    assert "1 hộ chưa được chi trả tiền bồi thường dù đã quá hạn 30 ngày kể từ ngày phê duyệt phương án" in \
+        row["hotspot_reasons"]
+
+
+def test_30_days_after_the_plan_approval_the_payment_is_not_yet_late(build):
+    history = full_history("H3", {**BEFORE_DECISION, "plan_approved": "2026-10-21"})
+    assert levels(build, stage_history=history).loc["B", "late_payment"] == 0.0
+
+
+def test_a_payment_made_after_the_30_days_is_named_as_owing_interest_but_not_scored(build):
+    history = full_history("H3", {**BEFORE_DECISION, "plan_approved": "2026-09-01", "recovery_decided": "2026-09-05",
+                                  "paid": "2026-10-15"})
+    row = levels(build, stage_history=history).loc["B"]
+    assert (row["late_payment"], row["hotspot_score"]) == (0.0, 0.0)
+    assert row["hotspot_reasons"] == "1 hộ được chi trả sau thời hạn 30 ngày, phải trả thêm tiền chậm trả"
+
+
+def test_a_notice_past_its_12_months_without_a_decision_has_expired(build):
+    history = full_history("H3", {"notified": "2025-11-19", "surveyed": "2026-01-10"})
+    row = levels(build, stage_history=history).loc["B"]
+    assert row["expired_notice"] == 1.0
+    assert "1 hộ có thông báo thu hồi đất đã hết hiệu lực 12 tháng mà chưa có quyết định thu hồi" in \
+        row["hotspot_reasons"]
+
+
+def test_a_notice_12_months_old_to_the_day_is_still_valid(build):
+    history = full_history("H3", {"notified": "2025-11-20", "surveyed": "2026-01-10"})
+    assert levels(build, stage_history=history).loc["B", "expired_notice"] == 0.0
+
+
+def test_a_notice_given_before_the_land_law_2024_has_no_12_month_validity(build):
+    history = full_history("H3", {"notified": "2024-07-31", "surveyed": "2026-01-10"})
+    assert levels(build, stage_history=history).loc["B", "expired_notice"] == 0.0
+
+
+def test_a_dispute_counts_with_its_own_kind_in_the_reasons(build):
+    out = levels(build, grievances=[grievance(kind="dispute", status="mediation", received="2026-10-01")])
+    assert out.loc["B", "hotspot_reasons"].startswith("1 đơn tranh chấp đất đai quá hạn giải quyết")
+
+
+SHORT_NOTICE_ON = {"signals": {"short_notice": {"enabled": True}}}
+
+
+def notice_then_decision(hid: str, notified: str, decided: str) -> list[dict]:
+    return full_history(hid, {"notified": notified, "surveyed": notified, "plan_drafted": notified,
+                              "plan_posted": notified, "plan_approved": decided, "recovery_decided": decided})
+
+
+def unsure_households() -> list[dict]:
+    households = quiet_households()
+    households[2].update(agreement="unknown")  # H3, hamlet B, parcel 2-1 (CLN: agricultural)
+    households[1].update(agreement="unknown")  # H2, hamlet A, parcel 1-2 (ONT: residential)
+    return households
+
+
+def test_short_notice_is_off_by_default(build):
+    history = notice_then_decision("H3", "2026-09-01", "2026-11-01")
+    assert levels(build, households=unsure_households(), stage_history=history).loc["B", "short_notice"] == 0.0
+
+
+def test_a_decision_61_days_after_the_notice_on_agricultural_land_is_too_soon(build):
+    history = notice_then_decision("H3", "2026-09-01", "2026-11-01")
+    out = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history)
+    assert (out.loc["B", "short_notice"], out.loc["B", "hotspot_score"]) == (1.0, 3.0)
+    assert "1 hộ có quyết định thu hồi đất khi chưa đủ thời hạn thông báo" in out.loc["B", "hotspot_reasons"]
+
+
+def test_a_household_that_agrees_waives_the_notice_period(build):
+    history = notice_then_decision("H3", "2026-09-01", "2026-11-01")
+    assert levels(build, config=SHORT_NOTICE_ON, stage_history=history).loc["B", "short_notice"] == 0.0
+
+
+def test_residential_land_needs_180_days_of_notice(build):
+    history = notice_then_decision("H2", "2026-05-01", "2026-09-01")  # 123 days
+    history += notice_then_decision("H3", "2026-05-01", "2026-09-01")
+    out = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history)
+    assert (out.loc["A", "short_notice"], out.loc["B", "short_notice"]) == (1.0, 0.0)
+
+
+def test_the_reported_60_day_notice_applies_only_when_switched_on_and_from_2026(build):
+    history = notice_then_decision("H3", "2025-12-01", "2026-02-15")  # 76 days
+    law = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history)
+    reported = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history,
+                      toml='[legal]\nreported = ["nq254"]\n')
+    assert (law.loc["B", "short_notice"], reported.loc["B", "short_notice"]) == (1.0, 0.0)

@@ -339,7 +339,7 @@ def test_workspace_toml_and_labels(default_ws: Path) -> None:
     assert cfg["workspace"]["name"] == "Xã Hữu Lũng (gồm xã Hồ Sơn, xã Đồng Tân cũ)"
     assert cfg["workspace"]["province"] == "Lạng Sơn"
     assert cfg["workspace"]["as_of"] == AS_OF
-    assert cfg["report"]["party_committee"] == "ĐẢNG BỘ XÃ HỮU LŨNG"
+    assert cfg["report"]["party_committee"] == "ĐẢNG ỦY XÃ HỮU LŨNG"
     assert isinstance(cfg["report"]["signer"], str) and cfg["report"]["signer"]
     assert all(isinstance(r, str) for r in cfg["report"]["recipients"]) and cfg["report"]["recipients"]
     assert SYNTHETIC_LABEL in (default_ws / "README.txt").read_text(encoding="utf-8")

@@ -12,10 +12,16 @@ II.  hotspots and pressing issues, with their reasons and what changed
 III. tasks, proposals and requests: a draft from the data, highlighted, for
      the clerk to finish;
 
-and the recipients ("Nơi nhận") and the signature block. The page is A4
-with the margins of Decree 30/2020/NĐ-CP (top 20 mm, bottom 20 mm, left
-30 mm, right 15 mm), Times New Roman 14 pt for the text and 12 pt in tables,
-page numbers from the second page, centred in the top margin.
+and the recipients ("Nơi nhận") and the signature block. A Party
+organisation's document follows the Party's own format, Hướng dẫn
+36-HD/VPTW of the Central Party Office (3 April 2018), not Decree
+30/2020/NĐ-CP (the State's): every element it fixes (margins, fonts, the
+issuing body, the number, the date line, the signature block, the
+recipients) is in one place, :data:`PARTY_FORMAT`, so that the report can
+follow a newer guidance (one is reported for 2026) by changing that block.
+The page is A4, top and bottom 20 mm, left 30 mm, right 15 mm, Times New
+Roman 14 pt for the text and 12 pt in tables, page numbers from the second
+page, centred in the top margin.
 
 "The previous period" is :func:`geo.selection.time_slice` on the day before
 the period starts (as-of − 7 days for a week, the same date of the previous
@@ -25,7 +31,7 @@ slices, so no date is filtered here.
 ``workspace.toml`` sets the names::
 
     [report]
-    party_committee = "ĐẢNG BỘ XÃ HỮU LŨNG"   # the issuing committee (default: from [workspace] name)
+    party_committee = "ĐẢNG ỦY XÃ HỮU LŨNG"   # the issuing committee (default: ĐẢNG ỦY + [workspace] name)
     superior = "ĐẢNG BỘ TỈNH LẠNG SƠN"        # the line above it (default: from [workspace] province; "" for none)
     place = "Hữu Lũng"                        # the date line's place (default: the commune's name)
     number_suffix = "BC/ĐU"                   # "Số    -BC/ĐU"
@@ -44,6 +50,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -84,12 +91,72 @@ from ._common import (
 )
 from .tables import totals_row
 
-FONT = "Times New Roman"
-BODY_PT = 14
-TABLE_PT = 12
-SMALL_PT = 12
-MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-"""Decree 30/2020/NĐ-CP, Appendix I: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm."""
+
+@dataclass(frozen=True)
+class PartyFormat:
+    """The elements of a Party document's format, in one place (Hướng dẫn 36-HD/VPTW, 3 April 2018).
+
+    Guidance 36-HD/VPTW of the Central Party Office sets the format of Party
+    documents (Decree 30/2020/NĐ-CP is the State's). As it is read here:
+
+    * A4 paper; margins top 20–25 mm, bottom 20–25 mm, left 30–35 mm, right
+      15–20 mm; Times New Roman (Unicode, TCVN 6909:2001); the text 13–14 pt.
+    * The heading "ĐẢNG CỘNG SẢN VIỆT NAM": top right, capitals, 15 pt,
+      upright, bold, a line under it.
+    * The issuing body, top left: the superior Party organisation (capitals,
+      14 pt, upright, regular: "ĐẢNG BỘ TỈNH LẠNG SƠN") over the issuing
+      committee (capitals, 14 pt, upright, bold: "ĐẢNG ỦY XÃ HỮU LŨNG"), then
+      an asterisk "*"; under it the number and symbol ("Số …-BC/ĐU", 14 pt,
+      upright).
+    * The place and date under the heading, 14 pt, italic; days below 10 and
+      the months January and February with a leading zero.
+    * The document type "BÁO CÁO" in capitals, bold, 15–16 pt; its subject
+      bold, 14 pt; a short line "-----" under it.
+    * The signature block: the authority ("T/M ĐẢNG ỦY") in capitals, 14 pt,
+      bold; the signer's function ("BÍ THƯ") in capitals, 14 pt, not bold; the
+      name 14 pt, bold.
+    * "Nơi nhận:" 14 pt, upright, underlined; each recipient 12 pt on its own
+      line, "- " first, "," after, "." after the last.
+    * Page numbers in the top margin, centred, from the second page.
+
+    A newer guidance replacing 36-HD is reported for 2026: where it changes an
+    element, change it here.
+    """
+
+    guidance: str = "Hướng dẫn 36-HD/VPTW ngày 03/4/2018 của Văn phòng Trung ương Đảng"
+    font: str = "Times New Roman"
+    body_pt: float = 14
+    table_pt: float = 12
+    small_pt: float = 12
+    margins_mm: tuple[tuple[str, int], ...] = (("top", 20), ("bottom", 20), ("left", 30), ("right", 15))
+    party_heading: str = "ĐẢNG CỘNG SẢN VIỆT NAM"
+    party_heading_pt: float = 15
+    superior_bold: bool = False
+    committee_bold: bool = True
+    committee_prefix: str = "ĐẢNG ỦY"
+    superior_prefix: str = "ĐẢNG BỘ TỈNH"
+    separator: str = "*"
+    number_suffix: str = "BC/ĐU"
+    date_italic: bool = True
+    doc_type_pt: float = 16
+    on_behalf: str = "T/M ĐẢNG ỦY"
+    on_behalf_bold: bool = True
+    signer_title: str = "BÍ THƯ"
+    signer_title_bold: bool = False
+    signer_name_bold: bool = True
+    recipients_heading: str = "Nơi nhận:"
+    recipients_pt: float = 12
+
+
+PARTY_FORMAT = PartyFormat()
+"""The format the report follows (Hướng dẫn 36-HD/VPTW); see :class:`PartyFormat`."""
+
+FONT = PARTY_FORMAT.font
+BODY_PT = PARTY_FORMAT.body_pt
+TABLE_PT = PARTY_FORMAT.table_pt
+SMALL_PT = PARTY_FORMAT.small_pt
+MARGINS_MM = dict(PARTY_FORMAT.margins_mm)
+"""Hướng dẫn 36-HD/VPTW: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm (the smallest of each)."""
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 
 LEVEL_ORDER = ("none", "watch", "risk", "hotspot")
@@ -332,14 +399,14 @@ def _setup(doc) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
-    # DOCX stores whole twips: round up, so that 15 mm is not saved as 14.99 mm
+    # margins of Hướng dẫn 36-HD/VPTW; DOCX stores whole twips: round up, so that 15 mm is not saved as 14.99 mm
     section.top_margin = Twips(math.ceil(MARGINS_MM["top"] * 1440 / 25.4))
     section.bottom_margin = Twips(math.ceil(MARGINS_MM["bottom"] * 1440 / 25.4))
     section.left_margin = Twips(math.ceil(MARGINS_MM["left"] * 1440 / 25.4))
     section.right_margin = Twips(math.ceil(MARGINS_MM["right"] * 1440 / 25.4))
     section.header_distance = Mm(10)
     section.footer_distance = Mm(10)
-    # page numbers: centred in the top margin, from page 2 (Decree 30, Appendix I)
+    # page numbers: centred in the top margin, from page 2 (Hướng dẫn 36-HD/VPTW)
     section.different_first_page_header_footer = True
     p = section.header.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -496,27 +563,47 @@ def _caption(doc, text: str) -> None:
 # --------------------------------------------------------------------------- sections
 
 
-def _header_block(doc, ws: Workspace, as_of: date) -> None:
+def issuing_body(ws: Workspace, fmt: PartyFormat = PARTY_FORMAT) -> tuple[str, str]:
+    """The superior Party organisation and the issuing committee, in capitals.
+
+    ``[report] superior`` and ``party_committee`` where given; otherwise
+    ``"ĐẢNG BỘ TỈNH " + [workspace] province`` (none where no province is
+    named) and ``"ĐẢNG ỦY " + the commune`` (the committee issues the report,
+    not the Party organisation "ĐẢNG BỘ XÃ …").
+
+    Example
+    -------
+    >>> issuing_body(ws)  # doctest: +SKIP
+    ('ĐẢNG BỘ TỈNH LẠNG SƠN', 'ĐẢNG ỦY XÃ HỮU LŨNG')
+    """
     cfg = ws.config.report
-    committee = clean(cfg.get("party_committee") or f"ĐẢNG BỘ {commune_upper(ws)}")
+    committee = clean(cfg.get("party_committee") or f"{fmt.committee_prefix} {commune_upper(ws)}")
     superior = cfg.get("superior")
     if superior is None:
-        superior = f"ĐẢNG BỘ TỈNH {clean(ws.config.province).upper()}" if ws.config.province else ""
-    suffix = clean(cfg.get("number_suffix") or "BC/ĐU")
+        province = clean(ws.config.province)
+        province = re.sub(r"^tỉnh\s+", "", province, flags=re.IGNORECASE)
+        superior = f"{fmt.superior_prefix} {province}" if province else ""
+    return clean(superior).upper(), committee.upper()
+
+
+def _header_block(doc, ws: Workspace, as_of: date, fmt: PartyFormat = PARTY_FORMAT) -> None:
+    cfg = ws.config.report
+    superior, committee = issuing_body(ws, fmt)
+    suffix = clean(cfg.get("number_suffix") or fmt.number_suffix)
     number = clean(cfg.get("number") or "")
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
     first = True
-    if clean(superior):
-        _cell_text(left, clean(superior).upper(), size=BODY_PT, first=first)
+    if superior:
+        _cell_text(left, superior, bold=fmt.superior_bold, size=fmt.body_pt, first=first)
         first = False
-    _cell_text(left, committee.upper(), bold=True, size=BODY_PT, first=first)
-    _cell_text(left, "*", size=BODY_PT, first=False)
-    _cell_text(left, f"Số {number or '      '}-{suffix}", size=BODY_PT, first=False)
-    _cell_text(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, size=15, underline=True)
-    _cell_text(right, "", size=BODY_PT, first=False)
-    _cell_text(right, document_date(place_name(ws), as_of), italic=True, size=BODY_PT, first=False)
+    _cell_text(left, committee, bold=fmt.committee_bold, size=fmt.body_pt, first=first)
+    _cell_text(left, fmt.separator, size=fmt.body_pt, first=False)
+    _cell_text(left, f"Số {number or '      '}-{suffix}", size=fmt.body_pt, first=False)
+    _cell_text(right, fmt.party_heading, bold=True, size=fmt.party_heading_pt, underline=True)
+    _cell_text(right, "", size=fmt.body_pt, first=False)
+    _cell_text(right, document_date(place_name(ws), as_of), italic=fmt.date_italic, size=fmt.body_pt, first=False)
     _widths(table, (72, TEXT_WIDTH_MM - 72))
 
 
@@ -530,8 +617,8 @@ def _title(doc, ws: Workspace, data: ReportData) -> str:
         names = hamlet_names(ws)
         scope += " tại " + ", ".join(names.get(h, h) for h in sel.hamlets)
     subtitle = f"Tình hình công tác bồi thường, hỗ trợ, tái định cư {scope} {data.period.title()}"
-    _para(doc, "BÁO CÁO", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_before=18,
-          space_after=0)
+    _para(doc, "BÁO CÁO", bold=True, size=PARTY_FORMAT.doc_type_pt, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+          space_before=18, space_after=0)
     _para(doc, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=0)
     _para(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=12)
     return subtitle
@@ -810,7 +897,7 @@ def _tasks_section(doc, data: ReportData) -> None:
     _para(doc, PROPOSALS_PLACEHOLDER, highlight=True)
 
 
-def _closing(doc, ws: Workspace) -> None:
+def _closing(doc, ws: Workspace, fmt: PartyFormat = PARTY_FORMAT) -> None:
     cfg = ws.config.report
     recipients = cfg.get("recipients") or ["Lưu Văn phòng Đảng ủy"]
     if isinstance(recipients, str):
@@ -818,18 +905,18 @@ def _closing(doc, ws: Workspace) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
-    _cell_text(left, "Nơi nhận:", underline=True, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _cell_text(left, fmt.recipients_heading, underline=True, size=fmt.body_pt, align=WD_ALIGN_PARAGRAPH.LEFT)
     items = [clean(r).rstrip(" ,.;") for r in recipients if clean(r)]
     for i, r in enumerate(items):
-        _cell_text(left, f"- {r}{'.' if i == len(items) - 1 else ','}", size=SMALL_PT,
+        _cell_text(left, f"- {r}{'.' if i == len(items) - 1 else ','}", size=fmt.recipients_pt,
                    align=WD_ALIGN_PARAGRAPH.LEFT, first=False)
-    on_behalf = clean(cfg.get("on_behalf") or "T/M ĐẢNG ỦY")
-    title = clean(cfg.get("signer_title") or "BÍ THƯ")
-    _cell_text(right, on_behalf.upper(), bold=True, size=BODY_PT)
-    _cell_text(right, title.upper(), bold=True, size=BODY_PT, first=False)
+    on_behalf = clean(cfg.get("on_behalf") or fmt.on_behalf)
+    title = clean(cfg.get("signer_title") or fmt.signer_title)
+    _cell_text(right, on_behalf.upper(), bold=fmt.on_behalf_bold, size=fmt.body_pt)
+    _cell_text(right, title.upper(), bold=fmt.signer_title_bold, size=fmt.body_pt, first=False)
     for _ in range(4):
-        _cell_text(right, "", size=BODY_PT, first=False)
-    _cell_text(right, clean(cfg.get("signer") or ""), bold=True, size=BODY_PT, first=False)
+        _cell_text(right, "", size=fmt.body_pt, first=False)
+    _cell_text(right, clean(cfg.get("signer") or ""), bold=fmt.signer_name_bold, size=fmt.body_pt, first=False)
     _widths(table, (TEXT_WIDTH_MM - 75, 75))
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     tr_pr.insert(0, OxmlElement("w:cantSplit"))  # the signature stays with the recipients, on one page
@@ -895,7 +982,7 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
         _personal_appendix(doc, ws, data)
     props = doc.core_properties
     props.title = f"Báo cáo {subtitle[:1].lower()}{subtitle[1:]}"
-    props.author = clean(ws.config.report.get("party_committee") or commune_name(ws))
+    props.author = issuing_body(ws)[1]
     props.language = "vi-VN"
     props.created = datetime.combine(data.selection.as_of, datetime.min.time())
     props.modified = props.created

@@ -11,7 +11,7 @@ One dictionary of defaults, :data:`DEFAULTS`, documented here and in
     stalled_days = 60
     series_weeks = 8
     [hotspots.stalled_days_by_stage]
-    recovery_decided = 30
+    plan_posted = 45
     [hotspots.kind_weights]
     petition = 0.5
     [hotspots.signals.stalled_households]
@@ -52,13 +52,15 @@ counted with ``kind_weights`` × ``topic_weights`` (1 each unless changed).
 
 Grounds for the defaults
 ------------------------
-* Overdue: ``[grievances.deadline_days]`` of ``workspace.toml`` (30 days
-  for every kind), read by :func:`geo.selection.time_slice`. Law on
-  Complaints 2011, Art. 28: a first complaint is settled within 30 days of
-  acceptance, 45 for complicated cases (45 and 60 in remote, difficult
-  areas); Law on Denunciations 2018, Art. 30: 30 days, extendable. The
-  contract counts from ``received_date``, which is stricter by the up to 10
-  days the law allows for acceptance (Law on Complaints, Art. 27).
+* Overdue: the settlement period of the grievance's kind in force on its
+  received_date (:mod:`geo.legal`: a complaint's first settlement 30 days,
+  Law on Complaints 2011 Art. 28, its second 45, Art. 37, more in remote
+  areas; a denunciation 30, Law on Denunciations 2018 Art. 30; a petition's
+  written answer 30, Land Law 2024 Art. 242(2); a land dispute's mediation
+  30, Art. 235), unless ``[grievances.deadline_days]`` names the kind;
+  applied by :func:`geo.selection.time_slice`. The contract counts from
+  ``received_date``, which is stricter by the up to 10 days the law allows
+  for acceptance (Law on Complaints, Art. 27).
 * ``collective_min`` = 5: the decree detailing the Law on Complaints
   (Decree 75/2012/NĐ-CP, now Decree 124/2020/NĐ-CP) and the Law on Citizen
   Reception 2013 treat 5 or more people complaining together on one matter
@@ -67,11 +69,10 @@ Grounds for the defaults
 * ``stalled_days`` = 60: two monthly reporting periods without any step is
   a stall worth asking about; the procedure's own waiting periods are
   shorter (a compensation plan is posted for public comment for 30 days,
-  Land Law 2024, Art. 87). It is not applied to ``handed_over``.
-  ``stalled_days_by_stage.recovery_decided`` = 30: once the decisions are
-  in force, compensation must be paid within 30 days (Land Law 2024,
-  Art. 94), so a household still unpaid after 30 days is overdue, not just
-  slow. Note that the notice of recovery precedes the recovery decision by
+  Land Law 2024, Art. 87(3)). It is not applied to ``handed_over``. No
+  stage has its own threshold by default: payment, due 30 days after the
+  plan's approval (Land Law 2024, Art. 94(3)), is the ``late_payment``
+  signal. Note that the notice of recovery precedes the recovery decision by
   at least 90 days (agricultural land) or 180 days (non-agricultural) (Land
   Law 2024, Art. 85): a household at ``notified`` waits lawfully that long
   for the *decision*, but survey and plan steps happen inside that window,
@@ -82,9 +83,10 @@ Grounds for the defaults
   field reports is not flagged everywhere).
 * The 14-day window of field reports is the contract's and the time slice's
   (:data:`geo.selection.REPORT_WINDOW_DAYS`); it is not configurable here.
-* ``kind_weights``: complaints and denunciations (formal procedures with
-  statutory deadlines) count 1; petitions and feedback (kiến nghị, phản
-  ánh: no statutory settlement procedure) 0.5. ``topic_weights`` are all 1:
+* ``kind_weights``: complaints, denunciations and land disputes (formal
+  procedures that settle a right: a decision, a wrongdoing, a boundary)
+  count 1; petitions and feedback (kiến nghị, phản ánh: requests and
+  reports, answered in writing but settling no right) 0.5. ``topic_weights`` are all 1:
   the workspace can raise, say, ``compensation_price`` where price disputes
   are what turned into mass complaints before.
 * Weights and caps (the most a signal can add is ``weight × cap``). What
@@ -92,7 +94,15 @@ Grounds for the defaults
   2 counted), an overdue grievance 4 (plus 1 as an open one; at most 5), an
   agitated report 5 (at most 3), a skipped procedure step 3 (at most 3
   households: the commune's plan names skipped steps as what creates
-  hotspots), a disagreeing household not handed over 2 (at most 5). Early,
+  hotspots), a disagreeing household not handed over 2 (at most 5), a
+  household unpaid past the legal period 1.5 (at most 3: money the law says
+  is owed), a notice expired without a decision 1 (at most 2); a decision
+  before the notice period ran out (Land Law 2024, Art. 85: 90 days for
+  agricultural land, 180 for other land) 3, at most 3, like a skipped step,
+  but **off by default**: ``agreement`` records agreement with the plan, not
+  the consent to earlier recovery that waives the period, and the land type
+  of each parcel must be known; switch it on where the data are kept so.
+  Early,
   weak signs add little: an open grievance 1 (at most 10), a concerned
   report 1, a silent party cell 1. Delays are the project's business more
   than a sign of unrest and are capped low, so that a large hamlet's
@@ -127,6 +137,9 @@ SIGNAL_NAMES = (
     "past_deadline_households",
     "stalled_households",
     "skipped_steps",
+    "late_payment",
+    "expired_notice",
+    "short_notice",
     "agitated_reports",
     "concerned_reports",
     "silent_party_cell",
@@ -140,10 +153,10 @@ DEFAULTS: dict[str, Any] = {
     "hotspot_score": 20.0,
     "collective_min": 5,
     "stalled_days": 60,
-    "stalled_days_by_stage": {"recovery_decided": 30},
+    "stalled_days_by_stage": {},
     "report_gap_days": 7,
     "series_weeks": 8,
-    "kind_weights": {"complaint": 1.0, "denunciation": 1.0, "petition": 0.5, "feedback": 0.5},
+    "kind_weights": {"complaint": 1.0, "denunciation": 1.0, "petition": 0.5, "feedback": 0.5, "dispute": 1.0},
     "topic_weights": {topic: 1.0 for topic in TOPICS.keys},
     "signals": {
         "open_grievances": {"enabled": True, "weight": 1.0, "cap": 10},
@@ -153,6 +166,9 @@ DEFAULTS: dict[str, Any] = {
         "past_deadline_households": {"enabled": True, "weight": 1.0, "cap": 2},
         "stalled_households": {"enabled": True, "weight": 0.25, "cap": 8},
         "skipped_steps": {"enabled": True, "weight": 3.0, "cap": 3},
+        "late_payment": {"enabled": True, "weight": 1.5, "cap": 3},
+        "expired_notice": {"enabled": True, "weight": 1.0, "cap": 2},
+        "short_notice": {"enabled": False, "weight": 3.0, "cap": 3},
         "agitated_reports": {"enabled": True, "weight": 5.0, "cap": 3},
         "concerned_reports": {"enabled": True, "weight": 1.0, "cap": 3},
         "silent_party_cell": {"enabled": True, "weight": 1.0, "cap": 1},

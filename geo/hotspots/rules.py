@@ -27,7 +27,23 @@ stalled_households
     stage_history where present, else the row's stage_date.
 skipped_steps
     Households whose stage_history (up to the as-of date) reaches a stage
-    while an earlier one never was, or pays before the plan was approved.
+    while an earlier one never was, or pays before the plan was approved. A
+    recovery decision not yet recorded where the household is paid or has
+    handed over is no gap: the decision may lawfully follow them (Land Law
+    2024, Art. 87(5)).
+late_payment
+    Households not paid although the payment period (30 days from the plan's
+    approval, Land Law 2024 Art. 94(3); :mod:`geo.legal`) has run out. Those
+    paid after it are named in the reasons (late-payment interest is owed,
+    Art. 94(3)(b)) but not scored: the payment is done.
+expired_notice
+    Households whose notice of recovery is past its 12 months of validity
+    (Land Law 2024, Art. 85(5)) without a recovery decision within them.
+short_notice
+    Off by default. Households whose recovery decision came sooner after the
+    notice than the law's 90 days (agricultural land) or 180 days (other
+    land) (Art. 85), where not every row of the household agrees
+    (agreement = yes stands for consent to earlier recovery).
 agitated_reports, concerned_reports
     Field reports of that mood in the 14 days up to the as-of date.
 silent_party_cell
@@ -46,6 +62,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import legal
 from ..schema import KINDS, STAGE_ORDER, STAGES, TOPICS
 from ..selection import TimeSlice
 from ..workspace import Workspace
@@ -76,6 +93,9 @@ SIGNAL_LABELS = {
     "past_deadline_households": "Hộ chậm bàn giao so với hạn dự án",
     "stalled_households": "Hộ lâu chưa chuyển bước",
     "skipped_steps": "Hộ bị bỏ bước trình tự",
+    "late_payment": "Hộ chưa được chi trả quá hạn",
+    "expired_notice": "Thông báo thu hồi đất hết hiệu lực",
+    "short_notice": "Quyết định thu hồi chưa đủ thời hạn thông báo",
     "agitated_reports": "Báo cáo Nhân dân bức xúc",
     "concerned_reports": "Báo cáo Nhân dân có băn khoăn",
     "silent_party_cell": "Chi bộ chưa báo cáo",
@@ -90,7 +110,7 @@ days, open overdue grievances with 5 or more signatories."""
 HANDED_OVER = STAGE_ORDER["handed_over"]
 _DETAILS = ("open_count", "open_by_kind", "open_topics", "overdue_by_kind", "overdue_topics",
             "max_collective", "overdue_collective_cfg", "max_overdue_collective", "stalled_max_days",
-            "skipped_missing", "skipped_paid_early", "days_silent")
+            "skipped_missing", "skipped_paid_early", "late_unpaid", "late_paid", "days_silent")
 
 
 def _agg(frame: pd.DataFrame, keys: list[str], index: pd.Index, how: str = "size",
@@ -143,22 +163,33 @@ def _grievances_keyed(ws: Workspace, sl: TimeSlice, by_project: bool) -> pd.Data
     return pd.concat([pd.DataFrame(named), inherited], ignore_index=True)
 
 
-def _skipped(hh: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
-    """Household rows whose history skips a step, with ``missing`` and ``paid_early``.
-
-    ``missing`` is the first stage never reached although a later one was;
-    ``paid_early`` is True where ``paid`` is dated before ``plan_approved``.
-    """
-    empty = hh.iloc[0:0].assign(missing=pd.Series(dtype=object), paid_early=pd.Series(dtype=bool))
-    if not len(history) or not len(hh):
-        return empty
+def _first_dates(history: pd.DataFrame) -> pd.DataFrame:
+    """The first date of each stage per (household_id, project_id) in ``history`` (one column per stage)."""
+    if not len(history):
+        return pd.DataFrame(columns=list(STAGES.keys), index=pd.MultiIndex.from_tuples(
+            [], names=["household_id", "project_id"]), dtype="datetime64[ns]")
     first = history.dropna(subset=["stage", "date"]).groupby(["household_id", "project_id", "stage"])[
         "date"].min().unstack()
-    first = first.reindex(columns=list(STAGES.keys))
+    return first.reindex(columns=list(STAGES.keys)).apply(pd.to_datetime, errors="coerce")
+
+
+def _skipped(hh: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
+    """Household rows whose history skips a step, with ``missing`` and ``paid_early``.
+
+    ``missing`` is the first stage never reached although a later one was
+    (the recovery decision is not missing where payment or handover is
+    recorded: it may lawfully follow them, Land Law 2024 Art. 87(5));
+    ``paid_early`` is True where ``paid`` is dated before ``plan_approved``. ``first`` is
+    :func:`_first_dates` of the history up to the as-of date.
+    """
+    empty = hh.iloc[0:0].assign(missing=pd.Series(dtype=object), paid_early=pd.Series(dtype=bool))
+    if not len(first) or not len(hh):
+        return empty
     reached = first.notna().to_numpy()
     ranks = np.arange(len(STAGES.keys))
     top = np.where(reached.any(axis=1), (reached * (ranks + 1)).max(axis=1) - 1, -1)
     gaps = ~reached & (ranks[None, :] < top[:, None])
+    gaps[:, STAGE_ORDER["recovery_decided"]] &= top < STAGE_ORDER["paid"]
     has_gap = gaps.any(axis=1)
     paid, approved = (pd.to_datetime(first[c], errors="coerce") for c in ("paid", "plan_approved"))
     paid_early = (paid < approved).to_numpy(dtype=bool)
@@ -170,6 +201,81 @@ def _skipped(hh: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     if not len(flags):
         return empty
     return hh.merge(flags.reset_index(), on=["household_id", "project_id"], how="inner")
+
+
+def _own_start(hh: pd.DataFrame, stages: tuple[str, ...]) -> pd.Series:
+    """The row's own stage_date where its stage is one of ``stages`` (a bound for rows without history)."""
+    return pd.to_datetime(hh["stage_date"], errors="coerce").where(hh["stage"].isin(stages))
+
+
+def _history_dates(hh: pd.DataFrame, first: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """``first`` (per pair) broadcast to ``hh``'s rows, and whether the row's pair has any history."""
+    keyed = pd.MultiIndex.from_frame(hh[["household_id", "project_id"]].astype(object))
+    dates = first.reindex(keyed)
+    dates.index = hh.index
+    return dates, pd.Series(keyed.isin(first.index), index=hh.index)
+
+
+def _late_payment(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]) -> pd.DataFrame:
+    """Household rows whose payment is late on ``ts``, with ``unpaid`` (True: not paid yet; False: paid late).
+
+    The period is the one in force when it started (:func:`geo.legal.due_from`): from the plan's
+    approval under the Land Law 2024 (Art. 94(3)), from the recovery decision under the Land Law 2013
+    (Art. 93). Rows without stage_history use their own stage_date at ``plan_approved`` or
+    ``recovery_decided``, which is on or after the plan's approval: where even that is 30 days past,
+    the payment is late.
+    """
+    if not len(hh):
+        return hh.assign(unpaid=pd.Series(dtype=bool))
+    dates, has = _history_dates(hh, first)
+    approved = dates["plan_approved"].where(has, _own_start(hh, ("plan_approved", "recovery_decided")))
+    decided = dates["recovery_decided"].where(has, _own_start(hh, ("recovery_decided",)))
+    due = legal.due_from("payment", {"plan_approved": approved, "recovery_decided": decided}, sets)
+    paid = dates["paid"].where(has)
+    unpaid = (hh["stage_rank"] < STAGE_ORDER["paid"]) & due.notna() & (ts > due)
+    paid_late = paid.notna() & due.notna() & (paid > due)
+    return hh.assign(unpaid=unpaid)[unpaid | paid_late]
+
+
+def _expired_notice(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]
+                    ) -> pd.DataFrame:
+    """Household rows whose notice of recovery expired (12 months, Land Law 2024 Art. 85(5)) with no
+    recovery decision within its validity. Without stage_history, a row before the decision whose own
+    stage_date is 12 months past (the notice came on or before it)."""
+    if not len(hh):
+        return hh
+    dates, has = _history_dates(hh, first)
+    notice = dates["notified"].where(has, _own_start(hh, STAGES.keys[:STAGE_ORDER["recovery_decided"]]))
+    expiry = legal.due_dates("notice_valid", notice, sets)
+    decided = dates["recovery_decided"].where(has)
+    expired = expiry.notna() & (ts > expiry) & (decided.isna() | (decided > expiry))
+    expired &= has | (hh["stage_rank"] < STAGE_ORDER["recovery_decided"])
+    return hh[expired]
+
+
+def _short_notice(ws: Workspace, hh: pd.DataFrame, first: pd.DataFrame, sets: tuple[str, ...]) -> pd.DataFrame:
+    """Household rows whose recovery decision came before the notice period ran out (Land Law 2024, Art. 85).
+
+    The period is the one in force on the decision's date: 90 days where every parcel of the household
+    in the project is agricultural land (:data:`geo.legal.AGRICULTURAL_LAND_USES`, or of unknown use),
+    180 days otherwise. Waived where every row of the household in the project agrees (agreement = yes):
+    the law lets the decision come early where the land user agrees. Needs stage_history.
+    """
+    if not len(hh) or not len(first):
+        return hh.iloc[0:0]
+    dates, has = _history_dates(hh, first)
+    uses = ws.parcels.drop_duplicates("parcel_id").set_index("parcel_id")["land_use"]
+    use = hh["parcel_id"].map(uses).astype(object)
+    other = use.notna() & ~use.astype(str).str.upper().str.strip().isin(legal.AGRICULTURAL_LAND_USES)
+    pair = [hh["household_id"], hh["project_id"]]
+    other = other.groupby(pair).transform("any")
+    agreed = hh["agreement"].eq("yes").groupby(pair).transform("all")
+    decided, notified = dates["recovery_decided"], dates["notified"]
+    need = legal.period_days("notice_agricultural", decided, sets).where(
+        ~other, legal.period_days("notice_non_agricultural", decided, sets))
+    gap = (decided - notified).dt.days
+    short = has & need.notna() & gap.notna() & (gap < need) & ~agreed
+    return hh[short]
 
 
 def signal_table(
@@ -264,11 +370,22 @@ def signal_table(
     stalled = not_done.assign(_days=days_at)[days_at.notna() & (days_at >= limit)]
     out["stalled_households"] = _agg(stalled, keys, index, "nunique", "household_id")
     out["stalled_max_days"] = _agg(stalled, keys, index, "max", "_days")
-    skipped = _skipped(hh, sl.stage_history)
+    first = _first_dates(sl.stage_history)
+    skipped = _skipped(hh, first)
     out["skipped_steps"] = _agg(skipped, keys, index, "nunique", "household_id")
     out["skipped_missing"] = _breakdown(skipped.dropna(subset=["missing"]), keys, "missing", index)
     out["skipped_paid_early"] = _agg(skipped[skipped["paid_early"].astype(bool)], keys, index,
                                      "nunique", "household_id")
+    sets = legal.legal_settings(ws.config.raw).sets
+    late_pay = _late_payment(hh, first, ts, sets)
+    unpaid = late_pay["unpaid"].astype(bool)
+    out["late_payment"] = _agg(late_pay[unpaid], keys, index, "nunique", "household_id")
+    out["late_unpaid"] = out["late_payment"]
+    out["late_paid"] = _agg(late_pay[~unpaid], keys, index, "nunique", "household_id")
+    out["expired_notice"] = _agg(_expired_notice(hh, first, ts, sets), keys, index,
+                                 "nunique", "household_id")
+    out["short_notice"] = (_agg(_short_notice(ws, hh, first, sets), keys, index, "nunique", "household_id")
+                           if signal_on(cfg, "short_notice") else 0.0)
 
     # field reports: moods of the 14 days, and the party cell's silence
     recent = sl.recent_reports
@@ -390,6 +507,17 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
         if row["skipped_paid_early"] > 0:
             details.append("chi trả trước khi phê duyệt phương án")
         parts.append(text + (f" ({'; '.join(details)})" if details else ""))
+    if on("late_payment"):
+        parts.append(f"{int(row['late_payment'])} hộ chưa được chi trả tiền bồi thường dù đã quá hạn 30 ngày "
+                     "kể từ ngày phê duyệt phương án")
+    if signal_on(config, "late_payment") and row["late_paid"] > 0:
+        parts.append(f"{int(row['late_paid'])} hộ được chi trả sau thời hạn 30 ngày, phải trả thêm tiền chậm trả")
+    if on("short_notice"):
+        parts.append(f"{int(row['short_notice'])} hộ có quyết định thu hồi đất khi chưa đủ thời hạn thông báo "
+                     "(90 ngày với đất nông nghiệp, 180 ngày với đất phi nông nghiệp)")
+    if on("expired_notice"):
+        parts.append(f"{int(row['expired_notice'])} hộ có thông báo thu hồi đất đã hết hiệu lực 12 tháng mà "
+                     "chưa có quyết định thu hồi")
     open_by_kind = row["open_by_kind"] or {}
     if open_by_kind:
         parts.append(f"{_kinds_text(open_by_kind)} đang giải quyết{_topics_text(row['open_topics'] or {})}")
