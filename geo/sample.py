@@ -144,6 +144,7 @@ KINDS = [
     ("denunciation", "Tố cáo"),
     ("petition", "Kiến nghị"),
     ("feedback", "Phản ánh"),
+    ("dispute", "Tranh chấp đất đai"),
 ]
 TOPICS = [
     ("compensation_price", "Giá bồi thường"),
@@ -1058,7 +1059,7 @@ def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet:
     add(price, 19, "petition", "compensation_price", "received", 12, "hamlet", "DA-CCN")
     add(price, 36, "complaint", "resettlement", "in_progress", 1, "household", "DA-CCN")
     add(landtype, 12, "petition", "land_type", "in_progress", 8, "household", "DA-DT242")
-    add(landtype, 41, "complaint", "land_type", "mediation", 1, "household", "DA-DT242")
+    add(landtype, 41, "dispute", "area", "mediation", 1, "household", "DA-DT242")  # a boundary dispute
     add(price, 72, "denunciation", "procedure", "escalated", 1, "point", None)
     # coverage: every kind, topic and status at least once, in ordinary hamlets
     ordinary = [h for h in hid if h not in calm_set and h not in (price, landtype)]
@@ -1066,7 +1067,8 @@ def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet:
                "resolved": 90, "escalated": 110, "withdrawn": 75}
     for i, (t, _) in enumerate(TOPICS):
         s = STATUSES[(i * 3) % 7][0]
-        add(ordinary[i % len(ordinary)], cov_age[s], KINDS[i % 4][0], t, s, 1,
+        k = "dispute" if s == "mediation" else KINDS[i % 4][0]  # mediation is a land dispute's path
+        add(ordinary[i % len(ordinary)], cov_age[s], k, t, s, 1,
             ("household", "hamlet", "point")[i % 3])
     # the price cluster: neighbours on the road, one complaint each, all open
     cluster = _price_cluster(placed, cent, table, min(_CLUSTER_HOUSEHOLDS, n - len(recs)))
@@ -1107,6 +1109,9 @@ def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet:
         status[calm] = st_keys[np.minimum((u[calm, None] > np.cumsum(p_calm)).sum(1), 6)]
         no_project = np.isin(ham, [h for h in hid if not proj_in[h]])
         topic = np.where(no_project & (rng.random(m) < 0.6), "other", topic)
+        # the commune's mediation (hòa giải) is the path of a land dispute, not of a complaint (Art. 235)
+        kind = np.where(status == "mediation", "dispute", kind)
+        topic = np.where(kind == "dispute", "area", topic)  # disputes here are over boundaries and areas
         collective = np.isin(kind, ["complaint", "petition"]) & (rng.random(m) < np.where(hot, 0.18, 0.07))
         collective &= ~no_project
         # outside the price story, collective files are answered within the 30 days

@@ -44,7 +44,7 @@ def norm(text: object) -> str:
 
 ENUMS = {
     "kind": {"complaint": "Khiếu nại", "denunciation": "Tố cáo", "petition": "Kiến nghị",
-             "feedback": "Phản ánh"},
+             "feedback": "Phản ánh", "dispute": "Tranh chấp đất đai"},
     "topic": {"compensation_price": "Giá bồi thường", "area": "Diện tích", "land_type": "Loại đất",
               "resettlement": "Tái định cư", "support": "Hỗ trợ", "procedure": "Thủ tục", "other": "Khác"},
     "status": {"received": "Mới nhận", "in_progress": "Đang giải quyết", "dialogue": "Đối thoại",
@@ -464,3 +464,10 @@ def test_benchmark_sizes_are_the_sample_presets() -> None:
         b = BENCH[name]
         assert (b.parcels, b.hamlets, b.households, b.grievances) == (
             size.parcels, size.hamlets, size.households, size.grievances)
+
+
+def test_only_land_disputes_are_in_mediation(default_ws: Path) -> None:
+    g = pd.read_csv(default_ws / "grievances.csv", dtype=str)
+    in_mediation = to_key(g["trang_thai"], "status") == "mediation"
+    assert in_mediation.any()
+    assert (to_key(g.loc[in_mediation, "loai_don"], "kind") == "dispute").all()
