@@ -716,7 +716,7 @@ def _css(meeting: bool) -> str:
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 4px #fff; }}
 .hamlet-label small {{ display: block; font-size: {base - 3}px; font-weight: 700; color: {hot}; }}
 .map-legend {{ background: rgba(255,255,255,.94); padding: 6px 9px; border-radius: 6px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.22; max-height: calc(100vh - 76px); overflow-y: auto;
+  box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.22; max-height: calc(100vh - 100px); overflow-y: auto;
   font-size: {legend}px; color: #222; max-width: {300 if not meeting else 320}px; }}
 .map-legend summary {{ cursor: pointer; font-weight: 700; font-size: {legend + 1}px; }}
 .map-legend details:not([open]) summary {{ padding: 2px 0; }}
@@ -945,6 +945,8 @@ def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, me
         {"color": LEVEL_COLOURS["hotspot"], "weight": 4.5, "fillColor": "url(#geo-hatch-hotspot)", "fillOpacity": 1,
          "opacity": 1},
     ]
+    for lvl, st in zip(_LEVEL_ORDER, styles):
+        st["className"] = f"hamlet-area hamlet-{lvl}"
     features = []
     h = sl.hamlets
     blank = pd.Series([None] * len(h), index=h.index)
