@@ -875,7 +875,7 @@ def build_map(
     n_grievance_hamlets = int((g_counts["open"] > 0).sum()) if g_counts is not None else 0
     Legend(_legend_html(counts, level_counts, info, n_grievances, pr_layer is not None, n_clusters,
                         meeting, title, n_grievance_hamlets)).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    folium.LayerControl(collapsed=True, position="topleft").add_to(m)  # the legend has the right side
 
     bounds = _fit_bounds(sl, disp, ws)
     if bounds is not None:
