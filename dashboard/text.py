@@ -78,7 +78,7 @@ def page_css(meeting: bool) -> str:
     [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{
         font-size: clamp(12px, 1.05vw, 18px) !important; }}
     [data-testid="stMetricDelta"] {{ padding: 0.1rem 0.35rem !important; }}
-    [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ font-size: 1.25rem; }}
+    [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ font-size: 20px; }}
     </style>"""
 
 

@@ -82,6 +82,8 @@ ASSET_BASE = "/app/static/vendor"
 """Where the page loads Leaflet and jQuery from (Streamlit's static folder of the dashboard)."""
 
 FONT = '"DejaVu Sans", "Noto Sans", "Segoe UI", Arial, sans-serif'
+LABEL_FONT_PX = {False: 13, True: 16}
+"""Hamlet names in pixels, normal and meeting mode (the label collision test uses the same sizes)."""
 
 
 def asset_files() -> dict[str, Path]:
@@ -238,6 +240,32 @@ def _to_display(geoms: np.ndarray, crs, tolerance: float) -> tuple[np.ndarray, n
     return text, bounds, lonlat
 
 
+def _label_points(geoms: np.ndarray, crs, fallback: np.ndarray) -> np.ndarray:
+    """``(lat, lon)`` of the centre of each shape's largest inscribed circle: where a name has the most
+    room (the point on the surface of a long, thin hamlet can sit at its edge). ``fallback`` where it fails."""
+    import geopandas as gpd
+
+    out = fallback.copy()
+    geoms = np.asarray(geoms, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    ok &= np.isin(shapely.get_type_id(geoms), (3, 6))
+    if not ok.any():
+        return out
+    try:
+        centres = shapely.get_point(shapely.maximum_inscribed_circle(geoms[ok]), 0)
+    except Exception:  # noqa: BLE001 - an odd shape keeps its point on the surface
+        return out
+    pts = gpd.GeoSeries(centres, crs=crs)
+    if crs is not None:
+        pts = pts.to_crs(WGS84)
+    arr = pts.to_numpy()
+    good = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    rows = np.flatnonzero(ok)[good]
+    out[rows, 0] = np.round(shapely.get_y(arr[good]), PRECISION)
+    out[rows, 1] = np.round(shapely.get_x(arr[good]), PRECISION)
+    return out
+
+
 def display_geometry(
     ws: Workspace, parcel_tolerance: float = PARCEL_TOLERANCE_M, hamlet_tolerance: float = HAMLET_TOLERANCE_M
 ) -> DisplayGeometry:
@@ -268,6 +296,7 @@ def _compute_display(ws: Workspace, parcel_tol: float, hamlet_tol: float) -> Dis
     p_text, p_bounds, p_points = _to_display(ws.parcels.geometry.to_numpy(), crs, parcel_tol)
     h = ws.hamlets
     h_text, h_bounds, h_points = _to_display(h.geometry.to_numpy(), crs, hamlet_tol)
+    h_points = _label_points(h.geometry.to_numpy(), crs, h_points)
     hids = h["hamlet_id"].astype(str).to_numpy()
     hamlet_shapes = {k: t for k, t in zip(hids, h_text) if t}
     hamlet_bounds = {k: tuple(b) for k, b in zip(hids, h_bounds) if np.isfinite(b).all()}
@@ -501,11 +530,12 @@ def label_min_zooms(lat, lon, width_px, height_px, priority, floor_zoom: float, 
     Labels are boxes of ``width_px`` × ``height_px`` centred on their point.
     Positions are Web Mercator pixels at zoom 0 (as Leaflet draws them), so at
     zoom ``z`` two labels are ``2**z`` times as far apart and stop overlapping
-    from ``log2(min(needed_x / dx, needed_y / dy))``. A label waits until every
-    more important label it overlaps has moved apart from it (conservative: a
-    label may wait for one that is itself hidden). Pairs are found once, with
-    an STRtree query at ``floor_zoom`` (pairs apart there are apart closer in
-    too), and the zooms are computed for all pairs at once.
+    from ``log2(min(needed_x / dx, needed_y / dy))``. A label waits while a more
+    important label it overlaps is shown (from that label's own zoom until the
+    two are apart), so no two shown labels overlap at any zoom from
+    ``floor_zoom`` in. Pairs are found once, with an STRtree query at
+    ``floor_zoom`` (pairs apart there are apart closer in too); the zooms are
+    computed for all pairs at once, in a few passes.
 
     Parameters
     ----------
@@ -558,7 +588,16 @@ def label_min_zooms(lat, lon, width_px, height_px, priority, floor_zoom: float, 
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     loser = np.where(rank[i] > rank[j], i, j)
-    np.maximum.at(out, loser, apart)
+    winner = np.where(rank[i] > rank[j], j, i)
+    # a more important label blocks from where it shows up (its own zoom) until the two are apart; the zooms
+    # settle in order of importance, one level of "waits for" per pass (a few passes, each over all pairs)
+    for _ in range(n):
+        active = apart > out[winner]
+        new = np.full(n, -np.inf)
+        np.maximum.at(new, loser[active], apart[active])
+        if np.array_equal(new, out):
+            break
+        out = new
     return out
 
 
@@ -712,9 +751,9 @@ def _css(meeting: bool) -> str:
 .leaflet-container.leaflet-container {{ background: #f4f2ec; font-family: {FONT}; font-size: {base}px; }}
 .hamlet-label {{ background: none; border: none; }}
 .hamlet-label span {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap; font-weight: 700;
-  color: #1a1a1a; font-size: {base}px; pointer-events: none; text-align: center; line-height: 1.15;
+  color: #1a1a1a; font-size: {LABEL_FONT_PX[meeting]}px; pointer-events: none; text-align: center; line-height: 1.15;
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 4px #fff; }}
-.hamlet-label small {{ display: block; font-size: {base - 3}px; font-weight: 700; color: {hot}; }}
+.hamlet-label small {{ display: block; font-size: {LABEL_FONT_PX[meeting] - 2}px; font-weight: 700; color: {hot}; }}
 .map-legend {{ background: rgba(255,255,255,.94); padding: 6px 9px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.22; max-height: calc(100vh - 100px); overflow-y: auto;
   font-size: {legend}px; color: #222; max-width: {300 if not meeting else 320}px; }}
@@ -1004,10 +1043,10 @@ def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, m
         return []
     pts = np.array([disp.hamlet_points[k] for k in hids], dtype="float64")
     notes = [_grievance_note(g_counts, k)[1] for k in hids] if g_counts is not None else [""] * len(hids)
-    font = 18 if meeting else 13
+    font = LABEL_FONT_PX[meeting]
     text_len = np.array([len(str(t)) if not is_missing(t) else 0 for t in names], dtype="float64")
     note_len = np.array([len(t) for t in notes], dtype="float64")
-    width = np.maximum(text_len * font * 0.62, note_len * (font - 3) * 0.6) + 4
+    width = np.maximum(text_len * font * 0.64, note_len * (font - 2) * 0.62) + 4
     height = np.where(note_len > 0, 2.3, 1.2) * font
     lvl = levels["hotspot_level"].reindex(hids).fillna("none").to_numpy() if len(levels) else \
         np.full(len(hids), "none", dtype=object)
