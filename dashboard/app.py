@@ -48,7 +48,7 @@ with st.sidebar:
     downloads.panel(ws, sel)
 an = data.analyse(path, key, sel)
 
-title, switch = st.columns([5, 1], vertical_alignment="center")
+title, switch = st.columns([4, 1.25], vertical_alignment="center")
 with switch:
     meeting = filters.meeting_toggle()
 st.html(text.page_css(meeting))

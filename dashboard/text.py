@@ -43,11 +43,11 @@ _NO_CUT = """
         max-width: 100% !important; height: auto !important; }
     [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
         overflow: visible !important; text-overflow: clip !important; }
-    [data-testid="stToggle"] label, [data-testid="stToggle"] label * { white-space: nowrap !important;
+    [data-testid="stCheckbox"] label, [data-testid="stCheckbox"] label * { white-space: normal !important;
         overflow: visible !important; text-overflow: clip !important; }
 """
 """Headline figures, their sub-lines and the meeting switch are never cut with "…": the value keeps one
-line and its size follows the window (``vw``), labels and sub-lines wrap."""
+line and its size follows the window (``vw``), labels, sub-lines and the switch's label wrap."""
 
 
 def page_css(meeting: bool) -> str:
@@ -56,6 +56,7 @@ def page_css(meeting: bool) -> str:
         return f"""<style>{_NO_CUT}
         [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(1.1rem, 1.9vw, 1.7rem); }}
         .block-container {{ padding-top: 2.2rem; }}
+        h1 {{ font-size: clamp(1.5rem, 2.6vw, 2.75rem) !important; }}
         </style>"""
     return f"""<style>{_NO_CUT}
     [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],

@@ -778,6 +778,7 @@ def _css(meeting: bool) -> str:
   border: 1px solid #888; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.3;
   white-space: normal; overflow-wrap: anywhere; }}
 .geo-tip, .geo-popup {{ font-family: {FONT}; font-size: {base - 1}px; }}
+.geo-tip ul.why {{ margin: 1px 0 0; padding-left: 1.1em; font-size: {base - 3}px; line-height: 1.25; }}
 .geo-tip table td, .geo-popup table td {{ padding: 1px 6px 1px 0; vertical-align: top; }}
 .geo-popup .hh {{ border-top: 1px solid #ddd; padding-top: 3px; margin-top: 3px; }}
 .leaflet-control-scale-line {{ font-size: {base - 2}px; }}
@@ -998,11 +999,12 @@ def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, me
         lvl = lvl if lvl in _LEVEL_ORDER else "none"
         reasons = levels["hotspot_reasons"].get(hid, "") if len(levels) else ""
         rows = [f"<b>{esc(name)}</b>", f"Mức cảnh báo: <b>{LEVEL_NAMES[lvl]}</b>"]
-        if esc(reasons):
-            rows.append("Lý do: " + esc(reasons))
         grievances, _ = _grievance_note(g_counts, hid)
         if grievances:
             rows.append(grievances)
+        items = _split_reasons(reasons)
+        if items:
+            rows.append('Lý do:<ul class="why">' + "".join(f"<li>{esc(r)}</li>" for r in items) + "</ul>")
         if not meeting:
             if esc(officer):
                 rows.append("Cán bộ theo dõi: " + esc(officer))
@@ -1010,6 +1012,22 @@ def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, me
                 rows.append("Chi bộ: " + esc(cell))
         features.append(_feature(geom, _LEVEL_ORDER.index(lvl), {"t": "<br>".join(rows)}))
     return DataLayer(features, styles, "Thôn – mức cảnh báo điểm nóng", sticky=True)
+
+
+def _split_reasons(text: object) -> list[str]:
+    """The reasons of a hotspot level, one per item: split at "; " outside parentheses."""
+    if is_missing(text) or not str(text).strip():
+        return []
+    parts, depth, current = [], 0, ""
+    for ch in str(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth <= 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return [part for part in parts if part]
 
 
 def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> DataLayer | None:
@@ -1047,7 +1065,7 @@ def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, m
     text_len = np.array([len(str(t)) if not is_missing(t) else 0 for t in names], dtype="float64")
     note_len = np.array([len(t) for t in notes], dtype="float64")
     width = np.maximum(text_len * font * 0.64, note_len * (font - 2) * 0.62) + 4
-    height = np.where(note_len > 0, 2.3, 1.2) * font
+    height = 1.15 * (font + np.where(note_len > 0, font - 2, 0))  # the CSS line height, one or two lines
     lvl = levels["hotspot_level"].reindex(hids).fillna("none").to_numpy() if len(levels) else \
         np.full(len(hids), "none", dtype=object)
     level_rank = np.array([_LEVEL_ORDER.index(v) if v in _LEVEL_ORDER else 0 for v in lvl], dtype="float64")
@@ -1055,7 +1073,7 @@ def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, m
     area = np.nan_to_num((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))
     priority = level_rank * 10 + area / (area.max() or 1)  # hot hamlets first, then the larger
     floor = _floor_zoom(disp.bounds)
-    zooms = label_min_zooms(pts[:, 0], pts[:, 1], width, height, priority, floor)
+    zooms = label_min_zooms(pts[:, 0], pts[:, 1], width, height, priority, floor, gap_px=3.0)
     return [(float(pt[0]), float(pt[1]), name, float(z), note)
             for pt, name, z, note in zip(pts, names, zooms, notes)]
 

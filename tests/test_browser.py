@@ -317,7 +317,8 @@ def test_meeting_mode_shows_every_figure_whole_and_the_map_fills_the_screen(brow
         assert title["height"] < 1.6 * title["line"] + 8, title  # one line
         assert title["sw"] <= title["cw"] + 1, title
         toggle = pg.get_by_text("Chế độ họp", exact=True)
-        assert toggle.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+        assert toggle.evaluate("""e => { const box = e.closest('[data-testid="stMarkdownContainer"]');
+            return box.clientWidth > 0 && box.scrollWidth <= box.clientWidth + 1; }""")
 
         box = pg.locator(MAP_FRAME).bounding_box()
         visible = min(box["y"] + box["height"], height) - max(box["y"], 0)
