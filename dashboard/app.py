@@ -48,11 +48,12 @@ with st.sidebar:
     downloads.panel(ws, sel)
 an = data.analyse(path, key, sel)
 
-title, switch = st.columns([6, 1], vertical_alignment="center")
+title, switch = st.columns([4, 1.25], vertical_alignment="center")
 with switch:
     meeting = filters.meeting_toggle()
 st.html(text.page_css(meeting))
-title.title(f"Tiến độ giải phóng mặt bằng — {text.md(ws.name)}")
+# one line in meeting mode: the short name of the work (GPMB) and the workspace
+title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")
 st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(path.name)}")
 if ignored:
     st.warning("Bỏ qua giá trị không có trong dữ liệu / ignored: " + text.md(", ".join(ignored)))

@@ -35,22 +35,51 @@ MOOD_LABELS = {"stable": "Ổn định", "concerned": "Có băn khoăn", "agitat
 AGREEMENT_LABELS = {"yes": "Đồng thuận", "no": "Không đồng thuận", "unknown": "Chưa rõ"}
 
 
+_NO_CUT = """
+    [data-testid="stMetricValue"] > div, [data-testid="stMetricValue"] > div * {
+        overflow: visible !important; text-overflow: clip !important; white-space: nowrap !important; }
+    [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+        overflow: visible !important; text-overflow: clip !important; white-space: normal !important;
+        max-width: 100% !important; height: auto !important; }
+    [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+        overflow: visible !important; text-overflow: clip !important; }
+    [data-testid="stCheckbox"] label, [data-testid="stCheckbox"] label * { white-space: normal !important;
+        overflow: visible !important; text-overflow: clip !important; }
+"""
+"""Headline figures, their sub-lines and the meeting switch are never cut with "…": the value keeps one
+line and its size follows the window (``vw``), labels, sub-lines and the switch's label wrap."""
+
+
 def page_css(meeting: bool) -> str:
-    """Constant CSS (no data): large type for meeting mode, compact otherwise."""
+    """Constant CSS (no data): large, never-cut figures and a window-high map in meeting mode, compact otherwise."""
     if not meeting:
-        return """<style>
-        [data-testid="stMetricValue"] { font-size: 1.7rem; }
-        .block-container { padding-top: 2.2rem; }
+        return f"""<style>{_NO_CUT}
+        [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(1.1rem, 1.9vw, 1.7rem); }}
+        .block-container {{ padding-top: 2.2rem; }}
+        h1 {{ font-size: clamp(1.5rem, 2.6vw, 2.75rem) !important; }}
         </style>"""
-    return """<style>
-    html, body, [class*="css"] { font-size: 20px; }
-    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-    .block-container { padding-top: 2.5rem; max-width: 100%; }
-    h1 { font-size: 2.3rem !important; }
-    [data-testid="stMetricLabel"] p { font-size: 1.1rem !important; white-space: normal !important; }
-    [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.6rem !important; }
-    [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: 1.05rem !important; }
-    [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
+    return f"""<style>{_NO_CUT}
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+    [data-testid="stToolbar"], [data-testid="stDecoration"] {{ display: none !important; }}
+    .block-container, [data-testid="stMainBlockContainer"] {{ padding: 0.4rem 1rem 1rem !important;
+        max-width: 100% !important; }}
+    [data-testid="stMain"] [data-testid="stVerticalBlock"] {{ gap: 0.45rem; }}
+    h1 {{ font-size: clamp(17px, 1.95vw, 34px) !important; padding: 0.1rem 0 !important; line-height: 1.3 !important;
+        white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+    [data-testid="stCaptionContainer"] p {{ font-size: clamp(12px, 1.05vw, 17px); margin: 0; }}
+    [data-testid="stMetric"] {{ padding: 0.35rem 0.55rem !important; }}
+    [data-testid="stMetricLabel"] {{ min-height: 2.4em; align-items: flex-end; }}
+    [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {{ align-items: stretch; }}
+    [data-testid="stColumn"]:has([data-testid="stMetric"]) > div,
+    [data-testid="stColumn"]:has([data-testid="stMetric"]) [data-testid="stElementContainer"],
+    [data-testid="stMetric"] {{ height: 100%; }}
+    [data-testid="stMetricLabel"] p {{ font-size: clamp(12px, 1.05vw, 19px) !important; line-height: 1.2 !important; }}
+    [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(22px, 2.5vw, 46px) !important;
+        line-height: 1.15 !important; }}
+    [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{
+        font-size: clamp(12px, 1.05vw, 18px) !important; }}
+    [data-testid="stMetricDelta"] {{ padding: 0.1rem 0.35rem !important; }}
+    [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ font-size: 20px; }}
     </style>"""
 
 

@@ -82,6 +82,8 @@ ASSET_BASE = "/app/static/vendor"
 """Where the page loads Leaflet and jQuery from (Streamlit's static folder of the dashboard)."""
 
 FONT = '"DejaVu Sans", "Noto Sans", "Segoe UI", Arial, sans-serif'
+LABEL_FONT_PX = {False: 13, True: 16}
+"""Hamlet names in pixels, normal and meeting mode (the label collision test uses the same sizes)."""
 
 
 def asset_files() -> dict[str, Path]:
@@ -238,6 +240,32 @@ def _to_display(geoms: np.ndarray, crs, tolerance: float) -> tuple[np.ndarray, n
     return text, bounds, lonlat
 
 
+def _label_points(geoms: np.ndarray, crs, fallback: np.ndarray) -> np.ndarray:
+    """``(lat, lon)`` of the centre of each shape's largest inscribed circle: where a name has the most
+    room (the point on the surface of a long, thin hamlet can sit at its edge). ``fallback`` where it fails."""
+    import geopandas as gpd
+
+    out = fallback.copy()
+    geoms = np.asarray(geoms, dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    ok &= np.isin(shapely.get_type_id(geoms), (3, 6))
+    if not ok.any():
+        return out
+    try:
+        centres = shapely.get_point(shapely.maximum_inscribed_circle(geoms[ok]), 0)
+    except Exception:  # noqa: BLE001 - an odd shape keeps its point on the surface
+        return out
+    pts = gpd.GeoSeries(centres, crs=crs)
+    if crs is not None:
+        pts = pts.to_crs(WGS84)
+    arr = pts.to_numpy()
+    good = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    rows = np.flatnonzero(ok)[good]
+    out[rows, 0] = np.round(shapely.get_y(arr[good]), PRECISION)
+    out[rows, 1] = np.round(shapely.get_x(arr[good]), PRECISION)
+    return out
+
+
 def display_geometry(
     ws: Workspace, parcel_tolerance: float = PARCEL_TOLERANCE_M, hamlet_tolerance: float = HAMLET_TOLERANCE_M
 ) -> DisplayGeometry:
@@ -268,6 +296,7 @@ def _compute_display(ws: Workspace, parcel_tol: float, hamlet_tol: float) -> Dis
     p_text, p_bounds, p_points = _to_display(ws.parcels.geometry.to_numpy(), crs, parcel_tol)
     h = ws.hamlets
     h_text, h_bounds, h_points = _to_display(h.geometry.to_numpy(), crs, hamlet_tol)
+    h_points = _label_points(h.geometry.to_numpy(), crs, h_points)
     hids = h["hamlet_id"].astype(str).to_numpy()
     hamlet_shapes = {k: t for k, t in zip(hids, h_text) if t}
     hamlet_bounds = {k: tuple(b) for k, b in zip(hids, h_bounds) if np.isfinite(b).all()}
@@ -335,6 +364,54 @@ def _feature(geometry: str, style: int, props: dict) -> str:
     return "[" + geometry + "," + str(int(style)) + "," + _dumps(props) + "]"
 
 
+_TIP_JS = """window.geoTipFor = window.geoTipFor || function (map) {
+    // one tooltip per map, inside the map's box (above the legend and the controls), never cut at its edges
+    if (map._geoTip) { return map._geoTip; }
+    var box = map.getContainer(), el = L.DomUtil.create("div", "geo-tip", box), m = 6;
+    el.setAttribute("role", "tooltip");
+    el.style.display = "none";
+    function place(pt) {
+        var W = box.clientWidth, H = box.clientHeight, w = el.offsetWidth, h = el.offsetHeight;
+        var x = pt.x + 16, y = pt.y - h - 12;
+        if (x + w > W - m) { x = pt.x - 16 - w; }
+        if (y < m) { y = pt.y + 20; }
+        el.style.left = Math.max(m, Math.min(x, W - w - m)) + "px";
+        el.style.top = Math.max(m, Math.min(y, H - h - m)) + "px";
+    }
+    var tip = {
+        show: function (html, pt) { el.innerHTML = html; el.style.display = "block"; place(pt); },
+        move: function (pt) { if (el.style.display !== "none") { place(pt); } },
+        hide: function () { el.style.display = "none"; }
+    };
+    map.on("movestart zoomstart mouseout popupopen", tip.hide);
+    map._geoTip = tip;
+    return tip;
+};
+window.geoBindTip = window.geoBindTip || function (layer, html, sticky, onClick) {
+    function at(e) {
+        var map = layer._map;
+        return (!sticky && layer.getLatLng) ? map.latLngToContainerPoint(layer.getLatLng()) : e.containerPoint;
+    }
+    layer.on("mouseover", function (e) { geoTipFor(layer._map).show(html, at(e)); });
+    if (sticky) { layer.on("mousemove", function (e) { geoTipFor(layer._map).move(e.containerPoint); }); }
+    layer.on("mouseout", function () { geoTipFor(layer._map).hide(); });
+    if (onClick) { layer.on("click", function (e) { geoTipFor(layer._map).show(html, at(e)); }); }
+};"""
+"""The map's tooltips: one box per map inside the map container (z-index above the legend), placed
+beside the pointer and kept inside the map; Leaflet's own tooltips sit beneath the controls."""
+
+_HATCH_JS = """if (!document.getElementById("geo-hatch-defs")) {
+    document.body.insertAdjacentHTML("beforeend", '<svg id="geo-hatch-defs" width="0" height="0" '
+        + 'style="position:absolute" aria-hidden="true"><defs>'
+        + '<pattern id="geo-hatch-hotspot" patternUnits="userSpaceOnUse" width="9" height="9" '
+        + 'patternTransform="rotate(45)"><rect width="9" height="9" fill="HOT" fill-opacity="0.22"/>'
+        + '<rect width="4" height="9" fill="HOT" fill-opacity="0.75"/></pattern>'
+        + '<pattern id="geo-hatch-risk" patternUnits="userSpaceOnUse" width="12" height="12" '
+        + 'patternTransform="rotate(-45)"><rect width="12" height="12" fill="RISK" fill-opacity="0.12"/>'
+        + '<rect width="3" height="12" fill="RISK" fill-opacity="0.7"/></pattern></defs></svg>');
+}""".replace("HOT", LEVEL_COLOURS["hotspot"]).replace("RISK", LEVEL_COLOURS["risk"])
+"""SVG hatch patterns for hamlets at risk and hotspot level (a fill that reads on a projector and in grey)."""
+
 class DataLayer(folium.map.Layer):
     """A compact vector layer: encoded shapes, styles by index, escaped tooltip and popup HTML.
 
@@ -350,6 +427,7 @@ class DataLayer(folium.map.Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        {{ this.prelude }}
         var {{ this.get_name() }} = (function () {
             var S = {{ this.styles_json }}, T = {{ this.tables_json }}, F = {{ this.features_json }};
             var tip = {{ this.tooltip_js }}, pop = {{ this.popup_js }};
@@ -367,8 +445,8 @@ class DataLayer(folium.map.Layer):
                     layer = L.polygon(g.map(function (poly) { return poly.map(ring); }), st);
                 }
                 var t = tip ? tip(p, T, f[1]) : null;
-                if (t) { layer.bindTooltip(t, {sticky: {{ this.sticky|tojson }}, className: "geo-tip"}); }
                 var c = pop ? pop(p, T, f[1]) : null;
+                if (t) { geoBindTip(layer, t, {{ this.sticky|tojson }}, !c); }
                 if (c) { layer.bindPopup(c, {maxWidth: 420, className: "geo-popup"}); }
                 group.addLayer(layer);
             });
@@ -380,10 +458,13 @@ class DataLayer(folium.map.Layer):
 
     def __init__(self, features: list[str], styles: list[dict], name: str, tables: dict | None = None,
                  tooltip_js: str | None = None, popup_js: str | None = None, show: bool = True,
-                 sticky: bool = True):
+                 sticky: bool = True, interactive: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "DataLayer"
+        self.prelude = _TIP_JS + _HATCH_JS
         self.features_json = _script_json("[" + ",".join(features) + "]")
+        if not interactive:
+            styles = [{**st, "interactive": False} for st in styles]
         self.styles_json = _script_json(_dumps(styles))
         self.tables_json = _script_json(_dumps(tables or {}))
         self.tooltip_js = tooltip_js or "function (p) { return p.t; }"
@@ -393,31 +474,135 @@ class DataLayer(folium.map.Layer):
 
 
 class LabelLayer(folium.map.Layer):
-    """Permanent text labels (hamlet names) as non-interactive ``L.divIcon`` markers."""
+    """Permanent text labels (hamlet names) as non-interactive ``L.divIcon`` markers, each from its zoom.
+
+    ``labels`` are ``(lat, lon, text, min_zoom)``: a label is on the map only at
+    zoom ``min_zoom`` or closer (see :func:`label_min_zooms`), so a district's
+    200 names never print over each other. ``text`` is escaped here; ``note``
+    (a second, smaller line) is built by the caller from numbers and fixed words.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.layerGroup(
-            {{ this.data_json }}.map(function (d) {
-                return L.marker([d[0], d[1]], {interactive: false, keyboard: false,
-                    icon: L.divIcon({className: {{ this.css_class|tojson }}, html: "<span>" + d[2] + "</span>",
-                          iconSize: [0, 0]})});
-            })
-        );
+        var {{ this.get_name() }} = (function () {
+            var group = L.layerGroup(), map = null;
+            var marks = {{ this.data_json }}.map(function (d) {
+                var html = "<span>" + d[2] + (d[4] ? "<small>" + d[4] + "</small>" : "") + "</span>";
+                var mk = L.marker([d[0], d[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: {{ this.css_class|tojson }}, html: html, iconSize: [0, 0]})});
+                mk.minZoom = d[3] === null ? -1 : d[3];
+                return mk;
+            });
+            function update() {
+                if (!map) { return; }
+                var z = map.getZoom() + 1e-6;
+                marks.forEach(function (mk) {
+                    var on = mk.minZoom <= z;
+                    if (on !== group.hasLayer(mk)) { if (on) { group.addLayer(mk); } else { group.removeLayer(mk); } }
+                });
+            }
+            group.on("add", function () { map = group._map; map.on("zoomend viewreset", update); update(); });
+            group.on("remove", function () { if (map) { map.off("zoomend viewreset", update); } map = null; });
+            return group;
+        })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, labels: list[tuple[float, float, str]], name: str, css_class: str = "hamlet-label"):
+    def __init__(self, labels: list[tuple], name: str, css_class: str = "hamlet-label"):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "LabelLayer"
-        self.data_json = _script_json(_dumps([[lat, lon, esc(text)] for lat, lon, text in labels]))
+        rows = []
+        for lat, lon, text, *rest in labels:
+            min_zoom = rest[0] if rest else None
+            note = rest[1] if len(rest) > 1 else ""
+            z = None if min_zoom is None or not np.isfinite(min_zoom) else round(float(min_zoom), 2)
+            rows.append([lat, lon, esc(text), z, note or ""])
+        self.data_json = _script_json(_dumps(rows))
         self.css_class = css_class
+        self.count = len(rows)
+
+
+def label_min_zooms(lat, lon, width_px, height_px, priority, floor_zoom: float, gap_px: float = 4.0) -> np.ndarray:
+    """From which zoom each label can be shown without overprinting a more important one.
+
+    Labels are boxes of ``width_px`` × ``height_px`` centred on their point.
+    Positions are Web Mercator pixels at zoom 0 (as Leaflet draws them), so at
+    zoom ``z`` two labels are ``2**z`` times as far apart and stop overlapping
+    from ``log2(min(needed_x / dx, needed_y / dy))``. A label waits while a more
+    important label it overlaps is shown (from that label's own zoom until the
+    two are apart), so no two shown labels overlap at any zoom from
+    ``floor_zoom`` in. Pairs are found once, with an STRtree query at
+    ``floor_zoom`` (pairs apart there are apart closer in too); the zooms are
+    computed for all pairs at once, in a few passes.
+
+    Parameters
+    ----------
+    lat, lon : array-like
+        Label points, WGS 84 degrees.
+    width_px, height_px : array-like
+        Label size on screen, pixels.
+    priority : array-like
+        Higher first (ties: the earlier label first).
+    floor_zoom : float
+        The smallest zoom that matters (a little below the fitted view).
+    gap_px : float
+        Free space kept between labels.
+
+    Returns
+    -------
+    ndarray
+        One zoom per label; ``-inf`` where it never collides (always shown).
+
+    Example
+    -------
+    >>> z = label_min_zooms([21.50, 21.5001], [106.40, 106.40], [80, 80], [16, 16], [1, 0], floor_zoom=10)
+    >>> bool(np.isneginf(z[0])) and 17.5 < z[1] < 18.5
+    True
+    """
+    lat = np.asarray(lat, dtype="float64")
+    lon = np.asarray(lon, dtype="float64")
+    n = len(lat)
+    out = np.full(n, -np.inf)
+    if n < 2:
+        return out
+    half_w = (np.asarray(width_px, dtype="float64") + gap_px) / 2
+    half_h = (np.asarray(height_px, dtype="float64") + gap_px) / 2
+    x = (lon + 180.0) / 360.0 * 256.0
+    sin = np.sin(np.radians(np.clip(lat, -85.0511, 85.0511)))
+    y = (0.5 - np.log((1 + sin) / (1 - sin)) / (4 * np.pi)) * 256.0
+    scale = 2.0 ** floor_zoom
+    boxes = shapely.box(x - half_w / scale, y - half_h / scale, x + half_w / scale, y + half_h / scale)
+    left, right = shapely.STRtree(boxes).query(boxes, predicate="intersects")
+    pair = left < right
+    i, j = left[pair], right[pair]
+    if not len(i):
+        return out
+    # zoom from which the pair is apart along x or along y (the easier of the two)
+    with np.errstate(divide="ignore"):
+        zx = np.log2((half_w[i] + half_w[j]) / np.abs(x[i] - x[j]))
+        zy = np.log2((half_h[i] + half_h[j]) / np.abs(y[i] - y[j]))
+    apart = np.minimum(zx, zy)
+    order = np.lexsort((np.arange(n), -np.asarray(priority, dtype="float64")))  # most important first
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    loser = np.where(rank[i] > rank[j], i, j)
+    winner = np.where(rank[i] > rank[j], j, i)
+    # a more important label blocks from where it shows up (its own zoom) until the two are apart; the zooms
+    # settle in order of importance, one level of "waits for" per pass (a few passes, each over all pairs)
+    for _ in range(n):
+        active = apart > out[winner]
+        new = np.full(n, -np.inf)
+        np.maximum.at(new, loser[active], apart[active])
+        if np.array_equal(new, out):
+            break
+        out = new
+    return out
 
 
 class Legend(MacroElement):
-    """A Leaflet control holding the Vietnamese legend (HTML built here from constants and counts)."""
+    """A Leaflet control holding the Vietnamese legend, folded with one click (``<details>``)."""
 
     _template = Template(
         """
@@ -435,10 +620,12 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, html_text: str, position: str = "bottomright"):
+    def __init__(self, html_text: str, position: str = "bottomright", folded: bool = False):
         super().__init__()
         self._name = "Legend"
-        self.html_json = _script_json(_dumps(html_text))
+        body = (f'<details{"" if folded else " open"}><summary>Chú giải / Legend</summary>'
+                f'<div class="legend-body">{html_text}</div></details>')
+        self.html_json = _script_json(_dumps(body))
         self.position = position
 
 
@@ -458,30 +645,143 @@ class MeetingClass(MacroElement):
         self._name = "MeetingClass"
 
 
+class MetricScale(MacroElement):
+    """A metric-only scale bar (no feet or miles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, maxWidth: 160, position: "bottomleft"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class FitView(MacroElement):
+    """Fit the selection, keeping it clear of the legend (measured in the page, bottom right).
+
+    The right padding is the legend's real width, so no hamlet of the first
+    view lies under it; where the legend would take more than half the map
+    (a narrow screen), it is folded instead and the padding stays small.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var b = L.latLngBounds({{ this.bounds_json }});
+            function fit() {
+                var lg = map.getContainer().querySelector(".map-legend"), W = map.getSize().x, right = 16;
+                if (lg) {
+                    var d = lg.querySelector("details");
+                    if (d && d.open && lg.offsetWidth > W * 0.45) { d.open = false; }
+                    right = lg.offsetWidth + 24;
+                    if (d && !d.open) { right = 16; }
+                }
+                map.fitBounds(b, {paddingTopLeft: [16, 16], paddingBottomRight: [right, 16]});
+            }
+            fit();
+            map.geoRefit = fit;
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float]):
+        super().__init__()
+        self._name = "FitView"
+        w, s, e, n = bounds
+        self.bounds_json = _dumps([[s, w], [n, e]])
+
+
+class FillViewport(MacroElement):
+    """In the dashboard (the map inside an iframe), stretch the map to the bottom of the window.
+
+    Measures where the map's frame starts in the page and gives it the rest of
+    the window's height (at least ``min_px``), again when the window is resized.
+    A page opened on its own (an exported HTML file) has no frame: nothing happens.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var fe = null, pw = null;
+            try { fe = window.frameElement; pw = window.parent; } catch (e) { fe = null; }
+            if (!fe || !pw || pw === window) { return; }
+            var box = map.getContainer();
+            function fill() {
+                var top = fe.getBoundingClientRect().top + (pw.scrollY || 0);
+                var h = Math.max({{ this.min_px }}, Math.floor(pw.innerHeight - top - {{ this.bottom_px }}));
+                fe.style.setProperty("height", h + "px", "important");
+                box.style.setProperty("height", h + "px", "important");
+                map.invalidateSize(false);
+            }
+            var touched = false;  // the user has moved the map: leave the view alone
+            box.addEventListener("mousedown", function () { touched = true; });
+            box.addEventListener("wheel", function () { touched = true; });
+            box.addEventListener("touchstart", function () { touched = true; });
+            function again() { fill(); if (map.geoRefit && !touched) { map.geoRefit(); } }
+            fill();
+            setTimeout(again, 400);  // the page above may still be laying out its figures
+            setTimeout(again, 1500);
+            pw.addEventListener("resize", again);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, min_px: int = 420, bottom_px: int = 8):
+        super().__init__()
+        self._name = "FillViewport"
+        self.min_px = int(min_px)
+        self.bottom_px = int(bottom_px)
+
+
 def _css(meeting: bool) -> str:
     base = 13 if not meeting else 18
+    legend = 12 if not meeting else 15
+    hot, risk = LEVEL_COLOURS["hotspot"], LEVEL_COLOURS["risk"]
     return f"""<style>
 .leaflet-container.leaflet-container {{ background: #f4f2ec; font-family: {FONT}; font-size: {base}px; }}
 .hamlet-label {{ background: none; border: none; }}
 .hamlet-label span {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap; font-weight: 700;
-  color: #1a1a1a; font-size: {base}px; pointer-events: none;
+  color: #1a1a1a; font-size: {LABEL_FONT_PX[meeting]}px; pointer-events: none; text-align: center; line-height: 1.15;
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 4px #fff; }}
-.map-legend {{ background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.35; max-height: 70vh; overflow-y: auto;
-  font-size: {base - 1}px; color: #222; max-width: {300 if not meeting else 400}px; }}
-.map-legend h4 {{ margin: 0 0 4px; font-size: {base + 1}px; }}
-.map-legend h5 {{ margin: 6px 0 2px; font-size: {base}px; }}
+.hamlet-label small {{ display: block; font-size: {LABEL_FONT_PX[meeting] - 2}px; font-weight: 700; color: {hot}; }}
+.map-legend {{ background: rgba(255,255,255,.94); padding: 6px 9px; border-radius: 6px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.22; max-height: calc(100vh - 100px); overflow-y: auto;
+  font-size: {legend}px; color: #222; max-width: {300 if not meeting else 320}px; }}
+.map-legend summary {{ cursor: pointer; font-weight: 700; font-size: {legend + 1}px; }}
+.map-legend details:not([open]) summary {{ padding: 2px 0; }}
+.map-legend h4 {{ margin: 4px 0 2px; font-size: {legend + 1}px; }}
+.map-legend h5 {{ margin: 5px 0 1px; font-size: {legend + 1}px; }}
 .map-legend .sw {{ display: inline-block; box-sizing: border-box;
-  width: {14 if not meeting else 22}px; height: {12 if not meeting else 18}px;
+  width: {14 if not meeting else 16}px; height: {12 if not meeting else 13}px;
   margin-right: 6px; vertical-align: middle; border: 1px solid #555; }}
+.map-legend .sw.hatch-hotspot {{ background: repeating-linear-gradient(45deg, {hot} 0 3px, #f3d3d6 3px 6px);
+  border: 3px solid {hot}; }}
+.map-legend .sw.hatch-risk {{ background: repeating-linear-gradient(-45deg, {risk} 0 2px, #fbe3d3 2px 6px);
+  border: 2px solid {risk}; }}
 .map-legend .dot {{ display: inline-block; width: 12px; height: 12px; border-radius: 50%;
   margin-right: 6px; vertical-align: middle; border: 2px solid #333; }}
 .map-legend .line {{ display: inline-block; width: 22px; height: 0; margin-right: 6px; vertical-align: middle;
   border-top: 3px dashed #2166ac; }}
-.map-legend .note {{ margin-top: 6px; font-style: italic; color: #444; max-width: 280px; }}
+.map-legend .note {{ margin-top: 5px; font-style: italic; color: #444; max-width: 280px; }}
+.geo-tip {{ position: absolute; z-index: 1200; pointer-events: none; box-sizing: border-box;
+  max-width: min(380px, calc(100% - 12px)); padding: 5px 8px; background: rgba(255,255,255,.97); color: #222;
+  border: 1px solid #888; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.3;
+  white-space: normal; overflow-wrap: anywhere; }}
 .geo-tip, .geo-popup {{ font-family: {FONT}; font-size: {base - 1}px; }}
+.geo-tip ul.why {{ margin: 1px 0 0; padding-left: 1.1em; font-size: {base - 3}px; line-height: 1.25; }}
 .geo-tip table td, .geo-popup table td {{ padding: 1px 6px 1px 0; vertical-align: top; }}
 .geo-popup .hh {{ border-top: 1px solid #ddd; padding-top: 3px; margin-top: 3px; }}
+.leaflet-control-scale-line {{ font-size: {base - 2}px; }}
 </style>"""
 
 
@@ -560,7 +860,7 @@ def build_map(
         from .hotspots import hotspot_levels
 
         hotspots = hotspot_levels(ws, sl)
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=14,
+    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_start=14,
                    location=_centre(disp.bounds), zoom_snap=0.25, zoom_delta=0.5)
     js, css = offline_links(asset_base)
     m.default_js = js
@@ -568,6 +868,8 @@ def build_map(
     m.get_root().header.add_child(Element(_css(meeting)), name="geo_css")
     if meeting:
         m.add_child(MeetingClass())
+        m.add_child(FillViewport())
+    MetricScale().add_to(m)
     if basemap:
         folium.TileLayer("OpenStreetMap", name="Nền OpenStreetMap (trực tuyến)", overlay=False,
                          control=True, opacity=0.6).add_to(m)
@@ -575,14 +877,20 @@ def build_map(
     levels = hotspots.set_index("hamlet_id") if len(hotspots) else pd.DataFrame(
         columns=["hotspot_level", "hotspot_reasons"])
     project_names = dict(zip(ws.projects["project_id"].astype(str), ws.projects["project_name"]))
+    # meeting mode: grievances per hamlet (open, overdue, collective), never as points
+    g_counts = hamlet_grievance_counts(ws, sl) if meeting else None
 
     # hamlets shaded by hotspot level (beneath everything)
-    _hamlet_layer(sl, disp, levels, meeting).add_to(m)
+    _hamlet_layer(sl, disp, levels, meeting, g_counts).add_to(m)
 
     # parcels, or hamlet-level progress where the selection is too large
     parcel_layer, info = _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, project_names)
     if parcel_layer is not None:
         parcel_layer.add_to(m)
+    if info.mode == "hamlets":  # the progress fill hides the level's fill: hatch the hot hamlets above it
+        hatch = _hatch_layer(sl, disp, levels)
+        if hatch is not None:
+            hatch.add_to(m)
 
     # project footprints
     pr_layer = _project_layer(sl, disp)
@@ -590,32 +898,29 @@ def build_map(
         pr_layer.add_to(m)
 
     # Gi* clusters
-    cl_layer, n_clusters = _cluster_layer(clusters, ws)
+    cl_layer, n_clusters = _cluster_layer(clusters, ws, meeting)
     if cl_layer is not None:
         cl_layer.add_to(m)
 
-    # grievances
-    g_layer, n_grievances = _grievance_layer(sl, disp, meeting, project_names)
+    # grievances: points with their case numbers only outside meeting mode
+    g_layer, n_grievances = (None, 0) if meeting else _grievance_layer(sl, disp, meeting, project_names)
     if g_layer is not None:
         g_layer.add_to(m)
 
-    labels = [(*disp.hamlet_points[h], name) for h, name in zip(sl.hamlets["hamlet_id"].astype(str),
-                                                                sl.hamlets["hamlet_name"])
-              if h in disp.hamlet_points]
+    labels = _hamlet_labels(sl, disp, levels, meeting, g_counts)
     LabelLayer(labels, "Tên thôn").add_to(m)
 
     counts = sl.households.groupby("stage")["household_id"].nunique().to_dict() if len(sl.households) else {}
     level_counts = levels["hotspot_level"].value_counts().to_dict() if len(levels) else {}
+    n_grievance_hamlets = int((g_counts["open"] > 0).sum()) if g_counts is not None else 0
     Legend(_legend_html(counts, level_counts, info, n_grievances, pr_layer is not None, n_clusters,
-                        meeting, title)).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+                        meeting, title, n_grievance_hamlets)).add_to(m)
+    folium.LayerControl(collapsed=True, position="topleft").add_to(m)  # the legend has the right side
 
     bounds = _fit_bounds(sl, disp, ws)
     if bounds is not None:
-        w, s, e, n = bounds
-        # keep the selection clear of the legend (bottom right) and the layer control
-        m.fit_bounds([[s, w], [n, e]], padding_top_left=(16, 16),
-                     padding_bottom_right=(420 if meeting else 320, 16))
+        # keep the selection clear of the legend (bottom right, measured in the page) and the layer control
+        m.add_child(FitView(bounds))
     info.grievances_drawn = n_grievances
     info.clusters_drawn = n_clusters
     info.bounds = bounds
@@ -630,13 +935,58 @@ def _centre(bounds) -> list[float]:
     return [(s + n) / 2, (w + e) / 2]
 
 
-def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, meeting: bool) -> DataLayer:
-    order = ["none", "watch", "risk", "hotspot"]
-    styles = []
-    for i, lvl in enumerate(order):
-        colour = LEVEL_COLOURS[lvl]
-        styles.append({"color": colour if lvl != "none" else "#555555", "weight": 1.5 + i,
-                       "fillColor": colour, "fillOpacity": 0.0 if lvl == "none" else 0.22, "opacity": 0.9})
+_LEVEL_ORDER = ["none", "watch", "risk", "hotspot"]
+
+
+def hamlet_grievance_counts(ws: Workspace, sl: TimeSlice) -> pd.DataFrame:
+    """Grievances per hamlet on the slice's date: ``open``, ``overdue`` and ``collective`` (open ones
+    with at least the hotspot rules' ``collective_min`` signatories, 5 by default), indexed by hamlet_id.
+
+    What meeting mode shows instead of numbered grievance points: counts, never a case number.
+    """
+    from .hotspots.config import hotspot_config
+
+    g = sl.grievances
+    cols = ["open", "overdue", "collective"]
+    if not len(g):
+        return pd.DataFrame(columns=cols, dtype="int64").rename_axis("hamlet_id")
+    collective_min = int(hotspot_config(ws.config.hotspots)["collective_min"])
+    is_open = g["is_open"].fillna(False).astype(bool)
+    sig = pd.to_numeric(g["signatories"], errors="coerce").fillna(1)
+    frame = pd.DataFrame({"hamlet_id": g["hamlet_id"].astype("string"), "open": is_open,
+                          "overdue": g["is_overdue"].fillna(False).astype(bool),
+                          "collective": is_open & (sig >= collective_min)})
+    frame = frame.dropna(subset=["hamlet_id"])
+    return frame.groupby("hamlet_id")[cols].sum().astype("int64")
+
+
+def _grievance_note(counts: pd.DataFrame | None, hid: str) -> tuple[str, str]:
+    """``(tooltip line, label line)`` of a hamlet's grievance counts (blank where none is open)."""
+    if counts is None or hid not in counts.index:
+        return "", ""
+    n_open, n_late, n_coll = (int(counts.at[hid, c]) for c in ("open", "overdue", "collective"))
+    if not n_open:
+        return "", ""
+    tip = (f"Đơn thư chưa giải quyết: <b>{fmt_number(n_open)}</b> (quá hạn: {fmt_number(n_late)}; "
+           f"tập thể: {fmt_number(n_coll)})")
+    label = f"{fmt_number(n_open)} đơn" + (f" · {fmt_number(n_late)} quá hạn" if n_late else "")
+    return tip, label
+
+
+def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, meeting: bool,
+                  g_counts: pd.DataFrame | None = None) -> DataLayer:
+    # a fill for every level above none: a tint for watch, hatching for risk and hotspot
+    styles = [
+        {"color": "#555555", "weight": 1.5, "fillColor": LEVEL_COLOURS["none"], "fillOpacity": 0.0, "opacity": 0.9},
+        {"color": LEVEL_COLOURS["watch"], "weight": 2.5, "fillColor": LEVEL_COLOURS["watch"], "fillOpacity": 0.3,
+         "opacity": 0.95},
+        {"color": LEVEL_COLOURS["risk"], "weight": 3.5, "fillColor": "url(#geo-hatch-risk)", "fillOpacity": 1,
+         "opacity": 0.95},
+        {"color": LEVEL_COLOURS["hotspot"], "weight": 4.5, "fillColor": "url(#geo-hatch-hotspot)", "fillOpacity": 1,
+         "opacity": 1},
+    ]
+    for lvl, st in zip(_LEVEL_ORDER, styles):
+        st["className"] = f"hamlet-area hamlet-{lvl}"
     features = []
     h = sl.hamlets
     blank = pd.Series([None] * len(h), index=h.index)
@@ -646,18 +996,95 @@ def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, me
         if not geom:
             continue
         lvl = levels["hotspot_level"].get(hid, "none") if len(levels) else "none"
-        lvl = lvl if lvl in order else "none"
+        lvl = lvl if lvl in _LEVEL_ORDER else "none"
         reasons = levels["hotspot_reasons"].get(hid, "") if len(levels) else ""
         rows = [f"<b>{esc(name)}</b>", f"Mức cảnh báo: <b>{LEVEL_NAMES[lvl]}</b>"]
-        if esc(reasons):
-            rows.append("Lý do: " + esc(reasons))
+        grievances, _ = _grievance_note(g_counts, hid)
+        if grievances:
+            rows.append(grievances)
+        items = _split_reasons(reasons)
+        if items:
+            rows.append('Lý do:<ul class="why">' + "".join(f"<li>{esc(r)}</li>" for r in items) + "</ul>")
         if not meeting:
             if esc(officer):
                 rows.append("Cán bộ theo dõi: " + esc(officer))
             if esc(cell):
                 rows.append("Chi bộ: " + esc(cell))
-        features.append(_feature(geom, order.index(lvl), {"t": "<br>".join(rows)}))
+        features.append(_feature(geom, _LEVEL_ORDER.index(lvl), {"t": "<br>".join(rows)}))
     return DataLayer(features, styles, "Thôn – mức cảnh báo điểm nóng", sticky=True)
+
+
+def _split_reasons(text: object) -> list[str]:
+    """The reasons of a hotspot level, one per item: split at "; " outside parentheses."""
+    if is_missing(text) or not str(text).strip():
+        return []
+    parts, depth, current = [], 0, ""
+    for ch in str(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth <= 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return [part for part in parts if part]
+
+
+def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> DataLayer | None:
+    """Hatching of the hamlets at risk and hotspot level, drawn above hamlet-level progress (not interactive)."""
+    if not len(levels):
+        return None
+    lv = levels["hotspot_level"]
+    features = []
+    for hid in sl.hamlets["hamlet_id"].astype(str):
+        lvl = lv.get(hid, "none")
+        geom = disp.hamlet_shapes.get(hid)
+        if geom and lvl in ("risk", "hotspot"):
+            features.append(_feature(geom, 0 if lvl == "risk" else 1, {}))
+    if not features:
+        return None
+    styles = [{"color": LEVEL_COLOURS["risk"], "weight": 3.5, "fillColor": "url(#geo-hatch-risk)", "fillOpacity": 1},
+              {"color": LEVEL_COLOURS["hotspot"], "weight": 4.5, "fillColor": "url(#geo-hatch-hotspot)",
+               "fillOpacity": 1}]
+    return DataLayer(features, styles, "Thôn nguy cơ, điểm nóng (gạch chéo)", sticky=True, interactive=False)
+
+
+def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, meeting: bool,
+                   g_counts: pd.DataFrame | None) -> list[tuple]:
+    """``(lat, lon, name, min_zoom, note)`` per hamlet: names shown from the zoom where they do not collide."""
+    h = sl.hamlets
+    hids = h["hamlet_id"].astype(str).to_numpy()
+    names = h["hamlet_name"].to_numpy()
+    have = np.array([k in disp.hamlet_points for k in hids], dtype=bool)
+    hids, names = hids[have], names[have]
+    if not len(hids):
+        return []
+    pts = np.array([disp.hamlet_points[k] for k in hids], dtype="float64")
+    notes = [_grievance_note(g_counts, k)[1] for k in hids] if g_counts is not None else [""] * len(hids)
+    font = LABEL_FONT_PX[meeting]
+    text_len = np.array([len(str(t)) if not is_missing(t) else 0 for t in names], dtype="float64")
+    note_len = np.array([len(t) for t in notes], dtype="float64")
+    width = np.maximum(text_len * font * 0.64, note_len * (font - 2) * 0.62) + 4
+    height = 1.15 * (font + np.where(note_len > 0, font - 2, 0))  # the CSS line height, one or two lines
+    lvl = levels["hotspot_level"].reindex(hids).fillna("none").to_numpy() if len(levels) else \
+        np.full(len(hids), "none", dtype=object)
+    level_rank = np.array([_LEVEL_ORDER.index(v) if v in _LEVEL_ORDER else 0 for v in lvl], dtype="float64")
+    b = np.array([disp.hamlet_bounds.get(k, (np.nan,) * 4) for k in hids], dtype="float64")
+    area = np.nan_to_num((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))
+    priority = level_rank * 10 + area / (area.max() or 1)  # hot hamlets first, then the larger
+    floor = _floor_zoom(disp.bounds)
+    zooms = label_min_zooms(pts[:, 0], pts[:, 1], width, height, priority, floor, gap_px=3.0)
+    return [(float(pt[0]), float(pt[1]), name, float(z), note)
+            for pt, name, z, note in zip(pts, names, zooms, notes)]
+
+
+def _floor_zoom(bounds, screen_px: float = 1000.0) -> float:
+    """About two zoom steps below the view that fits ``bounds`` on a screen of ``screen_px``."""
+    if bounds is None:
+        return 10.0
+    w, s, e, n = bounds
+    span = max(e - w, (n - s) * 1.3, 1e-6) / 360 * 256  # zoom-0 pixels, roughly (latitude stretch ≈ 1.3)
+    return float(np.floor(np.log2(screen_px / span)) - 2)
 
 
 _PARCEL_TIP_JS = """function (p, T, s) {
@@ -666,6 +1093,14 @@ _PARCEL_TIP_JS = """function (p, T, s) {
     else { t += "<br><i>Không bị thu hồi / ngoài lựa chọn</i>"; }
     return t;
 }"""
+
+_PARCEL_MEETING_TIP_JS = """function (p, T, s) {
+    var t = "Thôn: <b>" + (T.hm[p.h] || "—") + "</b><br>" + (p.u || "—") + " · " + p.a + " m²";
+    if (s > 0) { t += "<br>Bước: <b>" + T.st[s - 1] + "</b>"; }
+    else { t += "<br><i>Không bị thu hồi / ngoài lựa chọn</i>"; }
+    return t;
+}"""
+"""Meeting mode: no parcel number, no household count (a parcel and its households stay unnamed)."""
 
 _PARCEL_POPUP_JS = """function (p, T, s) {
     if (!p.k) { return null; }
@@ -738,18 +1173,21 @@ def _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, projec
         if not geom:
             continue
         p = pid[i]
-        props = {"i": esc(p), "u": esc(land[i]), "a": fmt_number(area[i], 1),
-                 "h": hamlet_pos.get(str(hids[i]), -1)}
+        props = {"u": esc(land[i]), "a": fmt_number(area[i], 1), "h": hamlet_pos.get(str(hids[i]), -1)}
+        if not meeting:
+            props = {"i": esc(p), **props}
         style = 0
         if p in ranks:
             style = int(ranks[p]) + 1
-            props["n"] = int(nhh[p])
+            if not meeting:
+                props["n"] = int(nhh[p])
             if p in rows_of:
                 props["k"] = rows_of[p]
         features.append(_feature(geom, style, props))
     info.parcels_drawn = len(features)
     name = "Thửa đất theo bước thực hiện" + (" (chỉ thửa bị thu hồi)" if mode == "affected" else "")
-    return DataLayer(features, styles, name, tables=tables, tooltip_js=_PARCEL_TIP_JS,
+    return DataLayer(features, styles, name, tables=tables,
+                     tooltip_js=_PARCEL_MEETING_TIP_JS if meeting else _PARCEL_TIP_JS,
                      popup_js=None if meeting else _PARCEL_POPUP_JS, sticky=True), info
 
 
@@ -816,12 +1254,14 @@ def _project_layer(sl: TimeSlice, disp: DisplayGeometry) -> DataLayer | None:
     return DataLayer(features, style, "Ranh giới dự án", sticky=True)
 
 
-def _cluster_layer(clusters, ws: Workspace):
+def _cluster_layer(clusters, ws: Workspace, meeting: bool = False):
     if clusters is None or not len(clusters) or "geometry" not in clusters:
         return None, 0
     frame = clusters[clusters.geometry.notna()]
     if not len(frame):
         return None, 0
+    if meeting:
+        return _cluster_areas(frame)
     crs = frame.crs
     geoms = frame.geometry.to_numpy()
     types = shapely.get_type_id(geoms)
@@ -853,6 +1293,32 @@ def _cluster_layer(clusters, ws: Workspace):
             if col in frame.columns and pd.notna(frame[col].iloc[i]):
                 tip += f"<br>{name} = {fmt_number(float(frame[col].iloc[i]), decimals)}"
         features.append(_feature(t, 1 if cold else 0, {"t": tip, "r": 12}))
+    if not features:
+        return None, 0
+    style = [{"color": "#7b3294", "weight": 3, "dashArray": "4 4", "fillColor": "#c2a5cf", "fillOpacity": 0.25},
+             {"color": "#2166ac", "weight": 3, "dashArray": "4 4", "fillColor": "#92c5de", "fillOpacity": 0.2}]
+    return DataLayer(features, style, "Cụm đơn thư (Gi*)", sticky=True), len(features)
+
+
+def _cluster_areas(frame) -> tuple[DataLayer | None, int]:
+    """Meeting mode: each kind of cluster as one area (its parcels grown by 25 m and merged), without
+    per-parcel counts, so no single parcel (and household) stands out."""
+    kinds = frame["cluster"].astype(str).str.lower().to_numpy() if "cluster" in frame.columns else \
+        np.full(len(frame), "hot", dtype=object)
+    metric = frame.crs is not None and frame.crs.is_projected
+    geoms = frame.geometry.to_numpy()
+    features = []
+    for style, kind in enumerate(("hot", "cold")):
+        part = geoms[kinds == kind]
+        if not len(part):
+            continue
+        area = shapely.union_all(shapely.buffer(part, 25.0 if metric else 0.00025))
+        text, _, _ = _to_display(np.array([area], dtype=object), frame.crs, HAMLET_TOLERANCE_M if metric else 0.0)
+        if not text[0]:
+            continue
+        tip = ("<b>Vùng đơn thư tập trung (Gi*)</b><br>nhiều đơn thư hơn ngẫu nhiên" if kind == "hot"
+               else "<b>Vùng ít đơn thư (Gi*)</b><br>ít đơn thư hơn ngẫu nhiên")
+        features.append(_feature(text[0], style, {"t": tip}))
     if not features:
         return None, 0
     style = [{"color": "#7b3294", "weight": 3, "dashArray": "4 4", "fillColor": "#c2a5cf", "fillOpacity": 0.25},
@@ -918,7 +1384,7 @@ def _fit_bounds(sl: TimeSlice, disp: DisplayGeometry, ws: Workspace):
 
 
 def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: int, projects: bool,
-                 n_clusters: int, meeting: bool, title: str | None) -> str:
+                 n_clusters: int, meeting: bool, title: str | None, n_grievance_hamlets: int = 0) -> str:
     parts = []
     if title:
         parts.append(f"<h4>{esc(title)}</h4>")
@@ -937,11 +1403,16 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
         parts.append('<div><span class="sw" style="background:#bdbdbd;opacity:.5"></span>'
                      "Không bị thu hồi / ngoài lựa chọn</div>")
     parts.append("<h5>Thôn – mức cảnh báo</h5>")
-    for border_px, lvl in enumerate(("none", "watch", "risk", "hotspot"), start=2):
-        colour = LEVEL_COLOURS[lvl]
-        fill = "transparent" if lvl == "none" else colour
-        parts.append(f'<div><span class="sw" style="background:{fill};border:{border_px}px '
-                     f'solid {colour}"></span>{LEVEL_NAMES[lvl]} ({int(level_counts.get(lvl, 0))} thôn)</div>')
+    swatch = {"none": 'class="sw" style="background:transparent;border:2px solid #555555"',
+              "watch": f'class="sw" style="background:{LEVEL_COLOURS["watch"]}80;border:2px solid '
+                       f'{LEVEL_COLOURS["watch"]}"',
+              "risk": 'class="sw hatch-risk"', "hotspot": 'class="sw hatch-hotspot"'}
+    for lvl in ("hotspot", "risk", "watch", "none"):
+        parts.append(f"<div><span {swatch[lvl]}></span>{LEVEL_NAMES[lvl]} "
+                     f"({int(level_counts.get(lvl, 0))} thôn)</div>")
+    if n_grievance_hamlets:
+        parts.append("<h5>Đơn thư theo thôn</h5>")
+        parts.append('<div>Dưới tên thôn: <b style="color:#b2182b">số đơn chưa giải quyết · quá hạn</b></div>')
     if n_grievances:
         parts.append("<h5>Đơn thư</h5>")
         for key, label in (("overdue", "Quá hạn giải quyết"), ("open", "Chưa giải quyết xong"),
@@ -959,7 +1430,7 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
     elif info.mode == "affected":
         parts.append('<div class="note">Vùng chọn lớn: chỉ hiển thị các thửa bị thu hồi.</div>')
     if meeting:
-        parts.append('<div class="note">Chế độ họp: không hiển thị thông tin cá nhân.</div>')
+        parts.append('<div class="note">Chế độ họp: không hiển thị thông tin cá nhân, số thửa, số đơn.</div>')
     return "".join(parts)
 
 

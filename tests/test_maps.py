@@ -9,6 +9,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from pyproj import Transformer
 from shapely.geometry import box
@@ -296,3 +297,207 @@ def test_sample_map_is_under_budget_for_every_project():
                    if g.geom_type == "Polygon")
     assert simplified <= original
     assert np.isfinite(display_geometry(ws).parcel_bounds).all()
+
+
+# --------------------------------------------------------------------------- meeting mode: no one identified
+
+
+@pytest.fixture
+def case_ws(build):
+    """One hamlet with a single-signer denunciation at an exact point, a collective complaint and parcels whose
+    numbers (sheet 47, parcels 318/319) and household ids are easy to spot in the page."""
+    lon, lat = _lonlat(150, 150)
+    folder = build(
+        hamlets=[
+            {"hamlet_id": "A", "hamlet_name": "Thôn Tân Hồ", "geometry": sq(0, 0, 1000)},
+            {"hamlet_id": "B", "hamlet_name": "Thôn Lân Hoài", "geometry": sq(1000, 0, 1000)},
+        ],
+        parcels=[
+            {"so_to": "47", "so_thua": "318", "loai_dat": "LUC", "dien_tich": "100", "geometry": sq(10, 10)},
+            {"so_to": "47", "so_thua": "319", "loai_dat": "ONT", "dien_tich": "200", "geometry": sq(200, 10)},
+            {"so_to": "48", "so_thua": "501", "loai_dat": "CLN", "dien_tich": "300", "geometry": sq(1100, 10)},
+        ],
+        households=[
+            {"household_id": "HH-7781", "household_name": "Phạm Văn Dũng", "project_id": "P1", "map_sheet": "47",
+             "parcel_no": "318", "stage": "paid", "stage_date": "01/10/2026"},
+            {"household_id": "HH-7782", "household_name": "Đỗ Thị Hoa", "project_id": "P1", "map_sheet": "47",
+             "parcel_no": "319", "stage": "surveyed", "stage_date": "01/09/2026"},
+        ],
+        grievances=[
+            {"grievance_id": "0062/2026/ĐT", "received_date": "01/08/2026", "kind": "denunciation",
+             "topic": "compensation_price", "signatories": 1, "status": "received", "household_id": "HH-7781",
+             "project_id": "P1", "lon": lon, "lat": lat},
+            {"grievance_id": "0063/2026/KN", "received_date": "10/11/2026", "kind": "complaint",
+             "topic": "area", "signatories": 12, "status": "in_progress", "hamlet_id": "A", "project_id": "P1",
+             "lon": lon, "lat": lat},
+        ],
+    )
+    ws = geo.load_workspace(folder)
+    assert ws.report.ok, ws.report.render()
+    return ws
+
+
+def _features(page: str) -> list[list]:
+    """Every DataLayer's features (``F = [...]``), decoded."""
+    return [json.loads(m) for m in re.findall(r"F = (\[.*?\]);\n", page)]
+
+
+def test_normal_mode_shows_grievance_case_numbers_at_their_points(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws)))
+    assert "0062/2026/ĐT" in page and "Số người ký: 1" in page
+    assert "47-318" in page
+
+
+def test_meeting_mode_shows_no_grievance_case_number_or_point(case_ws):
+    m = build_map(case_ws, _slice(case_ws), meeting=True)
+    page = map_html(m)
+    for text in ("0062/2026/ĐT", "0063/2026/KN", "Số người ký", "Đơn thư (điểm)", "tố cáo số"):
+        assert not _has(page, text), text
+    assert m.map_info.grievances_drawn == 0
+    points = [f for layer in _features(page) for f in layer if isinstance(f[0][0], (int, float))]
+    assert not points, "no circle marker of a grievance"
+
+
+def test_meeting_mode_counts_grievances_per_hamlet(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws), meeting=True))
+    # both are open on 20/11/2026; the denunciation (01/08) is overdue, the complaint with 12 signatories collective
+    tips = [f[2].get("t", "") for layer in _features(page) for f in layer if isinstance(f[2], dict)]
+    tan_ho = next(t for t in tips if t.startswith("<b>Thôn Tân Hồ</b>"))
+    assert "Đơn thư chưa giải quyết: <b>2</b> (quá hạn: 1; tập thể: 1)" in tan_ho
+    lan_hoai = next(t for t in tips if t.startswith("<b>Thôn Lân Hoài</b>"))
+    assert "Đơn thư" not in lan_hoai
+    labels = json.loads(re.search(r"var marks = (\[.*?\])\.map", page).group(1))
+    assert ["Thôn Tân Hồ", "2 đơn · 1 quá hạn"] in [[lab[2], lab[4]] for lab in labels]
+    assert ["Thôn Lân Hoài", ""] in [[lab[2], lab[4]] for lab in labels]
+
+
+def test_meeting_mode_parcels_carry_no_parcel_or_household_number(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws), meeting=True))
+    for text in ("47-318", "47-319", "48-501", "HH-7781", "HH-7782", "Phạm Văn Dũng", "Số hộ"):
+        assert not _has(page, text), text
+    parcels = [f for layer in _features(page) for f in layer if isinstance(f[2], dict) and "u" in f[2]]
+    assert len(parcels) == 3
+    assert all(set(f[2]) <= {"u", "a", "h"} for f in parcels), parcels
+
+
+def test_meeting_mode_shows_clusters_as_areas_without_counts(case_ws):
+    clusters = gpd.GeoDataFrame({"parcel_id": ["47-318", "47-319"], "cluster": ["hot", "hot"],
+                                 "intensity": [1.0, 0.0], "z": [2.9, 2.1]},
+                                geometry=[sq(10, 10), sq(200, 10)], crs=CRS)
+    normal = map_html(build_map(case_ws, _slice(case_ws), clusters=clusters))
+    assert "Đơn thư gắn với thửa" in normal
+    m = build_map(case_ws, _slice(case_ws), clusters=clusters, meeting=True)
+    page = map_html(m)
+    assert m.map_info.clusters_drawn == 1  # the two parcels merged into one area
+    assert "Đơn thư gắn với thửa" not in page and "47-318" not in page
+
+
+# --------------------------------------------------------------------------- hot hamlets, legend, scale, tooltips
+
+
+def _styles(page: str) -> list[list[dict]]:
+    return [json.loads(s) for s in re.findall(r"var S = (\[.*?\]), T = ", page)]
+
+
+def test_hot_hamlets_are_filled_with_a_hatch_not_only_outlined(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws)))
+    hamlet_styles = next(s for s in _styles(page) if s and "hamlet-area" in s[0].get("className", ""))
+    by_class = {s["className"].split()[-1]: s for s in hamlet_styles}
+    assert by_class["hamlet-hotspot"]["fillColor"] == "url(#geo-hatch-hotspot)"
+    assert by_class["hamlet-risk"]["fillColor"] == "url(#geo-hatch-risk)"
+    assert by_class["hamlet-watch"]["fillOpacity"] > 0
+    assert 'id="geo-hatch-hotspot"' in page
+
+
+def test_hot_hamlets_stay_hatched_above_hamlet_level_progress(case_ws):
+    sl = _slice(case_ws)
+    hot = pd.DataFrame({"hamlet_id": ["A", "B"], "hotspot_level": ["hotspot", "none"],
+                        "hotspot_reasons": ["1 đơn tố cáo quá hạn", ""]})
+    m = build_map(case_ws, sl, hotspots=hot, max_parcels=1)
+    assert m.map_info.mode == "hamlets"
+    page = map_html(m)
+    layer_styles = _styles(page)
+    hatch = [s for s in layer_styles if s and all(st.get("interactive") is False for st in s)]
+    assert hatch and hatch[0][1]["fillColor"] == "url(#geo-hatch-hotspot)"
+    # the hatch layer comes after (above) the progress layer, and holds the one hotspot hamlet
+    progress = next(i for i, s in enumerate(layer_styles) if len(s) == 9 and s[8]["fillOpacity"] == 0.8)
+    above = next(i for i, s in enumerate(layer_styles) if s is hatch[0])
+    assert progress < above
+    assert len(_features(page)[above]) == 1
+
+
+def test_scale_bar_is_metric_only(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws), meeting=True))
+    assert "imperial: false" in page
+    assert "L.control.scale()" not in page
+
+
+def test_legend_folds_and_the_view_keeps_clear_of_it(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws), meeting=True))
+    assert "\\u003cdetails open\\u003e\\u003csummary\\u003eChú giải / Legend" in page  # one click folds it
+    assert "paddingBottomRight: [right, 16]" in page and "lg.offsetWidth" in page
+
+
+def test_tooltips_are_drawn_inside_the_map_above_the_legend(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws)))
+    assert "bindTooltip" not in page
+    assert "geoBindTip(layer" in page
+    z_tip = int(re.search(r"\.geo-tip \{ position: absolute; z-index: (\d+)", page).group(1))
+    assert z_tip > 1000  # Leaflet's control corners (the legend) sit at z-index 1000
+
+
+# --------------------------------------------------------------------------- hamlet labels
+
+
+def _grid_points(n_side: int, step_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    lat, lon = np.meshgrid(21.40 + np.arange(n_side) * step_deg, 106.20 + np.arange(n_side) * step_deg)
+    return lat.ravel(), lon.ravel()
+
+
+def _overlaps(lat, lon, w, h, zoom, gap=4.0) -> int:
+    """Pairs of labels that overlap on screen at ``zoom`` (brute force, as Leaflet places them)."""
+    x = (lon + 180) / 360 * 256 * 2**zoom
+    s = np.sin(np.radians(lat))
+    y = (0.5 - np.log((1 + s) / (1 - s)) / (4 * np.pi)) * 256 * 2**zoom
+    dx = np.abs(x[:, None] - x[None, :])
+    dy = np.abs(y[:, None] - y[None, :])
+    hit = (dx < (w[:, None] + w[None, :] + 2 * gap) / 2) & (dy < (h[:, None] + h[None, :] + 2 * gap) / 2)
+    return int(np.triu(hit, 1).sum())
+
+
+def test_two_hundred_hamlet_labels_never_overprint_at_any_zoom():
+    from geo.maps import label_min_zooms
+
+    lat, lon = _grid_points(14, 0.012)  # 196 hamlets about 1.3 km apart, a district
+    n = len(lat)
+    rng = np.random.default_rng(3)
+    w = rng.uniform(70, 140, n)
+    h = np.full(n, 16.0)
+    zooms = label_min_zooms(lat, lon, w, h, rng.random(n), floor_zoom=9)
+    for zoom in np.arange(9, 16.01, 0.25):
+        shown = zooms <= zoom
+        assert _overlaps(lat[shown], lon[shown], w[shown], h[shown], zoom, gap=1.9) == 0, zoom
+    assert (zooms <= 10).sum() < n / 2, "zoomed out, most names wait"
+    assert (zooms <= 16).all(), "zoomed in, every name shows"
+
+
+def test_a_hotspot_name_wins_over_a_larger_neighbour():
+    from geo.maps import label_min_zooms
+
+    z = label_min_zooms([21.5, 21.5], [106.4, 106.4005], [120, 80], [16, 16], [1.0, 30.0], floor_zoom=10)
+    assert np.isneginf(z[1]) and z[0] > 14
+
+
+def test_a_district_map_labels_hamlets_by_zoom(build):
+    side = 10
+    hamlets = [{"hamlet_id": f"H{i:03d}", "hamlet_name": f"Thôn Tân Thành {i}",
+                "geometry": sq((i % side) * 1200, (i // side) * 1200, 1200)} for i in range(side * side)]
+    parcels = [{"so_to": "1", "so_thua": str(i), "loai_dat": "LUC",
+                "geometry": sq((i % side) * 1200 + 500, (i // side) * 1200 + 500)} for i in range(side * side)]
+    ws = geo.load_workspace(build(hamlets=hamlets, parcels=parcels, households=[], grievances=[]))
+    page = map_html(build_map(ws, _slice(ws)))
+    labels = json.loads(re.search(r"var marks = (\[.*?\])\.map", page).group(1))
+    assert len(labels) == side * side
+    zooms = np.array([-1 if lab[3] is None else lab[3] for lab in labels])
+    assert (zooms > 12).any() and (zooms < 12).any(), "some names show at once, others from a closer zoom"
+    assert "zoomend" in page
