@@ -38,6 +38,7 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS, hotspot_levels
+from ..outputs import atomic_write
 from ..schema import STAGES
 from ..selection import Selection, TimeSlice, time_slice
 from ..workspace import Workspace
@@ -628,5 +629,5 @@ def write_snapshot(path: str | Path, ws: Workspace, selection: Selection | None 
         data = snapshot_html(ws, selection, include_personal)
     else:
         raise ValueError(f"snapshot: use .png, .pdf or .html, not “{path.suffix}”")
-    path.write_bytes(data)
+    atomic_write(path, data)
     return path
