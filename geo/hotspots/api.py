@@ -139,8 +139,8 @@ class HotspotResult:
             return [path]
         companion = self.companion(path)
         with atomic_path(path) as tmp, atomic_path(companion) as tmp_companion:
-            hamlets.to_crs(4326).to_file(tmp, driver="GeoJSON")
-            clusters.to_crs(4326).to_file(tmp_companion, driver="GeoJSON")
+            hamlets.to_crs(4326).to_file(tmp, layer=path.stem, driver="GeoJSON")
+            clusters.to_crs(4326).to_file(tmp_companion, layer=companion.stem, driver="GeoJSON")
         return [path, companion]
 
     @staticmethod
