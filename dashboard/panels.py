@@ -15,6 +15,7 @@ import streamlit as st
 
 import geo
 from geo.hotspots import LEVEL_LABELS
+from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
 from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
 
@@ -112,8 +113,8 @@ def summary_table(an: Analysis) -> None:
     }
     st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)
     sel = an.slice.selection
-    stem = f"tong_hop_thon_{sel.project or 'tat_ca'}_{sel.as_of.isoformat()}"
-    vi = shown.to_csv(index=False).encode("utf-8-sig")
+    stem = f"tong_hop_thon_{export_stem(sel)}"
+    vi = spreadsheet_safe(shown).to_csv(index=False).encode("utf-8-sig")  # no formula from a hamlet's name
     buf = io.StringIO()
     write_summary_csv(an.summary, buf)
     c1, c2 = st.columns(2)
