@@ -14,7 +14,10 @@ date, from which files, and what each column means.
 from __future__ import annotations
 
 import csv
+import errno
+import gc
 import io
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -307,8 +310,35 @@ def summary_xlsx(ws: Workspace, selection: Selection | None = None,
     >>> data = summary_xlsx(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026"))  # doctest: +SKIP
     >>> open("tong_hop.xlsx", "wb").write(data)  # doctest: +SKIP
     """
+    return save_workbook(summary_workbook(ws, selection, summary))
+
+
+def save_workbook(wb: Workbook) -> bytes:
+    """``wb`` as ``.xlsx`` bytes; a full disk (openpyxl writes each sheet to a temporary file) is an OSError.
+
+    Raises
+    ------
+    OSError
+        ``ENOSPC`` where a temporary file could not be written, with a message
+        in Vietnamese / English instead of lxml's ``IO_EFBIG``/``IO_ENOSPC``.
+    """
     buf = io.BytesIO()
-    summary_workbook(ws, selection, summary).save(buf)
+    failed = ""
+    try:
+        wb.save(buf)
+    except Exception as exc:  # lxml's SerialisationError carries the C library's error name only
+        if "IO_E" not in str(exc):
+            raise
+        failed = str(exc)
+    if failed:
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda _: None  # openpyxl's half-written sheet generators complain when closed
+        try:
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise OSError(errno.ENOSPC, f"không đủ chỗ trên đĩa để ghi tệp tạm / no room on the disk for a temporary "
+                                    f"file ({failed})")
     return buf.getvalue()
 
 
