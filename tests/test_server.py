@@ -216,3 +216,30 @@ def test_plain_streamlit_run_listens_on_loopback_and_refuses_unknown_hosts_on_th
         assert _websocket_status(port, f"localhost:{port}") == 101
     finally:
         _stop(proc)
+
+
+@needs_sample
+def test_plain_streamlit_run_refuses_unknown_hosts_over_http_once_the_app_has_run(tmp_path):
+    """Started without dashboard.serve, the app installs the same check on its first run (in a real browser)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.access(chromium, os.X_OK):
+        pytest.fail(f"{chromium} is missing: install Debian's chromium (bash scripts/setup.sh --browser)")
+    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
+    port = _free_port()
+    proc = _start([streamlit, "run", "dashboard/app.py", "--server.port", str(port), "--",
+                   "--workspace", str(SAMPLE)], port, tmp_path / "server.log")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            try:
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.wait_for_selector("text=Tiến độ giải phóng mặt bằng", timeout=180_000)
+            finally:
+                browser.close()
+        assert _get(port, "evil.example")[0] == 403
+        assert _get(port, f"localhost:{port}")[0] == 200
+    finally:
+        _stop(proc)
