@@ -41,8 +41,10 @@ LAN_WARNING = (
     "(Ctrl+C) after the meeting."
 )
 
-REFUSED = ("Địa chỉ (Host) không được phép: mở bảng điều khiển bằng http://localhost:PORT / "
-           "Host not allowed: open the dashboard at http://localhost:PORT\n").encode()
+REFUSED = (
+    "Địa chỉ (Host) không được phép: mở bảng điều khiển bằng http://localhost:PORT / "
+    "Host not allowed: open the dashboard at http://localhost:PORT\n"
+).encode()
 
 
 # --------------------------------------------------------------------------- the Host check
@@ -101,9 +103,16 @@ class HostCheck:
                 if scope["type"] == "websocket":
                     await send({"type": "websocket.close", "code": 1008})
                 else:
-                    await send({"type": "http.response.start", "status": 403,
-                                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                            (b"content-length", str(len(REFUSED)).encode())]})
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 403,
+                            "headers": [
+                                (b"content-type", b"text/plain; charset=utf-8"),
+                                (b"content-length", str(len(REFUSED)).encode()),
+                            ],
+                        }
+                    )
                     await send({"type": "http.response.body", "body": REFUSED})
                 return
         await self.app(scope, receive, send)
@@ -187,11 +196,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard.serve",
         description="Chạy bảng điều khiển (chỉ trên máy này, trừ khi có --lan) / Start the dashboard "
-                    "(this machine only unless --lan).")
-    parser.add_argument("workspace", nargs="?", default=str(ROOT / "data" / "hoson"),
-                        help="thư mục dữ liệu / workspace folder (default: data/hoson)")
-    parser.add_argument("--lan", action="store_true",
-                        help="mở cho cả mạng nội bộ (không đăng nhập!) / serve the office network (no sign-in!)")
+        "(this machine only unless --lan).",
+    )
+    parser.add_argument(
+        "workspace",
+        nargs="?",
+        default=str(ROOT / "data" / "hoson"),
+        help="thư mục dữ liệu / workspace folder (default: data/hoson)",
+    )
+    parser.add_argument(
+        "--lan",
+        action="store_true",
+        help="mở cho cả mạng nội bộ (không đăng nhập!) / serve the office network (no sign-in!)",
+    )
     parser.add_argument("--port", type=int, default=None, help="cổng / port (default 8501)")
     args, rest = parser.parse_known_args(argv)
     hosts = list(LOCAL_HOSTS)

@@ -179,8 +179,10 @@ def check_output(path: str | Path, workspace: str | Path, inputs: Iterable[Path]
     """
     out = _final(path)
     root = Path(workspace).expanduser().resolve()
-    elsewhere = (f"ghi ra thư mục khác, ví dụ {root.parent / 'ket_qua' / Path(path).name} / "
-                 f"write it elsewhere, e.g. {root.parent / 'ket_qua' / Path(path).name}")
+    elsewhere = (
+        f"ghi ra thư mục khác, ví dụ {root.parent / 'ket_qua' / Path(path).name} / "
+        f"write it elsewhere, e.g. {root.parent / 'ket_qua' / Path(path).name}"
+    )
     if out == root or out.is_relative_to(root):
         raise OutputRefused(
             f"Không ghi “{path}”: tệp kết quả nằm trong thư mục dữ liệu {root}, nơi chương trình không bao giờ "

@@ -60,32 +60,46 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def every_kind(tmp_path: Path) -> Path:
     """A workspace whose inputs are GeoPackage, GeoJSON, CSV, XLSX and a shapefile, with workspace.toml."""
     layers = default_layers()
-    ws = build_workspace(tmp_path / "ws", toml='[workspace]\nname = "Xã Thử"\n',
-                         grievances=[{"grievance_id": "G1", "received_date": "01/11/2026", "kind": "complaint",
-                                      "topic": "area", "signatories": 2, "status": "received", "hamlet_id": "A"}],
-                         stage_history=[{"household_id": "H1", "project_id": "P1", "stage": "handed_over",
-                                         "date": "01/10/2026"}])
+    ws = build_workspace(
+        tmp_path / "ws",
+        toml='[workspace]\nname = "Xã Thử"\n',
+        grievances=[
+            {
+                "grievance_id": "G1",
+                "received_date": "01/11/2026",
+                "kind": "complaint",
+                "topic": "area",
+                "signatories": 2,
+                "status": "received",
+                "hamlet_id": "A",
+            }
+        ],
+        stage_history=[{"household_id": "H1", "project_id": "P1", "stage": "handed_over", "date": "01/10/2026"}],
+    )
     (ws / "households.csv").unlink()
     pd.DataFrame(layers["households"]).to_excel(ws / "households.xlsx", index=False)
     (ws / "parcels.gpkg").unlink()
-    gpd.GeoDataFrame(pd.DataFrame(layers["parcels"]), geometry="geometry", crs="EPSG:9215").to_file(
-        ws / "parcels.shp")
+    gpd.GeoDataFrame(pd.DataFrame(layers["parcels"]), geometry="geometry", crs="EPSG:9215").to_file(ws / "parcels.shp")
     (ws / "projects.csv").unlink()
-    gpd.GeoDataFrame(pd.DataFrame(layers["projects"]).assign(geometry=[sq(0, 0, 500)]), geometry="geometry",
-                     crs="EPSG:9215").to_crs(4326).to_file(ws / "projects.geojson", driver="GeoJSON")
+    gpd.GeoDataFrame(
+        pd.DataFrame(layers["projects"]).assign(geometry=[sq(0, 0, 500)]), geometry="geometry", crs="EPSG:9215"
+    ).to_crs(4326).to_file(ws / "projects.geojson", driver="GeoJSON")
     return ws
 
 
-@pytest.mark.parametrize(("command", "target"), [
-    ("export", "households.xlsx"),
-    ("summary", "grievances.csv"),
-    ("summary", "stage_history.csv"),
-    ("hotspots", "hamlets.gpkg"),
-    ("hotspots", "projects.geojson"),
-    ("snapshot", "parcels.shp.png"),
-    ("report", "bao_cao.docx"),
-    ("export", "tong_hop.csv"),
-])
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        ("export", "households.xlsx"),
+        ("summary", "grievances.csv"),
+        ("summary", "stage_history.csv"),
+        ("hotspots", "hamlets.gpkg"),
+        ("hotspots", "projects.geojson"),
+        ("snapshot", "parcels.shp.png"),
+        ("report", "bao_cao.docx"),
+        ("export", "tong_hop.csv"),
+    ],
+)
 def test_an_output_inside_the_workspace_is_refused_and_nothing_changes(every_kind, command, target):
     before = snapshot(every_kind)
     result = run(command, every_kind, "--out", every_kind / target, "--as-of", AS_OF)
@@ -165,11 +179,14 @@ def small_ws(tmp_path_factory) -> Path:
     return build_workspace(tmp_path_factory.mktemp("full") / "ws")
 
 
-@pytest.mark.parametrize(("command", "name"), [
-    ("report", "bao_cao.docx"),
-    ("snapshot", "ban_do.png"),
-    ("export", "tong_hop.xlsx"),
-])
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("report", "bao_cao.docx"),
+        ("snapshot", "ban_do.png"),
+        ("export", "tong_hop.xlsx"),
+    ],
+)
 def test_a_write_cut_short_by_a_full_disk_leaves_the_previous_file(small_ws, tmp_path, command, name):
     out = tmp_path / "ket_qua" / name
     out.parent.mkdir()
@@ -202,8 +219,9 @@ def formula_ws(tmp_path_factory) -> Path:
     layers["hamlets"][1]["hamlet_id"] = "+B"
     layers["parcels"][2]["hamlet_id"] = "+B"
     layers["parcels"][3]["hamlet_id"] = "+B"
-    return build_workspace(tmp_path_factory.mktemp("formula") / "ws", hamlets=layers["hamlets"],
-                           parcels=layers["parcels"])
+    return build_workspace(
+        tmp_path_factory.mktemp("formula") / "ws", hamlets=layers["hamlets"], parcels=layers["parcels"]
+    )
 
 
 def _csv_cells(data: bytes) -> list[list[str]]:
@@ -228,11 +246,14 @@ def test_xlsx_keeps_numbers_as_numbers(formula_ws, tmp_path):
     assert isinstance(row[2], int) and isinstance(row[3], float)
 
 
-@pytest.mark.parametrize(("command", "name"), [
-    ("summary", "s.csv"),
-    ("export", "tong_hop.csv"),
-    ("hotspots", "h.csv"),
-])
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("summary", "s.csv"),
+        ("export", "tong_hop.csv"),
+        ("hotspots", "h.csv"),
+    ],
+)
 def test_csv_outputs_neutralise_formula_cells(formula_ws, tmp_path, command, name):
     out = tmp_path / name
     result = run(command, formula_ws, "--out", out, "--as-of", AS_OF)
@@ -289,8 +310,9 @@ def test_file_names_hold_only_letters_digits_dash_and_underscore(text):
 
 
 def test_file_names_carry_every_filter_and_a_day_first_date():
-    sel = Selection.make(project="DA-DT242", hamlets=["T01", "T02"], stages=["paid"], land_uses=["LUC"],
-                         as_of=date(2026, 11, 20))
+    sel = Selection.make(
+        project="DA-DT242", hamlets=["T01", "T02"], stages=["paid"], land_uses=["LUC"], as_of=date(2026, 11, 20)
+    )
     assert export_stem(sel) == "DA-DT242_thon_T01-T02_buoc_paid_dat_LUC_20-11-2026"
 
 

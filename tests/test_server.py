@@ -73,9 +73,11 @@ def _get(port: int, host: str, path: str = "/", address: str = "127.0.0.1") -> t
 def _websocket_status(port: int, host: str) -> int:
     """The status line's code of a WebSocket handshake on ``/_stcore/stream`` (101: opened)."""
     key = base64.b64encode(os.urandom(16)).decode()
-    request = (f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-               f"Origin: http://{host}\r\n\r\n")
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        f"Origin: http://{host}\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(request.encode("latin-1"))
         head = b""
@@ -102,7 +104,7 @@ def _listening(port: int) -> set[str]:
                 if width == 8:
                     found.add(socket.inet_ntop(socket.AF_INET, raw[::-1]))
                 else:
-                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
                     found.add(socket.inet_ntop(socket.AF_INET6, words))
     return found
 
@@ -208,8 +210,11 @@ def test_lan_listens_on_the_network_but_still_refuses_unknown_hosts(served_lan):
 def test_plain_streamlit_run_listens_on_loopback_and_refuses_unknown_hosts_on_the_websocket(tmp_path):
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
     port = _free_port()
-    proc = _start([streamlit, "run", "dashboard/app.py", "--server.port", str(port), "--",
-                   "--workspace", str(SAMPLE)], port, tmp_path / "server.log")
+    proc = _start(
+        [streamlit, "run", "dashboard/app.py", "--server.port", str(port), "--", "--workspace", str(SAMPLE)],
+        port,
+        tmp_path / "server.log",
+    )
     try:
         assert _listening(port) == {"127.0.0.1"}
         assert _websocket_status(port, f"evil.example:{port}") == 403
@@ -228,8 +233,11 @@ def test_plain_streamlit_run_refuses_unknown_hosts_over_http_once_the_app_has_ru
         pytest.fail(f"{chromium} is missing: install Debian's chromium (bash scripts/setup.sh --browser)")
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
     port = _free_port()
-    proc = _start([streamlit, "run", "dashboard/app.py", "--server.port", str(port), "--",
-                   "--workspace", str(SAMPLE)], port, tmp_path / "server.log")
+    proc = _start(
+        [streamlit, "run", "dashboard/app.py", "--server.port", str(port), "--", "--workspace", str(SAMPLE)],
+        port,
+        tmp_path / "server.log",
+    )
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
