@@ -202,6 +202,12 @@ def check_output(path: str | Path, workspace: str | Path, inputs: Iterable[Path]
     return out
 
 
+def guard_output(path: str | Path, ws) -> Path:
+    """:func:`check_output` against a loaded workspace: its folder and every file it reads; returns ``Path(path)``."""
+    check_output(path, ws.path, workspace_inputs(ws.path, ws.files.values()))
+    return Path(path)
+
+
 # --------------------------------------------------------------------------- file names
 
 

@@ -326,3 +326,15 @@ def test_a_long_selection_keeps_its_date():
     sel = Selection.make(hamlets=[f"T{i:03d}" for i in range(200)], as_of="05/02/2026")
     stem = export_stem(sel)
     assert len(stem) <= 120 and stem.endswith("_05-02-2026")
+
+
+@pytest.mark.parametrize("writer", ["write_summary", "write_report", "write_snapshot"])
+def test_the_python_writers_refuse_the_workspace_folder_too(small_ws, writer):
+    from geo import exports, load_workspace
+
+    ws = load_workspace(small_ws)
+    suffix = {"write_summary": ".xlsx", "write_report": ".docx", "write_snapshot": ".png"}[writer]
+    before = snapshot(small_ws)
+    with pytest.raises(OutputRefused, match="inside the workspace folder"):
+        getattr(exports, writer)(small_ws / f"out{suffix}", ws)
+    assert snapshot(small_ws) == before

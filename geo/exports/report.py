@@ -63,7 +63,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
-from ..outputs import atomic_write
+from ..outputs import atomic_write, guard_output
 from ..schema import KINDS, MOODS, STAGES, TOPICS
 from ..selection import Selection, TimeSlice
 from ..summary import HANDED_OVER, PAID
@@ -1025,7 +1025,7 @@ def write_report(path: str | Path, ws: Workspace, selection: Selection | None = 
     -------
     >>> write_report("bao_cao_thang.docx", ws, sel, "month")  # doctest: +SKIP
     """
-    path = Path(path)
+    path = guard_output(path, ws)
     ext = path.suffix.lower()
     if ext == ".docx":
         data = report_docx(ws, selection, period, include_personal)

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from ..formatting import fmt_date
 from ..hotspots import LEVEL_LABELS
-from ..outputs import FORMULA_STARTS, atomic_write, spreadsheet_text
+from ..outputs import FORMULA_STARTS, atomic_write, guard_output, spreadsheet_text
 from ..selection import Selection
 from ..summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
 from ..workspace import Workspace
@@ -392,11 +392,14 @@ def write_summary(path: str | Path, ws: Workspace, selection: Selection | None =
     mark and Vietnamese headers (the contract's machine CSV is ``python -m geo
     summary``'s). The file is written atomically (:func:`geo.outputs.atomic_write`).
 
+    Raises :class:`geo.outputs.OutputRefused` for a path inside the workspace
+    folder or onto a file it reads.
+
     Example
     -------
     >>> write_summary("tong_hop.xlsx", ws, sel)  # doctest: +SKIP
     """
-    path = Path(path)
+    path = guard_output(path, ws)
     ext = path.suffix.lower()
     if ext == ".xlsx":
         data = summary_xlsx(ws, selection)
