@@ -22,6 +22,9 @@ import streamlit as st
 
 from dashboard import data, downloads, filters, mapview, panels, text
 from dashboard.assets import ensure_assets
+from dashboard.serve import ensure_host_check
+
+ensure_host_check()  # unknown Host headers refused also under plain `streamlit run` (see dashboard/serve.py)
 
 
 def workspace_argument() -> str | None:

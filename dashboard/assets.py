@@ -6,10 +6,10 @@ in ``streamlit_config.toml``); the map links ``/app/static/vendor/…`` and noth
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from geo.maps import asset_files
+from geo.outputs import atomic_write
 
 STATIC = Path(__file__).resolve().parent / "static"
 VENDOR = STATIC / "vendor"
@@ -24,9 +24,7 @@ def ensure_assets(target: Path = VENDOR) -> list[str]:
             if dest.is_file() and dest.stat().st_size == source.stat().st_size:
                 continue
             dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_suffix(dest.suffix + ".tmp")
-            shutil.copyfile(source, tmp)
-            tmp.replace(dest)
+            atomic_write(dest, source.read_bytes())  # a temporary file beside, renamed when complete
         except OSError as exc:
             problems.append(f"{rel}: {exc}")
     return problems

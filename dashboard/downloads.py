@@ -14,6 +14,7 @@ import streamlit as st
 
 import geo
 from geo import exports
+from geo.outputs import export_stem
 from geo.selection import Selection
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -21,8 +22,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def file_stem(ws: geo.Workspace, sel: Selection) -> str:
-    """``<project or 'tat_ca'>_<dd-mm-yyyy>``: a name a clerk can file."""
-    return f"{sel.project or 'tat_ca_du_an'}_{sel.as_of.strftime('%d-%m-%Y')}"
+    """``<project or 'tat_ca_du_an'>[_thon_…][_buoc_…][_dat_…]_<dd-mm-yyyy>``: every filter, safe to save.
+
+    See :func:`geo.outputs.export_stem`: a hamlet's report never overwrites its
+    project's, and an id such as ``DA-CCN/../../x`` cannot leave the download folder.
+    """
+    return export_stem(sel)
 
 
 def _button(label: str, make: Callable[[], bytes], name: str, mime: str, key: str, primary: bool = False) -> None:

@@ -15,6 +15,7 @@ import streamlit as st
 
 import geo
 from geo.hotspots import LEVEL_LABELS
+from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
 from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
 
@@ -112,15 +113,29 @@ def summary_table(an: Analysis) -> None:
     }
     st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)
     sel = an.slice.selection
-    stem = f"tong_hop_thon_{sel.project or 'tat_ca'}_{sel.as_of.isoformat()}"
-    vi = shown.to_csv(index=False).encode("utf-8-sig")
-    buf = io.StringIO()
-    write_summary_csv(an.summary, buf)
+    stem = f"tong_hop_thon_{export_stem(sel)}"
+    vi, canonical = summary_csvs(an.summary)
     c1, c2 = st.columns(2)
     c1.download_button("Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)", vi, f"{stem}.csv", "text/csv",
                        icon=":material/download:")
-    c2.download_button("CSV cột chuẩn / canonical columns", buf.getvalue().encode("utf-8"), f"{stem}_en.csv",
+    c2.download_button("CSV cột chuẩn / canonical columns", canonical, f"{stem}_en.csv",
                        "text/csv", icon=":material/download:")
+
+
+def summary_csvs(summary: pd.DataFrame) -> tuple[bytes, bytes]:
+    """The summary table's two downloads: ``(CSV for Excel, canonical CSV)``.
+
+    The first has a byte-order mark, Vietnamese headers and levels; the second
+    is what ``python -m geo summary`` writes. In both, a text cell that a
+    spreadsheet would read as a formula (a hamlet named ``=HYPERLINK(…)``)
+    starts with an apostrophe; numbers stay numbers.
+    """
+    s = summary[list(SUMMARY_COLUMNS)].copy()
+    s["hotspot_level"] = s["hotspot_level"].map(LEVEL_LABELS).fillna(s["hotspot_level"])
+    vi = spreadsheet_safe(s.rename(columns=SUMMARY_LABELS)).to_csv(index=False).encode("utf-8-sig")
+    buf = io.StringIO()
+    write_summary_csv(summary, buf)
+    return vi, buf.getvalue().encode("utf-8")
 
 
 # --------------------------------------------------------------------------- progress

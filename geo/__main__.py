@@ -12,11 +12,17 @@ hotspots WORKSPACE --out FILE.gpkg|.geojson|.csv [--project ID] [--as-of DATE]
 snapshot WORKSPACE --out FILE.png|.pdf|.html [--project ID] [--hamlet ID …] [--as-of DATE] [--orientation portrait]
     The map of the selection: A4 PNG at 300 dpi, A4 PDF, or the interactive map as offline HTML.
 export WORKSPACE --out FILE.xlsx|.csv [--project ID] [--hamlet ID …] [--as-of DATE]
-    The per-hamlet summary as a formatted workbook or CSV.
+    The per-hamlet summary as a formatted workbook, or a CSV for Excel (UTF-8
+    with BOM, Vietnamese headers; the machine CSV is ``summary``'s).
 report WORKSPACE --out FILE.docx|.pdf [--project ID] [--hamlet ID …] [--as-of DATE] [--period week|month]
     The weekly or monthly Party committee report (PDF needs LibreOffice).
     snapshot, export and report refuse a workspace with errors like summary;
     --include-personal (report, HTML map) adds household names and amounts.
+
+Outputs: every file is written to a temporary file beside it and renamed
+when complete; an --out inside the workspace folder or onto a file the
+workspace reads is refused (exit 2). Text cells that a spreadsheet would read
+as formulas are written as text.
 
 Exit codes: 0 success, 1 the workspace has errors (or the input is
 unusable), 2 wrong arguments. No traceback reaches the user: an unexpected
@@ -87,7 +93,9 @@ def cmd_summary(args) -> int:
     from .selection import time_slice
     from .summary import summarize_slice, write_summary_csv
 
+    _guard_out(args)
     ws = _load(args).require_ok()
+    _guard_out(args, ws)
     _check_project(ws, args)
     sl = time_slice(ws, _selection(args))
     summary = summarize_slice(ws, sl)
@@ -95,6 +103,26 @@ def cmd_summary(args) -> int:
     _mention_warnings(ws, args)
     _out(f"Đã ghi {len(summary)} thôn vào {args.out} / Wrote {len(summary)} hamlets to {args.out}")
     return 0
+
+
+def _guard_out(args, ws=None) -> None:
+    """Refuse an ``--out`` inside the workspace folder or onto a file it reads (symlinks followed).
+
+    Checked once before loading (the folder) and once after (the files the
+    workspace reads, wherever ``workspace.toml`` points); a usage error, exit 2.
+    """
+    from .hotspots import HotspotResult
+    from .outputs import OutputRefused, check_output, workspace_inputs
+
+    outs = [args.out]
+    if args.command == "hotspots" and Path(args.out).suffix.lower() in (".geojson", ".json"):
+        outs.append(HotspotResult.companion(args.out))
+    inputs = workspace_inputs(ws.path, ws.files.values()) if ws is not None else ()
+    try:
+        for out in outs:
+            check_output(out, args.workspace, inputs)
+    except OutputRefused as exc:
+        raise _UsageError(str(exc)) from None
 
 
 def _mention_warnings(ws, args) -> None:
@@ -131,7 +159,9 @@ def cmd_snapshot(args) -> int:
     from .exports import write_snapshot
 
     _out_format(args, (".png", ".pdf", ".html", ".htm"))
+    _guard_out(args)
     ws = _load(args).require_ok()
+    _guard_out(args, ws)
     write_snapshot(args.out, ws, _export_selection(ws, args), args.orientation, args.include_personal)
     _out(f"Đã ghi bản đồ vào {args.out} / Wrote the map to {args.out}")
     return 0
@@ -142,7 +172,9 @@ def cmd_export(args) -> int:
     from .exports import write_summary
 
     _out_format(args, (".xlsx", ".csv"))
+    _guard_out(args)
     ws = _load(args).require_ok()
+    _guard_out(args, ws)
     write_summary(args.out, ws, _export_selection(ws, args))
     _out(f"Đã ghi bảng tổng hợp vào {args.out} / Wrote the summary to {args.out}")
     return 0
@@ -153,7 +185,9 @@ def cmd_report(args) -> int:
     from .exports import ExportUnavailable, write_report
 
     _out_format(args, (".docx", ".pdf"))
+    _guard_out(args)
     ws = _load(args).require_ok()
+    _guard_out(args, ws)
     sel = _export_selection(ws, args)
     try:
         write_report(args.out, ws, sel, args.period, args.include_personal)
@@ -174,7 +208,9 @@ def cmd_hotspots(args) -> int:
             f"Không ghi được định dạng “{suffix or args.out}”; dùng .gpkg, .geojson hoặc .csv / "
             f"Unknown output format “{suffix or args.out}”; use .gpkg, .geojson or .csv"
         )
+    _guard_out(args)
     ws = _load(args).require_ok()
+    _guard_out(args, ws)
     _check_project(ws, args)
     result = compute_hotspots(ws, _selection(args), weeks=1)
     written = result.write(args.out)

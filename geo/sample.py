@@ -74,6 +74,8 @@ import pyogrio
 import shapely
 from pyproj import Transformer
 
+from .outputs import atomic_path, atomic_write
+
 __all__ = [
     "COMMUNE_CODES",
     "PRJ_WKT",
@@ -1274,9 +1276,9 @@ def _field_reports(table: _HamletTable, as_of: date, rng: np.random.Generator) -
 # --------------------------------------------------------------------------
 
 
-def _pin_zip(path: Path, stamp: datetime) -> None:
-    """Rewrite an OOXML zip with fixed entry times and document timestamps."""
-    with zipfile.ZipFile(path) as z:
+def _pinned(source: io.BytesIO, stamp: datetime) -> bytes:
+    """An OOXML zip's bytes with fixed entry times and document timestamps."""
+    with zipfile.ZipFile(source) as z:
         items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     buf = io.BytesIO()
@@ -1288,7 +1290,7 @@ def _pin_zip(path: Path, stamp: datetime) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             z.writestr(info, data)
-    path.write_bytes(buf.getvalue())
+    return buf.getvalue()
 
 
 def _write_households_xlsx(rows: pd.DataFrame, path: Path, as_of: date) -> None:
@@ -1339,8 +1341,9 @@ def _write_households_xlsx(rows: pd.DataFrame, path: Path, as_of: date) -> None:
     note.append([SYNTHETIC_LABEL])
     note.append(["Danh sách tổng hợp do geo.sample sinh ra; mọi tên, mã và số liệu đều là giả định."])
     note.append(["Tiền bồi thường: số tiền theo phương án đã phê duyệt (từ bước Phê duyệt phương án)."])
-    wb.save(path)
-    _pin_zip(path, stamp)
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write(path, _pinned(buf, stamp))
 
 
 def _write_dbf(path: Path, columns: dict[str, tuple[str, np.ndarray]], d: date) -> None:
@@ -1375,10 +1378,7 @@ def _write_dbf(path: Path, columns: dict[str, tuple[str, np.ndarray]], d: date) 
         head += desc
     head += b"\r"
     body = np.hstack([np.full((n, 1), ord(" "), np.uint8)] + blocks)
-    with open(path, "wb") as f:
-        f.write(bytes(head))
-        f.write(body.tobytes())
-        f.write(b"\x1a")
+    atomic_write(path, bytes(head) + body.tobytes() + b"\x1a")
 
 
 def _toml_str(s: str) -> str:
@@ -1502,21 +1502,19 @@ def generate_workspace(
         "party_cell": ["Chi bộ " + h.name[0].lower() + h.name[1:] for h in table.records],
     }, geometry=_geoms_to_ll(np.array(table.geoms, dtype=object)), crs="EPSG:4326")
     gpkg = out / "hamlets.gpkg"
-    if gpkg.exists():
-        gpkg.unlink()
     stamp = f"{as_of.isoformat()}T00:00:00Z"
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
     try:
-        pyogrio.write_dataframe(hamlet_layer, gpkg, layer="hamlets", driver="GPKG", promote_to_multi=True)
+        with atomic_path(gpkg) as tmp:
+            pyogrio.write_dataframe(hamlet_layer, tmp, layer="hamlets", driver="GPKG", promote_to_multi=True)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
     # parcels (shapefile, VN-2000 TM-3 107-15, cadastral-style .prj)
-    for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
-        (out / f"parcels{ext}").unlink(missing_ok=True)
     # GDAL writes .shp/.shx; the .dbf is written here (exact field widths, fixed date)
     pgdf = gpd.GeoDataFrame(geometry=geoms, crs="EPSG:9215")
-    pyogrio.write_dataframe(pgdf, out / "parcels.shp", driver="ESRI Shapefile", use_arrow=True)
+    with atomic_path(out / "parcels.shp", companions=(".shx",)) as tmp:
+        pyogrio.write_dataframe(pgdf, tmp, driver="ESRI Shapefile", use_arrow=True)
     _write_dbf(out / "parcels.dbf", {
         "ma_xa": ("C", ptab["ma_xa"].to_numpy()),
         "so_to": ("N", ptab["so_to"].to_numpy()),
@@ -1524,8 +1522,8 @@ def generate_workspace(
         "loai_dat": ("C", ptab["loai_dat"].to_numpy()),
         "dien_tich": ("C", ptab["dien_tich"].to_numpy().astype(str)),
     }, as_of)
-    (out / "parcels.prj").write_text(PRJ_WKT, encoding="ascii")
-    (out / "parcels.cpg").write_text("UTF-8", encoding="ascii")
+    atomic_write(out / "parcels.prj", PRJ_WKT.encode("ascii"))
+    atomic_write(out / "parcels.cpg", b"UTF-8")
 
     # projects (GeoJSON, WGS 84)
     fps = np.array([layout.footprints[p["project_id"]] for p in _PROJECTS], dtype=object)
@@ -1536,26 +1534,26 @@ def generate_workspace(
         "level": [p["level"] for p in _PROJECTS],
     }, geometry=_geoms_to_ll(fps, 7), crs="EPSG:4326")
     gj = out / "projects.geojson"
-    gj.unlink(missing_ok=True)
-    pyogrio.write_dataframe(proj, gj, driver="GeoJSON", promote_to_multi=True,
-                            layer_options={"COORDINATE_PRECISION": "7", "RFC7946": "YES"})
+    with atomic_path(gj) as tmp:
+        pyogrio.write_dataframe(proj, tmp, layer="projects", driver="GeoJSON", promote_to_multi=True,
+                                layer_options={"COORDINATE_PRECISION": "7", "RFC7946": "YES"})
 
     # households and stage history
     story_ham = [table.ids.index(table.price), table.ids.index(table.landtype)]
     rows, hist = _households(n_rows, ptab, geoms, layout, as_of, r_hh, story_ham)
     _write_households_xlsx(rows, out / "households.xlsx", as_of)
     hist_out = hist.assign(date=hist["date"].dt.strftime("%d/%m/%Y"))
-    hist_out.to_csv(out / "stage_history.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+    atomic_write(out / "stage_history.csv", hist_out.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
 
     # grievances
     zone = _zone(layout, parcels * _MEAN_PARCEL_M2)
     zones_h = list(shapely.intersection(zone, np.array(table.geoms, dtype=object)))
     gr = _grievances(n_griev, rows, table, zones_h, as_of, r_gr, cent)
-    gr.to_csv(out / "grievances.csv", index=False, encoding="utf-8", lineterminator="\n")
+    atomic_write(out / "grievances.csv", gr.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
     # field reports
     fr = _field_reports(table, as_of, r_fr)
-    fr.to_csv(out / "field_reports.csv", index=False, encoding="utf-8", lineterminator="\n")
+    atomic_write(out / "field_reports.csv", fr.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
     # workspace.toml and README.txt
     recipients = [
@@ -1583,7 +1581,7 @@ def generate_workspace(
         "]",
         "",
     ])
-    (out / "workspace.toml").write_text(toml, encoding="utf-8")
+    atomic_write(out / "workspace.toml", toml.encode("utf-8"))
     readme = "\n".join([
         SYNTHETIC_LABEL,
         "",
@@ -1597,7 +1595,7 @@ def generate_workspace(
         f"Regenerate: python -m geo.sample <folder> --parcels {parcels} --hamlets {hamlets} --seed {seed}",
         "",
     ])
-    (out / "README.txt").write_text(readme, encoding="utf-8")
+    atomic_write(out / "README.txt", readme.encode("utf-8"))
     return out
 
 

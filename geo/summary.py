@@ -232,10 +232,20 @@ def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
 
 
 def write_summary_csv(summary: pd.DataFrame, path) -> None:
-    """Write the summary as UTF-8 CSV: plain numbers, percentages with two decimals."""
-    frame = summary[list(SUMMARY_COLUMNS)].copy()
+    """Write the summary as UTF-8 CSV: plain numbers, percentages with two decimals.
+
+    ``path`` is a file name (written atomically: :func:`geo.outputs.atomic_write`)
+    or an open text buffer. Text cells a spreadsheet would take for a formula
+    (``=``, ``+``, ``-``, ``@``, tab, CR) start with an apostrophe; numbers stay numbers.
+    """
+    from .outputs import atomic_write, spreadsheet_safe
+
+    frame = spreadsheet_safe(summary[list(SUMMARY_COLUMNS)])
     for col in ("handover_pct", "area_handed_over_pct"):
         frame[col] = frame[col].map(lambda v: f"{v:.2f}")
     frame["area_affected_m2"] = frame["area_affected_m2"].map(lambda v: f"{v:.2f}")
     frame["compensation_paid_vnd"] = frame["compensation_paid_vnd"].map(lambda v: f"{v:.0f}")
-    frame.to_csv(path, index=False, encoding="utf-8")
+    if hasattr(path, "write"):
+        frame.to_csv(path, index=False)
+    else:
+        atomic_write(path, frame.to_csv(index=False).encode("utf-8"))

@@ -23,7 +23,7 @@ from geo.exports import find_soffice, period_of, report_data, report_docx
 from geo.exports.report import HAMLET_TABLE_HEADERS, docx_to_pdf
 from geo.formatting import fmt_number
 from geo.hotspots import LEVEL_LABELS
-from tests.conftest import build_workspace
+from tests.conftest import build_workspace, default_layers
 
 AS_OF = "20/11/2026"
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường")
@@ -405,3 +405,46 @@ def test_a_workspace_of_hamlets_and_parcels_only(tmp_path):
     doc = Document(io.BytesIO(report_docx(ws, sel, "month", map_png=_tiny_png())))
     assert "Trong phạm vi báo cáo chưa có dự án nào có hộ bị thu hồi đất." in all_text(doc)
     assert snapshot_png(ws, sel, dpi=30)[:4] == b"\x89PNG" and summary_xlsx(ws, sel)[:2] == b"PK"
+
+
+# --------------------------------------------------------------------------- personal data in free text
+
+LEAKS = {
+    "household id": ("Đã làm việc với mã hộ DT-0001 tại nhà văn hóa", "DT-0001", "[mã hộ đã ẩn]"),
+    "money amount": ("Hộ đòi 1.968.800.000 đồng tiền bồi thường", "1.968.800.000", "[số tiền đã ẩn]"),
+    "name in capitals without marks": ("LUONG THANH HOA phản đối đơn giá", "LUONG THANH HOA", "[họ tên đã ẩn]"),
+    "name with the older tone placement": ("Hộ Lương Thanh Hoà phản đối đơn giá", "Lương Thanh Hoà",
+                                           "[họ tên đã ẩn]"),
+}
+
+
+def _note_report(folder: Path, note: str, include_personal: bool = False) -> str:
+    households = [dict(h) for h in default_layers()["households"]]
+    households[0].update(household_id="DT-0001", household_name="Lương Thanh Hòa")
+    history = [{**h, "household_id": "DT-0001"} if h["household_id"] == "H1" else h for h in HISTORY]
+    reports = [{"report_date": "18/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ", "mood": "agitated",
+                "note": note}]
+    ws = load_workspace(build_workspace(folder, toml=TOML, households=households, stage_history=history,
+                                        field_reports=reports))
+    assert ws.report.ok, ws.report.render()
+    data = report_docx(ws, Selection.make(as_of=AS_OF), "week", include_personal=include_personal,
+                       map_png=_tiny_png())
+    return package_text(data)
+
+
+@pytest.mark.parametrize("leak", list(LEAKS))
+def test_the_default_report_masks_personal_data_in_field_report_notes(tmp_path, leak):
+    note, secret, mask = LEAKS[leak]
+    text = _note_report(tmp_path / "ws", note)
+    assert secret not in text
+    assert mask in text
+
+
+def test_masking_keeps_the_rest_of_the_note(tmp_path):
+    text = _note_report(tmp_path / "ws", "Hộ Lương Thanh Hoà phản đối đơn giá, đòi 500 triệu đồng")
+    assert "phản đối đơn giá, đòi [số tiền đã ẩn]" in text
+
+
+def test_include_personal_keeps_the_note_as_written(tmp_path):
+    note = "Hộ Lương Thanh Hoà (mã hộ DT-0001) đòi 1.968.800.000 đồng"
+    assert note in _note_report(tmp_path / "ws", note, include_personal=True)

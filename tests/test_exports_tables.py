@@ -151,8 +151,22 @@ def test_cli_export(ws, tmp_path, capsys):
     assert code == 0, err
     sh = openpyxl.load_workbook(out)[SHEET]
     assert sh.cell(HEADER_ROW + 1, 2).value == "Thôn Đồng Tâm"
+
+
+def test_cli_export_csv_is_for_excel_with_a_bom_and_vietnamese_headers(ws, tmp_path, capsys):
     out_csv = tmp_path / "tong_hop.csv"
     code, _, err = run_here(capsys, "export", ws.path, "--out", out_csv, "--as-of", AS_OF)
+    assert code == 0, err
+    data = out_csv.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == [SUMMARY_LABELS[c] for c in SUMMARY_COLUMNS]
+    assert rows[1][1] == "Thôn Đồng Tâm" and rows[1][-2] in LEVEL_LABELS.values()
+
+
+def test_the_machine_csv_of_summary_keeps_the_contract_columns(ws, tmp_path, capsys):
+    out_csv = tmp_path / "s.csv"
+    code, _, err = run_here(capsys, "summary", ws.path, "--out", out_csv, "--as-of", AS_OF)
     assert code == 0, err
     assert out_csv.read_text(encoding="utf-8").startswith("hamlet_id,hamlet_name")
 

@@ -42,7 +42,8 @@ slices, so no date is filtered here.
 
 Personal data (household names, ids and per-household amounts) appear only
 with ``include_personal=True``, in an appendix marked as restricted; field
-report notes have household names replaced otherwise.
+report notes have household names (ignoring case and diacritics), household
+ids and money amounts masked otherwise (:func:`geo.exports._common.scrub_personal`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
+from ..outputs import atomic_write, guard_output
 from ..schema import KINDS, MOODS, STAGES, TOPICS
 from ..selection import Selection, TimeSlice
 from ..summary import HANDED_OVER, PAID
@@ -83,10 +85,9 @@ from ._common import (
     document_date,
     hamlet_names,
     period_of,
-    personal_names,
     place_name,
     project_names,
-    scrub,
+    scrub_personal,
     slice_summary,
 )
 from .tables import totals_row
@@ -778,7 +779,6 @@ def _field_report_section(doc, ws: Workspace, data: ReportData, include_personal
         moods = _count_text(fresh, "mood", MOODS, unit="báo cáo")
         _para(doc, f"Trong {noun}, nhận {fmt_number(len(fresh))} báo cáo của "
                    f"{fmt_number(fresh['hamlet_id'].nunique())} chi bộ thôn: {moods}.")
-    hidden = [] if include_personal else personal_names(ws)
     notable = fresh[fresh["mood"].isin(["gathering_risk", "agitated", "concerned"])]
     order = {"gathering_risk": 0, "agitated": 1, "concerned": 2}
     notable = notable.assign(_o=notable["mood"].map(order)).sort_values(["_o", "report_date"],
@@ -786,7 +786,8 @@ def _field_report_section(doc, ws: Workspace, data: ReportData, include_personal
     # one line per hamlet, the gravest first: its gravest, latest report quoted, the others counted
     for hamlet, group in notable.groupby("hamlet_id", sort=False):
         top = group.iloc[0]
-        note = scrub(clean(top["note"]), hidden).strip().rstrip(".;,")
+        note = clean(top["note"]) if include_personal else scrub_personal(clean(top["note"]), ws)
+        note = note.strip().rstrip(".;,")
         quoted = f"{MOODS.label(top['mood'])}" + (f" — {note}" if note else "") + "."
         p = _para(doc, "", indent=True)
         name = names.get(str(hamlet), clean(hamlet))
@@ -1111,7 +1112,7 @@ def write_report(path: str | Path, ws: Workspace, selection: Selection | None = 
     -------
     >>> write_report("bao_cao_thang.docx", ws, sel, "month")  # doctest: +SKIP
     """
-    path = Path(path)
+    path = guard_output(path, ws)
     ext = path.suffix.lower()
     if ext == ".docx":
         data = report_docx(ws, selection, period, include_personal)
@@ -1119,5 +1120,5 @@ def write_report(path: str | Path, ws: Workspace, selection: Selection | None = 
         data = report_pdf(ws, selection, period, include_personal)
     else:
         raise ValueError(f"report: use .docx or .pdf, not “{path.suffix}”")
-    path.write_bytes(data)
+    atomic_write(path, data)
     return path

@@ -38,6 +38,7 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS, hotspot_levels
+from ..outputs import atomic_write, guard_output
 from ..schema import STAGES
 from ..selection import Selection, TimeSlice, time_slice
 from ..workspace import Workspace
@@ -618,7 +619,7 @@ def write_snapshot(path: str | Path, ws: Workspace, selection: Selection | None 
     -------
     >>> write_snapshot("ban_do.pdf", ws, sel, "portrait")  # doctest: +SKIP
     """
-    path = Path(path)
+    path = guard_output(path, ws)
     ext = path.suffix.lower()
     if ext == ".png":
         data = snapshot_png(ws, selection, orientation)
@@ -628,5 +629,5 @@ def write_snapshot(path: str | Path, ws: Workspace, selection: Selection | None 
         data = snapshot_html(ws, selection, include_personal)
     else:
         raise ValueError(f"snapshot: use .png, .pdf or .html, not “{path.suffix}”")
-    path.write_bytes(data)
+    atomic_write(path, data)
     return path

@@ -14,7 +14,10 @@ date, from which files, and what each column means.
 from __future__ import annotations
 
 import csv
+import errno
+import gc
 import io
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from ..formatting import fmt_date
 from ..hotspots import LEVEL_LABELS
+from ..outputs import FORMULA_STARTS, atomic_write, guard_output, spreadsheet_text
 from ..selection import Selection
 from ..summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
 from ..workspace import Workspace
@@ -254,6 +258,24 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
     wb.properties.title = TITLE
     wb.properties.creator = "geo"
     wb.properties.created = datetime.combine(sel.as_of, datetime.min.time())
+    as_text(wb)
+    return wb
+
+
+def as_text(wb: Workbook) -> Workbook:
+    """Every text cell of ``wb`` stored as text, never as a formula (names from data can start with ``=``).
+
+    openpyxl turns any string starting with ``=`` into a formula; here each
+    such cell is set back to a string and gets Excel's quote prefix, so that
+    editing the cell does not turn it into a formula either. Numbers are untouched.
+    """
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type != "s":
+                    cell.data_type = "s"
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
     return wb
 
 
@@ -288,8 +310,35 @@ def summary_xlsx(ws: Workspace, selection: Selection | None = None,
     >>> data = summary_xlsx(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026"))  # doctest: +SKIP
     >>> open("tong_hop.xlsx", "wb").write(data)  # doctest: +SKIP
     """
+    return save_workbook(summary_workbook(ws, selection, summary))
+
+
+def save_workbook(wb: Workbook) -> bytes:
+    """``wb`` as ``.xlsx`` bytes; a full disk (openpyxl writes each sheet to a temporary file) is an OSError.
+
+    Raises
+    ------
+    OSError
+        ``ENOSPC`` where a temporary file could not be written, with a message
+        in Vietnamese / English instead of lxml's ``IO_EFBIG``/``IO_ENOSPC``.
+    """
     buf = io.BytesIO()
-    summary_workbook(ws, selection, summary).save(buf)
+    failed = ""
+    try:
+        wb.save(buf)
+    except Exception as exc:  # lxml's SerialisationError carries the C library's error name only
+        if "IO_E" not in str(exc):
+            raise
+        failed = str(exc)
+    if failed:
+        hook = sys.unraisablehook
+        sys.unraisablehook = lambda _: None  # openpyxl's half-written sheet generators complain when closed
+        try:
+            gc.collect()
+        finally:
+            sys.unraisablehook = hook
+        raise OSError(errno.ENOSPC, f"không đủ chỗ trên đĩa để ghi tệp tạm / no room on the disk for a temporary "
+                                    f"file ({failed})")
     return buf.getvalue()
 
 
@@ -302,7 +351,10 @@ def summary_csv(ws: Workspace, selection: Selection | None = None, summary: pd.D
     ws, selection, summary
         As :func:`summary_xlsx`.
     vietnamese_headers : bool
-        Use :data:`geo.summary.SUMMARY_LABELS` instead of the contract's column names.
+        Use :data:`geo.summary.SUMMARY_LABELS` instead of the contract's column names, and the
+        warning levels in words (:data:`geo.hotspots.LEVEL_LABELS`).
+        Text cells a spreadsheet would read as a formula start with an
+        apostrophe either way (:func:`geo.outputs.spreadsheet_text`).
     bom : bool
         Start with a UTF-8 byte-order mark, so that Excel opens Vietnamese text correctly.
 
@@ -319,12 +371,15 @@ def summary_csv(ws: Workspace, selection: Selection | None = None, summary: pd.D
     sel = default_selection(ws, selection)
     if summary is None:
         _, _, summary = slice_summary(ws, sel)
+    if vietnamese_headers:
+        summary = summary.assign(hotspot_level=summary["hotspot_level"].map(
+            lambda v: LEVEL_LABELS.get(str(v), v)))
     buf = io.StringIO()
     write_summary_csv(summary, buf)
     text = buf.getvalue()
     if vietnamese_headers:
         head = io.StringIO()
-        csv.writer(head, lineterminator="").writerow([SUMMARY_LABELS[c] for c in SUMMARY_COLUMNS])
+        csv.writer(head, lineterminator="").writerow([spreadsheet_text(SUMMARY_LABELS[c]) for c in SUMMARY_COLUMNS])
         text = head.getvalue() + text[text.index("\n"):] if "\n" in text else head.getvalue()
     data = text.encode("utf-8")
     return (b"\xef\xbb\xbf" + data) if bom else data
@@ -333,17 +388,24 @@ def summary_csv(ws: Workspace, selection: Selection | None = None, summary: pd.D
 def write_summary(path: str | Path, ws: Workspace, selection: Selection | None = None) -> Path:
     """Write the summary; the format follows the extension (``.xlsx`` or ``.csv``).
 
+    The CSV is the one a clerk double-clicks into Excel: UTF-8 with a byte-order
+    mark and Vietnamese headers (the contract's machine CSV is ``python -m geo
+    summary``'s). The file is written atomically (:func:`geo.outputs.atomic_write`).
+
+    Raises :class:`geo.outputs.OutputRefused` for a path inside the workspace
+    folder or onto a file it reads.
+
     Example
     -------
     >>> write_summary("tong_hop.xlsx", ws, sel)  # doctest: +SKIP
     """
-    path = Path(path)
+    path = guard_output(path, ws)
     ext = path.suffix.lower()
     if ext == ".xlsx":
         data = summary_xlsx(ws, selection)
     elif ext == ".csv":
-        data = summary_csv(ws, selection)
+        data = summary_csv(ws, selection, vietnamese_headers=True, bom=True)
     else:
         raise ValueError(f"export: use .xlsx or .csv, not “{path.suffix}”")
-    path.write_bytes(data)
+    atomic_write(path, data)
     return path

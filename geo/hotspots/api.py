@@ -21,6 +21,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from ..outputs import atomic_path, atomic_write, spreadsheet_safe
 from ..problems import Report, WorkspaceError
 from ..selection import Selection, time_slice
 from ..workspace import Workspace
@@ -126,20 +127,27 @@ class HotspotResult:
         hamlets = self.levels[[*HAMLET_COLUMNS, "geometry"]]
         clusters = self.clusters.clusters[[*CLUSTER_COLUMNS, "z_sim", "neighbours", "geometry"]].copy()
         clusters["cluster_label"] = clusters["cluster"].map(CLUSTER_LABELS)
-        if suffix == ".csv":
-            self.table().to_csv(path, index=False, encoding="utf-8")
+        # each file goes to a temporary file beside it and is renamed over it when complete
+        if suffix == ".csv":  # for spreadsheets: text cells that would be formulas start with an apostrophe
+            atomic_write(path, spreadsheet_safe(self.table()).to_csv(index=False).encode("utf-8"))
             return [path]
         if suffix == ".gpkg":
-            if path.exists():
-                path.unlink()
-            hamlets.to_file(path, layer="hamlets", driver="GPKG")
-            clusters.to_file(path, layer="clusters", driver="GPKG", geometry_type="MultiPolygon",
-                             promote_to_multi=True)
+            with atomic_path(path) as tmp:
+                hamlets.to_file(tmp, layer="hamlets", driver="GPKG")
+                clusters.to_file(tmp, layer="clusters", driver="GPKG", geometry_type="MultiPolygon",
+                                 promote_to_multi=True)
             return [path]
-        companion = path.with_name(f"{path.stem}_clusters.geojson")
-        hamlets.to_crs(4326).to_file(path, driver="GeoJSON")
-        clusters.to_crs(4326).to_file(companion, driver="GeoJSON")
+        companion = self.companion(path)
+        with atomic_path(path) as tmp, atomic_path(companion) as tmp_companion:
+            hamlets.to_crs(4326).to_file(tmp, layer=path.stem, driver="GeoJSON")
+            clusters.to_crs(4326).to_file(tmp_companion, layer=companion.stem, driver="GeoJSON")
         return [path, companion]
+
+    @staticmethod
+    def companion(path: str | Path) -> Path:
+        """The clusters' GeoJSON written beside a hamlets GeoJSON: ``<stem>_clusters.geojson``."""
+        path = Path(path)
+        return path.with_name(f"{path.stem}_clusters.geojson")
 
     def __repr__(self) -> str:
         project = f"project {self.selection.project}" if self.selection.project else "all projects"
