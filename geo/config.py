@@ -310,7 +310,9 @@ class _Reader:
             if name not in LAYERS:
                 self.unknown("[layers]", str(lname), tuple(LAYERS))
                 continue
-            spec = self.table(setting, spec, f'{setting} file = "{name}.gpkg"')
+            if not isinstance(spec, dict):
+                self.table(setting, spec, f'{setting} file = "{name}.gpkg"')
+                continue
             self.keys(setting, spec, LAYER_KEYS)
             sheet = spec.get("sheet")
             if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):

@@ -156,14 +156,16 @@ def load_workspace(path: str | Path) -> Workspace:
             _read(ws, state, name, layer)
     with _guard(report, ws.files.get("parcels", "parcels.*"), ("chọn hệ tọa độ", "choosing the CRS")):
         ws.crs = _working_crs(state)
-    for name, raw in state.raws.items():
+    for name, raw in list(state.raws.items()):
+        state.raws.pop(name)  # back once its columns are read: a layer that fails here counts as unread
         with _guard(report, raw.file, ("kiểm tra các cột", "checking the columns")):
+            raw.frame = _unique_headers(raw.frame, raw.file, report)
             frame, located = _canonical_layer(LAYERS[name], raw, cfg, report, ws.crs)
             state.found[name] = set(match_columns(LAYERS[name], [str(c) for c in raw.frame.columns
                                                                  if c != "geometry"],
                                                   cfg.layer(name).columns))
-            if frame is not None:
-                setattr(ws, name, frame)
+            setattr(ws, name, frame)
+            state.raws[name] = raw
             if located:
                 state.located.add(name)
     for step, layer, doing in (
@@ -184,9 +186,10 @@ def load_workspace(path: str | Path) -> Workspace:
 class _Loading:
     """What reading found, for the checks that depend on it."""
 
-    raws: dict[str, RawLayer] = field(default_factory=dict)
+    raws: dict[str, RawLayer] = field(default_factory=dict)  # layers read (and, later, canonicalised)
     found: dict[str, set[str]] = field(default_factory=dict)  # canonical columns found per layer
     located: set[str] = field(default_factory=set)  # layers whose geometry is in the working CRS
+    linked: bool = False  # household rows were matched to parcels
 
     def has(self, layer: str, *columns: str) -> bool:
         """The layer was read and has every one of ``columns``."""
@@ -277,6 +280,30 @@ def _is_metre(crs: pyproj.CRS) -> bool:
         return all(a.unit_name in ("metre", "meter") for a in crs.axis_info[:2])
     except Exception:  # noqa: BLE001
         return False
+
+
+def _unique_headers(frame: pd.DataFrame, file: str, report: Report) -> pd.DataFrame:
+    """A header that appears twice (two “Mã hộ” columns in a workbook) is an error; the first one is used."""
+    names = [str(c) for c in frame.columns]
+    seen: dict[str, int] = {}
+    renamed = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        renamed.append(name if seen[name] == 1 or name == "geometry" else f"{name} ({seen[name]})")
+    twice = [n for n, k in seen.items() if k > 1 and n != "geometry"]
+    if not twice:
+        return frame
+    shown = ", ".join(f"“{n}”" for n in twice)
+    report.error(
+        "duplicate_column", file,
+        f"Tên cột bị lặp: {shown} — chỉ cột đầu tiên được dùng / Column name used twice: {shown} — only the "
+        "first is read",
+        "Đổi tên hoặc xóa cột thừa để mỗi tên cột chỉ có một lần / Rename or delete the extra column so each "
+        "header appears once.",
+    )
+    frame = frame.copy()
+    frame.columns = [c if c == "geometry" else r for c, r in zip(frame.columns, renamed)]
+    return frame
 
 
 def _canonical_layer(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: Report, crs):
@@ -487,8 +514,7 @@ def _place(ws: Workspace, state: _Loading) -> None:
         else:
             report.skipped(parcels_file, "vị trí thửa trong thôn / which hamlet each parcel lies in",
                            _because_missing(ws, state, "hamlets", ("hamlet_id",)))
-    placed_parcels = hamlets_ok and spatial_ok
-    if len(ws.households):
+    if "households" in state.raws:
         _link_households(ws, state)
     if len(ws.grievances):
         g = ws.grievances
@@ -497,7 +523,8 @@ def _place(ws: Workspace, state: _Loading) -> None:
         unplaced = g["hamlet_id"].isna()
         if unplaced.any():
             gfile = ws.files["grievances"]
-            if hamlets_ok and "hamlets" in state.located and (placed_parcels or not len(ws.households)):
+            households_ok = "households" not in ws.files or (state.linked and spatial_ok)
+            if hamlets_ok and "hamlets" in state.located and households_ok:
                 report.warning(
                     "unplaced_grievance", gfile,
                     "Đơn thư không xác định được thôn (không có mã thôn, mã hộ hay tọa độ khớp) — không "
@@ -516,7 +543,9 @@ def _link_households(ws: Workspace, state: _Loading) -> None:
     """Each household row on its parcel, unless an earlier error would make every row "unknown"."""
     file = ws.files.get("households", "households")
     hh = ws.households
-    if not (state.has("parcels", "parcel_id") or state.has("parcels", "map_sheet", "parcel_no")):
+    if not len(hh):
+        pass
+    elif not (state.has("parcels", "parcel_id") or state.has("parcels", "map_sheet", "parcel_no")):
         ws.report.skipped(file, "thửa đất của từng dòng / the parcel of each row",
                           _because_missing(ws, state, "parcels", ("map_sheet", "parcel_no")))
     elif not (state.has("households", "parcel_id") or state.has("households", "map_sheet", "parcel_no")):
@@ -531,8 +560,9 @@ def _link_households(ws: Workspace, state: _Loading) -> None:
         )
     else:
         ws.households = households_to_parcels(hh, ws.parcels, file, ws.report)
+        state.linked = True
         return
-    # not linked: no row has a parcel or a hamlet (the columns every later step reads)
+    # not linked (or no rows): no row has a parcel or a hamlet (the columns every later step reads)
     ws.households = hh.assign(parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
                               hamlet_id=pd.Series(pd.NA, index=hh.index, dtype=object),
                               parcel_area_m2=pd.Series(np.nan, index=hh.index, dtype="float64"))
