@@ -544,7 +544,7 @@ def _link_households(ws: Workspace, state: _Loading) -> None:
     file = ws.files.get("households", "households")
     hh = ws.households
     if not len(hh):
-        pass
+        state.linked = True  # nothing to link
     elif not (state.has("parcels", "parcel_id") or state.has("parcels", "map_sheet", "parcel_no")):
         ws.report.skipped(file, "thửa đất của từng dòng / the parcel of each row",
                           _because_missing(ws, state, "parcels", ("map_sheet", "parcel_no")))

@@ -195,3 +195,11 @@ def test_no_step_raises_on_an_empty_table_with_headers_only(sample, layer):
         path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     ws = geo.load_workspace(sample)
     assert not problems(ws, "internal"), ws.report.render()
+
+
+def test_an_empty_households_list_still_leaves_unplaced_grievances_named(sample):
+    (sample / "households.xlsx").unlink()
+    (sample / "households.csv").write_text("Mã hộ,Mã dự án,Số tờ,Số thửa,Bước\n", encoding="utf-8")
+    ws = geo.load_workspace(sample)
+    assert ws.report.has("unplaced_grievance", "grievances.csv")
+    assert not ws.report.has("check_skipped"), ws.report.render()
