@@ -152,7 +152,7 @@ def load_workspace(path: str | Path) -> Workspace:
     ws = _empty_workspace(folder, cfg, report)
     state = _Loading()
     for name, layer in LAYERS.items():
-        with _guard(report, ws.files.get(name, f"{name}.*"), ("đọc tệp", "reading the file")):
+        with _guard(report, f"{name}.*", ("tìm tệp", "finding the file")):
             _read(ws, state, name, layer)
     with _guard(report, ws.files.get("parcels", "parcels.*"), ("chọn hệ tọa độ", "choosing the CRS")):
         ws.crs = _working_crs(state)
@@ -231,9 +231,10 @@ def _read(ws: Workspace, state: _Loading, name: str, layer: Layer) -> None:
         return
     ws.present.add(name)
     ws.files[name] = file.name
-    raw = read_layer(file, name, cfg, report, spatial_required=name in SPATIAL_LAYERS)
-    if raw is not None:
-        state.raws[name] = raw
+    with _guard(report, file.name, ("đọc tệp", "reading the file")):
+        raw = read_layer(file, name, cfg, report, spatial_required=name in SPATIAL_LAYERS)
+        if raw is not None:
+            state.raws[name] = raw
 
 
 def _empty_frame(layer: Layer, spatial: bool, crs=None) -> pd.DataFrame:
