@@ -221,9 +221,12 @@ def _read(ws: Workspace, state: _Loading, name: str, layer: Layer) -> None:
     file = find_layer_file(ws.path, name, cfg, report)
     if file is None:
         if layer.required and not report.has("missing_file"):
+            files = sorted(p.name for p in ws.path.iterdir() if p.is_file())
+            shown = ", ".join(files[:30]) + (f" … (+{len(files) - 30})" if len(files) > 30 else "")
             report.error(
                 "missing_layer", f"{name}.*",
-                f"Thiếu lớp bắt buộc “{name}” ({layer.label}) / Required layer “{name}” is missing",
+                f"Thiếu lớp bắt buộc “{name}” ({layer.label}); thư mục có: {shown or '(trống)'} / "
+                f"Required layer “{name}” is missing; the folder holds: {shown or '(nothing)'}",
                 f"Thêm tệp {name}.gpkg, {name}.shp (.zip) hoặc {name}.geojson vào thư mục, hoặc "
                 f"khai báo [layers.{name}] file = … trong workspace.toml / Add {name}.gpkg, .shp or "
                 ".geojson, or name the file in workspace.toml.",

@@ -89,6 +89,14 @@ def test_other_layers_are_checked_when_the_parcels_layer_is_missing(sample):
     assert ws.report.has("missing_layer") and ws.report.has("bad_date", "grievances.csv")
 
 
+def test_a_missing_required_layer_lists_the_files_the_folder_holds(sample):
+    for part in sample.glob("parcels.*"):
+        part.rename(sample / f"thua_dat{part.suffix}")
+    (missing,) = problems(geo.load_workspace(sample), "missing_layer")
+    assert "parcels" in missing.message and "thua_dat.shp" in missing.message
+    assert "[layers.parcels] file" in missing.fix
+
+
 def test_a_blank_household_id_is_not_also_a_household_without_history(sample):
     import openpyxl
 
