@@ -165,8 +165,8 @@ def _parse(path: Path, report: Report) -> dict | None:
                      fix, rows=[int(m.group(1))] if m else [])
     except RecursionError:
         report.error("bad_config", CONFIG_FILE,
-                     "Tệp cấu hình lồng nhau quá sâu (hàng nghìn [ [ [ … hoặc { { { …), không đọc được / "
-                     "The settings file is nested too deeply to read (thousands of [ [ [ … or { { { …)",
+                     "Tệp cấu hình lồng nhau quá sâu (hàng trăm cấp [ [ [ … hoặc { { { …), không đọc được / "
+                     "The settings file is nested too deeply to read (hundreds of levels of [ [ [ … or { { { …)",
                      "Viết lại tệp theo mẫu trong geo/config.py: các mục [workspace], [layers.TÊN_LỚP] … chỉ lồng "
                      "vài cấp / Rewrite it after the example in geo/config.py; settings nest a few levels only.")
     except (MemoryError, ValueError) as exc:
@@ -371,7 +371,7 @@ class _Reader:
 
         try:
             hotspot_config(table)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
             self.report.error(
                 "bad_config", CONFIG_FILE,
                 f"Cấu hình điểm nóng không dùng được / The hotspot settings cannot be used — {exc}",
