@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
+from geo.canonical import date_error
 from geo.schema import STAGES
 from geo.selection import Selection
 
@@ -45,13 +46,14 @@ def options(ws: geo.Workspace) -> Options:
     return Options(projects, hamlets, land_uses, ws.default_as_of())
 
 
-def _parse_date(text: str | None) -> date | None:
+def _parse_date(text: str | None) -> tuple[date | None, str]:
+    """The URL's ``as_of``: the date, or None and why it is none (no 31 February, not a date)."""
     if not text:
-        return None
+        return None, ""
     try:
-        return Selection.make(as_of=text).as_of
+        return Selection.make(as_of=text).as_of, ""
     except ValueError:
-        return None
+        return None, date_error(text) or "không phải ngày / not a date"
 
 
 def seed_from_url(opts: Options) -> list[str]:
@@ -74,9 +76,9 @@ def seed_from_url(opts: Options) -> list[str]:
     st.session_state[KEYS["hamlet"]] = keep(qp.get_all("hamlet"), opts.hamlets, "hamlet")
     st.session_state[KEYS["stage"]] = keep(qp.get_all("stage"), STAGES.keys, "stage")
     st.session_state[KEYS["land_use"]] = keep(qp.get_all("land_use"), opts.land_uses, "land_use")
-    as_of = _parse_date(qp.get("as_of"))
+    as_of, why = _parse_date(qp.get("as_of"))
     if qp.get("as_of") and as_of is None:
-        ignored.append(f"as_of={qp.get('as_of')}")
+        ignored.append(f"as_of={qp.get('as_of')} ({why})")
     st.session_state[KEYS["as_of"]] = as_of or opts.default_as_of
     st.session_state[KEYS["meeting"]] = qp.get("meeting", "0") in ("1", "true", "yes")
     st.session_state[KEYS["basemap"]] = qp.get("basemap", "0") in ("1", "true", "yes")

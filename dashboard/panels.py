@@ -41,25 +41,43 @@ LEVEL_BADGE = {"hotspot": ":red-badge[Điểm nóng]", "risk": ":orange-badge[Ng
 
 
 def validation_page(path: Path, ws: geo.Workspace) -> None:
-    """The page for a workspace with errors: what is wrong and how to fix it, no traceback."""
+    """The page for a workspace with errors: every problem with where it is and its fix in full, no traceback."""
     report = ws.report
     st.title("Dữ liệu chưa dùng được / The workspace has errors")
     st.error(f"Thư mục **{md(path)}** có {len(report.errors)} lỗi và {len(report.warnings)} cảnh báo. "
              "Sửa các lỗi dưới đây rồi tải lại trang (F5). / Fix the errors below, then reload the page.")
-    frame = report.to_frame()
-    frame["severity"] = frame["severity"].map(SEVERITY).fillna(frame["severity"])
-    st.dataframe(frame.rename(columns=PROBLEM_HEADERS), hide_index=True, width="stretch")
+    st.subheader(f"Lỗi / Errors ({len(report.errors)})")
+    problem_list(report.errors)
+    if report.warnings:
+        st.subheader(f"Cảnh báo / Warnings ({len(report.warnings)})")
+        problem_list(report.warnings)
     st.caption("Cùng danh sách này: `python -m geo validate THƯ_MỤC` / The same list from the command line.")
 
 
 def warnings_expander(ws: geo.Workspace) -> None:
-    """Warnings of a usable workspace, folded away."""
+    """Warnings of a usable workspace, folded away; each with its fix in full."""
     if not ws.report.warnings:
         return
     with st.expander(f":material/warning: {len(ws.report.warnings)} cảnh báo về dữ liệu / data warnings"):
-        frame = ws.report.to_frame()
-        frame["severity"] = frame["severity"].map(SEVERITY).fillna(frame["severity"])
-        st.dataframe(frame.rename(columns=PROBLEM_HEADERS), hide_index=True, width="stretch")
+        problem_list(ws.report.warnings)
+
+
+def problem_list(problems: list[geo.Problem]) -> None:
+    """Problems as a numbered list: severity, where (file, setting, column, rows), what is wrong, the fix.
+
+    Nothing is cut: the message and the fix wrap as long as they are. Every
+    text goes through :func:`dashboard.text.md`, so a value quoted from the
+    data stays text.
+    """
+    items = []
+    for i, p in enumerate(problems, 1):
+        badge = f":red-badge[{SEVERITY['error']}]" if p.is_error else f":orange-badge[{SEVERITY['warning']}]"
+        items.append(
+            f"{i}. {badge} **{md(p.where())}**  \n"
+            f"   {md(p.message)}  \n"
+            f"   **{PROBLEM_HEADERS['fix']}:** {md(p.fix)}"
+        )
+    st.markdown("\n".join(items))
 
 
 # --------------------------------------------------------------------------- headline

@@ -32,6 +32,7 @@ failure prints a short message asking for the problem to be reported.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -230,14 +231,15 @@ class _UsageError(Exception):
 
 
 def _date_arg(text: str):
+    """``--as-of``: ISO or day-first; a date that does not exist (31/02/2026) is named as such."""
+    from .canonical import date_error
     from .selection import Selection
 
     try:
         return Selection.make(as_of=text).as_of
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"“{text}” không phải ngày (dùng YYYY-MM-DD hoặc dd/mm/yyyy) / not a date (use YYYY-MM-DD or dd/mm/yyyy)"
-        ) from None
+        reason = date_error(text) or f"“{text}” không phải ngày / “{text}” is not a date"
+        raise argparse.ArgumentTypeError(reason) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -302,14 +304,23 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"Không ghi/đọc được tệp: {exc.filename or exc} ({exc.strerror}) / Cannot read or write a file.")
         return 1
     except Exception as exc:  # noqa: BLE001 — the user never sees a traceback
-        _err(
-            f"Lỗi không mong đợi: {type(exc).__name__}: {exc} / Unexpected failure. "
-            "Vui lòng báo lại kèm thư mục dữ liệu / Please report it with the workspace."
-        )
-        if "--debug" in sys.argv or __import__("os").environ.get("GEO_DEBUG"):
+        # reading never gets here (load_workspace turns every failure into a problem naming the
+        # file); what is left is a failure while computing or writing the output
+        if os.environ.get("GEO_DEBUG"):
             raise
+        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        out = f" → {args.out}" if getattr(args, "out", None) else ""
+        _err(
+            f"LỖI/ERROR [{args.workspace}{out}]\n"
+            f"    Lệnh “{args.command}” dừng giữa chừng ({what}) / The “{args.command}” command stopped ({what})\n"
+            f"    → Chạy “python -m geo validate {args.workspace}” và sửa mọi lỗi/cảnh báo nêu ra; nếu vẫn lỗi, "
+            "chạy lại với GEO_DEBUG=1 và gửi kết quả kèm thư mục dữ liệu cho nhóm phát triển / Run validate "
+            "and fix what it lists; if it persists, rerun with GEO_DEBUG=1 and send the output with the "
+            "workspace to the developers."
+        )
         return 1
-    if __import__("os").environ.get("GEO_TIMING"):
+    if os.environ.get("GEO_TIMING"):
         _err(f"{time.perf_counter() - started:.2f} s")
     return code
 

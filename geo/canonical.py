@@ -9,6 +9,7 @@ Nothing here touches the disk.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 
@@ -76,6 +77,64 @@ def parse_dates(values: pd.Series) -> pd.Series:
     ['20/11/2026', '03/04/2026', nan]
     """
     return _dates(_Distinct(values))
+
+
+_MONTHS_EN = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+
+
+def date_error(value: object) -> str | None:
+    """Why ``value`` is no date, in words (Vietnamese / English); None where it is one, or blank.
+
+    A day-first date that does not exist is named as such, not as a wrong format.
+
+    Example
+    -------
+    >>> date_error("31/02/2026").split(" / ")[1]
+    'there is no 31 February 2026 (February 2026 has 28 days)'
+    >>> date_error("20/11/2026") is None
+    True
+    """
+    reason = _date_reason(value)
+    return None if reason is None else " / ".join(reason)
+
+
+def _date_reason(value: object) -> tuple[str, str] | None:
+    parsed = _parse_one_date(value)
+    if parsed is None or not pd.isna(parsed):
+        return None
+    text = str(value).strip()
+    specific = _calendar_reason(value)
+    if specific is not None:
+        return specific
+    return (f"“{text}” không phải ngày; ghi ngày/tháng/năm (20/11/2026) hoặc 2026-11-20",
+            f"“{text}” is not a date; write dd/mm/yyyy (20/11/2026) or yyyy-mm-dd")
+
+
+def _calendar_reason(value: object) -> tuple[str, str] | None:
+    """The reason a value written like a date is none (no 31 February, no month 13), else None."""
+    text = str(value).strip()
+    for pattern, order in ((_ISO, "ymd"), (_DAY_FIRST, "dmy"), (_YMD_SLASH, "ymd")):
+        m = pattern.match(text)
+        if not m:
+            continue
+        a, b, c = (int(g) for g in m.groups())
+        y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
+        if not 1 <= mo <= 12:
+            vi, en = f"không có tháng {mo}", f"there is no month {mo}"
+            if order == "dmy" and 1 <= d <= 12 and mo <= 31:
+                vi += f" (ngày viết ngày/tháng/năm: có phải {mo:02d}/{d:02d}/{y}?)"
+                en += f" (dates are day first: did you mean {mo:02d}/{d:02d}/{y}?)"
+            return vi, en
+        last = calendar.monthrange(y, mo)[1] if 1 <= y <= 9999 else 31
+        if not 1 <= d <= last:
+            return (f"không có ngày {d} tháng {mo} năm {y} (tháng {mo} năm {y} có {last} ngày)",
+                    f"there is no {d} {_MONTHS_EN[mo]} {y} ({_MONTHS_EN[mo]} {y} has {last} days)")
+        return f"năm {y} nằm ngoài phạm vi dùng được", f"the year {y} is out of range"
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return (f"số {value} không phải ngày (số ngày kiểu Excel chỉ nhận từ năm 1960 đến 2100)",
+                f"the number {value} is not a date (Excel day numbers are read for 1960–2100)")
+    return None
 
 
 def _dates(distinct: _Distinct) -> pd.Series:
@@ -248,13 +307,14 @@ def canonicalize(
         if header is None:
             if col.required:
                 expected = ", ".join([col.name, *col.aliases])
+                found = headers_found(frame)
                 report.error(
                     "missing_column", file,
-                    f"Thiếu cột bắt buộc “{col.name}” ({col.label}) / "
-                    f"Required column “{col.name}” is missing",
+                    f"Thiếu cột bắt buộc “{col.name}” ({col.label}); các cột có trong tệp: {found} / "
+                    f"Required column “{col.name}” is missing; the file's headers are: {found}",
                     f"Thêm một cột tên là một trong: {expected}; hoặc khai báo tên cột trong "
-                    f"workspace.toml [layers.{layer.name}.columns] / Add a column named one of: "
-                    f"{expected}, or map your header in workspace.toml.",
+                    f"workspace.toml [layers.{layer.name}.columns] {col.name} = \"tên cột\" / Add a column "
+                    f"named one of: {expected}, or map your header in workspace.toml.",
                 )
             out[col.name] = empty_column(col, out.index)
             continue
@@ -263,6 +323,19 @@ def canonicalize(
     if "geometry" in frame.columns:
         out["geometry"] = frame["geometry"].to_numpy()
     return out
+
+
+HEADERS_SHOWN = 40
+
+
+def headers_found(frame: pd.DataFrame) -> str:
+    """The headers of a file as read, quoted, for a "missing column" message (at most 40, then a count)."""
+    headers = [str(c) for c in frame.columns if c != "geometry"]
+    if not headers:
+        return "(không có cột nào / none)"
+    shown = ", ".join(f"“{h}”" for h in headers[:HEADERS_SHOWN])
+    more = len(headers) - HEADERS_SHOWN
+    return shown + (f" … (+{more})" if more > 0 else "")
 
 
 def empty_column(col: Column, index: pd.Index) -> pd.Series:
@@ -291,11 +364,13 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
         parsed = _dates(distinct)
         bad = parsed.isna() & ~blank
         if bad.any():
-            examples = ", ".join(f"“{v}”" for v in pd.unique(raw[bad].astype(str))[:3])
+            # a day-first date that does not exist (31/02) is named as such, not as a wrong format
+            why = [(v, _calendar_reason(v)) for v in pd.unique(raw[bad])[:3]]
+            vi = ", ".join(f"“{v}”" + (f" — {r[0]}" if r else "") for v, r in why)
+            en = ", ".join(f"“{v}”" + (f" — {r[1]}" if r else "") for v, r in why)
             report.error(
                 "bad_date", file,
-                f"Không đọc được ngày ở cột “{col.name}”: {examples} / "
-                f"Not a date in column “{col.name}”: {examples}",
+                f"Không đọc được ngày ở cột “{col.name}”: {vi} / Not a date in column “{col.name}”: {en}",
                 "Ghi ngày dạng ngày/tháng/năm (20/11/2026) hoặc 2026-11-20, hoặc dùng ô kiểu "
                 "Ngày trong Excel / Write dates as dd/mm/yyyy or yyyy-mm-dd, or use Excel date cells.",
                 rows=rows_of(bad), column=header, row_kind=row_kind,

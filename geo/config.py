@@ -48,15 +48,33 @@ name dropped in 2025 as it was (``"VN-2000 / Bắc Giang"``), a name kept in
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .problems import Report
+from .schema import KINDS, LAYERS
 
 CONFIG_FILE = "workspace.toml"
+
+SECTIONS = ("workspace", "layers", "grievances", "hotspots", "report", "limits", "legal")
+"""The top-level tables ``workspace.toml`` may hold; any other is named as a probable misspelling.
+
+``[limits]`` is read by the input limits (:mod:`geo.io`), not here.
+"""
+
+TEXT = "text"
+WORKSPACE_KEYS = {"name": TEXT, "province": TEXT, "crs": TEXT, "engine": TEXT, "as_of": "date"}
+LAYER_KEYS = {"file": TEXT, "crs": TEXT, "encoding": TEXT, "sheet": "sheet", "layer": TEXT, "columns": "columns"}
+REPORT_KEYS = {
+    "party_committee": TEXT, "superior": TEXT, "number": TEXT, "number_suffix": TEXT, "place": TEXT,
+    "on_behalf": TEXT, "signer_title": TEXT, "signer": TEXT, "recipients": "text_list",
+}
+GRIEVANCE_KEYS = {"deadline_days": "deadlines"}
+ENGINES = ("pyogrio", "fiona")
 
 DEFAULT_DEADLINE_DAYS = {"complaint": 30, "denunciation": 30, "petition": 30, "feedback": 30}
 """Days to settle a grievance before it counts as overdue, per kind.
@@ -110,13 +128,18 @@ class WorkspaceConfig:
 def read_config(folder: Path, report: Report) -> WorkspaceConfig:
     """Read ``workspace.toml`` from ``folder``; defaults where absent.
 
+    Never raises: a file that is not TOML (or nested too deeply to read), a
+    setting of the wrong type or shape (``deadline_days = 5`` where a table
+    of kinds is meant) and an unknown setting each become a problem naming
+    the file, the setting and the fix; the setting's default is used instead.
+
     Parameters
     ----------
     folder : Path
         The workspace folder.
     report : Report
-        Receives a problem for a file that is not valid TOML or has a value of
-        the wrong type.
+        Receives an error for a file that cannot be read or a value of the
+        wrong type, and a warning for a setting the product does not know.
 
     Returns
     -------
@@ -125,80 +148,280 @@ def read_config(folder: Path, report: Report) -> WorkspaceConfig:
     path = folder / CONFIG_FILE
     if not path.is_file():
         return WorkspaceConfig()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        report.error(
-            "bad_config", CONFIG_FILE,
-            f"Tệp cấu hình không đọc được: {exc} / The settings file cannot be read: {exc}",
-            "Sửa cú pháp TOML (chuỗi trong dấu ngoặc kép, mỗi khóa một dòng) hoặc xóa tệp / "
-            "Fix the TOML syntax (quoted strings, one key per line) or remove the file.",
-        )
+    raw = _parse(path, report)
+    if raw is None:
         return WorkspaceConfig()
+    return _Reader(report).read(raw)
 
-    def section(name: str) -> dict:
-        value = raw.get(name, {})
-        if not isinstance(value, dict):
-            report.error("bad_config", CONFIG_FILE,
-                         f"[{name}] phải là một bảng / [{name}] must be a table",
-                         f"Viết [{name}] thành một mục riêng / Write [{name}] as a section.")
-            return {}
-        return value
 
-    ws = section("workspace")
-    layers: dict[str, LayerConfig] = {}
-    for lname, spec in section("layers").items():
-        if not isinstance(spec, dict):
-            report.error("bad_config", CONFIG_FILE,
-                         f"[layers.{lname}] phải là một bảng / must be a table",
-                         "Viết ví dụ: [layers.parcels] file = \"thua_dat.shp\" / "
-                         "Write e.g. [layers.parcels] file = \"thua_dat.shp\".")
-            continue
-        cols = spec.get("columns", {})
-        layers[str(lname).lower()] = LayerConfig(
-            file=_opt_str(spec.get("file")),
-            crs=_opt_str(spec.get("crs")),
-            encoding=_opt_str(spec.get("encoding")),
-            sheet=spec.get("sheet"),
-            layer=_opt_str(spec.get("layer")),
-            columns={str(k): str(v) for k, v in cols.items()} if isinstance(cols, dict) else {},
+def _parse(path: Path, report: Report) -> dict | None:
+    fix = ("Sửa cú pháp TOML (chuỗi trong dấu ngoặc kép, mỗi khóa một dòng, [mục] trên một dòng riêng) hoặc "
+           "xóa tệp / Fix the TOML syntax (quoted strings, one key per line, [section] on a line of its own) "
+           "or remove the file.")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        report.error("bad_config", CONFIG_FILE,
+                     f"Tệp cấu hình không phải UTF-8 (byte lạ ở dòng {line}) / The settings file is not UTF-8 "
+                     f"(unexpected byte on line {line})",
+                     "Lưu lại tệp với bảng mã UTF-8 (Notepad: Lưu thành → Mã hóa UTF-8) / Save the file as UTF-8.",
+                     rows=[line])
+        return None
+    except OSError as exc:
+        report.error("bad_config", CONFIG_FILE,
+                     f"Không mở được tệp cấu hình ({exc.strerror}) / Cannot open the settings file ({exc.strerror})",
+                     "Kiểm tra quyền đọc tệp / Check the file can be read.")
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        report.error("bad_config", CONFIG_FILE,
+                     f"Tệp cấu hình sai cú pháp TOML: {exc} / The settings file is not valid TOML: {exc}",
+                     fix, rows=[int(m.group(1))] if m else [])
+    except RecursionError:
+        report.error("bad_config", CONFIG_FILE,
+                     "Tệp cấu hình lồng nhau quá sâu (hàng trăm cấp [ [ [ … hoặc { { { …), không đọc được / "
+                     "The settings file is nested too deeply to read (hundreds of levels of [ [ [ … or { { { …)",
+                     "Viết lại tệp theo mẫu trong geo/config.py: các mục [workspace], [layers.TÊN_LỚP] … chỉ lồng "
+                     "vài cấp / Rewrite it after the example in geo/config.py; settings nest a few levels only.")
+    except (MemoryError, ValueError) as exc:
+        report.error("bad_config", CONFIG_FILE,
+                     f"Không đọc được tệp cấu hình ({type(exc).__name__}) / Cannot read the settings file",
+                     fix)
+    return None
+
+
+def _describe(value: Any) -> tuple[str, str]:
+    """A value as a clerk would call it: (Vietnamese, English)."""
+    if isinstance(value, bool):
+        return f"giá trị đúng/sai {str(value).lower()}", f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"số {value}", f"the number {value}"
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:40] + "…"
+        return f"chuỗi “{short}”", f"the text “{short}”"
+    if isinstance(value, dict):
+        return "một bảng", "a table"
+    if isinstance(value, list):
+        return "một danh sách", "a list"
+    if isinstance(value, date | datetime):
+        return f"ngày {value}", f"the date {value}"
+    return type(value).__name__, type(value).__name__
+
+
+class _Reader:
+    """Checks every setting against its expected shape, collecting problems."""
+
+    def __init__(self, report: Report):
+        self.report = report
+
+    # -- problems
+
+    def wrong(self, setting: str, value: Any, want: str, example: str) -> None:
+        got_vi, got_en = _describe(value)
+        want_vi, want_en = want.split(" / ")
+        self.report.error(
+            "bad_config", CONFIG_FILE,
+            f"{setting} phải là {want_vi}, không phải {got_vi} / {setting} must be {want_en}, not {got_en}",
+            f"Sửa thành, ví dụ / Write it as, e.g.: {example}",
+            setting=setting,
         )
-    deadlines = dict(DEFAULT_DEADLINE_DAYS)
-    for kind, days in section("grievances").get("deadline_days", {}).items():
-        if isinstance(days, int) and days > 0:
-            deadlines[str(kind)] = days
-        else:
-            report.error("bad_config", CONFIG_FILE,
-                         f"Thời hạn giải quyết của “{kind}” phải là số ngày nguyên dương / "
-                         f"The deadline for “{kind}” must be a positive whole number of days",
-                         "Ví dụ / e.g.: complaint = 30")
-    if "legal" in raw:  # [legal]: reported period sets, remote area (geo/legal.py)
-        from .legal import check_settings
 
-        for message in check_settings(raw["legal"]):
-            report.error("bad_config", CONFIG_FILE, message,
-                         "Ví dụ / e.g.: [legal] reported = [\"nq254\"], remote_area = true")
-    as_of = ws.get("as_of")
-    if as_of is not None and not isinstance(as_of, date):
-        import pandas as pd
+    def unknown(self, setting: str | None, key: str, known: tuple[str, ...] | list[str]) -> None:
+        where_vi, where_en = (f" trong {setting}", f" in {setting}") if setting else ("", "")
+        self.report.warning(
+            "unknown_setting", CONFIG_FILE,
+            f"Không có mục cấu hình “{key}”{where_vi} — bỏ qua (gõ nhầm?) / "
+            f"Unknown setting “{key}”{where_en} — ignored (a misspelling?)",
+            f"Dùng một trong / use one of: {', '.join(known)}",
+            setting=setting,
+        )
 
-        from .canonical import parse_dates
+    # -- shapes
 
-        parsed = parse_dates(pd.Series([as_of]))[0]
-        as_of = None if pd.isna(parsed) else parsed.date()
-    return WorkspaceConfig(
-        name=str(ws.get("name", "")),
-        province=str(ws.get("province", "")),
-        crs=_opt_str(ws.get("crs")),
-        engine=str(ws.get("engine", "pyogrio")).lower(),
-        as_of=as_of,
-        layers=layers,
-        deadline_days=deadlines,
-        hotspots=section("hotspots"),
-        report=section("report"),
-        raw=raw,
-    )
+    def table(self, setting: str, value: Any, example: str) -> dict:
+        if isinstance(value, dict):
+            return value
+        self.wrong(setting, value, "một bảng / a table", example)
+        return {}
 
+    def text(self, setting: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        self.wrong(setting, value, "một chuỗi trong ngoặc kép / a quoted text", f'{setting.split()[-1]} = "…"')
+        return None
 
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
+    def keys(self, section: str, table: dict, known: dict[str, str]) -> None:
+        for key in table:
+            if key not in known:
+                self.unknown(section, str(key), tuple(known))
+
+    # -- the file
+
+    def read(self, raw: dict) -> WorkspaceConfig:
+        for key in raw:
+            if key not in SECTIONS:
+                self.unknown(None, str(key), SECTIONS)
+        ws = self.table("[workspace]", raw.get("workspace", {}), '[workspace] name = "Xã …"')
+        self.keys("[workspace]", ws, WORKSPACE_KEYS)
+        engine = (self.text("[workspace] engine", ws.get("engine")) or "pyogrio").lower()
+        if engine not in ENGINES:
+            self.report.warning(
+                "unknown_setting", CONFIG_FILE,
+                f"Không có trình đọc “{engine}”; dùng pyogrio / No reader “{engine}”; pyogrio is used",
+                "Ghi engine = \"pyogrio\" hoặc \"fiona\" / Write engine = \"pyogrio\" or \"fiona\".",
+                setting="[workspace] engine",
+            )
+            engine = "pyogrio"
+        report_cfg = self.report_section(raw.get("report", {}))
+        if "legal" in raw:  # [legal]: reported period sets, remote area (geo/legal.py)
+            from .legal import check_settings
+
+            for message in check_settings(raw["legal"]):
+                self.report.error("bad_config", CONFIG_FILE, message,
+                                  "Ví dụ / e.g.: [legal] reported = [\"nq254\"], remote_area = true",
+                                  setting="[legal]")
+        return WorkspaceConfig(
+            name=self.text("[workspace] name", ws.get("name")) or "",
+            province=self.text("[workspace] province", ws.get("province")) or "",
+            crs=self.text("[workspace] crs", ws.get("crs")),
+            engine=engine,
+            as_of=self.as_of(ws.get("as_of")),
+            layers=self.layers(raw.get("layers", {})),
+            deadline_days=self.deadlines(raw.get("grievances", {})),
+            hotspots=self.hotspots(raw.get("hotspots", {})),
+            report=report_cfg,
+            raw=raw,
+        )
+
+    def as_of(self, value: Any) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            import pandas as pd
+
+            from .canonical import date_error, parse_dates
+
+            parsed = parse_dates(pd.Series([value]))[0]
+            if not pd.isna(parsed):
+                return parsed.date()
+            reason = date_error(value) or "“” không phải ngày / is not a date"
+            vi, en = reason.split(" / ", 1)
+            self.report.error(
+                "bad_config", CONFIG_FILE,
+                f"Ngày báo cáo [workspace] as_of không dùng được: {vi} / The reporting date cannot be used: {en}",
+                "Ghi as_of = 2026-11-20 (không ngoặc kép) hoặc as_of = \"20/11/2026\" / "
+                "Write as_of = 2026-11-20 or as_of = \"20/11/2026\".",
+                setting="[workspace] as_of",
+            )
+            return None
+        self.wrong("[workspace] as_of", value, "một ngày / a date", "as_of = 2026-11-20")
+        return None
+
+    def layers(self, value: Any) -> dict[str, LayerConfig]:
+        out: dict[str, LayerConfig] = {}
+        for lname, spec in self.table("[layers]", value, '[layers.parcels] file = "thua_dat.shp"').items():
+            setting = f"[layers.{lname}]"
+            name = str(lname).lower()
+            if name not in LAYERS:
+                self.unknown("[layers]", str(lname), tuple(LAYERS))
+                continue
+            if not isinstance(spec, dict):
+                self.table(setting, spec, f'{setting} file = "{name}.gpkg"')
+                continue
+            self.keys(setting, spec, LAYER_KEYS)
+            sheet = spec.get("sheet")
+            if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):
+                self.wrong(f"{setting} sheet", sheet, "tên trang tính trong ngoặc kép / a quoted sheet name",
+                           'sheet = "Tổng hợp"')
+                sheet = None
+            out[name] = LayerConfig(
+                file=self.text(f"{setting} file", spec.get("file")),
+                crs=self.text(f"{setting} crs", spec.get("crs")),
+                encoding=self.text(f"{setting} encoding", spec.get("encoding")),
+                sheet=sheet,
+                layer=self.text(f"{setting} layer", spec.get("layer")),
+                columns=self.columns(name, spec.get("columns", {})),
+            )
+        return out
+
+    def columns(self, layer: str, value: Any) -> dict[str, str]:
+        setting = f"[layers.{layer}.columns]"
+        table = self.table(setting, value, f'{setting} map_sheet = "SHBANDO"')
+        known = tuple(c.name for c in LAYERS[layer].columns)
+        out: dict[str, str] = {}
+        for canonical, header in table.items():
+            if canonical not in known:
+                self.unknown(setting, str(canonical), known)
+                continue
+            text = self.text(f"{setting} {canonical}", header)
+            if text is not None:
+                out[canonical] = text
+        return out
+
+    def deadlines(self, value: Any) -> dict[str, int]:
+        grievances = self.table("[grievances]", value, "[grievances.deadline_days] complaint = 30")
+        self.keys("[grievances]", grievances, GRIEVANCE_KEYS)
+        deadlines = dict(DEFAULT_DEADLINE_DAYS)
+        setting = "[grievances] deadline_days"
+        table = grievances.get("deadline_days", {})
+        if not isinstance(table, dict):
+            self.wrong(setting, table, "một bảng số ngày theo loại đơn / a table of days per kind",
+                       "[grievances.deadline_days] complaint = 30, denunciation = 30")
+            return deadlines
+        for kind, days in table.items():
+            if kind not in KINDS.keys:
+                self.unknown("[grievances.deadline_days]", str(kind), KINDS.keys)
+            elif isinstance(days, int) and not isinstance(days, bool) and days > 0:
+                deadlines[kind] = days
+            else:
+                self.wrong(f"[grievances.deadline_days] {kind}", days,
+                           "số ngày nguyên dương / a positive whole number of days", f"{kind} = 30")
+        return deadlines
+
+    def hotspots(self, value: Any) -> dict[str, Any]:
+        table = self.table("[hotspots]", value, "[hotspots] risk_score = 10")
+        if not table:
+            return {}
+        from .hotspots.config import hotspot_config
+
+        try:
+            hotspot_config(table)
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+            self.report.error(
+                "bad_config", CONFIG_FILE,
+                f"Cấu hình điểm nóng không dùng được / The hotspot settings cannot be used — {exc}",
+                "Sửa theo docs/hotspots.md (mỗi khóa, kiểu và giá trị được phép); hoặc xóa mục [hotspots] để "
+                "dùng mặc định / Correct them after docs/hotspots.md, or remove [hotspots] for the defaults.",
+                setting="[hotspots]",
+            )
+            return {}
+        return table
+
+    def report_section(self, value: Any) -> dict[str, Any]:
+        table = self.table("[report]", value, '[report] signer = "…"')
+        self.keys("[report]", table, REPORT_KEYS)
+        out: dict[str, Any] = {}
+        for key, kind in REPORT_KEYS.items():
+            if key not in table:
+                continue
+            item = table[key]
+            if kind == "text_list":
+                if isinstance(item, list) and all(isinstance(v, str) for v in item):
+                    out[key] = list(item)
+                else:
+                    self.wrong(f"[report] {key}", item, "một danh sách chuỗi / a list of quoted texts",
+                               f'{key} = ["Thường trực Đảng ủy", "Lưu Văn phòng"]')
+            else:
+                text = self.text(f"[report] {key}", item)
+                if text is not None:
+                    out[key] = text
+        return out

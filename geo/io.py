@@ -39,6 +39,7 @@ class RawLayer:
     file: str
     spatial: bool
     encoding: str | None = None
+    georeferenced: bool = True  # False: a spatial file whose CRS is missing or unusable (already an error)
 
 
 def find_layer_file(folder: Path, name: str, cfg: WorkspaceConfig, report: Report) -> Path | None:
@@ -308,6 +309,14 @@ def _read_spatial(
     try:
         frame = _read_vector(source, lcfg.layer, read_encoding, engine,
                              arrow=ext in (".gpkg", ".geojson", ".json"))
+    except UnicodeDecodeError:
+        # GDAL's plain path stops at the first bad byte: read the bytes as they are to name the rows
+        try:
+            frame = _read_vector(source, lcfg.layer, "ISO-8859-1", engine, arrow=False)
+        except Exception:  # noqa: BLE001 — not even as bytes: the file is unreadable
+            report.error("bad_text", fname, *_not_utf8())
+            return None
+        frame = _valid_text(frame, fname, report, as_latin1=True)
     except Exception as exc:  # noqa: BLE001 — GDAL raises many types; all mean "unreadable"
         msg = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         report.error(
@@ -318,6 +327,7 @@ def _read_spatial(
             "again if it is damaged.",
         )
         return None
+    frame = _valid_text(frame, fname, report)
     frame.columns = [str(c).strip() if c != "geometry" else c for c in frame.columns]
     if legacy:
         frame = encmod.convert_frame(frame, legacy)
@@ -340,8 +350,9 @@ def _read_spatial(
             f"Cannot understand the CRS given for layer {name}",
             "Ghi dạng \"VN-2000 / Lang Son\", \"EPSG:9215\" hoặc chuỗi PROJ/WKT / "
             "Write e.g. \"VN-2000 / Lang Son\", \"EPSG:9215\" or a PROJ/WKT string.",
+            setting=f"[layers.{name}] crs" if override else "[workspace] crs",
         )
-        return None
+        return RawLayer(frame, fname, spatial=True, encoding=legacy or enc, georeferenced=False)
     if resolution.issue == "missing":
         report.error(
             "no_crs", fname,
@@ -351,7 +362,8 @@ def _read_spatial(
             f"[layers.{name}] crs = \"VN-2000 / Lang Son\" (đúng tỉnh) / Copy the .prj from the "
             "source, or declare the CRS in workspace.toml.",
         )
-        return None
+        # kept, so that its columns and values are still checked in the same run
+        return RawLayer(frame, fname, spatial=True, encoding=legacy or enc, georeferenced=False)
     if resolution.issue == "assumed_vn2000":
         report.warning(
             "prj_wgs84_read_as_vn2000", fname,
@@ -366,6 +378,64 @@ def _read_spatial(
         report.warning("crs_zone_of_former_province", fname, *resolution.zone_choice(name, override or default))
     frame = frame.set_crs(resolution.crs, allow_override=True)
     return RawLayer(frame, fname, spatial=True, encoding=legacy or enc)
+
+
+def _not_utf8(where: str = "") -> tuple[str, str]:
+    where = f" ({where})" if where else ""
+    return (
+        f"Chữ trong tệp không phải UTF-8{where} — tệp bị hỏng hoặc ghi bằng bảng mã khác / "
+        f"Text in the file is not valid UTF-8{where} — the file is damaged or in another encoding",
+        "Mở bằng QGIS, sửa các ô chữ lỗi rồi lưu lại (GeoPackage/GeoJSON luôn là UTF-8); với shapefile, "
+        "khai báo encoding = \"tcvn3\" / \"vni\" / \"cp1258\" trong workspace.toml / Open it in QGIS, fix "
+        "the broken text and save again (GeoPackage and GeoJSON are always UTF-8); for a shapefile, declare "
+        "its encoding in workspace.toml.",
+    )
+
+
+def _valid_text(frame: gpd.GeoDataFrame, fname: str, report: Report, as_latin1: bool = False) -> gpd.GeoDataFrame:
+    """Text columns checked for invalid UTF-8, which GDAL's Arrow path hands over unchecked.
+
+    Each column with broken text is an error naming its features; the broken
+    bytes become U+FFFD so the rest of the file is still checked. With
+    ``as_latin1`` the frame was read as ISO-8859-1 to get at the bytes: every
+    text column is decoded again as UTF-8.
+    """
+    import pyarrow as pa
+
+    for col in frame.columns:
+        if col == "geometry":
+            continue
+        arr = getattr(frame[col].array, "_pa_array", None)
+        if as_latin1:
+            if not (frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col])):
+                continue
+            raw = [v.encode("latin-1") if isinstance(v, str) else None for v in frame[col]]
+        elif arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            continue
+        else:
+            try:
+                arr.validate(full=True)
+                continue
+            except pa.ArrowInvalid:
+                raw = arr.cast(pa.large_binary()).to_pylist()
+        bad = [i + 1 for i, b in enumerate(raw) if b is not None and not _is_utf8(b)]
+        if not bad:
+            frame[col] = pd.Series([None if b is None else b.decode("utf-8") for b in raw],
+                                   index=frame.index, dtype=object)
+            continue
+        report.error("bad_text", fname, *_not_utf8(), rows=bad, column=str(col),
+                     row_kind="feature")
+        frame[col] = pd.Series([None if b is None else b.decode("utf-8", "replace") for b in raw],
+                               index=frame.index, dtype=object)
+    return frame
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_vector(

@@ -46,6 +46,9 @@ class Problem:
         The column as it is named in the file, where relevant.
     row_kind : {"row", "feature"}
         How to call ``rows`` in the message.
+    setting : str or None
+        The setting of ``workspace.toml`` concerned (``"[grievances] deadline_days"``),
+        where the problem is one of the settings file.
     """
 
     severity: Severity
@@ -56,6 +59,7 @@ class Problem:
     rows: tuple[int, ...] = ()
     column: str | None = None
     row_kind: Literal["row", "feature"] = "row"
+    setting: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -65,6 +69,8 @@ class Problem:
     def where(self) -> str:
         """``file, column, rows`` as one readable phrase."""
         parts = [self.file]
+        if self.setting:
+            parts.append(f"mục/setting {self.setting}")
         if self.column:
             parts.append(f"cột/column “{self.column}”")
         if self.rows:
@@ -107,10 +113,11 @@ class Report:
         rows: Iterable[int] = (),
         column: str | None = None,
         row_kind: Literal["row", "feature"] = "row",
+        setting: str | None = None,
     ) -> Problem:
         """Record one problem and return it."""
         problem = Problem(severity, code, file, message, fix,
-                          tuple(int(r) for r in rows), column, row_kind)
+                          tuple(int(r) for r in rows), column, row_kind, setting)
         self.problems.append(problem)
         return problem
 
@@ -140,6 +147,34 @@ class Report:
     def ok(self) -> bool:
         """True where there is no error."""
         return not self.errors
+
+    def has(self, code: str, file: str | None = None) -> bool:
+        """True where a problem ``code`` (in ``file``, where given) was recorded."""
+        return any(p.code == code and (file is None or p.file == file) for p in self.problems)
+
+    def skipped(self, file: str, check: str, because: str) -> Problem:
+        """One warning in place of the many a check would give after an earlier error.
+
+        A check that depends on something already reported as an error (a
+        missing column, an unreadable layer) would repeat that error on every
+        row; it is skipped instead, and this says so once.
+
+        Parameters
+        ----------
+        file : str
+            The file whose check was skipped.
+        check : str
+            What was not checked, Vietnamese / English.
+        because : str
+            The earlier error it follows from, Vietnamese / English.
+        """
+        return self.warning(
+            "check_skipped", file,
+            f"Chưa kiểm tra {check.split(' / ')[0]} vì {because.split(' / ')[0]} / "
+            f"Not checked: {check.split(' / ')[-1]}, because {because.split(' / ')[-1]}",
+            "Sửa lỗi nêu trên rồi chạy lại để kiểm tra phần này / Fix the error above and run again "
+            "to check this too.",
+        )
 
     def codes(self) -> list[str]:
         """The codes of all problems, in order (handy in tests)."""

@@ -63,11 +63,11 @@ class Selection:
     ) -> Selection:
         """Build a selection from loose values (strings, lists, ISO or dd/mm/yyyy dates)."""
         if isinstance(as_of, str):
-            from .canonical import parse_dates
+            from .canonical import date_error, parse_dates
 
             parsed = parse_dates(pd.Series([as_of]))[0]
-            if pd.isna(parsed):
-                raise ValueError(f"not a date: {as_of!r} (use YYYY-MM-DD or dd/mm/yyyy)")
+            if pd.isna(parsed):  # the reason names an impossible date (no 31 February) as such
+                raise ValueError(date_error(as_of) or f"not a date: {as_of!r} (use YYYY-MM-DD or dd/mm/yyyy)")
             as_of = parsed.date()
         return cls(
             project=project or None,

@@ -12,6 +12,8 @@ to WGS 84 itself.
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,8 +25,8 @@ import pyproj
 import shapely
 
 from . import crs as crsmod
-from .canonical import canonicalize, empty_column
-from .config import WorkspaceConfig, read_config
+from .canonical import canonicalize, empty_column, headers_found, match_columns
+from .config import CONFIG_FILE, WorkspaceConfig, read_config
 from .io import RawLayer, find_layer_file, read_layer
 from .joins import (
     households_to_parcels,
@@ -106,6 +108,14 @@ class Workspace:
 def load_workspace(path: str | Path) -> Workspace:
     """Read, check and join a workspace folder.
 
+    Every problem of the workspace is found in one run: a layer that cannot
+    be used (a parcels file without ``.prj``, a missing required column)
+    does not stop the checks of the others. A check that would only repeat
+    an earlier error on every row (800 "no history" warnings after a missing
+    ``project_id`` column) is skipped and named once (``check_skipped``).
+    Nothing raises: a failure nobody foresaw becomes an ``internal`` problem
+    naming the file being read.
+
     Parameters
     ----------
     path : str or Path
@@ -116,7 +126,9 @@ def load_workspace(path: str | Path) -> Workspace:
     -------
     Workspace
         Always; ``ws.report`` lists the problems. Layers that could not be
-        read are empty frames with the canonical columns.
+        read are empty frames with the canonical columns; a spatial layer
+        without a usable CRS keeps its attributes and its geometry as read,
+        without a CRS.
 
     Example
     -------
@@ -134,41 +146,98 @@ def load_workspace(path: str | Path) -> Workspace:
             "Kiểm tra đường dẫn / Check the path.",
         )
         return _empty_workspace(folder, WorkspaceConfig(), report)
-    cfg = read_config(folder, report)
+    cfg = WorkspaceConfig()
+    with _guard(report, CONFIG_FILE, ("đọc cấu hình", "reading the settings")):
+        cfg = read_config(folder, report)
     ws = _empty_workspace(folder, cfg, report)
-    raws: dict[str, RawLayer] = {}
+    state = _Loading()
     for name, layer in LAYERS.items():
-        file = find_layer_file(folder, name, cfg, report)
-        if file is None:
-            if layer.required and not any(p.code == "missing_file" for p in report.problems):
-                report.error(
-                    "missing_layer", f"{name}.*",
-                    f"Thiếu lớp bắt buộc “{name}” ({layer.label}) / Required layer “{name}” is missing",
-                    f"Thêm tệp {name}.gpkg, {name}.shp (.zip) hoặc {name}.geojson vào thư mục, hoặc "
-                    f"khai báo [layers.{name}] file = … trong workspace.toml / Add {name}.gpkg, .shp or "
-                    ".geojson, or name the file in workspace.toml.",
-                )
-            continue
-        ws.present.add(name)
-        ws.files[name] = file.name
-        raw = read_layer(file, name, cfg, report, spatial_required=name in SPATIAL_LAYERS)
-        if raw is not None:
-            raws[name] = raw
-    if "hamlets" not in raws or "parcels" not in raws:
-        return ws
-    ws.crs = _working_crs(raws["parcels"].frame, raws["hamlets"].frame)
-    for name, raw in raws.items():
-        frame = _canonical_layer(LAYERS[name], raw, cfg, report, ws.crs)
-        if frame is not None:
+        with _guard(report, f"{name}.*", ("tìm tệp", "finding the file")):
+            _read(ws, state, name, layer)
+    with _guard(report, ws.files.get("parcels", "parcels.*"), ("chọn hệ tọa độ", "choosing the CRS")):
+        ws.crs = _working_crs(state)
+    for name, raw in list(state.raws.items()):
+        state.raws.pop(name)  # back once its columns are read: a layer that fails here counts as unread
+        with _guard(report, raw.file, ("kiểm tra các cột", "checking the columns")):
+            raw.frame = _unique_headers(raw.frame, raw.file, report)
+            frame, located = _canonical_layer(LAYERS[name], raw, cfg, report, ws.crs)
+            state.found[name] = set(match_columns(LAYERS[name], [str(c) for c in raw.frame.columns
+                                                                 if c != "geometry"],
+                                                  cfg.layer(name).columns))
             setattr(ws, name, frame)
-    _derive_parcels(ws)
-    _check_unique(ws)
-    _place(ws)
-    _cross_checks(ws)
+            state.raws[name] = raw
+            if located:
+                state.located.add(name)
+    for step, layer, doing in (
+        (_derive_parcels, "parcels", ("tính mã và diện tích thửa", "deriving parcel ids and areas")),
+        (_check_unique, "parcels", ("kiểm tra mã trùng", "checking unique ids")),
+        (_place, "households", ("xếp thửa, hộ, đơn thư vào thôn", "placing parcels, households, grievances")),
+        (_cross_checks, "households", ("đối chiếu các lớp", "cross-checking the layers")),
+    ):
+        with _guard(report, ws.files.get(layer, f"{layer}.*"), doing):
+            step(ws, state)
     return ws
 
 
 # --------------------------------------------------------------------------- pieces
+
+
+@dataclass
+class _Loading:
+    """What reading found, for the checks that depend on it."""
+
+    raws: dict[str, RawLayer] = field(default_factory=dict)  # layers read (and, later, canonicalised)
+    found: dict[str, set[str]] = field(default_factory=dict)  # canonical columns found per layer
+    located: set[str] = field(default_factory=set)  # layers whose geometry is in the working CRS
+    linked: bool = False  # household rows were matched to parcels
+
+    def has(self, layer: str, *columns: str) -> bool:
+        """The layer was read and has every one of ``columns``."""
+        return layer in self.raws and set(columns) <= self.found.get(layer, set())
+
+
+@contextmanager
+def _guard(report: Report, file: str, doing: tuple[str, str]):
+    """Turn a failure nobody foresaw into a problem naming the file, instead of a traceback."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 — the one net under every step of loading
+        if os.environ.get("GEO_DEBUG"):
+            raise
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        report.error(
+            "internal", file,
+            f"Không xử lý được {file} khi {doing[0]} ({what}) / Cannot process {file} while {doing[1]} ({what})",
+            "Mở tệp bằng QGIS hoặc Excel, kiểm tra và lưu lại rồi chạy lại; nếu vẫn lỗi, gửi tệp và thông báo "
+            "này cho nhóm phát triển (GEO_DEBUG=1 cho chi tiết) / Open the file in QGIS or Excel, check it, save "
+            "it again and rerun; if it persists, send the file and this message to the developers "
+            "(GEO_DEBUG=1 shows details).",
+        )
+
+
+def _read(ws: Workspace, state: _Loading, name: str, layer: Layer) -> None:
+    report, cfg = ws.report, ws.config
+    file = find_layer_file(ws.path, name, cfg, report)
+    if file is None:
+        if layer.required and not report.has("missing_file"):
+            files = sorted(p.name for p in ws.path.iterdir() if p.is_file())
+            shown = ", ".join(files[:30]) + (f" … (+{len(files) - 30})" if len(files) > 30 else "")
+            report.error(
+                "missing_layer", f"{name}.*",
+                f"Thiếu lớp bắt buộc “{name}” ({layer.label}); thư mục có: {shown or '(trống)'} / "
+                f"Required layer “{name}” is missing; the folder holds: {shown or '(nothing)'}",
+                f"Thêm tệp {name}.gpkg, {name}.shp (.zip) hoặc {name}.geojson vào thư mục, hoặc "
+                f"khai báo [layers.{name}] file = … trong workspace.toml / Add {name}.gpkg, .shp or "
+                ".geojson, or name the file in workspace.toml.",
+            )
+        return
+    ws.present.add(name)
+    ws.files[name] = file.name
+    with _guard(report, file.name, ("đọc tệp", "reading the file")):
+        raw = read_layer(file, name, cfg, report, spatial_required=name in SPATIAL_LAYERS)
+        if raw is not None:
+            state.raws[name] = raw
 
 
 def _empty_frame(layer: Layer, spatial: bool, crs=None) -> pd.DataFrame:
@@ -190,18 +259,24 @@ def _empty_workspace(folder: Path, cfg: WorkspaceConfig, report: Report) -> Work
     return ws
 
 
-def _working_crs(parcels: gpd.GeoDataFrame, hamlets: gpd.GeoDataFrame) -> pyproj.CRS:
-    for frame in (parcels, hamlets):
+def _working_crs(state: _Loading) -> pyproj.CRS | None:
+    """The parcels' CRS where metric, else the hamlets', else a metric CRS around the data; None without any."""
+    frames = [state.raws[n].frame for n in ("parcels", "hamlets", "projects")
+              if n in state.raws and state.raws[n].spatial and state.raws[n].georeferenced]
+    for frame in frames[:2]:
         crs = frame.crs
         if crs is not None and crs.is_projected and _is_metre(crs):
             return crs
+    if not frames:
+        return None
+    base = frames[0]
     bounds = None
-    if len(parcels) and parcels.crs is not None:
+    if len(base) and base.crs is not None:
         try:
-            bounds = tuple(parcels.to_crs(WGS84).total_bounds)
+            bounds = tuple(base.to_crs(WGS84).total_bounds)
         except Exception:  # noqa: BLE001 — bounds are only a hint
             bounds = None
-    return crsmod.metric_crs(parcels.crs or pyproj.CRS(WGS84), bounds)
+    return crsmod.metric_crs(base.crs or pyproj.CRS(WGS84), bounds)
 
 
 def _is_metre(crs: pyproj.CRS) -> bool:
@@ -211,29 +286,60 @@ def _is_metre(crs: pyproj.CRS) -> bool:
         return False
 
 
+def _unique_headers(frame: pd.DataFrame, file: str, report: Report) -> pd.DataFrame:
+    """A header that appears twice (two “Mã hộ” columns in a workbook) is an error; the first one is used."""
+    names = [str(c) for c in frame.columns]
+    seen: dict[str, int] = {}
+    renamed = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        renamed.append(name if seen[name] == 1 or name == "geometry" else f"{name} ({seen[name]})")
+    twice = [n for n, k in seen.items() if k > 1 and n != "geometry"]
+    if not twice:
+        return frame
+    shown = ", ".join(f"“{n}”" for n in twice)
+    report.error(
+        "duplicate_column", file,
+        f"Tên cột bị lặp: {shown} — chỉ cột đầu tiên được dùng / Column name used twice: {shown} — only the "
+        "first is read",
+        "Đổi tên hoặc xóa cột thừa để mỗi tên cột chỉ có một lần / Rename or delete the extra column so each "
+        "header appears once.",
+    )
+    frame = frame.copy()
+    frame.columns = [c if c == "geometry" else r for c, r in zip(frame.columns, renamed)]
+    return frame
+
+
 def _canonical_layer(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: Report, crs):
+    """The layer's canonical frame, and whether its geometry is in ``crs`` (False: kept as read, no CRS)."""
     frame = raw.frame
     offset, kind = (1, "feature") if raw.spatial else (2, "row")
     canon = canonicalize(layer, frame, raw.file, report, cfg.layer(layer.name).columns, offset, kind)
     canon["row"] = np.arange(len(canon)) + offset
+    located = crs is not None
     if raw.spatial:
-        geom = gpd.GeoSeries(frame.geometry.to_numpy(), crs=frame.crs)
-        try:
-            geom = geom.to_crs(crs)
-        except Exception as exc:  # noqa: BLE001
-            report.error("bad_crs", raw.file,
-                         f"Không chuyển được hệ tọa độ: {exc} / Cannot transform coordinates",
-                         "Kiểm tra hệ tọa độ của tệp / Check the file's CRS.")
-            return None
+        geom = gpd.GeoSeries(frame.geometry.to_numpy(), crs=frame.crs if raw.georeferenced else None)
+        located = located and raw.georeferenced
+        if located:
+            try:
+                geom = geom.to_crs(crs)
+            except Exception as exc:  # noqa: BLE001
+                report.error("bad_crs", raw.file,
+                             f"Không chuyển được hệ tọa độ: {exc} / Cannot transform coordinates",
+                             "Kiểm tra hệ tọa độ của tệp / Check the file's CRS.")
+                located = False
+        if not located:
+            geom = gpd.GeoSeries(geom.to_numpy(), crs=None)
+        out_crs = crs if located else None
         canon = gpd.GeoDataFrame(canon.drop(columns="geometry", errors="ignore"),
-                                 geometry=geom.to_numpy(), crs=crs)
+                                 geometry=geom.to_numpy(), crs=out_crs)
         if layer.geometry == "polygon":
             canon = _check_polygons(canon, raw.file, report)
     elif layer.geometry != "none" or layer.name == "grievances":
         canon = gpd.GeoDataFrame(canon, geometry=gpd.GeoSeries([None] * len(canon), crs=crs), crs=crs)
-    if layer.name == "grievances":
+    if layer.name == "grievances" and crs is not None:
         canon = _grievance_points(canon, raw.file, report, crs)
-    return canon
+    return canon, located
 
 
 def _check_polygons(gdf: gpd.GeoDataFrame, file: str, report: Report) -> gpd.GeoDataFrame:
@@ -298,18 +404,19 @@ def _grievance_points(g: gpd.GeoDataFrame, file: str, report: Report, crs) -> gp
     return g
 
 
-def _derive_parcels(ws: Workspace) -> None:
+def _derive_parcels(ws: Workspace, state: _Loading) -> None:
     p = ws.parcels
     derived = parcel_key(p["map_sheet"], p["parcel_no"], p["commune_code"])
     p["parcel_id_derived"] = p["parcel_id"].isna()
     p["parcel_id"] = p["parcel_id"].astype(object).where(p["parcel_id"].notna(), derived)
-    measured = p.geometry.area if len(p) else pd.Series(dtype="float64")
+    # areas are measured in the metric working CRS only: without a usable CRS they stay unknown
+    measured = p.geometry.area if len(p) and "parcels" in state.located else np.full(len(p), np.nan)
     p["area_declared_m2"] = p["area_m2"].astype("float64")
     p["area_m2"] = p["area_declared_m2"].fillna(pd.Series(np.asarray(measured, dtype="float64"), index=p.index))
     ws.parcels = p
 
 
-def _check_unique(ws: Workspace) -> None:
+def _check_unique(ws: Workspace, state: _Loading) -> None:
     checks = (
         ("hamlets", "hamlet_id", "feature"),
         ("parcels", "parcel_id", "feature"),
@@ -346,89 +453,176 @@ def _check_unique(ws: Workspace) -> None:
         )
 
 
-def _place(ws: Workspace) -> None:
+_UNREAD = {
+    "parcels": ("lớp thửa đất không dùng được (xem lỗi trên)",
+                "the parcels layer cannot be used (see the error above)"),
+    "hamlets": ("lớp thôn không dùng được (xem lỗi trên)",
+                "the hamlets layer cannot be used (see the error above)"),
+}
+
+
+def _because_missing(ws: Workspace, state: _Loading, layer: str, columns: tuple[str, ...]) -> str:
+    """``"… / …"``: why a check that needs ``columns`` of ``layer`` cannot run."""
+    file = ws.files.get(layer, f"{layer}.*")
+    if layer not in state.raws:
+        if layer in _UNREAD and layer not in ws.files:
+            return " / ".join(_UNREAD[layer])
+        return f"không đọc được {file} (xem lỗi trên) / {file} cannot be read (see the error above)"
+    names = ", ".join(c for c in columns if c not in state.found.get(layer, set()))
+    return f"{file} thiếu cột {names} (xem lỗi trên) / {file} lacks the column {names} (see the error above)"
+
+
+def _place(ws: Workspace, state: _Loading) -> None:
     p = ws.parcels
-    if not len(p) or not len(ws.hamlets):
-        return
-    known = set(ws.hamlets["hamlet_id"].dropna())
-    named = p["hamlet_id"].where(p["hamlet_id"].isin(known))
-    bad_named = p["hamlet_id"].notna() & named.isna()
-    if bad_named.any():
-        ws.report.warning(
-            "unknown_hamlet", ws.files["parcels"],
-            "Mã thôn của thửa không có trong lớp thôn — xếp thôn theo vị trí / The parcel names a "
-            "hamlet that is not in the hamlets layer — placed by location instead",
-            "Sửa mã thôn cho khớp lớp thôn / Correct the hamlet id to one in the hamlets layer.",
-            rows=p.loc[bad_named, "row"].tolist(), row_kind="feature",
-        )
-    need = named.isna()
-    if need.any():
-        spatial = parcels_to_hamlets(p[need], ws.hamlets)
-        named = named.astype(object)
-        named[need] = spatial
-    p["hamlet_id"] = named
-    outside = p["hamlet_id"].isna()
-    if outside.any():
-        ws.report.warning(
-            "parcel_outside_hamlets", ws.files["parcels"],
-            "Thửa đất nằm ngoài mọi thôn — không được tính vào thôn nào / Parcel lies outside every "
-            "hamlet — counted in no hamlet",
-            "Kiểm tra ranh giới thôn và hệ tọa độ của hai lớp / Check the hamlet boundaries and "
-            "both layers' CRS.",
-            rows=p.loc[outside, "row"].tolist(), row_kind="feature",
-        )
-    if len(ws.households):
-        ws.households = households_to_parcels(ws.households, p, ws.files.get("households", "households"),
-                                              ws.report)
+    report = ws.report
+    hamlets_ok = state.has("hamlets", "hamlet_id")
+    spatial_ok = {"parcels", "hamlets"} <= state.located
+    parcels_file = ws.files.get("parcels", "parcels.*")
+    if state.has("parcels") and len(p):
+        if hamlets_ok:
+            known = set(ws.hamlets["hamlet_id"].dropna())
+            named = p["hamlet_id"].where(p["hamlet_id"].isin(known))
+            bad_named = p["hamlet_id"].notna() & named.isna()
+            if bad_named.any():
+                report.warning(
+                    "unknown_hamlet", parcels_file,
+                    "Mã thôn của thửa không có trong lớp thôn — xếp thôn theo vị trí / The parcel names a "
+                    "hamlet that is not in the hamlets layer — placed by location instead",
+                    "Sửa mã thôn cho khớp lớp thôn / Correct the hamlet id to one in the hamlets layer.",
+                    rows=p.loc[bad_named, "row"].tolist(), row_kind="feature",
+                )
+            need = named.isna()
+            if need.any() and spatial_ok:
+                spatial = parcels_to_hamlets(p[need], ws.hamlets)
+                named = named.astype(object)
+                named[need] = spatial
+                p["hamlet_id"] = named
+                outside = p["hamlet_id"].isna()
+                if outside.any():
+                    report.warning(
+                        "parcel_outside_hamlets", parcels_file,
+                        "Thửa đất nằm ngoài mọi thôn — không được tính vào thôn nào / Parcel lies outside every "
+                        "hamlet — counted in no hamlet",
+                        "Kiểm tra ranh giới thôn và hệ tọa độ của hai lớp / Check the hamlet boundaries and "
+                        "both layers' CRS.",
+                        rows=p.loc[outside, "row"].tolist(), row_kind="feature",
+                    )
+            else:
+                p["hamlet_id"] = named
+                if need.any():
+                    because = next((n for n in ("parcels", "hamlets") if n not in state.located), "hamlets")
+                    report.skipped(parcels_file, "vị trí thửa trong thôn / which hamlet each parcel lies in",
+                                   f"{ws.files.get(because, because)} không có hệ tọa độ dùng được (xem lỗi "
+                                   f"trên) / {ws.files.get(because, because)} has no usable CRS (see the error "
+                                   "above)")
+        else:
+            report.skipped(parcels_file, "vị trí thửa trong thôn / which hamlet each parcel lies in",
+                           _because_missing(ws, state, "hamlets", ("hamlet_id",)))
+    if "households" in state.raws:
+        _link_households(ws, state)
     if len(ws.grievances):
         g = ws.grievances
-        pts = g.geometry if g.geometry.notna().any() else None
+        pts = g.geometry if "hamlets" in state.located and g.geometry.notna().any() else None
         g["hamlet_id"] = place_grievances(g, ws.households, ws.hamlets, pts)
         unplaced = g["hamlet_id"].isna()
         if unplaced.any():
-            ws.report.warning(
-                "unplaced_grievance", ws.files["grievances"],
-                "Đơn thư không xác định được thôn (không có mã thôn, mã hộ hay tọa độ khớp) — không "
-                "tính vào thôn nào / Grievance cannot be placed in a hamlet — counted in no hamlet",
-                "Ghi mã thôn (ma_thon), mã hộ (ma_ho) hoặc kinh độ/vĩ độ / Give a hamlet id, household "
-                "id or a point.",
-                rows=g.loc[unplaced, "row"].tolist(),
-            )
+            gfile = ws.files["grievances"]
+            households_ok = "households" not in ws.files or (state.linked and spatial_ok)
+            if hamlets_ok and "hamlets" in state.located and households_ok:
+                report.warning(
+                    "unplaced_grievance", gfile,
+                    "Đơn thư không xác định được thôn (không có mã thôn, mã hộ hay tọa độ khớp) — không "
+                    "tính vào thôn nào / Grievance cannot be placed in a hamlet — counted in no hamlet",
+                    "Ghi mã thôn (ma_thon), mã hộ (ma_ho) hoặc kinh độ/vĩ độ / Give a hamlet id, household "
+                    "id or a point.",
+                    rows=g.loc[unplaced, "row"].tolist(),
+                )
+            else:
+                report.skipped(gfile, "thôn của từng đơn thư / the hamlet of each grievance",
+                               "các lớp thôn, thửa đất chưa dùng được (xem lỗi trên) / the hamlets or parcels "
+                               "layer cannot be used yet (see the errors above)")
 
 
-def _cross_checks(ws: Workspace) -> None:
-    if "projects" in ws.files and len(ws.projects) and len(ws.households):
-        known = set(ws.projects["project_id"].dropna())
-        unknown = ws.households["project_id"].notna() & ~ws.households["project_id"].isin(known)
-        if unknown.any():
-            examples = ", ".join(pd.unique(ws.households.loc[unknown, "project_id"].astype(str))[:5])
-            ws.report.warning(
-                "unknown_project", ws.files["households"],
-                f"Mã dự án không có trong lớp dự án: {examples} / Project not in the projects layer: {examples}",
-                "Sửa mã dự án hoặc bổ sung dự án vào lớp dự án / Correct the id or add the project.",
-                rows=ws.households.loc[unknown, "row"].tolist(),
-            )
+def _link_households(ws: Workspace, state: _Loading) -> None:
+    """Each household row on its parcel, unless an earlier error would make every row "unknown"."""
+    file = ws.files.get("households", "households")
+    hh = ws.households
+    if not len(hh):
+        state.linked = True  # nothing to link
+    elif not (state.has("parcels", "parcel_id") or state.has("parcels", "map_sheet", "parcel_no")):
+        ws.report.skipped(file, "thửa đất của từng dòng / the parcel of each row",
+                          _because_missing(ws, state, "parcels", ("map_sheet", "parcel_no")))
+    elif not (state.has("households", "parcel_id") or state.has("households", "map_sheet", "parcel_no")):
+        found = headers_found(state.raws["households"].frame)
+        ws.report.error(
+            "missing_column", file,
+            f"Không có cột nào ghi thửa đất (cần Mã thửa, hoặc Số tờ và Số thửa); các cột có trong tệp: {found} / "
+            f"No column names the parcel (parcel_id, or map_sheet and parcel_no); the file's headers are: {found}",
+            "Thêm cột ma_thua, hoặc hai cột so_to và so_thua (và ma_xa nếu xã đã sáp nhập); hoặc khai báo tên "
+            "cột trong workspace.toml [layers.households.columns] / Add parcel_id, or map_sheet and parcel_no "
+            "(and commune_code), or map your headers in workspace.toml.",
+        )
+    else:
+        ws.households = households_to_parcels(hh, ws.parcels, file, ws.report)
+        state.linked = True
+        return
+    # not linked (or no rows): no row has a parcel or a hamlet (the columns every later step reads)
+    ws.households = hh.assign(parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
+                              hamlet_id=pd.Series(pd.NA, index=hh.index, dtype=object),
+                              parcel_area_m2=pd.Series(np.nan, index=hh.index, dtype="float64"))
+
+
+def _cross_checks(ws: Workspace, state: _Loading) -> None:
+    report = ws.report
+    hh = ws.households
+    if "projects" in ws.files and len(ws.projects) and len(hh):
+        if state.has("projects", "project_id") and state.has("households", "project_id"):
+            known = set(ws.projects["project_id"].dropna())
+            unknown = hh["project_id"].notna() & ~hh["project_id"].isin(known)
+            if unknown.any():
+                examples = ", ".join(pd.unique(hh.loc[unknown, "project_id"].astype(str))[:5])
+                report.warning(
+                    "unknown_project", ws.files["households"],
+                    f"Mã dự án không có trong lớp dự án: {examples} / Project not in the projects layer: {examples}",
+                    "Sửa mã dự án hoặc bổ sung dự án vào lớp dự án / Correct the id or add the project.",
+                    rows=hh.loc[unknown, "row"].tolist(),
+                )
+        else:
+            layer = "projects" if not state.has("projects", "project_id") else "households"
+            report.skipped(ws.files["households"], "mã dự án của từng dòng / each row's project id",
+                           _because_missing(ws, state, layer, ("project_id",)))
     if "field_reports" in ws.files and len(ws.field_reports):
-        known = set(ws.hamlets["hamlet_id"].dropna())
         fr = ws.field_reports
-        unknown = fr["hamlet_id"].notna() & ~fr["hamlet_id"].isin(known)
-        if unknown.any():
-            ws.report.warning(
-                "unknown_hamlet", ws.files["field_reports"],
-                "Báo cáo ghi mã thôn không có trong lớp thôn — bỏ qua / Report names an unknown hamlet — ignored",
-                "Sửa mã thôn cho khớp lớp thôn / Use a hamlet id from the hamlets layer.",
-                rows=fr.loc[unknown, "row"].tolist(),
-            )
+        if state.has("hamlets", "hamlet_id"):
+            known = set(ws.hamlets["hamlet_id"].dropna())
+            unknown = fr["hamlet_id"].notna() & ~fr["hamlet_id"].isin(known)
+            if unknown.any():
+                report.warning(
+                    "unknown_hamlet", ws.files["field_reports"],
+                    "Báo cáo ghi mã thôn không có trong lớp thôn — bỏ qua / Report names an unknown hamlet — ignored",
+                    "Sửa mã thôn cho khớp lớp thôn / Use a hamlet id from the hamlets layer.",
+                    rows=fr.loc[unknown, "row"].tolist(),
+                )
+        else:
+            report.skipped(ws.files["field_reports"], "mã thôn của từng báo cáo / each report's hamlet id",
+                           _because_missing(ws, state, "hamlets", ("hamlet_id",)))
     sh = ws.stage_history
-    if "stage_history" in ws.files and len(sh) and len(ws.households):
-        hh = ws.households
-        pairs = pd.MultiIndex.from_frame(sh[["household_id", "project_id"]])
-        missing = ~pd.MultiIndex.from_frame(hh[["household_id", "project_id"]]).isin(pairs)
-        if missing.any():
-            ws.report.warning(
-                "no_history", ws.files["households"],
-                "Hộ không có dòng nào trong lịch sử các bước — dùng bước và ngày ghi ở danh sách hộ / "
-                "Household has no stage history — its own stage and date are used",
-                "Bổ sung lịch sử các bước cho các hộ này / Add their stage history.",
-                rows=hh.loc[missing, "row"].tolist(),
-            )
+    keys = ("household_id", "project_id")
+    if "stage_history" in ws.files and len(sh) and len(hh):
+        if state.has("stage_history", *keys) and state.has("households", *keys):
+            pairs = pd.MultiIndex.from_frame(sh[list(keys)])
+            # rows with a blank id are already errors: they are not "without history" too
+            missing = (~pd.MultiIndex.from_frame(hh[list(keys)]).isin(pairs)
+                       & hh["household_id"].notna() & hh["project_id"].notna())
+            if missing.any():
+                report.warning(
+                    "no_history", ws.files["households"],
+                    "Hộ không có dòng nào trong lịch sử các bước — dùng bước và ngày ghi ở danh sách hộ / "
+                    "Household has no stage history — its own stage and date are used",
+                    "Bổ sung lịch sử các bước cho các hộ này / Add their stage history.",
+                    rows=hh.loc[missing, "row"].tolist(),
+                )
+        else:
+            layer = "households" if not state.has("households", *keys) else "stage_history"
+            report.skipped(ws.files["households"], "lịch sử các bước của từng hộ / each household's stage history",
+                           _because_missing(ws, state, layer, keys))

@@ -103,3 +103,50 @@ def build(tmp_path: Path):
         return build_workspace(tmp_path / f"ws{next(counter)}", toml=toml, **layers)
 
     return _build
+
+
+# --------------------------------------------------------------------------- the sample, broken
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "hoson"
+
+
+def copy_sample(dest: Path) -> Path:
+    """A copy of the sample workspace ``data/hoson`` at ``dest``, to break."""
+    import shutil
+
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+def drop_xlsx_columns(path: Path, *headers: str) -> None:
+    """Delete the columns with these headers (row 1) from the first sheet of a workbook."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    for header in headers:
+        col = next(c.column for c in sheet[1] if c.value == header)
+        sheet.delete_cols(col)
+    book.save(path)
+
+
+def replace_bytes(path: Path, old: bytes, new: bytes, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a file (the first ``count`` times); ``old`` must be there."""
+    data = path.read_bytes()
+    assert old in data, f"{old!r} not in {path.name}"
+    path.write_bytes(data.replace(old, new, count))
+
+
+def break_three_ways(folder: Path) -> Path:
+    """The sample broken three ways at once: parcels without .prj, households without its project
+    column, and a grievance received on 31/02/2026."""
+    (folder / "parcels.prj").unlink()
+    drop_xlsx_columns(folder / "households.xlsx", "Mã dự án")
+    replace_bytes(folder / "grievances.csv", b"0001/2026/\xc4\x90T,28/03/2026", b"0001/2026/\xc4\x90T,31/02/2026")
+    return folder
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A fresh copy of the sample workspace."""
+    return copy_sample(tmp_path / "hoson")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -244,17 +245,72 @@ def test_broken_workspace_opens_a_problem_page(monkeypatch, build):
     assert not ws.report.ok
     at = run_app(monkeypatch, folder)
     assert "Dữ liệu chưa dùng được" in at.title[0].value
-    problems = at.dataframe[0].value
-    assert "Vấn đề / Problem" in problems.columns and "Cách sửa / How to fix" in problems.columns
-    assert len(problems) == len(ws.report.problems)
-    assert problems["Mã / Code"].str.contains("duplicate_id").any()
+    items = problem_items(at)
+    assert len(items) == len(ws.report.problems)
+    assert all("Cách sửa / How to fix" in item for item in items)
+    assert any("Duplicate “hamlet_id”" in item for item in items)
     assert not at.metric and not at.get("component_instance")
 
 
 def test_missing_folder_opens_the_problem_page(monkeypatch, tmp_path):
     at = run_app(monkeypatch, tmp_path / "does-not-exist")
     assert "Dữ liệu chưa dùng được" in at.title[0].value
-    assert at.dataframe[0].value["Mã / Code"].tolist() == ["no_workspace"]
+    (item,) = problem_items(at)
+    assert "does not exist" in item
+
+
+def problem_items(at: AppTest) -> list[str]:
+    """The numbered problems of the validation page (or the warnings expander), one string each, unescaped."""
+    items: list[str] = []
+    for m in at.markdown:
+        items += [re.sub(r"\\(.)", r"\1", part) for part in re.split(r"(?m)^\d+\. ", m.value)
+                  if "How to fix" in part]
+    return items
+
+
+def test_the_problem_page_lists_all_three_errors_of_a_workspace_broken_three_ways_with_their_fixes(
+        monkeypatch, sample):
+    from tests.conftest import break_three_ways
+
+    at = run_app(monkeypatch, break_three_ways(sample))
+    assert [h.value for h in at.subheader][:1] == ["Lỗi / Errors (3)"]
+    errors = [item for item in problem_items(at) if "LỖI / error" in item]
+    assert len(errors) == 3
+    prj, column, day = errors
+    assert "parcels.shp" in prj and "Copy the .prj from the source, or declare the CRS in workspace.toml." in prj
+    assert "households.xlsx" in column and "“Mã hộ”" in column and "map your header in workspace.toml." in column
+    assert "there is no 31 February 2026" in day and "or use Excel date cells." in day
+    assert not at.dataframe
+
+
+def test_data_warnings_of_a_usable_workspace_are_listed_with_their_fixes_in_full(monkeypatch, sample):
+    at = run_app(monkeypatch, sample)
+    assert at.metric  # the page itself is drawn
+    (item,) = problem_items(at)  # the sample's three household rows on parcels not in the layer
+    assert "households.xlsx, dòng/row 169, 189, 722" in item
+    assert item.rstrip().endswith("or add the parcel to the parcels layer.")
+
+
+def test_an_impossible_date_in_the_link_is_ignored_saying_why(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws, {"as_of": "31/02/2026"})
+    assert any("there is no 31 February 2026" in w.value for w in at.warning)
+
+
+def test_a_settings_file_of_the_wrong_shape_opens_the_problem_page_not_a_crash(monkeypatch, sample):
+    (sample / "workspace.toml").write_text("[grievances]\ndeadline_days = 5\n", encoding="utf-8")
+    at = run_app(monkeypatch, sample)
+    assert "Dữ liệu chưa dùng được" in at.title[0].value
+    (error,) = [item for item in problem_items(at) if "LỖI / error" in item]
+    assert "workspace.toml" in error and "[grievances] deadline_days" in error and "complaint = 30" in error
+
+
+def test_invalid_utf8_in_a_geopackage_opens_the_problem_page_naming_the_feature(monkeypatch, sample):
+    from tests.conftest import replace_bytes
+
+    replace_bytes(sample / "hamlets.gpkg", "Thôn Tân Hồ".encode(), b"Th\xff\xfe" + "n Tân Hồ".encode())
+    at = run_app(monkeypatch, sample)
+    (error,) = [item for item in problem_items(at) if "LỖI / error" in item]
+    assert "hamlets.gpkg" in error and "“hamlet_name”" in error and "feature 3" in error
 
 
 # --------------------------------------------------------------------------- speed and configuration

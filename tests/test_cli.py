@@ -213,3 +213,69 @@ def test_duplicate_parcel_ids_with_households_are_refused_not_crashed(build):
     result = run("summary", build(parcels=parcels, households=households), "--out", "/dev/null")
     assert_refused(result, "not unique", "1-1")
     assert "Unexpected" not in result.stderr
+
+
+# --------------------------------------------------------------------------- one pass, every failure named
+
+
+def test_validate_lists_all_three_errors_of_a_workspace_broken_three_ways(sample):
+    from tests.conftest import break_three_ways
+
+    result = run("validate", break_three_ways(sample))
+    assert_refused(result, "[parcels.shp]", "no coordinate reference system",
+                   "[households.xlsx]", "Required column “project_id” is missing", "“Mã hộ”",
+                   "[grievances.csv, cột/column “ngay_nhan”, dòng/row 2]", "there is no 31 February 2026",
+                   "3 errors")
+    assert "no stage history" not in result.stdout
+
+
+def test_as_of_31_february_says_there_is_no_31_february(workspace):
+    result = run("validate", workspace, "--as-of", "31/02/2026")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "không có ngày 31 tháng 2 năm 2026" in result.stderr
+    assert result.stderr.index("không có ngày") < result.stderr.index("there is no 31 February 2026")
+    assert "dd/mm/yyyy" not in result.stderr
+
+
+def test_as_of_written_month_first_suggests_the_day_first_date(workspace):
+    result = run("validate", workspace, "--as-of", "11/20/2026")
+    assert result.returncode == 2 and "20/11/2026" in result.stderr
+
+
+def test_a_deeply_nested_settings_file_is_named_not_an_unexpected_recursion_error(workspace):
+    (workspace / "workspace.toml").write_text("a = " + "{b = " * 100_000 + "1" + "}" * 100_000 + "\n",
+                                              encoding="utf-8")
+    result = run("validate", workspace)
+    assert_refused(result, "[workspace.toml]", "nested too deeply")
+    assert "RecursionError" not in result.stdout + result.stderr and "Lỗi không mong đợi" not in result.stderr
+
+
+def test_deadline_days_of_the_wrong_shape_is_named_with_file_setting_and_fix(workspace, tmp_path):
+    (workspace / "workspace.toml").write_text("[grievances]\ndeadline_days = 5\n", encoding="utf-8")
+    result = run("summary", workspace, "--out", tmp_path / "s.csv")
+    assert_refused(result, "[workspace.toml, mục/setting [grievances] deadline_days]", "not the number 5",
+                   "complaint = 30", "Refused")
+    assert "AttributeError" not in result.stderr and not (tmp_path / "s.csv").exists()
+
+
+def test_a_wrong_hotspot_setting_refuses_the_summary_instead_of_crashing_it(workspace, tmp_path):
+    (workspace / "workspace.toml").write_text('[hotspots]\nrisk_score = "cao"\n', encoding="utf-8")
+    result = run("hotspots", workspace, "--out", tmp_path / "h.csv")
+    assert_refused(result, "[hotspots]", "risk_score", "Refused")
+
+
+def test_invalid_utf8_in_a_geojson_is_named_with_file_column_and_feature(sample):
+    from tests.conftest import replace_bytes
+
+    replace_bytes(sample / "projects.geojson", "Đường".encode(), b"\xff\xfe" + "ường".encode())
+    result = run("validate", sample)
+    assert_refused(result, "[projects.geojson, cột/column “project_name”, đối tượng/feature 1]", "not valid UTF-8")
+    assert "UnicodeDecodeError" not in result.stdout + result.stderr
+
+
+def test_invalid_utf8_in_a_geopackage_is_named_with_file_column_and_feature(sample):
+    from tests.conftest import replace_bytes
+
+    replace_bytes(sample / "hamlets.gpkg", "Thôn Tân Hồ".encode(), b"Th\xff\xfe" + "n Tân Hồ".encode())
+    result = run("validate", sample)
+    assert_refused(result, "[hamlets.gpkg, cột/column “hamlet_name”, đối tượng/feature 3]", "not valid UTF-8")

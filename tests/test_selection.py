@@ -6,8 +6,12 @@ handover (Art. 87(5)); a household paid before its decision is paid, not stalled
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
 import geo
-from geo.selection import current_stages, grievance_state
+from geo.selection import Selection, current_stages, grievance_state
 
 AS_OF = "2026-11-20"
 BEFORE_DECISION = ["notified", "surveyed", "plan_drafted", "plan_posted", "plan_approved"]
@@ -169,3 +173,15 @@ def test_acceptance_date_and_settlement_round_are_read_from_their_vietnamese_hea
         "2026-10-05",
         "second",
     )
+
+
+# ---- Selection.make: dates typed by a user, ISO or day-first, and why one is refused
+
+
+def test_a_day_first_date_is_read_day_first():
+    assert Selection.make(as_of="03/04/2026").as_of == date(2026, 4, 3)
+
+
+def test_a_date_that_does_not_exist_is_refused_naming_it():
+    with pytest.raises(ValueError, match="there is no 29 February 2025"):
+        Selection.make(as_of="29/02/2025")
