@@ -29,18 +29,19 @@ def test_a_workspace_broken_three_ways_gets_all_three_errors_in_one_run(sample):
 def test_parcels_without_prj_still_have_their_ids_checked(sample):
     (sample / "parcels.prj").unlink()
     # the second record gets the first one's sheet and parcel number: a duplicate derived id
-    replace_bytes(sample / "parcels.dbf", b" 06187 1  2BHK", b" 06187 1  1BHK")
+    replace_bytes(sample / "parcels.dbf", b" 06451 1  2", b" 06451 1  1")
     ws = geo.load_workspace(sample)
     assert ws.report.has("no_crs", "parcels.shp")
     duplicate = problems(ws, "duplicate_id")
-    assert [p.file for p in duplicate] == ["parcels.shp"] and "06187-1-1" in duplicate[0].message
+    assert [p.file for p in duplicate] == ["parcels.shp"] and "06451-1-1" in duplicate[0].message
 
 
 def test_households_are_still_matched_to_parcels_without_prj(sample):
+    with_prj = [p.rows for p in problems(geo.load_workspace(sample), "unknown_parcel")]
     (sample / "parcels.prj").unlink()
     ws = geo.load_workspace(sample)
     unknown = problems(ws, "unknown_parcel")
-    assert [p.rows for p in unknown] == [(169, 189, 722)]
+    assert [p.rows for p in unknown] == with_prj and len(with_prj[0]) == 3
 
 
 def test_parcels_without_prj_keep_their_attributes_and_measure_no_area(sample):
@@ -165,10 +166,14 @@ def test_invalid_utf8_in_a_geojson_names_the_file_column_and_feature(sample):
 
 
 def test_invalid_utf8_in_a_shapefile_names_the_file_column_and_feature(sample):
-    replace_bytes(sample / "parcels.dbf", b"LUC2011", b"\xff\xfeC2011")
+    import pyogrio
+
+    table = pyogrio.read_dataframe(sample / "parcels.shp", read_geometry=False)
+    feature = int(((table["ma_xa"] == "06451") & (table["so_to"] == 1) & (table["so_thua"] == 1)).to_numpy().argmax()) + 1
+    replace_bytes(sample / "parcels.dbf", b" 06451 1  1HNK", b" 06451 1  1\xff\xfeK")
     ws = geo.load_workspace(sample)
     (bad,) = problems(ws, "bad_text")
-    assert (bad.file, bad.column, bad.rows) == ("parcels.shp", "loai_dat", (1,))
+    assert (bad.file, bad.column, bad.rows) == ("parcels.shp", "loai_dat", (feature,))
     assert len(ws.parcels) == 3000
 
 
