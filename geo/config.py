@@ -27,6 +27,15 @@ The file is optional. Its shape::
     party_committee = "ĐẢNG BỘ XÃ HỮU LŨNG"
     signer = "…"
     recipients = ["…"]
+
+    [limits]                        # reading limits (see geo.limits); the defaults:
+    max_file_mb = 1000              # one layer file; a .zip's or .xlsx's members uncompressed
+    max_zip_ratio = 200             # uncompressed ÷ compressed, any member over 10 MB
+    max_features = 2000000          # features in one spatial layer
+    max_rows = 1000000              # rows in one table (CSV lines, workbook rows)
+
+Layer files must lie inside the folder: a ``file`` that is absolute, climbs
+out with ``..`` or is a link to a file outside is refused.
 """
 
 from __future__ import annotations
@@ -37,7 +46,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .limits import Limits, read_limits
 from .problems import Report
+from .text import strip_unsafe
 
 CONFIG_FILE = "workspace.toml"
 
@@ -83,6 +94,7 @@ class WorkspaceConfig:
     deadline_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DEADLINE_DAYS))
     hotspots: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def layer(self, name: str) -> LayerConfig:
@@ -164,8 +176,8 @@ def read_config(folder: Path, report: Report) -> WorkspaceConfig:
         parsed = parse_dates(pd.Series([as_of]))[0]
         as_of = None if pd.isna(parsed) else parsed.date()
     return WorkspaceConfig(
-        name=str(ws.get("name", "")),
-        province=str(ws.get("province", "")),
+        name=strip_unsafe(str(ws.get("name", ""))),  # titles: no control or bidi characters
+        province=strip_unsafe(str(ws.get("province", ""))),
         crs=_opt_str(ws.get("crs")),
         engine=str(ws.get("engine", "pyogrio")).lower(),
         as_of=as_of,
@@ -173,6 +185,7 @@ def read_config(folder: Path, report: Report) -> WorkspaceConfig:
         deadline_days=deadlines,
         hotspots=section("hotspots"),
         report=section("report"),
+        limits=read_limits(section("limits"), report, CONFIG_FILE),
         raw=raw,
     )
 
