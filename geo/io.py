@@ -25,6 +25,7 @@ Hostile or careless files are refused before they are read:
 
 from __future__ import annotations
 
+import contextlib
 import io as _io
 import os
 import re
@@ -568,13 +569,13 @@ def _read_spatial(
     elif ext == ".shp" and not _shp_complete(path, report):
         return None
     kind = Path(inner).suffix.lower() if inner else ext
-    if not _content_is(kind, path, inner, cfg.limits, report):
-        return None
     enc = (lcfg.encoding or "").lower() or None
     legacy = enc if enc in encmod.LEGACY_ENCODINGS else None
     read_encoding = "ISO-8859-1" if legacy else enc
     engine = cfg.engine if cfg.engine in ("pyogrio", "fiona") else "pyogrio"
     try:
+        if not _content_is(kind, path, inner, cfg.limits, report):
+            return None
         offline = gdal_offline()
         if not _opened_as(kind, source, lcfg.layer, read_encoding, fname, cfg.limits, report):
             return None
@@ -660,13 +661,12 @@ def _content_is(kind: str, path: Path, inner: str | None, limits: Limits, report
     if kind not in (".gpkg", ".geojson", ".json"):
         return True
 
-    def opened():
+    with contextlib.ExitStack() as stack:
         if inner is None:
-            return open(path, "rb")
-        return zipfile.ZipFile(path).open(inner)
-
-    with opened() as fh:
-        head = fh.read(64)
+            fh = stack.enter_context(open(path, "rb"))
+        else:
+            fh = stack.enter_context(stack.enter_context(zipfile.ZipFile(path)).open(inner))
+        head = fh.read(4096)
         if kind == ".gpkg":
             ok = head.startswith(b"SQLite format 3\x00")
         else:

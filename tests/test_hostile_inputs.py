@@ -103,11 +103,18 @@ def test_geojson_with_a_linked_crs_makes_no_request(workspace, server):
 
 def test_json_that_gdal_opens_with_another_driver_is_refused(workspace):
     esri = {
-        "geometryType": "esriGeometryPolygon", "spatialReference": {"wkid": 4326},
-        "fields": [{"name": "project_id", "type": "esriFieldTypeString"},
-                   {"name": "project_name", "type": "esriFieldTypeString"}],
-        "features": [{"attributes": {"project_id": "P1", "project_name": "Đường tỉnh"},
-                      "geometry": {"rings": [[[106, 21], [106.1, 21], [106.1, 21.1], [106, 21]]]}}],
+        "geometryType": "esriGeometryPolygon",
+        "spatialReference": {"wkid": 4326},
+        "fields": [
+            {"name": "project_id", "type": "esriFieldTypeString"},
+            {"name": "project_name", "type": "esriFieldTypeString"},
+        ],
+        "features": [
+            {
+                "attributes": {"project_id": "P1", "project_name": "Đường tỉnh"},
+                "geometry": {"rings": [[[106, 21], [106.1, 21], [106.1, 21.1], [106, 21]]]},
+            }
+        ],
     }
     (workspace / "projects.csv").unlink()
     (workspace / "projects.geojson").write_text(json.dumps(esri), encoding="utf-8")
@@ -166,13 +173,20 @@ def test_link_to_a_file_inside_the_folder_is_read(workspace):
 def test_command_line_never_prints_control_characters_from_data(workspace):
     evil = "evil\x1b]0;pwned\x07\x1b[2J\x1b[31mFAKE: 0 errors\u202e.csv"
     (workspace / "workspace.toml").write_text(
-        "[layers.households]\nfile = " + json.dumps(evil) + "\n", encoding="utf-8")
+        "[layers.households]\nfile = " + json.dumps(evil) + "\n", encoding="utf-8"
+    )
     frame = pd.DataFrame(default_layers()["households"])
     frame.loc[0, "stage_date"] = "\x1b[2J01/10/2026"
     frame.to_csv(workspace / "stage_history.csv", index=False)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "geo", "validate", str(workspace)], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "validate", str(workspace)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
     printed = done.stdout + done.stderr
     assert "\\x1b]0;pwned" in printed  # shown, as a visible escape
     assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed

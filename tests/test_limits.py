@@ -41,8 +41,9 @@ print(json.dumps({"problems": [[p.code, p.file, p.message] for p in ws.report.pr
 
 def _load_in_fresh_process(folder: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", _LOAD, str(folder)], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD, str(folder)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -75,21 +76,33 @@ def _write_zip_bomb(path: Path, member: str, head: bytes, body: bytes, repeat: i
             fh.write(parts[1])
         fh.write(parts[2] + final)
         directory = fh.tell()
-        fh.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, csize, size, len(name),
-                             0, 0, 0, 0, 0, 0) + name)
+        fh.write(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, csize, size, len(name), 0, 0, 0, 0, 0, 0
+            )
+            + name
+        )
         end = fh.tell()
         fh.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, end - directory, directory, 0))
     return size
 
 
-_FEATURE = (b'{"type":"Feature","properties":{"so_to":"1","so_thua":"1"},"geometry":{"type":"Polygon",'
-            b'"coordinates":[[[106.1,21.1],[106.2,21.1],[106.2,21.2],[106.1,21.1]]]}},\n')
+_FEATURE = (
+    b'{"type":"Feature","properties":{"so_to":"1","so_thua":"1"},"geometry":{"type":"Polygon",'
+    b'"coordinates":[[[106.1,21.1],[106.2,21.1],[106.2,21.2],[106.1,21.1]]]}},\n'
+)
 
 
 def _geojson_bomb(path: Path, megabytes: int) -> int:
     body = _FEATURE * (1_000_000 // len(_FEATURE))
-    return _write_zip_bomb(path, "parcels.geojson", b'{"type":"FeatureCollection","features":[\n', body, megabytes,
-                           _FEATURE.rstrip(b",\n") + b"]}\n")
+    return _write_zip_bomb(
+        path,
+        "parcels.geojson",
+        b'{"type":"FeatureCollection","features":[\n',
+        body,
+        megabytes,
+        _FEATURE.rstrip(b",\n") + b"]}\n",
+    )
 
 
 def test_zip_bomb_is_refused_before_it_is_inflated(workspace):
@@ -173,8 +186,10 @@ def test_workbook_claiming_more_rows_than_the_limit_is_refused(workspace):
 def test_workbook_without_a_dimension_has_its_rows_counted(workspace):
     (workspace / "households.csv").unlink()
     rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>H{i}</t></is></c></row>' for i in range(1, 31))
-    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>')
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>'
+    )
     with zipfile.ZipFile(workspace / "households.xlsx", "w") as zf:
         zf.writestr("xl/worksheets/sheet1.xml", sheet)
     (workspace / "workspace.toml").write_text("[limits]\nmax_rows = 20\n", encoding="utf-8")
@@ -188,8 +203,10 @@ def test_limits_are_set_in_workspace_toml(build):
     households = [dict(h, household_id=f"H{i}") for i, h in enumerate(households)]
     folder = build(households=households, toml="[limits]\nmax_rows = 10\nmax_features = 3\n")
     ws = geo.load_workspace(folder)
-    assert [(p.code, p.file) for p in ws.report.errors] == [("too_large", "parcels.gpkg"),
-                                                            ("too_large", "households.csv")]
+    assert [(p.code, p.file) for p in ws.report.errors] == [
+        ("too_large", "parcels.gpkg"),
+        ("too_large", "households.csv"),
+    ]
     assert "[limits] max_features" in ws.report.errors[0].fix
 
 
@@ -231,3 +248,20 @@ def test_file_size_limit_may_be_a_fraction_of_a_megabyte():
 def test_limits_cover_a_whole_province_with_room_to_spare():
     limits = Limits()
     assert limits.max_features >= 5 * 300_000 and limits.max_rows >= 2 * 400_000 and limits.max_file_mb >= 500
+
+
+def test_workbook_that_is_a_zip_bomb_is_refused(workspace):
+    (workspace / "households.csv").unlink()
+    row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>H1</t></is></c></row>'
+    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    _write_zip_bomb(
+        workspace / "households.xlsx",
+        "xl/worksheets/sheet1.xml",
+        head,
+        row * (1_000_000 // len(row)),
+        60,
+        b"</sheetData></worksheet>",
+    )
+    ws = geo.load_workspace(workspace)
+    problem = next(p for p in ws.report.errors if p.file == "households.xlsx")
+    assert problem.code == "too_large" and "xl/worksheets/sheet1.xml" in problem.message
