@@ -39,14 +39,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .problems import WorkspaceError
+from .text import printable
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(printable(text) + "\n")  # data never reaches the terminal as control sequences
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(printable(text) + "\n")
 
 
 def _selection(args):

@@ -4,7 +4,10 @@ Columns are matched to the contract's names and aliases (see
 :mod:`geo.schema`), values are parsed (dates day-first, numbers with comma
 decimals, enumerations by key, Vietnamese label or alias), and every value
 that cannot be read becomes a problem naming the file, rows and column.
-Nothing here touches the disk.
+Text is made safe here, once, for every format: control characters and
+bidirectional overrides are dropped (:mod:`geo.text`), and values longer
+than :data:`TEXT_LIMITS` allows are cut, each with a warning naming the
+rows. Nothing here touches the disk.
 """
 
 from __future__ import annotations
@@ -18,8 +21,31 @@ import pandas as pd
 
 from .problems import Report
 from .schema import Column, Layer, normalize_name
+from .text import has_unsafe, quote, shorten, strip_unsafe
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+TEXT_LIMITS: dict[str, int] = {
+    "*": 500,  # every text column: ids, codes, names of hamlets, households, projects, officers …
+    "note": 5_000,  # field_reports.note: a field report of about two pages
+}
+"""The longest text value kept, in characters, by canonical column ("*": all others).
+
+A longer value is cut to the limit (ending in "…") with a warning naming the
+file, column and rows: a 100,000-character name would take a map export
+half a minute and Excel cuts cells at 32,767 characters without a word.
+"""
+
+
+def text_limit(column: str) -> int:
+    """The longest value kept in canonical text column ``column`` (see :data:`TEXT_LIMITS`).
+
+    Example
+    -------
+    >>> text_limit("household_name"), text_limit("note")
+    (500, 5000)
+    """
+    return TEXT_LIMITS.get(column, TEXT_LIMITS["*"])
 
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+)?\s*$")
@@ -365,9 +391,9 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
         bad = parsed.isna() & ~blank
         if bad.any():
             # a day-first date that does not exist (31/02) is named as such, not as a wrong format
-            why = [(v, _calendar_reason(v)) for v in pd.unique(raw[bad])[:3]]
-            vi = ", ".join(f"“{v}”" + (f" — {r[0]}" if r else "") for v, r in why)
-            en = ", ".join(f"“{v}”" + (f" — {r[1]}" if r else "") for v, r in why)
+            why = [(v, _calendar_reason(v)) for v in pd.unique(raw[bad].astype(str))[:3]]
+            vi = ", ".join(quote(v) + (f" — {r[0]}" if r else "") for v, r in why)
+            en = ", ".join(quote(v) + (f" — {r[1]}" if r else "") for v, r in why)
             report.error(
                 "bad_date", file,
                 f"Không đọc được ngày ở cột “{col.name}”: {vi} / Not a date in column “{col.name}”: {en}",
@@ -382,7 +408,7 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
         if col.type == "int":
             bad |= parsed.notna() & ((parsed % 1 != 0) | (parsed < 0))
         if bad.any():
-            examples = ", ".join(f"“{v}”" for v in pd.unique(raw[bad].astype(str))[:3])
+            examples = ", ".join(quote(v) for v in pd.unique(raw[bad].astype(str))[:3])
             kind = "số nguyên không âm / a whole number" if col.type == "int" else "số / a number"
             report.error(
                 "bad_number", file,
@@ -394,7 +420,28 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             )
             parsed = parsed.mask(bad)
         return parsed.astype("Int64") if col.type == "int" else parsed
-    text = distinct.map(_clean_text)
+    limit = text_limit(col.name)
+    text = distinct.map(lambda v: _clean_text(v, limit))
+    unsafe = distinct.flags(lambda v: isinstance(v, str) and has_unsafe(v), missing=False)
+    if unsafe.any():
+        report.warning(
+            "unsafe_characters", file,
+            f"Đã bỏ ký tự điều khiển hoặc ký tự đảo chiều chữ (vô hình) ở cột “{col.name}” / "
+            f"Control characters or bidirectional overrides (invisible) were removed from column “{col.name}”",
+            "Xóa các ký tự này trong tệp gốc (thường do dán từ trang web hay phần mềm khác) / "
+            "Remove them in the source file (usually pasted from a web page or another program).",
+            rows=rows_of(unsafe), column=header, row_kind=row_kind,
+        )
+    cut = distinct.flags(lambda v: _too_long(v, limit), missing=False)
+    if cut.any():
+        report.warning(
+            "text_too_long", file,
+            f"Giá trị dài quá {limit} ký tự ở cột “{col.name}” đã bị cắt còn {limit} ký tự / "
+            f"Values longer than {limit} characters in column “{col.name}” were cut to {limit}",
+            "Rút gọn các giá trị này trong tệp gốc (giới hạn: geo/canonical.py, TEXT_LIMITS) / "
+            "Shorten them in the source file (the limits: geo/canonical.py, TEXT_LIMITS).",
+            rows=rows_of(cut), column=header, row_kind=row_kind,
+        )
     stray = distinct.flags(lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "", missing=False)
     if stray.any():
         report.warning(
@@ -466,13 +513,23 @@ def _map_unique(values: pd.Series, func) -> pd.Series:
     return _Distinct(values).map(func)
 
 
-def _clean_text(v: object) -> object:
+def _clean_text(v: object, limit: int | None = None) -> object:
+    """One text value: no control or bidi characters, whitespace collapsed, at most ``limit`` characters."""
     if _is_nan(v):
         return pd.NA
     if isinstance(v, float) and v.is_integer():
         v = int(v)  # Excel stores "12" in a General cell as 12.0
-    s = " ".join(str(v).split())
+    s = " ".join(strip_unsafe(str(v)).split())
+    if limit is not None and len(s) > limit:
+        s = shorten(s, limit).rstrip()
     return s if s else pd.NA
+
+
+def _too_long(v: object, limit: int) -> bool:
+    if _is_nan(v):
+        return False
+    s = str(v)
+    return len(s) > limit and len(" ".join(strip_unsafe(s).split())) > limit
 
 
 def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_of, row_kind):
@@ -508,8 +565,8 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
     for v in unknown:
         report.error(
             "unknown_value", file,
-            f"Giá trị “{v}” ở cột “{col.name}” không thuộc danh mục / "
-            f"Unknown {col.enum.name} “{v}” in column “{col.name}”",
+            f"Giá trị {quote(v)} ở cột “{col.name}” không thuộc danh mục / "
+            f"Unknown {col.enum.name} {quote(v)} in column “{col.name}”",
             f"Dùng một trong / use one of: {choices}",
             rows=rows_with(v), column=header, row_kind=row_kind,
         )
@@ -527,8 +584,8 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
     for v, key in other_spelling.items():
         report.warning(
             "other_spelling", file,
-            f"“{v}” được hiểu là “{col.enum.label(key)}” ({key}) / "
-            f"“{v}” read as “{key}” ({col.enum.label(key)})",
+            f"{quote(v)} được hiểu là “{col.enum.label(key)}” ({key}) / "
+            f"{quote(v)} read as “{key}” ({col.enum.label(key)})",
             f"Nên ghi đúng “{col.enum.label(key)}” hoặc “{key}” / "
             f"Prefer the exact spelling “{col.enum.label(key)}” or “{key}”.",
             rows=rows_with(v), column=header, row_kind=row_kind,

@@ -32,6 +32,15 @@ The file is optional. Its shape::
     signer = "…"
     recipients = ["…"]
 
+    [limits]                        # reading limits (see geo.limits); the defaults:
+    max_file_mb = 1000              # one layer file; a .zip's or .xlsx's members uncompressed
+    max_zip_ratio = 200             # uncompressed ÷ compressed, any member over 10 MB
+    max_features = 2000000          # features in one spatial layer
+    max_rows = 1000000              # rows in one table (CSV lines, workbook rows)
+
+Layer files must lie inside the folder: a ``file`` that is absolute, climbs
+out with ``..`` or is a link to a file outside is refused.
+
 ``crs`` takes an EPSG code (``"EPSG:9215"``), a PROJ or WKT string, a zone
 (``"VN-2000 / TM-3 107-15"``) or a province (``"VN-2000 / Lạng Sơn"``; case,
 diacritics and spacing do not matter). A province name means a province of
@@ -55,15 +64,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .limits import Limits, read_limits
 from .problems import Report
 from .schema import KINDS, LAYERS
+from .text import strip_unsafe
 
 CONFIG_FILE = "workspace.toml"
 
 SECTIONS = ("workspace", "layers", "grievances", "hotspots", "report", "limits", "legal")
 """The top-level tables ``workspace.toml`` may hold; any other is named as a probable misspelling.
 
-``[limits]`` is read by the input limits (:mod:`geo.io`), not here.
+``[limits]`` is checked by :func:`geo.limits.read_limits`.
 """
 
 TEXT = "text"
@@ -118,6 +129,7 @@ class WorkspaceConfig:
     deadline_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DEADLINE_DAYS))
     hotspots: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def layer(self, name: str) -> LayerConfig:
@@ -286,8 +298,9 @@ class _Reader:
                                   "Ví dụ / e.g.: [legal] reported = [\"nq254\"], remote_area = true",
                                   setting="[legal]")
         return WorkspaceConfig(
-            name=self.text("[workspace] name", ws.get("name")) or "",
-            province=self.text("[workspace] province", ws.get("province")) or "",
+            # titles: no control or bidirectional characters
+            name=strip_unsafe(self.text("[workspace] name", ws.get("name")) or ""),
+            province=strip_unsafe(self.text("[workspace] province", ws.get("province")) or ""),
             crs=self.text("[workspace] crs", ws.get("crs")),
             engine=engine,
             as_of=self.as_of(ws.get("as_of")),
@@ -295,6 +308,8 @@ class _Reader:
             deadline_days=self.deadlines(raw.get("grievances", {})),
             hotspots=self.hotspots(raw.get("hotspots", {})),
             report=report_cfg,
+            limits=read_limits(self.table("[limits]", raw.get("limits", {}), "[limits] max_rows = 2000000"),
+                               self.report, CONFIG_FILE),
             raw=raw,
         )
 

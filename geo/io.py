@@ -7,14 +7,32 @@ unless ``workspace.toml`` names them. Spatial files are read with pyogrio
 is resolved by :mod:`geo.crs`, legacy Vietnamese text converted by
 :mod:`geo.encoding`. Anything that cannot be read becomes a problem, never an
 exception. Nothing is written.
+
+Hostile or careless files are refused before they are read:
+
+- only files inside the workspace folder are read: a ``file`` in
+  ``workspace.toml`` that is absolute or climbs out with ``..``, and a link
+  (the layer file or a shapefile's sidecar) that resolves outside, are refused;
+- each file is read as what its extension says: its first bytes must be that
+  format (a GeoJSON starts with ``{``, a GeoPackage is SQLite …) and GDAL
+  must open it with that driver (:data:`EXPECTED_DRIVER`) — an OGR VRT saved
+  as ``projects.geojson`` is never opened;
+- GDAL has no network access in this process (:func:`gdal_offline`);
+- what a file claims — its size, a zip's uncompressed sizes and ratio, a
+  layer's feature count, a table's rows — is checked against
+  :class:`geo.limits.Limits` first, within seconds and without the memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io as _io
+import os
+import re
 import struct
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +42,75 @@ import pandas as pd
 from . import crs as crsmod
 from . import encoding as encmod
 from .config import LayerConfig, WorkspaceConfig
+from .formatting import fmt_number
+from .limits import RATIO_FLOOR_MB, Limits, mb
 from .problems import Report
+from .text import quote
 
 SPATIAL_EXT = (".gpkg", ".shp", ".zip", ".geojson", ".json")
 TABLE_EXT = (".csv", ".xlsx")
 EXTENSIONS = SPATIAL_EXT + TABLE_EXT
+
+EXPECTED_DRIVER = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+"""The one GDAL driver allowed to open a spatial file, by its extension (inside a .zip too)."""
+
+FORMAT_NAME = {".gpkg": "GeoPackage", ".shp": "shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+
+GDAL_OFFLINE = {
+    # /vsicurl/ and the cloud file systems built on it see no file at all: no request is made
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".no-network-access",
+    # every other HTTP fetch (the HTTP driver, a GeoJSON "link" CRS, GML xlinks …) must go through a
+    # proxy on a port that cannot exist: curl refuses the address before opening any connection
+    "GDAL_HTTP_PROXY": "127.0.0.1:65536",
+    "GDAL_HTTPS_PROXY": "127.0.0.1:65536",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GDAL_DISABLE_READDIR_ON_OPEN": "TRUE",
+}
+"""GDAL configuration options that take GDAL's network access away (see :func:`gdal_offline`)."""
+
+NETWORK_DRIVERS = (
+    "HTTP", "OGR_VRT", "VRT", "WFS", "OAPIF", "CSW", "GMLAS", "WMS", "WMTS", "WCS", "NGW", "Elasticsearch",
+    "Carto", "AmigoCloud", "PLSCENES", "EEDA", "EEDAI", "STACIT", "STACTA", "DAAS", "OGCAPI", "PLMOSAIC",
+)
+"""GDAL drivers that fetch URLs or open other files a file names; deregistered (``GDAL_SKIP``)."""
+
+_drivers_skipped = False
+
+
+def gdal_offline() -> dict[str, str]:
+    """Take GDAL's network access away for this process; return the options (for ``fiona.Env``).
+
+    Sets :data:`GDAL_OFFLINE` in pyogrio's GDAL, deregisters
+    :data:`NETWORK_DRIVERS`, removes ``NO_PROXY``/``no_proxy`` from the
+    environment (curl would bypass the blocking proxy for the hosts they list)
+    and turns PROJ's network off. Idempotent and cheap: called before every
+    spatial read.
+    """
+    global _drivers_skipped
+    for var in ("NO_PROXY", "no_proxy"):
+        os.environ.pop(var, None)
+    import pyogrio
+
+    pyogrio.set_gdal_config_options(GDAL_OFFLINE)
+    if not _drivers_skipped:
+        _drivers_skipped = True
+        skip = (pyogrio.get_gdal_config_option("GDAL_SKIP") or "").replace(",", " ").split()
+        pyogrio.set_gdal_config_options({"GDAL_SKIP": " ".join(dict.fromkeys([*skip, *NETWORK_DRIVERS]))})
+        try:  # GDAL applies GDAL_SKIP when drivers are registered: register again
+            from pyogrio._ogr import _register_drivers
+
+            with warnings.catch_warnings():  # "Unable to find driver X to unload": not built in, fine
+                warnings.simplefilter("ignore")
+                _register_drivers()
+        except Exception:  # noqa: BLE001 — private API; the allow-list and the options above still hold
+            pass
+        try:
+            import pyproj.network
+
+            pyproj.network.set_network_enabled(active=False)
+        except Exception:  # noqa: BLE001
+            pass
+    return dict(GDAL_OFFLINE)
 
 
 @dataclass
@@ -64,6 +146,8 @@ def find_layer_file(folder: Path, name: str, cfg: WorkspaceConfig, report: Repor
     configured = cfg.layer(name).file
     if configured:
         path = folder / configured
+        if _outside(folder, path, name, report, configured):
+            return None
         if not path.is_file():
             report.error(
                 "missing_file", "workspace.toml",
@@ -73,7 +157,7 @@ def find_layer_file(folder: Path, name: str, cfg: WorkspaceConfig, report: Repor
                 "Correct the file name or copy the file into the folder.",
             )
             return None
-        return path
+        return path if _links_inside(folder, path, name, report) else None
     candidates = [
         p for p in sorted(folder.iterdir())
         if p.is_file() and p.stem.lower() == name and p.suffix.lower() in EXTENSIONS
@@ -89,7 +173,55 @@ def find_layer_file(folder: Path, name: str, cfg: WorkspaceConfig, report: Repor
             f"Xóa hoặc đổi tên tệp thừa, hoặc khai báo [layers.{name}] file = … trong "
             "workspace.toml / Remove the extra files or name one in workspace.toml.",
         )
-    return candidates[0]
+    return candidates[0] if _links_inside(folder, candidates[0], name, report) else None
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop
+        return False
+    return True
+
+
+def _outside_problem(report: Report, file: str, name: str, why_vi: str, why_en: str) -> None:
+    report.error(
+        "outside_workspace", file,
+        f"Tệp của lớp {name} nằm ngoài thư mục dữ liệu ({why_vi}) — không đọc / "
+        f"The file of layer {name} lies outside the workspace folder ({why_en}) — not read",
+        "Chép tệp vào thư mục dữ liệu và ghi tên tệp tương đối trong workspace.toml (file = \"ten_tep.csv\"); "
+        "không dùng liên kết (symlink) tới tệp bên ngoài / Copy the file into the workspace folder and name "
+        "it relative to the folder (file = \"name.csv\"); do not link to files outside it.",
+    )
+
+
+def _outside(folder: Path, path: Path, name: str, report: Report, configured: str) -> bool:
+    """True (with an error) where a configured file is absolute, climbs out or links out."""
+    if _inside(folder, path):
+        return False
+    if Path(configured).is_absolute() or Path(configured).drive:
+        why = ("đường dẫn tuyệt đối " + quote(configured, 300), "an absolute path " + quote(configured, 300))
+    elif ".." in Path(configured).parts:
+        why = ("đi ra ngoài bằng “..”: " + quote(configured, 300), "it climbs out with “..”: " + quote(configured, 300))
+    else:
+        why = ("liên kết tới " + quote(path.resolve(), 300), "a link to " + quote(path.resolve(), 300))
+    _outside_problem(report, "workspace.toml", name, *why)
+    return True
+
+
+def _links_inside(folder: Path, path: Path, name: str, report: Report) -> bool:
+    """False (with an error) where the file, or a sidecar of the same stem, links outside the folder."""
+    stem = path.stem.lower() + "."
+    try:
+        siblings = [p for p in path.parent.iterdir() if p.name.lower().startswith(stem)]
+    except OSError:
+        siblings = []
+    for p in [path, *[s for s in siblings if s != path]]:
+        if not _inside(folder, p):
+            _outside_problem(report, p.name, name, "liên kết tới " + quote(p.resolve(), 300),
+                             "a link to " + quote(p.resolve(), 300))
+            return False
+    return True
 
 
 def read_layer(
@@ -126,6 +258,8 @@ def read_layer(
             "Copy the file again from its source, or remove it if the layer is not used.",
         )
         return None
+    if not _within_limits(path, cfg.limits, report):
+        return None
     if ext in TABLE_EXT:
         if spatial_required:
             report.error(
@@ -140,6 +274,138 @@ def read_layer(
             return None
         return RawLayer(frame, fname, spatial=False)
     return _read_spatial(path, name, cfg, lcfg, report)
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def _too_large(report: Report, file: str, key: str, what_vi: str, what_en: str, figure: str, limit: str) -> None:
+    report.error(
+        "too_large", file,
+        f"{what_vi}: {figure}, vượt giới hạn {limit} — không đọc / {what_en}: {figure}, over the limit of "
+        f"{limit} — not read",
+        f"Kiểm tra đúng tệp chưa (cả một tỉnh chỉ khoảng 300.000 thửa, 80.000 dòng hộ); nếu dữ liệu thật sự "
+        f"lớn hơn, nâng giới hạn trong workspace.toml: [limits] {key} = … / Check it is the right file (a "
+        f"whole province has about 300,000 parcels and 80,000 household rows); if the data really is larger, "
+        f"raise the limit in workspace.toml: [limits] {key} = …",
+    )
+
+
+def _within_limits(path: Path, limits: Limits, report: Report) -> bool:
+    """Check a file's size and what it claims (zip members, table rows) before reading it."""
+    fname, ext = path.name, path.suffix.lower()
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        _too_large(report, fname, "max_file_mb", "Kích thước tệp", "The file's size", mb(size),
+                   mb(limits.max_file_bytes))
+        return False
+    if ext == ".shp":
+        dbf = next((p for p in path.parent.glob(path.stem + ".*") if p.suffix.lower() == ".dbf"), None)
+        if dbf is not None and dbf.stat().st_size > limits.max_file_bytes:
+            _too_large(report, dbf.name, "max_file_mb", "Kích thước tệp", "The file's size",
+                       mb(dbf.stat().st_size), mb(limits.max_file_bytes))
+            return False
+    if ext in (".zip", ".xlsx") and not _zip_within_limits(path, limits, report):
+        return False
+    if ext == ".csv":
+        rows = _count_lines(path) - 1
+        if rows > limits.max_rows:
+            _too_large(report, fname, "max_rows", "Số dòng của bảng", "The table's rows",
+                       f"{fmt_number(rows)} dòng/rows", f"{fmt_number(limits.max_rows)} dòng/rows")
+            return False
+    if ext == ".xlsx":
+        rows = _xlsx_rows(path)
+        if rows is not None and rows > limits.max_rows:
+            _too_large(report, fname, "max_rows", "Số dòng của sổ tính (mọi trang)",
+                       "The workbook's rows (all sheets)",
+                       f"{fmt_number(rows)} dòng/rows", f"{fmt_number(limits.max_rows)} dòng/rows")
+            return False
+    return True
+
+
+def _zip_within_limits(path: Path, limits: Limits, report: Report) -> bool:
+    """A zip's (or workbook's) uncompressed sizes and ratios, from its directory only."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True  # not a zip: the reader says so in its own words
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_file_bytes:
+        _too_large(report, path.name, "max_file_mb", "Kích thước khi giải nén", "Its size uncompressed", mb(total),
+                   mb(limits.max_file_bytes))
+        return False
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_FLOOR_MB * 1_000_000 and ratio > limits.max_zip_ratio:
+            _too_large(report, path.name, "max_zip_ratio",
+                       f"Tỉ lệ nén của {quote(info.filename)} (bom nén?)",
+                       f"The compression ratio of {quote(info.filename)} (a zip bomb?)",
+                       f"{fmt_number(ratio)}:1", f"{fmt_number(limits.max_zip_ratio)}:1")
+            return False
+    return True
+
+
+def _count_lines(path: Path) -> int:
+    """Lines of a text file, counted in 8 MB chunks (never the whole file in memory)."""
+    lf = cr = 0
+    last = b""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 23), b""):
+            lf += chunk.count(b"\n")
+            cr += chunk.count(b"\r")
+            last = chunk[-1:]
+    lines = max(lf, cr)
+    return lines + (1 if last not in (b"", b"\n", b"\r") else 0)
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
+_ROW_TAGS = (b"<row ", b"<row>", b":row ")  # ":row ": a prefixed <x:row …>
+
+
+def _xlsx_rows(path: Path) -> int | None:
+    """Rows of all worksheets: each sheet's ``<dimension>``, else its ``<row>`` elements counted as a stream."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = 0
+            for info in zf.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                with zf.open(info) as fh:
+                    head = fh.read(1 << 16)
+                    m = _DIMENSION.search(head)
+                    total += int(m.group(1)) if m else _count_tokens(_Prefixed(head, fh), _ROW_TAGS)
+            return total
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, zlib.error):
+        return None
+
+
+def _count_tokens(fh, tokens: tuple[bytes, ...]) -> int:
+    """Occurrences of each of ``tokens`` in a binary stream, read in 8 MB chunks (summed).
+
+    The last bytes of a chunk (one fewer than the longest token) are carried
+    over, so a token split between chunks is counted once and never twice.
+    """
+    keep = max(len(t) for t in tokens) - 1
+    count, tail = 0, b""
+    for chunk in iter(lambda: fh.read(1 << 23), b""):
+        block = tail + chunk
+        count += sum(block.count(t) - tail.count(t) for t in tokens)
+        tail = block[-keep:] if keep else b""
+    return count
+
+
+class _Prefixed:
+    """A binary stream that yields ``prefix`` (bytes already read) before the rest."""
+
+    def __init__(self, prefix: bytes, fh):
+        self.prefix, self.fh = prefix, fh
+
+    def read(self, n: int) -> bytes:
+        if self.prefix:
+            out, self.prefix = self.prefix, b""
+            return out
+        return self.fh.read(n)
 
 
 # --------------------------------------------------------------------------- tables
@@ -294,31 +560,40 @@ def _read_spatial(
     fname = path.name
     ext = path.suffix.lower()
     source: str = str(path)
+    inner = None
     if ext == ".zip":
         source, inner = _zip_source(path, lcfg, report)
         if source is None:
             return None
-        if not _shp_complete_in_zip(path, inner, report):
+        if inner.lower().endswith(".shp") and not _shp_complete_in_zip(path, inner, report):
             return None
     elif ext == ".shp" and not _shp_complete(path, report):
         return None
+    kind = Path(inner).suffix.lower() if inner else ext
     enc = (lcfg.encoding or "").lower() or None
     legacy = enc if enc in encmod.LEGACY_ENCODINGS else None
     read_encoding = "ISO-8859-1" if legacy else enc
     engine = cfg.engine if cfg.engine in ("pyogrio", "fiona") else "pyogrio"
+    offline = gdal_offline()
     try:
+        if not _content_is(kind, path, inner, cfg.limits, report):
+            return None
+        if not _opened_as(kind, source, lcfg.layer, read_encoding, fname, cfg.limits, report):
+            return None
         frame = _read_vector(source, lcfg.layer, read_encoding, engine,
-                             arrow=ext in (".gpkg", ".geojson", ".json"))
+                             arrow=kind in (".gpkg", ".geojson", ".json"), offline=offline)
     except UnicodeDecodeError:
         # GDAL's plain path stops at the first bad byte: read the bytes as they are to name the rows
         try:
-            frame = _read_vector(source, lcfg.layer, "ISO-8859-1", engine, arrow=False)
+            frame = _read_vector(source, lcfg.layer, "ISO-8859-1", engine, arrow=False,
+                                 offline=offline)
         except Exception:  # noqa: BLE001 — not even as bytes: the file is unreadable
             report.error("bad_text", fname, *_not_utf8())
             return None
         frame = _valid_text(frame, fname, report, as_latin1=True)
     except Exception as exc:  # noqa: BLE001 — GDAL raises many types; all mean "unreadable"
         msg = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        msg = quote(msg, 200)[1:-1]
         report.error(
             "unreadable", fname,
             f"Không đọc được tệp ({msg}) / Cannot read the file ({msg})",
@@ -438,8 +713,80 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def _wrong_format(report: Report, fname: str, kind: str, found: str | None = None) -> None:
+    what = FORMAT_NAME.get(kind, kind)
+    seen = f" (GDAL: {quote(found)[1:-1]})" if found else ""
+    report.error(
+        "wrong_format", fname,
+        f"Nội dung tệp không phải {what} như đuôi tên “{kind}” cho biết{seen} — không đọc / The file's "
+        f"content is not {what} as its extension “{kind}” says{seen} — not read",
+        f"Lưu lại tệp đúng định dạng {what} (trong QGIS: Xuất → Lưu đối tượng thành {what}) / Save it "
+        f"again as {what} (in QGIS: Export → Save Features As {what}).",
+    )
+
+
+def _content_is(kind: str, path: Path, inner: str | None, limits: Limits, report: Report) -> bool:
+    """The first bytes are the format the extension names (checked before GDAL sees the file).
+
+    GDAL opens a file by its content: an OGR VRT (XML naming other files and
+    URLs) saved as ``.geojson`` would be opened as a VRT. A GeoJSON must start
+    with ``{``, a GeoPackage with SQLite's header (a shapefile's header is
+    checked by :func:`_shp_header_ok`). A GeoJSON's features are counted here
+    as a stream, faster than GDAL can.
+    """
+    if kind not in (".gpkg", ".geojson", ".json"):
+        return True
+
+    with contextlib.ExitStack() as stack:
+        if inner is None:
+            fh = stack.enter_context(open(path, "rb"))
+        else:
+            fh = stack.enter_context(stack.enter_context(zipfile.ZipFile(path)).open(inner))
+        head = fh.read(4096)
+        if kind == ".gpkg":
+            ok = head.startswith(b"SQLite format 3\x00")
+        else:
+            ok = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{"
+        if not ok:
+            _wrong_format(report, path.name, kind)
+            return False
+        if kind != ".gpkg":
+            features = _count_tokens(_Prefixed(head, fh), (b'"Feature"',))
+            if features > limits.max_features:
+                _too_large_features(report, path.name, features, limits)
+                return False
+    return True
+
+
+def _too_large_features(report: Report, fname: str, features: int, limits: Limits) -> None:
+    _too_large(report, fname, "max_features", "Số đối tượng của lớp", "The layer's features",
+               f"{fmt_number(features)} đối tượng/features", f"{fmt_number(limits.max_features)}")
+
+
+def _opened_as(kind: str, source: str, layer: str | None, encoding: str | None, fname: str,
+               limits: Limits, report: Report) -> bool:
+    """GDAL opens the file with the driver its extension names, and its feature count is within the limit."""
+    import pyogrio
+
+    kwargs = {"layer": layer} if layer else {}
+    if encoding:
+        kwargs["encoding"] = encoding
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        info = pyogrio.read_info(source, force_feature_count=True, **kwargs)
+    if info.get("driver") != EXPECTED_DRIVER.get(kind):
+        _wrong_format(report, fname, kind, info.get("driver"))
+        return False
+    features = int(info.get("features") or 0)
+    if features > limits.max_features:
+        _too_large_features(report, fname, features, limits)
+        return False
+    return True
+
+
 def _read_vector(
-    source: str, layer: str | None, encoding: str | None, engine: str, arrow: bool
+    source: str, layer: str | None, encoding: str | None, engine: str, arrow: bool,
+    offline: dict[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     # Arrow only for formats that are UTF-8 by definition: GDAL's Arrow path hands a
     # shapefile's legacy-encoded DBF text over undecoded.
@@ -451,7 +798,10 @@ def _read_vector(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if engine == "fiona":
-            return gpd.read_file(source, engine="fiona", **kwargs)
+            import fiona
+
+            with fiona.Env(**(offline or GDAL_OFFLINE)):  # fiona carries its own GDAL
+                return gpd.read_file(source, engine="fiona", **kwargs)
         import pyogrio
 
         if arrow:
@@ -479,7 +829,7 @@ def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str | No
     if not shps:
         gpkg = [n for n in names if n.lower().endswith((".gpkg", ".geojson"))]
         if gpkg:
-            return f"/vsizip/{path}/{gpkg[0]}", None
+            return f"/vsizip/{path}/{gpkg[0]}", gpkg[0]
         report.error(
             "bad_zip", path.name,
             "Tệp .zip không chứa shapefile (.shp) / The .zip holds no shapefile (.shp)",

@@ -2,9 +2,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from geo.canonical import canonicalize, parse_dates, parse_numbers
+from geo.canonical import TEXT_LIMITS, canonicalize, parse_dates, parse_numbers, text_limit
 from geo.problems import Report
-from geo.schema import GRIEVANCES, HOUSEHOLDS, PARCELS, PROJECTS
+from geo.schema import FIELD_REPORTS, GRIEVANCES, HOUSEHOLDS, PARCELS, PROJECTS
 
 
 def _dates(*values):
@@ -129,3 +129,57 @@ def test_province_and_commune_levels_read_without_a_warning():
     out = canonicalize(PROJECTS, frame, "projects.csv", report)
     assert out["level"].tolist() == ["tinh", "xa"]
     assert report.problems == []
+
+
+def test_control_characters_are_dropped_with_a_warning_naming_column_and_rows():
+    report = Report()
+    out = canonicalize(HOUSEHOLDS, _households(ma_du_an=["DA-1\x1b]0;pwned\x07\x1b[2J"]), "households.csv", report)
+    assert out["project_id"].tolist() == ["DA-1]0;pwned[2J"]
+    [problem] = report.problems
+    assert (problem.code, problem.severity, problem.column, problem.rows) == (
+        "unsafe_characters", "warning", "ma_du_an", (2,))
+
+
+def test_bidirectional_overrides_and_isolates_are_dropped():
+    report = Report()
+    names = ["\u202eNguyễn Văn An", "Trần\u2066 Thị\u2069 Bình\u200f"]
+    out = canonicalize(HOUSEHOLDS, _households(ma_ho=["H1", "H2"], chu_ho=names, ma_du_an=["P1"] * 2,
+                                               so_to=["1"] * 2, so_thua=["1"] * 2, buoc=["paid"] * 2),
+                       "households.csv", report)
+    assert out["household_name"].tolist() == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert [(p.code, p.rows) for p in report.problems] == [("unsafe_characters", (2, 3))]
+
+
+def test_vietnamese_text_with_tabs_and_line_breaks_is_not_reported():
+    report = Report()
+    out = canonicalize(HOUSEHOLDS, _households(chu_ho=["Nguyễn\tVăn\nAn"]), "households.csv", report)
+    assert out["household_name"].tolist() == ["Nguyễn Văn An"]
+    assert report.problems == []
+
+
+def test_over_long_name_is_cut_at_its_documented_length_with_a_warning():
+    report = Report()
+    out = canonicalize(HOUSEHOLDS, _households(chu_ho=["A" * 100_000]), "households.csv", report)
+    name = out["household_name"].tolist()[0]
+    assert len(name) == text_limit("household_name") == TEXT_LIMITS["*"] and name.endswith("…")
+    [problem] = report.problems
+    assert (problem.code, problem.column, problem.rows) == ("text_too_long", "chu_ho", (2,))
+    assert str(TEXT_LIMITS["*"]) in problem.message
+
+
+def test_field_report_notes_may_be_longer_than_names():
+    note = ("Bà con hỏi về giá đất. " * 100).strip()  # 2,299 characters
+    frame = pd.DataFrame({"ngay_bao_cao": ["01/11/2026"], "ma_thon": ["A"], "tinh_hinh": ["stable"],
+                          "ghi_chu": [note], "nguoi_bao_cao": ["X" * 600]})
+    report = Report()
+    out = canonicalize(FIELD_REPORTS, frame, "field_reports.csv", report)
+    assert out.loc[0, "note"] == note and len(out.loc[0, "reporter"]) == 500
+    assert [(p.code, p.column) for p in report.problems] == [("text_too_long", "nguoi_bao_cao")]
+
+
+def test_a_bad_value_is_quoted_in_messages_without_control_characters_and_shortened():
+    report = Report()
+    canonicalize(HOUSEHOLDS, _households(ngay_cap_nhat=["\x1b[2J" + "9" * 10_000]), "households.csv", report)
+    [problem] = report.errors
+    assert "\x1b" not in problem.message and "\\x1b[2J" in problem.message
+    assert len(problem.message) < 400

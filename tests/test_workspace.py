@@ -169,7 +169,8 @@ def test_invalid_utf8_in_a_shapefile_names_the_file_column_and_feature(sample):
     import pyogrio
 
     table = pyogrio.read_dataframe(sample / "parcels.shp", read_geometry=False)
-    feature = int(((table["ma_xa"] == "06451") & (table["so_to"] == 1) & (table["so_thua"] == 1)).to_numpy().argmax()) + 1
+    first = (table["ma_xa"] == "06451") & (table["so_to"] == 1) & (table["so_thua"] == 1)
+    feature = int(first.to_numpy().argmax()) + 1
     replace_bytes(sample / "parcels.dbf", b" 06451 1  1HNK", b" 06451 1  1\xff\xfeK")
     ws = geo.load_workspace(sample)
     (bad,) = problems(ws, "bad_text")
