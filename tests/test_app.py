@@ -287,7 +287,7 @@ def test_data_warnings_of_a_usable_workspace_are_listed_with_their_fixes_in_full
     at = run_app(monkeypatch, sample)
     assert at.metric  # the page itself is drawn
     (item,) = problem_items(at)  # the sample's three household rows on parcels not in the layer
-    assert "households.xlsx, dòng/row 169, 189, 722" in item
+    assert "households.xlsx, dòng/row 312, 473, 801" in item
     assert item.rstrip().endswith("or add the parcel to the parcels layer.")
 
 
