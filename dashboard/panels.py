@@ -145,10 +145,14 @@ def summary_table(an: Analysis) -> None:
     shown = s.rename(columns=SUMMARY_LABELS)
     labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
     cfg = {SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large")}
-    st.dataframe(vn_table(shown, labels), hide_index=True, width="stretch", column_config=cfg)
+    st.dataframe(vn_table(shown, labels), hide_index=True, width="stretch", column_config=cfg,
+                 height=35 * (min(len(shown), 20) + 1) + 3)  # every hamlet and the "not placed" row in view
     totals = pd.DataFrame([r for r in rec.rows() if r is not rec.unplaced])[list(SUMMARY_COLUMNS)]
     totals = totals.drop(columns=["hamlet_id", "hotspot_reasons"]).rename(columns=SUMMARY_LABELS)
-    st.dataframe(vn_table(totals, labels), hide_index=True, width="stretch")
+    # two fixed rows, nothing to sort: written out (a blank number would otherwise show as "None")
+    written = totals.assign(**{c: totals[c].map(vn_number(d)) for c, d in labels.items() if c in totals})
+    right = {c: st.column_config.TextColumn(alignment="right") for c in labels if c in totals}
+    st.dataframe(written, hide_index=True, width="stretch", column_config=right)
     if rec.needed:
         st.caption(md(rec.note))
     sel = an.slice.selection
