@@ -366,6 +366,24 @@ def test_the_hamlet_section_explains_both_effects(unplaced):
     assert "một hộ có đất ở nhiều thôn" in text and "Not placed" not in text  # Vietnamese only in the report
 
 
+def test_a_project_report_does_not_count_a_hamlet_wide_alert_as_the_projects_hotspot(tmp_path):
+    # P2 has one household, in B; A's gathering_risk report is A's own (issue 11, point 4)
+    projects = [{"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
+                {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}]
+    households = [{"household_id": "H9", "project_id": "P2", "map_sheet": "2", "parcel_no": "2", "stage": "paid",
+                   "stage_date": "01/10/2026"}]
+    reports = [{"report_date": "19/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ", "mood": "gathering_risk",
+                "note": "Dự kiến tụ tập."}]
+    ws = load_workspace(build_workspace(tmp_path / "ws", projects=projects, households=households,
+                                        field_reports=reports))
+    doc = Document(io.BytesIO(report_docx(ws, Selection.make(project="P2", as_of=AS_OF), map_png=_tiny_png())))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Đến ngày 20/11/2026: 0 thôn điểm nóng" in text and "1 thôn có cảnh báo chung của cả thôn" in text
+    assert "Thôn Đồng Tâm (cảnh báo chung của cả thôn" in text
+    levels = {r.cells[1].text: r.cells[-1].text for r in find_table(doc, "TT", "Mức cảnh báo").rows[1:]}
+    assert levels["Thôn Đồng Tâm"] == "Điểm nóng (cả thôn / hamlet-wide)"
+
+
 # --------------------------------------------------------------------------- PDF and command line
 
 

@@ -792,13 +792,14 @@ def _hotspot_section(doc, data: ReportData) -> None:
     counts = level[~wide].value_counts()  # a project's hotspots only: hamlet-wide alerts are named apart
     counts_prev = before[~wide_prev].value_counts()
 
-    def tally(c) -> str:
-        return ", ".join(f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}"
+    def tally(c, n_wide: int = 0) -> str:
+        text = ", ".join(f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}"
                          for k in ("hotspot", "risk", "watch"))
+        return text + (f"; {fmt_number(n_wide)} thôn có cảnh báo chung của cả thôn" if n_wide else "")
 
-    _para(doc, f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(counts)} "
+    _para(doc, f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(counts, int(wide.sum()))} "
                f"(ngày {fmt_date(data.period.previous_end)}: "
-               f"{tally(counts_prev)}).")
+               f"{tally(counts_prev, int(wide_prev.sum()))}).")
     shown = False
     for key in ("hotspot", "risk", "watch"):
         ids = [h for h in names if level[h] == key]
