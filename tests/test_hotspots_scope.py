@@ -27,13 +27,31 @@ def ws(tmp_path_factory):
     layers = default_layers()
     folder = build_workspace(
         tmp_path_factory.mktemp("scope") / "ws",
-        projects=[*layers["projects"],
-                  {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}],
-        households=[*layers["households"],
-                    {"household_id": "H4", "project_id": "P2", "map_sheet": "2", "parcel_no": "2",
-                     "stage": "paid", "stage_date": "01/10/2026", "agreement": "yes"}],
-        field_reports=[{"report_date": "19/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ",
-                        "mood": "gathering_risk", "note": "Dự kiến tụ tập."}],
+        projects=[
+            *layers["projects"],
+            {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"},
+        ],
+        households=[
+            *layers["households"],
+            {
+                "household_id": "H4",
+                "project_id": "P2",
+                "map_sheet": "2",
+                "parcel_no": "2",
+                "stage": "paid",
+                "stage_date": "01/10/2026",
+                "agreement": "yes",
+            },
+        ],
+        field_reports=[
+            {
+                "report_date": "19/11/2026",
+                "hamlet_id": "A",
+                "reporter": "Hà Văn Tổ",
+                "mood": "gathering_risk",
+                "note": "Dự kiến tụ tập.",
+            }
+        ],
     )
     ws = geo.load_workspace(folder)
     assert ws.report.ok, ws.report.render()
