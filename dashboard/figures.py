@@ -15,6 +15,9 @@ from geo.summary import Headline, headline
 
 WEEKLY_COLUMNS = ["project_id", "project_name", "week", "handed_over", "households", "share_pct"]
 
+VEGA_NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " đồng"]}
+"""Vega's number locale for charts: dot thousands, decimal comma (as :func:`geo.formatting.fmt_number`)."""
+
 
 def weekly_handover(ws: geo.Workspace, sel: Selection, max_weeks: int = 104) -> pd.DataFrame:
     """Share of each project's households handed over, week by week up to ``sel.as_of``.
@@ -43,4 +46,4 @@ def deadlines(ws: geo.Workspace, project_ids) -> pd.DataFrame:
                          "deadline": pd.to_datetime(pr["handover_deadline"]).dt.date.to_numpy()})
 
 
-__all__ = ["WEEKLY_COLUMNS", "Headline", "deadlines", "headline", "weekly_handover"]
+__all__ = ["VEGA_NUMBER_LOCALE", "WEEKLY_COLUMNS", "Headline", "deadlines", "headline", "weekly_handover"]

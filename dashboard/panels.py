@@ -14,10 +14,10 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from geo.hotspots import LEVEL_LABELS
+from geo.hotspots.scope import is_hamlet_wide, level_label
 from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
-from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
+from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, write_summary_csv
 
 from . import figures
 from .data import Analysis
@@ -35,6 +35,8 @@ from .text import (
 LEVEL_ORDER = {"hotspot": 0, "risk": 1, "watch": 2, "none": 3}
 LEVEL_BADGE = {"hotspot": ":red-badge[Điểm nóng]", "risk": ":orange-badge[Nguy cơ]",
                "watch": ":yellow-badge[Theo dõi]", "none": ":gray-badge[Bình thường]"}
+WIDE_BADGE = " :gray-badge[cả thôn / hamlet-wide]"
+"""Beside the level of a hamlet-wide alert under a project filter (not one of the project's hotspots)."""
 
 
 # --------------------------------------------------------------------------- validation
@@ -108,31 +110,73 @@ def hotspot_list(an: Analysis) -> None:
         return
     s["order"] = s["hotspot_level"].map(LEVEL_ORDER)
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
-    lines = [f"- {LEVEL_BADGE[r.hotspot_level]} **{md(r.hamlet_name)}**: {md(r.hotspot_reasons)}"
-             for r in s.itertuples()]
+    lines = [f"- {LEVEL_BADGE[r.hotspot_level]}{WIDE_BADGE if getattr(r, 'hamlet_wide', False) else ''} "
+             f"**{md(r.hamlet_name)}**: {md(r.hotspot_reasons)}" for r in s.itertuples()]
     st.markdown("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- summary table
 
 
+SUMMARY_DECIMALS = {
+    "parcels_affected": 0, "area_affected_m2": 1, "households": 0, "households_handed_over": 0,
+    "handover_pct": "%", "area_handed_over_pct": "%", "households_paid": 0, "compensation_paid_vnd": 0,
+    "grievances_open": 0, "grievances_overdue": 0, "max_signatories_open": 0,
+}
+"""How the summary's numbers are written on screen: decimals, or ``"%"`` for a percentage (two decimals)."""
+
+
+def vn_number(decimals: int | str = 0):
+    """A cell formatter: dot thousands, decimal comma (``"%"``: two decimals and a percent sign); blank for none."""
+    def fmt(value) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return ""
+        return f"{fmt_number(value, 2)}%" if decimals == "%" else fmt_number(value, decimals)
+
+    return fmt
+
+
+def vn_table(frame: pd.DataFrame, decimals: dict[str, int | str]):
+    """``frame`` for ``st.dataframe`` with Vietnamese numbers shown, the numbers kept (so columns sort as numbers)."""
+    return frame.style.format({col: vn_number(d) for col, d in decimals.items() if col in frame.columns})
+
+
+def summary_frame(summary: pd.DataFrame) -> pd.DataFrame:
+    """The per-hamlet rows with Vietnamese level names, a hamlet-wide alert labelled as such."""
+    s = summary[list(SUMMARY_COLUMNS)].copy()
+    wide = is_hamlet_wide(summary)
+    s["hotspot_level"] = [level_label(lvl, w) for lvl, w in zip(summary["hotspot_level"], wide)]
+    return s
+
+
 def summary_table(an: Analysis) -> None:
-    """The per-hamlet summary: Vietnamese headers, sortable, downloadable."""
-    s = an.summary[list(SUMMARY_COLUMNS)].copy()
-    s["hotspot_level"] = s["hotspot_level"].map(LEVEL_LABELS).fillna(s["hotspot_level"])
+    """The per-hamlet summary: Vietnamese headers and numbers, sortable, downloadable.
+
+    Under the hamlets: "Chưa xác định thôn" where household rows or
+    grievances have no hamlet, then a second table with the households
+    counted in more than one row and the total, which equals the headline
+    (:func:`geo.summary.reconcile`), and the note saying why.
+    """
+    rec = reconcile(an.slice, an.summary)
+    s = summary_frame(an.summary)
+    if rec.unplaced is not None:
+        s = pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True)
     shown = s.rename(columns=SUMMARY_LABELS)
-    cfg = {
-        SUMMARY_LABELS["area_affected_m2"]: st.column_config.NumberColumn(format="%.1f"),
-        SUMMARY_LABELS["handover_pct"]: st.column_config.ProgressColumn(format="%.2f%%", min_value=0,
-                                                                         max_value=100),
-        SUMMARY_LABELS["area_handed_over_pct"]: st.column_config.NumberColumn(format="%.2f%%"),
-        SUMMARY_LABELS["compensation_paid_vnd"]: st.column_config.NumberColumn(format="localized"),
-        SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large"),
-    }
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=cfg)
+    labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
+    cfg = {SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large")}
+    st.dataframe(vn_table(shown, labels), hide_index=True, width="stretch", column_config=cfg,
+                 height=35 * (min(len(shown), 20) + 1) + 3)  # every hamlet and the "not placed" row in view
+    totals = pd.DataFrame([r for r in rec.rows() if r is not rec.unplaced])[list(SUMMARY_COLUMNS)]
+    totals = totals.drop(columns=["hamlet_id", "hotspot_reasons"]).rename(columns=SUMMARY_LABELS)
+    # two fixed rows, nothing to sort: written out (a blank number would otherwise show as "None")
+    written = totals.assign(**{c: totals[c].map(vn_number(d)) for c, d in labels.items() if c in totals})
+    right = {c: st.column_config.TextColumn(alignment="right") for c in labels if c in totals}
+    st.dataframe(written, hide_index=True, width="stretch", column_config=right)
+    if rec.needed:
+        st.caption(md(rec.note))
     sel = an.slice.selection
     stem = f"tong_hop_thon_{export_stem(sel)}"
-    vi, canonical = summary_csvs(an.summary)
+    vi, canonical = summary_csvs(an.summary, rec.rows())
     c1, c2 = st.columns(2)
     c1.download_button("Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)", vi, f"{stem}.csv", "text/csv",
                        icon=":material/download:")
@@ -140,16 +184,19 @@ def summary_table(an: Analysis) -> None:
                        "text/csv", icon=":material/download:")
 
 
-def summary_csvs(summary: pd.DataFrame) -> tuple[bytes, bytes]:
+def summary_csvs(summary: pd.DataFrame, under: list[dict] | tuple = ()) -> tuple[bytes, bytes]:
     """The summary table's two downloads: ``(CSV for Excel, canonical CSV)``.
 
-    The first has a byte-order mark, Vietnamese headers and levels; the second
-    is what ``python -m geo summary`` writes. In both, a text cell that a
-    spreadsheet would read as a formula (a hamlet named ``=HYPERLINK(…)``)
-    starts with an apostrophe; numbers stay numbers.
+    The first, for people, has a byte-order mark, Vietnamese headers and
+    levels, and ``under`` the hamlets the rows that make it add up (not placed,
+    overlap, total: :func:`geo.summary.reconcile`); the second is what
+    ``python -m geo summary`` writes, one row per hamlet. In both, a text cell
+    that a spreadsheet would read as a formula (a hamlet named
+    ``=HYPERLINK(…)``) starts with an apostrophe; numbers stay numbers.
     """
-    s = summary[list(SUMMARY_COLUMNS)].copy()
-    s["hotspot_level"] = s["hotspot_level"].map(LEVEL_LABELS).fillna(s["hotspot_level"])
+    s = summary_frame(summary)
+    if len(under):
+        s = pd.concat([s, pd.DataFrame(list(under))[list(SUMMARY_COLUMNS)]], ignore_index=True)
     vi = spreadsheet_safe(s.rename(columns=SUMMARY_LABELS)).to_csv(index=False).encode("utf-8-sig")
     buf = io.StringIO()
     write_summary_csv(summary, buf)
@@ -185,7 +232,8 @@ def progress_chart(ws: geo.Workspace, series: pd.DataFrame) -> None:
         text = alt.Chart(dl).mark_text(align="left", dx=4, dy=-6, angle=0).encode(
             x="deadline:T", y=alt.value(12), text="label:N", color=colour)
         layers += [rule, text]
-    st.altair_chart(alt.layer(*layers).properties(height=360), width="stretch")
+    chart = alt.layer(*layers).properties(height=360).configure(locale={"number": figures.VEGA_NUMBER_LOCALE})
+    st.altair_chart(chart, width="stretch")
     st.caption("Đường nét đứt: hạn bàn giao mặt bằng của dự án. Mẫu số: mọi hộ của dự án trong các thôn, loại đất "
                "đã chọn. / Dashed line: the project's handover deadline.")
 
@@ -230,13 +278,14 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
         return
     names = dict(zip(s["hamlet_id"], s["hamlet_name"]))
     hid = st.selectbox("Chọn thôn / Hamlet", list(s["hamlet_id"]), key="hamlet_page",
-                       format_func=lambda h: f"{names[h]} ({LEVEL_LABELS.get(_level(s, h), '')})")
+                       format_func=lambda h: f"{names[h]} ({level_label(_level(s, h), _wide(s, h))})")
     row = s[s["hamlet_id"] == hid].iloc[0]
     info = ws.hamlets[ws.hamlets["hamlet_id"] == hid]
     officer = info["officer"].iloc[0] if len(info) and "officer" in info else None
     cell = info["party_cell"].iloc[0] if len(info) and "party_cell" in info else None
     level = row["hotspot_level"]
-    st.subheader(f"{md(row['hamlet_name'])} {LEVEL_BADGE.get(level, '')}")
+    wide = WIDE_BADGE if _wide(s, hid) and level != "none" else ""
+    st.subheader(f"{md(row['hamlet_name'])} {LEVEL_BADGE.get(level, '')}{wide}")
     st.markdown(f"**Cán bộ theo dõi:** {md(officer) or '—'}  \n**Chi bộ:** {md(cell) or '—'}")
     if row["hotspot_reasons"]:
         st.markdown("**Lý do cảnh báo:**\n" + "\n".join(f"- {md(r)}" for r in split_reasons(row["hotspot_reasons"])))
@@ -263,7 +312,7 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     g = g[(g["hamlet_id"] == hid) & g["is_open"]].sort_values("received_date")
     st.markdown("**Đơn thư chưa giải quyết / Open grievances**")
     if len(g):
-        st.dataframe(pd.DataFrame({
+        st.dataframe(vn_table(pd.DataFrame({
             "Số đơn": g["grievance_id"],
             "Loại": g["kind"].map(lambda v: KINDS.label(v) if isinstance(v, str) else ""),
             "Nội dung": g["topic"].map(lambda v: TOPICS.label(v) if isinstance(v, str) else ""),
@@ -271,7 +320,7 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
             "Ngày nhận": g["received_date"].map(fmt_date),
             "Số người ký": g["signatories"],
             "Quá hạn": g["is_overdue"].map({True: "Quá hạn", False: ""}),
-        }), hide_index=True, width="stretch")
+        }), {"Số người ký": 0}), hide_index=True, width="stretch")
     else:
         st.caption("Không có đơn thư đang mở. / No open grievance.")
 
@@ -279,7 +328,7 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     hh = hh[hh["hamlet_id"] == hid]
     with st.expander(f"Danh sách hộ ({hh['household_id'].nunique()} hộ) / Households"):
         projects = dict(zip(ws.projects["project_id"], ws.projects["project_name"]))
-        st.dataframe(pd.DataFrame({
+        st.dataframe(vn_table(pd.DataFrame({
             "Mã hộ": hh["household_id"],
             "Chủ hộ": hh["household_name"],
             "Dự án": hh["project_id"].map(projects).fillna(hh["project_id"]),
@@ -287,9 +336,10 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
             "Bước": hh["stage"].map(STAGES.label),
             "Ngày": hh["stage_date"].map(fmt_date),
             "DT thu hồi (m²)": hh["area_m2"].round(1),
-            "Tiền bồi thường (đồng)": hh["compensation_vnd"],
+            "Tiền bồi thường (đồng)": pd.to_numeric(hh["compensation_vnd"], errors="coerce"),
             "Đồng thuận": hh["agreement"].map(AGREEMENT_LABELS),
-        }).sort_values(["Bước", "Mã hộ"]), hide_index=True, width="stretch")
+        }).sort_values(["Bước", "Mã hộ"]), {"DT thu hồi (m²)": 1, "Tiền bồi thường (đồng)": 0}),
+            hide_index=True, width="stretch")
 
 
 def split_reasons(text: str) -> list[str]:
@@ -308,3 +358,7 @@ def split_reasons(text: str) -> list[str]:
 
 def _level(summary: pd.DataFrame, hid: str) -> str:
     return str(summary.loc[summary["hamlet_id"] == hid, "hotspot_level"].iloc[0])
+
+
+def _wide(summary: pd.DataFrame, hid: str) -> bool:
+    return bool(is_hamlet_wide(summary)[summary["hamlet_id"] == hid].any())

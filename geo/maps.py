@@ -44,6 +44,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .formatting import fmt_date, fmt_number, is_missing
+from .hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide, project_level_counts
 from .schema import KINDS, STAGES, STATUSES, TOPICS
 from .selection import TimeSlice
 from .workspace import WGS84, Workspace
@@ -911,7 +912,7 @@ def build_map(
     LabelLayer(labels, "Tên thôn").add_to(m)
 
     counts = sl.households.groupby("stage")["household_id"].nunique().to_dict() if len(sl.households) else {}
-    level_counts = levels["hotspot_level"].value_counts().to_dict() if len(levels) else {}
+    level_counts = project_level_counts(levels) if len(levels) else {}  # hamlet-wide alerts are not the project's
     n_grievance_hamlets = int((g_counts["open"] > 0).sum()) if g_counts is not None else 0
     Legend(_legend_html(counts, level_counts, info, n_grievances, pr_layer is not None, n_clusters,
                         meeting, title, n_grievance_hamlets)).add_to(m)
@@ -987,6 +988,10 @@ def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, me
     ]
     for lvl, st in zip(_LEVEL_ORDER, styles):
         st["className"] = f"hamlet-area hamlet-{lvl}"
+    # a hamlet-wide alert under a project filter (field reports, party cell): outlined, never filled
+    styles.append({"color": "#555555", "weight": 2.5, "dashArray": "6 4", "fillOpacity": 0.0, "opacity": 0.9,
+                   "className": "hamlet-area hamlet-wide"})
+    wide = is_hamlet_wide(levels) if len(levels) else pd.Series(dtype=bool)
     features = []
     h = sl.hamlets
     blank = pd.Series([None] * len(h), index=h.index)
@@ -998,7 +1003,9 @@ def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, me
         lvl = levels["hotspot_level"].get(hid, "none") if len(levels) else "none"
         lvl = lvl if lvl in _LEVEL_ORDER else "none"
         reasons = levels["hotspot_reasons"].get(hid, "") if len(levels) else ""
-        rows = [f"<b>{esc(name)}</b>", f"Mức cảnh báo: <b>{LEVEL_NAMES[lvl]}</b>"]
+        hamlet_wide = bool(wide.get(hid, False)) and lvl != "none"
+        scope = f" ({HAMLET_WIDE_LABEL})" if hamlet_wide else ""
+        rows = [f"<b>{esc(name)}</b>", f"Mức cảnh báo: <b>{LEVEL_NAMES[lvl]}{scope}</b>"]
         grievances, _ = _grievance_note(g_counts, hid)
         if grievances:
             rows.append(grievances)
@@ -1010,7 +1017,8 @@ def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, me
                 rows.append("Cán bộ theo dõi: " + esc(officer))
             if esc(cell):
                 rows.append("Chi bộ: " + esc(cell))
-        features.append(_feature(geom, _LEVEL_ORDER.index(lvl), {"t": "<br>".join(rows)}))
+        style = len(_LEVEL_ORDER) if hamlet_wide else _LEVEL_ORDER.index(lvl)
+        features.append(_feature(geom, style, {"t": "<br>".join(rows)}))
     return DataLayer(features, styles, "Thôn – mức cảnh báo điểm nóng", sticky=True)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .hotspots import hotspot_levels
+from .hotspots.scope import is_hamlet_wide, project_level_counts
 from .schema import STAGE_ORDER
 from .selection import Selection, TimeSlice, time_slice
 from .workspace import Workspace
@@ -70,7 +71,8 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None 
     -------
     DataFrame
         One row per hamlet of the slice, :data:`SUMMARY_COLUMNS` plus
-        ``hotspot_score``.
+        ``hotspot_score`` and ``hamlet_wide`` (a hamlet-wide alert in a
+        hamlet the selected project does not touch: :mod:`geo.hotspots.scope`).
     """
     hamlets = sl.hamlets[["hamlet_id", "hamlet_name"]].reset_index(drop=True)
     out = hamlets.set_index("hamlet_id")
@@ -105,7 +107,8 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None 
     out["hotspot_level"] = hs["hotspot_level"].reindex(out.index).fillna("none")
     out["hotspot_reasons"] = hs["hotspot_reasons"].reindex(out.index).fillna("")
     out["hotspot_score"] = hs["hotspot_score"].reindex(out.index).fillna(0.0)
-    return out.reset_index()[[*SUMMARY_COLUMNS, "hotspot_score"]]
+    out["hamlet_wide"] = is_hamlet_wide(hs).reindex(out.index).fillna(False).astype(bool)
+    return out.reset_index()[[*SUMMARY_COLUMNS, "hotspot_score", "hamlet_wide"]]
 
 
 def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -160,7 +163,12 @@ class Headline:
     grievances_open, grievances_overdue : int
         Grievances of the slice open, and open and overdue, on the as-of date.
     hotspots, risk, watch : int
-        Hamlets at each level.
+        Hamlets at each level; under a project filter, only hamlets the
+        project touches (its hotspots).
+    hamlet_wide : int
+        Under a project filter, hamlets alerted by hamlet-wide signals only
+        (field reports, party cell) that the project does not touch: shown
+        as "cả thôn / hamlet-wide", not counted above.
     """
 
     households: int
@@ -175,6 +183,7 @@ class Headline:
     hotspots: int
     risk: int
     watch: int
+    hamlet_wide: int = 0
 
 
 def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
@@ -214,7 +223,7 @@ def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
     area_handed = float(hh.loc[hh["stage_rank"] >= HANDED_OVER, "area_m2"].sum()) if len(hh) else 0.0
     comp = float(hh.loc[hh["stage_rank"] >= PAID, "compensation_vnd"].sum()) if len(hh) else 0.0
     g = sl.grievances
-    levels = hotspots["hotspot_level"] if len(hotspots) else pd.Series(dtype=object)
+    counts = project_level_counts(hotspots) if len(hotspots) else {}
     return Headline(
         households=n,
         handed_over=handed,
@@ -225,10 +234,198 @@ def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
         compensation_paid_vnd=round(comp, 0),
         grievances_open=int(g["is_open"].sum()) if len(g) else 0,
         grievances_overdue=int(g["is_overdue"].sum()) if len(g) else 0,
-        hotspots=int((levels == "hotspot").sum()),
-        risk=int((levels == "risk").sum()),
-        watch=int((levels == "watch").sum()),
+        hotspots=counts.get("hotspot", 0),
+        risk=counts.get("risk", 0),
+        watch=counts.get("watch", 0),
+        hamlet_wide=counts.get("hamlet_wide", 0),
     )
+
+
+# --------------------------------------------------------------------------- totals that add up
+
+UNPLACED_LABEL = "Chưa xác định thôn / not placed"
+"""The row of household rows whose parcel is not in the parcel layer, and of grievances with no hamlet."""
+OVERLAP_LABEL = "Trừ hộ tính ở nhiều dòng / counted in more than one row"
+"""The row that takes off households counted in more than one hamlet (or also as not placed)."""
+TOTAL_LABEL = "Tổng cộng"
+
+COUNTED_ONCE = ("households", "households_handed_over", "households_paid")
+"""Columns where a household with land in several hamlets counts once per hamlet, but once in the total."""
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The rows that make a per-hamlet table add up to the headline.
+
+    Every row is a dict of :data:`SUMMARY_COLUMNS` (``hamlet_id`` blank,
+    ``hamlet_name`` the row's label).
+
+    Attributes
+    ----------
+    unplaced : dict or None
+        "Chưa xác định thôn": household rows whose parcel is not in the parcel
+        layer and grievances with no hamlet, counted like a hamlet; ``None``
+        where there are none.
+    overlap : dict or None
+        Households counted in more than one row above (land in two hamlets,
+        or placed and unplaced rows), as negative numbers in
+        :data:`COUNTED_ONCE`, blank elsewhere; ``None`` where there are none.
+    total : dict
+        The whole selection: equals :func:`headline` (distinct households;
+        handed over or paid where every one of their rows is).
+    note : str
+        One sentence (Vietnamese / English) explaining both effects, with
+        their counts.
+    unplaced_rows, unplaced_grievances, overlapping_households : int
+    """
+
+    unplaced: dict | None
+    overlap: dict | None
+    total: dict
+    note: str
+    unplaced_rows: int = 0
+    unplaced_grievances: int = 0
+    overlapping_households: int = 0
+
+    def rows(self) -> list[dict]:
+        """The rows to put under the hamlets: not placed, the overlap (where any), then the total."""
+        return [r for r in (self.unplaced, self.overlap) if r is not None] + [self.total]
+
+    @property
+    def note_vi(self) -> str:
+        """:attr:`note` in Vietnamese only (for documents in Vietnamese)."""
+        return reconciliation_note(self.unplaced_rows, self.unplaced_grievances, self.overlapping_households,
+                                   english=False)
+
+    @property
+    def needed(self) -> bool:
+        """Whether the hamlet rows alone do not add up to the total."""
+        return self.unplaced is not None or self.overlap is not None
+
+
+def _block(hh: pd.DataFrame, g: pd.DataFrame, parcels: int, label: str) -> dict:
+    """The summary columns of a set of household rows and grievances taken together."""
+    per = hh.groupby("household_id")["stage_rank"].min() if len(hh) else pd.Series(dtype="int64")
+    n, handed, paid = len(per), int((per >= HANDED_OVER).sum()), int((per >= PAID).sum())
+    area = float(hh["area_m2"].sum()) if len(hh) else 0.0
+    area_handed = float(hh.loc[hh["stage_rank"] >= HANDED_OVER, "area_m2"].sum()) if len(hh) else 0.0
+    comp = float(hh.loc[hh["stage_rank"] >= PAID, "compensation_vnd"].sum()) if len(hh) else 0.0
+    g_open = g[g["is_open"].astype(bool)] if len(g) else g
+    return {
+        "hamlet_id": "",
+        "hamlet_name": label,
+        "parcels_affected": int(parcels),
+        "area_affected_m2": round(area, 2),
+        "households": n,
+        "households_handed_over": handed,
+        "handover_pct": round(handed / n * 100, 2) if n else 0.0,
+        "area_handed_over_pct": round(min(area_handed / area * 100, 100.0), 2) if area > 0 else 0.0,
+        "households_paid": paid,
+        "compensation_paid_vnd": round(comp, 0),
+        "grievances_open": len(g_open),
+        "grievances_overdue": int(g_open["is_overdue"].astype(bool).sum()) if len(g_open) else 0,
+        "max_signatories_open": int(g_open["signatories"].max()) if len(g_open) else 0,
+        "hotspot_level": "",
+        "hotspot_reasons": "",
+    }
+
+
+def _named_parcels(hh: pd.DataFrame) -> int:
+    """Distinct parcels named by unplaced rows (sheet, number, commune); a row naming none counts alone."""
+    if not len(hh):
+        return 0
+    cols = [c for c in ("map_sheet", "parcel_no", "commune_code") if c in hh.columns]
+    if not cols:
+        return len(hh)
+    keys = hh[cols].astype(object)
+    named = keys.notna().any(axis=1)
+    return int(len(keys[named].astype(str).drop_duplicates()) + (~named).sum())
+
+
+def level_counts_text(summary: pd.DataFrame) -> str:
+    """``"1 điểm nóng, 2 nguy cơ"``: hamlets per level (a project's own), then hamlet-wide alerts."""
+    from .hotspots import LEVEL_LABELS
+
+    counts = project_level_counts(summary)
+    parts = [f"{counts[k]} {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch") if counts.get(k)]
+    if counts.get("hamlet_wide"):
+        parts.append(f"{counts['hamlet_wide']} cảnh báo cả thôn")
+    return ", ".join(parts)
+
+
+def reconcile(sl: TimeSlice, summary: pd.DataFrame) -> Reconciliation:
+    """The "not placed" row, the overlap and the total that make ``summary`` add up to :func:`headline`.
+
+    A household row whose parcel is not in the parcel layer counts in no
+    hamlet, and a household with land in two hamlets counts in both: so the
+    hamlet rows alone add up neither to the headline nor to the project
+    table. Shown under the hamlets, these rows make the sum visible:
+    hamlets + not placed − overlap = total = headline.
+
+    Parameters
+    ----------
+    sl : TimeSlice
+        The slice ``summary`` was computed from.
+    summary : DataFrame
+        :func:`summarize_slice` of ``sl`` (or some of its rows: hamlets left
+        out of a table must have nothing in them).
+
+    Returns
+    -------
+    Reconciliation
+
+    Example
+    -------
+    >>> rec = reconcile(sl, summarize_slice(ws, sl))  # doctest: +SKIP
+    >>> rec.total["households"] == headline(sl, summary).households  # doctest: +SKIP
+    True
+    """
+    hh, g = sl.households, sl.grievances
+    placed_hh = hh["hamlet_id"].notna() if len(hh) else pd.Series(dtype=bool)
+    un_hh = hh[~placed_hh] if len(hh) else hh
+    un_g = g[g["hamlet_id"].isna()] if len(g) else g
+    parcels_placed = int(hh.loc[placed_hh, "parcel_id"].nunique()) if len(hh) else 0
+    unplaced = None
+    if len(un_hh) or len(un_g):
+        unplaced = _block(un_hh, un_g, _named_parcels(un_hh), UNPLACED_LABEL)
+    total = _block(hh, g, parcels_placed + _named_parcels(un_hh), TOTAL_LABEL)
+    total["hotspot_level"] = level_counts_text(summary)
+    overlap = None
+    shown = [summary[list(COUNTED_ONCE)].sum()]
+    if unplaced is not None:
+        shown.append(pd.Series({c: unplaced[c] for c in COUNTED_ONCE}))
+    summed = pd.concat(shown, axis=1).sum(axis=1)
+    extra = {c: int(summed[c]) - int(total[c]) for c in COUNTED_ONCE}
+    if extra["households"] > 0:
+        overlap = {c: None for c in SUMMARY_COLUMNS}
+        overlap.update(hamlet_id="", hamlet_name=OVERLAP_LABEL, hotspot_level="", hotspot_reasons="")
+        overlap.update({c: -v for c, v in extra.items()})
+    n_rows, n_g, n_over = len(un_hh), len(un_g), max(extra["households"], 0)
+    return Reconciliation(unplaced, overlap, total, reconciliation_note(n_rows, n_g, n_over),
+                          n_rows, n_g, n_over)
+
+
+def reconciliation_note(unplaced_rows: int = 0, unplaced_grievances: int = 0, overlapping: int = 0,
+                        english: bool = True) -> str:
+    """One sentence, Vietnamese then English (unless ``english=False``), on why hamlet rows alone do not add up.
+
+    Example
+    -------
+    >>> reconciliation_note(3, 0, 1)[:60]
+    'Dòng “Chưa xác định thôn” gồm các dòng hộ có thửa không có t'
+    """
+    rows = f" ({unplaced_rows} dòng)" if unplaced_rows else ""
+    grievances = f" ({unplaced_grievances} đơn)" if unplaced_grievances else ""
+    over = f" ({overlapping} hộ)" if overlapping else ""
+    vi = (f"Dòng “Chưa xác định thôn” gồm các dòng hộ có thửa không có trong lớp thửa đất{rows} và đơn thư "
+            f"không xác định được thôn{grievances}; một hộ có đất ở nhiều thôn (hoặc có dòng chưa xác định thôn) "
+            f"được tính ở mỗi dòng nhưng chỉ một lần ở dòng {TOTAL_LABEL}{over}, nên {TOTAL_LABEL} bằng số liệu "
+            "chung của lựa chọn.")
+    if not english:
+        return vi
+    return (vi + " / “Not placed” holds household rows whose parcel is not in the parcel layer and grievances "
+            "with no hamlet; a household with land in several hamlets (or also not placed) counts in each row but "
+            "once in the total, which therefore equals the selection's headline.")
 
 
 def write_summary_csv(summary: pd.DataFrame, path) -> None:

@@ -150,3 +150,37 @@ def break_three_ways(folder: Path) -> Path:
 def sample(tmp_path: Path) -> Path:
     """A fresh copy of the sample workspace."""
     return copy_sample(tmp_path / "hoson")
+
+
+def totals_layers() -> dict[str, list[dict] | None]:
+    """Layers whose hamlet rows alone do not add up: an unplaced row, a household in two hamlets.
+
+    H1 handed over in A; H2 paid in A (P1) and handed over in B (P2): two hamlets;
+    H3 surveyed in B; H4 and H5 handed over on parcels 9-9 and 9-8, which are not in the
+    parcel layer; grievance G1 names no hamlet, household or point (unplaced); G2 is in A.
+    Headline: 5 households, 3 handed over (H1, H4, H5). Hamlet rows: A 2/1, B 2/1.
+    """
+    def row(hid, project, sheet, no, stage, amount=""):
+        return {"household_id": hid, "household_name": f"Hộ {hid}", "project_id": project, "map_sheet": sheet,
+                "parcel_no": no, "stage": stage, "stage_date": "01/10/2026", "compensation_vnd": amount}
+
+    return {
+        "projects": [
+            {"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
+            {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"},
+        ],
+        "households": [
+            row("H1", "P1", "1", "1", "handed_over", "1250000000"),
+            row("H2", "P1", "1", "2", "paid", "200000000"),
+            row("H2", "P2", "2", "1", "handed_over", "300000000"),
+            row("H3", "P1", "2", "2", "surveyed"),
+            row("H4", "P1", "9", "9", "handed_over", "50000000"),
+            row("H5", "P1", "9", "8", "handed_over", "70000000"),
+        ],
+        "grievances": [
+            {"grievance_id": "G1", "received_date": "01/11/2026", "kind": "petition", "topic": "support",
+             "signatories": 2, "status": "received", "project_id": "P1"},
+            {"grievance_id": "G2", "received_date": "01/11/2026", "kind": "complaint", "topic": "area",
+             "signatories": 1, "status": "received", "hamlet_id": "A", "project_id": "P1"},
+        ],
+    }

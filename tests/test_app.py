@@ -381,3 +381,54 @@ def test_export_file_names_carry_project_and_day_first_date():
 
     assert file_stem(None, Selection(project="P1", as_of=date(2026, 11, 20))) == "P1_20-11-2026"
     assert file_stem(None, Selection(as_of=date(2026, 11, 20))) == "tat_ca_du_an_20-11-2026"
+
+
+# --------------------------------------------------------------------------- totals and numbers (issue 11)
+
+
+def shown(frame):
+    """What a table shows on screen: its Styler's display values where it has them, else its values."""
+    from streamlit import dataframe_util
+
+    display = frame.proto.arrow_data.styler.display_values
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(display) if display else frame.value
+
+
+def test_every_table_on_screen_writes_vietnamese_numbers(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws)
+    table = shown(at.dataframe[0]).set_index("Mã thôn")
+    assert table.loc["A", "Diện tích thu hồi (m²)"] == "300,5"
+    assert table.loc["A", "Tỷ lệ hộ bàn giao (%)"] == "50,00%"
+    assert table.loc["A", "Tiền đã chi trả (đồng)"] == "300.000.000"
+    assert at.dataframe[0].value.set_index("Mã thôn").loc["A", "Số hộ"] == 2  # the numbers stay numbers (sorting)
+    totals = at.dataframe[1].value.set_index("Tên thôn")
+    assert totals.loc["Tổng cộng", "Tiền đã chi trả (đồng)"] == "300.000.000"
+    at.selectbox(key="hamlet_page").select("A").run()
+    households = shown(at.dataframe[-1])  # the hamlet page's household list
+    assert set(households["Tiền bồi thường (đồng)"]) == {"100.000.000", "200.000.000"}
+    progress = next(spec for spec in (json.loads(c.proto.spec) for c in at.get("vega_lite_chart")) if "layer" in spec)
+    number = progress["config"]["locale"]["number"]
+    assert (number["decimal"], number["thousands"]) == (",", ".")  # the tooltips read "66,67"
+
+
+def test_the_summary_table_adds_up_to_the_headline_with_unplaced_rows(monkeypatch, build):
+    from tests.conftest import totals_layers
+
+    folder = build(toml='[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n', **totals_layers())
+    at = run_app(monkeypatch, folder)
+    table = at.dataframe[0].value
+    assert table["Tên thôn"].tolist() == ["Thôn Đồng Tâm", "Thôn Lân Hoài", "Chưa xác định thôn / not placed"]
+    totals = at.dataframe[1].value.set_index("Tên thôn")
+    assert list(totals.index) == ["Trừ hộ tính ở nhiều dòng / counted in more than one row", "Tổng cộng"]
+    assert table["Số hộ"].sum() + int(totals["Số hộ"].iloc[0]) == int(totals.loc["Tổng cộng", "Số hộ"])
+    assert totals.loc["Tổng cộng", "Số hộ"] == metric(at, "Số hộ bị thu hồi đất") == "5"
+    assert any("Chưa xác định thôn" in c.value and "nhiều thôn" in c.value for c in at.caption)
+
+
+def test_a_project_filter_labels_a_hamlet_wide_alert_and_does_not_count_it(monkeypatch, app_ws):
+    # hamlet B's agitated report is its own; P1 has no household or grievance in B
+    at = run_app(monkeypatch, app_ws, {"project": "P1"})
+    level = at.dataframe[0].value.set_index("Mã thôn").loc["B", "Mức cảnh báo"]
+    assert level == "Theo dõi (cả thôn / hamlet-wide)"
+    hot = next(m for m in at.metric if m.label == "Điểm nóng")
+    assert hot.value == "0" and "0 theo dõi" in hot.delta

@@ -18,12 +18,12 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
-from geo import Selection, load_workspace
+from geo import Selection, headline, load_workspace
 from geo.exports import find_soffice, period_of, report_data, report_docx
 from geo.exports.report import HAMLET_TABLE_HEADERS, docx_to_pdf
 from geo.formatting import fmt_number
 from geo.hotspots import LEVEL_LABELS
-from tests.conftest import build_workspace, default_layers
+from tests.conftest import build_workspace, default_layers, totals_layers
 
 AS_OF = "20/11/2026"
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường")
@@ -344,6 +344,77 @@ def test_project_report_keeps_to_the_project(tmp_path):
     table = find_table(doc, "TT", "Hạn bàn giao")
     assert [r.cells[1].text for r in table.rows[1:]] == ["Đường tỉnh"]
     assert any("dự án Đường tỉnh tuần từ ngày" in p.text for p in doc.paragraphs)
+
+
+# --------------------------------------------------------------------------- totals that add up (issue 11, point 3)
+
+
+@pytest.fixture(scope="module")
+def unplaced(tmp_path_factory):
+    """Rows on unknown parcels (H4, H5) and a household in two hamlets and two projects (H2)."""
+    ws = load_workspace(build_workspace(tmp_path_factory.mktemp("unplaced") / "ws", **totals_layers()))
+    assert ws.report.ok, ws.report.render()
+    return ws
+
+
+def report_tables(ws, project=None):
+    """Bảng 1 and Bảng 2 as lists of cell texts, and the report's numbers."""
+    sel = Selection.make(project=project, as_of=AS_OF)
+    data = report_data(ws, sel, "week")
+    doc = Document(io.BytesIO(report_docx(ws, sel, "week", map_png=_tiny_png())))
+    projects = [[c.text for c in r.cells] for r in find_table(doc, "TT", "Hạn bàn giao").rows[1:]]
+    hamlets = [[c.text for c in r.cells] for r in find_table(doc, "TT", "Mức cảnh báo").rows[1:]]
+    return projects, hamlets, data, doc
+
+
+def test_hamlet_table_has_a_not_placed_row_and_its_total_is_the_headline(unplaced):
+    _, hamlets, data, _ = report_tables(unplaced)
+    assert [r[1] for r in hamlets] == ["Thôn Đồng Tâm", "Thôn Lân Hoài", "Chưa xác định thôn",
+                                       "Trừ hộ tính ở nhiều dòng", "Cộng"]
+    head = headline(data.slice, data.hotspots)
+    assert hamlets[-1][2:4] == [fmt_number(head.households), fmt_number(head.handed_over)] == ["5", "3"]
+    assert hamlets[2][2:4] == ["2", "2"] and hamlets[3][2:4] == ["-1", "-1"]
+    assert sum(int(r[2]) for r in hamlets[:-1]) == int(hamlets[-1][2])
+
+
+def test_project_table_of_several_projects_ends_with_the_same_total(unplaced):
+    projects, hamlets, _, doc = report_tables(unplaced)
+    assert [r[1] for r in projects] == ["Đường tỉnh", "Cụm công nghiệp", "Trừ hộ tính ở nhiều dự án", "Cộng"]
+    assert [r[3] for r in projects] == ["5", "1", "-1", "5"]
+    assert projects[-1][3:5] == hamlets[-1][2:4]  # Bảng 1 and Bảng 2 agree
+    assert any("được tính ở mỗi dự án nhưng chỉ một lần" in p.text for p in doc.paragraphs)
+
+
+def test_a_project_report_adds_up_to_its_project_row(unplaced):
+    projects, hamlets, _, doc = report_tables(unplaced, project="P1")
+    assert [r[1] for r in projects] == ["Đường tỉnh"]
+    assert hamlets[-1][1] == "Cộng" and hamlets[-1][2:4] == projects[0][3:5] == ["5", "3"]
+    assert "Chưa xác định thôn" in [r[1] for r in hamlets]
+
+
+def test_the_hamlet_section_explains_both_effects(unplaced):
+    *_, doc = report_tables(unplaced)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Dòng “Chưa xác định thôn” gồm các dòng hộ có thửa không có trong lớp thửa đất (2 dòng)" in text
+    assert "một hộ có đất ở nhiều thôn" in text and "Not placed" not in text  # Vietnamese only in the report
+
+
+def test_a_project_report_does_not_count_a_hamlet_wide_alert_as_the_projects_hotspot(tmp_path):
+    # P2 has one household, in B; A's gathering_risk report is A's own (issue 11, point 4)
+    projects = [{"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
+                {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}]
+    households = [{"household_id": "H9", "project_id": "P2", "map_sheet": "2", "parcel_no": "2", "stage": "paid",
+                   "stage_date": "01/10/2026"}]
+    reports = [{"report_date": "19/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ", "mood": "gathering_risk",
+                "note": "Dự kiến tụ tập."}]
+    ws = load_workspace(build_workspace(tmp_path / "ws", projects=projects, households=households,
+                                        field_reports=reports))
+    doc = Document(io.BytesIO(report_docx(ws, Selection.make(project="P2", as_of=AS_OF), map_png=_tiny_png())))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Đến ngày 20/11/2026: 0 thôn điểm nóng" in text and "1 thôn có cảnh báo chung của cả thôn" in text
+    assert "Thôn Đồng Tâm (cảnh báo chung của cả thôn" in text
+    levels = {r.cells[1].text: r.cells[-1].text for r in find_table(doc, "TT", "Mức cảnh báo").rows[1:]}
+    assert levels["Thôn Đồng Tâm"] == "Điểm nóng (cả thôn / hamlet-wide)"
 
 
 # --------------------------------------------------------------------------- PDF and command line

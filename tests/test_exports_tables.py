@@ -9,13 +9,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geo import SUMMARY_COLUMNS, SUMMARY_LABELS, Selection, load_workspace
+from geo import SUMMARY_COLUMNS, SUMMARY_LABELS, Selection, headline, load_workspace
 from geo.exports import summary_csv, summary_xlsx
 from geo.exports.tables import HEADER_ROW, PCT_FORMAT, SHEET, TOTAL_LABEL, VND_FORMAT
 from geo.hotspots import LEVEL_LABELS
 from geo.selection import time_slice
-from geo.summary import summarize_slice, write_summary_csv
-from tests.conftest import build_workspace
+from geo.summary import OVERLAP_LABEL, UNPLACED_LABEL, summarize_slice, write_summary_csv
+from tests.conftest import build_workspace, totals_layers
 
 AS_OF = "20/11/2026"
 GRIEVANCES = [
@@ -179,3 +179,49 @@ def test_cli_export_refuses_errors_and_unknown_hamlets(tmp_path, capsys):
     out = tmp_path / "y.xlsx"
     code, _, err = run_here(capsys, "export", folder, "--out", out)
     assert code == 1 and "Refused" in err and not out.exists()
+
+
+# --------------------------------------------------------------------------- totals that add up (issue 11, point 3)
+
+
+@pytest.fixture(scope="module")
+def unplaced(tmp_path_factory):
+    """A workspace with household rows on unknown parcels and a household in two hamlets, and its headline."""
+    ws = load_workspace(build_workspace(tmp_path_factory.mktemp("unplaced") / "ws", **totals_layers()))
+    sel = Selection.make(as_of=AS_OF)
+    sl = time_slice(ws, sel)
+    sheet = openpyxl.load_workbook(io.BytesIO(summary_xlsx(ws, sel)))[SHEET]
+    return sheet, headline(sl, summarize_slice(ws, sl))
+
+
+def sheet_rows(sheet) -> dict[str, dict]:
+    rows = sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 5, values_only=True)
+    return {r[1]: dict(zip(SUMMARY_COLUMNS, r)) for r in rows}
+
+
+def test_xlsx_has_a_not_placed_row_an_overlap_row_and_a_total_equal_to_the_headline(unplaced):
+    sheet, head = unplaced
+    rows = sheet_rows(sheet)
+    assert list(rows) == ["Thôn Đồng Tâm", "Thôn Lân Hoài", UNPLACED_LABEL, OVERLAP_LABEL, TOTAL_LABEL]
+    total = rows[TOTAL_LABEL]
+    assert (total["households"], total["households_handed_over"], total["households_paid"]) == (
+        head.households, head.handed_over, head.paid) == (5, 3, 4)
+    assert total["handover_pct"] == pytest.approx(head.handover_pct / 100)
+    assert rows[UNPLACED_LABEL]["households"] == 2 and rows[OVERLAP_LABEL]["households"] == -1
+    assert rows[OVERLAP_LABEL]["area_affected_m2"] is None
+
+
+@pytest.mark.parametrize("column", ["households", "households_handed_over", "households_paid", "grievances_open"])
+def test_xlsx_rows_add_up_to_the_total(unplaced, column):
+    rows = sheet_rows(unplaced[0])
+    *parts, total = rows.values()
+    assert sum(r[column] or 0 for r in parts) == total[column]
+
+
+def test_xlsx_says_why_under_the_table_and_in_the_notes(unplaced):
+    sheet, _ = unplaced
+    note = sheet.cell(HEADER_ROW + 7, 1).value
+    assert note.startswith("Ghi chú: Dòng “Chưa xác định thôn”") and "(2 dòng)" in note and "(1 hộ)" in note
+    assert sheet.auto_filter.ref.endswith(str(HEADER_ROW + 2))  # the filter covers the hamlets only
+    notes = dict(sheet.parent["Ghi chú"].iter_rows(max_col=2, values_only=True))
+    assert "một hộ có đất ở nhiều thôn" in notes["Ghi chú"]

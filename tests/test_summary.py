@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+
+import pytest
+
 import geo
-from tests.conftest import sq
+from geo.summary import OVERLAP_LABEL, UNPLACED_LABEL, reconcile, summarize_slice
+from tests.conftest import sq, totals_layers
 
 AS_OF = "2026-11-20"
 
@@ -194,3 +199,88 @@ def test_hamlet_with_nothing_pressing_is_none(build):
           {"report_date": "18/11/2026", "hamlet_id": "B", "mood": "stable"}]
     s = summary(build(households=rows, field_reports=fr))
     assert s["hotspot_level"].tolist() == ["none", "none"]
+
+
+# --------------------------------------------------------------------------- totals that add up (issue 11, point 3)
+
+
+@pytest.fixture
+def totals(build):
+    """Slice, summary, reconciliation and headline of :func:`tests.conftest.totals_layers`."""
+    ws = geo.load_workspace(build(**totals_layers()))
+    assert ws.report.ok, ws.report.render()
+    sl = geo.time_slice(ws, geo.Selection.make(as_of=AS_OF))
+    s = summarize_slice(ws, sl)
+    return sl, s, reconcile(sl, s), geo.headline(sl, s)
+
+
+def test_hamlet_rows_alone_do_not_add_up_to_the_headline(totals):
+    _, s, _, head = totals
+    assert s["households"].sum() == 4 and head.households == 5  # H2 twice, H4 and H5 nowhere
+    assert s["households_handed_over"].sum() == 2 and head.handed_over == 3  # H2 in B only; not H4, H5
+
+
+def test_rows_whose_parcel_is_unknown_get_a_not_placed_row(totals):
+    _, _, rec, _ = totals
+    row = rec.unplaced
+    assert row["hamlet_name"] == UNPLACED_LABEL == "Chưa xác định thôn / not placed"
+    assert (row["households"], row["households_handed_over"], row["parcels_affected"]) == (2, 2, 2)
+    assert row["compensation_paid_vnd"] == 120_000_000
+
+
+def test_unplaced_grievances_count_in_the_not_placed_row(totals):
+    _, s, rec, head = totals
+    assert rec.unplaced["grievances_open"] == 1 and rec.unplaced_grievances == 1
+    assert s["grievances_open"].sum() + rec.unplaced["grievances_open"] == rec.total["grievances_open"]
+    assert rec.total["grievances_open"] == head.grievances_open == 2
+
+
+def test_a_household_in_two_hamlets_is_taken_off_once_in_the_overlap_row(totals):
+    _, _, rec, _ = totals
+    assert rec.overlap["hamlet_name"] == OVERLAP_LABEL
+    assert (rec.overlap["households"], rec.overlap["households_handed_over"], rec.overlap["households_paid"]) == (
+        -1, -1, -1)
+    assert rec.overlap["area_affected_m2"] is None and rec.overlapping_households == 1
+
+
+@pytest.mark.parametrize("column", ["households", "households_handed_over", "households_paid", "grievances_open",
+                                    "parcels_affected", "compensation_paid_vnd"])
+def test_hamlets_plus_not_placed_minus_overlap_is_the_total(totals, column):
+    _, s, rec, _ = totals
+    shown = s[column].sum() + sum(r[column] or 0 for r in (rec.unplaced, rec.overlap))
+    assert shown == rec.total[column]
+
+
+def test_the_total_row_is_the_headline(totals):
+    _, _, rec, head = totals
+    t = rec.total
+    assert (t["households"], t["households_handed_over"], t["households_paid"]) == (5, 3, 4)
+    assert (t["households"], t["households_handed_over"], t["households_paid"]) == (
+        head.households, head.handed_over, head.paid)
+    assert t["handover_pct"] == head.handover_pct == 60.0
+    assert t["area_affected_m2"] == head.area_m2 and t["compensation_paid_vnd"] == head.compensation_paid_vnd
+
+
+def test_the_note_explains_both_effects_in_one_sentence_each_language(totals):
+    _, _, rec, _ = totals
+    vi, en = rec.note.split(" / “Not placed”")
+    assert vi.count(".") == 1 and vi.endswith(".") and "(2 dòng)" in vi and "(1 hộ)" in vi and "(1 đơn)" in vi
+    assert "không có trong lớp thửa đất" in vi and "nhiều thôn" in vi
+    assert "parcel layer" in en and "several hamlets" in en and rec.note_vi == vi
+
+
+def test_nothing_to_reconcile_where_every_row_is_placed_once(workspace):
+    ws = geo.load_workspace(workspace)
+    sl = geo.time_slice(ws, geo.Selection.make(as_of=AS_OF))
+    rec = reconcile(sl, summarize_slice(ws, sl))
+    assert rec.unplaced is None and rec.overlap is None and not rec.needed
+    assert [r["hamlet_name"] for r in rec.rows()] == ["Tổng cộng"] and rec.total["households"] == 3
+
+
+def test_the_summary_csv_stays_one_row_per_hamlet_with_unplaced_rows(build, tmp_path):
+    ws = geo.load_workspace(build(**totals_layers()))
+    out = tmp_path / "s.csv"
+    geo.summary.write_summary_csv(geo.hamlet_summary(ws, as_of=AS_OF), out)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["hamlet_id"] for r in rows] == ["A", "B"]
+    assert list(rows[0]) == list(geo.SUMMARY_COLUMNS)

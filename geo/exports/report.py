@@ -70,10 +70,11 @@ from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
+from ..hotspots.scope import is_hamlet_wide, level_label
 from ..outputs import atomic_write, guard_output
 from ..schema import KINDS, MOODS, STAGES, TOPICS
 from ..selection import Selection, TimeSlice
-from ..summary import HANDED_OVER, PAID
+from ..summary import HANDED_OVER, PAID, headline, reconcile
 from ..workspace import Workspace
 from ._common import (
     Period,
@@ -90,7 +91,6 @@ from ._common import (
     scrub_personal,
     slice_summary,
 )
-from .tables import totals_row
 
 
 @dataclass(frozen=True)
@@ -635,11 +635,15 @@ def _projects_section(doc, data: ReportData) -> None:
     for i, p in enumerate(pr.itertuples(index=False), start=1):
         delta = p.handed_over - p.handed_over_prev
         rows.append([str(i), p.project_name, fmt_date(p.handover_deadline) or "—", fmt_number(p.households),
-                     fmt_number(p.handed_over), fmt_number(p.handover_pct, 2),
-                     (f"+{fmt_number(delta)}" if delta > 0 else fmt_number(delta)), p.status])
+                     fmt_number(p.handed_over), fmt_number(p.handover_pct, 2), _signed(delta), p.status])
+    extra = _project_total_rows(data) if len(pr) > 1 else []
     _grid(doc, ("TT", "Dự án", "Hạn bàn giao", "Số hộ", "Đã bàn giao (hộ)", "Tỷ lệ (%)", "Tăng trong kỳ (hộ)",
-                "Đánh giá"), rows, (8, 42, 23, 14, 17, 15, 17, 29), numeric_from=3)
+                "Đánh giá"), rows + extra, (8, 42, 23, 14, 17, 15, 17, 29), numeric_from=3, total=bool(extra))
     _caption(doc, f"Bảng 1. Tiến độ bàn giao mặt bằng theo dự án đến ngày {fmt_date(data.selection.as_of)}")
+    if len(extra) > 1:
+        _para(doc, f"Một hộ có đất thu hồi cho nhiều dự án được tính ở mỗi dự án nhưng chỉ một lần ở dòng "
+                   f"“Cộng” ({fmt_number(int(pr['households'].sum()) - _totals_now(data).households)} hộ), nên "
+                   "dòng “Cộng” bằng số hộ tại Bảng 2.", italic=True)
     for i, p in enumerate(pr.itertuples(index=False), start=1):
         para = _para(doc)
         _run(para, f"{i}.{' '}{p.project_name}: ", bold=True)
@@ -655,19 +659,54 @@ def _projects_section(doc, data: ReportData) -> None:
         _run(para, text)
 
 
-def _hamlet_rows(summary: pd.DataFrame) -> list[list[str]]:
+def _signed(delta: int) -> str:
+    return f"+{fmt_number(delta)}" if delta > 0 else fmt_number(delta)
+
+
+def _totals_now(data: ReportData):
+    """The selection's headline on the as-of date (distinct households, unplaced rows included)."""
+    return headline(data.slice, data.hotspots)
+
+
+def _project_total_rows(data: ReportData) -> list[list[str]]:
+    """Under Bảng 1 with several projects: households counted in more than one project, then "Cộng"."""
+    pr = data.projects
+    now, before = _totals_now(data), headline(data.previous, data.previous_hotspots)
+    twice = int(pr["households"].sum()) - now.households
+    twice_done = int(pr["handed_over"].sum()) - now.handed_over
+    twice_delta = int((pr["handed_over"] - pr["handed_over_prev"]).sum()) - (now.handed_over - before.handed_over)
     rows = []
-    for i, r in enumerate(summary.itertuples(index=False), start=1):
-        rows.append([str(i), clean(r.hamlet_name), fmt_number(r.households), fmt_number(r.households_handed_over),
-                     fmt_number(r.handover_pct, 2), fmt_number(r.area_affected_m2, 1),
-                     fmt_number(r.area_handed_over_pct, 2), fmt_number(r.compensation_paid_vnd / 1e6, 1),
-                     fmt_number(r.grievances_open), fmt_number(r.grievances_overdue),
-                     LEVEL_LABELS.get(r.hotspot_level, r.hotspot_level)])
-    t = totals_row(summary)
-    rows.append(["", "Cộng", fmt_number(t["households"]), fmt_number(t["households_handed_over"]),
-                 fmt_number(t["handover_pct"], 2), fmt_number(t["area_affected_m2"], 1),
-                 fmt_number(t["area_handed_over_pct"], 2), fmt_number(t["compensation_paid_vnd"] / 1e6, 1),
-                 fmt_number(t["grievances_open"]), fmt_number(t["grievances_overdue"]), ""])
+    if twice > 0:
+        rows.append(["", "Trừ hộ tính ở nhiều dự án", "", fmt_number(-twice), fmt_number(-twice_done), "",
+                     _signed(-twice_delta) if twice_delta else "", ""])
+    rows.append(["", "Cộng", "", fmt_number(now.households), fmt_number(now.handed_over),
+                 fmt_number(now.handover_pct, 2), _signed(now.handed_over - before.handed_over), ""])
+    return rows
+
+
+def _hamlet_row(i: object, name: str, r: dict, level: str) -> list[str]:
+    def n(col: str, decimals: int = 0, scale: float = 1.0) -> str:
+        value = r.get(col)
+        return "" if value is None else fmt_number(value / scale, decimals)
+
+    return [str(i), clean(name), n("households"), n("households_handed_over"), n("handover_pct", 2),
+            n("area_affected_m2", 1), n("area_handed_over_pct", 2), n("compensation_paid_vnd", 1, 1e6),
+            n("grievances_open"), n("grievances_overdue"), level]
+
+
+def _hamlet_rows(summary: pd.DataFrame, sl: TimeSlice | None = None) -> list[list[str]]:
+    """The hamlets, then "Chưa xác định thôn" and the overlap where any, then "Cộng" (= the headline)."""
+    rows = []
+    wide = is_hamlet_wide(summary)
+    for i, (r, w) in enumerate(zip(summary.to_dict("records"), wide), start=1):
+        rows.append(_hamlet_row(i, r["hamlet_name"], r, level_label(r["hotspot_level"], bool(w))))
+    if sl is None:
+        return rows
+    rec = reconcile(sl, summary)
+    for extra in (rec.unplaced, rec.overlap):
+        if extra is not None:
+            rows.append(_hamlet_row("", extra["hamlet_name"].split(" / ")[0], extra, ""))
+    rows.append(_hamlet_row("", "Cộng", rec.total, ""))
     return rows
 
 
@@ -675,8 +714,9 @@ def _hamlet_section(doc, data: ReportData) -> None:
     doc.add_heading("2. Kết quả theo thôn", level=2)
     s = data.summary
     affected = int((s["households"] > 0).sum())
+    rec = reconcile(data.slice, s)
     text = (f"Có {affected}/{len(s)} thôn có hộ bị thu hồi đất. Kết quả cụ thể từng thôn tại Bảng 2 "
-            "(tỷ lệ hộ đã bàn giao tính trên số hộ của thôn; một hộ có đất ở hai thôn được tính ở cả hai thôn).")
+            f"(tỷ lệ hộ đã bàn giao tính trên số hộ của thôn). {rec.note_vi}")
     if data.selection.project:
         quiet = (s["households"] == 0) & (s["grievances_open"] == 0) & (s["hotspot_level"] == "none")
         if quiet.any():
@@ -684,7 +724,8 @@ def _hamlet_section(doc, data: ReportData) -> None:
                      + ", ".join(clean(n) for n in s.loc[quiet, "hamlet_name"]) + ".")
         s = s[~quiet]
     _para(doc, text)
-    _grid(doc, HAMLET_TABLE_HEADERS, _hamlet_rows(s), HAMLET_TABLE_WIDTHS_MM, total=True, size=HAMLET_TABLE_PT)
+    _grid(doc, HAMLET_TABLE_HEADERS, _hamlet_rows(s, data.slice), HAMLET_TABLE_WIDTHS_MM, total=True,
+          size=HAMLET_TABLE_PT)
     _caption(doc, f"Bảng 2. Kết quả bồi thường, hỗ trợ, giải phóng mặt bằng theo thôn đến ngày "
                   f"{fmt_date(data.selection.as_of)}")
 
@@ -834,16 +875,19 @@ def _hotspot_section(doc, data: ReportData) -> None:
     names = hamlet_names_of(data)
     level = cur["hotspot_level"].reindex(list(names)).fillna("none")
     before = prev["hotspot_level"].reindex(list(names)).fillna("none")
-    counts = level.value_counts()
-    counts_prev = before.value_counts()
+    wide = is_hamlet_wide(cur).reindex(list(names)).fillna(False).astype(bool)
+    wide_prev = is_hamlet_wide(prev).reindex(list(names)).fillna(False).astype(bool)
+    counts = level[~wide].value_counts()  # a project's hotspots only: hamlet-wide alerts are named apart
+    counts_prev = before[~wide_prev].value_counts()
 
-    def tally(c) -> str:
-        return ", ".join(f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}"
+    def tally(c, n_wide: int = 0) -> str:
+        text = ", ".join(f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}"
                          for k in ("hotspot", "risk", "watch"))
+        return text + (f"; {fmt_number(n_wide)} thôn có cảnh báo chung của cả thôn" if n_wide else "")
 
-    _para(doc, f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(counts)} "
+    _para(doc, f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(counts, int(wide.sum()))} "
                f"(ngày {fmt_date(data.period.previous_end)}: "
-               f"{tally(counts_prev)}).")
+               f"{tally(counts_prev, int(wide_prev.sum()))}).")
     shown = False
     for key in ("hotspot", "risk", "watch"):
         ids = [h for h in names if level[h] == key]
@@ -854,7 +898,8 @@ def _hotspot_section(doc, data: ReportData) -> None:
         for h in ids:
             p = _para(doc, "")
             _run(p, f"- {names[h]} ", bold=True)
-            _run(p, f"({_level_change(key, before[h])}): ", italic=True)
+            scope = "cảnh báo chung của cả thôn, dự án không có hộ tại thôn; " if wide[h] else ""
+            _run(p, f"({scope}{_level_change(key, before[h])}): ", italic=True)
             reasons = clean(cur["hotspot_reasons"].get(h, "")) or "không có lý do cụ thể"
             _run(p, reasons + ".")
     if not shown:

@@ -2,7 +2,10 @@
 
 :func:`summary_xlsx` writes the contract's columns (see
 :data:`geo.summary.SUMMARY_COLUMNS`) under Vietnamese headers, one row per
-hamlet and a totals row, with the header frozen, thousands grouped, VND
+hamlet, then the rows of :func:`geo.summary.reconcile` ("Chưa xác định
+thôn" where household rows or grievances have no hamlet, the households
+counted in more than one row, and "Tổng cộng", equal to the dashboard's
+headline) with a note saying why, the header frozen, thousands grouped, VND
 without decimals, percentages as percentages and columns wide enough for
 their contents. A second sheet, "Ghi chú", says what was selected, on which
 date, from which files, and what each column means.
@@ -28,9 +31,10 @@ from openpyxl.utils import get_column_letter
 
 from ..formatting import fmt_date
 from ..hotspots import LEVEL_LABELS
+from ..hotspots.scope import level_label
 from ..outputs import FORMULA_STARTS, atomic_write, guard_output, spreadsheet_text
-from ..selection import Selection
-from ..summary import SUMMARY_COLUMNS, SUMMARY_LABELS, write_summary_csv
+from ..selection import Selection, time_slice
+from ..summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, reconciliation_note, write_summary_csv
 from ..workspace import Workspace
 from ._common import (
     clean,
@@ -46,6 +50,7 @@ HEADER_ROW = 4
 """The header's row in the summary sheet; hamlets start on the next row."""
 TITLE = "TỔNG HỢP TIẾN ĐỘ BỒI THƯỜNG, HỖ TRỢ, TÁI ĐỊNH CƯ THEO THÔN"
 TOTAL_LABEL = "Tổng cộng"
+NOTE_LABEL = "Ghi chú: "
 
 COUNT_FORMAT = "#,##0"
 AREA_FORMAT = "#,##0.00"
@@ -119,12 +124,14 @@ def _totals(summary: pd.DataFrame) -> dict[str, object]:
 
 
 def totals_row(summary: pd.DataFrame) -> dict[str, object]:
-    """The totals of a per-hamlet summary, as the XLSX and the report show them.
+    """The column sums of a per-hamlet summary's rows.
 
     Counts, areas and amounts are summed (a household with land in two
     hamlets counts in both, as in the hamlet rows); percentages are ratios
     of the sums; ``max_signatories_open`` is the largest; ``hotspot_level``
-    counts the hamlets per level in words.
+    counts the hamlets per level in words. The XLSX and the report show
+    :func:`geo.summary.reconcile`'s total instead, which equals the headline
+    (unplaced rows in, households counted once).
 
     Example
     -------
@@ -162,7 +169,10 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
     """The per-hamlet summary as an :class:`openpyxl.Workbook` (see :func:`summary_xlsx`)."""
     sel = default_selection(ws, selection)
     if summary is None:
-        _, _, summary = slice_summary(ws, sel)
+        sl, _, summary = slice_summary(ws, sel)
+    else:
+        sl = time_slice(ws, sel)
+    rec = reconcile(sl, summary)
     columns = list(SUMMARY_COLUMNS)
     wb = Workbook()
     sh = wb.active
@@ -189,18 +199,22 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
 
     widths = [max(max(len(w) for w in SUMMARY_LABELS[c].split()), -(-len(SUMMARY_LABELS[c]) // 3)) + 2
               for c in columns]
+    wide = summary["hamlet_wide"] if "hamlet_wide" in summary.columns else pd.Series(False, index=summary.index)
     rows = [
-        {c: row[c] for c in columns} for row in summary[columns].to_dict("records")
+        {**{c: row[c] for c in columns}, "hotspot_level": level_label(row["hotspot_level"], bool(w))}
+        for row, w in zip(summary[columns].to_dict("records"), wide)
     ]
-    rows.append(_totals(summary))
+    n_hamlets = len(rows)
+    rows += rec.rows()
     first = HEADER_ROW + 1
     for i, record in enumerate(rows):
         r = first + i
         is_total = i == len(rows) - 1
+        is_extra = n_hamlets <= i < len(rows) - 1
         for j, col in enumerate(columns, start=1):
             value = record[col]
-            if col == "hotspot_level" and not is_total:
-                value = LEVEL_LABELS.get(str(value), str(value))
+            if value is None:  # the overlap row leaves what it does not correct blank
+                pass
             elif col in PERCENT_COLUMNS:
                 value = round(float(value) / 100.0, 6)
             elif col in FORMATS and value is not None and not (isinstance(value, float) and pd.isna(value)):
@@ -212,16 +226,20 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
             fmt = FORMATS.get(col)
             if fmt:
                 cell.number_format = fmt
-            if col == "hotspot_reasons":
+            if col == "hotspot_reasons" or (is_extra and col == "hamlet_name"):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             else:
                 cell.alignment = Alignment(vertical="top")
-            if col == "hotspot_level" and not is_total and record[col] in LEVEL_FILLS:
-                cell.fill = PatternFill("solid", fgColor=LEVEL_FILLS[record[col]])
+            level = summary["hotspot_level"].iloc[i] if i < n_hamlets else None
+            if col == "hotspot_level" and level in LEVEL_FILLS and not bool(wide.iloc[i]):
+                cell.fill = PatternFill("solid", fgColor=LEVEL_FILLS[level])
+            if is_extra:
+                cell.font = Font(italic=True)
             if is_total:
                 cell.font = Font(bold=True)
                 cell.fill = PatternFill("solid", fgColor="F2F2F2")
-            widths[j - 1] = max(widths[j - 1], _display_width(value, fmt) + 2)
+            if not (is_extra and col == "hamlet_name"):  # the labels of those rows wrap
+                widths[j - 1] = max(widths[j - 1], _display_width(value, fmt) + 2)
     for j, width in enumerate(widths, start=1):
         cap = 80 if columns[j - 1] == "hotspot_reasons" else 40
         sh.column_dimensions[get_column_letter(j)].width = min(max(width, 6), cap)
@@ -229,7 +247,13 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
         _wrapped_lines(SUMMARY_LABELS[c], sh.column_dimensions[get_column_letter(j)].width - 1)
         for j, c in enumerate(columns, start=1)) + 4
     sh.freeze_panes = sh.cell(first, 3)  # header rows and the hamlet's id and name stay in view
-    sh.auto_filter.ref = f"A{HEADER_ROW}:{last}{first + len(rows) - 2}"
+    sh.auto_filter.ref = f"A{HEADER_ROW}:{last}{first + n_hamlets - 1}"
+    if rec.needed:  # say why the hamlet rows alone do not add up, right under the total
+        note_row = first + len(rows) + 1
+        sh.cell(note_row, 1, NOTE_LABEL + rec.note).alignment = Alignment(wrap_text=True, vertical="top")
+        sh.cell(note_row, 1).font = Font(italic=True)
+        sh.merge_cells(f"A{note_row}:{last}{note_row}")
+        sh.row_dimensions[note_row].height = 15 * 3
     sh.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sh.page_setup.orientation = "landscape"
     sh.page_setup.paperSize = sh.PAPERSIZE_A4
@@ -244,8 +268,8 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
         ("Số liệu đến ngày", fmt_date(sel.as_of)),
         ("Ngày lập", fmt_date(date.today())),
         ("Nguồn dữ liệu", ", ".join(clean(ws.files[k]) for k in sorted(ws.files))),
-        ("Ghi chú", ("Dòng “Tổng cộng” cộng các thôn: một hộ có đất ở hai thôn được tính ở cả hai thôn; "
-                     "tỷ lệ của dòng tổng là tỷ lệ của các tổng.")),
+        ("Ghi chú", (rec.note if rec.needed else reconciliation_note())
+         + " Tỷ lệ của dòng tổng là tỷ lệ của các tổng."),
         ("", ""),
         ("Cột", "Ý nghĩa"),
     ]
@@ -299,7 +323,9 @@ def summary_xlsx(ws: Workspace, selection: Selection | None = None,
     bytes
         The ``.xlsx`` file. Sheet "Tổng hợp theo thôn": a title, the
         selection and the as-of date in rows 1–2, the header in row
-        :data:`HEADER_ROW`, a row per hamlet, then "Tổng cộng". Sheet
+        :data:`HEADER_ROW`, a row per hamlet, "Chưa xác định thôn" and the
+        overlap where any, then "Tổng cộng" (and the note where the hamlet
+        rows alone do not add up). Sheet
         "Ghi chú": what the columns mean.
 
     Example

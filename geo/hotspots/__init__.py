@@ -32,6 +32,7 @@ from .rules import (
     score_levels,
     signal_table,
 )
+from .scope import HAMLET_WIDE_LABEL, is_hamlet_wide, level_label, mark_hamlet_wide, project_level_counts
 from .series import (
     CHANGE_LABELS,
     CHANGES,
@@ -49,6 +50,7 @@ __all__ = [
     "DEFAULTS",
     "FACTS",
     "FORMATS",
+    "HAMLET_WIDE_LABEL",
     "HAMLET_COLUMNS",
     "LEVELS",
     "LEVEL_LABELS",
@@ -66,7 +68,11 @@ __all__ = [
     "grievance_clusters",
     "hotspot_config",
     "hotspot_levels",
+    "is_hamlet_wide",
+    "level_label",
+    "mark_hamlet_wide",
     "parcel_intensity",
+    "project_level_counts",
     "reasons_text",
     "score_levels",
     "signal_table",

@@ -38,7 +38,7 @@ from .series import CHANGE_LABELS, weekly_series
 
 HAMLET_COLUMNS = (
     "hamlet_id", "hamlet_name", "hotspot_level", "hotspot_label", "hotspot_score", "hotspot_reasons",
-    "hotspot_change", "previous_level", "forced", *SIGNALS, *FACTS,
+    "hotspot_change", "previous_level", "forced", "hamlet_wide", *SIGNALS, *FACTS,
 )
 """Columns of the per-hamlet output (every format; plus ``geometry`` in the spatial ones)."""
 

@@ -629,9 +629,10 @@ def hotspot_levels(
     -------
     DataFrame
         ``hamlet_id`` (and ``project_id``), ``hotspot_level``,
-        ``hotspot_score``, ``hotspot_reasons``, ``forced`` and every signal
-        value (:data:`SIGNALS`, :data:`FACTS`); one row per hamlet of the
-        slice, in the hamlets layer's order.
+        ``hotspot_score``, ``hotspot_reasons``, ``forced``, every signal
+        value (:data:`SIGNALS`, :data:`FACTS`) and ``hamlet_wide``
+        (:func:`geo.hotspots.scope.mark_hamlet_wide`); one row per hamlet of
+        the slice, in the hamlets layer's order.
 
     Example
     -------
@@ -650,4 +651,6 @@ def hotspot_levels(
             cluster_hamlets = found.pairs if by_project else found.hot_hamlets
     signals = signal_table(ws, sl, cfg, by_project, cluster_hamlets)
     levels = score_levels(signals, cfg)
-    return levels.join(signals[[*SIGNALS, *FACTS]]).reset_index()
+    from .scope import mark_hamlet_wide  # hamlet-wide alerts under a project filter (issue 11)
+
+    return mark_hamlet_wide(ws, sl, levels.join(signals[[*SIGNALS, *FACTS]]).reset_index())
