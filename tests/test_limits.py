@@ -1,6 +1,6 @@
 """Reading limits: a file over what a province can hold is refused before it is read, fast and small.
 
-The memory of a refusal is measured in a fresh process (its ``ru_maxrss``),
+The memory of a refusal is measured in a fresh process (its own peak, ``VmHWM``),
 capped with ``RLIMIT_AS`` so that a missing check fails the test instead of
 exhausting the machine.
 """
@@ -32,10 +32,16 @@ MEMORY_BOUND_MB = 500  # loading the small default workspace peaks near 210 MB
 _LOAD = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # a missing check fails here, not the machine
+def peak_mb():
+    # VmHWM is this process's own peak; ru_maxrss keeps the forking parent's across exec (Linux)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 import geo
 ws = geo.load_workspace(sys.argv[1])
 print(json.dumps({"problems": [[p.code, p.file, p.message] for p in ws.report.problems],
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "maxrss_mb": peak_mb()}))
 """
 
 
