@@ -389,10 +389,15 @@ def test_meeting_mode_tooltips_stay_in_the_map_and_name_no_case_parcel_or_househ
 
         origin = pg.locator(MAP_FRAME).bounding_box()
         size = frame.evaluate("() => [innerWidth, innerHeight]")
-        legend_left = frame.evaluate("() => document.querySelector('.map-legend').getBoundingClientRect().left")
+        legend_left, legend_top = frame.evaluate(
+            "() => { const r = document.querySelector('.map-legend').getBoundingClientRect(); "
+            "return [r.left, r.top]; }")
+        # across the map from the top, then beside the legend, in its rows (where a tooltip can meet it)
+        probes = [(x, 70) for x in range(60, int(legend_left) - 40, 45)]
+        probes += [(x, int(legend_top)) for x in range(int(legend_left) - 320, int(legend_left) - 10, 40)]
         tips, above = [], []
-        for x in [*range(60, int(legend_left) - 40, 45), int(legend_left) - 260, int(legend_left) - 200]:
-            point = frame.evaluate(_POINT_ON_JS, [x, 70, size[1] - 40])
+        for x, y0 in probes:
+            point = frame.evaluate(_POINT_ON_JS, [x, y0, size[1] - 40])
             if point is None:
                 continue
             pg.mouse.move(origin["x"] + point[0], origin["y"] + point[1])
