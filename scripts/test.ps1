@@ -3,5 +3,7 @@
 $ErrorActionPreference = "Stop"
 & "$PSScriptRoot\setup.ps1"
 Set-Location (Split-Path -Parent $PSScriptRoot)
+& .venv\Scripts\ruff.exe check .
+if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 & .venv\Scripts\python.exe -m pytest @args
 exit $LASTEXITCODE

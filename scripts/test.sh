@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Run every test (unit, contract, real data, app, browser, notebooks).
+# Run the linter, then every test (unit, contract, real data, app, browser, notebooks), on all cores.
 # Installs what the tests need first: .venv, and Chromium for the browser tests.
 #   bash scripts/test.sh [pytest arguments]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh --browser
+echo "ruff check"
+.venv/bin/ruff check .
+# both cores: pytest-xdist (-n auto in pytest.ini)
 exec .venv/bin/python -m pytest "$@"
