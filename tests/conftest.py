@@ -103,3 +103,15 @@ def build(tmp_path: Path):
         return build_workspace(tmp_path / f"ws{next(counter)}", toml=toml, **layers)
 
     return _build
+
+
+@pytest.fixture(scope="session")
+def postgis_url():
+    """A throwaway PostgreSQL + PostGIS server for the session (``tests/postgis.py``); its database's URL.
+
+    Fails (never skips) where PostgreSQL or PostGIS is missing, naming the packages to install.
+    """
+    from postgis import postgis_server
+
+    with postgis_server() as url:
+        yield url

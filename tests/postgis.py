@@ -18,8 +18,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-INSTALL = ("install Debian's postgresql and postgresql-15-postgis-3 "
-           "(`sudo apt-get install postgresql postgresql-15-postgis-3`, or `scripts/setup.sh --browser`)")
+INSTALL = (
+    "install Debian's postgresql and postgresql-15-postgis-3 "
+    "(`sudo apt-get install postgresql postgresql-15-postgis-3`, or `scripts/setup.sh --browser`)"
+)
 
 
 def _bin(name: str) -> str:
@@ -69,10 +71,39 @@ def postgis_server() -> Iterator[str]:
     log = base / "server.log"
     started = False
     try:
-        _run([*prefix, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync",
-              "--locale=C.UTF-8"], cwd=base)
-        _run([*prefix, pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-              f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off", "start"], cwd=base)
+        _run(
+            [
+                *prefix,
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C.UTF-8",
+            ],
+            cwd=base,
+        )
+        _run(
+            [
+                *prefix,
+                pg_ctl,
+                "-D",
+                str(data),
+                "-l",
+                str(log),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off",
+                "start",
+            ],
+            cwd=base,
+        )
         started = True
         common = [psql, "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
         _run([*common, "-d", "postgres", "-c", "CREATE DATABASE geotest"])
@@ -83,8 +114,9 @@ def postgis_server() -> Iterator[str]:
         yield f"postgresql://postgres@127.0.0.1:{port}/geotest"
     finally:
         if started:
-            subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
-                           capture_output=True, cwd=base)
+            subprocess.run(
+                [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], capture_output=True, cwd=base
+            )
             time.sleep(0.1)
         shutil.rmtree(base, ignore_errors=True)
 

@@ -22,5 +22,16 @@ from .engine import resolve_url
 from .store import Commit, MergeConflict, StaleUpload, Store, StoreError, ValidationRefused
 from .tables import KEY_COLUMNS, conform, row_keys
 
-__all__ = ["Commit", "Diff", "KEY_COLUMNS", "MergeConflict", "StaleUpload", "Store", "StoreError",
-           "ValidationRefused", "conform", "resolve_url", "row_keys"]
+__all__ = [
+    "Commit",
+    "Diff",
+    "KEY_COLUMNS",
+    "MergeConflict",
+    "StaleUpload",
+    "Store",
+    "StoreError",
+    "ValidationRefused",
+    "conform",
+    "resolve_url",
+    "row_keys",
+]

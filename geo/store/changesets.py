@@ -16,7 +16,6 @@ import json
 import math
 from dataclasses import dataclass, field
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -73,8 +72,9 @@ class Diff:
     def render(self, limit: int = 20) -> str:
         """A short text: counts, then up to ``limit`` changed values as ``key: column old → new``."""
         c = self.counts
-        lines = [f"{self.layer}: +{c['added']} thêm / added, ~{c['changed']} sửa / changed, "
-                 f"-{c['removed']} bỏ / removed"]
+        lines = [
+            f"{self.layer}: +{c['added']} thêm / added, ~{c['changed']} sửa / changed, -{c['removed']} bỏ / removed"
+        ]
         for row in self.changed.head(limit).itertuples(index=False):
             old = "∅" if _blank(row.old) else row.old
             new = "∅" if _blank(row.new) else row.new
@@ -94,7 +94,7 @@ def _blank(value) -> bool:
 
 def _values_equal(a: pd.Series, b: pd.Series) -> np.ndarray:
     both_missing = a.isna().to_numpy() & b.isna().to_numpy()
-    eq = (a == b)
+    eq = a == b
     eq = eq.fillna(False).to_numpy(dtype=bool) if eq.dtype != bool else eq.to_numpy()
     return eq | both_missing
 
@@ -117,20 +117,30 @@ def diff(layer: str, old: pd.DataFrame, new: pd.DataFrame) -> Diff:
     columns = canonical_names(layer)
     masks = {col: ~_values_equal(a[col], b[col]) for col in columns}
     if layer in GEOMETRY_LAYERS:
-        masks["geometry"] = ~_geoms_equal(np.asarray(a.geometry.values, dtype=object),
-                                          np.asarray(b.geometry.values, dtype=object))
+        masks["geometry"] = ~_geoms_equal(
+            np.asarray(a.geometry.values, dtype=object), np.asarray(b.geometry.values, dtype=object)
+        )
     any_changed = np.zeros(len(common), dtype=bool)
     pieces = []
     for col, mask in masks.items():
         any_changed |= mask
         if mask.any():
-            olds = a[col].to_numpy(dtype=object)[mask] if col != "geometry" else \
-                np.asarray(a.geometry.values, dtype=object)[mask]
-            news = b[col].to_numpy(dtype=object)[mask] if col != "geometry" else \
-                np.asarray(b.geometry.values, dtype=object)[mask]
+            olds = (
+                a[col].to_numpy(dtype=object)[mask]
+                if col != "geometry"
+                else np.asarray(a.geometry.values, dtype=object)[mask]
+            )
+            news = (
+                b[col].to_numpy(dtype=object)[mask]
+                if col != "geometry"
+                else np.asarray(b.geometry.values, dtype=object)[mask]
+            )
             pieces.append(pd.DataFrame({KEY: common[mask], "column": col, "old": olds, "new": news}))
-    changed = pd.concat(pieces, ignore_index=True) if pieces else \
-        pd.DataFrame({KEY: [], "column": [], "old": [], "new": []}, dtype=object)
+    changed = (
+        pd.concat(pieces, ignore_index=True)
+        if pieces
+        else pd.DataFrame({KEY: [], "column": [], "old": [], "new": []}, dtype=object)
+    )
     if len(changed):
         order = pd.Series(np.arange(len(common)), index=common)
         changed = changed.assign(_o=order.loc[changed[KEY]].to_numpy()).sort_values("_o", kind="stable")
@@ -141,6 +151,7 @@ def diff(layer: str, old: pd.DataFrame, new: pd.DataFrame) -> Diff:
 
 
 # --- JSON values ---------------------------------------------------------------------------------
+
 
 def jsonable(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The canonical columns as Python values for JSON: dates ``YYYY-MM-DD``, blanks ``None``."""
@@ -165,12 +176,13 @@ def jsonable(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _json_rows(layer: str, frame: pd.DataFrame) -> list[str]:
     table = jsonable(layer, frame)
     cols = list(table.columns)
-    return [json.dumps(dict(zip(cols, vals, strict=True)), ensure_ascii=False)
-            for vals in zip(*(table[c].tolist() for c in cols), strict=True)]
+    return [
+        json.dumps(dict(zip(cols, vals, strict=True)), ensure_ascii=False)
+        for vals in zip(*(table[c].tolist() for c in cols), strict=True)
+    ]
 
 
-def db_records(layer: str, frame: pd.DataFrame, backend: Backend, srid: int | None,
-               prefix: str = "") -> list[dict]:
+def db_records(layer: str, frame: pd.DataFrame, backend: Backend, srid: int | None, prefix: str = "") -> list[dict]:
     """Rows of a conformed frame (with ``row_key``) as bind parameters for the layer's table."""
     columns: dict[str, list] = {prefix + KEY: frame[KEY].tolist()}
     for col in canonical_names(layer):
@@ -200,6 +212,7 @@ def _wkb(geoms) -> list:
 
 # --- writing ---------------------------------------------------------------------------------------
 
+
 def change_records(d: Diff, changeset_id: int) -> list[dict]:
     """The ``changes`` rows of a diff."""
     layer = d.layer
@@ -224,26 +237,38 @@ def change_records(d: Diff, changeset_id: int) -> list[dict]:
             attrs = [c for c in cs if c != "geometry"]
             o, n = old_rows[key], new_rows[key]
             g = key in geom_changed
-            records.append({
-                **base, KEY: key, "op": "change",
-                "old": json.dumps({c: o[pos[c]] for c in attrs}, ensure_ascii=False),
-                "new": json.dumps({c: n[pos[c]] for c in attrs}, ensure_ascii=False),
-                "old_geom": old_g[key] if g else None, "new_geom": new_g[key] if g else None})
+            records.append(
+                {
+                    **base,
+                    KEY: key,
+                    "op": "change",
+                    "old": json.dumps({c: o[pos[c]] for c in attrs}, ensure_ascii=False),
+                    "new": json.dumps({c: n[pos[c]] for c in attrs}, ensure_ascii=False),
+                    "old_geom": old_g[key] if g else None,
+                    "new_geom": new_g[key] if g else None,
+                }
+            )
     if len(d.removed):
         geoms = _wkb(d.removed.geometry.values) if spatial else [None] * len(d.removed)
         for key, js, g in zip(d.removed[KEY], _json_rows(layer, d.removed), geoms, strict=True):
-            records.append({**base, KEY: key, "op": "remove", "old": js, "new": None, "old_geom": g,
-                            "new_geom": None})
+            records.append({**base, KEY: key, "op": "remove", "old": js, "new": None, "old_geom": g, "new_geom": None})
     return records
 
 
-def write_diff(conn: sa.Connection, backend: Backend, table: sa.Table, changes: sa.Table, d: Diff,
-               changeset_id: int, srid: int | None) -> None:
+def write_diff(
+    conn: sa.Connection,
+    backend: Backend,
+    table: sa.Table,
+    changes: sa.Table,
+    d: Diff,
+    changeset_id: int,
+    srid: int | None,
+) -> None:
     """Apply ``d`` to ``table`` and record it in ``changes`` (inside the caller's transaction)."""
     layer = d.layer
     removed = list(d.removed[KEY])
     for i in range(0, len(removed), CHUNK):
-        conn.execute(table.delete().where(table.c[KEY].in_(removed[i:i + CHUNK])))
+        conn.execute(table.delete().where(table.c[KEY].in_(removed[i : i + CHUNK])))
     if len(d.after):
         after = d.after.copy()
         after[KEY] = after.index
@@ -257,7 +282,7 @@ def write_diff(conn: sa.Connection, backend: Backend, table: sa.Table, changes: 
         conn.execute(table.insert(), db_records(layer, d.added, backend, srid))
     records = change_records(d, changeset_id)
     for i in range(0, len(records), 5000):
-        conn.execute(changes.insert(), records[i:i + 5000])
+        conn.execute(changes.insert(), records[i : i + 5000])
 
 
 def with_keys(layer: str, frame: pd.DataFrame) -> pd.DataFrame:

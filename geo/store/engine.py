@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,8 +47,14 @@ _GPKG_DDL = [
 _GPKG_DEFAULT_SRS = [
     ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
     ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
-    ("WGS 84 geodetic", 4326, "EPSG", 4326, pyproj.CRS("EPSG:4326").to_wkt("WKT1_GDAL"),
-     "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
+    (
+        "WGS 84 geodetic",
+        4326,
+        "EPSG",
+        4326,
+        pyproj.CRS("EPSG:4326").to_wkt("WKT1_GDAL"),
+        "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid",
+    ),
 ]
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
@@ -63,7 +70,7 @@ def resolve_url(store: str | Path) -> tuple[str, str]:
     text = str(store)
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if text.startswith(prefix):
-            return "postgresql+psycopg://" + text[len(prefix):], "postgis"
+            return "postgresql+psycopg://" + text[len(prefix) :], "postgis"
     if text.startswith("sqlite:///"):
         return text, "gpkg"
     return f"sqlite:///{Path(text).expanduser().resolve()}", "gpkg"
@@ -87,7 +94,7 @@ class Backend:
         raise NotImplementedError
 
     # --- transactions -------------------------------------------------------------------------
-    def begin_write(self) -> sa.Connection:
+    def begin_write(self, lock: bool = True) -> sa.Connection:
         """A connection in a transaction that holds the store's write lock (writers wait their turn)."""
         raise NotImplementedError
 
@@ -118,8 +125,9 @@ class Backend:
         """Make ``crs`` known to the database; return its SRID."""
         raise NotImplementedError
 
-    def register_table(self, conn: sa.Connection, table: str, srid: int | None, has_geometry: bool,
-                       description: str = "") -> None:
+    def register_table(
+        self, conn: sa.Connection, table: str, srid: int | None, has_geometry: bool, description: str = ""
+    ) -> None:
         """Declare a table for GIS readers (a GeoPackage's gpkg_contents); nothing for PostGIS."""
 
     def touch(self, conn: sa.Connection, tables: list[str]) -> None:
@@ -157,7 +165,7 @@ class GpkgBackend(Backend):
     def path(self) -> Path:
         return Path(sa.engine.make_url(self.url).database)
 
-    def begin_write(self) -> sa.Connection:
+    def begin_write(self, lock: bool = True) -> sa.Connection:
         conn = self.engine.connect().execution_options(store_write=True)
         conn.begin()
         return conn
@@ -166,7 +174,7 @@ class GpkgBackend(Backend):
         return column
 
     def geoms_from_db(self, values: list) -> np.ndarray:
-        wkb = [None if b is None else bytes(b[8 + _ENVELOPE_BYTES[(b[3] >> 1) & 7]:]) for b in values]
+        wkb = [None if b is None else bytes(b[8 + _ENVELOPE_BYTES[(b[3] >> 1) & 7] :]) for b in values]
         return shapely.from_wkb(np.array(wkb, dtype=object))
 
     def geoms_to_db(self, geoms: np.ndarray, srid: int) -> list:
@@ -174,8 +182,9 @@ class GpkgBackend(Backend):
         n = len(geoms)
         missing = shapely.is_missing(geoms)
         empty = shapely.is_empty(geoms) & ~missing
-        header = np.zeros(n, dtype=[("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"),
-                                    ("env", "<f8", 4)])
+        header = np.zeros(
+            n, dtype=[("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"), ("env", "<f8", 4)]
+        )
         header["magic"] = b"GP"
         header["flags"] = np.where(empty, 0x11, 0x03)  # little endian; xy envelope, or empty and none
         header["srs"] = srid
@@ -188,9 +197,9 @@ class GpkgBackend(Backend):
             if missing[i]:
                 out.append(None)
             elif empty[i]:
-                out.append(raw[i * 40:i * 40 + 8] + wkb[i])
+                out.append(raw[i * 40 : i * 40 + 8] + wkb[i])
             else:
-                out.append(raw[i * 40:(i + 1) * 40] + wkb[i])
+                out.append(raw[i * 40 : (i + 1) * 40] + wkb[i])
         return out
 
     def prepare(self, conn: sa.Connection) -> None:
@@ -203,8 +212,9 @@ class GpkgBackend(Backend):
 
     def register_crs(self, conn: sa.Connection, crs: pyproj.CRS) -> int:
         wkt1 = crs.to_wkt("WKT1_GDAL")
-        existing = conn.exec_driver_sql("SELECT srs_id FROM gpkg_spatial_ref_sys WHERE definition = ?",
-                                        (wkt1,)).scalar()
+        existing = conn.exec_driver_sql(
+            "SELECT srs_id FROM gpkg_spatial_ref_sys WHERE definition = ?", (wkt1,)
+        ).scalar()
         if existing is not None:
             return int(existing)
         epsg = crs.to_epsg()
@@ -213,19 +223,21 @@ class GpkgBackend(Backend):
         else:
             top = conn.exec_driver_sql("SELECT max(srs_id) FROM gpkg_spatial_ref_sys").scalar() or 0
             srid, org = max(CUSTOM_SRID_GPKG, int(top) + 1), "NONE"
-        conn.exec_driver_sql("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)",
-                             (crs.name, srid, org, srid, wkt1, crs.name))
+        conn.exec_driver_sql(
+            "INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", (crs.name, srid, org, srid, wkt1, crs.name)
+        )
         return srid
 
     def register_table(self, conn, table, srid, has_geometry, description=""):
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
             "VALUES (?, ?, ?, ?, ?)",
-            (table, "features" if has_geometry else "attributes", table, description,
-             srid if has_geometry else None))
+            (table, "features" if has_geometry else "attributes", table, description, srid if has_geometry else None),
+        )
         if has_geometry:
-            conn.exec_driver_sql("INSERT OR REPLACE INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)",
-                                 (table, srid))
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)", (table, srid)
+            )
 
     def touch(self, conn, tables):
         stamp = utc_now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -256,11 +268,11 @@ class PostgisBackend(Backend):
     def _make_engine(self, url: str) -> sa.Engine:
         return sa.create_engine(url)
 
-    def begin_write(self) -> sa.Connection:
+    def begin_write(self, lock: bool = True) -> sa.Connection:
         conn = self.engine.connect()
         conn.begin()
-        # one writer at a time; readers are never blocked
-        conn.exec_driver_sql("LOCK TABLE changesets IN SHARE ROW EXCLUSIVE MODE")
+        if lock:  # one writer at a time; readers are never blocked
+            conn.exec_driver_sql("LOCK TABLE changesets IN SHARE ROW EXCLUSIVE MODE")
         return conn
 
     def begin_read(self) -> sa.Connection:
@@ -294,13 +306,18 @@ class PostgisBackend(Backend):
         if epsg is not None:
             srid, auth, code = epsg, "EPSG", epsg
         else:
-            top = conn.execute(sa.text("SELECT max(srid) FROM spatial_ref_sys WHERE srid >= :lo"),
-                               {"lo": CUSTOM_SRID_PG}).scalar()
+            top = conn.execute(
+                sa.text("SELECT max(srid) FROM spatial_ref_sys WHERE srid >= :lo"), {"lo": CUSTOM_SRID_PG}
+            ).scalar()
             srid = CUSTOM_SRID_PG if top is None else int(top) + 1
             auth, code = "geo_store", srid
-        conn.execute(sa.text("INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, srtext, proj4text) "
-                             "VALUES (:s, :a, :c, :w, :p)"),
-                     {"s": srid, "a": auth, "c": code, "w": wkt1, "p": crs.to_proj4() or ""})
+        conn.execute(
+            sa.text(
+                "INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, srtext, proj4text) "
+                "VALUES (:s, :a, :c, :w, :p)"
+            ),
+            {"s": srid, "a": auth, "c": code, "w": wkt1, "p": _proj4(crs)},
+        )
         return srid
 
     def backup(self, out: Path) -> Path:
@@ -311,13 +328,23 @@ class PostgisBackend(Backend):
         url = sa.engine.make_url(self.url).set(drivername="postgresql")
         out = Path(out)
         tmp = out.with_name(out.name + ".part")
-        result = subprocess.run([pg_dump, "--format=custom", "--file", str(tmp),
-                                 url.render_as_string(hide_password=False)], capture_output=True, text=True)
+        result = subprocess.run(
+            [pg_dump, "--format=custom", "--file", str(tmp), url.render_as_string(hide_password=False)],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             tmp.unlink(missing_ok=True)
             raise RuntimeError(f"pg_dump failed: {result.stderr.strip()}")
         tmp.replace(out)
         return out
+
+
+def _proj4(crs: pyproj.CRS) -> str:
+    """The PROJ string PostGIS keeps beside the WKT (its TOWGS84 kept; pyproj warns it is lossy)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return crs.to_proj4() or ""
 
 
 def make_backend(store: str | Path) -> Backend:

@@ -11,7 +11,7 @@ with pandas operations on the changes, not a replay of every changeset.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import geopandas as gpd
 import numpy as np
@@ -20,12 +20,14 @@ import pyproj
 import shapely
 import sqlalchemy as sa
 
+from ..schema import LAYERS
 from .engine import Backend
 from .tables import FID, GEOM, GEOMETRY_LAYERS, KEY, canonical_names, conform
 
 
-def read_current(conn: sa.Connection, backend: Backend, table: sa.Table, layer: str,
-                 crs: pyproj.CRS | None) -> pd.DataFrame:
+def read_current(
+    conn: sa.Connection, backend: Backend, table: sa.Table, layer: str, crs: pyproj.CRS | None
+) -> pd.DataFrame:
     """The layer as it is now: a conformed frame with its ``row_key`` column, in row order."""
     cols = [table.c[KEY]] + [table.c[c] for c in canonical_names(layer)]
     spatial = layer in GEOMETRY_LAYERS
@@ -42,15 +44,17 @@ def read_current(conn: sa.Connection, backend: Backend, table: sa.Table, layer: 
     return out
 
 
-def state_at(conn: sa.Connection, backend: Backend, tables: dict, layer: str, at: int,
-             crs: pyproj.CRS | None) -> pd.DataFrame:
+def state_at(
+    conn: sa.Connection, backend: Backend, tables: dict, layer: str, at: int, crs: pyproj.CRS | None
+) -> pd.DataFrame:
     """The layer right after changeset ``at`` (a conformed frame with ``row_key``)."""
     current = read_current(conn, backend, tables[layer], layer, crs)
     changes = tables["changes"]
     rows = conn.execute(
         sa.select(changes.c[KEY], changes.c.op, changes.c.old, changes.c.old_geom)
         .where(changes.c.layer == layer, changes.c.changeset_id > at)
-        .order_by(changes.c.changeset_id, changes.c[FID])).all()
+        .order_by(changes.c.changeset_id, changes.c[FID])
+    ).all()
     if not rows:
         return current
     later = pd.DataFrame.from_records(rows, columns=[KEY, "op", "old", "old_geom"])
@@ -85,15 +89,17 @@ def state_at(conn: sa.Connection, backend: Backend, tables: dict, layer: str, at
     for col, group in cells.groupby("column", sort=False):
         if col not in table.columns:
             continue
-        table.loc[group[KEY].to_numpy(), col] = pd.Series(group["value"].to_numpy(), index=group[KEY].to_numpy(),
-                                                          dtype=object)
+        table.loc[group[KEY].to_numpy(), col] = pd.Series(
+            group["value"].to_numpy(), index=group[KEY].to_numpy(), dtype=object
+        )
     frame = table.reset_index(drop=True)
     if spatial:
         geoms = pd.Series(np.asarray(keep.geometry.values, dtype=object), index=keep[KEY].to_numpy(), dtype=object)
         geoms = geoms.reindex(table.index)
         if len(g):
-            geoms.loc[g[KEY].to_numpy()] = list(shapely.from_wkb(np.array([bytes(b) for b in g["old_geom"]],
-                                                                          dtype=object)))
+            geoms.loc[g[KEY].to_numpy()] = list(
+                shapely.from_wkb(np.array([bytes(b) for b in g["old_geom"]], dtype=object))
+            )
         frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms.to_numpy(), index=frame.index), crs=crs)
     out = conform(layer, frame, crs)
     out[KEY] = np.asarray(table.index, dtype=object)
@@ -104,10 +110,8 @@ def _as_utc(value) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if value.tzinfo is None:
-        from datetime import UTC
-
-        value = value.replace(tzinfo=UTC)
-    return value
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def changeset_list(conn: sa.Connection, tables: dict, layer: str | None = None) -> list[dict]:
@@ -117,20 +121,34 @@ def changeset_list(conn: sa.Connection, tables: dict, layer: str | None = None) 
     """
     cs, ch = tables["changesets"], tables["changes"]
     counts = conn.execute(
-        sa.select(ch.c.changeset_id, ch.c.layer, ch.c.op, sa.func.count().label("n"))
-        .group_by(ch.c.changeset_id, ch.c.layer, ch.c.op)).all()
+        sa.select(ch.c.changeset_id, ch.c.layer, ch.c.op, sa.func.count().label("n")).group_by(
+            ch.c.changeset_id, ch.c.layer, ch.c.op
+        )
+    ).all()
     per: dict[int, dict[str, dict[str, int]]] = {}
     names = {"add": "added", "change": "changed", "remove": "removed"}
     for cid, lay, op, n in counts:
         per.setdefault(cid, {}).setdefault(lay, {"added": 0, "changed": 0, "removed": 0})[names[op]] = int(n)
     out = []
     for row in conn.execute(sa.select(cs).order_by(cs.c.id)).mappings():
-        layers = per.get(row["id"], {})
+        found = per.get(row["id"], {})
+        layers = {name: found[name] for name in LAYERS if name in found}
         if layer is not None and layer not in layers:
             continue
-        out.append({"id": row["id"], "user": row["user"], "at": _as_utc(row["at"]), "note": row["note"],
-                    "kind": row["kind"], "source_name": row["source_name"], "source_sha256": row["source_sha256"],
-                    "base": row["base"], "restores": row["restores"], "layers": layers})
+        out.append(
+            {
+                "id": row["id"],
+                "user": row["user"],
+                "at": _as_utc(row["at"]),
+                "note": row["note"],
+                "kind": row["kind"],
+                "source_name": row["source_name"],
+                "source_sha256": row["source_sha256"],
+                "base": row["base"],
+                "restores": row["restores"],
+                "layers": layers,
+            }
+        )
     return out
 
 
@@ -141,21 +159,45 @@ def record_history(conn: sa.Connection, tables: dict, layer: str, record: str) -
     (one per project and parcel).
     """
     cs, ch = tables["changesets"], tables["changes"]
-    match = sa.or_(ch.c[KEY] == record, ch.c[KEY].startswith(record + "|", autoescape=True),
-                   ch.c[KEY].startswith(record + "#", autoescape=True))
-    stmt = (sa.select(ch.c.changeset_id, ch.c[KEY], ch.c.op, ch.c.old, ch.c.new,
-                      (ch.c.old_geom.isnot(None) | ch.c.new_geom.isnot(None)).label("geometry"),
-                      cs.c.user, cs.c.at, cs.c.note, cs.c.kind)
-            .join(cs, cs.c.id == ch.c.changeset_id)
-            .where(ch.c.layer == layer, match)
-            .order_by(ch.c.changeset_id, ch.c[FID]))
+    match = sa.or_(
+        ch.c[KEY] == record,
+        ch.c[KEY].startswith(record + "|", autoescape=True),
+        ch.c[KEY].startswith(record + "#", autoescape=True),
+    )
+    stmt = (
+        sa.select(
+            ch.c.changeset_id,
+            ch.c[KEY],
+            ch.c.op,
+            ch.c.old,
+            ch.c.new,
+            (ch.c.old_geom.isnot(None) | ch.c.new_geom.isnot(None)).label("geometry"),
+            cs.c.user,
+            cs.c.at,
+            cs.c.note,
+            cs.c.kind,
+        )
+        .join(cs, cs.c.id == ch.c.changeset_id)
+        .where(ch.c.layer == layer, match)
+        .order_by(ch.c.changeset_id, ch.c[FID])
+    )
     out = []
     for row in conn.execute(stmt).mappings():
-        out.append({"changeset": row["changeset_id"], "user": row["user"], "at": _as_utc(row["at"]),
-                    "note": row["note"], "kind": row["kind"], "layer": layer, "row_key": row[KEY], "op": row["op"],
-                    "old": json.loads(row["old"]) if row["old"] else {},
-                    "new": json.loads(row["new"]) if row["new"] else {},
-                    "geometry_changed": bool(row["geometry"])})
+        out.append(
+            {
+                "changeset": row["changeset_id"],
+                "user": row["user"],
+                "at": _as_utc(row["at"]),
+                "note": row["note"],
+                "kind": row["kind"],
+                "layer": layer,
+                "row_key": row[KEY],
+                "op": row["op"],
+                "old": json.loads(row["old"]) if row["old"] else {},
+                "new": json.loads(row["new"]) if row["new"] else {},
+                "geometry_changed": bool(row["geometry"]),
+            }
+        )
     return out
 
 
@@ -169,8 +211,9 @@ def changesets_since(conn: sa.Connection, tables: dict, layer: str, base: int) -
     """The changesets after ``base`` that changed ``layer``: id, user, at, note."""
     cs, ch = tables["changesets"], tables["changes"]
     ids = sa.select(ch.c.changeset_id).where(ch.c.layer == layer, ch.c.changeset_id > base).distinct()
-    rows = conn.execute(sa.select(cs.c.id, cs.c.user, cs.c.at, cs.c.note).where(cs.c.id.in_(ids))
-                        .order_by(cs.c.id)).mappings()
+    rows = conn.execute(
+        sa.select(cs.c.id, cs.c.user, cs.c.at, cs.c.note).where(cs.c.id.in_(ids)).order_by(cs.c.id)
+    ).mappings()
     return [{"id": r["id"], "user": r["user"], "at": _as_utc(r["at"]), "note": r["note"]} for r in rows]
 
 

@@ -44,8 +44,13 @@ def backup_path(backend: Backend, version: int, backup_dir: Path | None) -> Path
     return Path(backup_dir or Path.cwd()) / f"{database}.v{version}.{stamp}.pgdump"
 
 
-def upgrade(backend: Backend, version_table: sa.Table, target: int, backup_dir: Path | None = None,
-            migrations: dict[int, Step] | None = None) -> Path | None:
+def upgrade(
+    backend: Backend,
+    version_table: sa.Table,
+    target: int,
+    backup_dir: Path | None = None,
+    migrations: dict[int, Step] | None = None,
+) -> Path | None:
     """Bring the store to version ``target``; return the backup taken first (None if already there)."""
     steps = MIGRATIONS if migrations is None else migrations
     with backend.engine.connect() as conn:
@@ -61,8 +66,9 @@ def upgrade(backend: Backend, version_table: sa.Table, target: int, backup_dir: 
         ops = Operations(MigrationContext.configure(conn))
         for version in range(current + 1, target + 1):
             steps[version](ops, conn)
-            conn.execute(version_table.insert().values(version=version, at=utc_now(),
-                                                       note=f"upgraded from {version - 1}"))
+            conn.execute(
+                version_table.insert().values(version=version, at=utc_now(), note=f"upgraded from {version - 1}")
+            )
         conn.commit()
     except BaseException:
         conn.rollback()

@@ -43,13 +43,16 @@ class StaleUpload(StoreError):
 
     def __init__(self, layer: str, base: int, since: list[dict]):
         self.layer, self.base, self.since = layer, base, since
-        who = "; ".join(f"#{c['id']} {c['user']} ({fmt_date(c['at'].date())})" + (f": {c['note']}" if c["note"] else "")
-                        for c in since)
+        who = "; ".join(
+            f"#{c['id']} {c['user']} ({fmt_date(c['at'].date())})" + (f": {c['note']}" if c["note"] else "")
+            for c in since
+        )
         users = ", ".join(dict.fromkeys(c["user"] for c in since))
         super().__init__(
             f"Lớp {layer} đã được {users} sửa sau bản #{base} ({who}). Tải lại bản mới nhất, hoặc xác nhận gộp "
             f"các dòng không trùng. / Layer {layer} was changed by {users} after changeset #{base} ({who}). "
-            "Start from the latest version, or confirm a merge of the rows that do not conflict.")
+            "Start from the latest version, or confirm a merge of the rows that do not conflict."
+        )
 
 
 class MergeConflict(StoreError):
@@ -61,7 +64,8 @@ class MergeConflict(StoreError):
         shown = ", ".join(keys[:10]) + (" …" if len(keys) > 10 else "")
         super().__init__(
             f"Không gộp được: {len(keys)} dòng của lớp {layer} cũng đã được {users} sửa ({shown}). / "
-            f"Cannot merge: {len(keys)} rows of {layer} were also changed by {users} ({shown}).")
+            f"Cannot merge: {len(keys)} rows of {layer} were also changed by {users} ({shown})."
+        )
 
 
 @dataclass
@@ -142,16 +146,25 @@ class Store:
             version = store_version(conn, store.tables["store_version"])
         if version > SCHEMA_VERSION:
             store.backend.dispose()
-            raise StoreError(f"Kho được tạo bởi bản mới hơn (phiên bản {version}) / the store was made by a newer "
-                             f"version of the product (store version {version}); update the product")
+            raise StoreError(
+                f"Kho được tạo bởi bản mới hơn (phiên bản {version}) / the store was made by a newer "
+                f"version of the product (store version {version}); update the product"
+            )
         store.backup_taken = upgrade(store.backend, store.tables["store_version"], upgrade_to, backup_dir)
         store._load_meta()
         return store
 
     @classmethod
-    def create(cls, url: str | Path, layers: dict[str, Frame], user: str, note: str | None = None,
-               source: str | Path | None = None, validate: Validator | None = None,
-               crs: pyproj.CRS | str | None = None) -> Store:
+    def create(
+        cls,
+        url: str | Path,
+        layers: dict[str, Frame],
+        user: str,
+        note: str | None = None,
+        source: str | Path | None = None,
+        validate: Validator | None = None,
+        crs: pyproj.CRS | str | None = None,
+    ) -> Store:
         """Make a store from layers held in memory; the import is its first changeset.
 
         Parameters
@@ -199,16 +212,27 @@ class Store:
                 backend.dispose()
                 raise ValidationRefused(errors)
         try:
-            conn = backend.begin_write()
+            conn = backend.begin_write(lock=False)
             try:
                 store._create_tables(conn)
                 cid = store._new_changeset(conn, user, note, "import", source)
                 for name, frame in frames.items():
                     empty = frame.iloc[0:0]
-                    write_diff(conn, backend, store.tables[name], store.tables["changes"],
-                               diff(name, empty, frame), cid, store.srid)
-                    conn.execute(store.tables["store_layers"].update()
-                                 .where(store.tables["store_layers"].c.layer == name).values(since=cid))
+                    write_diff(
+                        conn,
+                        backend,
+                        store.tables[name],
+                        store.tables["changes"],
+                        diff(name, empty, frame),
+                        cid,
+                        store.srid,
+                    )
+                    conn.execute(
+                        store.tables["store_layers"]
+                        .update()
+                        .where(store.tables["store_layers"].c.layer == name)
+                        .values(since=cid)
+                    )
                     store.present[name] = cid
                 backend.touch(conn, list(frames) + ["changesets", "changes"])
                 conn.commit()
@@ -235,13 +259,20 @@ class Store:
             b.register_table(conn, name, self.srid, name in GEOMETRY_LAYERS, layer.label)
         b.register_table(conn, "changesets", None, False, "Lịch sử thay đổi / changesets")
         b.register_table(conn, "changes", None, False, "Các dòng đã thay đổi / changed rows")
-        conn.execute(self.tables["store_layers"].insert(), [
-            {"layer": name, "has_geometry": int(name in GEOMETRY_LAYERS),
-             "srid": self.srid if name in GEOMETRY_LAYERS else None,
-             "crs_wkt": self.crs.to_wkt() if (self.crs is not None and name in GEOMETRY_LAYERS) else None,
-             "since": None} for name in LAYERS])
-        conn.execute(self.tables["store_version"].insert().values(version=SCHEMA_VERSION, at=utc_now(),
-                                                                  note="created"))
+        conn.execute(
+            self.tables["store_layers"].insert(),
+            [
+                {
+                    "layer": name,
+                    "has_geometry": int(name in GEOMETRY_LAYERS),
+                    "srid": self.srid if name in GEOMETRY_LAYERS else None,
+                    "crs_wkt": self.crs.to_wkt() if (self.crs is not None and name in GEOMETRY_LAYERS) else None,
+                    "since": None,
+                }
+                for name in LAYERS
+            ],
+        )
+        conn.execute(self.tables["store_version"].insert().values(version=SCHEMA_VERSION, at=utc_now(), note="created"))
 
     def _load_meta(self) -> None:
         with self.backend.engine.connect() as conn:
@@ -297,8 +328,9 @@ class Store:
     def _check_at(self, conn: sa.Connection, at: int | None) -> None:
         if at is None:
             return
-        exists = conn.execute(sa.select(self.tables["changesets"].c.id)
-                              .where(self.tables["changesets"].c.id == at)).scalar()
+        exists = conn.execute(
+            sa.select(self.tables["changesets"].c.id).where(self.tables["changesets"].c.id == at)
+        ).scalar()
         if exists is None:
             raise StoreError(f"Không có thay đổi #{at} / no changeset #{at}")
 
@@ -329,24 +361,46 @@ class Store:
     def _new_changeset(self, conn, user, note, kind, source, base=None, restores=None) -> int:
         name, sha = _source(source)
         cs = self.tables["changesets"]
-        result = conn.execute(cs.insert().values(user=user, at=utc_now(), note=note, kind=kind, source_name=name,
-                                                 source_sha256=sha, base=base, restores=restores)
-                              .returning(cs.c.id))
+        result = conn.execute(
+            cs.insert()
+            .values(
+                user=user,
+                at=utc_now(),
+                note=note,
+                kind=kind,
+                source_name=name,
+                source_sha256=sha,
+                base=base,
+                restores=restores,
+            )
+            .returning(cs.c.id)
+        )
         return int(result.scalar_one())
 
     def _validate(self, conn, validate: Validator | None, replaced: dict[str, pd.DataFrame]) -> None:
         if validate is None:
             return
-        after = {name: _public(self._read(conn, name, None)) for name in self._layer_names(None)
-                 if name not in replaced}
+        after = {
+            name: _public(self._read(conn, name, None)) for name in self._layer_names(None) if name not in replaced
+        }
         after.update({name: _public(frame) for name, frame in replaced.items()})
         errors = _errors(validate(after))
         if errors:
             raise ValidationRefused(errors)
 
-    def upload(self, layer: str, frame: Frame, user: str, note: str | None = None,
-               source: str | Path | None = None, base: int | None = None, dry_run: bool = False,
-               merge: bool = False, validate: Validator | None = None, kind: str = "upload") -> Commit:
+    def upload(
+        self,
+        layer: str,
+        frame: Frame,
+        user: str,
+        note: str | None = None,
+        source: str | Path | None = None,
+        base: int | None = None,
+        dry_run: bool = False,
+        merge: bool = False,
+        validate: Validator | None = None,
+        kind: str = "upload",
+    ) -> Commit:
         """Replace ``layer`` by a new version of it, as one changeset.
 
         Parameters
@@ -390,8 +444,12 @@ class Store:
             cid = self._new_changeset(conn, user, note, kind, source, base=base)
             write_diff(conn, self.backend, self.tables[layer], self.tables["changes"], d, cid, self.srid)
             if not self.present.get(layer):
-                conn.execute(self.tables["store_layers"].update()
-                             .where(self.tables["store_layers"].c.layer == layer).values(since=cid))
+                conn.execute(
+                    self.tables["store_layers"]
+                    .update()
+                    .where(self.tables["store_layers"].c.layer == layer)
+                    .values(since=cid)
+                )
             self.backend.touch(conn, [layer, "changesets", "changes"])
             conn.commit()
             if not self.present.get(layer):
@@ -422,8 +480,9 @@ class Store:
                 out = gpd.GeoDataFrame(out, geometry="geometry", crs=self.crs)
         return out
 
-    def rollback(self, changeset_id: int, user: str, note: str | None = None,
-                 validate: Validator | None = None) -> Commit:
+    def rollback(
+        self, changeset_id: int, user: str, note: str | None = None, validate: Validator | None = None
+    ) -> Commit:
         """Bring every layer back to its state right after ``changeset_id``, as a new changeset.
 
         The rollback is itself in the history (kind ``rollback``), so it can be undone in turn.
@@ -442,8 +501,14 @@ class Store:
                 if not d.empty:
                     diffs[name] = d
             self._validate(conn, validate, targets)
-            cid = self._new_changeset(conn, user, note or f"Khôi phục về #{changeset_id} / restore #{changeset_id}",
-                                      "rollback", None, restores=changeset_id)
+            cid = self._new_changeset(
+                conn,
+                user,
+                note or f"Khôi phục về #{changeset_id} / restore #{changeset_id}",
+                "rollback",
+                None,
+                restores=changeset_id,
+            )
             for name, d in diffs.items():
                 write_diff(conn, self.backend, self.tables[name], self.tables["changes"], d, cid, self.srid)
             self.backend.touch(conn, [*diffs, "changesets", "changes"])

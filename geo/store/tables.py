@@ -66,7 +66,8 @@ class GpkgGeometry(UserDefinedType):
 
 def _utc_datetime() -> sa.types.TypeEngine:
     return sa.DateTime(timezone=True).with_variant(
-        sqlite.DATETIME(storage_format=UTC_FORMAT, regexp=UTC_REGEXP), "sqlite")
+        sqlite.DATETIME(storage_format=UTC_FORMAT, regexp=UTC_REGEXP), "sqlite"
+    )
 
 
 def _column_type(col: Column) -> sa.types.TypeEngine:
@@ -86,7 +87,8 @@ def _fid() -> sa.Column:
 def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
     """``changesets``, ``changes``, ``store_layers`` and ``store_version``, bound to ``metadata``."""
     changesets = sa.Table(
-        "changesets", metadata,
+        "changesets",
+        metadata,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("user", sa.Text, nullable=False),
         sa.Column("at", _utc_datetime(), nullable=False),
@@ -98,7 +100,8 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("restores", sa.Integer),  # for a rollback: the changeset whose state it restores
     )
     changes = sa.Table(
-        "changes", metadata,
+        "changes",
+        metadata,
         _fid(),
         sa.Column("changeset_id", sa.Integer, sa.ForeignKey("changesets.id"), nullable=False),
         sa.Column("layer", sa.Text, nullable=False),
@@ -113,7 +116,8 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Index("changes_changeset", "changeset_id"),
     )
     store_layers = sa.Table(
-        "store_layers", metadata,
+        "store_layers",
+        metadata,
         sa.Column("layer", sa.Text, primary_key=True),
         sa.Column("has_geometry", sa.Integer, nullable=False),
         sa.Column("srid", sa.Integer),
@@ -121,13 +125,13 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("since", sa.Integer),  # the first changeset that held the layer (NULL: not yet present)
     )
     version = sa.Table(
-        "store_version", metadata,
+        "store_version",
+        metadata,
         sa.Column("version", sa.Integer, primary_key=True),
         sa.Column("at", _utc_datetime(), nullable=False),
         sa.Column("note", sa.Text),
     )
-    return {"changesets": changesets, "changes": changes, "store_layers": store_layers,
-            "store_version": version}
+    return {"changesets": changesets, "changes": changes, "store_layers": store_layers, "store_version": version}
 
 
 def layer_table(metadata: sa.MetaData, name: str, backend: str, srid: int | None) -> sa.Table:
@@ -167,8 +171,11 @@ def conform(name: str, frame: pd.DataFrame, crs: pyproj.CRS | None = None) -> pd
     """
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for col in LAYERS[name].columns:
-        values = frame[col.name].reset_index(drop=True) if col.name in frame.columns else \
-            pd.Series([None] * len(frame), dtype=object)
+        values = (
+            frame[col.name].reset_index(drop=True)
+            if col.name in frame.columns
+            else pd.Series([None] * len(frame), dtype=object)
+        )
         if col.type == "int":
             out[col.name] = pd.to_numeric(values, errors="coerce").round().astype("Int64")
         elif col.type == "float":
