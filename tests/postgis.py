@@ -121,13 +121,14 @@ def postgis_server() -> Iterator[str]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def create_database(url: str, name: str) -> str:
-    """Create one more PostGIS database on the server of ``url``; return its URL."""
+def create_database(url: str, name: str, postgis: bool = True) -> str:
+    """Create one more database (with PostGIS unless ``postgis=False``) on the server of ``url``; its URL."""
     psql = _bin("psql")
     server, _, _ = url.rpartition("/")
     host_port = server.split("@", 1)[1]
     host, port = host_port.split(":")
     common = [psql, "-h", host, "-p", port, "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
     _run([*common, "-d", "postgres", "-c", f'CREATE DATABASE "{name}"'])
-    _run([*common, "-d", name, "-c", "CREATE EXTENSION postgis"])
+    if postgis:
+        _run([*common, "-d", name, "-c", "CREATE EXTENSION postgis"])
     return f"{server}/{name}"

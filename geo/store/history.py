@@ -63,7 +63,7 @@ def state_at(
     existed_then = first_op.index[first_op != "add"]
 
     # the old values of the earliest change after `at`, per row and column
-    undo = later[later["op"] != "add"]
+    undo = later[(later["op"] != "add") & ~later[KEY].isin(absent_then)]
     long_keys, long_cols, long_vals = [], [], []
     for key, old in zip(undo[KEY], undo["old"], strict=True):
         for col, val in json.loads(old).items():

@@ -204,7 +204,9 @@ class Store:
                 if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
                     crs = frame.crs
                     break
-        store.crs = pyproj.CRS(crs) if crs is not None else None
+        if crs is not None and not isinstance(crs, pyproj.CRS):
+            crs = pyproj.CRS(crs)
+        store.crs = pyproj.CRS.from_json(crs.to_json()) if crs is not None else None  # as :meth:`open` reads it
         frames = {name: with_keys(name, conform(name, frame, store.crs)) for name, frame in layers.items()}
         if validate is not None:
             errors = _errors(validate({n: _public(f) for n, f in frames.items()}))
@@ -266,7 +268,7 @@ class Store:
                     "layer": name,
                     "has_geometry": int(name in GEOMETRY_LAYERS),
                     "srid": self.srid if name in GEOMETRY_LAYERS else None,
-                    "crs_wkt": self.crs.to_wkt() if (self.crs is not None and name in GEOMETRY_LAYERS) else None,
+                    "crs": self.crs.to_json() if (self.crs is not None and name in GEOMETRY_LAYERS) else None,
                     "since": None,
                 }
                 for name in LAYERS
@@ -278,8 +280,8 @@ class Store:
         with self.backend.engine.connect() as conn:
             rows = conn.execute(sa.select(self.tables["store_layers"])).mappings().all()
         for row in rows:
-            if row["has_geometry"] and row["crs_wkt"]:
-                self.crs = pyproj.CRS.from_wkt(row["crs_wkt"])
+            if row["has_geometry"] and row["crs"]:
+                self.crs = pyproj.CRS.from_json(row["crs"])
                 self.srid = row["srid"]
         for row in rows:
             self.tables[row["layer"]] = layer_table(self.metadata, row["layer"], self.backend.name, self.srid)

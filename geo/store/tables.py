@@ -121,7 +121,7 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("layer", sa.Text, primary_key=True),
         sa.Column("has_geometry", sa.Integer, nullable=False),
         sa.Column("srid", sa.Integer),
-        sa.Column("crs_wkt", sa.Text),  # WKT2: the exact CRS given back to readers
+        sa.Column("crs", sa.Text),  # PROJJSON: the exact CRS given back to readers (WKT2 loses a BoundCRS)
         sa.Column("since", sa.Integer),  # the first changeset that held the layer (NULL: not yet present)
     )
     version = sa.Table(
@@ -161,6 +161,10 @@ def _text(series: pd.Series) -> pd.Series:
     return pd.Series(out, index=series.index, dtype=object)
 
 
+def _same_crs(a: pyproj.CRS, b: pyproj.CRS) -> bool:
+    return a == b or a.to_json() == b.to_json()
+
+
 def conform(name: str, frame: pd.DataFrame, crs: pyproj.CRS | None = None) -> pd.DataFrame:
     """``frame`` in the store's canonical form for layer ``name``.
 
@@ -189,9 +193,9 @@ def conform(name: str, frame: pd.DataFrame, crs: pyproj.CRS | None = None) -> pd
     geoms = None
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
         series = frame.geometry.reset_index(drop=True)
-        if crs is not None and series.crs is not None and not series.crs.equals(crs):
+        if crs is not None and series.crs is not None and not _same_crs(series.crs, crs):
             series = series.to_crs(crs)
-        geoms = series.values
+        geoms = series.set_crs(crs, allow_override=True).values
     if geoms is None:
         geoms = gpd.GeoSeries([None] * len(frame)).values
     return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index), crs=crs)
