@@ -33,34 +33,74 @@ def small_layers() -> dict[str, pd.DataFrame]:
     """Two hamlets, four parcels, one project, four household rows, two grievances, a field report."""
     hamlets = gpd.GeoDataFrame(
         {"hamlet_id": ["A", "B"], "hamlet_name": ["Thôn Đồng Tâm", "Thôn Lân Hoài"], "officer": ["Lan", None]},
-        geometry=[sq(0, 0, 1000), sq(1000, 0, 1000)], crs=CRS)
+        geometry=[sq(0, 0, 1000), sq(1000, 0, 1000)],
+        crs=CRS,
+    )
     parcels = gpd.GeoDataFrame(
-        {"map_sheet": ["1", "1", "2", "2"], "parcel_no": ["1", "2", "1", "2"], "parcel_id": [None, None, None, "X-9"],
-         "land_use": ["LUC", "ONT", "CLN", "LUC"], "area_m2": [100.0, 200.5, None, 400.0],
-         "hamlet_id": ["A", "A", "B", "B"]},
-        geometry=[sq(10, 10), sq(200, 10), sq(1100, 10), sq(1300, 10)], crs=CRS)
+        {
+            "map_sheet": ["1", "1", "2", "2"],
+            "parcel_no": ["1", "2", "1", "2"],
+            "parcel_id": [None, None, None, "X-9"],
+            "land_use": ["LUC", "ONT", "CLN", "LUC"],
+            "area_m2": [100.0, 200.5, None, 400.0],
+            "hamlet_id": ["A", "A", "B", "B"],
+        },
+        geometry=[sq(10, 10), sq(200, 10), sq(1100, 10), sq(1300, 10)],
+        crs=CRS,
+    )
     projects = gpd.GeoDataFrame(
-        {"project_id": ["P1"], "project_name": ["Đường tỉnh"], "handover_deadline": [pd.Timestamp("2026-12-31")],
-         "level": ["tinh"]}, geometry=[None], crs=CRS)
-    households = pd.DataFrame({
-        "household_id": ["H1", "H2", "H3", "H4"],
-        "household_name": ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Hoàng Thị Dung"],
-        "project_id": ["P1"] * 4,
-        "map_sheet": ["1", "1", "2", "2"], "parcel_no": ["1", "2", "1", "2"],
-        "stage": ["handed_over", "paid", "surveyed", "plan_approved"],
-        "stage_date": pd.to_datetime(["2026-10-01", "2026-10-01", "2026-09-01", "2026-11-12"]),
-        "compensation_vnd": [100_000_000.0, 200_000_000.0, None, 328_000_000.0],
-        "agreement": ["yes", "yes", "no", "unknown"],
-    })
-    grievances = pd.DataFrame({
-        "grievance_id": ["G1", "G2"], "received_date": pd.to_datetime(["2026-10-05", "2026-11-01"]),
-        "kind": ["complaint", "petition"], "topic": ["compensation_price", "area"], "signatories": [1, 12],
-        "status": ["in_progress", "received"], "household_id": ["H3", None], "lon": [107.2, None],
-        "lat": [21.5, None]})
-    field_reports = pd.DataFrame({"report_date": pd.to_datetime(["2026-11-02"]), "hamlet_id": ["B"],
-                                  "reporter": ["Lan"], "mood": ["concerned"], "note": ["Hỏi về giá đất"]})
-    return {"hamlets": hamlets, "parcels": parcels, "projects": projects, "households": households,
-            "grievances": grievances, "field_reports": field_reports}
+        {
+            "project_id": ["P1"],
+            "project_name": ["Đường tỉnh"],
+            "handover_deadline": [pd.Timestamp("2026-12-31")],
+            "level": ["tinh"],
+        },
+        geometry=[None],
+        crs=CRS,
+    )
+    households = pd.DataFrame(
+        {
+            "household_id": ["H1", "H2", "H3", "H4"],
+            "household_name": ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Hoàng Thị Dung"],
+            "project_id": ["P1"] * 4,
+            "map_sheet": ["1", "1", "2", "2"],
+            "parcel_no": ["1", "2", "1", "2"],
+            "stage": ["handed_over", "paid", "surveyed", "plan_approved"],
+            "stage_date": pd.to_datetime(["2026-10-01", "2026-10-01", "2026-09-01", "2026-11-12"]),
+            "compensation_vnd": [100_000_000.0, 200_000_000.0, None, 328_000_000.0],
+            "agreement": ["yes", "yes", "no", "unknown"],
+        }
+    )
+    grievances = pd.DataFrame(
+        {
+            "grievance_id": ["G1", "G2"],
+            "received_date": pd.to_datetime(["2026-10-05", "2026-11-01"]),
+            "kind": ["complaint", "petition"],
+            "topic": ["compensation_price", "area"],
+            "signatories": [1, 12],
+            "status": ["in_progress", "received"],
+            "household_id": ["H3", None],
+            "lon": [107.2, None],
+            "lat": [21.5, None],
+        }
+    )
+    field_reports = pd.DataFrame(
+        {
+            "report_date": pd.to_datetime(["2026-11-02"]),
+            "hamlet_id": ["B"],
+            "reporter": ["Lan"],
+            "mood": ["concerned"],
+            "note": ["Hỏi về giá đất"],
+        }
+    )
+    return {
+        "hamlets": hamlets,
+        "parcels": parcels,
+        "projects": projects,
+        "households": households,
+        "grievances": grievances,
+        "field_reports": field_reports,
+    }
 
 
 @pytest.fixture(params=["gpkg", "postgis"])
@@ -82,8 +122,8 @@ def store(url):
 
 def by_key(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """A layer's rows in row-key order, for comparing states."""
-    return frame.assign(_k=row_keys(name, frame).to_numpy()).sort_values("_k").drop(columns="_k") \
-        .reset_index(drop=True)
+    keyed = frame.assign(_k=row_keys(name, frame).to_numpy())
+    return keyed.sort_values("_k").drop(columns="_k").reset_index(drop=True)
 
 
 def assert_layers_equal(got: dict, expected: dict, crs=CRS) -> None:
@@ -98,8 +138,9 @@ def week2(households: pd.DataFrame) -> pd.DataFrame:
     new.loc[new.household_id == "H3", ["stage", "stage_date"]] = ["plan_approved", pd.Timestamp("2026-11-12")]
     new.loc[new.household_id == "H4", ["stage", "compensation_vnd"]] = ["paid", 330_000_000.0]
     new = new[new.household_id != "H2"]
-    extra = pd.DataFrame({"household_id": ["H5"], "project_id": ["P1"], "map_sheet": ["1"], "parcel_no": ["2"],
-                          "stage": ["notified"]})
+    extra = pd.DataFrame(
+        {"household_id": ["H5"], "project_id": ["P1"], "map_sheet": ["1"], "parcel_no": ["2"], "stage": ["notified"]}
+    )
     return pd.concat([new, extra], ignore_index=True)
 
 
@@ -107,11 +148,14 @@ def content(store: Store) -> dict[str, list]:
     """Every row of every table of the store, for byte-for-byte comparisons of its content."""
     with store.backend.engine.connect() as conn:
         names = [n for n in sa.inspect(conn).get_table_names() if n != "spatial_ref_sys"]
-        return {name: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{name}"').all()), key=repr)
-                for name in names}
+        return {
+            name: sorted((tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{name}"').all()), key=repr)
+            for name in names
+        }
 
 
 # --- round trips ------------------------------------------------------------------------------------
+
 
 def test_layers_come_back_from_the_store_as_they_went_in(store):
     assert_layers_equal(store.layers(), small_layers())
@@ -120,8 +164,9 @@ def test_layers_come_back_from_the_store_as_they_went_in(store):
 def test_the_store_gives_back_its_crs_exactly(store):
     layers = store.layers()
     assert layers["parcels"].crs == pyproj.CRS(CRS)
-    assert Store.open(store.backend.url if store.backend.name == "postgis" else store.backend.path).crs == \
-        pyproj.CRS(CRS)
+    target = store.backend.url if store.backend.name == "postgis" else store.backend.path
+    with Store.open(target) as reopened:
+        assert reopened.crs == pyproj.CRS(CRS)
 
 
 def test_creating_a_store_is_its_first_changeset(store):
@@ -138,8 +183,10 @@ def test_a_store_is_not_created_over_another(store, url):
 
 def test_the_sample_workspace_goes_into_the_store_and_back(url):
     ws = geo.load_workspace(ROOT / "data" / "hoson")
-    layers = {n: getattr(ws, n) for n in ("hamlets", "parcels", "projects", "households", "stage_history",
-                                          "grievances", "field_reports")}
+    layers = {
+        n: getattr(ws, n)
+        for n in ("hamlets", "parcels", "projects", "households", "stage_history", "grievances", "field_reports")
+    }
     with Store.create(url, layers, user="Lan", source=ROOT / "data" / "hoson") as s:
         got = s.layers()
         for name, frame in layers.items():
@@ -149,6 +196,7 @@ def test_the_sample_workspace_goes_into_the_store_and_back(url):
 
 
 # --- uploads and diffs --------------------------------------------------------------------------------
+
 
 def test_a_diff_shows_rows_added_removed_and_changed_with_old_and_new_values(store):
     d = store.diff("households", week2(small_layers()["households"]))
@@ -164,12 +212,17 @@ def test_a_diff_shows_rows_added_removed_and_changed_with_old_and_new_values(sto
 def test_an_upload_is_one_changeset_with_its_counts_and_source(store, tmp_path):
     source = tmp_path / "households.xlsx"
     source.write_bytes(b"this week's list")
-    commit = store.upload("households", week2(small_layers()["households"]), user="Bình", note="Tuần 46",
-                          source=source, base=1)
+    commit = store.upload(
+        "households", week2(small_layers()["households"]), user="Bình", note="Tuần 46", source=source, base=1
+    )
     assert commit.changeset == 2
     last = store.history()[-1]
-    assert (last["user"], last["kind"], last["note"], last["source_name"]) == ("Bình", "upload", "Tuần 46",
-                                                                               "households.xlsx")
+    assert (last["user"], last["kind"], last["note"], last["source_name"]) == (
+        "Bình",
+        "upload",
+        "Tuần 46",
+        "households.xlsx",
+    )
     assert last["source_sha256"] == hashlib.sha256(b"this week's list").hexdigest()
     assert last["layers"] == {"households": {"added": 1, "changed": 2, "removed": 1}}
     now = store.layers()["households"]
@@ -250,6 +303,7 @@ def test_a_merge_is_refused_where_both_changed_the_same_row(store):
 
 # --- history, states and rollback --------------------------------------------------------------------------
 
+
 def test_the_state_after_any_changeset_can_be_read(store):
     first = small_layers()
     second = week2(first["households"])
@@ -316,6 +370,7 @@ def test_a_layers_history_lists_only_the_changesets_that_changed_it(store):
 
 # --- storage -----------------------------------------------------------------------------------------
 
+
 def test_gdal_lists_every_layer_of_the_geopackage_with_its_crs(tmp_path):
     path = tmp_path / "store.gpkg"
     Store.create(path, small_layers(), user="Lan").close()
@@ -339,8 +394,11 @@ def test_a_backup_is_a_consistent_copy_that_opens_as_a_store(store, tmp_path):
     from postgis import _bin, create_database
 
     dump = store.backup(tmp_path / "copy.pgdump")
-    target = create_database(store.backend.url.replace("postgresql+psycopg://", "postgresql://"),
-                             f"restored_{next(_databases)}", postgis=False)
+    target = create_database(
+        store.backend.url.replace("postgresql+psycopg://", "postgresql://"),
+        f"restored_{next(_databases)}",
+        postgis=False,
+    )
     subprocess.run([_bin("pg_restore"), "--no-owner", "-d", target, str(dump)], check=True, capture_output=True)
     with Store.open(target) as restored:
         assert_layers_equal(restored.layers(), store.layers(), crs=store.crs)
@@ -386,13 +444,21 @@ KILLED_UPLOAD = textwrap.dedent("""
 
 def test_a_process_killed_in_the_middle_of_an_upload_leaves_no_trace(store, tmp_path):
     before = content(store)
-    target = store.backend.url.replace("postgresql+psycopg://", "postgresql://") \
-        if store.backend.name == "postgis" else str(store.backend.path)
+    target = (
+        store.backend.url.replace("postgresql+psycopg://", "postgresql://")
+        if store.backend.name == "postgis"
+        else str(store.backend.path)
+    )
     script = tmp_path / "upload.py"
     script.write_text(KILLED_UPLOAD, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, str(script), target, "20000"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), target, "20000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = proc.stdout.readline()
         assert line.strip() == "MIDWAY", proc.stderr.read()
