@@ -209,6 +209,27 @@ def test_a_diff_shows_rows_added_removed_and_changed_with_old_and_new_values(sto
     assert ("H1", "stage") not in changes
 
 
+def test_a_diff_summarises_stage_moves_per_hamlet(store):
+    d = store.diff("households", week2(small_layers()["households"]))
+    keys = row_keys("households", conform("households", small_layers()["households"]))
+    hamlet_of = dict(zip(keys, ["Thôn Đồng Tâm", "Thôn Đồng Tâm", "Thôn Lân Hoài", "Thôn Lân Hoài"]))
+    assert d.by_hamlet(hamlet_of) == [
+        "Thôn Lân Hoài: 1 hộ chuyển sang Chi trả tiền",
+        "Thôn Lân Hoài: 1 hộ chuyển sang Phê duyệt phương án",
+        "Chưa rõ thôn / unplaced: 1 dòng thêm / added",
+        "Thôn Đồng Tâm: 1 dòng bỏ / removed",
+    ]
+
+
+def test_uploading_a_layer_the_import_did_not_have_adds_it_from_then_on(store):
+    history = pd.DataFrame(
+        {"household_id": ["H3"], "project_id": ["P1"], "stage": ["surveyed"], "date": pd.to_datetime(["2026-09-01"])}
+    )
+    store.upload("stage_history", history, user="Bình")
+    assert "stage_history" not in store.layers(at=1)
+    assert_layers_equal({"stage_history": store.layers()["stage_history"]}, {"stage_history": history})
+
+
 def test_an_upload_is_one_changeset_with_its_counts_and_source(store, tmp_path):
     source = tmp_path / "households.xlsx"
     source.write_bytes(b"this week's list")

@@ -21,6 +21,8 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
+from ..formatting import fmt_number
+from ..schema import STAGES
 from .engine import Backend
 from .tables import GEOM, GEOMETRY_LAYERS, KEY, canonical_names
 
@@ -84,6 +86,36 @@ class Diff:
         if len(self.changed) > limit:
             lines.append(f"  … {len(self.changed) - limit} more")
         return "\n".join(lines)
+
+    def by_hamlet(self, hamlet_of: dict[str, str]) -> list[str]:
+        """Households per hamlet whose stage moved, and rows added or removed, as lines to show.
+
+        ``hamlet_of`` maps a row key to its hamlet's name (from the assembled workspace: the households'
+        placed ``hamlet_id`` and the hamlets' names, keyed with :func:`geo.store.row_keys`); rows it does
+        not place fall under "Chưa rõ thôn / unplaced". Example line:
+        ``Thôn Nà Pàn: 3 hộ chuyển sang Bàn giao mặt bằng``.
+        """
+        unplaced = "Chưa rõ thôn / unplaced"
+        lines: list[str] = []
+        moves = self.changed[self.changed["column"] == "stage"]
+        if len(moves):
+            hid = self.after.loc[moves[KEY], "household_id"].to_numpy()
+            table = pd.DataFrame(
+                {
+                    "hamlet": [hamlet_of.get(k, unplaced) for k in moves[KEY]],
+                    "stage": moves["new"].to_numpy(),
+                    "household": hid,
+                }
+            )
+            counts = table.groupby(["hamlet", "stage"], sort=True)["household"].nunique()
+            for (hamlet, stage), n in counts.items():
+                lines.append(f"{hamlet}: {fmt_number(n)} hộ chuyển sang {STAGES.label(stage)}")
+        for frame, verb in ((self.added, "thêm / added"), (self.removed, "bỏ / removed")):
+            if len(frame):
+                places = pd.Series([hamlet_of.get(k, unplaced) for k in frame[KEY]])
+                for hamlet, n in places.value_counts().sort_index().items():
+                    lines.append(f"{hamlet}: {fmt_number(n)} dòng {verb}")
+        return lines
 
 
 def _blank(value) -> bool:
