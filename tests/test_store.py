@@ -377,6 +377,7 @@ def test_one_records_history_lists_its_changes_with_old_and_new_values(store):
     store.upload("households", week2(small_layers()["households"]), user="Bình", note="Tuần 46")
     events = store.history(layer="households", record="H3")
     assert [(e["changeset"], e["op"]) for e in events] == [(1, "add"), (2, "change")]
+    assert events[0]["new"]["stage"] == "surveyed" and events[0]["new"]["household_name"] == "Lê Văn Cường"
     change = events[1]
     assert change["old"] == {"stage": "surveyed", "stage_date": "2026-09-01"}
     assert change["new"] == {"stage": "plan_approved", "stage_date": "2026-11-12"}

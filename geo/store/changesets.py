@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from ..formatting import fmt_number
 from ..schema import STAGES
 from .engine import Backend
-from .tables import GEOM, GEOMETRY_LAYERS, KEY, canonical_names
+from .tables import GEOM, GEOMETRY_LAYERS, KEY, canonical_names, record_of
 
 CHUNK = 500
 
@@ -245,13 +245,22 @@ def _wkb(geoms) -> list:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def change_records(d: Diff, changeset_id: int) -> list[dict]:
-    """The ``changes`` rows of a diff."""
+def change_records(d: Diff, changeset_id: int, added_values: bool = True) -> list[dict]:
+    """The ``changes`` rows of a diff.
+
+    With ``added_values=False`` (the import) an added row records only its key: its values are the
+    state right after that changeset, which the history rebuilds; this halves an imported store.
+    """
     layer = d.layer
     spatial = layer in GEOMETRY_LAYERS
     records: list[dict] = []
     base = {"changeset_id": changeset_id, "layer": layer}
-    if len(d.added):
+    if len(d.added) and not added_values:
+        records += [
+            {**base, KEY: key, "op": "add", "old": None, "new": None, "old_geom": None, "new_geom": None}
+            for key in d.added[KEY]
+        ]
+    elif len(d.added):
         geoms = _wkb(d.added.geometry.values) if spatial else [None] * len(d.added)
         for key, js, g in zip(d.added[KEY], _json_rows(layer, d.added), geoms, strict=True):
             records.append({**base, KEY: key, "op": "add", "old": None, "new": js, "old_geom": None, "new_geom": g})
@@ -295,6 +304,7 @@ def write_diff(
     d: Diff,
     changeset_id: int,
     srid: int | None,
+    added_values: bool = True,
 ) -> None:
     """Apply ``d`` to ``table`` and record it in ``changes`` (inside the caller's transaction)."""
     layer = d.layer
@@ -312,7 +322,9 @@ def write_diff(
         conn.execute(stmt, params)
     if len(d.added):
         conn.execute(table.insert(), db_records(layer, d.added, backend, srid))
-    records = change_records(d, changeset_id)
+    records = change_records(d, changeset_id, added_values)
+    for rec in records:
+        rec["record"] = record_of(rec[KEY])
     for i in range(0, len(records), 5000):
         conn.execute(changes.insert(), records[i : i + 5000])
 
@@ -322,5 +334,5 @@ def with_keys(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     from .tables import row_keys
 
     out = frame.copy()
-    out[KEY] = row_keys(layer, frame).to_numpy()
+    out[KEY] = pd.Series(row_keys(layer, frame).to_numpy(dtype=object), index=out.index, dtype=object)
     return out

@@ -26,35 +26,58 @@ from .tables import FID, GEOM, GEOMETRY_LAYERS, KEY, canonical_names, conform
 
 
 def read_current(
-    conn: sa.Connection, backend: Backend, table: sa.Table, layer: str, crs: pyproj.CRS | None
+    conn: sa.Connection,
+    backend: Backend,
+    table: sa.Table,
+    layer: str,
+    crs: pyproj.CRS | None,
+    keys: list[str] | None = None,
 ) -> pd.DataFrame:
-    """The layer as it is now: a conformed frame with its ``row_key`` column, in row order."""
+    """The layer as it is now (only the rows of ``keys`` where given): a conformed frame with its
+    ``row_key`` column, in row order."""
     cols = [table.c[KEY]] + [table.c[c] for c in canonical_names(layer)]
     spatial = layer in GEOMETRY_LAYERS
     if spatial:
         cols.append(backend.geom_select(table.c[GEOM]).label(GEOM))
-    rows = conn.execute(sa.select(*cols).order_by(table.c[FID])).all()
+    # the driver's own tuples: SQLAlchemy's Row objects would cost more than the query; conform types them
+    stmt = sa.select(*cols).order_by(table.c[FID])
+    if keys is not None:
+        stmt = stmt.where(table.c[KEY].in_(keys))
+    result = conn.execute(stmt)
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
     names = [KEY, *canonical_names(layer)] + ([GEOM] if spatial else [])
-    raw = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(columns=names)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    raw = pd.DataFrame({n: pd.Series(np.array(c, dtype=object), dtype=object) for n, c in zip(names, columns)})
     if spatial:
         geoms = backend.geoms_from_db(raw[GEOM].tolist())
         raw = gpd.GeoDataFrame(raw.drop(columns=GEOM), geometry=gpd.GeoSeries(geoms, index=raw.index), crs=crs)
     out = conform(layer, raw, crs)
-    out[KEY] = raw[KEY].astype(object).to_numpy()
+    out[KEY] = pd.Series(raw[KEY].to_numpy(dtype=object), index=out.index, dtype=object)
     return out
 
 
 def state_at(
-    conn: sa.Connection, backend: Backend, tables: dict, layer: str, at: int, crs: pyproj.CRS | None
+    conn: sa.Connection,
+    backend: Backend,
+    tables: dict,
+    layer: str,
+    at: int,
+    crs: pyproj.CRS | None,
+    keys: list[str] | None = None,
 ) -> pd.DataFrame:
-    """The layer right after changeset ``at`` (a conformed frame with ``row_key``)."""
-    current = read_current(conn, backend, tables[layer], layer, crs)
+    """The layer right after changeset ``at`` (only the rows of ``keys`` where given): a conformed
+    frame with ``row_key``."""
+    current = read_current(conn, backend, tables[layer], layer, crs, keys)
     changes = tables["changes"]
-    rows = conn.execute(
+    stmt = (
         sa.select(changes.c[KEY], changes.c.op, changes.c.old, changes.c.old_geom)
         .where(changes.c.layer == layer, changes.c.changeset_id > at)
         .order_by(changes.c.changeset_id, changes.c[FID])
-    ).all()
+    )
+    if keys is not None:
+        stmt = stmt.where(changes.c[KEY].in_(keys))
+    rows = conn.execute(stmt).all()
     if not rows:
         return current
     later = pd.DataFrame.from_records(rows, columns=[KEY, "op", "old", "old_geom"])
@@ -102,7 +125,7 @@ def state_at(
             )
         frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms.to_numpy(), index=frame.index), crs=crs)
     out = conform(layer, frame, crs)
-    out[KEY] = np.asarray(table.index, dtype=object)
+    out[KEY] = pd.Series(np.asarray(table.index, dtype=object), index=out.index, dtype=object)
     return out
 
 
@@ -152,18 +175,16 @@ def changeset_list(conn: sa.Connection, tables: dict, layer: str | None = None) 
     return out
 
 
-def record_history(conn: sa.Connection, tables: dict, layer: str, record: str) -> list[dict]:
+def record_history(
+    conn: sa.Connection, backend: Backend, tables: dict, layer: str, record: str, crs: pyproj.CRS | None
+) -> list[dict]:
     """The changes of one record, oldest first.
 
-    ``record`` is a row key or its first part: ``"H0102"`` finds every row of household H0102
-    (one per project and parcel).
+    ``record`` is a row key or the record's id (the key's first part): ``"H0102"`` finds every row of
+    household H0102 (one per project and parcel). A row added by the import records no values (they
+    are the state right after it); they are rebuilt here for that row only.
     """
     cs, ch = tables["changesets"], tables["changes"]
-    match = sa.or_(
-        ch.c[KEY] == record,
-        ch.c[KEY].startswith(record + "|", autoescape=True),
-        ch.c[KEY].startswith(record + "#", autoescape=True),
-    )
     stmt = (
         sa.select(
             ch.c.changeset_id,
@@ -178,7 +199,7 @@ def record_history(conn: sa.Connection, tables: dict, layer: str, record: str) -
             cs.c.kind,
         )
         .join(cs, cs.c.id == ch.c.changeset_id)
-        .where(ch.c.layer == layer, match)
+        .where(ch.c.layer == layer, sa.or_(ch.c.record == record, ch.c[KEY] == record))
         .order_by(ch.c.changeset_id, ch.c[FID])
     )
     out = []
@@ -194,10 +215,25 @@ def record_history(conn: sa.Connection, tables: dict, layer: str, record: str) -
                 "row_key": row[KEY],
                 "op": row["op"],
                 "old": json.loads(row["old"]) if row["old"] else {},
-                "new": json.loads(row["new"]) if row["new"] else {},
+                "new": json.loads(row["new"]) if row["new"] else None,
                 "geometry_changed": bool(row["geometry"]),
             }
         )
+    from .changesets import jsonable
+
+    unrecorded: dict[int, list[dict]] = {}
+    for event in out:
+        if event["new"] is None:
+            event["new"] = {}
+            if event["op"] == "add":
+                unrecorded.setdefault(event["changeset"], []).append(event)
+    for cid, events in unrecorded.items():
+        state = state_at(conn, backend, tables, layer, cid, crs, keys=[e["row_key"] for e in events])
+        values = jsonable(layer, state)
+        values.index = state[KEY].to_numpy()
+        for event in events:
+            if event["row_key"] in values.index:
+                event["new"] = values.loc[event["row_key"]].to_dict()
     return out
 
 

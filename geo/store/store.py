@@ -228,6 +228,7 @@ class Store:
                         diff(name, empty, frame),
                         cid,
                         store.srid,
+                        added_values=False,
                     )
                     conn.execute(
                         store.tables["store_layers"]
@@ -347,7 +348,7 @@ class Store:
         """
         with self.backend.begin_read() as conn:
             if record is not None:
-                return hist.record_history(conn, self.tables, layer or "households", record)
+                return hist.record_history(conn, self.backend, self.tables, layer or "households", record, self.crs)
             return hist.changeset_list(conn, self.tables, layer)
 
     def diff(self, layer: str, new_frame: Frame) -> Diff:

@@ -14,7 +14,6 @@ column; grievances keep their point as the ``lon``/``lat`` columns of the contra
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyproj
 import sqlalchemy as sa
@@ -106,6 +105,7 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("changeset_id", sa.Integer, sa.ForeignKey("changesets.id"), nullable=False),
         sa.Column("layer", sa.Text, nullable=False),
         sa.Column(KEY, sa.Text, nullable=False),
+        sa.Column("record", sa.Text, nullable=False),  # the key's first part: the record's id (H0102)
         sa.Column("op", sa.Text, nullable=False),  # add | change | remove
         sa.Column("old", sa.Text),  # JSON: the whole row (remove) or the changed columns (change)
         sa.Column("new", sa.Text),  # JSON: the whole row (add) or the changed columns (change)
@@ -113,6 +113,7 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("new_geom", sa.LargeBinary),  # WKB, where the geometry changed or the row was added
         sa.Index("changes_layer_changeset", "layer", "changeset_id"),
         sa.Index("changes_layer_key", "layer", KEY),
+        sa.Index("changes_layer_record", "layer", "record"),
         sa.Index("changes_changeset", "changeset_id"),
     )
     store_layers = sa.Table(
@@ -152,11 +153,11 @@ def canonical_names(name: str) -> list[str]:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    s = series.astype(object)
     missing = series.isna().to_numpy()
-    out = np.empty(len(s), dtype=object)
-    values = s.to_numpy()
-    out[~missing] = [str(v) for v in values[~missing]]
+    out = series.to_numpy(dtype=object).copy()
+    present = out[~missing]
+    if pd.api.types.infer_dtype(present, skipna=False) != "string":
+        out[~missing] = [str(v) for v in present]
     out[missing] = None
     return pd.Series(out, index=series.index, dtype=object)
 
@@ -207,6 +208,11 @@ def _key_part(series: pd.Series) -> pd.Series:
     return _text(series).fillna("").astype(object)
 
 
+def record_of(key: str) -> str:
+    """The record's id in a row key: its first part, without a ``#n`` repeat mark."""
+    return key.split(KEY_SEP, 1)[0].split("#", 1)[0]
+
+
 def row_keys(name: str, frame: pd.DataFrame) -> pd.Series:
     """The row key of every row of a conformed frame of layer ``name`` (see :data:`KEY_COLUMNS`)."""
     parts = []
@@ -222,4 +228,4 @@ def row_keys(name: str, frame: pd.DataFrame) -> pd.Series:
         key = key + KEY_SEP + part
     occurrence = key.groupby(key).cumcount()
     key = key.where(occurrence == 0, key + "#" + (occurrence + 1).astype(str))
-    return key.reset_index(drop=True).rename(KEY)
+    return pd.Series(key.to_numpy(dtype=object), dtype=object, name=KEY)
