@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..schema import LAYERS
 from .engine import Backend
-from .tables import FID, GEOM, GEOMETRY_LAYERS, KEY, canonical_names, conform
+from .tables import FID, GEOM, GEOMETRY_LAYERS, KEY, canonical_names, conform, record_of
 
 
 def read_current(
@@ -75,8 +75,8 @@ def state_at(
         .where(changes.c.layer == layer, changes.c.changeset_id > at)
         .order_by(changes.c.changeset_id, changes.c[FID])
     )
-    if keys is not None:
-        stmt = stmt.where(changes.c[KEY].in_(keys))
+    if keys is not None:  # through the (layer, record) index
+        stmt = stmt.where(changes.c.record.in_({record_of(k) for k in keys}), changes.c[KEY].in_(keys))
     rows = conn.execute(stmt).all()
     if not rows:
         return current

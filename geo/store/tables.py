@@ -112,9 +112,7 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("old_geom", sa.LargeBinary),  # WKB, where the geometry changed or the row was removed
         sa.Column("new_geom", sa.LargeBinary),  # WKB, where the geometry changed or the row was added
         sa.Index("changes_layer_changeset", "layer", "changeset_id"),
-        sa.Index("changes_layer_key", "layer", KEY),
         sa.Index("changes_layer_record", "layer", "record"),
-        sa.Index("changes_changeset", "changeset_id"),
     )
     store_layers = sa.Table(
         "store_layers",
