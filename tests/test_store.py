@@ -176,6 +176,13 @@ def test_creating_a_store_is_its_first_changeset(store):
     assert first["at"].tzinfo is not None
 
 
+def test_a_store_of_tables_only_has_no_crs_and_keeps_its_rows(url):
+    households = small_layers()["households"]
+    with Store.create(url, {"households": households}, user="Lan") as s:
+        assert s.crs is None
+        assert_layers_equal(s.layers(), {"households": households})
+
+
 def test_a_store_is_not_created_over_another(store, url):
     with pytest.raises(StoreError):
         Store.create(url, small_layers(), user="Bình")

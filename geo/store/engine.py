@@ -59,6 +59,11 @@ _GPKG_DEFAULT_SRS = [
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
+def _srs(srid: int | None) -> int:
+    """A GeoPackage srs_id: the store's, or -1 (undefined cartesian) for a store without a CRS."""
+    return -1 if srid is None else srid
+
+
 def resolve_url(store: str | Path) -> tuple[str, str]:
     """``(SQLAlchemy URL, backend)`` for a ``.gpkg`` path or a ``postgresql://`` URL.
 
@@ -187,7 +192,7 @@ class GpkgBackend(Backend):
         )
         header["magic"] = b"GP"
         header["flags"] = np.where(empty, 0x11, 0x03)  # little endian; xy envelope, or empty and none
-        header["srs"] = srid
+        header["srs"] = -1 if srid is None else srid  # -1: GeoPackage's undefined cartesian SRS
         bounds = shapely.bounds(geoms)  # minx, miny, maxx, maxy
         header["env"] = np.nan_to_num(bounds[:, [0, 2, 1, 3]])
         raw = header.tobytes()
@@ -232,11 +237,18 @@ class GpkgBackend(Backend):
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
             "VALUES (?, ?, ?, ?, ?)",
-            (table, "features" if has_geometry else "attributes", table, description, srid if has_geometry else None),
+            (
+                table,
+                "features" if has_geometry else "attributes",
+                table,
+                description,
+                _srs(srid) if has_geometry else None,
+            ),
         )
         if has_geometry:
             conn.exec_driver_sql(
-                "INSERT OR REPLACE INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)", (table, srid)
+                "INSERT OR REPLACE INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)",
+                (table, _srs(srid)),
             )
 
     def touch(self, conn, tables):
@@ -287,7 +299,7 @@ class PostgisBackend(Backend):
         return shapely.from_wkb(np.array([None if v is None else bytes(v) for v in values], dtype=object))
 
     def geoms_to_db(self, geoms: np.ndarray, srid: int) -> list:
-        geoms = shapely.set_srid(np.asarray(geoms, dtype=object), srid)
+        geoms = shapely.set_srid(np.asarray(geoms, dtype=object), srid or 0)
         return list(shapely.to_wkb(geoms, hex=True, include_srid=True))
 
     def prepare(self, conn: sa.Connection) -> None:
