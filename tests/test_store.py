@@ -329,6 +329,27 @@ def test_a_merge_is_refused_where_both_changed_the_same_row(store):
     assert [k.split("|")[0] for k in conflict.value.keys] == ["H3"] and "Bình" in str(conflict.value)
 
 
+def test_an_edit_changes_adds_and_removes_single_records(store):
+    h1 = small_layers()["households"].iloc[[0]].assign(agreement="no")
+    h6 = pd.DataFrame({"household_id": ["H6"], "project_id": ["P1"], "parcel_id": ["X-9"], "stage": ["notified"]})
+    commit = store.edit("households", pd.concat([h1, h6]), user="Bình", note="Sửa tại xã", remove=["H2"])
+    assert commit.diff.counts == {"added": 1, "changed": 1, "removed": 1}
+    now = store.layers()["households"].set_index("household_id")
+    assert now.loc["H1", "agreement"] == "no" and "H6" in now.index and "H2" not in now.index
+    assert now.loc["H3", "stage"] == "surveyed"  # untouched
+    assert store.history()[-1]["kind"] == "edit"
+
+
+def test_an_edit_from_an_older_state_is_refused_only_where_its_row_changed_since(store):
+    store.upload("households", week2(small_layers()["households"]), user="Bình", base=1)  # H3 changed
+    h1 = small_layers()["households"].iloc[[0]].assign(agreement="no")
+    assert store.edit("households", h1, user="Cường", base=1).changeset == 3
+    h3 = small_layers()["households"].iloc[[2]].assign(agreement="yes")
+    with pytest.raises(MergeConflict) as conflict:
+        store.edit("households", h3, user="Cường", base=1)
+    assert "Bình" in str(conflict.value)
+
+
 # --- history, states and rollback --------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from . import history as hist
 from .changesets import Diff, diff, with_keys, write_diff
 from .engine import Backend, GpkgBackend, make_backend, utc_now
 from .migrations import store_version, upgrade
-from .tables import GEOMETRY_LAYERS, KEY, SCHEMA_VERSION, conform, history_tables, layer_table
+from .tables import GEOMETRY_LAYERS, KEY, SCHEMA_VERSION, conform, history_tables, layer_table, record_of
 
 Frame = pd.DataFrame | gpd.GeoDataFrame
 Validator = Callable[[dict[str, Frame]], "Report | Iterable[Problem | str] | None"]
@@ -423,22 +423,72 @@ class Store:
             Given every layer as it would be; an error refuses the change (:class:`ValidationRefused`)
             and the store stays exactly as it was.
         kind : str
-            ``upload``, or ``edit`` for changes made in a form.
+            ``upload`` (a whole list), or another kind for a whole-layer change made otherwise.
         """
+        new = with_keys(layer, conform(layer, frame, self.crs))
+        return self._write_layer(layer, lambda current: new, user, note, source, base, dry_run, merge, validate, kind)
+
+    def edit(
+        self,
+        layer: str,
+        rows: Frame | None = None,
+        user: str = "",
+        note: str | None = None,
+        remove: Iterable[str] = (),
+        base: int | None = None,
+        dry_run: bool = False,
+        validate: Validator | None = None,
+    ) -> Commit:
+        """Change some records of ``layer`` (the forms of the next issues), as one changeset of kind ``edit``.
+
+        ``rows`` (canonical columns) replace the rows with the same row key or are added; ``remove``
+        lists row keys or record ids (``"H0102"``: every row of that household) to remove. With
+        ``base`` older than the layer's last change, the edit goes through unless one of its rows
+        was also changed since (:class:`MergeConflict`, naming who).
+        """
+        patch = with_keys(layer, conform(layer, rows, self.crs)) if rows is not None else None
+        gone = set(remove)
+
+        def patched(current: pd.DataFrame) -> pd.DataFrame:
+            records = current[KEY].map(record_of)
+            out = current[~(current[KEY].isin(gone) | records.isin(gone))]
+            if patch is None or not len(patch):
+                return out.reset_index(drop=True)
+            out = out.set_index(KEY, drop=False)
+            known = patch[KEY].isin(out.index).to_numpy()
+            if known.any():
+                out.loc[patch.loc[known, KEY]] = patch[known].set_index(KEY, drop=False)
+            out = pd.concat([out.reset_index(drop=True), patch[~known]], ignore_index=True)
+            if layer in GEOMETRY_LAYERS:
+                out = gpd.GeoDataFrame(out, geometry="geometry", crs=self.crs)
+            return out
+
+        return self._write_layer(layer, patched, user, note, None, base, dry_run, False, validate, "edit")
+
+    def _write_layer(self, layer, make_new, user, note, source, base, dry_run, merge, validate, kind) -> Commit:
+        """One changeset replacing ``layer`` by ``make_new(current)``, in one transaction."""
         if layer not in LAYERS:
             raise StoreError(f"Lớp không có trong quy ước / unknown layer: {layer}")
         conn = self.backend.begin_write()
         try:
             current = self._read(conn, layer, None) if self.present.get(layer) else self._empty(layer)
-            new = with_keys(layer, conform(layer, frame, self.crs))
+            new = make_new(current)
             latest = hist.layer_latest(conn, self.tables, layer)
             merged = False
             if base is not None and latest is not None and base < latest:
                 since = hist.changesets_since(conn, self.tables, layer, base)
-                if not merge:
+                if kind == "edit":
+                    conflicts = sorted(
+                        diff(layer, current, new).touched_keys()
+                        & hist.keys_changed_since(conn, self.tables, layer, base)
+                    )
+                    if conflicts:
+                        raise MergeConflict(layer, conflicts, since)
+                elif not merge:
                     raise StaleUpload(layer, base, since)
-                new = self._merge(conn, layer, current, new, base, since)
-                merged = True
+                else:
+                    new = self._merge(conn, layer, current, new, base, since)
+                    merged = True
             d = diff(layer, current, new)
             self._validate(conn, validate, {layer: new})
             if dry_run:
