@@ -502,21 +502,21 @@ def test_a_process_killed_in_the_middle_of_an_upload_leaves_no_trace(store, tmp_
     script = tmp_path / "upload.py"
     script.write_text(KILLED_UPLOAD, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, str(script), target, "20000"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
-    )
-    try:
-        line = proc.stdout.readline()
-        assert line.strip() == "MIDWAY", proc.stderr.read()
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    ) as proc:
+        try:
+            line = proc.stdout.readline()
+            assert line.strip() == "MIDWAY", proc.stderr.read()
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     with Store.open(target) as reopened:
         assert content(reopened) == before

@@ -140,10 +140,11 @@ class Store:
             raise StoreError(f"Không có kho dữ liệu / no store: {url}")
         store = cls(make_backend(url))
         with store.backend.engine.connect() as conn:
-            if not sa.inspect(conn).has_table("store_version"):
-                store.backend.dispose()
-                raise StoreError(f"Không phải kho dữ liệu / not a store: {url}")
-            version = store_version(conn, store.tables["store_version"])
+            is_store = sa.inspect(conn).has_table("store_version")
+            version = store_version(conn, store.tables["store_version"]) if is_store else 0
+        if not is_store:
+            store.backend.dispose()
+            raise StoreError(f"Không phải kho dữ liệu / not a store: {url}")
         if version > SCHEMA_VERSION:
             store.backend.dispose()
             raise StoreError(
@@ -194,9 +195,10 @@ class Store:
             created_file = backend.path
         else:
             with backend.engine.connect() as conn:
-                if sa.inspect(conn).has_table("changesets"):
-                    backend.dispose()
-                    raise StoreError(f"Cơ sở dữ liệu đã có kho / the database already holds a store: {url}")
+                taken = sa.inspect(conn).has_table("changesets")
+            if taken:
+                backend.dispose()
+                raise StoreError(f"Cơ sở dữ liệu đã có kho / the database already holds a store: {url}")
         store = cls(backend)
         if crs is None:
             for name in ("parcels", "hamlets", *GEOMETRY_LAYERS):
