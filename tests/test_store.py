@@ -183,6 +183,14 @@ def test_a_store_of_tables_only_has_no_crs_and_keeps_its_rows(url):
         assert_layers_equal(s.layers(), {"households": households})
 
 
+def test_rows_with_the_same_key_are_all_kept(store):
+    reports = pd.concat([small_layers()["field_reports"]] * 2, ignore_index=True)
+    reports.loc[1, "note"] = "Lần hai"
+    store.upload("field_reports", reports, user="Bình")
+    assert_layers_equal({"field_reports": store.layers()["field_reports"]}, {"field_reports": reports})
+    assert [e["row_key"] for e in store.history("field_reports", "2026-11-02")] == ["2026-11-02|B", "2026-11-02|B#2"]
+
+
 def test_a_store_is_not_created_over_another(store, url):
     with pytest.raises(StoreError):
         Store.create(url, small_layers(), user="Bình")

@@ -125,6 +125,11 @@ def _blank(value) -> bool:
 
 
 def _values_equal(a: pd.Series, b: pd.Series) -> np.ndarray:
+    if a.dtype == object and b.dtype == object:  # conformed text: str or None (None == None here)
+        return np.asarray(a.to_numpy() == b.to_numpy(), dtype=bool)
+    if a.dtype == np.float64 and b.dtype == np.float64:
+        x, y = a.to_numpy(), b.to_numpy()
+        return (x == y) | (np.isnan(x) & np.isnan(y))
     both_missing = a.isna().to_numpy() & b.isna().to_numpy()
     eq = a == b
     eq = eq.fillna(False).to_numpy(dtype=bool) if eq.dtype != bool else eq.to_numpy()

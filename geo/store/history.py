@@ -65,10 +65,12 @@ def state_at(
     at: int,
     crs: pyproj.CRS | None,
     keys: list[str] | None = None,
+    current: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The layer right after changeset ``at`` (only the rows of ``keys`` where given): a conformed
-    frame with ``row_key``."""
-    current = read_current(conn, backend, tables[layer], layer, crs, keys)
+    frame with ``row_key``. ``current``: the layer as it is now, where the caller has it."""
+    if current is None:
+        current = read_current(conn, backend, tables[layer], layer, crs, keys)
     changes = tables["changes"]
     stmt = (
         sa.select(changes.c[KEY], changes.c.op, changes.c.old, changes.c.old_geom)

@@ -128,6 +128,7 @@ class Store:
         self.crs: pyproj.CRS | None = None
         self.srid: int | None = None
         self.present: dict[str, int | None] = {}
+        self._cache: dict[str, tuple[int | None, pd.DataFrame]] = {}
 
     # --- opening and creating ----------------------------------------------------------------
     @classmethod
@@ -310,9 +311,22 @@ class Store:
         return [n for n, since in self.present.items() if since is not None and (at is None or since <= at)]
 
     def _read(self, conn: sa.Connection, name: str, at: int | None) -> pd.DataFrame:
+        current = self._current(conn, name)
         if at is None:
-            return hist.read_current(conn, self.backend, self.tables[name], name, self.crs)
-        return hist.state_at(conn, self.backend, self.tables, name, at, self.crs)
+            return current
+        return hist.state_at(conn, self.backend, self.tables, name, at, self.crs, current=current)
+
+    def _current(self, conn: sa.Connection, name: str) -> pd.DataFrame:
+        """The layer now, read once per state: a layer's last changeset id names its state (ids only
+        grow, in every process), so a frame read at that id is reused until the layer changes — the
+        upload after its diff does not read the layer again. Callers never modify the frame."""
+        latest = hist.layer_latest(conn, self.tables, name)
+        cached = self._cache.get(name)
+        if cached is not None and cached[0] == latest:
+            return cached[1]
+        frame = hist.read_current(conn, self.backend, self.tables[name], name, self.crs)
+        self._cache[name] = (latest, frame)
+        return frame
 
     def layers(self, at: int | None = None) -> dict[str, Frame]:
         """Every layer present, as it is now or right after changeset ``at``.

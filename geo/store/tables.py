@@ -14,6 +14,7 @@ column; grievances keep their point as the ``lon``/``lat`` columns of the contra
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 import sqlalchemy as sa
@@ -200,10 +201,13 @@ def conform(name: str, frame: pd.DataFrame, crs: pyproj.CRS | None = None) -> pd
     return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index), crs=crs)
 
 
-def _key_part(series: pd.Series) -> pd.Series:
+def _key_part(series: pd.Series) -> np.ndarray:
+    """One key column as an object array of text, blanks as ``""``."""
     if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime("%Y-%m-%d").fillna("")
-    return _text(series).fillna("").astype(object)
+        return series.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
+    values = _text(series).to_numpy(dtype=object).copy()
+    values[pd.isna(values)] = ""
+    return values
 
 
 def record_of(key: str) -> str:
@@ -216,14 +220,15 @@ def row_keys(name: str, frame: pd.DataFrame) -> pd.Series:
     parts = []
     for col in KEY_COLUMNS[name]:
         part = _key_part(frame[col])
-        if col == "parcel_id":
+        blank = part == ""
+        if col == "parcel_id" and blank.any():
             derived = parcel_key(frame["map_sheet"], frame["parcel_no"], frame["commune_code"])
-            derived = derived.astype(object).where(derived.notna(), "")
-            part = part.where(part != "", derived)
-        parts.append(part.astype(str))
-    key = parts[0]
-    for part in parts[1:]:
-        key = key + KEY_SEP + part
-    occurrence = key.groupby(key).cumcount()
-    key = key.where(occurrence == 0, key + "#" + (occurrence + 1).astype(str))
-    return pd.Series(key.to_numpy(dtype=object), dtype=object, name=KEY)
+            derived = derived.astype(object).where(derived.notna(), "").to_numpy(dtype=object)
+            part = np.where(blank, derived, part)
+        parts.append(part)
+    keys = parts[0] if len(parts) == 1 else np.array([KEY_SEP.join(t) for t in zip(*parts, strict=True)], dtype=object)
+    key = pd.Series(keys, dtype=object, name=KEY)
+    if key.duplicated().any():
+        occurrence = key.groupby(key).cumcount()
+        key = key.where(occurrence == 0, key + "#" + (occurrence + 1).astype(str)).astype(object)
+    return key.reset_index(drop=True)
