@@ -5,7 +5,8 @@
 
 For the workspace (a synthetic size from :mod:`benchmarks.workspaces`, or a folder): reading the
 folder (``geo.load_workspace``), importing it into a store, reading every layer back (what a
-dashboard would open), the diff and the commit of an upload of ``--changed`` changed household rows,
+dashboard would open), the diff and the commit of an upload of ``--changed`` changed household rows
+(and the commit of another such upload with no diff before it, in a freshly opened store),
 one household's history, the state right after the import, and the store's size against the
 folder's. Without ``--postgis`` a throwaway PostGIS server is started (``tests/postgis.py``).
 """
@@ -63,6 +64,12 @@ def measure(url: str, layers: dict, folder: Path, changed: int) -> dict:
     d, out["diff_s"] = _timed(store.diff, "households", new)
     out["changed_rows"] = d.counts["changed"]
     _, out["upload_commit_s"] = _timed(store.upload, "households", new, user="bench", base=store.head())
+    store.close()
+    store = Store.open(url)  # an upload with no diff before it: the layer is read in the commit
+    again = new.copy()
+    again.loc[n : 2 * n - 1, "compensation_vnd"] = again.loc[n : 2 * n - 1, "compensation_vnd"].fillna(0) + 1_000_000
+    commit, out["upload_cold_commit_s"] = _timed(store.upload, "households", again, user="bench")
+    out["cold_changed_rows"] = commit.diff.counts["changed"]
     record = households["household_id"].iloc[0]
     _, out["record_history_s"] = _timed(store.history, "households", record)
     _, out["state_at_import_s"] = _timed(store.layers, 1)
