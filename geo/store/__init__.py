@@ -10,6 +10,7 @@ the changes made since (:mod:`.history`). The store works on layers held in memo
     store = Store.create("hoson.gpkg", layers, user="Lan", note="Nhập thư mục / import")
     d = store.diff("households", new_households)        # before committing: added / removed / old → new
     store.upload("households", new_households, user="Lan", source="households.xlsx", base=1)
+    store.edit("households", rows, user="Bình", remove=["H0102"])   # single records, for forms
     store.layers(at=1); store.history(record="H0102"); store.rollback(1, user="Lan")
 
 What comes next (not wired yet): a store ``Source`` whose ``read()`` returns :meth:`Store.layers`
