@@ -291,6 +291,17 @@ def test_an_upload_with_validation_errors_is_refused_and_leaves_the_store_as_it_
     assert content(store) == before
 
 
+def test_an_upload_with_only_warnings_goes_through(store):
+    def validate(layers):
+        report = Report()
+        report.warning("stray_space", "households.xlsx", "khoảng trắng thừa / stray space", "Bỏ khoảng trắng")
+        return report
+
+    assert (
+        store.upload("households", week2(small_layers()["households"]), user="Bình", validate=validate).changeset == 2
+    )
+
+
 def test_an_upload_from_an_older_state_is_refused_naming_who_changed_the_layer(store):
     store.upload("households", week2(small_layers()["households"]), user="Bình", base=1)
     mine = small_layers()["households"]

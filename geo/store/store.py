@@ -129,6 +129,7 @@ class Store:
         self.srid: int | None = None
         self.present: dict[str, int | None] = {}
         self._cache: dict[str, tuple[int | None, pd.DataFrame]] = {}
+        self.backup_taken: Path | None = None  # the backup made before an upgrade by :meth:`open`
 
     # --- opening and creating ----------------------------------------------------------------
     @classmethod
