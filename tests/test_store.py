@@ -210,6 +210,17 @@ def test_the_sample_workspace_goes_into_the_store_and_back(url):
         assert s.history()[0]["layers"]["stage_history"]["added"] == len(ws.stage_history)
 
 
+def test_a_store_exported_as_a_folder_reads_back_as_the_same_workspace(url, tmp_path):
+    ws = geo.load_workspace(ROOT / "data" / "hoson")
+    layers = {n: getattr(ws, n) for n in ws.present}
+    with Store.create(url, layers, user="Lan") as s:
+        s.export(tmp_path / "out")
+    again = geo.load_workspace(tmp_path / "out")
+    assert again.report.ok, again.report.render()
+    for name in layers:
+        assert_frame_equal(conform(name, getattr(again, name), ws.crs), conform(name, layers[name], ws.crs))
+
+
 # --- uploads and diffs --------------------------------------------------------------------------------
 
 

@@ -595,3 +595,24 @@ class Store:
         """A consistent copy while the app runs: the GeoPackage through SQLite's backup API; a PostGIS
         store as a ``pg_dump`` archive (``pg_restore`` brings it back)."""
         return self.backend.backup(Path(out))
+
+    def export(self, out_dir: str | Path, at: int | None = None) -> Path:
+        """Write the layers (now, or right after changeset ``at``) as a workspace folder the contract
+        reads: hamlets, parcels and projects as GeoPackages (projects as CSV where none has a
+        boundary), the other layers as UTF-8 CSV with ISO dates. The folder must not hold a workspace
+        yet; ``workspace.toml`` is not part of the store (copy the source folder's)."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        taken = [p.name for p in out.iterdir() if p.stem.lower() in LAYERS]
+        if taken:
+            raise StoreError(f"Thư mục đã có dữ liệu / the folder already holds layers: {', '.join(sorted(taken))}")
+        for name, frame in self.layers(at).items():
+            if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.notna().any():
+                frame.to_file(out / f"{name}.gpkg", layer=name, driver="GPKG")
+                continue
+            table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+            for col in table.columns:
+                if pd.api.types.is_datetime64_any_dtype(table[col]):
+                    table[col] = table[col].dt.strftime("%Y-%m-%d")
+            table.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+        return out
