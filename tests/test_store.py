@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -219,6 +220,24 @@ def test_a_store_exported_as_a_folder_reads_back_as_the_same_workspace(url, tmp_
     assert again.report.ok, again.report.render()
     for name in layers:
         assert_frame_equal(conform(name, getattr(again, name), ws.crs), conform(name, layers[name], ws.crs))
+
+
+def test_a_rollback_restores_the_summary_of_the_sample(url, tmp_path):
+    ws = geo.load_workspace(ROOT / "data" / "hoson")
+    as_of = ws.default_as_of()
+    before = geo.hamlet_summary(ws, as_of=as_of)
+
+    def summary_of(store: Store, name: str):
+        folder = store.export(tmp_path / name)
+        shutil.copy(ROOT / "data" / "hoson" / "workspace.toml", folder / "workspace.toml")
+        return geo.hamlet_summary(geo.load_workspace(folder).require_ok(), as_of=as_of)
+
+    with Store.create(url, {n: getattr(ws, n) for n in ws.present}, user="Lan") as s:
+        week = s.layer("households").iloc[100:]  # this week's list lost 100 rows
+        s.upload("households", week, user="Bình", note="Tuần 47")
+        assert not summary_of(s, "uploaded").equals(before)
+        s.rollback(1, user="Lan")
+        assert_frame_equal(summary_of(s, "rolled_back"), before)
 
 
 # --- uploads and diffs --------------------------------------------------------------------------------
