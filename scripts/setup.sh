@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create or reuse .venv at the repository root and install the pinned requirements.
 # With --browser, also install what the tests need from Debian where it is missing: Chromium
-# (browser tests), LibreOffice Writer (report PDF) and fonts.
+# (browser tests), LibreOffice Writer (report PDF), fonts, and PostgreSQL with PostGIS (store tests).
 # Safe to run again: it only reinstalls when requirements.txt changed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +35,9 @@ if [ "${1:-}" = "--browser" ]; then
   fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core)
   # report PDFs are made with LibreOffice where it is installed; the tests exercise that path
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-liberation)
+  # the store's tests start a throwaway PostgreSQL server with PostGIS (tests/postgis.py)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
   if [ ${#need[@]} -gt 0 ]; then
     echo "Cài gói hệ thống / installing system packages: ${need[*]}"
     sudo_cmd=""

@@ -184,3 +184,15 @@ def totals_layers() -> dict[str, list[dict] | None]:
              "signatories": 1, "status": "received", "hamlet_id": "A", "project_id": "P1"},
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def postgis_url():
+    """A throwaway PostgreSQL + PostGIS server for the session (``tests/postgis.py``); its database's URL.
+
+    Fails (never skips) where PostgreSQL or PostGIS is missing, naming the packages to install.
+    """
+    from postgis import postgis_server
+
+    with postgis_server() as url:
+        yield url

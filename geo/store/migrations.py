@@ -1,0 +1,78 @@
+"""Versions of the store's tables, and upgrading an older store in place (after a backup).
+
+``store_version`` holds one row per version the store has been brought to. :data:`MIGRATIONS` maps a
+version to the step that brings a store from the version before it; a step receives Alembic's
+:class:`~alembic.operations.Operations` (portable ``add_column``, ``create_index``, batch mode for
+SQLite …) and the connection. :func:`upgrade` takes a backup first (the GeoPackage copied beside
+itself, PostGIS through ``pg_dump``), then runs every missing step and records it, in one
+transaction: an upgrade that fails leaves the store at its old version.
+
+Version 1 is the first version (this package). Add a step as ``MIGRATIONS[2] = step`` and raise
+:data:`geo.store.tables.SCHEMA_VERSION` with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+
+from .engine import Backend, utc_now
+
+Step = Callable[[Operations, sa.Connection], None]
+
+MIGRATIONS: dict[int, Step] = {}
+"""Version → the step that upgrades a store from the version before it."""
+
+
+def store_version(conn: sa.Connection, version_table: sa.Table) -> int:
+    """The version a store's tables are at."""
+    return int(conn.execute(sa.select(sa.func.max(version_table.c.version))).scalar() or 0)
+
+
+def backup_path(backend: Backend, version: int, backup_dir: Path | None) -> Path:
+    """Where the backup taken before an upgrade from ``version`` goes."""
+    stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+    if backend.name == "gpkg":
+        path = backend.path  # type: ignore[attr-defined]
+        folder = backup_dir or path.parent
+        return Path(folder) / f"{path.stem}.v{version}.{stamp}.backup.gpkg"
+    database = sa.engine.make_url(backend.url).database
+    return Path(backup_dir or Path.cwd()) / f"{database}.v{version}.{stamp}.pgdump"
+
+
+def upgrade(
+    backend: Backend,
+    version_table: sa.Table,
+    target: int,
+    backup_dir: Path | None = None,
+    migrations: dict[int, Step] | None = None,
+) -> Path | None:
+    """Bring the store to version ``target``; return the backup taken first (None if already there)."""
+    steps = MIGRATIONS if migrations is None else migrations
+    with backend.engine.connect() as conn:
+        current = store_version(conn, version_table)
+    if current >= target:
+        return None
+    missing = [v for v in range(current + 1, target + 1) if v not in steps]
+    if missing:
+        raise RuntimeError(f"no migration to store version {missing[0]}")
+    backup = backend.backup(backup_path(backend, current, backup_dir))
+    conn = backend.begin_write()
+    try:
+        ops = Operations(MigrationContext.configure(conn))
+        for version in range(current + 1, target + 1):
+            steps[version](ops, conn)
+            conn.execute(
+                version_table.insert().values(version=version, at=utc_now(), note=f"upgraded from {version - 1}")
+            )
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.close()
+    return backup

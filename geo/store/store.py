@@ -1,0 +1,618 @@
+"""The :class:`Store`: layers held with every change, on a GeoPackage file or a PostGIS database."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyproj
+import sqlalchemy as sa
+
+from ..formatting import fmt_date
+from ..problems import Problem, Report
+from ..schema import LAYERS
+from . import history as hist
+from .changesets import Diff, diff, with_keys, write_diff
+from .engine import Backend, GpkgBackend, make_backend, utc_now
+from .migrations import store_version, upgrade
+from .tables import GEOMETRY_LAYERS, KEY, SCHEMA_VERSION, conform, history_tables, layer_table, record_of
+
+Frame = pd.DataFrame | gpd.GeoDataFrame
+Validator = Callable[[dict[str, Frame]], "Report | Iterable[Problem | str] | None"]
+
+
+class StoreError(Exception):
+    """A change the store refused; ``str(error)`` says why, in Vietnamese then English."""
+
+
+class ValidationRefused(StoreError):
+    """The change would leave errors; ``errors`` lists them. The store is as it was."""
+
+    def __init__(self, errors: list):
+        self.errors = errors
+        lines = [e.render() if isinstance(e, Problem) else str(e) for e in errors]
+        super().__init__("Thay đổi bị từ chối vì có lỗi / change refused, it has errors:\n" + "\n".join(lines))
+
+
+class StaleUpload(StoreError):
+    """An upload made from an older state than the layer's; ``since`` names the changes made since."""
+
+    def __init__(self, layer: str, base: int, since: list[dict]):
+        self.layer, self.base, self.since = layer, base, since
+        who = "; ".join(
+            f"#{c['id']} {c['user']} ({fmt_date(c['at'].date())})" + (f": {c['note']}" if c["note"] else "")
+            for c in since
+        )
+        users = ", ".join(dict.fromkeys(c["user"] for c in since))
+        super().__init__(
+            f"Lớp {layer} đã được {users} sửa sau bản #{base} ({who}). Tải lại bản mới nhất, hoặc xác nhận gộp "
+            f"các dòng không trùng. / Layer {layer} was changed by {users} after changeset #{base} ({who}). "
+            "Start from the latest version, or confirm a merge of the rows that do not conflict."
+        )
+
+
+class MergeConflict(StoreError):
+    """A merge refused because some rows were changed both here and since the base."""
+
+    def __init__(self, layer: str, keys: list[str], since: list[dict]):
+        self.layer, self.keys, self.since = layer, keys, since
+        users = ", ".join(dict.fromkeys(c["user"] for c in since))
+        shown = ", ".join(keys[:10]) + (" …" if len(keys) > 10 else "")
+        super().__init__(
+            f"Không gộp được: {len(keys)} dòng của lớp {layer} cũng đã được {users} sửa ({shown}). / "
+            f"Cannot merge: {len(keys)} rows of {layer} were also changed by {users} ({shown})."
+        )
+
+
+@dataclass
+class Commit:
+    """What a change did (or, for a dry run, would do)."""
+
+    changeset: int | None  # None for a dry run
+    diffs: dict[str, Diff]
+    merged: bool = False
+
+    @property
+    def diff(self) -> Diff:
+        """The one diff of an upload."""
+        return next(iter(self.diffs.values()))
+
+
+def _source(source: str | Path | None) -> tuple[str | None, str | None]:
+    if source is None:
+        return None, None
+    path = Path(source)
+    if path.is_file():
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        return path.name, digest.hexdigest()
+    return path.name or str(source), None
+
+
+def _errors(found) -> list:
+    if found is None:
+        return []
+    if isinstance(found, Report):
+        return list(found.errors)
+    out = []
+    for item in found:
+        if isinstance(item, Problem):
+            if item.is_error:
+                out.append(item)
+        else:
+            out.append(item)
+    return out
+
+
+def _public(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=KEY).reset_index(drop=True)
+
+
+class Store:
+    """Layers kept with their history, in a GeoPackage file or a PostGIS database.
+
+    Open one with :meth:`open`, make one with :meth:`create`. Every change is one changeset in one
+    transaction; nothing is ever deleted from the history.
+    """
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self.metadata = sa.MetaData()
+        self.tables = history_tables(self.metadata)
+        self.crs: pyproj.CRS | None = None
+        self.srid: int | None = None
+        self.present: dict[str, int | None] = {}
+        self._cache: dict[str, tuple[int | None, pd.DataFrame]] = {}
+        self.backup_taken: Path | None = None  # the backup made before an upgrade by :meth:`open`
+
+    # --- opening and creating ----------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | Path, upgrade_to: int = SCHEMA_VERSION, backup_dir: Path | None = None) -> Store:
+        """Open a store (a ``.gpkg`` path or a ``postgresql://`` URL), upgrading an older one in place.
+
+        Before an upgrade the store is backed up (see :mod:`geo.store.migrations`).
+        """
+        if not str(url).startswith(("postgres", "sqlite:")) and not Path(url).is_file():
+            raise StoreError(f"Không có kho dữ liệu / no store: {url}")
+        store = cls(make_backend(url))
+        with store.backend.engine.connect() as conn:
+            is_store = sa.inspect(conn).has_table("store_version")
+            version = store_version(conn, store.tables["store_version"]) if is_store else 0
+        if not is_store:
+            store.backend.dispose()
+            raise StoreError(f"Không phải kho dữ liệu / not a store: {url}")
+        if version > SCHEMA_VERSION:
+            store.backend.dispose()
+            raise StoreError(
+                f"Kho được tạo bởi bản mới hơn (phiên bản {version}) / the store was made by a newer "
+                f"version of the product (store version {version}); update the product"
+            )
+        store.backup_taken = upgrade(store.backend, store.tables["store_version"], upgrade_to, backup_dir)
+        store._load_meta()
+        return store
+
+    @classmethod
+    def create(
+        cls,
+        url: str | Path,
+        layers: dict[str, Frame],
+        user: str,
+        note: str | None = None,
+        source: str | Path | None = None,
+        validate: Validator | None = None,
+        crs: pyproj.CRS | str | None = None,
+    ) -> Store:
+        """Make a store from layers held in memory; the import is its first changeset.
+
+        Parameters
+        ----------
+        url : str or Path
+            A ``.gpkg`` path (must not exist) or a ``postgresql://`` URL of a database with PostGIS
+            (must hold no store yet).
+        layers : dict
+            Layer name → frame with the contract's canonical columns (others are not stored);
+            hamlets, parcels and projects as GeoDataFrames.
+        user, note, source :
+            Who imports, why, and the folder or file it came from.
+        validate : callable, optional
+            Given the layers as they would be, returns problems; any error refuses the import.
+        crs : optional
+            The CRS of the store's geometries; by default the parcels' (else the first layer's).
+        """
+        unknown = set(layers) - set(LAYERS)
+        if unknown:
+            raise StoreError(f"Lớp không có trong quy ước / unknown layers: {', '.join(sorted(unknown))}")
+        backend = make_backend(url)
+        created_file = None
+        if isinstance(backend, GpkgBackend):
+            if backend.path.exists():
+                backend.dispose()
+                raise StoreError(f"Tệp đã có / file exists, will not overwrite: {backend.path}")
+            created_file = backend.path
+        else:
+            with backend.engine.connect() as conn:
+                taken = sa.inspect(conn).has_table("changesets")
+            if taken:
+                backend.dispose()
+                raise StoreError(f"Cơ sở dữ liệu đã có kho / the database already holds a store: {url}")
+        store = cls(backend)
+        if crs is None:
+            for name in ("parcels", "hamlets", *GEOMETRY_LAYERS):
+                frame = layers.get(name)
+                if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+                    crs = frame.crs
+                    break
+        if crs is not None and not isinstance(crs, pyproj.CRS):
+            crs = pyproj.CRS(crs)
+        store.crs = pyproj.CRS.from_json(crs.to_json()) if crs is not None else None  # as :meth:`open` reads it
+        frames = {name: with_keys(name, conform(name, frame, store.crs)) for name, frame in layers.items()}
+        if validate is not None:
+            errors = _errors(validate({n: _public(f) for n, f in frames.items()}))
+            if errors:
+                backend.dispose()
+                raise ValidationRefused(errors)
+        try:
+            conn = backend.begin_write(lock=False)
+            try:
+                store._create_tables(conn)
+                cid = store._new_changeset(conn, user, note, "import", source)
+                for name, frame in frames.items():
+                    empty = frame.iloc[0:0]
+                    write_diff(
+                        conn,
+                        backend,
+                        store.tables[name],
+                        store.tables["changes"],
+                        diff(name, empty, frame),
+                        cid,
+                        store.srid,
+                        added_values=False,
+                    )
+                    conn.execute(
+                        store.tables["store_layers"]
+                        .update()
+                        .where(store.tables["store_layers"].c.layer == name)
+                        .values(since=cid)
+                    )
+                    store.present[name] = cid
+                backend.touch(conn, list(frames) + ["changesets", "changes"])
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+            finally:
+                conn.close()
+        except BaseException:
+            backend.dispose()
+            if created_file is not None:
+                created_file.unlink(missing_ok=True)
+            raise
+        return store
+
+    def _create_tables(self, conn: sa.Connection) -> None:
+        b = self.backend
+        b.prepare(conn)
+        self.srid = b.register_crs(conn, self.crs) if self.crs is not None else None
+        for name in LAYERS:
+            self.tables[name] = layer_table(self.metadata, name, b.name, self.srid)
+        self.metadata.create_all(conn)
+        for name, layer in LAYERS.items():
+            b.register_table(conn, name, self.srid, name in GEOMETRY_LAYERS, layer.label)
+        b.register_table(conn, "changesets", None, False, "Lịch sử thay đổi / changesets")
+        b.register_table(conn, "changes", None, False, "Các dòng đã thay đổi / changed rows")
+        conn.execute(
+            self.tables["store_layers"].insert(),
+            [
+                {
+                    "layer": name,
+                    "has_geometry": int(name in GEOMETRY_LAYERS),
+                    "srid": self.srid if name in GEOMETRY_LAYERS else None,
+                    "crs": self.crs.to_json() if (self.crs is not None and name in GEOMETRY_LAYERS) else None,
+                    "since": None,
+                }
+                for name in LAYERS
+            ],
+        )
+        conn.execute(self.tables["store_version"].insert().values(version=SCHEMA_VERSION, at=utc_now(), note="created"))
+
+    def _load_meta(self) -> None:
+        with self.backend.engine.connect() as conn:
+            rows = conn.execute(sa.select(self.tables["store_layers"])).mappings().all()
+        for row in rows:
+            if row["has_geometry"] and row["crs"]:
+                self.crs = pyproj.CRS.from_json(row["crs"])
+                self.srid = row["srid"]
+        for row in rows:
+            self.tables[row["layer"]] = layer_table(self.metadata, row["layer"], self.backend.name, self.srid)
+            self.present[row["layer"]] = row["since"]
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.backend.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- reading --------------------------------------------------------------------------------
+    def head(self) -> int:
+        """The id of the latest changeset."""
+        with self.backend.begin_read() as conn:
+            return int(conn.execute(sa.select(sa.func.max(self.tables["changesets"].c.id))).scalar() or 0)
+
+    def _layer_names(self, at: int | None) -> list[str]:
+        return [n for n, since in self.present.items() if since is not None and (at is None or since <= at)]
+
+    def _read(self, conn: sa.Connection, name: str, at: int | None) -> pd.DataFrame:
+        current = self._current(conn, name)
+        if at is None:
+            return current
+        return hist.state_at(conn, self.backend, self.tables, name, at, self.crs, current=current)
+
+    def _current(self, conn: sa.Connection, name: str) -> pd.DataFrame:
+        """The layer now, read once per state: a layer's last changeset id names its state (ids only
+        grow, in every process), so a frame read at that id is reused until the layer changes — the
+        upload after its diff does not read the layer again. Callers never modify the frame."""
+        latest = hist.layer_latest(conn, self.tables, name)
+        cached = self._cache.get(name)
+        if cached is not None and cached[0] == latest:
+            return cached[1]
+        frame = hist.read_current(conn, self.backend, self.tables[name], name, self.crs)
+        self._cache[name] = (latest, frame)
+        return frame
+
+    def layers(self, at: int | None = None) -> dict[str, Frame]:
+        """Every layer present, as it is now or right after changeset ``at``.
+
+        Frames carry the contract's canonical columns (hamlets, parcels and projects as GeoDataFrames
+        in the store's CRS), in one consistent read.
+        """
+        with self.backend.begin_read() as conn:
+            self._check_at(conn, at)
+            return {name: _public(self._read(conn, name, at)) for name in self._layer_names(at)}
+
+    def layer(self, name: str, at: int | None = None) -> Frame:
+        """One layer, now or right after changeset ``at``."""
+        with self.backend.begin_read() as conn:
+            self._check_at(conn, at)
+            return _public(self._read(conn, name, at))
+
+    def _check_at(self, conn: sa.Connection, at: int | None) -> None:
+        if at is None:
+            return
+        exists = conn.execute(
+            sa.select(self.tables["changesets"].c.id).where(self.tables["changesets"].c.id == at)
+        ).scalar()
+        if exists is None:
+            raise StoreError(f"Không có thay đổi #{at} / no changeset #{at}")
+
+    def history(self, layer: str | None = None, record: str | None = None) -> list[dict]:
+        """The history, oldest first.
+
+        Without ``record``: the changesets (of one layer where given), each ``id, user, at (UTC), note,
+        kind, source_name, source_sha256, base, restores`` and ``layers`` (per layer counts
+        ``added / changed / removed``). With ``record`` (a row key or its first part, e.g. a
+        household id; ``layer`` defaults to households): that record's changes, each with the
+        changeset's ``user, at, note, kind``, the ``op`` and the ``old`` → ``new`` values.
+        """
+        with self.backend.begin_read() as conn:
+            if record is not None:
+                return hist.record_history(conn, self.backend, self.tables, layer or "households", record, self.crs)
+            return hist.changeset_list(conn, self.tables, layer)
+
+    def diff(self, layer: str, new_frame: Frame) -> Diff:
+        """What replacing ``layer`` by ``new_frame`` would change (nothing is written)."""
+        with self.backend.begin_read() as conn:
+            current = self._read(conn, layer, None) if self.present.get(layer) else self._empty(layer)
+        return diff(layer, current, with_keys(layer, conform(layer, new_frame, self.crs)))
+
+    def _empty(self, layer: str) -> pd.DataFrame:
+        return with_keys(layer, conform(layer, pd.DataFrame(), self.crs))
+
+    # --- writing ----------------------------------------------------------------------------------
+    def _new_changeset(self, conn, user, note, kind, source, base=None, restores=None) -> int:
+        name, sha = _source(source)
+        cs = self.tables["changesets"]
+        result = conn.execute(
+            cs.insert()
+            .values(
+                user=user,
+                at=utc_now(),
+                note=note,
+                kind=kind,
+                source_name=name,
+                source_sha256=sha,
+                base=base,
+                restores=restores,
+            )
+            .returning(cs.c.id)
+        )
+        return int(result.scalar_one())
+
+    def _validate(self, conn, validate: Validator | None, replaced: dict[str, pd.DataFrame]) -> None:
+        if validate is None:
+            return
+        after = {
+            name: _public(self._read(conn, name, None)) for name in self._layer_names(None) if name not in replaced
+        }
+        after.update({name: _public(frame) for name, frame in replaced.items()})
+        errors = _errors(validate(after))
+        if errors:
+            raise ValidationRefused(errors)
+
+    def upload(
+        self,
+        layer: str,
+        frame: Frame,
+        user: str,
+        note: str | None = None,
+        source: str | Path | None = None,
+        base: int | None = None,
+        dry_run: bool = False,
+        merge: bool = False,
+        validate: Validator | None = None,
+        kind: str = "upload",
+    ) -> Commit:
+        """Replace ``layer`` by a new version of it, as one changeset.
+
+        Parameters
+        ----------
+        layer, frame :
+            The layer and its new rows (canonical columns).
+        user, note, source :
+            Who, why, and the file it came from (its name and sha256 are kept).
+        base : int, optional
+            The changeset the user started from. If the layer changed after it, the upload is
+            refused (:class:`StaleUpload`, naming who changed it) unless ``merge``: then the rows the
+            user changed since ``base`` are applied to the current layer, provided none of them was
+            also changed since (else :class:`MergeConflict`).
+        dry_run : bool
+            Compute and return the diff; write nothing.
+        validate : callable, optional
+            Given every layer as it would be; an error refuses the change (:class:`ValidationRefused`)
+            and the store stays exactly as it was.
+        kind : str
+            ``upload`` (a whole list), or another kind for a whole-layer change made otherwise.
+        """
+        new = with_keys(layer, conform(layer, frame, self.crs))
+        return self._write_layer(layer, lambda current: new, user, note, source, base, dry_run, merge, validate, kind)
+
+    def edit(
+        self,
+        layer: str,
+        rows: Frame | None = None,
+        user: str = "",
+        note: str | None = None,
+        remove: Iterable[str] = (),
+        base: int | None = None,
+        dry_run: bool = False,
+        validate: Validator | None = None,
+    ) -> Commit:
+        """Change some records of ``layer`` (the forms of the next issues), as one changeset of kind ``edit``.
+
+        ``rows`` (canonical columns) replace the rows with the same row key or are added; ``remove``
+        lists row keys or record ids (``"H0102"``: every row of that household) to remove. With
+        ``base`` older than the layer's last change, the edit goes through unless one of its rows
+        was also changed since (:class:`MergeConflict`, naming who).
+        """
+        patch = with_keys(layer, conform(layer, rows, self.crs)) if rows is not None else None
+        gone = set(remove)
+
+        def patched(current: pd.DataFrame) -> pd.DataFrame:
+            records = current[KEY].map(record_of)
+            out = current[~(current[KEY].isin(gone) | records.isin(gone))]
+            if patch is None or not len(patch):
+                return out.reset_index(drop=True)
+            out = out.set_index(KEY, drop=False)
+            known = patch[KEY].isin(out.index).to_numpy()
+            if known.any():
+                out.loc[patch.loc[known, KEY]] = patch[known].set_index(KEY, drop=False)
+            out = pd.concat([out.reset_index(drop=True), patch[~known]], ignore_index=True)
+            if layer in GEOMETRY_LAYERS:
+                out = gpd.GeoDataFrame(out, geometry="geometry", crs=self.crs)
+            return out
+
+        return self._write_layer(layer, patched, user, note, None, base, dry_run, False, validate, "edit")
+
+    def _write_layer(self, layer, make_new, user, note, source, base, dry_run, merge, validate, kind) -> Commit:
+        """One changeset replacing ``layer`` by ``make_new(current)``, in one transaction."""
+        if layer not in LAYERS:
+            raise StoreError(f"Lớp không có trong quy ước / unknown layer: {layer}")
+        conn = self.backend.begin_write()
+        try:
+            current = self._read(conn, layer, None) if self.present.get(layer) else self._empty(layer)
+            new = make_new(current)
+            latest = hist.layer_latest(conn, self.tables, layer)
+            merged = False
+            if base is not None and latest is not None and base < latest:
+                since = hist.changesets_since(conn, self.tables, layer, base)
+                if kind == "edit":
+                    conflicts = sorted(
+                        diff(layer, current, new).touched_keys()
+                        & hist.keys_changed_since(conn, self.tables, layer, base)
+                    )
+                    if conflicts:
+                        raise MergeConflict(layer, conflicts, since)
+                elif not merge:
+                    raise StaleUpload(layer, base, since)
+                else:
+                    new = self._merge(conn, layer, current, new, base, since)
+                    merged = True
+            d = diff(layer, current, new)
+            self._validate(conn, validate, {layer: new})
+            if dry_run:
+                conn.rollback()
+                return Commit(None, {layer: d}, merged)
+            cid = self._new_changeset(conn, user, note, kind, source, base=base)
+            write_diff(conn, self.backend, self.tables[layer], self.tables["changes"], d, cid, self.srid)
+            if not self.present.get(layer):
+                conn.execute(
+                    self.tables["store_layers"]
+                    .update()
+                    .where(self.tables["store_layers"].c.layer == layer)
+                    .values(since=cid)
+                )
+            self.backend.touch(conn, [layer, "changesets", "changes"])
+            conn.commit()
+            if not self.present.get(layer):
+                self.present[layer] = cid
+            return Commit(cid, {layer: d}, merged)
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def _merge(self, conn, layer, current, new, base, since) -> pd.DataFrame:
+        base_state = hist.state_at(conn, self.backend, self.tables, layer, base, self.crs)
+        mine = diff(layer, base_state, new)
+        theirs = hist.keys_changed_since(conn, self.tables, layer, base)
+        would = diff(layer, current, new).touched_keys()  # rows where the upload differs from now
+        conflicts = sorted((mine.touched_keys() & theirs) & would)
+        if conflicts:
+            raise MergeConflict(layer, conflicts, since)
+        out = current[~current[KEY].isin(set(mine.removed[KEY]))].set_index(KEY, drop=False)
+        if len(mine.after):
+            replaced = new.set_index(KEY, drop=False).loc[mine.after.index]
+            out.loc[replaced.index] = replaced
+        out = out.reset_index(drop=True)
+        if len(mine.added):
+            out = pd.concat([out, mine.added], ignore_index=True)
+            if layer in GEOMETRY_LAYERS:
+                out = gpd.GeoDataFrame(out, geometry="geometry", crs=self.crs)
+        return out
+
+    def rollback(
+        self, changeset_id: int, user: str, note: str | None = None, validate: Validator | None = None
+    ) -> Commit:
+        """Bring every layer back to its state right after ``changeset_id``, as a new changeset.
+
+        The rollback is itself in the history (kind ``rollback``), so it can be undone in turn.
+        """
+        conn = self.backend.begin_write()
+        try:
+            self._check_at(conn, changeset_id)
+            diffs: dict[str, Diff] = {}
+            targets: dict[str, pd.DataFrame] = {}
+            for name in self._layer_names(None):
+                current = self._read(conn, name, None)
+                since = self.present[name]
+                target = self._read(conn, name, changeset_id) if since <= changeset_id else current.iloc[0:0]
+                targets[name] = target
+                d = diff(name, current, target)
+                if not d.empty:
+                    diffs[name] = d
+            self._validate(conn, validate, targets)
+            cid = self._new_changeset(
+                conn,
+                user,
+                note or f"Khôi phục về #{changeset_id} / restore #{changeset_id}",
+                "rollback",
+                None,
+                restores=changeset_id,
+            )
+            for name, d in diffs.items():
+                write_diff(conn, self.backend, self.tables[name], self.tables["changes"], d, cid, self.srid)
+            self.backend.touch(conn, [*diffs, "changesets", "changes"])
+            conn.commit()
+            return Commit(cid, diffs)
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    # --- copies -----------------------------------------------------------------------------------
+    def backup(self, out: str | Path) -> Path:
+        """A consistent copy while the app runs: the GeoPackage through SQLite's backup API; a PostGIS
+        store as a ``pg_dump`` archive (``pg_restore`` brings it back)."""
+        return self.backend.backup(Path(out))
+
+    def export(self, out_dir: str | Path, at: int | None = None) -> Path:
+        """Write the layers (now, or right after changeset ``at``) as a workspace folder the contract
+        reads: hamlets, parcels and projects as GeoPackages (projects as CSV where none has a
+        boundary), the other layers as UTF-8 CSV with ISO dates. The folder must not hold a workspace
+        yet; ``workspace.toml`` is not part of the store (copy the source folder's)."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        taken = [p.name for p in out.iterdir() if p.stem.lower() in LAYERS]
+        if taken:
+            raise StoreError(f"Thư mục đã có dữ liệu / the folder already holds layers: {', '.join(sorted(taken))}")
+        for name, frame in self.layers(at).items():
+            if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.notna().any():
+                frame.to_file(out / f"{name}.gpkg", layer=name, driver="GPKG")
+                continue
+            table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+            for col in table.columns:
+                if pd.api.types.is_datetime64_any_dtype(table[col]):
+                    table[col] = table[col].dt.strftime("%Y-%m-%d")
+            table.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+        return out
