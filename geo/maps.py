@@ -1418,6 +1418,10 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
     for lvl in ("hotspot", "risk", "watch", "none"):
         parts.append(f"<div><span {swatch[lvl]}></span>{LEVEL_NAMES[lvl]} "
                      f"({int(level_counts.get(lvl, 0))} thôn)</div>")
+    n_wide = int(level_counts.get("hamlet_wide", 0))
+    if n_wide:  # the dashed outline of _hamlet_layer: an alert of the whole hamlet, not the project's hotspot
+        parts.append('<div><span class="sw" style="background:transparent;border:2px dashed #555555"></span>'
+                     f"Cảnh báo {HAMLET_WIDE_LABEL}, ngoài dự án ({n_wide} thôn)</div>")
     if n_grievance_hamlets:
         parts.append("<h5>Đơn thư theo thôn</h5>")
         parts.append('<div>Dưới tên thôn: <b style="color:#b2182b">số đơn chưa giải quyết · quá hạn</b></div>')
