@@ -479,6 +479,17 @@ def test_the_legend_has_no_hamlet_wide_entry_without_such_an_alert(wide_ws):
     assert "hamlet-wide" not in legend and "Theo dõi (1 thôn)" in legend
 
 
+def test_popups_are_drawn_in_the_maps_box_above_the_legend(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws)))
+    assert "bindPopup" in page  # normal mode: parcels open a popup with their households
+    # the popup pane leaves the map pane (its own stacking context at z-index 400, under the legend's 1000) ...
+    assert 'box.appendChild(pane);' in page and 'pane.classList.add("geo-popup-pane")' in page
+    assert 'L.DomUtil.setPosition(pane, L.DomUtil.getPosition(map.getPane("mapPane")))' in page  # and follows it
+    z_popup = int(re.search(r"\.leaflet-container \.geo-popup-pane \{ z-index: (\d+);", page).group(1))
+    z_tip = int(re.search(r"\.geo-tip \{ position: absolute; z-index: (\d+)", page).group(1))
+    assert 1000 < z_popup < z_tip  # above the control corners (the legend), below the tooltip box
+
+
 # --------------------------------------------------------------------------- hamlet labels
 
 
