@@ -6,6 +6,8 @@ Reads like the page it draws: filters in the sidebar, headline figures, the
 map, then the per-hamlet table, progress per project, grievances and the
 hamlet page. Meeting mode (one click, or ``?meeting=1``) keeps the map, the
 figures and the hot hamlets only, in large type, without personal data.
+Every part is drawn under :func:`dashboard.panels.guard`: an error nobody
+foresaw shows which part failed and what to do, not Streamlit's crash page.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ with st.sidebar, panels.guard(("chuẩn bị nút xuất báo cáo", "the export
 with panels.guard(("phân tích dữ liệu", "the analysis"), stop=True):
     an = data.analyse(path, key, sel)
 
+meeting = meeting_link
+with panels.guard(("hiện tiêu đề", "the title")):
     title, switch = st.columns([4, 1.25], vertical_alignment="center")
     with switch:
         meeting = filters.meeting_toggle()
