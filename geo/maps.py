@@ -1081,11 +1081,12 @@ def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> 
     if not len(levels):
         return None
     lv = levels["hotspot_level"]
+    wide = is_hamlet_wide(levels)  # a hamlet-wide alert keeps its dashed outline, never the project's hatch
     features = []
     for hid in sl.hamlets["hamlet_id"].astype(str):
         lvl = lv.get(hid, "none")
         geom = disp.hamlet_shapes.get(hid)
-        if geom and lvl in ("risk", "hotspot"):
+        if geom and lvl in ("risk", "hotspot") and not bool(wide.get(hid, False)):
             features.append(_feature(geom, 0 if lvl == "risk" else 1, {}))
     if not features:
         return None

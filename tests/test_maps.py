@@ -479,6 +479,19 @@ def test_the_legend_has_no_hamlet_wide_entry_without_such_an_alert(wide_ws):
     assert "hamlet-wide" not in legend and "Theo dõi (1 thôn)" in legend
 
 
+def test_a_hamlet_wide_hotspot_is_not_hatched_as_the_projects_at_hamlet_level(wide_ws):
+    hot = pd.DataFrame({"hamlet_id": ["A", "B"], "hotspot_level": ["none", "hotspot"],
+                        "hotspot_reasons": ["", "Nguy cơ tụ tập đông người"], "hamlet_wide": [False, True]})
+    m = build_map(wide_ws, _slice(wide_ws, project="P1"), hotspots=hot, max_parcels=1)
+    assert m.map_info.mode == "hamlets"
+    page = map_html(m)
+    assert not [s for s in _styles(page) if s and all(st.get("interactive") is False for st in s)], "no hatch"
+    assert "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1 thôn)" in _legend(page)
+    as_the_projects = map_html(build_map(wide_ws, _slice(wide_ws, project="P1"),
+                                         hotspots=hot.assign(hamlet_wide=False), max_parcels=1))
+    assert [s for s in _styles(as_the_projects) if s and all(st.get("interactive") is False for st in s)]
+
+
 def test_popups_are_drawn_in_the_maps_box_above_the_legend(case_ws):
     page = map_html(build_map(case_ws, _slice(case_ws)))
     assert "bindPopup" in page  # normal mode: parcels open a popup with their households
