@@ -6,6 +6,8 @@ Reads like the page it draws: filters in the sidebar, headline figures, the
 map, then the per-hamlet table, progress per project, grievances and the
 hamlet page. Meeting mode (one click, or ``?meeting=1``) keeps the map, the
 figures and the hot hamlets only, in large type, without personal data.
+Every part is drawn under :func:`dashboard.panels.guard`: an error nobody
+foresaw shows which part failed and what to do, not Streamlit's crash page.
 """
 
 from __future__ import annotations
@@ -37,52 +39,65 @@ def workspace_argument() -> str | None:
 meeting_link = st.query_params.get("meeting") == "1"
 st.set_page_config(page_title="Tiến độ GPMB – Dân vận", page_icon=str(ROOT / "dashboard" / "static" / "favicon.png"),
                    layout="wide", initial_sidebar_state="collapsed" if meeting_link else "expanded")
-asset_problems = ensure_assets()
-path = data.resolve_workspace(workspace_argument())
-ws, key = data.load(path)
+# every part of the page under panels.guard: an error nobody foresaw names the part and what to do, never
+# Streamlit's crash page; a part the rest needs (the data, the filters, the analysis) stops the page there
+with panels.guard(("đọc dữ liệu", "loading the workspace"), stop=True):
+    asset_problems = ensure_assets()
+    path = data.resolve_workspace(workspace_argument())
+    ws, key = data.load(path)
 if not ws.report.ok:
-    panels.validation_page(path, ws)
+    with panels.guard(("hiện danh sách lỗi", "the problem page")):
+        panels.validation_page(path, ws)
     st.stop()
 
-opts = filters.options(ws)
-ignored = filters.seed_from_url(opts)
-sel = filters.sidebar(opts)
-with st.sidebar:
+with panels.guard(("đọc bộ lọc", "the filters"), stop=True):
+    opts = filters.options(ws)
+    ignored = filters.seed_from_url(opts)
+    sel = filters.sidebar(opts)
+with st.sidebar, panels.guard(("chuẩn bị nút xuất báo cáo", "the export buttons")):
     downloads.panel(ws, sel)
-an = data.analyse(path, key, sel)
+with panels.guard(("phân tích dữ liệu", "the analysis"), stop=True):
+    an = data.analyse(path, key, sel)
 
-title, switch = st.columns([4, 1.25], vertical_alignment="center")
-with switch:
-    meeting = filters.meeting_toggle()
-st.html(text.page_css(meeting))
-# one line in meeting mode: the short name of the work (GPMB) and the workspace
-title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")
-st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(path.name)}")
+meeting = meeting_link
+with panels.guard(("hiện tiêu đề", "the title")):
+    title, switch = st.columns([4, 1.25], vertical_alignment="center")
+    with switch:
+        meeting = filters.meeting_toggle()
+    st.html(text.page_css(meeting))
+    # one line in meeting mode: the short name of the work (GPMB) and the workspace
+    title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")
+    st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(path.name)}")
 if ignored:
     st.warning("Bỏ qua giá trị không có trong dữ liệu / ignored: " + text.md(", ".join(ignored)))
 if asset_problems:
     st.error("Không chép được thư viện bản đồ / cannot copy map assets: " + text.md("; ".join(asset_problems)))
 
-panels.headline(an, meeting)
-mapview.show_map(ws, data.display(path, key), an, meeting, filters.basemap())
+with panels.guard(("tính các số liệu chính", "the headline figures")):
+    panels.headline(an, meeting)
+with panels.guard(("vẽ bản đồ", "the map")):
+    mapview.show_map(ws, data.display(path, key), an, meeting, filters.basemap())
 
 if meeting:
     st.caption("Chế độ họp: bộ lọc ẩn, không có thông tin cá nhân. Tắt chế độ họp để đổi bộ lọc. / "
                "Meeting mode: filters hidden, no personal data.")
     st.subheader("Thôn cần chú ý / Hamlets to watch")
-    panels.hotspot_list(an)
+    with panels.guard(("liệt kê thôn cần chú ý", "the hamlets to watch")):
+        panels.hotspot_list(an)
 else:
     table, progress, grievances, hamlet = st.tabs(
         [":material/table: Tổng hợp theo thôn", ":material/show_chart: Tiến độ theo dự án",
          ":material/mail: Đơn thư", ":material/home_pin: Trang thôn"])
-    with table:
+    with table, panels.guard(("lập bảng tổng hợp theo thôn", "the per-hamlet table")):
         panels.summary_table(an)
-    with progress:
+    with progress, panels.guard(("vẽ tiến độ theo dự án", "the progress chart")):
         panels.progress_chart(ws, data.weekly(path, key, sel))
-    with grievances:
+    with grievances, panels.guard(("vẽ biểu đồ đơn thư", "the grievance charts")):
         panels.grievance_charts(an)
-    with hamlet:
+    with hamlet, panels.guard(("hiện trang thôn", "the hamlet page")):
         panels.hamlet_page(ws, an)
-    panels.warnings_expander(ws)
+    with panels.guard(("liệt kê cảnh báo dữ liệu", "the data warnings")):
+        panels.warnings_expander(ws)
 
-filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))
+with panels.guard(("ghi bộ lọc vào đường dẫn", "the page link")):
+    filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))

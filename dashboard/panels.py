@@ -7,6 +7,9 @@ Everything shown here follows the one selection; data values go through
 from __future__ import annotations
 
 import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import altair as alt
@@ -18,6 +21,7 @@ from geo.hotspots.scope import is_hamlet_wide, level_label
 from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
 from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, write_summary_csv
+from geo.text import printable
 
 from . import figures
 from .data import Analysis
@@ -39,6 +43,46 @@ WIDE_BADGE = " :gray-badge[cả thôn / hamlet-wide]"
 """Beside the level of a hamlet-wide alert under a project filter (not one of the project's hotspots)."""
 
 
+# --------------------------------------------------------------------------- unforeseen errors
+
+
+@contextmanager
+def guard(what: tuple[str, str], stop: bool = False) -> Iterator[None]:
+    """Draw one part of the page; an error nobody foresaw shows :func:`unexpected_error`, not a crash page.
+
+    ``what`` names the part (Vietnamese, English). The rest of the page is
+    still drawn, unless ``stop`` (the later parts need this one). Streamlit's
+    own stop and rerun signals are not ``Exception``s and pass through.
+    """
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the page's one net for what nobody foresaw
+        unexpected_error(what, exc, rest_shown=not stop)
+        if stop:
+            st.stop()
+
+
+def unexpected_error(what: tuple[str, str], exc: BaseException, rest_shown: bool = True) -> None:
+    """A clear message naming the part that failed, the kind of error and what to do.
+
+    The error's own text may quote data (a name, an amount) and the page may
+    be on a meeting-room projector: it goes, with the traceback, to the log
+    in the dashboard's terminal only.
+    """
+    logging.getLogger(__name__).error("dashboard: %s failed", what[1], exc_info=exc)
+    st.error(
+        f"**Lỗi không mong đợi khi {md(what[0])} / Unexpected error in {md(what[1])}** "
+        f"({md(type(exc).__name__)})  \n"
+        + ("Các phần khác của trang vẫn dùng được. " if rest_shown else "")
+        + "Tải lại trang (F5); nếu lỗi vẫn còn, chạy "
+        "`python -m geo validate THƯ_MỤC` để kiểm tra dữ liệu và gửi thông báo này cho người phụ trách kỹ thuật "
+        "(chi tiết ở cửa sổ chạy bảng điều khiển). / Reload the page (F5); if it persists, check the data with "
+        "`python -m geo validate FOLDER` and send this message to your technical contact (details are in the "
+        "dashboard's terminal).",
+        icon=":material/error:",
+    )
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -46,7 +90,7 @@ def validation_page(path: Path, ws: geo.Workspace) -> None:
     """The page for a workspace with errors: every problem with where it is and its fix in full, no traceback."""
     report = ws.report
     st.title("Dữ liệu chưa dùng được / The workspace has errors")
-    st.error(f"Thư mục **{md(path)}** có {len(report.errors)} lỗi và {len(report.warnings)} cảnh báo. "
+    st.error(f"Thư mục **{shown(path)}** có {len(report.errors)} lỗi và {len(report.warnings)} cảnh báo. "
              "Sửa các lỗi dưới đây rồi tải lại trang (F5). / Fix the errors below, then reload the page.")
     st.subheader(f"Lỗi / Errors ({len(report.errors)})")
     problem_list(report.errors)
@@ -54,6 +98,11 @@ def validation_page(path: Path, ws: geo.Workspace) -> None:
         st.subheader(f"Cảnh báo / Warnings ({len(report.warnings)})")
         problem_list(report.warnings)
     st.caption("Cùng danh sách này: `python -m geo validate THƯ_MỤC` / The same list from the command line.")
+
+
+def shown(value: object) -> str:
+    """A problem's text for Markdown: control and direction characters as visible escapes, then escaped."""
+    return md(printable(str(value)))
 
 
 def warnings_expander(ws: geo.Workspace) -> None:
@@ -68,16 +117,16 @@ def problem_list(problems: list[geo.Problem]) -> None:
     """Problems as a numbered list: severity, where (file, setting, column, rows), what is wrong, the fix.
 
     Nothing is cut: the message and the fix wrap as long as they are. Every
-    text goes through :func:`dashboard.text.md`, so a value quoted from the
-    data stays text.
+    text goes through :func:`shown`, so a value quoted from the data stays
+    text and a control character in a file name shows as an escape.
     """
     items = []
     for i, p in enumerate(problems, 1):
         badge = f":red-badge[{SEVERITY['error']}]" if p.is_error else f":orange-badge[{SEVERITY['warning']}]"
         items.append(
-            f"{i}. {badge} **{md(p.where())}**  \n"
-            f"   {md(p.message)}  \n"
-            f"   **{PROBLEM_HEADERS['fix']}:** {md(p.fix)}"
+            f"{i}. {badge} **{shown(p.where())}**  \n"
+            f"   {shown(p.message)}  \n"
+            f"   **{PROBLEM_HEADERS['fix']}:** {shown(p.fix)}"
         )
     st.markdown("\n".join(items))
 
@@ -95,7 +144,8 @@ def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
         ("Hộ đã nhận tiền", fmt_number(h.paid), f"{fmt_number(h.compensation_paid_vnd / 1e9, 2)} tỷ đồng"),
         ("Đơn thư chưa giải quyết", fmt_number(h.grievances_open), None),
         ("Đơn thư quá hạn", fmt_number(h.grievances_overdue), None),
-        ("Điểm nóng", fmt_number(h.hotspots), f"{h.risk} nguy cơ · {h.watch} theo dõi"),
+        ("Điểm nóng", fmt_number(h.hotspots), f"{h.risk} nguy cơ · {h.watch} theo dõi"
+         + (f" · thêm {h.hamlet_wide} cảnh báo cả thôn" if h.hamlet_wide else "")),  # not the project's
     ]
     for col, (label, value, note) in zip(st.columns(len(cards)), cards):
         col.metric(label, value, note, delta_color="off", delta_arrow="off", border=meeting)

@@ -431,12 +431,12 @@ class _Reader:
             item = table[key]
             if kind == "text_list":
                 if isinstance(item, list) and all(isinstance(v, str) for v in item):
-                    out[key] = list(item)
+                    out[key] = [strip_unsafe(v) for v in item]
                 else:
                     self.wrong(f"[report] {key}", item, "một danh sách chuỗi / a list of quoted texts",
                                f'{key} = ["Thường trực Đảng ủy", "Lưu Văn phòng"]')
             else:
                 text = self.text(f"[report] {key}", item)
                 if text is not None:
-                    out[key] = text
+                    out[key] = strip_unsafe(text)  # printed in every report: no control or direction characters
         return out

@@ -663,6 +663,37 @@ class MetricScale(MacroElement):
         self._name = "MetricScale"
 
 
+class PopupsAbove(MacroElement):
+    """Popups drawn above the legend: Leaflet's popup pane moved out of the map pane into the map's box.
+
+    Inside the map pane (its own stacking context, z-index 400) a popup can
+    never rise above the control corners (z-index 1000) that hold the legend;
+    in the map's box, at :data:`POPUP_Z`, it does. The pane follows the map
+    pane's offset on every move, so popups stay on their parcel.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.getPane("popupPane"), box = map.getContainer();
+            box.appendChild(pane);
+            pane.classList.add("geo-popup-pane");
+            function follow() { L.DomUtil.setPosition(pane, L.DomUtil.getPosition(map.getPane("mapPane"))); }
+            map.on("move moveend zoomend viewreset resize", follow);
+            map.on("zoomanim", function () { pane.classList.add("leaflet-zoom-anim"); });
+            map.on("zoomend", function () { pane.classList.remove("leaflet-zoom-anim"); });
+            follow();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PopupsAbove"
+
+
 class FitView(MacroElement):
     """Fit the selection, keeping it clear of the legend (measured in the page, bottom right).
 
@@ -744,6 +775,11 @@ class FillViewport(MacroElement):
         self.bottom_px = int(bottom_px)
 
 
+POPUP_Z = 1100
+"""z-index of the popup pane in the map's box: above Leaflet's control corners (1000, the legend), below the
+tooltip box (1200, hidden while a popup opens)."""
+
+
 def _css(meeting: bool) -> str:
     base = 13 if not meeting else 18
     legend = 12 if not meeting else 15
@@ -774,6 +810,7 @@ def _css(meeting: bool) -> str:
 .map-legend .line {{ display: inline-block; width: 22px; height: 0; margin-right: 6px; vertical-align: middle;
   border-top: 3px dashed #2166ac; }}
 .map-legend .note {{ margin-top: 5px; font-style: italic; color: #444; max-width: 280px; }}
+.leaflet-container .geo-popup-pane {{ z-index: {POPUP_Z}; }}
 .geo-tip {{ position: absolute; z-index: 1200; pointer-events: none; box-sizing: border-box;
   max-width: min(380px, calc(100% - 12px)); padding: 5px 8px; background: rgba(255,255,255,.97); color: #222;
   border: 1px solid #888; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.3;
@@ -871,6 +908,7 @@ def build_map(
         m.add_child(MeetingClass())
         m.add_child(FillViewport())
     MetricScale().add_to(m)
+    PopupsAbove().add_to(m)
     if basemap:
         folium.TileLayer("OpenStreetMap", name="Nền OpenStreetMap (trực tuyến)", overlay=False,
                          control=True, opacity=0.6).add_to(m)
@@ -1043,11 +1081,12 @@ def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> 
     if not len(levels):
         return None
     lv = levels["hotspot_level"]
+    wide = is_hamlet_wide(levels)  # a hamlet-wide alert keeps its dashed outline, never the project's hatch
     features = []
     for hid in sl.hamlets["hamlet_id"].astype(str):
         lvl = lv.get(hid, "none")
         geom = disp.hamlet_shapes.get(hid)
-        if geom and lvl in ("risk", "hotspot"):
+        if geom and lvl in ("risk", "hotspot") and not bool(wide.get(hid, False)):
             features.append(_feature(geom, 0 if lvl == "risk" else 1, {}))
     if not features:
         return None
@@ -1418,6 +1457,10 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
     for lvl in ("hotspot", "risk", "watch", "none"):
         parts.append(f"<div><span {swatch[lvl]}></span>{LEVEL_NAMES[lvl]} "
                      f"({int(level_counts.get(lvl, 0))} thôn)</div>")
+    n_wide = int(level_counts.get("hamlet_wide", 0))
+    if n_wide:  # the dashed outline of _hamlet_layer: an alert of the whole hamlet, not the project's hotspot
+        parts.append('<div><span class="sw" style="background:transparent;border:2px dashed #555555"></span>'
+                     f"Cảnh báo {HAMLET_WIDE_LABEL}, ngoài dự án ({n_wide} thôn)</div>")
     if n_grievance_hamlets:
         parts.append("<h5>Đơn thư theo thôn</h5>")
         parts.append('<div>Dưới tên thôn: <b style="color:#b2182b">số đơn chưa giải quyết · quá hạn</b></div>')

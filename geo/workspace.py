@@ -218,9 +218,12 @@ def _guard(report: Report, file: str, doing: tuple[str, str]):
 
 def _read(ws: Workspace, state: _Loading, name: str, layer: Layer) -> None:
     report, cfg = ws.report, ws.config
+    seen = len(report.problems)
     file = find_layer_file(ws.path, name, cfg, report)
     if file is None:
-        if layer.required and not report.has("missing_file"):
+        # a file refused for lying outside the folder is that layer's one error, not also a missing layer
+        refused = any(p.code == "outside_workspace" for p in report.problems[seen:])
+        if layer.required and not refused and not report.has("missing_file"):
             files = sorted(p.name for p in ws.path.iterdir() if p.is_file())
             shown = ", ".join(files[:30]) + (f" … (+{len(files) - 30})" if len(files) > 30 else "")
             report.error(

@@ -432,3 +432,49 @@ def test_a_project_filter_labels_a_hamlet_wide_alert_and_does_not_count_it(monke
     assert level == "Theo dõi (cả thôn / hamlet-wide)"
     hot = next(m for m in at.metric if m.label == "Điểm nóng")
     assert hot.value == "0" and "0 theo dõi" in hot.delta
+
+
+def test_the_headline_says_how_many_hamlet_wide_alerts_there_are_besides_the_projects_hotspots(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws, {"project": "P1"})  # B's agitated report: a hamlet-wide alert under P1
+    hot = next(m for m in at.metric if m.label == "Điểm nóng")
+    assert hot.delta == "0 nguy cơ · 0 theo dõi · thêm 1 cảnh báo cả thôn"
+    everything = next(m for m in run_app(monkeypatch, app_ws).metric if m.label == "Điểm nóng")
+    assert "cả thôn" not in everything.delta  # without a project filter every alert is counted as such
+
+
+# --------------------------------------------------------------------------- unforeseen errors (issue 12.7)
+
+
+def _raise(*args, **kwargs):
+    raise RuntimeError(f"simulated bug quoting {NAMES[0]}")
+
+
+def test_an_analysis_that_fails_shows_what_failed_and_what_to_do_not_the_crash_page(monkeypatch, app_ws):
+    # monkeypatched: it stands for a bug nobody foresaw, which no real workspace triggers today
+    monkeypatch.setattr("dashboard.data.analyse", _raise)
+    at = run_app(monkeypatch, app_ws)  # asserts: no exception element (Streamlit's crash page)
+    (error,) = [e.value for e in at.error]
+    assert "Lỗi không mong đợi khi phân tích dữ liệu / Unexpected error in the analysis" in error
+    assert "(RuntimeError)" in error and "`python -m geo validate FOLDER`" in error
+    assert NAMES[0] not in error  # the error's own text may quote data: it goes to the log only
+    assert not at.metric and not at.get("component_instance")  # stopped: nothing drawn from a failed analysis
+
+
+def test_a_failing_panel_is_named_and_the_rest_of_the_page_still_works(monkeypatch, app_ws):
+    monkeypatch.setattr("dashboard.panels.summary_table", _raise)
+    at = run_app(monkeypatch, app_ws)
+    (error,) = [e.value for e in at.error]
+    assert "Unexpected error in the per\\-hamlet table" in error and "Các phần khác của trang vẫn dùng được" in error
+    assert metric(at, "Số hộ bị thu hồi đất") == "4"
+    assert len(at.get("component_instance")) == 1  # the map
+    assert len(at.get("vega_lite_chart")) >= 4  # the other tabs
+    assert qp(at, "meeting") == [] and at.toggle(key="f_meeting").value is False
+
+
+def test_control_characters_in_a_file_name_show_as_escapes_on_the_problem_page(monkeypatch, workspace):
+    (workspace / "hamlets.gpkg").unlink()  # the missing-layer error lists the folder's files
+    (workspace / "ghi chú\x1b[2J\u202eevil.txt").write_text("x", encoding="utf-8")
+    at = run_app(monkeypatch, workspace)
+    (error,) = [item for item in problem_items(at) if "LỖI / error" in item]
+    assert "ghi chú\\x1b[2J\\u202eevil.txt" in error
+    assert not any(c in m.value for m in at.markdown for c in "\x1b\u202e")

@@ -273,6 +273,61 @@ def test_a_hostile_name_shows_as_text_in_the_popup(browser, tmp_path):
     context.close()
 
 
+_POPUP_OVER_LEGEND_JS = """(name) => new Promise(done => {
+    // open a parcel's popup just above the legend's top left corner, so that it overlaps the legend
+    const map = window[name], box = map.getContainer().getBoundingClientRect();
+    const lg = document.querySelector('.map-legend').getBoundingClientRect();
+    let parcel = null;
+    map.eachLayer(l => { if (!parcel && l.getPopup && l.getPopup()) { parcel = l; } });
+    parcel.openPopup(map.containerPointToLatLng(L.point(lg.left - box.left + 30, lg.top - box.top + 60)));
+    setTimeout(() => {
+        const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+        const ov = {left: Math.max(r.left, lg.left), right: Math.min(r.right, lg.right),
+                    top: Math.max(r.top, lg.top), bottom: Math.min(r.bottom, lg.bottom)};
+        const el = document.elementFromPoint((ov.left + ov.right) / 2, (ov.top + ov.bottom) / 2);
+        done({overlap: ov.right - ov.left > 4 && ov.bottom - ov.top > 4,
+              above: !!(el && el.closest('.leaflet-popup'))});
+    }, 600);
+})"""
+
+_POPUP_AT_ITS_PLACE_JS = """(name) => {
+    const map = window[name], box = map.getContainer().getBoundingClientRect();
+    let popup = null;
+    map.eachLayer(l => { if (l.isPopupOpen && l.isPopupOpen()) { popup = l.getPopup(); } });
+    const want = map.latLngToContainerPoint(popup.getLatLng());
+    const tip = document.querySelector('.leaflet-popup-tip').getBoundingClientRect();
+    return [want.x - (tip.left + tip.width / 2 - box.left), want.y - (tip.bottom - box.top)];
+}"""
+
+
+def test_a_parcel_popup_is_drawn_above_the_legend_and_stays_on_its_parcel(browser, tmp_path):
+    """The map page alone (assets inlined), normal mode: a popup that meets the legend is on top of it."""
+    import geo
+    from geo.maps import build_map, map_html
+    from tests.conftest import build_workspace
+
+    ws = geo.load_workspace(build_workspace(tmp_path / "ws"))
+    m = build_map(ws, geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20")))
+    page_file = tmp_path / "map.html"
+    page_file.write_text(map_html(m, inline_assets=True), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 900, "height": 650})
+    pg = context.new_page()
+    try:
+        pg.goto(page_file.as_uri())
+        pg.locator(PARCELS).first.wait_for(state="attached", timeout=30_000)
+        placed = pg.evaluate(_POPUP_OVER_LEGEND_JS, m.get_name())
+        assert placed == {"overlap": True, "above": True}
+        pg.mouse.move(200, 200)
+        pg.mouse.down()
+        pg.mouse.move(150, 180, steps=5)  # the map is dragged: the popup moves with it
+        pg.mouse.up()
+        pg.wait_for_timeout(1000)
+        dx, dy = pg.evaluate(_POPUP_AT_ITS_PLACE_JS, m.get_name())
+        assert abs(dx) <= 2 and abs(dy) <= 2
+    finally:
+        context.close()
+
+
 # --------------------------------------------------------------------------- meeting mode on a projector
 
 SCREENS = [(1024, 768), (1366, 768), (1920, 1080)]

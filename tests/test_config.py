@@ -163,3 +163,11 @@ def test_a_setting_of_the_wrong_shape_is_one_error_in_workspace_toml(tmp_path, t
     problem = only(report)
     assert problem.is_error and problem.code == "bad_config" and problem.file == "workspace.toml"
     assert problem.setting
+
+
+def test_report_texts_lose_control_and_direction_characters(tmp_path):
+    cfg, report = read(tmp_path, '[report]\nsigner = "Nguyễn Văn A\\u001b[2J\\u202e"\n'
+                                 'recipients = ["Lưu\\u001b]0;x\\u0007 VP", "Đảng ủy\\u202e"]\n')
+    assert report.ok
+    assert cfg.report["signer"] == "Nguyễn Văn A[2J"
+    assert cfg.report["recipients"] == ["Lưu]0;x VP", "Đảng ủy"]

@@ -119,6 +119,60 @@ def test_hamlet_names_and_hotspot_marks(figure):
     assert all_text.count("!") == 1  # hamlet B is a hotspot (overdue grievance, 7 signatories)
 
 
+@pytest.fixture(scope="module")
+def wide_ws(tmp_path_factory):
+    """P1 in hamlet A only, P2 in B; a gathering risk reported in B: under P1, B is a hamlet-wide hotspot."""
+    h = default_layers()["households"]
+    folder = build_workspace(
+        tmp_path_factory.mktemp("wide") / "ws",
+        projects=[{"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
+                  {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}],
+        households=[h[0], h[1], dict(h[2], project_id="P2")],
+        field_reports=[{"report_date": "15/11/2026", "hamlet_id": "B", "reporter": "Đặng Văn Hải",
+                        "mood": "gathering_risk", "note": "Nguy cơ tụ tập"}],
+    )
+    ws = load_workspace(folder)
+    assert ws.report.ok, ws.report.render()
+    return ws
+
+
+def _fill_colours(fig) -> set[tuple]:
+    from matplotlib.collections import PatchCollection
+
+    return {tuple(np.round(c, 3)) for coll in fig.axes[0].collections if isinstance(coll, PatchCollection)
+            for c in coll.get_facecolors()}
+
+
+def _dashed_grey_outlines(fig) -> int:
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
+
+    grey = to_rgba(snapmod.WIDE_COLOUR)
+    return sum(1 for coll in fig.axes[0].collections if isinstance(coll, LineCollection)
+               and any(tuple(c) == grey for c in coll.get_colors())
+               and any(offset is not None and dashes for offset, dashes in coll.get_dashes()))
+
+
+def test_a_hamlet_wide_alert_under_a_project_filter_is_a_dashed_outline_not_the_projects_hotspot(wide_ws):
+    from matplotlib.colors import to_rgba
+
+    fig = snapshot_figure(wide_ws, Selection.make(project="P1", as_of=AS_OF), dpi=50)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Điểm nóng (0)" in labels and "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1)" in labels
+    assert texts(fig).count("!") == 0  # no hotspot mark
+    hot_fill = tuple(np.round(to_rgba(snapmod.LEVEL_COLOURS["hotspot"], 0.2), 3))
+    assert hot_fill not in _fill_colours(fig)
+    assert _dashed_grey_outlines(fig) == 1
+
+
+def test_without_a_project_filter_the_same_hamlet_is_a_hotspot(wide_ws):
+    fig = snapshot_figure(wide_ws, Selection.make(as_of=AS_OF), dpi=50)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Điểm nóng (1)" in labels and not any("hamlet-wide" in label for label in labels)
+    assert texts(fig).count("!") == 1
+    assert _dashed_grey_outlines(fig) == 0
+
+
 def test_every_vietnamese_glyph_is_in_the_font(figure):
     assert missing_glyphs(VIETNAMESE) == set()
     assert missing_glyphs("漢") == {"漢"}  # the check itself works

@@ -162,6 +162,21 @@ def test_shapefile_sidecar_linked_outside_the_folder_is_refused(workspace, tmp_p
     assert problem.file == "parcels.dbf"
 
 
+def test_hamlets_linked_outside_the_folder_are_one_error_not_also_a_missing_layer(workspace, tmp_path):
+    outside = tmp_path / "elsewhere.gpkg"
+    (workspace / "hamlets.gpkg").rename(outside)
+    (workspace / "hamlets.gpkg").symlink_to(outside)
+    ws = geo.load_workspace(workspace)
+    assert [(p.code, p.file) for p in ws.report.errors] == [("outside_workspace", "hamlets.gpkg")]
+
+
+def test_parcels_named_outside_the_folder_are_one_error_not_also_a_missing_layer(workspace, tmp_path):
+    (workspace / "parcels.gpkg").rename(tmp_path / "parcels.gpkg")
+    (workspace / "workspace.toml").write_text('[layers.parcels]\nfile = "../parcels.gpkg"\n', encoding="utf-8")
+    ws = geo.load_workspace(workspace)
+    assert [(p.code, p.file) for p in ws.report.errors] == [("outside_workspace", "workspace.toml")]
+
+
 def test_link_to_a_file_inside_the_folder_is_read(workspace):
     (workspace / "households.csv").rename(workspace / "danh_sach.csv")
     (workspace / "households.csv").symlink_to(workspace / "danh_sach.csv")

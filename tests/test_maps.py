@@ -23,7 +23,7 @@ from geo.maps import (
     display_geometry,
     map_html,
 )
-from tests.conftest import CRS, X0, Y0, sq
+from tests.conftest import CRS, X0, Y0, default_layers, sq
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "hoson"
 EVIL = "<img src=x onerror=alert(1)>"
@@ -444,6 +444,63 @@ def test_tooltips_are_drawn_inside_the_map_above_the_legend(case_ws):
     assert "geoBindTip(layer" in page
     z_tip = int(re.search(r"\.geo-tip \{ position: absolute; z-index: (\d+)", page).group(1))
     assert z_tip > 1000  # Leaflet's control corners (the legend) sit at z-index 1000
+
+
+@pytest.fixture
+def wide_ws(build):
+    """P1 in hamlet A only, P2 in B; an agitated field report in B: under P1, B's alert is hamlet-wide."""
+    h = default_layers()["households"]
+    folder = build(
+        projects=[{"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
+                  {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}],
+        households=[h[0], h[1], dict(h[2], project_id="P2")],
+        field_reports=[{"report_date": "15/11/2026", "hamlet_id": "B", "reporter": "Đặng Văn Hải",
+                        "mood": "agitated", "note": "Bức xúc về giá"}],
+    )
+    ws = geo.load_workspace(folder)
+    assert ws.report.ok, ws.report.render()
+    return ws
+
+
+def _legend(page: str) -> str:
+    return json.loads(re.search(r"div\.innerHTML = (\".*?\");", page).group(1))
+
+
+def test_the_legend_names_the_dashed_outline_of_a_hamlet_wide_alert(wide_ws):
+    page = map_html(build_map(wide_ws, _slice(wide_ws, project="P1")))
+    legend = _legend(page)
+    assert "border:2px dashed #555555" in legend
+    assert "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1 thôn)" in legend
+    assert "Theo dõi (0 thôn)" in legend  # not counted as the project's
+
+
+def test_the_legend_has_no_hamlet_wide_entry_without_such_an_alert(wide_ws):
+    legend = _legend(map_html(build_map(wide_ws, _slice(wide_ws))))
+    assert "hamlet-wide" not in legend and "Theo dõi (1 thôn)" in legend
+
+
+def test_a_hamlet_wide_hotspot_is_not_hatched_as_the_projects_at_hamlet_level(wide_ws):
+    hot = pd.DataFrame({"hamlet_id": ["A", "B"], "hotspot_level": ["none", "hotspot"],
+                        "hotspot_reasons": ["", "Nguy cơ tụ tập đông người"], "hamlet_wide": [False, True]})
+    m = build_map(wide_ws, _slice(wide_ws, project="P1"), hotspots=hot, max_parcels=1)
+    assert m.map_info.mode == "hamlets"
+    page = map_html(m)
+    assert not [s for s in _styles(page) if s and all(st.get("interactive") is False for st in s)], "no hatch"
+    assert "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1 thôn)" in _legend(page)
+    as_the_projects = map_html(build_map(wide_ws, _slice(wide_ws, project="P1"),
+                                         hotspots=hot.assign(hamlet_wide=False), max_parcels=1))
+    assert [s for s in _styles(as_the_projects) if s and all(st.get("interactive") is False for st in s)]
+
+
+def test_popups_are_drawn_in_the_maps_box_above_the_legend(case_ws):
+    page = map_html(build_map(case_ws, _slice(case_ws)))
+    assert "bindPopup" in page  # normal mode: parcels open a popup with their households
+    # the popup pane leaves the map pane (its own stacking context at z-index 400, under the legend's 1000) ...
+    assert 'box.appendChild(pane);' in page and 'pane.classList.add("geo-popup-pane")' in page
+    assert 'L.DomUtil.setPosition(pane, L.DomUtil.getPosition(map.getPane("mapPane")))' in page  # and follows it
+    z_popup = int(re.search(r"\.leaflet-container \.geo-popup-pane \{ z-index: (\d+);", page).group(1))
+    z_tip = int(re.search(r"\.geo-tip \{ position: absolute; z-index: (\d+)", page).group(1))
+    assert 1000 < z_popup < z_tip  # above the control corners (the legend), below the tooltip box
 
 
 # --------------------------------------------------------------------------- hamlet labels

@@ -38,6 +38,7 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS, hotspot_levels
+from ..hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide
 from ..outputs import atomic_write, guard_output
 from ..schema import STAGES
 from ..selection import Selection, TimeSlice, time_slice
@@ -69,6 +70,10 @@ UNAFFECTED_FILL = "#e3e3e3"
 OVERDUE_COLOUR = "#67001f"
 OPEN_COLOUR = "#f4a582"
 PROJECT_COLOUR = "#2166ac"
+WIDE = "hamlet_wide"
+"""The drawn level of a hamlet-wide alert under a project filter (:mod:`geo.hotspots.scope`)."""
+WIDE_COLOUR = "#555555"
+"""Its dashed outline, grey as on the interactive map."""
 MAX_PARCELS = 60_000
 """Parcels drawn at most; beyond it only affected parcels, beyond it again hamlets by progress."""
 
@@ -315,6 +320,9 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
         if key != "none":
             handle.set_facecolor(matplotlib.colors.to_rgba(colour, 0.25))
         lvl.append((handle, f"{LEVEL_LABELS[key]} ({n_level.get(key, 0)})"))
+    if n_level.get(WIDE, 0):
+        lvl.append((Patch(facecolor="none", edgecolor=WIDE_COLOUR, linestyle="--", linewidth=1.6),
+                    f"Cảnh báo {HAMLET_WIDE_LABEL}, ngoài dự án ({n_level[WIDE]})"))
     lvl.append((Line2D([], [], marker="^", linestyle="none", markersize=9, markerfacecolor=LEVEL_COLOURS["hotspot"],
                        markeredgecolor="white"), "Dấu điểm nóng"))
     lvl.append((Line2D([], [], marker="^", linestyle="none", markersize=7, markerfacecolor=LEVEL_COLOURS["risk"],
@@ -411,6 +419,12 @@ def snapshot_figure(
     levels = (hotspots.set_index("hamlet_id")["hotspot_level"] if len(hotspots)
               else pd.Series(dtype=object))
     levels = levels.reindex(sl.hamlets["hamlet_id"]).fillna("none")
+    # under a project filter, a hamlet alerted by hamlet-wide signals only is not one of the project's hotspots:
+    # no fill, no warning mark, a dashed outline (as on the map), its own legend row
+    wide = (is_hamlet_wide(hotspots).set_axis(hotspots["hamlet_id"]) if len(hotspots)
+            else pd.Series(dtype=bool))
+    wide = wide[~wide.index.duplicated()].reindex(levels.index).fillna(False).astype(bool)
+    levels = levels.mask(wide & (levels != "none"), WIDE)
 
     with matplotlib.rc_context(_RC):
         fig_w, fig_h = _paper_size(orientation)
@@ -455,7 +469,7 @@ def snapshot_figure(
         if len(context):
             context.plot(ax=ax, facecolor="#f1f1ec", edgecolor="#a0a0a0", linewidth=0.5, zorder=1)
         shaded = sl.hamlets.assign(_lvl=levels.to_numpy())
-        fills = shaded[shaded["_lvl"] != "none"]
+        fills = shaded[~shaded["_lvl"].isin(["none", WIDE])]
         if len(fills):
             fills.plot(ax=ax, color=[matplotlib.colors.to_rgba(LEVEL_COLOURS[v], 0.2) for v in fills["_lvl"]],
                        edgecolor="none", zorder=1.5)
@@ -465,6 +479,9 @@ def snapshot_figure(
             if len(part):
                 part.boundary.plot(ax=ax, color=LEVEL_COLOURS[key] if key != "none" else "#555555",
                                    linewidth=0.8 + 0.6 * i, zorder=4)
+        part = shaded[shaded["_lvl"] == WIDE]
+        if len(part):
+            part.boundary.plot(ax=ax, color=WIDE_COLOUR, linestyle="--", linewidth=1.6, zorder=4)
         projects = sl.projects
         has_projects = False
         if "geometry" in projects and len(projects):
