@@ -56,6 +56,16 @@ PAID = STAGE_ORDER["paid"]
 HANDED_OVER = STAGE_ORDER["handed_over"]
 
 
+def paid_vnd(hh: pd.DataFrame) -> pd.Series:
+    """Compensation of each household row at ``paid`` or later, in whole đồng (0 before payment).
+
+    The đồng has no smaller unit: amounts are rounded per row, once, so every
+    table, total and headline sums the same whole numbers and adds up exactly.
+    """
+    amount = pd.to_numeric(hh["compensation_vnd"], errors="coerce").round(0)
+    return amount.where(hh["stage_rank"] >= PAID, 0.0).fillna(0.0)
+
+
 def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None = None) -> pd.DataFrame:
     """The per-hamlet summary of one time slice.
 
@@ -86,8 +96,7 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None 
     out["households_paid"] = (per_household >= PAID).groupby(level=0).sum()
     handed = hh[hh["stage_rank"] >= HANDED_OVER]
     area_handed = handed.groupby("hamlet_id")["area_m2"].sum()
-    paid_rows = hh[hh["stage_rank"] >= PAID]
-    out["compensation_paid_vnd"] = paid_rows.groupby("hamlet_id")["compensation_vnd"].sum()
+    out["compensation_paid_vnd"] = paid_vnd(hh).groupby(hh["hamlet_id"]).sum()
     g = sl.grievances.dropna(subset=["hamlet_id"])
     g_open = g[g["is_open"]]
     out["grievances_open"] = g_open.groupby("hamlet_id").size()
@@ -221,7 +230,7 @@ def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
     paid = int((per >= PAID).sum())
     area = float(hh["area_m2"].sum()) if len(hh) else 0.0
     area_handed = float(hh.loc[hh["stage_rank"] >= HANDED_OVER, "area_m2"].sum()) if len(hh) else 0.0
-    comp = float(hh.loc[hh["stage_rank"] >= PAID, "compensation_vnd"].sum()) if len(hh) else 0.0
+    comp = float(paid_vnd(hh).sum()) if len(hh) else 0.0
     g = sl.grievances
     counts = project_level_counts(hotspots) if len(hotspots) else {}
     return Headline(
@@ -309,7 +318,7 @@ def _block(hh: pd.DataFrame, g: pd.DataFrame, parcels: int, label: str) -> dict:
     n, handed, paid = len(per), int((per >= HANDED_OVER).sum()), int((per >= PAID).sum())
     area = float(hh["area_m2"].sum()) if len(hh) else 0.0
     area_handed = float(hh.loc[hh["stage_rank"] >= HANDED_OVER, "area_m2"].sum()) if len(hh) else 0.0
-    comp = float(hh.loc[hh["stage_rank"] >= PAID, "compensation_vnd"].sum()) if len(hh) else 0.0
+    comp = float(paid_vnd(hh).sum()) if len(hh) else 0.0
     g_open = g[g["is_open"].astype(bool)] if len(g) else g
     return {
         "hamlet_id": "",
