@@ -585,9 +585,10 @@ def _link_households(hh: pd.DataFrame, parcels: gpd.GeoDataFrame, state: _Loadin
     else:
         return households_to_parcels(hh, parcels, file, report), True
     # not linked (or no rows): no row has a parcel or a hamlet (the columns every later step reads)
-    return hh.assign(parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
-                              hamlet_id=pd.Series(pd.NA, index=hh.index, dtype=object),
-                              parcel_area_m2=pd.Series(np.nan, index=hh.index, dtype="float64")), linked
+    unlinked = hh.assign(parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
+                         hamlet_id=pd.Series(pd.NA, index=hh.index, dtype=object),
+                         parcel_area_m2=pd.Series(np.nan, index=hh.index, dtype="float64"))
+    return unlinked, linked
 
 
 def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
