@@ -194,8 +194,8 @@ class MemorySource:
 
     Example
     -------
-    >>> from geo.workspace import assemble  # doctest: +SKIP
-    >>> ws = assemble(MemorySource({"hamlets": hamlets, "parcels": parcels}).read())  # doctest: +SKIP
+    >>> import geo
+    >>> ws = geo.assemble(MemorySource({"hamlets": hamlets, "parcels": parcels}).read())  # doctest: +SKIP
     """
 
     def __init__(
