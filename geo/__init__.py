@@ -7,6 +7,10 @@ The public API, chosen by hand (everything else is internal):
 >>> print(ws.report.render())                        # doctest: +SKIP
 >>> geo.hamlet_summary(ws, project="DA-DT242")       # doctest: +SKIP
 
+``load_workspace(path)`` is ``assemble(FolderSource(path).read())``: a
+:class:`Source` reads raw layers, :func:`assemble` builds the Workspace
+(``MemorySource`` hands over frames built in code).
+
 Also public: the subpackages ``geo.hotspots`` (rules, Gi* clusters, weekly
 series), ``geo.exports`` (snapshots, tables, reports) and ``geo.maps``; the
 module ``geo.progress`` (weekly handover and completion forecast). See
@@ -26,6 +30,7 @@ from .progress import (
 )
 from .schema import LAYERS, STAGES, normalize_name
 from .selection import Selection, TimeSlice, time_slice, week_ends
+from .source import FolderSource, MemorySource, RawLayers, Source, SourceInfo
 from .summary import (
     SUMMARY_COLUMNS,
     SUMMARY_LABELS,
@@ -34,7 +39,7 @@ from .summary import (
     headline,
     summarize_slice,
 )
-from .workspace import Workspace, load_workspace
+from .workspace import Workspace, assemble, load_workspace
 
 __all__ = [
     "LAYERS",
@@ -43,15 +48,21 @@ __all__ = [
     "STAGES",
     "SUMMARY_COLUMNS",
     "SUMMARY_LABELS",
+    "FolderSource",
     "Forecast",
     "Headline",
     "HotspotResult",
+    "MemorySource",
     "Problem",
+    "RawLayers",
     "Report",
     "Selection",
+    "Source",
+    "SourceInfo",
     "TimeSlice",
     "Workspace",
     "WorkspaceError",
+    "assemble",
     "build_map",
     "completion_forecast",
     "compute_hotspots",

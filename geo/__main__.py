@@ -70,8 +70,8 @@ def cmd_validate(args) -> int:
     ws = _load(args)
     report = ws.report
     _out(f"Kiểm tra / Validating: {Path(args.workspace)}")
-    for name in sorted(ws.files):
-        _out(f"  {name}: {ws.files[name]}")
+    for name in sorted(ws.source.files):
+        _out(f"  {name}: {ws.source.files[name]}")
     _out(report.render())
     if report.ok:
         _out("Dữ liệu dùng được để tổng hợp / The workspace can be summarised.")
@@ -81,7 +81,7 @@ def cmd_validate(args) -> int:
 
 
 def _check_project(ws, args) -> None:
-    if args.project and "projects" in ws.files:
+    if args.project and "projects" in ws.present:
         known = set(ws.projects["project_id"].dropna())
         if args.project not in known:
             raise _UsageError(
@@ -119,7 +119,7 @@ def _guard_out(args, ws=None) -> None:
     outs = [args.out]
     if args.command == "hotspots" and Path(args.out).suffix.lower() in (".geojson", ".json"):
         outs.append(HotspotResult.companion(args.out))
-    inputs = workspace_inputs(ws.path, ws.files.values()) if ws is not None else ()
+    inputs = workspace_inputs(args.workspace, ws.source.files.values()) if ws is not None else ()
     try:
         for out in outs:
             check_output(out, args.workspace, inputs)

@@ -122,6 +122,7 @@ class RawLayer:
     spatial: bool
     encoding: str | None = None
     georeferenced: bool = True  # False: a spatial file whose CRS is missing or unusable (already an error)
+    canonical: bool = False  # True: the frame already has the canonical columns and values (a store's layer)
 
 
 def find_layer_file(folder: Path, name: str, cfg: WorkspaceConfig, report: Report) -> Path | None:

@@ -203,8 +203,14 @@ def check_output(path: str | Path, workspace: str | Path, inputs: Iterable[Path]
 
 
 def guard_output(path: str | Path, ws) -> Path:
-    """:func:`check_output` against a loaded workspace: its folder and every file it reads; returns ``Path(path)``."""
-    check_output(path, ws.path, workspace_inputs(ws.path, ws.files.values()))
+    """:func:`check_output` against a loaded workspace: its folder and every file it reads; returns ``Path(path)``.
+
+    A workspace not read from a folder (a store, frames in memory) has no folder to guard.
+    """
+    folder = ws.source.folder
+    if folder is None:
+        return Path(path)
+    check_output(path, folder, workspace_inputs(folder, ws.source.files.values()))
     return Path(path)
 
 

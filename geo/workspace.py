@@ -1,9 +1,11 @@
 """The Workspace: every layer read, checked, placed — and its validation report.
 
-:func:`load_workspace` is the single entry point from a folder. It never
-raises for bad input: every problem lands in ``Workspace.report``; callers
-that need a clean workspace check ``ws.report.ok`` (or call
-:meth:`Workspace.require_ok`).
+Two steps: a :class:`~geo.source.Source` reads the raw layers (a folder today,
+a store next), and :func:`assemble` builds the Workspace from them — canonical
+columns, one working CRS, joins, checks, report — without touching a file.
+:func:`load_workspace` is the convenience entry from a folder. Neither raises
+for bad input: every problem lands in ``Workspace.report``; callers that need
+a clean workspace check ``ws.report.ok`` (or call :meth:`Workspace.require_ok`).
 
 Geometry is kept in one metric CRS for the whole workspace (the parcels' own
 where it is metric), so areas are in m² and joins line up; the map converts
@@ -12,9 +14,7 @@ to WGS 84 itself.
 
 from __future__ import annotations
 
-import os
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -26,8 +26,8 @@ import shapely
 
 from . import crs as crsmod
 from .canonical import canonicalize, empty_column, headers_found, match_columns
-from .config import CONFIG_FILE, WorkspaceConfig, read_config
-from .io import RawLayer, find_layer_file, read_layer
+from .config import WorkspaceConfig
+from .io import RawLayer
 from .joins import (
     households_to_parcels,
     parcel_key,
@@ -35,7 +35,9 @@ from .joins import (
     place_grievances,
 )
 from .problems import Report, WorkspaceError
-from .schema import LAYERS, SPATIAL_LAYERS, Layer
+from .schema import LAYERS, Layer
+from .source import FolderSource, RawLayers, SourceInfo
+from .source import guard as _guard
 
 WGS84 = "EPSG:4326"
 
@@ -46,14 +48,15 @@ class Workspace:
 
     Attributes
     ----------
-    path : Path
-        The folder.
+    source : SourceInfo
+        Where the layers came from: kind, display name, location, and the
+        file or table of each layer found.
     config : WorkspaceConfig
         ``workspace.toml`` with defaults.
     report : Report
         Every problem found while reading and joining.
-    crs : pyproj.CRS
-        The metric CRS every geometry is in.
+    crs : pyproj.CRS or None
+        The metric CRS every geometry is in (None where no layer has a usable CRS).
     hamlets : GeoDataFrame
         ``hamlet_id, hamlet_name, officer, party_cell, geometry``.
     parcels : GeoDataFrame
@@ -70,29 +73,29 @@ class Workspace:
         grievances also carry the placed ``hamlet_id`` and, where they have a
         point, a ``geometry`` column in :attr:`crs`.
     present : set of str
-        The layers that were found in the folder.
-    files : dict
-        Layer name → file name.
+        The layers that were found in the source.
+
+    Every layer is a frame: an absent or unreadable layer is an empty frame
+    with the canonical columns.
     """
 
-    path: Path
+    source: SourceInfo
     config: WorkspaceConfig
     report: Report
-    crs: pyproj.CRS | None = None
-    hamlets: gpd.GeoDataFrame = None
-    parcels: gpd.GeoDataFrame = None
-    projects: gpd.GeoDataFrame = None
-    households: pd.DataFrame = None
-    stage_history: pd.DataFrame = None
-    grievances: gpd.GeoDataFrame = None
-    field_reports: pd.DataFrame = None
+    crs: pyproj.CRS | None
+    hamlets: gpd.GeoDataFrame
+    parcels: gpd.GeoDataFrame
+    projects: gpd.GeoDataFrame
+    households: pd.DataFrame
+    stage_history: pd.DataFrame
+    grievances: gpd.GeoDataFrame
+    field_reports: pd.DataFrame
     present: set[str] = field(default_factory=set)
-    files: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
-        """The commune's name for titles (``workspace.toml``, else the folder)."""
-        return self.config.name or self.path.name
+        """The commune's name for titles (``workspace.toml``, else the source's name: the folder's)."""
+        return self.config.name or self.source.name
 
     def default_as_of(self) -> date:
         """``[workspace] as_of`` from ``workspace.toml``, else today."""
@@ -106,7 +109,7 @@ class Workspace:
 
 
 def load_workspace(path: str | Path) -> Workspace:
-    """Read, check and join a workspace folder.
+    """Read, check and join a workspace folder: ``assemble(FolderSource(path).read())``.
 
     Every problem of the workspace is found in one run: a layer that cannot
     be used (a parcels file without ``.prj``, a missing required column)
@@ -137,46 +140,65 @@ def load_workspace(path: str | Path) -> Workspace:
     >>> ws.report.ok, len(ws.hamlets)  # doctest: +SKIP
     (True, 10)
     """
-    folder = Path(path)
+    return assemble(FolderSource(path).read())
+
+
+def assemble(raw: RawLayers, config: WorkspaceConfig | None = None) -> Workspace:
+    """Build the Workspace from raw layers: canonical columns, working CRS, joins, checks, report.
+
+    Pure: reads no file and changes nothing it is given. The reading problems
+    of ``raw.report`` come first in the Workspace's report, then those of
+    assembly. Layers marked ``canonical`` (a store's) are not mapped again:
+    absent columns are filled, geometry is brought into the working CRS and
+    every check runs as for a folder.
+
+    Parameters
+    ----------
+    raw : RawLayers
+        What a :class:`~geo.source.Source` read.
+    config : WorkspaceConfig, optional
+        The settings; ``raw.config`` where not given.
+
+    Returns
+    -------
+    Workspace
+
+    Example
+    -------
+    >>> from geo.source import MemorySource
+    >>> ws = assemble(MemorySource({"hamlets": hamlets, "parcels": parcels}).read())  # doctest: +SKIP
+    """
+    cfg = raw.config if config is None else config
     report = Report()
-    if not folder.is_dir():
-        report.error(
-            "no_workspace", str(folder),
-            "Không tìm thấy thư mục dữ liệu / The workspace folder does not exist",
-            "Kiểm tra đường dẫn / Check the path.",
-        )
-        return _empty_workspace(folder, WorkspaceConfig(), report)
-    cfg = WorkspaceConfig()
-    with _guard(report, CONFIG_FILE, ("đọc cấu hình", "reading the settings")):
-        cfg = read_config(folder, report)
-    ws = _empty_workspace(folder, cfg, report)
-    state = _Loading()
-    for name, layer in LAYERS.items():
-        with _guard(report, f"{name}.*", ("tìm tệp", "finding the file")):
-            _read(ws, state, name, layer)
-    with _guard(report, ws.files.get("parcels", "parcels.*"), ("chọn hệ tọa độ", "choosing the CRS")):
-        ws.crs = _working_crs(state)
-    for name, raw in list(state.raws.items()):
-        state.raws.pop(name)  # back once its columns are read: a layer that fails here counts as unread
-        with _guard(report, raw.file, ("kiểm tra các cột", "checking the columns")):
-            raw.frame = _unique_headers(raw.frame, raw.file, report)
-            frame, located = _canonical_layer(LAYERS[name], raw, cfg, report, ws.crs)
-            state.found[name] = set(match_columns(LAYERS[name], [str(c) for c in raw.frame.columns
-                                                                 if c != "geometry"],
-                                                  cfg.layer(name).columns))
-            setattr(ws, name, frame)
-            state.raws[name] = raw
+    report.extend(raw.report)
+    state = _Loading(files=dict(raw.source.files))
+    frames = _empty_frames()
+    crs = None
+    raws = {n: raw.layers[n] for n in LAYERS if n in raw.layers}
+    with _guard(report, state.file("parcels"), ("chọn hệ tọa độ", "choosing the CRS")):
+        crs = _working_crs(raws)
+    for name, layer in raws.items():
+        with _guard(report, layer.file, ("kiểm tra các cột", "checking the columns")):
+            if not layer.canonical:
+                layer = replace(layer, frame=_unique_headers(layer.frame, layer.file, report))
+            frame, located = _canonical_layer(LAYERS[name], layer, cfg, report, crs)
+            found = _columns_found(LAYERS[name], layer, cfg)
+            frames[name] = frame
+            state.found[name] = found
+            state.raws[name] = layer  # a layer whose columns cannot be read counts as unread
             if located:
                 state.located.add(name)
-    for step, layer, doing in (
+    for step, layer_name, doing in (
         (_derive_parcels, "parcels", ("tính mã và diện tích thửa", "deriving parcel ids and areas")),
         (_check_unique, "parcels", ("kiểm tra mã trùng", "checking unique ids")),
         (_place, "households", ("xếp thửa, hộ, đơn thư vào thôn", "placing parcels, households, grievances")),
         (_cross_checks, "households", ("đối chiếu các lớp", "cross-checking the layers")),
     ):
-        with _guard(report, ws.files.get(layer, f"{layer}.*"), doing):
-            step(ws, state)
-    return ws
+        with _guard(report, state.file(layer_name), doing):
+            updated, found_problems = step(frames, state)
+            frames.update(updated)
+            report.extend(found_problems)
+    return Workspace(raw.source, cfg, report, crs, present=set(state.files), **frames)
 
 
 # --------------------------------------------------------------------------- pieces
@@ -186,7 +208,8 @@ def load_workspace(path: str | Path) -> Workspace:
 class _Loading:
     """What reading found, for the checks that depend on it."""
 
-    raws: dict[str, RawLayer] = field(default_factory=dict)  # layers read (and, later, canonicalised)
+    files: dict[str, str] = field(default_factory=dict)  # layers found → their file or table
+    raws: dict[str, RawLayer] = field(default_factory=dict)  # layers read whose columns could be mapped
     found: dict[str, set[str]] = field(default_factory=dict)  # canonical columns found per layer
     located: set[str] = field(default_factory=set)  # layers whose geometry is in the working CRS
     linked: bool = False  # household rows were matched to parcels
@@ -195,52 +218,12 @@ class _Loading:
         """The layer was read and has every one of ``columns``."""
         return layer in self.raws and set(columns) <= self.found.get(layer, set())
 
-
-@contextmanager
-def _guard(report: Report, file: str, doing: tuple[str, str]):
-    """Turn a failure nobody foresaw into a problem naming the file, instead of a traceback."""
-    try:
-        yield
-    except Exception as exc:  # noqa: BLE001 — the one net under every step of loading
-        if os.environ.get("GEO_DEBUG"):
-            raise
-        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-        report.error(
-            "internal", file,
-            f"Không xử lý được {file} khi {doing[0]} ({what}) / Cannot process {file} while {doing[1]} ({what})",
-            "Mở tệp bằng QGIS hoặc Excel, kiểm tra và lưu lại rồi chạy lại; nếu vẫn lỗi, gửi tệp và thông báo "
-            "này cho nhóm phát triển (GEO_DEBUG=1 cho chi tiết) / Open the file in QGIS or Excel, check it, save "
-            "it again and rerun; if it persists, send the file and this message to the developers "
-            "(GEO_DEBUG=1 shows details).",
-        )
+    def file(self, layer: str) -> str:
+        """The layer's file (or table), or ``"layer.*"`` where none was found."""
+        return self.files.get(layer, f"{layer}.*")
 
 
-def _read(ws: Workspace, state: _Loading, name: str, layer: Layer) -> None:
-    report, cfg = ws.report, ws.config
-    seen = len(report.problems)
-    file = find_layer_file(ws.path, name, cfg, report)
-    if file is None:
-        # a file refused for lying outside the folder is that layer's one error, not also a missing layer
-        refused = any(p.code == "outside_workspace" for p in report.problems[seen:])
-        if layer.required and not refused and not report.has("missing_file"):
-            files = sorted(p.name for p in ws.path.iterdir() if p.is_file())
-            shown = ", ".join(files[:30]) + (f" … (+{len(files) - 30})" if len(files) > 30 else "")
-            report.error(
-                "missing_layer", f"{name}.*",
-                f"Thiếu lớp bắt buộc “{name}” ({layer.label}); thư mục có: {shown or '(trống)'} / "
-                f"Required layer “{name}” is missing; the folder holds: {shown or '(nothing)'}",
-                f"Thêm tệp {name}.gpkg, {name}.shp (.zip) hoặc {name}.geojson vào thư mục, hoặc "
-                f"khai báo [layers.{name}] file = … trong workspace.toml / Add {name}.gpkg, .shp or "
-                ".geojson, or name the file in workspace.toml.",
-            )
-        return
-    ws.present.add(name)
-    ws.files[name] = file.name
-    with _guard(report, file.name, ("đọc tệp", "reading the file")):
-        raw = read_layer(file, name, cfg, report, spatial_required=name in SPATIAL_LAYERS)
-        if raw is not None:
-            state.raws[name] = raw
+Frames = dict[str, pd.DataFrame]
 
 
 def _empty_frame(layer: Layer, spatial: bool, crs=None) -> pd.DataFrame:
@@ -251,21 +234,25 @@ def _empty_frame(layer: Layer, spatial: bool, crs=None) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def _empty_workspace(folder: Path, cfg: WorkspaceConfig, report: Report) -> Workspace:
-    ws = Workspace(folder, cfg, report)
-    for name, layer in LAYERS.items():
-        spatial = name in ("hamlets", "parcels", "projects", "grievances")
-        setattr(ws, name, _empty_frame(layer, spatial))
-    ws.households["hamlet_id"] = pd.Series(dtype="object")
-    ws.households["parcel_area_m2"] = pd.Series(dtype="float64")
-    ws.parcels["area_declared_m2"] = pd.Series(dtype="float64")
-    return ws
+def _empty_frames() -> Frames:
+    """Every layer as an empty frame with its canonical columns (and the columns the joins add)."""
+    frames = {name: _empty_frame(layer, name in ("hamlets", "parcels", "projects", "grievances"))
+              for name, layer in LAYERS.items()}
+    frames["households"]["hamlet_id"] = pd.Series(dtype="object")
+    frames["households"]["parcel_area_m2"] = pd.Series(dtype="float64")
+    frames["parcels"]["area_declared_m2"] = pd.Series(dtype="float64")
+    return frames
 
 
-def _working_crs(state: _Loading) -> pyproj.CRS | None:
+def _empty_workspace(source: SourceInfo, cfg: WorkspaceConfig, report: Report) -> Workspace:
+    """A Workspace with every layer empty (tests build on it)."""
+    return Workspace(source, cfg, report, None, **_empty_frames())
+
+
+def _working_crs(raws: dict[str, RawLayer]) -> pyproj.CRS | None:
     """The parcels' CRS where metric, else the hamlets', else a metric CRS around the data; None without any."""
-    frames = [state.raws[n].frame for n in ("parcels", "hamlets", "projects")
-              if n in state.raws and state.raws[n].spatial and state.raws[n].georeferenced]
+    frames = [raws[n].frame for n in ("parcels", "hamlets", "projects")
+              if n in raws and raws[n].spatial and raws[n].georeferenced]
     for frame in frames[:2]:
         crs = frame.crs
         if crs is not None and crs.is_projected and _is_metre(crs):
@@ -313,12 +300,26 @@ def _unique_headers(frame: pd.DataFrame, file: str, report: Report) -> pd.DataFr
     return frame
 
 
+def _columns_found(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig) -> set[str]:
+    """The canonical columns the raw layer has (by header, alias or ``workspace.toml`` mapping)."""
+    headers = [str(c) for c in raw.frame.columns if c != "geometry"]
+    if raw.canonical:
+        return {c.name for c in layer.columns} & set(headers)
+    return set(match_columns(layer, headers, cfg.layer(layer.name).columns))
+
+
 def _canonical_layer(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: Report, crs):
     """The layer's canonical frame, and whether its geometry is in ``crs`` (False: kept as read, no CRS)."""
     frame = raw.frame
     offset, kind = (1, "feature") if raw.spatial else (2, "row")
-    canon = canonicalize(layer, frame, raw.file, report, cfg.layer(layer.name).columns, offset, kind)
-    canon["row"] = np.arange(len(canon)) + offset
+    if raw.canonical:  # a store's layer: the columns are the contract's already; fill the absent ones
+        index = pd.RangeIndex(len(frame))
+        canon = pd.DataFrame({c.name: (frame[c.name].to_numpy() if c.name in frame else empty_column(c, index))
+                              for c in layer.columns}, index=index)
+        canon["row"] = frame["row"].to_numpy() if "row" in frame else np.arange(len(canon)) + offset
+    else:
+        canon = canonicalize(layer, frame, raw.file, report, cfg.layer(layer.name).columns, offset, kind)
+        canon["row"] = np.arange(len(canon)) + offset
     located = crs is not None
     if raw.spatial:
         geom = gpd.GeoSeries(frame.geometry.to_numpy(), crs=frame.crs if raw.georeferenced else None)
@@ -407,8 +408,9 @@ def _grievance_points(g: gpd.GeoDataFrame, file: str, report: Report, crs) -> gp
     return g
 
 
-def _derive_parcels(ws: Workspace, state: _Loading) -> None:
-    p = ws.parcels
+def _derive_parcels(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
+    """Parcel ids from sheet and number where blank; areas measured where not declared."""
+    p = frames["parcels"].copy()
     derived = parcel_key(p["map_sheet"], p["parcel_no"], p["commune_code"])
     p["parcel_id_derived"] = p["parcel_id"].isna()
     p["parcel_id"] = p["parcel_id"].astype(object).where(p["parcel_id"].notna(), derived)
@@ -416,10 +418,12 @@ def _derive_parcels(ws: Workspace, state: _Loading) -> None:
     measured = p.geometry.area if len(p) and "parcels" in state.located else np.full(len(p), np.nan)
     p["area_declared_m2"] = p["area_m2"].astype("float64")
     p["area_m2"] = p["area_declared_m2"].fillna(pd.Series(np.asarray(measured, dtype="float64"), index=p.index))
-    ws.parcels = p
+    return {"parcels": p}, Report()
 
 
-def _check_unique(ws: Workspace, state: _Loading) -> None:
+def _check_unique(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
+    """``duplicate_id`` for an id that appears twice in a layer."""
+    report = Report()
     checks = (
         ("hamlets", "hamlet_id", "feature"),
         ("parcels", "parcel_id", "feature"),
@@ -427,8 +431,8 @@ def _check_unique(ws: Workspace, state: _Loading) -> None:
         ("grievances", "grievance_id", "row"),
     )
     for name, column, kind in checks:
-        frame = getattr(ws, name)
-        if name not in ws.files or column not in frame:
+        frame = frames[name]
+        if name not in state.files or column not in frame:
             continue
         values = frame[column]
         dup = values.notna() & values.duplicated(keep=False)
@@ -449,11 +453,12 @@ def _check_unique(ws: Workspace, state: _Loading) -> None:
                  "once; correct or delete the duplicate rows."
         )
         report_kind = kind or ("feature" if isinstance(frame, gpd.GeoDataFrame) and name != "projects" else "row")
-        ws.report.error(
-            "duplicate_id", ws.files[name], f"{what}: {examples}", fix,
+        report.error(
+            "duplicate_id", state.files[name], f"{what}: {examples}", fix,
             rows=frame.loc[dup, "row"].tolist() if "row" in frame else [],
             row_kind=report_kind,
         )
+    return {}, report
 
 
 _UNREAD = {
@@ -464,26 +469,28 @@ _UNREAD = {
 }
 
 
-def _because_missing(ws: Workspace, state: _Loading, layer: str, columns: tuple[str, ...]) -> str:
+def _because_missing(state: _Loading, layer: str, columns: tuple[str, ...]) -> str:
     """``"… / …"``: why a check that needs ``columns`` of ``layer`` cannot run."""
-    file = ws.files.get(layer, f"{layer}.*")
+    file = state.file(layer)
     if layer not in state.raws:
-        if layer in _UNREAD and layer not in ws.files:
+        if layer in _UNREAD and layer not in state.files:
             return " / ".join(_UNREAD[layer])
         return f"không đọc được {file} (xem lỗi trên) / {file} cannot be read (see the error above)"
     names = ", ".join(c for c in columns if c not in state.found.get(layer, set()))
     return f"{file} thiếu cột {names} (xem lỗi trên) / {file} lacks the column {names} (see the error above)"
 
 
-def _place(ws: Workspace, state: _Loading) -> None:
-    p = ws.parcels
-    report = ws.report
+def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
+    """Each parcel, household and grievance in its hamlet: new frames, and the problems met."""
+    p = frames["parcels"].copy()
+    hamlets = frames["hamlets"]
+    report = Report()
     hamlets_ok = state.has("hamlets", "hamlet_id")
     spatial_ok = {"parcels", "hamlets"} <= state.located
-    parcels_file = ws.files.get("parcels", "parcels.*")
+    parcels_file = state.file("parcels")
     if state.has("parcels") and len(p):
         if hamlets_ok:
-            known = set(ws.hamlets["hamlet_id"].dropna())
+            known = set(hamlets["hamlet_id"].dropna())
             named = p["hamlet_id"].where(p["hamlet_id"].isin(known))
             bad_named = p["hamlet_id"].notna() & named.isna()
             if bad_named.any():
@@ -496,7 +503,7 @@ def _place(ws: Workspace, state: _Loading) -> None:
                 )
             need = named.isna()
             if need.any() and spatial_ok:
-                spatial = parcels_to_hamlets(p[need], ws.hamlets)
+                spatial = parcels_to_hamlets(p[need], hamlets)
                 named = named.astype(object)
                 named[need] = spatial
                 p["hamlet_id"] = named
@@ -515,22 +522,26 @@ def _place(ws: Workspace, state: _Loading) -> None:
                 if need.any():
                     because = next((n for n in ("parcels", "hamlets") if n not in state.located), "hamlets")
                     report.skipped(parcels_file, "vị trí thửa trong thôn / which hamlet each parcel lies in",
-                                   f"{ws.files.get(because, because)} không có hệ tọa độ dùng được (xem lỗi "
-                                   f"trên) / {ws.files.get(because, because)} has no usable CRS (see the error "
+                                   f"{state.files.get(because, because)} không có hệ tọa độ dùng được (xem lỗi "
+                                   f"trên) / {state.files.get(because, because)} has no usable CRS (see the error "
                                    "above)")
         else:
             report.skipped(parcels_file, "vị trí thửa trong thôn / which hamlet each parcel lies in",
-                           _because_missing(ws, state, "hamlets", ("hamlet_id",)))
+                           _because_missing(state, "hamlets", ("hamlet_id",)))
+    placed: Frames = {"parcels": p}
+    hh = frames["households"]
     if "households" in state.raws:
-        _link_households(ws, state)
-    if len(ws.grievances):
-        g = ws.grievances
+        hh, state.linked = _link_households(hh, p, state, report)
+        placed["households"] = hh
+    if len(frames["grievances"]):
+        g = frames["grievances"].copy()
         pts = g.geometry if "hamlets" in state.located and g.geometry.notna().any() else None
-        g["hamlet_id"] = place_grievances(g, ws.households, ws.hamlets, pts)
+        g["hamlet_id"] = place_grievances(g, hh, hamlets, pts)
+        placed["grievances"] = g
         unplaced = g["hamlet_id"].isna()
         if unplaced.any():
-            gfile = ws.files["grievances"]
-            households_ok = "households" not in ws.files or (state.linked and spatial_ok)
+            gfile = state.files["grievances"]
+            households_ok = "households" not in state.files or (state.linked and spatial_ok)
             if hamlets_ok and "hamlets" in state.located and households_ok:
                 report.warning(
                     "unplaced_grievance", gfile,
@@ -544,20 +555,26 @@ def _place(ws: Workspace, state: _Loading) -> None:
                 report.skipped(gfile, "thôn của từng đơn thư / the hamlet of each grievance",
                                "các lớp thôn, thửa đất chưa dùng được (xem lỗi trên) / the hamlets or parcels "
                                "layer cannot be used yet (see the errors above)")
+    return placed, report
 
 
-def _link_households(ws: Workspace, state: _Loading) -> None:
-    """Each household row on its parcel, unless an earlier error would make every row "unknown"."""
-    file = ws.files.get("households", "households")
-    hh = ws.households
+def _link_households(hh: pd.DataFrame, parcels: gpd.GeoDataFrame, state: _Loading,
+                     report: Report) -> tuple[pd.DataFrame, bool]:
+    """Each household row on its parcel, unless an earlier error would make every row "unknown".
+
+    Returns the households with ``parcel_id``, ``hamlet_id``, ``parcel_area_m2``
+    and whether the rows were matched to parcels.
+    """
+    file = state.files.get("households", "households")
+    linked = False
     if not len(hh):
-        state.linked = True  # nothing to link
+        linked = True  # nothing to link
     elif not (state.has("parcels", "parcel_id") or state.has("parcels", "map_sheet", "parcel_no")):
-        ws.report.skipped(file, "thửa đất của từng dòng / the parcel of each row",
-                          _because_missing(ws, state, "parcels", ("map_sheet", "parcel_no")))
+        report.skipped(file, "thửa đất của từng dòng / the parcel of each row",
+                       _because_missing(state, "parcels", ("map_sheet", "parcel_no")))
     elif not (state.has("households", "parcel_id") or state.has("households", "map_sheet", "parcel_no")):
         found = headers_found(state.raws["households"].frame)
-        ws.report.error(
+        report.error(
             "missing_column", file,
             f"Không có cột nào ghi thửa đất (cần Mã thửa, hoặc Số tờ và Số thửa); các cột có trong tệp: {found} / "
             f"No column names the parcel (parcel_id, or map_sheet and parcel_no); the file's headers are: {found}",
@@ -566,52 +583,52 @@ def _link_households(ws: Workspace, state: _Loading) -> None:
             "(and commune_code), or map your headers in workspace.toml.",
         )
     else:
-        ws.households = households_to_parcels(hh, ws.parcels, file, ws.report)
-        state.linked = True
-        return
+        return households_to_parcels(hh, parcels, file, report), True
     # not linked (or no rows): no row has a parcel or a hamlet (the columns every later step reads)
-    ws.households = hh.assign(parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
-                              hamlet_id=pd.Series(pd.NA, index=hh.index, dtype=object),
-                              parcel_area_m2=pd.Series(np.nan, index=hh.index, dtype="float64"))
+    unlinked = hh.assign(parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
+                         hamlet_id=pd.Series(pd.NA, index=hh.index, dtype=object),
+                         parcel_area_m2=pd.Series(np.nan, index=hh.index, dtype="float64"))
+    return unlinked, linked
 
 
-def _cross_checks(ws: Workspace, state: _Loading) -> None:
-    report = ws.report
-    hh = ws.households
-    if "projects" in ws.files and len(ws.projects) and len(hh):
+def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
+    """Households' projects, reports' hamlets and households' history against the other layers."""
+    report = Report()
+    hh = frames["households"]
+    if "projects" in state.files and len(frames["projects"]) and len(hh):
         if state.has("projects", "project_id") and state.has("households", "project_id"):
-            known = set(ws.projects["project_id"].dropna())
+            known = set(frames["projects"]["project_id"].dropna())
             unknown = hh["project_id"].notna() & ~hh["project_id"].isin(known)
             if unknown.any():
                 examples = ", ".join(pd.unique(hh.loc[unknown, "project_id"].astype(str))[:5])
                 report.warning(
-                    "unknown_project", ws.files["households"],
+                    "unknown_project", state.files["households"],
                     f"Mã dự án không có trong lớp dự án: {examples} / Project not in the projects layer: {examples}",
                     "Sửa mã dự án hoặc bổ sung dự án vào lớp dự án / Correct the id or add the project.",
                     rows=hh.loc[unknown, "row"].tolist(),
                 )
         else:
             layer = "projects" if not state.has("projects", "project_id") else "households"
-            report.skipped(ws.files["households"], "mã dự án của từng dòng / each row's project id",
-                           _because_missing(ws, state, layer, ("project_id",)))
-    if "field_reports" in ws.files and len(ws.field_reports):
-        fr = ws.field_reports
+            report.skipped(state.files["households"], "mã dự án của từng dòng / each row's project id",
+                           _because_missing(state, layer, ("project_id",)))
+    if "field_reports" in state.files and len(frames["field_reports"]):
+        fr = frames["field_reports"]
         if state.has("hamlets", "hamlet_id"):
-            known = set(ws.hamlets["hamlet_id"].dropna())
+            known = set(frames["hamlets"]["hamlet_id"].dropna())
             unknown = fr["hamlet_id"].notna() & ~fr["hamlet_id"].isin(known)
             if unknown.any():
                 report.warning(
-                    "unknown_hamlet", ws.files["field_reports"],
+                    "unknown_hamlet", state.files["field_reports"],
                     "Báo cáo ghi mã thôn không có trong lớp thôn — bỏ qua / Report names an unknown hamlet — ignored",
                     "Sửa mã thôn cho khớp lớp thôn / Use a hamlet id from the hamlets layer.",
                     rows=fr.loc[unknown, "row"].tolist(),
                 )
         else:
-            report.skipped(ws.files["field_reports"], "mã thôn của từng báo cáo / each report's hamlet id",
-                           _because_missing(ws, state, "hamlets", ("hamlet_id",)))
-    sh = ws.stage_history
+            report.skipped(state.files["field_reports"], "mã thôn của từng báo cáo / each report's hamlet id",
+                           _because_missing(state, "hamlets", ("hamlet_id",)))
+    sh = frames["stage_history"]
     keys = ("household_id", "project_id")
-    if "stage_history" in ws.files and len(sh) and len(hh):
+    if "stage_history" in state.files and len(sh) and len(hh):
         if state.has("stage_history", *keys) and state.has("households", *keys):
             pairs = pd.MultiIndex.from_frame(sh[list(keys)])
             # rows with a blank id are already errors: they are not "without history" too
@@ -619,7 +636,7 @@ def _cross_checks(ws: Workspace, state: _Loading) -> None:
                        & hh["household_id"].notna() & hh["project_id"].notna())
             if missing.any():
                 report.warning(
-                    "no_history", ws.files["households"],
+                    "no_history", state.files["households"],
                     "Hộ không có dòng nào trong lịch sử các bước — dùng bước và ngày ghi ở danh sách hộ / "
                     "Household has no stage history — its own stage and date are used",
                     "Bổ sung lịch sử các bước cho các hộ này / Add their stage history.",
@@ -627,5 +644,6 @@ def _cross_checks(ws: Workspace, state: _Loading) -> None:
                 )
         else:
             layer = "households" if not state.has("households", *keys) else "stage_history"
-            report.skipped(ws.files["households"], "lịch sử các bước của từng hộ / each household's stage history",
-                           _because_missing(ws, state, layer, keys))
+            report.skipped(state.files["households"], "lịch sử các bước của từng hộ / each household's stage history",
+                           _because_missing(state, layer, keys))
+    return {}, report

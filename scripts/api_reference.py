@@ -20,6 +20,8 @@ OUT = ROOT / "docs" / "api.md"
 
 GROUPS = {
     "Đọc và kiểm tra / Load and validate": ["load_workspace", "Workspace", "Report", "Problem", "WorkspaceError"],
+    "Nguồn dữ liệu và lắp ráp / Sources and assembly": ["Source", "FolderSource", "MemorySource", "SourceInfo",
+                                                        "RawLayers", "assemble"],
     "Lựa chọn và lát thời gian / Selection and time slice": ["Selection", "TimeSlice", "time_slice", "week_ends"],
     "Tổng hợp / Summary": ["hamlet_summary", "summarize_slice", "headline", "Headline", "SUMMARY_COLUMNS",
                            "SUMMARY_LABELS"],

@@ -276,10 +276,10 @@ def run_here(capsys, *args):
 def test_cli_snapshot_formats(ws, tmp_path, capsys):
     for name in ("ban_do.pdf", "ban_do.html"):
         out = tmp_path / name
-        code, _, err = run_here(capsys, "snapshot", ws.path, "--out", out, "--as-of", AS_OF, "--hamlet", "B")
+        code, _, err = run_here(capsys, "snapshot", ws.source.folder, "--out", out, "--as-of", AS_OF, "--hamlet", "B")
         assert code == 0, err
         assert out.stat().st_size > 1000
-    code, _, err = run_here(capsys, "snapshot", ws.path, "--out", tmp_path / "x.jpg")
+    code, _, err = run_here(capsys, "snapshot", ws.source.folder, "--out", tmp_path / "x.jpg")
     assert code == 2 and ".png" in err
 
 

@@ -147,7 +147,7 @@ def run_here(capsys, *args):
 
 def test_cli_export(ws, tmp_path, capsys):
     out = tmp_path / "tong_hop.xlsx"
-    code, _, err = run_here(capsys, "export", ws.path, "--out", out, "--as-of", AS_OF, "--hamlet", "A")
+    code, _, err = run_here(capsys, "export", ws.source.folder, "--out", out, "--as-of", AS_OF, "--hamlet", "A")
     assert code == 0, err
     sh = openpyxl.load_workbook(out)[SHEET]
     assert sh.cell(HEADER_ROW + 1, 2).value == "Thôn Đồng Tâm"
@@ -155,7 +155,7 @@ def test_cli_export(ws, tmp_path, capsys):
 
 def test_cli_export_csv_is_for_excel_with_a_bom_and_vietnamese_headers(ws, tmp_path, capsys):
     out_csv = tmp_path / "tong_hop.csv"
-    code, _, err = run_here(capsys, "export", ws.path, "--out", out_csv, "--as-of", AS_OF)
+    code, _, err = run_here(capsys, "export", ws.source.folder, "--out", out_csv, "--as-of", AS_OF)
     assert code == 0, err
     data = out_csv.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -166,7 +166,7 @@ def test_cli_export_csv_is_for_excel_with_a_bom_and_vietnamese_headers(ws, tmp_p
 
 def test_the_machine_csv_of_summary_keeps_the_contract_columns(ws, tmp_path, capsys):
     out_csv = tmp_path / "s.csv"
-    code, _, err = run_here(capsys, "summary", ws.path, "--out", out_csv, "--as-of", AS_OF)
+    code, _, err = run_here(capsys, "summary", ws.source.folder, "--out", out_csv, "--as-of", AS_OF)
     assert code == 0, err
     assert out_csv.read_text(encoding="utf-8").startswith("hamlet_id,hamlet_name")
 

@@ -23,14 +23,14 @@ def _households_frame():
 def test_geopackage_and_csv_workspace_loads_without_problems(workspace):
     ws = geo.load_workspace(workspace)
     assert ws.report.problems == []
-    assert sorted(ws.files) == ["hamlets", "households", "parcels", "projects"]
+    assert sorted(ws.source.files) == ["hamlets", "households", "parcels", "projects"]
     assert ws.parcels["parcel_id"].tolist() == ["1-1", "1-2", "2-1", "2-2"]
 
 
 def test_layers_are_found_by_stem_ignoring_case(workspace):
     (workspace / "households.csv").rename(workspace / "HouseHolds.CSV")
     ws = geo.load_workspace(workspace)
-    assert ws.files["households"] == "HouseHolds.CSV"
+    assert ws.source.files["households"] == "HouseHolds.CSV"
     assert len(ws.households) == 3
 
 
@@ -40,7 +40,7 @@ def test_shapefile_is_read_with_its_prj(workspace):
     gdf.to_file(workspace / "parcels.shp")
     ws = geo.load_workspace(workspace)
     assert ws.report.ok, ws.report.render()
-    assert len(ws.parcels) == 4 and ws.files["parcels"] == "parcels.shp"
+    assert len(ws.parcels) == 4 and ws.source.files["parcels"] == "parcels.shp"
 
 
 def test_zipped_shapefile_is_read(workspace, tmp_path):

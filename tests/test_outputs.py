@@ -338,3 +338,17 @@ def test_the_python_writers_refuse_the_workspace_folder_too(small_ws, writer):
     with pytest.raises(OutputRefused, match="inside the workspace folder"):
         getattr(exports, writer)(small_ws / f"out{suffix}", ws)
     assert snapshot(small_ws) == before
+
+
+def test_a_workspace_held_in_memory_has_no_folder_to_refuse(small_ws, tmp_path):
+    from geo import assemble, load_workspace
+    from geo.outputs import guard_output
+    from geo.source import MemorySource
+
+    from_folder = load_workspace(small_ws)
+    layers = {name: getattr(from_folder, name) for name in ("hamlets", "parcels", "projects", "households")}
+    ws = assemble(MemorySource(layers, canonical=True).read())
+    assert ws.source.folder is None
+    assert guard_output(small_ws / "out.xlsx", ws) == small_ws / "out.xlsx"
+    with pytest.raises(OutputRefused, match="inside the workspace folder"):
+        guard_output(small_ws / "out.xlsx", from_folder)

@@ -15,6 +15,7 @@ import geo
 from geo.config import WorkspaceConfig
 from geo.problems import Report
 from geo.schema import STAGES
+from geo.source import SourceInfo
 from geo.workspace import Workspace, _empty_workspace
 
 CRS = "EPSG:9215"
@@ -24,9 +25,7 @@ AS_OF = date(2026, 11, 20)
 
 def make_ws(rows: list[tuple], grievances: list[tuple]) -> Workspace:
     """An in-memory workspace: 3 hamlets × 4 parcels, households and grievances from the draw."""
-    from pathlib import Path
-
-    ws = _empty_workspace(Path("mem"), WorkspaceConfig(), Report())
+    ws = _empty_workspace(SourceInfo("memory", "mem", "memory"), WorkspaceConfig(), Report())
     ws.crs = gpd.GeoSeries([], crs=CRS).crs
     ws.hamlets = gpd.GeoDataFrame(
         {"hamlet_id": ["A", "B", "C"], "hamlet_name": ["a", "b", "c"]},

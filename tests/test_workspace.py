@@ -8,8 +8,10 @@ import pytest
 
 import geo
 from geo.problems import Report
-from geo.workspace import _guard
-from tests.conftest import break_three_ways, drop_xlsx_columns, replace_bytes
+from geo.schema import LAYERS
+from geo.source import MemorySource
+from geo.workspace import _guard, assemble
+from tests.conftest import CRS, break_three_ways, default_layers, drop_xlsx_columns, replace_bytes
 
 
 def problems(ws: geo.Workspace, code: str) -> list[geo.Problem]:
@@ -217,3 +219,73 @@ def test_an_empty_households_list_still_leaves_unplaced_grievances_named(sample)
     ws = geo.load_workspace(sample)
     assert ws.report.has("unplaced_grievance", "grievances.csv")
     assert not ws.report.has("check_skipped"), ws.report.render()
+
+
+# --------------------------------------------------------------------------- assembly, no folder
+
+
+def _memory_layers() -> dict[str, pd.DataFrame]:
+    """The default small workspace's layers as frames built in code, as a file would give them."""
+    layers = default_layers()
+    return {
+        "hamlets": gpd.GeoDataFrame(pd.DataFrame(layers["hamlets"]), geometry="geometry", crs=CRS),
+        "parcels": gpd.GeoDataFrame(pd.DataFrame(layers["parcels"]), geometry="geometry", crs=CRS),
+        "projects": pd.DataFrame(layers["projects"]),
+        "households": pd.DataFrame(layers["households"]),
+    }
+
+
+def test_assemble_builds_a_workspace_from_layers_held_in_memory():
+    ws = assemble(MemorySource(_memory_layers(), name="Xã Thử").read())
+    assert ws.report.problems == [], ws.report.render()
+    assert (ws.source.kind, ws.name, ws.present) == ("memory", "Xã Thử", {"hamlets", "parcels", "projects",
+                                                                          "households"})
+    assert ws.parcels["parcel_id"].tolist() == ["1-1", "1-2", "2-1", "2-2"]
+    assert ws.parcels["hamlet_id"].tolist() == ["A", "A", "B", "B"]
+    assert ws.households["hamlet_id"].tolist() == ["A", "A", "B"]
+    assert ws.crs.equals(gpd.GeoSeries([], crs=CRS).crs)
+
+
+def test_assemble_of_frames_in_memory_matches_loading_the_same_layers_from_a_folder(workspace):
+    from_folder = geo.load_workspace(workspace)
+    in_memory = assemble(MemorySource(_memory_layers()).read())
+    for name in ("hamlets", "parcels", "households"):
+        pd.testing.assert_frame_equal(pd.DataFrame(getattr(in_memory, name)), pd.DataFrame(getattr(from_folder, name)),
+                                      check_dtype=False)
+
+
+def test_assemble_changes_nothing_it_is_given():
+    layers = _memory_layers()
+    before = {name: frame.copy() for name, frame in layers.items()}
+    raw = MemorySource(layers).read()
+    assemble(raw)
+    assemble(raw)
+    for name, frame in layers.items():
+        pd.testing.assert_frame_equal(frame, before[name])
+    assert raw.report.problems == []
+
+
+def test_an_absent_optional_layer_is_an_empty_frame_with_the_canonical_columns():
+    ws = assemble(MemorySource(_memory_layers()).read())
+    for name in ("stage_history", "grievances", "field_reports"):
+        frame = getattr(ws, name)
+        assert len(frame) == 0 and {c.name for c in LAYERS[name].columns} <= set(frame.columns), name
+
+
+def test_assemble_accepts_layers_already_in_canonical_columns(workspace):
+    ws = geo.load_workspace(workspace)
+    canonical = {
+        name: getattr(ws, name)[[c.name for c in LAYERS[name].columns if c.name in getattr(ws, name)]
+                                + ["row"] + (["geometry"] if name in ("hamlets", "parcels") else [])]
+        for name in ("hamlets", "parcels", "projects", "households")
+    }
+    canonical["parcels"] = canonical["parcels"].assign(area_m2=ws.parcels["area_declared_m2"])
+    again = assemble(MemorySource(canonical, canonical=True).read())
+    assert again.report.problems == [], again.report.render()
+    for name in ("hamlets", "parcels", "households"):
+        # a stored parcel id is the store's own: it is no longer "derived" from sheet and number
+        pd.testing.assert_frame_equal(pd.DataFrame(getattr(again, name)).drop(columns="parcel_id_derived",
+                                                                              errors="ignore"),
+                                      pd.DataFrame(getattr(ws, name)).drop(columns="parcel_id_derived",
+                                                                           errors="ignore"),
+                                      check_dtype=False)

@@ -68,7 +68,7 @@ def commune_name(ws: Workspace) -> str:
     """
     name = clean(ws.name)
     name = re.sub(r"\s*\(.*?\)\s*", " ", name).strip(" ,;-")
-    return name or clean(ws.path.name)
+    return name or clean(ws.source.name)
 
 
 def place_name(ws: Workspace) -> str:

@@ -520,7 +520,7 @@ def snapshot_figure(
         # -- legend and source line
         sections = _legend_rows(sl, levels, mode, n_points, has_projects)
         _add_legend(fig, sections, orientation, legend_anchor)
-        files = ", ".join(clean(f) for f in (ws.files.get(n) for n in ("hamlets", "parcels", "households",
+        files = ", ".join(clean(f) for f in (ws.source.files.get(n) for n in ("hamlets", "parcels", "households",
                                                                          "grievances")) if f)
         crs = clean(ws.crs.name) if ws.crs is not None else ""
         source = (f"Nguồn: dữ liệu của {commune_name(ws)} ({files}).\n"

@@ -267,7 +267,7 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
         ("Phạm vi", selection_text(ws, sel)),
         ("Số liệu đến ngày", fmt_date(sel.as_of)),
         ("Ngày lập", fmt_date(date.today())),
-        ("Nguồn dữ liệu", ", ".join(clean(ws.files[k]) for k in sorted(ws.files))),
+        ("Nguồn dữ liệu", ", ".join(clean(ws.source.files[k]) for k in sorted(ws.source.files))),
         ("Ghi chú", (rec.note if rec.needed else reconciliation_note())
          + " Tỷ lệ của dòng tổng là tỷ lệ của các tổng."),
         ("", ""),
