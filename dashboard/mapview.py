@@ -13,11 +13,10 @@ from .data import Analysis
 
 def show_map(ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, meeting: bool, basemap: bool) -> MapInfo:
     """Draw the selection's map full width; return what was drawn."""
-    clusters = getattr(an.clusters, "clusters", None) if an.clusters is not None else None
     # meeting mode: the page's caption names the selection, so the legend stays short; the map stretches to
     # the bottom of the window in the browser (geo.maps.FillViewport), 560 px until it has measured
-    m = build_map(ws, an.slice, an.hotspots, meeting=meeting, clusters=clusters, summary=an.summary,
-                  display=disp, basemap=basemap, title=None if meeting else selection_title(ws, an.slice))
+    m = build_map(ws, an, meeting=meeting, clusters=an.cluster_layer(), display=disp, basemap=basemap,
+                  title=None if meeting else selection_title(ws, an.slice))
     st_folium(m, height=560 if meeting else 620, use_container_width=True, returned_objects=[],
               key=None)
     info: MapInfo = m.map_info

@@ -87,7 +87,7 @@ def problem_list(problems: list[geo.Problem]) -> None:
 
 def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
     """The headline figures as metrics (aggregates only); framed cards in meeting mode."""
-    h = figures.headline(an.slice, an.hotspots)
+    h = an.headline
     cards = [
         ("Số hộ bị thu hồi đất", fmt_number(h.households), None),
         ("Hộ đã bàn giao", pct(h.handover_pct), f"{fmt_number(h.handed_over)} hộ"),

@@ -5,7 +5,8 @@ The public API, chosen by hand (everything else is internal):
 >>> import geo
 >>> ws = geo.load_workspace("data/hoson")            # doctest: +SKIP
 >>> print(ws.report.render())                        # doctest: +SKIP
->>> geo.hamlet_summary(ws, project="DA-DT242")       # doctest: +SKIP
+>>> an = geo.analyse(ws, geo.Selection.make(project="DA-DT242"))  # doctest: +SKIP
+>>> an.summary, an.headline                          # doctest: +SKIP
 
 Also public: the subpackages ``geo.hotspots`` (rules, Gi* clusters, weekly
 series), ``geo.exports`` (snapshots, tables, reports) and ``geo.maps``; the
@@ -13,6 +14,7 @@ module ``geo.progress`` (weekly handover and completion forecast). See
 ``docs/api.md``.
 """
 
+from .analysis import Analysis, analyse
 from .hotspots import HotspotResult, compute_hotspots, hotspot_levels
 from .maps import build_map, map_html
 from .problems import Problem, Report, WorkspaceError
@@ -37,6 +39,7 @@ from .summary import (
 from .workspace import Workspace, load_workspace
 
 __all__ = [
+    "Analysis",
     "LAYERS",
     "PROGRESS_COLUMNS",
     "PROGRESS_LABELS",
@@ -52,6 +55,7 @@ __all__ = [
     "TimeSlice",
     "Workspace",
     "WorkspaceError",
+    "analyse",
     "build_map",
     "completion_forecast",
     "compute_hotspots",

@@ -92,15 +92,14 @@ def _check_project(ws, args) -> None:
 
 def cmd_summary(args) -> int:
     """Write the per-hamlet summary CSV."""
-    from .selection import time_slice
-    from .summary import summarize_slice, write_summary_csv
+    from .analysis import analyse
+    from .summary import write_summary_csv
 
     _guard_out(args)
     ws = _load(args).require_ok()
     _guard_out(args, ws)
     _check_project(ws, args)
-    sl = time_slice(ws, _selection(args))
-    summary = summarize_slice(ws, sl)
+    summary = analyse(ws, _selection(args)).summary
     write_summary_csv(summary, args.out)
     _mention_warnings(ws, args)
     _out(f"Đã ghi {len(summary)} thôn vào {args.out} / Wrote {len(summary)} hamlets to {args.out}")

@@ -43,6 +43,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from .analysis import Analysis
 from .formatting import fmt_date, fmt_number, is_missing
 from .hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide, project_level_counts
 from .schema import KINDS, STAGES, STATUSES, TOPICS
@@ -803,11 +804,9 @@ class MapInfo:
 
 def build_map(
     ws: Workspace,
-    sl: TimeSlice,
-    hotspots: pd.DataFrame | None = None,
+    analysis: Analysis,
     meeting: bool = False,
     clusters=None,
-    summary: pd.DataFrame | None = None,
     display: DisplayGeometry | None = None,
     basemap: bool = False,
     max_parcels: int = MAX_PARCELS,
@@ -815,22 +814,20 @@ def build_map(
     asset_base: str = ASSET_BASE,
     title: str | None = None,
 ) -> folium.Map:
-    """The handover-progress map of one time slice.
+    """The handover-progress map of one analysed selection.
 
     Parameters
     ----------
     ws : Workspace
-    sl : TimeSlice
-        From :func:`geo.selection.time_slice`; every layer follows it.
-    hotspots : DataFrame, optional
-        :func:`geo.hotspots.hotspot_levels` of the same slice (computed when absent).
+    analysis : Analysis
+        From :func:`geo.analyse`: every layer follows its slice; its levels
+        shade the hamlets and its summary fills them where the selection is
+        too large to draw parcel by parcel. Nothing is computed here.
     meeting : bool
         Meeting mode: large type, no personal data (no names, ids or amounts of households).
     clusters : GeoDataFrame, optional
         Gi* clusters to outline (polygons or points, any CRS; a ``label`` or
         ``cluster`` column is shown in the tooltip where present).
-    summary : DataFrame, optional
-        :func:`geo.summary.summarize_slice` of the slice, used for hamlet-level shapes.
     display : DisplayGeometry, optional
         Default: :func:`display_geometry` of ``ws`` (cached).
     basemap : bool
@@ -851,16 +848,13 @@ def build_map(
 
     Example
     -------
-    >>> from geo import load_workspace, time_slice, Selection
+    >>> from geo import load_workspace, analyse, Selection
     >>> ws = load_workspace("data/hoson")  # doctest: +SKIP
-    >>> m = build_map(ws, time_slice(ws, Selection.make(project="DA-DT242")))  # doctest: +SKIP
+    >>> m = build_map(ws, analyse(ws, Selection.make(project="DA-DT242")))  # doctest: +SKIP
     >>> html = map_html(m)  # doctest: +SKIP
     """
     disp = display or display_geometry(ws)
-    if hotspots is None:
-        from .hotspots import hotspot_levels
-
-        hotspots = hotspot_levels(ws, sl)
+    sl, hotspots, summary = analysis.slice, analysis.levels, analysis.summary
     m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_start=14,
                    location=_centre(disp.bounds), zoom_snap=0.25, zoom_delta=0.5)
     js, css = offline_links(asset_base)
@@ -1226,10 +1220,6 @@ def _household_table(hh: pd.DataFrame, project_names: dict, tables: dict) -> dic
 
 
 def _hamlet_progress_layer(ws, sl, disp, summary) -> DataLayer:
-    if summary is None:
-        from .summary import summarize_slice
-
-        summary = summarize_slice(ws, sl)
     styles = [{"color": "#555555", "weight": 1, "fillColor": "#bdbdbd", "fillOpacity": 0.15}]
     for key in STAGES.keys:
         styles.append({"color": "#333333", "weight": 1, "fillColor": STAGE_COLOURS[key], "fillOpacity": 0.8})

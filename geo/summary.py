@@ -8,10 +8,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .hotspots import hotspot_levels
 from .hotspots.scope import is_hamlet_wide, project_level_counts
 from .schema import STAGE_ORDER
-from .selection import Selection, TimeSlice, time_slice
+from .selection import Selection, TimeSlice
 from .workspace import Workspace
 
 SUMMARY_COLUMNS = (
@@ -56,7 +55,7 @@ PAID = STAGE_ORDER["paid"]
 HANDED_OVER = STAGE_ORDER["handed_over"]
 
 
-def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None = None) -> pd.DataFrame:
+def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame) -> pd.DataFrame:
     """The per-hamlet summary of one time slice.
 
     Parameters
@@ -64,8 +63,9 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None 
     ws : Workspace
     sl : TimeSlice
         From :func:`geo.selection.time_slice`.
-    hotspots : DataFrame, optional
-        Precomputed :func:`geo.hotspots.hotspot_levels` for the same slice.
+    hotspots : DataFrame
+        The hotspot levels of the same slice (``geo.analyse`` computes both:
+        call it rather than this).
 
     Returns
     -------
@@ -101,8 +101,6 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None 
     out["handover_pct"] = _pct(out["households_handed_over"], out["households"])
     area_handed = area_handed.reindex(out.index).fillna(0.0)
     out["area_handed_over_pct"] = _pct(area_handed, out["area_affected_m2"])
-    if hotspots is None:
-        hotspots = hotspot_levels(ws, sl)
     hs = hotspots.set_index("hamlet_id")
     out["hotspot_level"] = hs["hotspot_level"].reindex(out.index).fillna("none")
     out["hotspot_reasons"] = hs["hotspot_reasons"].reindex(out.index).fillna("")
@@ -143,8 +141,10 @@ def hamlet_summary(
     >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
     >>> geo.hamlet_summary(ws, project="DA-DT242", as_of="2026-11-20").head()  # doctest: +SKIP
     """
+    from .analysis import analyse
+
     sel = Selection.make(project=project, as_of=as_of or ws.default_as_of())
-    return summarize_slice(ws, time_slice(ws, sel))
+    return analyse(ws, sel).summary
 
 
 @dataclass(frozen=True)

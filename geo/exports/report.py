@@ -68,28 +68,28 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
+from ..analysis import Analysis
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
 from ..hotspots.scope import is_hamlet_wide, level_label
 from ..outputs import atomic_write, guard_output
 from ..schema import KINDS, MOODS, STAGES, TOPICS
 from ..selection import Selection, TimeSlice
-from ..summary import HANDED_OVER, PAID, headline, reconcile
+from ..summary import HANDED_OVER, PAID, reconcile
 from ..workspace import Workspace
 from ._common import (
     Period,
     PeriodKind,
+    analysis_of,
     clean,
     commune_name,
     commune_upper,
-    default_selection,
     document_date,
     hamlet_names,
     period_of,
     place_name,
     project_names,
     scrub_personal,
-    slice_summary,
 )
 
 
@@ -192,13 +192,16 @@ class ReportData:
     slice, previous : TimeSlice
         On the as-of date and on ``period.previous_end``.
     hotspots, previous_hotspots : DataFrame
-        :func:`geo.hotspots.hotspot_levels` of each.
+        The hotspot levels of each.
     summary, previous_summary : DataFrame
-        :func:`geo.summary.summarize_slice` of each.
+        The per-hamlet summary of each.
     projects : DataFrame
         :func:`project_progress`.
     grievances : dict
         :func:`grievance_changes`.
+    analysis, previous_analysis : Analysis
+        :func:`geo.analyse` on the as-of date and on ``period.previous_end``
+        (the slices, levels and summaries above are theirs).
     """
 
     selection: Selection
@@ -211,6 +214,8 @@ class ReportData:
     previous_summary: pd.DataFrame
     projects: pd.DataFrame
     grievances: dict
+    analysis: Analysis
+    previous_analysis: Analysis
 
 
 def _per_household(hh: pd.DataFrame) -> pd.DataFrame:
@@ -337,7 +342,8 @@ def grievance_changes(current: TimeSlice, previous: TimeSlice) -> dict:
     }
 
 
-def report_data(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week") -> ReportData:
+def report_data(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
+                analysis: Analysis | None = None) -> ReportData:
     """The numbers of a report: this period's slice, the previous one, and what changed.
 
     Example
@@ -345,12 +351,13 @@ def report_data(ws: Workspace, selection: Selection | None = None, period: Perio
     >>> data = report_data(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026"))  # doctest: +SKIP
     >>> data.projects[["project_id", "handed_over", "handed_over_prev"]]  # doctest: +SKIP
     """
-    sel = default_selection(ws, selection)
+    now = analysis_of(ws, selection, analysis)
+    sel = now.selection
     per = period_of(sel.as_of, period)
-    sl, hs, summary = slice_summary(ws, sel)
-    psl, phs, psummary = slice_summary(ws, sel.with_as_of(per.previous_end))
-    return ReportData(sel, per, sl, psl, hs, phs, summary, psummary, project_progress(ws, sl, psl),
-                      grievance_changes(sl, psl))
+    before = analysis_of(ws, sel.with_as_of(per.previous_end))
+    sl, psl = now.slice, before.slice
+    return ReportData(sel, per, sl, psl, now.levels, before.levels, now.summary, before.summary,
+                      project_progress(ws, sl, psl), grievance_changes(sl, psl), now, before)
 
 
 # --------------------------------------------------------------------------- docx helpers
@@ -665,13 +672,13 @@ def _signed(delta: int) -> str:
 
 def _totals_now(data: ReportData):
     """The selection's headline on the as-of date (distinct households, unplaced rows included)."""
-    return headline(data.slice, data.hotspots)
+    return data.analysis.headline
 
 
 def _project_total_rows(data: ReportData) -> list[list[str]]:
     """Under Bảng 1 with several projects: households counted in more than one project, then "Cộng"."""
     pr = data.projects
-    now, before = _totals_now(data), headline(data.previous, data.previous_hotspots)
+    now, before = _totals_now(data), data.previous_analysis.headline
     twice = int(pr["households"].sum()) - now.households
     twice_done = int(pr["handed_over"].sum()) - now.handed_over
     twice_delta = int((pr["handed_over"] - pr["handed_over_prev"]).sum()) - (now.handed_over - before.handed_over)
@@ -849,8 +856,7 @@ def _map_section(doc, ws: Workspace, data: ReportData, map_png: bytes | None) ->
     if map_png is None:
         from .snapshot import snapshot_png
 
-        map_png = snapshot_png(ws, data.selection, "landscape", dpi=200, hotspots=data.hotspots,
-                               summary=data.summary)
+        map_png = snapshot_png(ws, data.selection, "landscape", dpi=200, analysis=data.analysis)
     p = _para(doc, "", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=0)
     p.add_run().add_picture(io.BytesIO(map_png), width=Mm(TEXT_WIDTH_MM))
     _caption(doc, f"Hình 1. Bản đồ tiến độ bồi thường, hỗ trợ, tái định cư và mức cảnh báo theo thôn đến ngày "

@@ -36,13 +36,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
+from ..analysis import Analysis
 from ..formatting import fmt_date, fmt_number
-from ..hotspots import LEVEL_LABELS, hotspot_levels
+from ..hotspots import LEVEL_LABELS
 from ..outputs import atomic_write, guard_output
 from ..schema import STAGES
-from ..selection import Selection, TimeSlice, time_slice
+from ..selection import Selection, TimeSlice
 from ..workspace import Workspace
 from ._common import (
+    analysis_of,
     clean,
     commune_name,
     default_selection,
@@ -230,7 +232,7 @@ def _parcel_stage(sl: TimeSlice) -> pd.Series:
     return hh.dropna(subset=["parcel_id"]).groupby("parcel_id")["stage_rank"].min()
 
 
-def _draw_parcels(ax, ws: Workspace, sl: TimeSlice, extent, summary: pd.DataFrame | None) -> str:
+def _draw_parcels(ax, ws: Workspace, sl: TimeSlice, extent, summary: pd.DataFrame) -> str:
     x0, y0, x1, y1 = extent
     parcels = sl.parcels.cx[x0:x1, y0:y1] if len(sl.parcels) else sl.parcels
     ranks = _parcel_stage(sl)
@@ -239,10 +241,6 @@ def _draw_parcels(ax, ws: Workspace, sl: TimeSlice, extent, summary: pd.DataFram
     if len(parcels) > MAX_PARCELS:
         mode = "affected" if affected.sum() <= MAX_PARCELS else "hamlets"
     if mode == "hamlets":
-        if summary is None:
-            from ..summary import summarize_slice
-
-            summary = summarize_slice(ws, sl)
         h = sl.hamlets.merge(summary[["hamlet_id", "handover_pct", "households"]], on="hamlet_id", how="left")
         colours = [STAGE_COLOURS[STAGES.keys[int(min(7, np.floor((p or 0) / 100 * 8)))]] if n else UNAFFECTED_FILL
                    for p, n in zip(h["handover_pct"].fillna(0), h["households"].fillna(0))]
@@ -360,8 +358,7 @@ def snapshot_figure(
     selection: Selection | None = None,
     orientation: Orientation = "landscape",
     *,
-    hotspots: pd.DataFrame | None = None,
-    summary: pd.DataFrame | None = None,
+    analysis: Analysis | None = None,
     title: str | None = None,
     dpi: int = DPI,
 ) -> Figure:
@@ -376,11 +373,10 @@ def snapshot_figure(
         everything on the workspace's as-of date).
     orientation : {"landscape", "portrait"}
         A4 across or upright.
-    hotspots : DataFrame, optional
-        :func:`geo.hotspots.hotspot_levels` of the same slice (computed when absent).
-    summary : DataFrame, optional
-        :func:`geo.summary.summarize_slice` of the same slice (used only
-        where the selection has too many parcels to draw one by one).
+    analysis : Analysis, optional
+        :func:`geo.analyse` of the same selection, where the caller has one
+        (else it is made here): the levels shade the hamlets, the summary
+        fills them where the selection has too many parcels to draw one by one.
     title : str, optional
         Replaces the heading line ``TITLE``.
     dpi : int
@@ -404,10 +400,8 @@ def snapshot_figure(
     """
     if orientation not in ("landscape", "portrait"):
         raise ValueError(f"orientation must be 'landscape' or 'portrait', not {orientation!r}")
-    sel = default_selection(ws, selection)
-    sl = time_slice(ws, sel)
-    if hotspots is None:
-        hotspots = hotspot_levels(ws, sl)
+    an = analysis_of(ws, selection, analysis)
+    sel, sl, hotspots, summary = an.selection, an.slice, an.levels, an.summary
     levels = (hotspots.set_index("hamlet_id")["hotspot_level"] if len(hotspots)
               else pd.Series(dtype=object))
     levels = levels.reindex(sl.hamlets["hamlet_id"]).fillna("none")
@@ -535,7 +529,7 @@ def snapshot_png(ws: Workspace, selection: Selection | None = None, orientation:
     dpi : int
         300 for print; lower for a preview.
     **kwargs
-        Passed to :func:`snapshot_figure` (``hotspots``, ``summary``, ``title``).
+        Passed to :func:`snapshot_figure` (``analysis``, ``title``).
 
     Returns
     -------
@@ -572,13 +566,14 @@ def snapshot_pdf(ws: Workspace, selection: Selection | None = None, orientation:
     >>> pdf = snapshot_pdf(ws, geo.Selection.make(as_of="20/11/2026"), "portrait")  # doctest: +SKIP
     """
     fig = snapshot_figure(ws, selection, orientation, **kwargs)
-    sel = default_selection(ws, selection)
+    sel = kwargs["analysis"].selection if kwargs.get("analysis") is not None else default_selection(ws, selection)
     meta = {"Title": f"{TITLE} — {selection_text(ws, sel)} — {fmt_date(sel.as_of)}", "Creator": "geo (matplotlib)",
             "CreationDate": None}
     return _render(fig, "pdf", DPI, meta)
 
 
-def snapshot_html(ws: Workspace, selection: Selection | None = None, include_personal: bool = False) -> bytes:
+def snapshot_html(ws: Workspace, selection: Selection | None = None, include_personal: bool = False,
+                  analysis: Analysis | None = None) -> bytes:
     """The interactive map as one standalone HTML file that opens offline.
 
     Leaflet, jQuery and their images are embedded; there are no tiles and no
@@ -591,6 +586,8 @@ def snapshot_html(ws: Workspace, selection: Selection | None = None, include_per
         As :func:`snapshot_figure`.
     include_personal : bool
         Keep household names and amounts in the parcel popups.
+    analysis : Analysis, optional
+        :func:`geo.analyse` of the selection, where the caller has one.
 
     Returns
     -------
@@ -603,10 +600,9 @@ def snapshot_html(ws: Workspace, selection: Selection | None = None, include_per
     """
     from ..maps import build_map, map_html, selection_title
 
-    sel = default_selection(ws, selection)
-    sl = time_slice(ws, sel)
-    m = build_map(ws, sl, meeting=not include_personal, basemap=False,
-                  title=f"{commune_name(ws)} — {selection_title(ws, sl)}")
+    an = analysis_of(ws, selection, analysis)
+    m = build_map(ws, an, meeting=not include_personal, basemap=False,
+                  title=f"{commune_name(ws)} — {selection_title(ws, an.slice)}")
     page = map_html(m, inline_assets=True)
     return page.encode("utf-8")
 
