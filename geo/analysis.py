@@ -83,7 +83,8 @@ class Analysis:
     def by_project(self) -> pd.DataFrame:
         """The hamlet × project levels of the same slice (computed on demand)."""
         pairs = self.clusters.pairs if self.clusters is not None else ()
-        return hotspot_levels(self.workspace, self.slice, self.config, by_project=True, cluster_hamlets=pairs)
+        levels = hotspot_levels(self.workspace, self.slice, self.config, by_project=True, cluster_hamlets=pairs)
+        return mark_hamlet_wide(self.workspace, self.slice, levels)
 
     def weekly_series(self, weeks: int | None = None) -> pd.DataFrame:
         """The level of each hamlet at each of the last ``weeks`` week ends (computed on demand).
