@@ -64,7 +64,7 @@ if asset_problems:
     st.error("Không chép được thư viện bản đồ / cannot copy map assets: " + text.md("; ".join(asset_problems)))
 
 panels.headline(an, meeting)
-mapview.show_map(ws, data.display(path, key), an, meeting, filters.basemap())
+mapview.show_map(ws, data.display(path, key), an, filters.disclosure(meeting), meeting, filters.basemap())
 
 if meeting:
     st.caption("Chế độ họp: bộ lọc ẩn, không có thông tin cá nhân. Tắt chế độ họp để đổi bộ lọc. / "

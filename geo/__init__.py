@@ -15,6 +15,7 @@ module ``geo.progress`` (weekly handover and completion forecast). See
 """
 
 from .analysis import Analysis, analyse
+from .disclosure import Disclosure
 from .hotspots import HotspotResult, compute_hotspots, hotspot_levels
 from .maps import build_map, map_html
 from .problems import Problem, Report, WorkspaceError
@@ -40,6 +41,7 @@ from .workspace import Workspace, load_workspace
 
 __all__ = [
     "Analysis",
+    "Disclosure",
     "LAYERS",
     "PROGRESS_COLUMNS",
     "PROGRESS_LABELS",

@@ -22,8 +22,12 @@ Three rules hold for everything drawn here:
   parcels only, then to hamlet-level shapes beyond that, so a province never
   sends all its parcels to the browser.
 
-Meeting mode (``meeting=True``) shows no personal data: no household names,
-no per-household amounts, no household ids, in tooltips and popups too.
+What may appear is one value, ``disclosure``
+(:class:`geo.disclosure.Disclosure`): anything below ``PERSONAL`` (the
+dashboard's meeting mode is ``PUBLIC``) shows no personal data: no household
+names, no per-household amounts, no household ids, in tooltips and popups
+too, and no parcel or grievance case numbers. Large type (``large_type``) is
+presentation, a separate argument.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .analysis import Analysis
+from .disclosure import Disclosure
 from .formatting import fmt_date, fmt_number, is_missing
 from .hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide, project_level_counts
 from .schema import KINDS, STAGES, STATUSES, TOPICS
@@ -745,7 +750,8 @@ class FillViewport(MacroElement):
         self.bottom_px = int(bottom_px)
 
 
-def _css(meeting: bool) -> str:
+def _css(large_type: bool) -> str:
+    meeting = large_type  # the sizes of meeting mode
     base = 13 if not meeting else 18
     legend = 12 if not meeting else 15
     hot, risk = LEVEL_COLOURS["hotspot"], LEVEL_COLOURS["risk"]
@@ -805,7 +811,7 @@ class MapInfo:
 def build_map(
     ws: Workspace,
     analysis: Analysis,
-    meeting: bool = False,
+    disclosure: Disclosure = Disclosure.PERSONAL,
     clusters=None,
     display: DisplayGeometry | None = None,
     basemap: bool = False,
@@ -813,6 +819,7 @@ def build_map(
     max_bytes: int = MAX_PARCEL_BYTES,
     asset_base: str = ASSET_BASE,
     title: str | None = None,
+    large_type: bool = False,
 ) -> folium.Map:
     """The handover-progress map of one analysed selection.
 
@@ -823,8 +830,11 @@ def build_map(
         From :func:`geo.analyse`: every layer follows its slice; its levels
         shade the hamlets and its summary fills them where the selection is
         too large to draw parcel by parcel. Nothing is computed here.
-    meeting : bool
-        Meeting mode: large type, no personal data (no names, ids or amounts of households).
+    disclosure : Disclosure
+        What may appear: below ``PERSONAL``, no personal data (no names, ids
+        or amounts of households), no parcel or grievance case numbers, no
+        grievance points (counts per hamlet instead). Default ``PERSONAL``:
+        the dashboard's view outside meeting mode, before sign-in.
     clusters : GeoDataFrame, optional
         Gi* clusters to outline (polygons or points, any CRS; a ``label`` or
         ``cluster`` column is shown in the tooltip where present).
@@ -840,6 +850,8 @@ def build_map(
         URL prefix for the local Leaflet and jQuery files.
     title : str, optional
         The legend's heading.
+    large_type : bool
+        Presentation for a projector: large type, and the map fills the window.
 
     Returns
     -------
@@ -860,8 +872,9 @@ def build_map(
     js, css = offline_links(asset_base)
     m.default_js = js
     m.default_css = css
-    m.get_root().header.add_child(Element(_css(meeting)), name="geo_css")
-    if meeting:
+    meeting = not disclosure.personal  # hide everything personal or identifying
+    m.get_root().header.add_child(Element(_css(large_type)), name="geo_css")
+    if large_type:
         m.add_child(MeetingClass())
         m.add_child(FillViewport())
     MetricScale().add_to(m)
@@ -902,14 +915,14 @@ def build_map(
     if g_layer is not None:
         g_layer.add_to(m)
 
-    labels = _hamlet_labels(sl, disp, levels, meeting, g_counts)
+    labels = _hamlet_labels(sl, disp, levels, large_type, g_counts)
     LabelLayer(labels, "Tên thôn").add_to(m)
 
     counts = sl.households.groupby("stage")["household_id"].nunique().to_dict() if len(sl.households) else {}
     level_counts = project_level_counts(levels) if len(levels) else {}  # hamlet-wide alerts are not the project's
     n_grievance_hamlets = int((g_counts["open"] > 0).sum()) if g_counts is not None else 0
     Legend(_legend_html(counts, level_counts, info, n_grievances, pr_layer is not None, n_clusters,
-                        meeting, title, n_grievance_hamlets)).add_to(m)
+                        disclosure, title, n_grievance_hamlets)).add_to(m)
     folium.LayerControl(collapsed=True, position="topleft").add_to(m)  # the legend has the right side
 
     bounds = _fit_bounds(sl, disp, ws)
@@ -1051,7 +1064,7 @@ def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> 
     return DataLayer(features, styles, "Thôn nguy cơ, điểm nóng (gạch chéo)", sticky=True, interactive=False)
 
 
-def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, meeting: bool,
+def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, large_type: bool,
                    g_counts: pd.DataFrame | None) -> list[tuple]:
     """``(lat, lon, name, min_zoom, note)`` per hamlet: names shown from the zoom where they do not collide."""
     h = sl.hamlets
@@ -1063,7 +1076,7 @@ def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, m
         return []
     pts = np.array([disp.hamlet_points[k] for k in hids], dtype="float64")
     notes = [_grievance_note(g_counts, k)[1] for k in hids] if g_counts is not None else [""] * len(hids)
-    font = LABEL_FONT_PX[meeting]
+    font = LABEL_FONT_PX[large_type]
     text_len = np.array([len(str(t)) if not is_missing(t) else 0 for t in names], dtype="float64")
     note_len = np.array([len(t) for t in notes], dtype="float64")
     width = np.maximum(text_len * font * 0.64, note_len * (font - 2) * 0.62) + 4
@@ -1382,7 +1395,7 @@ def _fit_bounds(sl: TimeSlice, disp: DisplayGeometry, ws: Workspace):
 
 
 def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: int, projects: bool,
-                 n_clusters: int, meeting: bool, title: str | None, n_grievance_hamlets: int = 0) -> str:
+                 n_clusters: int, disclosure: Disclosure, title: str | None, n_grievance_hamlets: int = 0) -> str:
     parts = []
     if title:
         parts.append(f"<h4>{esc(title)}</h4>")
@@ -1427,8 +1440,10 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
                      "theo thôn. Chọn thôn để xem từng thửa.</div>")
     elif info.mode == "affected":
         parts.append('<div class="note">Vùng chọn lớn: chỉ hiển thị các thửa bị thu hồi.</div>')
-    if meeting:
+    if disclosure is Disclosure.PUBLIC:
         parts.append('<div class="note">Chế độ họp: không hiển thị thông tin cá nhân, số thửa, số đơn.</div>')
+    elif not disclosure.personal:
+        parts.append('<div class="note">Không hiển thị thông tin cá nhân, số thửa, số đơn.</div>')
     return "".join(parts)
 
 

@@ -234,7 +234,7 @@ def test_filters_reach_the_map(evil_ws):
 def test_meeting_mode_shows_no_personal_data(evil_ws):
     normal = map_html(build_map(evil_ws, _analysis(evil_ws)))
     assert "Trần Thị Bình" in normal and "987.654.321" in normal
-    page = map_html(build_map(evil_ws, _analysis(evil_ws), meeting=True))
+    page = map_html(build_map(evil_ws, _analysis(evil_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     for text in ("Trần Thị Bình", "Lê Văn Cường", EVIL_ESCAPED + "</b> (H1)", "123.456.789", "987.654.321",
                  "Mã hộ", "Chủ hộ", "Tiền bồi thường"):
         assert text not in page, text
@@ -350,7 +350,7 @@ def test_normal_mode_shows_grievance_case_numbers_at_their_points(case_ws):
 
 
 def test_meeting_mode_shows_no_grievance_case_number_or_point(case_ws):
-    m = build_map(case_ws, _analysis(case_ws), meeting=True)
+    m = build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True)
     page = map_html(m)
     for text in ("0062/2026/ĐT", "0063/2026/KN", "Số người ký", "Đơn thư (điểm)", "tố cáo số"):
         assert not _has(page, text), text
@@ -360,7 +360,7 @@ def test_meeting_mode_shows_no_grievance_case_number_or_point(case_ws):
 
 
 def test_meeting_mode_counts_grievances_per_hamlet(case_ws):
-    page = map_html(build_map(case_ws, _analysis(case_ws), meeting=True))
+    page = map_html(build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     # both are open on 20/11/2026; the denunciation (01/08) is overdue, the complaint with 12 signatories collective
     tips = [f[2].get("t", "") for layer in _features(page) for f in layer if isinstance(f[2], dict)]
     tan_ho = next(t for t in tips if t.startswith("<b>Thôn Tân Hồ</b>"))
@@ -373,7 +373,7 @@ def test_meeting_mode_counts_grievances_per_hamlet(case_ws):
 
 
 def test_meeting_mode_parcels_carry_no_parcel_or_household_number(case_ws):
-    page = map_html(build_map(case_ws, _analysis(case_ws), meeting=True))
+    page = map_html(build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     for text in ("47-318", "47-319", "48-501", "HH-7781", "HH-7782", "Phạm Văn Dũng", "Số hộ"):
         assert not _has(page, text), text
     parcels = [f for layer in _features(page) for f in layer if isinstance(f[2], dict) and "u" in f[2]]
@@ -387,7 +387,7 @@ def test_meeting_mode_shows_clusters_as_areas_without_counts(case_ws):
                                 geometry=[sq(10, 10), sq(200, 10)], crs=CRS)
     normal = map_html(build_map(case_ws, _analysis(case_ws), clusters=clusters))
     assert "Đơn thư gắn với thửa" in normal
-    m = build_map(case_ws, _analysis(case_ws), clusters=clusters, meeting=True)
+    m = build_map(case_ws, _analysis(case_ws), clusters=clusters, disclosure=geo.Disclosure.PUBLIC, large_type=True)
     page = map_html(m)
     assert m.map_info.clusters_drawn == 1  # the two parcels merged into one area
     assert "Đơn thư gắn với thửa" not in page and "47-318" not in page
@@ -428,13 +428,13 @@ def test_hot_hamlets_stay_hatched_above_hamlet_level_progress(case_ws):
 
 
 def test_scale_bar_is_metric_only(case_ws):
-    page = map_html(build_map(case_ws, _analysis(case_ws), meeting=True))
+    page = map_html(build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     assert "imperial: false" in page
     assert "L.control.scale()" not in page
 
 
 def test_legend_folds_and_the_view_keeps_clear_of_it(case_ws):
-    page = map_html(build_map(case_ws, _analysis(case_ws), meeting=True))
+    page = map_html(build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     assert "\\u003cdetails open\\u003e\\u003csummary\\u003eChú giải / Legend" in page  # one click folds it
     assert "paddingBottomRight: [right, 16]" in page and "lg.offsetWidth" in page
 

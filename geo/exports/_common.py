@@ -305,6 +305,6 @@ def scrub_personal(text: str, ws: Workspace) -> str:
     """``text`` with the workspace's household names and ids, and every money amount, masked (see :func:`scrub`).
 
     What free text (a field report's note) may carry into a document made
-    without ``include_personal``.
+    below ``Disclosure.PERSONAL``.
     """
     return scrub(text, personal_names(ws), ids=personal_ids(ws), amounts=True)

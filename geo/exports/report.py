@@ -41,7 +41,7 @@ slices, so no date is filtered here.
     recipients = ["Ban Thường vụ Tỉnh ủy (để báo cáo)", "Lưu Văn phòng Đảng ủy"]
 
 Personal data (household names, ids and per-household amounts) appear only
-with ``include_personal=True``, in an appendix marked as restricted; field
+with ``disclosure=Disclosure.PERSONAL``, in an appendix marked as restricted; field
 report notes have household names (ignoring case and diacritics), household
 ids and money amounts masked otherwise (:func:`geo.exports._common.scrub_personal`).
 """
@@ -69,6 +69,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
 from ..analysis import Analysis
+from ..disclosure import Disclosure
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
 from ..hotspots.scope import is_hamlet_wide, level_label
@@ -807,7 +808,7 @@ def hamlet_names_of(data: ReportData) -> dict[str, str]:
     return {str(i): clean(n) for i, n in zip(h["hamlet_id"], h["hamlet_name"])}
 
 
-def _field_report_section(doc, ws: Workspace, data: ReportData, include_personal: bool) -> None:
+def _field_report_section(doc, ws: Workspace, data: ReportData, disclosure: Disclosure) -> None:
     doc.add_heading("4. Tình hình tư tưởng, dư luận trong Nhân dân", level=2)
     cur, prev = data.slice.field_reports, data.previous.field_reports
     fresh = cur[~cur.index.isin(prev.index)]
@@ -834,7 +835,7 @@ def _field_report_section(doc, ws: Workspace, data: ReportData, include_personal
     # one line per hamlet, the gravest first: its gravest, latest report quoted, the others counted
     for hamlet, group in notable.groupby("hamlet_id", sort=False):
         top = group.iloc[0]
-        note = clean(top["note"]) if include_personal else scrub_personal(clean(top["note"]), ws)
+        note = clean(top["note"]) if disclosure.personal else scrub_personal(clean(top["note"]), ws)
         note = note.strip().rstrip(".;,")
         quoted = f"{MOODS.label(top['mood'])}" + (f" — {note}" if note else "") + "."
         p = _para(doc, "", indent=True)
@@ -1007,7 +1008,7 @@ def _personal_appendix(doc, ws: Workspace, data: ReportData) -> None:
 
 
 def report_document(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                    include_personal: bool = False, map_png: bytes | None = None,
+                    disclosure: Disclosure = Disclosure.INTERNAL, map_png: bytes | None = None,
                     data: ReportData | None = None):
     """The report as a :class:`docx.document.Document` (see :func:`report_docx`)."""
     data = data or report_data(ws, selection, period)
@@ -1022,7 +1023,7 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
     _projects_section(doc, data)
     _hamlet_section(doc, data)
     _grievance_section(doc, data)
-    _field_report_section(doc, ws, data, include_personal)
+    _field_report_section(doc, ws, data, disclosure)
     _map_section(doc, ws, data, map_png)
     _hotspot_section(doc, data)
     _tasks_section(doc, data)
@@ -1030,7 +1031,7 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
                          f"{data.period.title()} của Đảng ủy xã./.", space_before=6)
     closing.paragraph_format.keep_with_next = True
     _closing(doc, ws)
-    if include_personal:
+    if disclosure.personal:
         _personal_appendix(doc, ws, data)
     props = doc.core_properties
     props.title = f"Báo cáo {subtitle[:1].lower()}{subtitle[1:]}"
@@ -1044,7 +1045,7 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
 
 
 def report_docx(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                include_personal: bool = False, map_png: bytes | None = None) -> bytes:
+                disclosure: Disclosure = Disclosure.INTERNAL, map_png: bytes | None = None) -> bytes:
     """The weekly or monthly report as a Word document.
 
     Parameters
@@ -1059,10 +1060,11 @@ def report_docx(ws: Workspace, selection: Selection | None = None, period: Perio
         The week (as-of − 6 … as-of) or the month (from the day after the
         same date of the previous month) the report covers; "previous
         period" is the slice on the day before it starts.
-    include_personal : bool
-        Add an appendix listing the households not yet handed over, with
-        names, ids and amounts, and leave household names in field-report
-        notes. Off by default.
+    disclosure : Disclosure
+        ``PERSONAL`` adds an appendix listing the households not yet handed
+        over, with names, ids and amounts, and leaves household names in
+        field-report notes. Default ``INTERNAL``: aggregates, and notes with
+        names, ids and amounts masked (``PUBLIC`` likewise).
     map_png : bytes, optional
         The map to insert (default: :func:`geo.exports.snapshot_png` of the
         selection, landscape, 200 dpi).
@@ -1081,7 +1083,7 @@ def report_docx(ws: Workspace, selection: Selection | None = None, period: Perio
     >>> open("bao_cao_tuan.docx", "wb").write(report_docx(ws, sel, "week"))  # doctest: +SKIP
     """
     buf = io.BytesIO()
-    report_document(ws, selection, period, include_personal, map_png).save(buf)
+    report_document(ws, selection, period, disclosure, map_png).save(buf)
     return buf.getvalue()
 
 
@@ -1139,7 +1141,7 @@ def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
 
 
 def report_pdf(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-               include_personal: bool = False) -> bytes:
+               disclosure: Disclosure = Disclosure.INTERNAL) -> bytes:
     """The report as PDF, converted from :func:`report_docx` by LibreOffice.
 
     Raises
@@ -1152,11 +1154,11 @@ def report_pdf(ws: Workspace, selection: Selection | None = None, period: Period
     >>> if find_soffice():  # doctest: +SKIP
     ...     open("bao_cao.pdf", "wb").write(report_pdf(ws, sel, "month"))
     """
-    return docx_to_pdf(report_docx(ws, selection, period, include_personal))
+    return docx_to_pdf(report_docx(ws, selection, period, disclosure))
 
 
 def write_report(path: str | Path, ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                 include_personal: bool = False) -> Path:
+                 disclosure: Disclosure = Disclosure.INTERNAL) -> Path:
     """Write the report; the format follows the extension (``.docx``, or ``.pdf`` with LibreOffice).
 
     Example
@@ -1166,9 +1168,9 @@ def write_report(path: str | Path, ws: Workspace, selection: Selection | None = 
     path = guard_output(path, ws)
     ext = path.suffix.lower()
     if ext == ".docx":
-        data = report_docx(ws, selection, period, include_personal)
+        data = report_docx(ws, selection, period, disclosure)
     elif ext == ".pdf":
-        data = report_pdf(ws, selection, period, include_personal)
+        data = report_pdf(ws, selection, period, disclosure)
     else:
         raise ValueError(f"report: use .docx or .pdf, not “{path.suffix}”")
     atomic_write(path, data)

@@ -37,6 +37,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
 from ..analysis import Analysis
+from ..disclosure import Disclosure
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
 from ..outputs import atomic_write, guard_output
@@ -572,20 +573,22 @@ def snapshot_pdf(ws: Workspace, selection: Selection | None = None, orientation:
     return _render(fig, "pdf", DPI, meta)
 
 
-def snapshot_html(ws: Workspace, selection: Selection | None = None, include_personal: bool = False,
-                  analysis: Analysis | None = None) -> bytes:
+def snapshot_html(ws: Workspace, selection: Selection | None = None,
+                  disclosure: Disclosure = Disclosure.INTERNAL, analysis: Analysis | None = None) -> bytes:
     """The interactive map as one standalone HTML file that opens offline.
 
     Leaflet, jQuery and their images are embedded; there are no tiles and no
-    outside requests. Without ``include_personal`` the map is drawn in
-    meeting mode: no household names, ids or amounts in tooltips or popups.
+    outside requests. Below ``Disclosure.PERSONAL`` (the default is
+    ``INTERNAL``) the map shows no household names, ids or amounts in
+    tooltips or popups, and no parcel or grievance case numbers; the type is
+    the normal size.
 
     Parameters
     ----------
     ws, selection
         As :func:`snapshot_figure`.
-    include_personal : bool
-        Keep household names and amounts in the parcel popups.
+    disclosure : Disclosure
+        ``PERSONAL`` keeps household names and amounts in the parcel popups.
     analysis : Analysis, optional
         :func:`geo.analyse` of the selection, where the caller has one.
 
@@ -601,14 +604,14 @@ def snapshot_html(ws: Workspace, selection: Selection | None = None, include_per
     from ..maps import build_map, map_html, selection_title
 
     an = analysis_of(ws, selection, analysis)
-    m = build_map(ws, an, meeting=not include_personal, basemap=False,
+    m = build_map(ws, an, disclosure, basemap=False,
                   title=f"{commune_name(ws)} — {selection_title(ws, an.slice)}")
     page = map_html(m, inline_assets=True)
     return page.encode("utf-8")
 
 
 def write_snapshot(path: str | Path, ws: Workspace, selection: Selection | None = None,
-                   orientation: Orientation = "landscape", include_personal: bool = False) -> Path:
+                   orientation: Orientation = "landscape", disclosure: Disclosure = Disclosure.INTERNAL) -> Path:
     """Write a snapshot; the format follows the extension (``.png``, ``.pdf``, ``.html``).
 
     Example
@@ -622,7 +625,7 @@ def write_snapshot(path: str | Path, ws: Workspace, selection: Selection | None 
     elif ext == ".pdf":
         data = snapshot_pdf(ws, selection, orientation)
     elif ext in (".html", ".htm"):
-        data = snapshot_html(ws, selection, include_personal)
+        data = snapshot_html(ws, selection, disclosure)
     else:
         raise ValueError(f"snapshot: use .png, .pdf or .html, not “{path.suffix}”")
     atomic_write(path, data)
