@@ -210,8 +210,8 @@ def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
     -------
     >>> import geo
     >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
-    >>> sl = geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20"))  # doctest: +SKIP
-    >>> h = geo.headline(sl, geo.summarize_slice(ws, sl))  # doctest: +SKIP
+    >>> an = geo.analyse(ws, geo.Selection.make(as_of="2026-11-20"))  # doctest: +SKIP
+    >>> h = an.headline  # == geo.headline(an.slice, an.levels)  # doctest: +SKIP
     >>> h.households, h.handover_pct, h.grievances_open  # doctest: +SKIP
     """
     hh = sl.households
@@ -376,8 +376,9 @@ def reconcile(sl: TimeSlice, summary: pd.DataFrame) -> Reconciliation:
 
     Example
     -------
-    >>> rec = reconcile(sl, summarize_slice(ws, sl))  # doctest: +SKIP
-    >>> rec.total["households"] == headline(sl, summary).households  # doctest: +SKIP
+    >>> an = geo.analyse(ws, sel)  # doctest: +SKIP
+    >>> rec = reconcile(an.slice, an.summary)  # doctest: +SKIP
+    >>> rec.total["households"] == an.headline.households  # doctest: +SKIP
     True
     """
     hh, g = sl.households, sl.grievances
