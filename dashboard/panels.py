@@ -18,6 +18,7 @@ from geo.hotspots.scope import is_hamlet_wide, level_label
 from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
 from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, write_summary_csv
+from geo.vocabulary import GRIEVANCE_STATES, LEVEL_RANK
 
 from . import figures
 from .data import Analysis
@@ -32,7 +33,7 @@ from .text import (
     pct,
 )
 
-LEVEL_ORDER = {"hotspot": 0, "risk": 1, "watch": 2, "none": 3}
+LEVEL_ORDER = {lvl: len(LEVEL_RANK) - 1 - rank for lvl, rank in LEVEL_RANK.items()}  # the worst first
 LEVEL_BADGE = {"hotspot": ":red-badge[Điểm nóng]", "risk": ":orange-badge[Nguy cơ]",
                "watch": ":yellow-badge[Theo dõi]", "none": ":gray-badge[Bình thường]"}
 WIDE_BADGE = " :gray-badge[cả thôn / hamlet-wide]"
@@ -247,9 +248,9 @@ def grievance_charts(an: Analysis) -> None:
     if not len(g):
         st.info("Không có đơn thư trong lựa chọn. / No grievances in the selection.")
         return
-    g = g.assign(state=g["is_overdue"].map({True: "Quá hạn"}).fillna(
-        g["is_open"].map({True: "Đang giải quyết", False: "Đã xong"})))
-    states = ["Quá hạn", "Đang giải quyết", "Đã xong"]
+    g = g.assign(state=g["is_overdue"].map({True: GRIEVANCE_STATES.label("overdue")}).fillna(
+        g["is_open"].map({True: GRIEVANCE_STATES.label("open"), False: GRIEVANCE_STATES.label("closed")})))
+    states = [GRIEVANCE_STATES.label(k) for k in GRIEVANCE_STATES.keys]
     cols = st.columns(3)
     charts = (("kind", KINDS, "Theo loại đơn"), ("topic", TOPICS, "Theo nội dung"),
               ("status", STATUSES, "Theo trạng thái"))

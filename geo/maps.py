@@ -53,6 +53,7 @@ from .formatting import fmt_date, fmt_number, is_missing
 from .hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide, project_level_counts
 from .schema import KINDS, STAGES, STATUSES, TOPICS
 from .selection import TimeSlice
+from .vocabulary import AGREEMENT_LABELS, GRIEVANCE_STATES, LEVEL_COLOURS, LEVEL_LABELS, LEVEL_ORDER
 from .workspace import WGS84, Workspace
 
 # --------------------------------------------------------------------------- style
@@ -64,10 +65,9 @@ STAGE_COLOURS: dict[str, str] = dict(
 
 UNAFFECTED_COLOUR = "#9e9e9e"
 
-LEVEL_COLOURS = {"none": "#636363", "watch": "#fdb863", "risk": "#e66101", "hotspot": "#b2182b"}
 """Hamlet shading by hotspot level (orange–red, apart from the parcels' viridis)."""
 
-LEVEL_NAMES = {"none": "Bình thường", "watch": "Theo dõi", "risk": "Nguy cơ", "hotspot": "Điểm nóng"}
+LEVEL_NAMES = LEVEL_LABELS
 
 GRIEVANCE_COLOURS = {"overdue": "#b2182b", "open": "#f4a582", "closed": "#ffffff"}
 
@@ -943,7 +943,7 @@ def _centre(bounds) -> list[float]:
     return [(s + n) / 2, (w + e) / 2]
 
 
-_LEVEL_ORDER = ["none", "watch", "risk", "hotspot"]
+_LEVEL_ORDER = list(LEVEL_ORDER)
 
 
 def hamlet_grievance_counts(ws: Workspace, sl: TimeSlice) -> pd.DataFrame:
@@ -1131,8 +1131,8 @@ _PARCEL_POPUP_JS = """function (p, T, s) {
     return t;
 }"""
 
-_AGREEMENT = {"yes": 0, "no": 1, "unknown": 2}
-_AGREEMENT_LABELS = ["Đồng thuận", "Không đồng thuận", "Chưa rõ"]
+_AGREEMENT = {key: i for i, key in enumerate(AGREEMENT_LABELS)}
+_AGREEMENT_LABELS = list(AGREEMENT_LABELS.values())
 
 
 def _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, project_names):
@@ -1352,7 +1352,7 @@ def _grievance_layer(sl: TimeSlice, disp: DisplayGeometry, meeting: bool, projec
         if pt is None:
             continue
         style = 0 if row.is_overdue else (1 if row.is_open else 2)
-        state = "Quá hạn" if row.is_overdue else ("Chưa giải quyết xong" if row.is_open else "Đã xong")
+        state = GRIEVANCE_STATES.label("overdue" if row.is_overdue else ("open" if row.is_open else "closed"))
         n = int(row.signatories) if pd.notna(row.signatories) else 1
         kind = KINDS.label(row.kind).lower() if isinstance(row.kind, str) else "thư"
         rows = [f"<b>Đơn {esc(kind)} số {esc(row.grievance_id)}</b>",
@@ -1426,7 +1426,7 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
         parts.append('<div>Dưới tên thôn: <b style="color:#b2182b">số đơn chưa giải quyết · quá hạn</b></div>')
     if n_grievances:
         parts.append("<h5>Đơn thư</h5>")
-        for key, label in (("overdue", "Quá hạn giải quyết"), ("open", "Chưa giải quyết xong"),
+        for key, label in (("overdue", "Quá hạn giải quyết"), ("open", GRIEVANCE_STATES.label("open")),
                            ("closed", "Đã giải quyết / rút đơn")):
             parts.append(f'<div><span class="dot" style="background:{GRIEVANCE_COLOURS[key]}"></span>{label}</div>')
         parts.append("<div class=\"note\">Vòng càng lớn càng nhiều người ký.</div>")

@@ -77,6 +77,7 @@ from ..outputs import atomic_write, guard_output
 from ..schema import KINDS, MOODS, STAGES, TOPICS
 from ..selection import Selection, TimeSlice
 from ..summary import HANDED_OVER, PAID, reconcile
+from ..vocabulary import GRIEVANCE_STATES, LEVEL_ORDER
 from ..workspace import Workspace
 from ._common import (
     Period,
@@ -161,7 +162,6 @@ MARGINS_MM = dict(PARTY_FORMAT.margins_mm)
 """Hướng dẫn 36-HD/VPTW: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm (the smallest of each)."""
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 
-LEVEL_ORDER = ("none", "watch", "risk", "hotspot")
 DRAFT_NOTE = "(Dự thảo từ số liệu — Văn phòng Đảng ủy rà soát, bổ sung, chỉnh sửa phần tô vàng trước khi trình ký.)"
 PROPOSALS_PLACEHOLDER = ("[Ghi các đề xuất, kiến nghị với Ban Thường vụ Tỉnh ủy, UBND tỉnh và các cơ quan "
                          "chuyên môn: về đơn giá bồi thường, bố trí tái định cư, kinh phí, giải quyết đơn thư "
@@ -797,7 +797,7 @@ def _grievance_section(doc, data: ReportData) -> None:
         rows.append([str(len(rows) + 1), KINDS.label(kind) if kind else "Chưa rõ loại", *map(fmt_number, values)])
     rows.append(["", "Cộng", *map(fmt_number, totals)])
     _grid(doc, ("TT", "Loại đơn", f"Tiếp nhận trong {noun}", f"Giải quyết xong trong {noun}", f"Rút đơn trong {noun}",
-                "Chưa giải quyết xong", "Quá hạn", f"Mới quá hạn trong {noun}"), rows,
+                GRIEVANCE_STATES.label("open"), GRIEVANCE_STATES.label("overdue"), f"Mới quá hạn trong {noun}"), rows,
           (8, 27, 22, 22, 20, 22, 20, 24), total=True)
     _caption(doc, f"Bảng 3. Đơn thư {data.period.span()}")
 

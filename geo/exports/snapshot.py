@@ -43,6 +43,7 @@ from ..hotspots import LEVEL_LABELS
 from ..outputs import atomic_write, guard_output
 from ..schema import STAGES
 from ..selection import Selection, TimeSlice
+from ..vocabulary import LEVEL_ORDER
 from ..workspace import Workspace
 from ._common import (
     analysis_of,
@@ -307,7 +308,7 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
     sections.append(stage)
     n_level = levels.value_counts().to_dict() if len(levels) else {}
     lvl = [(None, "Thôn theo mức cảnh báo (số thôn)")]
-    for i, key in enumerate(("none", "watch", "risk", "hotspot")):
+    for i, key in enumerate(LEVEL_ORDER):
         colour = LEVEL_COLOURS[key]
         handle = Patch(facecolor=colour if key != "none" else "none", alpha=None, edgecolor=colour,
                        linewidth=0.8 + 0.6 * i)
@@ -455,7 +456,7 @@ def snapshot_figure(
             fills.plot(ax=ax, color=[matplotlib.colors.to_rgba(LEVEL_COLOURS[v], 0.2) for v in fills["_lvl"]],
                        edgecolor="none", zorder=1.5)
         mode = _draw_parcels(ax, ws, sl, extent, summary)
-        for i, key in enumerate(("none", "watch", "risk", "hotspot")):
+        for i, key in enumerate(LEVEL_ORDER):
             part = shaded[shaded["_lvl"] == key]
             if len(part):
                 part.boundary.plot(ax=ax, color=LEVEL_COLOURS[key] if key != "none" else "#555555",

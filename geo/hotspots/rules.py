@@ -65,22 +65,12 @@ import pandas as pd
 from .. import legal
 from ..schema import KINDS, STAGE_ORDER, STAGES, TOPICS
 from ..selection import TimeSlice
+from ..vocabulary import LEVEL_LABELS, LEVEL_ORDER, LEVEL_RANK  # noqa: F401 - LEVEL_LABELS, LEVEL_RANK re-exported
 from ..workspace import Workspace
 from .config import FIXED_COLLECTIVE, SIGNAL_NAMES, hotspot_config, signal_on
 
-LEVELS = ("none", "watch", "risk", "hotspot")
-"""The levels, mildest first."""
-
-LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
-"""Level → 0 … 3."""
-
-LEVEL_LABELS = {
-    "none": "Bình thường",
-    "watch": "Theo dõi",
-    "risk": "Nguy cơ",
-    "hotspot": "Điểm nóng",
-}
-"""Vietnamese names of the levels, for screens and reports."""
+LEVELS = LEVEL_ORDER
+"""The levels, mildest first (:mod:`geo.vocabulary`)."""
 
 SIGNALS = SIGNAL_NAMES
 """Every signal (see the module docstring)."""
