@@ -52,16 +52,14 @@ ZOOM = """
 def maps(path: Path) -> list[tuple[str, str, int]]:
     """(selection name, offline HTML, parcels drawn) for "all" and each project."""
     import geo
-    from geo.hotspots import hotspot_levels
     from geo.maps import build_map, display_geometry, map_html
 
     ws = geo.load_workspace(path).require_ok()
     disp = display_geometry(ws)
     out = []
     for project in [None, *ws.projects["project_id"]]:
-        sl = geo.time_slice(ws, geo.Selection.make(project=project, as_of=ws.default_as_of()))
-        levels = hotspot_levels(ws, sl, cluster_hamlets=())
-        m = build_map(ws, sl, levels, display=disp)
+        an = geo.analyse(ws, geo.Selection.make(project=project, as_of=ws.default_as_of()))
+        m = build_map(ws, an, display=disp)
         out.append((project or "(all)", map_html(m, inline_assets=True), m.map_info.parcels_drawn))
     return out
 

@@ -5,11 +5,12 @@
 Two measurements on one workspace (default ``data/hoson``):
 
 1. **Functions** — the work a filter change does on the server, timed piece
-   by piece for every project (each a selection not seen before): time
-   slice, Gi* clusters, hotspot levels, summary, map building and the map's
-   HTML, with the HTML's size in bytes, and the weekly progress series of
-   the progress tab (``geo.weekly_progress``, as ``dashboard/data.py``
-   runs it). Loading the workspace and its display geometry happen once and
+   by piece for every project (each a selection not seen before): the
+   analysis (``geo.analyse``: time slice, Gi* clusters, hotspot levels,
+   summary, headline), map building and the map's HTML, with the HTML's
+   size in bytes, and the weekly progress series of the progress tab
+   (``geo.weekly_progress``, as ``dashboard/data.py`` runs it). Loading the
+   workspace and its display geometry happen once and
    are reported apart: a filter change does not repeat them.
    :func:`selection_times` is this measurement for one selection (reused by
    ``python -m benchmarks``).
@@ -43,7 +44,7 @@ def _timed(fn, *args, **kw):
     return out, time.perf_counter() - t
 
 
-STEPS = ("slice", "clusters", "hotspots", "summary", "build_map", "map_html", "weekly")
+STEPS = ("analyse", "build_map", "map_html", "weekly")
 """The timed pieces of a filter change, in the order the app runs them."""
 
 
@@ -56,7 +57,7 @@ def cluster_function():
     return grievance_clusters
 
 
-def selection_times(ws, disp, sel, grievance_clusters=None) -> tuple[dict, dict]:
+def selection_times(ws, disp, sel) -> tuple[dict, dict]:
     """Run what the app runs for a new selection ``sel``; seconds per step and what came out.
 
     Parameters
@@ -65,29 +66,19 @@ def selection_times(ws, disp, sel, grievance_clusters=None) -> tuple[dict, dict]
     disp : geo.maps.DisplayGeometry
         The workspace's display geometry (computed once per workspace, not per change).
     sel : geo.Selection
-    grievance_clusters : callable, optional
-        :func:`cluster_function` (None: no Gi* clusters).
 
     Returns
     -------
     (dict, dict)
-        ``{step: seconds}`` for :data:`STEPS` (``clusters`` only with Gi*), and
+        ``{step: seconds}`` for :data:`STEPS`, and
         ``{"map_bytes", "parcels_drawn", "mode"}``.
     """
     import geo
-    from geo.hotspots import hotspot_levels
     from geo.maps import build_map, map_html
 
     times = {}
-    sl, times["slice"] = _timed(geo.time_slice, ws, sel)
-    clusters = None
-    if grievance_clusters is not None:
-        clusters, times["clusters"] = _timed(grievance_clusters, ws, sl)
-    hot = clusters.hot_hamlets if clusters is not None else []
-    levels, times["hotspots"] = _timed(hotspot_levels, ws, sl, cluster_hamlets=hot)
-    summary, times["summary"] = _timed(geo.summarize_slice, ws, sl, levels)
-    m, times["build_map"] = _timed(build_map, ws, sl, levels, clusters=getattr(clusters, "clusters", None),
-                                   summary=summary, display=disp)
+    an, times["analyse"] = _timed(geo.analyse, ws, sel)
+    m, times["build_map"] = _timed(build_map, ws, an, clusters=an.cluster_layer(), display=disp)
     html, times["map_html"] = _timed(map_html, m)
     # the progress tab: dashboard/data.py weekly() → figures.weekly_handover → geo.weekly_progress
     # (which ignores the stage filter itself)
@@ -101,17 +92,15 @@ def functions(path: Path) -> dict:
     import geo
     from geo.maps import display_geometry
 
-    grievance_clusters = cluster_function()
     ws, t_load = _timed(geo.load_workspace, path)
     if not ws.report.ok:
         raise SystemExit(ws.report.render())
     disp, t_disp = _timed(display_geometry, ws)
-    if grievance_clusters is not None:  # warm the statistics imports, as the app's first run does
-        grievance_clusters(ws, geo.time_slice(ws, geo.Selection(as_of=ws.default_as_of())))
+    geo.analyse(ws, geo.Selection(as_of=ws.default_as_of()))  # warm the statistics imports, as the app's first run does
     rows = []
     for project in [None, *ws.projects["project_id"]]:
         sel = geo.Selection.make(project=project, as_of=ws.default_as_of())
-        times, drawn = selection_times(ws, disp, sel, grievance_clusters)
+        times, drawn = selection_times(ws, disp, sel)
         rows.append({"project": project or "(tất cả / all)", **{k: round(v, 3) for k, v in times.items()},
                      "total_s": round(sum(times.values()), 3), **drawn})
     return {"load_s": round(t_load, 3), "display_geometry_s": round(t_disp, 3), "parcels": len(ws.parcels),

@@ -152,8 +152,8 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
     t = time.perf_counter()
     disp = display_geometry(ws)
     t_disp = time.perf_counter() - t
-    m, t_build = best(build_map, ws, sl, levels, clusters=clusters.clusters, summary=summary, display=disp,
-                      repeat=repeat)
+    an = geo.analyse(ws, sel)
+    m, t_build = best(build_map, ws, an, clusters=an.cluster_layer(), display=disp, repeat=repeat)
     html, t_html = best(map_html, m, repeat=repeat)
     out["map"] = {"display_geometry_s": round(t_disp, 3), "build_s": round(t_build, 3), "html_s": round(t_html, 3),
                   "bytes": len(html.encode("utf-8")), "mode": m.map_info.mode,
@@ -173,7 +173,7 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
         chosen = chosen[:max(1, selections)]
     rows = []
     for label, s in chosen:
-        runs = [selection_times(ws, disp, s, grievance_clusters) for _ in range(max(1, repeat))]
+        runs = [selection_times(ws, disp, s) for _ in range(max(1, repeat))]
         steps = {k: round(min(r[0][k] for r in runs), 3) for k in runs[0][0]}
         rows.append({"selection": label, **steps, "total_s": round(min(sum(r[0].values()) for r in runs), 3),
                      **runs[-1][1]})

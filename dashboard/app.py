@@ -76,7 +76,7 @@ if asset_problems:
 with panels.guard(("tính các số liệu chính", "the headline figures")):
     panels.headline(an, meeting)
 with panels.guard(("vẽ bản đồ", "the map")):
-    mapview.show_map(ws, data.display(path, key), an, meeting, filters.basemap())
+    mapview.show_map(ws, data.display(path, key), an, filters.disclosure(meeting), meeting, filters.basemap())
 
 if meeting:
     st.caption("Chế độ họp: bộ lọc ẩn, không có thông tin cá nhân. Tắt chế độ họp để đổi bộ lọc. / "

@@ -3,24 +3,22 @@
 A filter change never rereads files: the workspace and its display geometry
 are ``st.cache_resource`` entries keyed by ``(path, stamp)``, and each
 selection's slice, hotspot levels, Gi* clusters and summary are cached per
-selection. Editing a file in the workspace changes the stamp, so the next
+selection (one :func:`geo.analyse` each). Editing a file in the workspace changes the stamp, so the next
 rerun reads it again.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 import geo
-from geo.hotspots import hotspot_levels
-from geo.hotspots.clusters import ClusterResult, grievance_clusters
+from geo import Analysis
 from geo.maps import DisplayGeometry, display_geometry
-from geo.selection import Selection, TimeSlice
+from geo.selection import Selection
 
 from . import figures
 
@@ -72,40 +70,19 @@ def display(path: Path, key: tuple) -> DisplayGeometry:
     return _display(str(path), key)
 
 
-@dataclass
-class Analysis:
-    """Everything the page shows for one selection."""
-
-    slice: TimeSlice
-    hotspots: pd.DataFrame
-    summary: pd.DataFrame
-    clusters: ClusterResult | None  # None where Gi* could not be computed
-    cluster_note: str = ""
-
-
 def _selection_key(sel: Selection) -> tuple:
     return (sel.project, sel.hamlets, sel.stages, sel.land_uses, sel.as_of.isoformat())
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _analyse(path: str, file_stamp: tuple, key: tuple) -> Analysis:
-    ws = _load(path, file_stamp)
     project, hamlets, stages, land_uses, as_of = key
     sel = Selection.make(project=project, hamlets=hamlets, stages=stages, land_uses=land_uses, as_of=as_of)
-    sl = geo.time_slice(ws, sel)
-    try:
-        clusters = grievance_clusters(ws, sl)
-        note = clusters.note
-    except Exception as exc:  # noqa: BLE001 - the map and figures still work without clusters
-        clusters, note = None, f"Không tính được cụm Gi*: {exc}"
-    hot = list(clusters.hot_hamlets) if clusters is not None else []
-    hotspots = hotspot_levels(ws, sl, cluster_hamlets=hot)
-    summary = geo.summarize_slice(ws, sl, hotspots)
-    return Analysis(sl, hotspots, summary, clusters, note)
+    return geo.analyse(_load(path, file_stamp), sel)
 
 
 def analyse(path: Path, key: tuple, sel: Selection) -> Analysis:
-    """Slice, hotspot levels (with Gi* clusters where available) and summary of ``sel`` (cached)."""
+    """:func:`geo.analyse` of ``sel`` (cached): slice, Gi* clusters, hotspot levels, summary, headline."""
     return _analyse(str(path), key, _selection_key(sel))
 
 

@@ -120,6 +120,11 @@ def meeting_toggle() -> bool:
                           "large type, no personal data.")
 
 
+def disclosure(meeting: bool) -> geo.Disclosure:
+    """What the page may show: nothing personal or identifying in meeting mode, else everything (no sign-in yet)."""
+    return geo.Disclosure.PUBLIC if meeting else geo.Disclosure.PERSONAL
+
+
 def basemap() -> bool:
     """Whether the online basemap is switched on."""
     return bool(st.session_state.get(KEYS["basemap"], False))

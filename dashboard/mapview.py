@@ -11,14 +11,18 @@ from geo.maps import DisplayGeometry, MapInfo, build_map, fmt_number, selection_
 from .data import Analysis
 
 
-def show_map(ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, meeting: bool, basemap: bool) -> MapInfo:
-    """Draw the selection's map full width; return what was drawn."""
-    clusters = getattr(an.clusters, "clusters", None) if an.clusters is not None else None
+def show_map(ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, disclosure: geo.Disclosure, large_type: bool,
+             basemap: bool) -> MapInfo:
+    """Draw the selection's map full width; return what was drawn.
+
+    ``disclosure`` decides what personal data may appear; ``large_type`` is
+    meeting mode's presentation (large type, the map filling the window).
+    """
     # meeting mode: the page's caption names the selection, so the legend stays short; the map stretches to
     # the bottom of the window in the browser (geo.maps.FillViewport), 560 px until it has measured
-    m = build_map(ws, an.slice, an.hotspots, meeting=meeting, clusters=clusters, summary=an.summary,
-                  display=disp, basemap=basemap, title=None if meeting else selection_title(ws, an.slice))
-    st_folium(m, height=560 if meeting else 620, use_container_width=True, returned_objects=[],
+    m = build_map(ws, an, disclosure, clusters=an.cluster_layer(), display=disp, basemap=basemap,
+                  title=None if large_type else selection_title(ws, an.slice), large_type=large_type)
+    st_folium(m, height=560 if large_type else 620, use_container_width=True, returned_objects=[],
               key=None)
     info: MapInfo = m.map_info
     if info.mode == "hamlets":
@@ -27,6 +31,6 @@ def show_map(ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, meeting: bo
                    "to see parcels.")
     elif info.mode == "affected":
         st.caption("Vùng chọn lớn: chỉ vẽ các thửa bị thu hồi. / Large selection: only affected parcels drawn.")
-    if an.cluster_note and not meeting:
+    if an.cluster_note and not large_type:
         st.caption("Cụm Gi*: " + an.cluster_note)
     return info

@@ -22,6 +22,7 @@ from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
 from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, write_summary_csv
 from geo.text import printable
+from geo.vocabulary import GRIEVANCE_STATES, LEVEL_RANK
 
 from . import figures
 from .data import Analysis
@@ -36,7 +37,7 @@ from .text import (
     pct,
 )
 
-LEVEL_ORDER = {"hotspot": 0, "risk": 1, "watch": 2, "none": 3}
+LEVEL_ORDER = {lvl: len(LEVEL_RANK) - 1 - rank for lvl, rank in LEVEL_RANK.items()}  # the worst first
 LEVEL_BADGE = {"hotspot": ":red-badge[Điểm nóng]", "risk": ":orange-badge[Nguy cơ]",
                "watch": ":yellow-badge[Theo dõi]", "none": ":gray-badge[Bình thường]"}
 WIDE_BADGE = " :gray-badge[cả thôn / hamlet-wide]"
@@ -136,7 +137,7 @@ def problem_list(problems: list[geo.Problem]) -> None:
 
 def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
     """The headline figures as metrics (aggregates only); framed cards in meeting mode."""
-    h = figures.headline(an.slice, an.hotspots)
+    h = an.headline
     cards = [
         ("Số hộ bị thu hồi đất", fmt_number(h.households), None),
         ("Hộ đã bàn giao", pct(h.handover_pct), f"{fmt_number(h.handed_over)} hộ"),
@@ -297,9 +298,9 @@ def grievance_charts(an: Analysis) -> None:
     if not len(g):
         st.info("Không có đơn thư trong lựa chọn. / No grievances in the selection.")
         return
-    g = g.assign(state=g["is_overdue"].map({True: "Quá hạn"}).fillna(
-        g["is_open"].map({True: "Đang giải quyết", False: "Đã xong"})))
-    states = ["Quá hạn", "Đang giải quyết", "Đã xong"]
+    g = g.assign(state=g["is_overdue"].map({True: GRIEVANCE_STATES.label("overdue")}).fillna(
+        g["is_open"].map({True: GRIEVANCE_STATES.label("open"), False: GRIEVANCE_STATES.label("closed")})))
+    states = [GRIEVANCE_STATES.label(k) for k in GRIEVANCE_STATES.keys]
     cols = st.columns(3)
     charts = (("kind", KINDS, "Theo loại đơn"), ("topic", TOPICS, "Theo nội dung"),
               ("status", STATUSES, "Theo trạng thái"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from geo import vocabulary
 from geo.formatting import fmt_date, fmt_number, is_missing  # noqa: F401 - fmt_* re-exported for the panels
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=])")
@@ -32,7 +33,7 @@ SEVERITY = {"error": "LỖI / error", "warning": "Cảnh báo / warning"}
 
 MOOD_LABELS = {"stable": "Ổn định", "concerned": "Có băn khoăn", "agitated": "Bức xúc",
                "gathering_risk": "Nguy cơ tụ tập đông người"}
-AGREEMENT_LABELS = {"yes": "Đồng thuận", "no": "Không đồng thuận", "unknown": "Chưa rõ"}
+AGREEMENT_LABELS = vocabulary.AGREEMENT_LABELS
 
 
 _NO_CUT = """

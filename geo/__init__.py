@@ -5,7 +5,8 @@ The public API, chosen by hand (everything else is internal):
 >>> import geo
 >>> ws = geo.load_workspace("data/hoson")            # doctest: +SKIP
 >>> print(ws.report.render())                        # doctest: +SKIP
->>> geo.hamlet_summary(ws, project="DA-DT242")       # doctest: +SKIP
+>>> an = geo.analyse(ws, geo.Selection.make(project="DA-DT242"))  # doctest: +SKIP
+>>> an.summary, an.headline                          # doctest: +SKIP
 
 ``load_workspace(path)`` is ``assemble(FolderSource(path).read())``: a
 :class:`Source` reads raw layers, :func:`assemble` builds the Workspace
@@ -17,6 +18,8 @@ module ``geo.progress`` (weekly handover and completion forecast). See
 ``docs/api.md``.
 """
 
+from .analysis import Analysis, analyse
+from .disclosure import Disclosure
 from .hotspots import HotspotResult, compute_hotspots, hotspot_levels
 from .maps import build_map, map_html
 from .problems import Problem, Report, WorkspaceError
@@ -42,6 +45,8 @@ from .summary import (
 from .workspace import Workspace, assemble, load_workspace
 
 __all__ = [
+    "Analysis",
+    "Disclosure",
     "LAYERS",
     "PROGRESS_COLUMNS",
     "PROGRESS_LABELS",
@@ -62,6 +67,7 @@ __all__ = [
     "TimeSlice",
     "Workspace",
     "WorkspaceError",
+    "analyse",
     "assemble",
     "build_map",
     "completion_forecast",

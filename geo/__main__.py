@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .disclosure import Disclosure
 from .problems import WorkspaceError
 from .text import printable
 
@@ -92,15 +93,14 @@ def _check_project(ws, args) -> None:
 
 def cmd_summary(args) -> int:
     """Write the per-hamlet summary CSV."""
-    from .selection import time_slice
-    from .summary import summarize_slice, write_summary_csv
+    from .analysis import analyse
+    from .summary import write_summary_csv
 
     _guard_out(args)
     ws = _load(args).require_ok()
     _guard_out(args, ws)
     _check_project(ws, args)
-    sl = time_slice(ws, _selection(args))
-    summary = summarize_slice(ws, sl)
+    summary = analyse(ws, _selection(args)).summary
     write_summary_csv(summary, args.out)
     _mention_warnings(ws, args)
     _out(f"Đã ghi {len(summary)} thôn vào {args.out} / Wrote {len(summary)} hamlets to {args.out}")
@@ -164,7 +164,8 @@ def cmd_snapshot(args) -> int:
     _guard_out(args)
     ws = _load(args).require_ok()
     _guard_out(args, ws)
-    write_snapshot(args.out, ws, _export_selection(ws, args), args.orientation, args.include_personal)
+    disclosure = Disclosure.of_flag(args.include_personal)
+    write_snapshot(args.out, ws, _export_selection(ws, args), args.orientation, disclosure)
     _out(f"Đã ghi bản đồ vào {args.out} / Wrote the map to {args.out}")
     return 0
 
@@ -192,7 +193,7 @@ def cmd_report(args) -> int:
     _guard_out(args, ws)
     sel = _export_selection(ws, args)
     try:
-        write_report(args.out, ws, sel, args.period, args.include_personal)
+        write_report(args.out, ws, sel, args.period, Disclosure.of_flag(args.include_personal))
     except ExportUnavailable as exc:
         _err(str(exc))
         return 1

@@ -22,8 +22,12 @@ Three rules hold for everything drawn here:
   parcels only, then to hamlet-level shapes beyond that, so a province never
   sends all its parcels to the browser.
 
-Meeting mode (``meeting=True``) shows no personal data: no household names,
-no per-household amounts, no household ids, in tooltips and popups too.
+What may appear is one value, ``disclosure``
+(:class:`geo.disclosure.Disclosure`): anything below ``PERSONAL`` (the
+dashboard's meeting mode is ``PUBLIC``) shows no personal data: no household
+names, no per-household amounts, no household ids, in tooltips and popups
+too, and no parcel or grievance case numbers. Large type (``large_type``) is
+presentation, a separate argument.
 """
 
 from __future__ import annotations
@@ -43,10 +47,13 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from .analysis import Analysis
+from .disclosure import Disclosure
 from .formatting import fmt_date, fmt_number, is_missing
 from .hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide, project_level_counts
 from .schema import KINDS, STAGES, STATUSES, TOPICS
 from .selection import TimeSlice
+from .vocabulary import AGREEMENT_LABELS, GRIEVANCE_STATES, LEVEL_COLOURS, LEVEL_LABELS, LEVEL_ORDER
 from .workspace import WGS84, Workspace
 
 # --------------------------------------------------------------------------- style
@@ -58,10 +65,9 @@ STAGE_COLOURS: dict[str, str] = dict(
 
 UNAFFECTED_COLOUR = "#9e9e9e"
 
-LEVEL_COLOURS = {"none": "#636363", "watch": "#fdb863", "risk": "#e66101", "hotspot": "#b2182b"}
 """Hamlet shading by hotspot level (orange–red, apart from the parcels' viridis)."""
 
-LEVEL_NAMES = {"none": "Bình thường", "watch": "Theo dõi", "risk": "Nguy cơ", "hotspot": "Điểm nóng"}
+LEVEL_NAMES = LEVEL_LABELS
 
 GRIEVANCE_COLOURS = {"overdue": "#b2182b", "open": "#f4a582", "closed": "#ffffff"}
 
@@ -780,7 +786,8 @@ POPUP_Z = 1100
 tooltip box (1200, hidden while a popup opens)."""
 
 
-def _css(meeting: bool) -> str:
+def _css(large_type: bool) -> str:
+    meeting = large_type  # the sizes of meeting mode
     base = 13 if not meeting else 18
     legend = 12 if not meeting else 15
     hot, risk = LEVEL_COLOURS["hotspot"], LEVEL_COLOURS["risk"]
@@ -840,34 +847,34 @@ class MapInfo:
 
 def build_map(
     ws: Workspace,
-    sl: TimeSlice,
-    hotspots: pd.DataFrame | None = None,
-    meeting: bool = False,
+    analysis: Analysis,
+    disclosure: Disclosure = Disclosure.PERSONAL,
     clusters=None,
-    summary: pd.DataFrame | None = None,
     display: DisplayGeometry | None = None,
     basemap: bool = False,
     max_parcels: int = MAX_PARCELS,
     max_bytes: int = MAX_PARCEL_BYTES,
     asset_base: str = ASSET_BASE,
     title: str | None = None,
+    large_type: bool = False,
 ) -> folium.Map:
-    """The handover-progress map of one time slice.
+    """The handover-progress map of one analysed selection.
 
     Parameters
     ----------
     ws : Workspace
-    sl : TimeSlice
-        From :func:`geo.selection.time_slice`; every layer follows it.
-    hotspots : DataFrame, optional
-        :func:`geo.hotspots.hotspot_levels` of the same slice (computed when absent).
-    meeting : bool
-        Meeting mode: large type, no personal data (no names, ids or amounts of households).
+    analysis : Analysis
+        From :func:`geo.analyse`: every layer follows its slice; its levels
+        shade the hamlets and its summary fills them where the selection is
+        too large to draw parcel by parcel. Nothing is computed here.
+    disclosure : Disclosure
+        What may appear: below ``PERSONAL``, no personal data (no names, ids
+        or amounts of households), no parcel or grievance case numbers, no
+        grievance points (counts per hamlet instead). Default ``PERSONAL``:
+        the dashboard's view outside meeting mode, before sign-in.
     clusters : GeoDataFrame, optional
         Gi* clusters to outline (polygons or points, any CRS; a ``label`` or
         ``cluster`` column is shown in the tooltip where present).
-    summary : DataFrame, optional
-        :func:`geo.summary.summarize_slice` of the slice, used for hamlet-level shapes.
     display : DisplayGeometry, optional
         Default: :func:`display_geometry` of ``ws`` (cached).
     basemap : bool
@@ -880,6 +887,8 @@ def build_map(
         URL prefix for the local Leaflet and jQuery files.
     title : str, optional
         The legend's heading.
+    large_type : bool
+        Presentation for a projector: large type, and the map fills the window.
 
     Returns
     -------
@@ -888,23 +897,21 @@ def build_map(
 
     Example
     -------
-    >>> from geo import load_workspace, time_slice, Selection
+    >>> from geo import load_workspace, analyse, Selection
     >>> ws = load_workspace("data/hoson")  # doctest: +SKIP
-    >>> m = build_map(ws, time_slice(ws, Selection.make(project="DA-DT242")))  # doctest: +SKIP
+    >>> m = build_map(ws, analyse(ws, Selection.make(project="DA-DT242")))  # doctest: +SKIP
     >>> html = map_html(m)  # doctest: +SKIP
     """
     disp = display or display_geometry(ws)
-    if hotspots is None:
-        from .hotspots import hotspot_levels
-
-        hotspots = hotspot_levels(ws, sl)
+    sl, hotspots, summary = analysis.slice, analysis.levels, analysis.summary
     m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_start=14,
                    location=_centre(disp.bounds), zoom_snap=0.25, zoom_delta=0.5)
     js, css = offline_links(asset_base)
     m.default_js = js
     m.default_css = css
-    m.get_root().header.add_child(Element(_css(meeting)), name="geo_css")
-    if meeting:
+    meeting = not disclosure.personal  # hide everything personal or identifying
+    m.get_root().header.add_child(Element(_css(large_type)), name="geo_css")
+    if large_type:
         m.add_child(MeetingClass())
         m.add_child(FillViewport())
     MetricScale().add_to(m)
@@ -946,14 +953,14 @@ def build_map(
     if g_layer is not None:
         g_layer.add_to(m)
 
-    labels = _hamlet_labels(sl, disp, levels, meeting, g_counts)
+    labels = _hamlet_labels(sl, disp, levels, large_type, g_counts)
     LabelLayer(labels, "Tên thôn").add_to(m)
 
     counts = sl.households.groupby("stage")["household_id"].nunique().to_dict() if len(sl.households) else {}
     level_counts = project_level_counts(levels) if len(levels) else {}  # hamlet-wide alerts are not the project's
     n_grievance_hamlets = int((g_counts["open"] > 0).sum()) if g_counts is not None else 0
     Legend(_legend_html(counts, level_counts, info, n_grievances, pr_layer is not None, n_clusters,
-                        meeting, title, n_grievance_hamlets)).add_to(m)
+                        disclosure, title, n_grievance_hamlets)).add_to(m)
     folium.LayerControl(collapsed=True, position="topleft").add_to(m)  # the legend has the right side
 
     bounds = _fit_bounds(sl, disp, ws)
@@ -974,7 +981,7 @@ def _centre(bounds) -> list[float]:
     return [(s + n) / 2, (w + e) / 2]
 
 
-_LEVEL_ORDER = ["none", "watch", "risk", "hotspot"]
+_LEVEL_ORDER = list(LEVEL_ORDER)
 
 
 def hamlet_grievance_counts(ws: Workspace, sl: TimeSlice) -> pd.DataFrame:
@@ -1096,7 +1103,7 @@ def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> 
     return DataLayer(features, styles, "Thôn nguy cơ, điểm nóng (gạch chéo)", sticky=True, interactive=False)
 
 
-def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, meeting: bool,
+def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, large_type: bool,
                    g_counts: pd.DataFrame | None) -> list[tuple]:
     """``(lat, lon, name, min_zoom, note)`` per hamlet: names shown from the zoom where they do not collide."""
     h = sl.hamlets
@@ -1108,7 +1115,7 @@ def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, m
         return []
     pts = np.array([disp.hamlet_points[k] for k in hids], dtype="float64")
     notes = [_grievance_note(g_counts, k)[1] for k in hids] if g_counts is not None else [""] * len(hids)
-    font = LABEL_FONT_PX[meeting]
+    font = LABEL_FONT_PX[large_type]
     text_len = np.array([len(str(t)) if not is_missing(t) else 0 for t in names], dtype="float64")
     note_len = np.array([len(t) for t in notes], dtype="float64")
     width = np.maximum(text_len * font * 0.64, note_len * (font - 2) * 0.62) + 4
@@ -1163,8 +1170,8 @@ _PARCEL_POPUP_JS = """function (p, T, s) {
     return t;
 }"""
 
-_AGREEMENT = {"yes": 0, "no": 1, "unknown": 2}
-_AGREEMENT_LABELS = ["Đồng thuận", "Không đồng thuận", "Chưa rõ"]
+_AGREEMENT = {key: i for i, key in enumerate(AGREEMENT_LABELS)}
+_AGREEMENT_LABELS = list(AGREEMENT_LABELS.values())
 
 
 def _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, project_names):
@@ -1265,10 +1272,6 @@ def _household_table(hh: pd.DataFrame, project_names: dict, tables: dict) -> dic
 
 
 def _hamlet_progress_layer(ws, sl, disp, summary) -> DataLayer:
-    if summary is None:
-        from .summary import summarize_slice
-
-        summary = summarize_slice(ws, sl)
     styles = [{"color": "#555555", "weight": 1, "fillColor": "#bdbdbd", "fillOpacity": 0.15}]
     for key in STAGES.keys:
         styles.append({"color": "#333333", "weight": 1, "fillColor": STAGE_COLOURS[key], "fillOpacity": 0.8})
@@ -1388,7 +1391,7 @@ def _grievance_layer(sl: TimeSlice, disp: DisplayGeometry, meeting: bool, projec
         if pt is None:
             continue
         style = 0 if row.is_overdue else (1 if row.is_open else 2)
-        state = "Quá hạn" if row.is_overdue else ("Chưa giải quyết xong" if row.is_open else "Đã xong")
+        state = GRIEVANCE_STATES.label("overdue" if row.is_overdue else ("open" if row.is_open else "closed"))
         n = int(row.signatories) if pd.notna(row.signatories) else 1
         kind = KINDS.label(row.kind).lower() if isinstance(row.kind, str) else "thư"
         rows = [f"<b>Đơn {esc(kind)} số {esc(row.grievance_id)}</b>",
@@ -1431,7 +1434,7 @@ def _fit_bounds(sl: TimeSlice, disp: DisplayGeometry, ws: Workspace):
 
 
 def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: int, projects: bool,
-                 n_clusters: int, meeting: bool, title: str | None, n_grievance_hamlets: int = 0) -> str:
+                 n_clusters: int, disclosure: Disclosure, title: str | None, n_grievance_hamlets: int = 0) -> str:
     parts = []
     if title:
         parts.append(f"<h4>{esc(title)}</h4>")
@@ -1466,7 +1469,7 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
         parts.append('<div>Dưới tên thôn: <b style="color:#b2182b">số đơn chưa giải quyết · quá hạn</b></div>')
     if n_grievances:
         parts.append("<h5>Đơn thư</h5>")
-        for key, label in (("overdue", "Quá hạn giải quyết"), ("open", "Chưa giải quyết xong"),
+        for key, label in (("overdue", "Quá hạn giải quyết"), ("open", GRIEVANCE_STATES.label("open")),
                            ("closed", "Đã giải quyết / rút đơn")):
             parts.append(f'<div><span class="dot" style="background:{GRIEVANCE_COLOURS[key]}"></span>{label}</div>')
         parts.append("<div class=\"note\">Vòng càng lớn càng nhiều người ký.</div>")
@@ -1480,8 +1483,10 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
                      "theo thôn. Chọn thôn để xem từng thửa.</div>")
     elif info.mode == "affected":
         parts.append('<div class="note">Vùng chọn lớn: chỉ hiển thị các thửa bị thu hồi.</div>')
-    if meeting:
+    if disclosure is Disclosure.PUBLIC:
         parts.append('<div class="note">Chế độ họp: không hiển thị thông tin cá nhân, số thửa, số đơn.</div>')
+    elif not disclosure.personal:
+        parts.append('<div class="note">Không hiển thị thông tin cá nhân, số thửa, số đơn.</div>')
     return "".join(parts)
 
 

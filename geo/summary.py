@@ -8,10 +8,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .hotspots import hotspot_levels
 from .hotspots.scope import is_hamlet_wide, project_level_counts
 from .schema import STAGE_ORDER
-from .selection import Selection, TimeSlice, time_slice
+from .selection import Selection, TimeSlice
 from .workspace import Workspace
 
 SUMMARY_COLUMNS = (
@@ -66,7 +65,7 @@ def paid_vnd(hh: pd.DataFrame) -> pd.Series:
     return amount.where(hh["stage_rank"] >= PAID, 0.0).fillna(0.0)
 
 
-def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None = None) -> pd.DataFrame:
+def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame) -> pd.DataFrame:
     """The per-hamlet summary of one time slice.
 
     Parameters
@@ -74,8 +73,9 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None 
     ws : Workspace
     sl : TimeSlice
         From :func:`geo.selection.time_slice`.
-    hotspots : DataFrame, optional
-        Precomputed :func:`geo.hotspots.hotspot_levels` for the same slice.
+    hotspots : DataFrame
+        The hotspot levels of the same slice (``geo.analyse`` computes both:
+        call it rather than this).
 
     Returns
     -------
@@ -110,8 +110,6 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame | None 
     out["handover_pct"] = _pct(out["households_handed_over"], out["households"])
     area_handed = area_handed.reindex(out.index).fillna(0.0)
     out["area_handed_over_pct"] = _pct(area_handed, out["area_affected_m2"])
-    if hotspots is None:
-        hotspots = hotspot_levels(ws, sl)
     hs = hotspots.set_index("hamlet_id")
     out["hotspot_level"] = hs["hotspot_level"].reindex(out.index).fillna("none")
     out["hotspot_reasons"] = hs["hotspot_reasons"].reindex(out.index).fillna("")
@@ -152,8 +150,10 @@ def hamlet_summary(
     >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
     >>> geo.hamlet_summary(ws, project="DA-DT242", as_of="2026-11-20").head()  # doctest: +SKIP
     """
+    from .analysis import analyse
+
     sel = Selection.make(project=project, as_of=as_of or ws.default_as_of())
-    return summarize_slice(ws, time_slice(ws, sel))
+    return analyse(ws, sel).summary
 
 
 @dataclass(frozen=True)
@@ -219,8 +219,8 @@ def headline(sl: TimeSlice, hotspots: pd.DataFrame) -> Headline:
     -------
     >>> import geo
     >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
-    >>> sl = geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20"))  # doctest: +SKIP
-    >>> h = geo.headline(sl, geo.summarize_slice(ws, sl))  # doctest: +SKIP
+    >>> an = geo.analyse(ws, geo.Selection.make(as_of="2026-11-20"))  # doctest: +SKIP
+    >>> h = an.headline  # == geo.headline(an.slice, an.levels)  # doctest: +SKIP
     >>> h.households, h.handover_pct, h.grievances_open  # doctest: +SKIP
     """
     hh = sl.households
@@ -385,8 +385,9 @@ def reconcile(sl: TimeSlice, summary: pd.DataFrame) -> Reconciliation:
 
     Example
     -------
-    >>> rec = reconcile(sl, summarize_slice(ws, sl))  # doctest: +SKIP
-    >>> rec.total["households"] == headline(sl, summary).households  # doctest: +SKIP
+    >>> an = geo.analyse(ws, sel)  # doctest: +SKIP
+    >>> rec = reconcile(an.slice, an.summary)  # doctest: +SKIP
+    >>> rec.total["households"] == an.headline.households  # doctest: +SKIP
     True
     """
     hh, g = sl.households, sl.grievances

@@ -23,6 +23,7 @@ GROUPS = {
     "Nguồn dữ liệu và lắp ráp / Sources and assembly": ["Source", "FolderSource", "MemorySource", "SourceInfo",
                                                         "RawLayers", "assemble"],
     "Lựa chọn và lát thời gian / Selection and time slice": ["Selection", "TimeSlice", "time_slice", "week_ends"],
+    "Phân tích / Analysis": ["analyse", "Analysis", "Disclosure"],
     "Tổng hợp / Summary": ["hamlet_summary", "summarize_slice", "headline", "Headline", "SUMMARY_COLUMNS",
                            "SUMMARY_LABELS"],
     "Điểm nóng / Hotspots": ["compute_hotspots", "HotspotResult", "hotspot_levels"],
@@ -52,6 +53,8 @@ ws = geo.load_workspace("data/hoson")                       # đọc + kiểm tr
 print(ws.report.render())
 sel = geo.Selection.make(project="DA-DT242", as_of="20/11/2026")
 sl = geo.time_slice(ws, sel)                                # trạng thái tại một ngày / the state on a date
+an = geo.analyse(ws, sel)                                   # lát, cụm Gi*, mức, tổng hợp, số liệu chính / one analysis
+geo.build_map(ws, an, geo.Disclosure.INTERNAL)              # bản đồ không có thông tin cá nhân / no personal data
 geo.hamlet_summary(ws, project="DA-DT242", as_of="2026-11-20")
 geo.compute_hotspots(ws, sel)                               # mức, lý do, cụm Gi*, chuỗi tuần
 prog = geo.weekly_progress(ws, sel)                         # tiến độ từng tuần / weekly handover

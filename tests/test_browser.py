@@ -251,8 +251,8 @@ def test_a_hostile_name_shows_as_text_in_the_popup(browser, tmp_path):
     households[0] = {**households[0], "household_name": evil}
     ws = geo.load_workspace(build_workspace(tmp_path / "ws", households=households))
     page_file = tmp_path / "map.html"
-    sl = geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20"))
-    page_file.write_text(map_html(build_map(ws, sl), inline_assets=True), encoding="utf-8")
+    an = geo.analyse(ws, geo.Selection.make(as_of="2026-11-20"))
+    page_file.write_text(map_html(build_map(ws, an), inline_assets=True), encoding="utf-8")
     context = browser.new_context(viewport={"width": 1000, "height": 700})
     blocked, dialogs = [], []
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))

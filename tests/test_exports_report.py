@@ -18,7 +18,7 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
-from geo import Selection, headline, load_workspace
+from geo import Disclosure, Selection, headline, load_workspace
 from geo.exports import find_soffice, period_of, report_data, report_docx
 from geo.exports.report import HAMLET_TABLE_HEADERS, docx_to_pdf
 from geo.formatting import fmt_number
@@ -305,7 +305,7 @@ def test_no_household_names_or_amounts_by_default(weekly):
 
 
 def test_include_personal_adds_the_restricted_appendix(ws):
-    data = report_docx(ws, Selection.make(as_of=AS_OF), "week", include_personal=True, map_png=_tiny_png())
+    data = report_docx(ws, Selection.make(as_of=AS_OF), "week", disclosure=Disclosure.PERSONAL, map_png=_tiny_png())
     text = all_text(Document(io.BytesIO(data)))
     assert "PHỤ LỤC" in text and "thông tin cá nhân" in text
     assert "Lê Văn Cường" in text  # not handed over
@@ -498,7 +498,7 @@ def _note_report(folder: Path, note: str, include_personal: bool = False) -> str
     ws = load_workspace(build_workspace(folder, toml=TOML, households=households, stage_history=history,
                                         field_reports=reports))
     assert ws.report.ok, ws.report.render()
-    data = report_docx(ws, Selection.make(as_of=AS_OF), "week", include_personal=include_personal,
+    data = report_docx(ws, Selection.make(as_of=AS_OF), "week", disclosure=Disclosure.of_flag(include_personal),
                        map_png=_tiny_png())
     return package_text(data)
 

@@ -14,7 +14,7 @@ from matplotlib.text import Text
 from PIL import Image
 from pyproj import Transformer
 
-from geo import Selection, load_workspace
+from geo import Disclosure, Selection, load_workspace
 from geo.exports import (
     missing_glyphs,
     snapshot_figure,
@@ -258,8 +258,17 @@ def test_html_personal_data_only_when_asked(ws, sel):
     page = snapshot_html(ws, sel).decode("utf-8")
     for name in NAMES:
         assert name not in page
-    personal = snapshot_html(ws, sel, include_personal=True).decode("utf-8")
+    personal = snapshot_html(ws, sel, disclosure=Disclosure.PERSONAL).decode("utf-8")
     assert "Nguyễn Văn An" in personal
+
+
+def test_html_by_default_is_drawn_in_normal_type_without_personal_data(ws, sel):
+    page = snapshot_html(ws, sel).decode("utf-8")
+    assert 'classList.add("meeting")' not in page  # large type is the meeting room's, not the default file's
+    assert "Không hiển thị thông tin cá nhân" in page and "Chế độ họp" not in page
+    public = snapshot_html(ws, sel, disclosure=Disclosure.PUBLIC).decode("utf-8")
+    assert "Chế độ họp: không hiển thị thông tin cá nhân" in public
+    assert not any(name in public for name in NAMES)
 
 
 # --------------------------------------------------------------------------- command line

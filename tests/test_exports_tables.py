@@ -9,12 +9,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geo import SUMMARY_COLUMNS, SUMMARY_LABELS, Selection, headline, load_workspace
+from geo import SUMMARY_COLUMNS, SUMMARY_LABELS, Selection, analyse, headline, load_workspace
 from geo.exports import summary_csv, summary_xlsx
 from geo.exports.tables import HEADER_ROW, PCT_FORMAT, SHEET, TOTAL_LABEL, VND_FORMAT
 from geo.hotspots import LEVEL_LABELS
-from geo.selection import time_slice
-from geo.summary import OVERLAP_LABEL, UNPLACED_LABEL, summarize_slice, write_summary_csv
+from geo.summary import OVERLAP_LABEL, UNPLACED_LABEL, write_summary_csv
 from tests.conftest import build_workspace, totals_layers
 
 AS_OF = "20/11/2026"
@@ -37,7 +36,7 @@ def ws(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def summary(ws):
-    return summarize_slice(ws, time_slice(ws, Selection.make(as_of=AS_OF)))
+    return analyse(ws, Selection.make(as_of=AS_OF)).summary
 
 
 @pytest.fixture(scope="module")
@@ -189,9 +188,9 @@ def unplaced(tmp_path_factory):
     """A workspace with household rows on unknown parcels and a household in two hamlets, and its headline."""
     ws = load_workspace(build_workspace(tmp_path_factory.mktemp("unplaced") / "ws", **totals_layers()))
     sel = Selection.make(as_of=AS_OF)
-    sl = time_slice(ws, sel)
+    an = analyse(ws, sel)
     sheet = openpyxl.load_workbook(io.BytesIO(summary_xlsx(ws, sel)))[SHEET]
-    return sheet, headline(sl, summarize_slice(ws, sl))
+    return sheet, headline(an.slice, an.summary)
 
 
 def sheet_rows(sheet) -> dict[str, dict]:

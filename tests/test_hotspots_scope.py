@@ -12,7 +12,7 @@ import csv
 import pytest
 
 import geo
-from geo.hotspots import HAMLET_COLUMNS, HAMLET_WIDE_LABEL, compute_hotspots, hotspot_levels, level_label
+from geo.hotspots import HAMLET_COLUMNS, HAMLET_WIDE_LABEL, compute_hotspots, level_label
 from geo.maps import build_map, map_html
 from geo.summary import summarize_slice, write_summary_csv
 from tests.conftest import default_layers
@@ -58,9 +58,13 @@ def ws(tmp_path_factory):
     return ws
 
 
+def analysis(ws, project=None):
+    return geo.analyse(ws, geo.Selection.make(project=project, as_of=AS_OF))
+
+
 def levels(ws, project=None):
-    sl = geo.time_slice(ws, geo.Selection.make(project=project, as_of=AS_OF))
-    return sl, hotspot_levels(ws, sl).set_index("hamlet_id")
+    an = analysis(ws, project)
+    return an.slice, an.levels.set_index("hamlet_id")
 
 
 def test_a_field_report_alone_makes_a_hamlet_the_project_does_not_touch_a_hamlet_wide_alert(ws):
@@ -110,13 +114,11 @@ def test_a_hamlet_wide_alert_is_labelled_as_such():
 
 
 def test_the_map_outlines_a_hamlet_wide_alert_instead_of_filling_it_as_a_hotspot(ws):
-    sl, lv = levels(ws, "P2")
-    html = map_html(build_map(ws, sl, lv.reset_index()))
+    html = map_html(build_map(ws, analysis(ws, "P2")))
     script = html.replace("\\u003c", "<").replace("\\u003e", ">")  # the layer's JSON escapes tags
     # hamlet A drawn in the 5th style (index 4, after none/watch/risk/hotspot), its tooltip saying why
     assert ']]],4,{"t":"<b>Thôn Đồng Tâm</b><br>Mức cảnh báo: <b>Điểm nóng (cả thôn / hamlet-wide)</b>' in script
     assert '"dashArray":"6 4","fillOpacity":0.0' in html
     assert "Điểm nóng (0 thôn)" in html  # the legend counts P2's hotspots only
-    sl, lv = levels(ws, "P1")
-    html = map_html(build_map(ws, sl, lv.reset_index()))
+    html = map_html(build_map(ws, analysis(ws, "P1")))
     assert HAMLET_WIDE_LABEL not in html and "Điểm nóng (1 thôn)" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from html.parser import HTMLParser
@@ -81,8 +82,8 @@ def evil_ws(build):
     return ws
 
 
-def _slice(ws, **kw):
-    return geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20", **kw))
+def _analysis(ws, **kw):
+    return geo.analyse(ws, geo.Selection.make(as_of="2026-11-20", **kw))
 
 
 class _Links(HTMLParser):
@@ -116,7 +117,7 @@ def _tables(html: str) -> list[dict]:
 
 
 def test_every_data_value_is_escaped_in_tooltips_popups_and_labels(evil_ws):
-    sl = _slice(evil_ws)
+    sl = _analysis(evil_ws)
     page = map_html(build_map(evil_ws, sl))
     assert "<img src=x" not in page
     assert "\\u003cimg" not in page, "a raw '<' from the data reached the page's data"
@@ -132,7 +133,7 @@ def test_every_data_value_is_escaped_in_tooltips_popups_and_labels(evil_ws):
 
 def test_escaped_text_survives_the_page_script_as_text(evil_ws):
     """The data JSON is valid and carries the escaped entity, not markup."""
-    page = map_html(build_map(evil_ws, _slice(evil_ws)))
+    page = map_html(build_map(evil_ws, _analysis(evil_ws)))
     for table in _tables(page):
         for value in json.dumps(table, ensure_ascii=False).split('"'):
             assert "<" not in value and ">" not in value
@@ -142,7 +143,7 @@ def test_escaped_text_survives_the_page_script_as_text(evil_ws):
 
 
 def test_every_src_and_href_is_local(evil_ws):
-    page = map_html(build_map(evil_ws, _slice(evil_ws)))
+    page = map_html(build_map(evil_ws, _analysis(evil_ws)))
     urls = _urls(page)
     assert urls, "the page links its assets"
     for url in urls:
@@ -153,9 +154,9 @@ def test_every_src_and_href_is_local(evil_ws):
 
 
 def test_online_basemap_only_when_asked(evil_ws):
-    page = map_html(build_map(evil_ws, _slice(evil_ws), basemap=True))
+    page = map_html(build_map(evil_ws, _analysis(evil_ws), basemap=True))
     assert "tile.openstreetmap.org" in page
-    assert "tile.openstreetmap.org" not in map_html(build_map(evil_ws, _slice(evil_ws)))
+    assert "tile.openstreetmap.org" not in map_html(build_map(evil_ws, _analysis(evil_ws)))
 
 
 def test_assets_come_from_the_xstatic_packages():
@@ -166,7 +167,7 @@ def test_assets_come_from_the_xstatic_packages():
 
 
 def test_inline_page_needs_no_server(evil_ws):
-    page = map_html(build_map(evil_ws, _slice(evil_ws)), inline_assets=True)
+    page = map_html(build_map(evil_ws, _analysis(evil_ws)), inline_assets=True)
     assert not any(u.startswith("/app/static") for u in _urls(page))
     assert "L.version" in page or "Leaflet" in page
 
@@ -175,7 +176,7 @@ def test_inline_page_needs_no_server(evil_ws):
 
 
 def test_layers_legend_and_control_are_present(evil_ws):
-    sl = _slice(evil_ws)
+    sl = _analysis(evil_ws)
     clusters = gpd.GeoDataFrame({"cluster": ["hot"], "z": [3.2]}, geometry=[sq(0, 0, 300)], crs=CRS)
     m = build_map(evil_ws, sl, clusters=clusters)
     page = map_html(m)
@@ -192,7 +193,7 @@ def test_layers_legend_and_control_are_present(evil_ws):
 
 
 def test_parcels_are_coloured_by_their_least_advanced_stage(evil_ws):
-    page = map_html(build_map(evil_ws, _slice(evil_ws)))
+    page = map_html(build_map(evil_ws, _analysis(evil_ws)))
     styles = [json.loads(s) for s in re.findall(r"var S = (\[.*?\]), T = ", page)]
     parcel_styles = next(s for s in styles if len(s) == 9)
     assert [s["fillColor"] for s in parcel_styles[1:]] == list(STAGE_COLOURS.values())
@@ -212,17 +213,17 @@ def test_stage_palette_is_sequential_dark_to_light():
 
 
 def test_view_fits_the_selection(evil_ws):
-    everything = build_map(evil_ws, _slice(evil_ws)).map_info.bounds
-    hamlet_b = build_map(evil_ws, _slice(evil_ws, hamlets=["B"])).map_info.bounds
+    everything = build_map(evil_ws, _analysis(evil_ws)).map_info.bounds
+    hamlet_b = build_map(evil_ws, _analysis(evil_ws, hamlets=["B"])).map_info.bounds
     assert hamlet_b[0] > everything[0] and hamlet_b[2] <= everything[2] + 1e-9
-    page = map_html(build_map(evil_ws, _slice(evil_ws, hamlets=["B"])))
+    page = map_html(build_map(evil_ws, _analysis(evil_ws, hamlets=["B"])))
     assert "fitBounds" in page
 
 
 def test_filters_reach_the_map(evil_ws):
-    page = map_html(build_map(evil_ws, _slice(evil_ws, hamlets=["B"])))
+    page = map_html(build_map(evil_ws, _analysis(evil_ws, hamlets=["B"])))
     assert "Thôn Lân Hoài" in page and f"Thôn {EVIL_ESCAPED}" not in page
-    staged = build_map(evil_ws, _slice(evil_ws, stages=["surveyed"]))
+    staged = build_map(evil_ws, _analysis(evil_ws, stages=["surveyed"]))
     features = re.findall(r"\]\]\],(\d),\{\"i\":\"([^\"]+)\"", map_html(staged))
     assert sorted(int(s) for s, _ in features) == [0, 0, 0, 2]
 
@@ -231,9 +232,9 @@ def test_filters_reach_the_map(evil_ws):
 
 
 def test_meeting_mode_shows_no_personal_data(evil_ws):
-    normal = map_html(build_map(evil_ws, _slice(evil_ws)))
+    normal = map_html(build_map(evil_ws, _analysis(evil_ws)))
     assert "Trần Thị Bình" in normal and "987.654.321" in normal
-    page = map_html(build_map(evil_ws, _slice(evil_ws), meeting=True))
+    page = map_html(build_map(evil_ws, _analysis(evil_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     for text in ("Trần Thị Bình", "Lê Văn Cường", EVIL_ESCAPED + "</b> (H1)", "123.456.789", "987.654.321",
                  "Mã hộ", "Chủ hộ", "Tiền bồi thường"):
         assert text not in page, text
@@ -256,7 +257,7 @@ def test_display_geometry_is_computed_once_and_cut_to_six_decimals(evil_ws):
 
 
 def test_large_selections_fall_back_to_affected_parcels_then_hamlets(evil_ws):
-    sl = _slice(evil_ws)
+    sl = _analysis(evil_ws)
     assert build_map(evil_ws, sl, max_parcels=3).map_info.mode == "affected"
     m = build_map(evil_ws, sl, max_parcels=2)
     assert m.map_info.mode == "hamlets" and m.map_info.parcels_drawn == 0
@@ -274,10 +275,10 @@ def test_many_parcels_stay_under_budget(build):
                    "map_sheet": str(i // 1000), "parcel_no": str(i % 1000),
                    "stage": geo.STAGES.keys[i % 8], "stage_date": "01/10/2026"} for i in range(0, n, 2)]
     ws = geo.load_workspace(build(parcels=parcels, households=households))
-    m = build_map(ws, _slice(ws))
+    m = build_map(ws, _analysis(ws))
     assert m.map_info.mode == "hamlets" and m.map_info.parcels_in_selection == n
     assert len(map_html(m).encode()) < 200_000
-    one = build_map(ws, _slice(ws, hamlets=["B"]))
+    one = build_map(ws, _analysis(ws, hamlets=["B"]))
     assert one.map_info.mode in ("parcels", "affected") and 0 < one.map_info.parcels_drawn < n
     assert len(map_html(one).encode()) < BUDGET
 
@@ -287,7 +288,7 @@ def test_sample_map_is_under_budget_for_every_project():
     ws = geo.load_workspace(SAMPLE)
     assert ws.report.ok
     for project in [None, *ws.projects["project_id"]]:
-        sl = geo.time_slice(ws, geo.Selection.make(project=project, as_of=ws.default_as_of()))
+        sl = geo.analyse(ws, geo.Selection.make(project=project, as_of=ws.default_as_of()))
         m = build_map(ws, sl)
         size = len(map_html(m).encode("utf-8"))
         assert size < BUDGET, (project, size)
@@ -343,13 +344,13 @@ def _features(page: str) -> list[list]:
 
 
 def test_normal_mode_shows_grievance_case_numbers_at_their_points(case_ws):
-    page = map_html(build_map(case_ws, _slice(case_ws)))
+    page = map_html(build_map(case_ws, _analysis(case_ws)))
     assert "0062/2026/ĐT" in page and "Số người ký: 1" in page
     assert "47-318" in page
 
 
 def test_meeting_mode_shows_no_grievance_case_number_or_point(case_ws):
-    m = build_map(case_ws, _slice(case_ws), meeting=True)
+    m = build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True)
     page = map_html(m)
     for text in ("0062/2026/ĐT", "0063/2026/KN", "Số người ký", "Đơn thư (điểm)", "tố cáo số"):
         assert not _has(page, text), text
@@ -359,7 +360,7 @@ def test_meeting_mode_shows_no_grievance_case_number_or_point(case_ws):
 
 
 def test_meeting_mode_counts_grievances_per_hamlet(case_ws):
-    page = map_html(build_map(case_ws, _slice(case_ws), meeting=True))
+    page = map_html(build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     # both are open on 20/11/2026; the denunciation (01/08) is overdue, the complaint with 12 signatories collective
     tips = [f[2].get("t", "") for layer in _features(page) for f in layer if isinstance(f[2], dict)]
     tan_ho = next(t for t in tips if t.startswith("<b>Thôn Tân Hồ</b>"))
@@ -372,7 +373,7 @@ def test_meeting_mode_counts_grievances_per_hamlet(case_ws):
 
 
 def test_meeting_mode_parcels_carry_no_parcel_or_household_number(case_ws):
-    page = map_html(build_map(case_ws, _slice(case_ws), meeting=True))
+    page = map_html(build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     for text in ("47-318", "47-319", "48-501", "HH-7781", "HH-7782", "Phạm Văn Dũng", "Số hộ"):
         assert not _has(page, text), text
     parcels = [f for layer in _features(page) for f in layer if isinstance(f[2], dict) and "u" in f[2]]
@@ -384,9 +385,9 @@ def test_meeting_mode_shows_clusters_as_areas_without_counts(case_ws):
     clusters = gpd.GeoDataFrame({"parcel_id": ["47-318", "47-319"], "cluster": ["hot", "hot"],
                                  "intensity": [1.0, 0.0], "z": [2.9, 2.1]},
                                 geometry=[sq(10, 10), sq(200, 10)], crs=CRS)
-    normal = map_html(build_map(case_ws, _slice(case_ws), clusters=clusters))
+    normal = map_html(build_map(case_ws, _analysis(case_ws), clusters=clusters))
     assert "Đơn thư gắn với thửa" in normal
-    m = build_map(case_ws, _slice(case_ws), clusters=clusters, meeting=True)
+    m = build_map(case_ws, _analysis(case_ws), clusters=clusters, disclosure=geo.Disclosure.PUBLIC, large_type=True)
     page = map_html(m)
     assert m.map_info.clusters_drawn == 1  # the two parcels merged into one area
     assert "Đơn thư gắn với thửa" not in page and "47-318" not in page
@@ -400,7 +401,7 @@ def _styles(page: str) -> list[list[dict]]:
 
 
 def test_hot_hamlets_are_filled_with_a_hatch_not_only_outlined(case_ws):
-    page = map_html(build_map(case_ws, _slice(case_ws)))
+    page = map_html(build_map(case_ws, _analysis(case_ws)))
     hamlet_styles = next(s for s in _styles(page) if s and "hamlet-area" in s[0].get("className", ""))
     by_class = {s["className"].split()[-1]: s for s in hamlet_styles}
     assert by_class["hamlet-hotspot"]["fillColor"] == "url(#geo-hatch-hotspot)"
@@ -410,10 +411,10 @@ def test_hot_hamlets_are_filled_with_a_hatch_not_only_outlined(case_ws):
 
 
 def test_hot_hamlets_stay_hatched_above_hamlet_level_progress(case_ws):
-    sl = _slice(case_ws)
+    sl = _analysis(case_ws)
     hot = pd.DataFrame({"hamlet_id": ["A", "B"], "hotspot_level": ["hotspot", "none"],
                         "hotspot_reasons": ["1 đơn tố cáo quá hạn", ""]})
-    m = build_map(case_ws, sl, hotspots=hot, max_parcels=1)
+    m = build_map(case_ws, dataclasses.replace(sl, levels=hot), max_parcels=1)
     assert m.map_info.mode == "hamlets"
     page = map_html(m)
     layer_styles = _styles(page)
@@ -427,19 +428,19 @@ def test_hot_hamlets_stay_hatched_above_hamlet_level_progress(case_ws):
 
 
 def test_scale_bar_is_metric_only(case_ws):
-    page = map_html(build_map(case_ws, _slice(case_ws), meeting=True))
+    page = map_html(build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     assert "imperial: false" in page
     assert "L.control.scale()" not in page
 
 
 def test_legend_folds_and_the_view_keeps_clear_of_it(case_ws):
-    page = map_html(build_map(case_ws, _slice(case_ws), meeting=True))
+    page = map_html(build_map(case_ws, _analysis(case_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     assert "\\u003cdetails open\\u003e\\u003csummary\\u003eChú giải / Legend" in page  # one click folds it
     assert "paddingBottomRight: [right, 16]" in page and "lg.offsetWidth" in page
 
 
 def test_tooltips_are_drawn_inside_the_map_above_the_legend(case_ws):
-    page = map_html(build_map(case_ws, _slice(case_ws)))
+    page = map_html(build_map(case_ws, _analysis(case_ws)))
     assert "bindTooltip" not in page
     assert "geoBindTip(layer" in page
     z_tip = int(re.search(r"\.geo-tip \{ position: absolute; z-index: (\d+)", page).group(1))
@@ -467,7 +468,7 @@ def _legend(page: str) -> str:
 
 
 def test_the_legend_names_the_dashed_outline_of_a_hamlet_wide_alert(wide_ws):
-    page = map_html(build_map(wide_ws, _slice(wide_ws, project="P1")))
+    page = map_html(build_map(wide_ws, _analysis(wide_ws, project="P1")))
     legend = _legend(page)
     assert "border:2px dashed #555555" in legend
     assert "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1 thôn)" in legend
@@ -475,25 +476,26 @@ def test_the_legend_names_the_dashed_outline_of_a_hamlet_wide_alert(wide_ws):
 
 
 def test_the_legend_has_no_hamlet_wide_entry_without_such_an_alert(wide_ws):
-    legend = _legend(map_html(build_map(wide_ws, _slice(wide_ws))))
+    legend = _legend(map_html(build_map(wide_ws, _analysis(wide_ws))))
     assert "hamlet-wide" not in legend and "Theo dõi (1 thôn)" in legend
 
 
 def test_a_hamlet_wide_hotspot_is_not_hatched_as_the_projects_at_hamlet_level(wide_ws):
     hot = pd.DataFrame({"hamlet_id": ["A", "B"], "hotspot_level": ["none", "hotspot"],
                         "hotspot_reasons": ["", "Nguy cơ tụ tập đông người"], "hamlet_wide": [False, True]})
-    m = build_map(wide_ws, _slice(wide_ws, project="P1"), hotspots=hot, max_parcels=1)
+    an = _analysis(wide_ws, project="P1")
+    m = build_map(wide_ws, dataclasses.replace(an, levels=hot), max_parcels=1)
     assert m.map_info.mode == "hamlets"
     page = map_html(m)
     assert not [s for s in _styles(page) if s and all(st.get("interactive") is False for st in s)], "no hatch"
     assert "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1 thôn)" in _legend(page)
-    as_the_projects = map_html(build_map(wide_ws, _slice(wide_ws, project="P1"),
-                                         hotspots=hot.assign(hamlet_wide=False), max_parcels=1))
+    as_the_projects = map_html(build_map(wide_ws, dataclasses.replace(an, levels=hot.assign(hamlet_wide=False)),
+                                         max_parcels=1))
     assert [s for s in _styles(as_the_projects) if s and all(st.get("interactive") is False for st in s)]
 
 
 def test_popups_are_drawn_in_the_maps_box_above_the_legend(case_ws):
-    page = map_html(build_map(case_ws, _slice(case_ws)))
+    page = map_html(build_map(case_ws, _analysis(case_ws)))
     assert "bindPopup" in page  # normal mode: parcels open a popup with their households
     # the popup pane leaves the map pane (its own stacking context at z-index 400, under the legend's 1000) ...
     assert 'box.appendChild(pane);' in page and 'pane.classList.add("geo-popup-pane")' in page
@@ -552,7 +554,7 @@ def test_a_district_map_labels_hamlets_by_zoom(build):
     parcels = [{"so_to": "1", "so_thua": str(i), "loai_dat": "LUC",
                 "geometry": sq((i % side) * 1200 + 500, (i // side) * 1200 + 500)} for i in range(side * side)]
     ws = geo.load_workspace(build(hamlets=hamlets, parcels=parcels, households=[], grievances=[]))
-    page = map_html(build_map(ws, _slice(ws)))
+    page = map_html(build_map(ws, _analysis(ws)))
     labels = json.loads(re.search(r"var marks = (\[.*?\])\.map", page).group(1))
     assert len(labels) == side * side
     zooms = np.array([-1 if lab[3] is None else lab[3] for lab in labels])

@@ -273,12 +273,10 @@ def test_summary_csv_numbers_stay_plain(formula_ws, tmp_path):
 
 def test_dashboard_csv_downloads_neutralise_formula_cells(formula_ws):
     from dashboard.panels import summary_csvs
-    from geo import load_workspace
-    from geo.selection import time_slice
-    from geo.summary import summarize_slice
+    from geo import analyse, load_workspace
 
     ws = load_workspace(formula_ws)
-    summary = summarize_slice(ws, time_slice(ws, Selection.make(as_of=AS_OF)))
+    summary = analyse(ws, Selection.make(as_of=AS_OF)).summary
     for data in summary_csvs(summary):
         cells = [c for row in _csv_cells(data) for c in row]
         assert "'" + FORMULA in cells and FORMULA not in cells

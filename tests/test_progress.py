@@ -114,8 +114,8 @@ def test_the_stage_filter_of_the_selection_is_ignored(ws):
 def test_agrees_with_the_headline_of_each_week_end(ws):
     prog = p1(progress(ws, weeks=6))
     for day, row in prog.iterrows():
-        sl = geo.time_slice(ws, geo.Selection.make(project="P1", as_of=day))
-        assert row["handed_over"] == geo.headline(sl, geo.summarize_slice(ws, sl)).handed_over
+        an = geo.analyse(ws, geo.Selection.make(project="P1", as_of=day))
+        assert row["handed_over"] == geo.headline(an.slice, an.summary).handed_over
 
 
 def test_weeks_none_spans_from_the_first_dated_stage(ws):
@@ -231,8 +231,8 @@ def test_the_forecast_from_a_workspace_uses_its_weekly_progress(ws):
 
 
 def test_headline_counts_households_handed_over_by_area_and_grievances(ws):
-    sl = geo.time_slice(ws, geo.Selection.make(as_of=AS_OF))
-    h = geo.headline(sl, geo.summarize_slice(ws, sl))
+    an = geo.analyse(ws, geo.Selection.make(as_of=AS_OF))
+    h = geo.headline(an.slice, an.summary)
     assert (h.households, h.handed_over, h.paid) == (4, 2, 3)
     assert h.area_handed_over_pct == round(400 / 1050 * 100, 2) and h.grievances_open == 0
 

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 import geo
-from geo.summary import OVERLAP_LABEL, UNPLACED_LABEL, reconcile, summarize_slice
+from geo.summary import OVERLAP_LABEL, UNPLACED_LABEL, reconcile
 from tests.conftest import sq, totals_layers
 
 AS_OF = "2026-11-20"
@@ -209,8 +209,8 @@ def totals(build):
     """Slice, summary, reconciliation and headline of :func:`tests.conftest.totals_layers`."""
     ws = geo.load_workspace(build(**totals_layers()))
     assert ws.report.ok, ws.report.render()
-    sl = geo.time_slice(ws, geo.Selection.make(as_of=AS_OF))
-    s = summarize_slice(ws, sl)
+    an = geo.analyse(ws, geo.Selection.make(as_of=AS_OF))
+    sl, s = an.slice, an.summary
     return sl, s, reconcile(sl, s), geo.headline(sl, s)
 
 
@@ -271,8 +271,8 @@ def test_the_note_explains_both_effects_in_one_sentence_each_language(totals):
 
 def test_nothing_to_reconcile_where_every_row_is_placed_once(workspace):
     ws = geo.load_workspace(workspace)
-    sl = geo.time_slice(ws, geo.Selection.make(as_of=AS_OF))
-    rec = reconcile(sl, summarize_slice(ws, sl))
+    an = geo.analyse(ws, geo.Selection.make(as_of=AS_OF))
+    rec = reconcile(an.slice, an.summary)
     assert rec.unplaced is None and rec.overlap is None and not rec.needed
     assert [r["hamlet_name"] for r in rec.rows()] == ["Tổng cộng"] and rec.total["households"] == 3
 

@@ -15,7 +15,8 @@ returns the file's bytes (for the dashboard's download buttons); the
 ======================  ==========================================================
 
 No household names, ids or per-household amounts appear in any of them
-unless ``include_personal=True`` is passed (reports, HTML map).
+unless ``disclosure=geo.Disclosure.PERSONAL`` is passed (reports, HTML map);
+the default is ``Disclosure.INTERNAL``.
 
 Example
 -------

@@ -13,13 +13,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
 from ..formatting import fmt_date, is_missing
-from ..selection import Selection, TimeSlice, time_slice
+from ..selection import Selection
 from ..workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 PeriodKind = Literal["week", "month"]
 
@@ -184,14 +187,13 @@ def period_of(as_of: date, kind: PeriodKind = "week") -> Period:
     return Period(kind, prev + timedelta(days=1), as_of, prev)
 
 
-def slice_summary(ws: Workspace, sel: Selection) -> tuple[TimeSlice, pd.DataFrame, pd.DataFrame]:
-    """``(time slice, hotspot levels, per-hamlet summary)`` of one selection."""
-    from ..hotspots import hotspot_levels
-    from ..summary import summarize_slice
+def analysis_of(ws: Workspace, selection: Selection | None, analysis: Analysis | None = None) -> Analysis:
+    """``analysis`` where the caller has one, else :func:`geo.analyse` of the selection (default: everything)."""
+    if analysis is not None:
+        return analysis
+    from ..analysis import analyse
 
-    sl = time_slice(ws, sel)
-    hs = hotspot_levels(ws, sl)
-    return sl, hs, summarize_slice(ws, sl, hs)
+    return analyse(ws, default_selection(ws, selection))
 
 
 def personal_names(ws: Workspace) -> list[str]:
@@ -303,6 +305,6 @@ def scrub_personal(text: str, ws: Workspace) -> str:
     """``text`` with the workspace's household names and ids, and every money amount, masked (see :func:`scrub`).
 
     What free text (a field report's note) may carry into a document made
-    without ``include_personal``.
+    below ``Disclosure.PERSONAL``.
     """
     return scrub(text, personal_names(ws), ids=personal_ids(ws), amounts=True)

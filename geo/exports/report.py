@@ -41,7 +41,7 @@ slices, so no date is filtered here.
     recipients = ["Ban Thường vụ Tỉnh ủy (để báo cáo)", "Lưu Văn phòng Đảng ủy"]
 
 Personal data (household names, ids and per-household amounts) appear only
-with ``include_personal=True``, in an appendix marked as restricted; field
+with ``disclosure=Disclosure.PERSONAL``, in an appendix marked as restricted; field
 report notes have household names (ignoring case and diacritics), household
 ids and money amounts masked otherwise (:func:`geo.exports._common.scrub_personal`).
 """
@@ -68,28 +68,30 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
+from ..analysis import Analysis
+from ..disclosure import Disclosure
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
 from ..hotspots.scope import is_hamlet_wide, level_label
 from ..outputs import atomic_write, guard_output
 from ..schema import KINDS, MOODS, STAGES, TOPICS
 from ..selection import Selection, TimeSlice
-from ..summary import HANDED_OVER, PAID, headline, reconcile
+from ..summary import HANDED_OVER, PAID, reconcile
+from ..vocabulary import GRIEVANCE_STATES, LEVEL_ORDER
 from ..workspace import Workspace
 from ._common import (
     Period,
     PeriodKind,
+    analysis_of,
     clean,
     commune_name,
     commune_upper,
-    default_selection,
     document_date,
     hamlet_names,
     period_of,
     place_name,
     project_names,
     scrub_personal,
-    slice_summary,
 )
 
 
@@ -160,7 +162,6 @@ MARGINS_MM = dict(PARTY_FORMAT.margins_mm)
 """Hướng dẫn 36-HD/VPTW: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm (the smallest of each)."""
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 
-LEVEL_ORDER = ("none", "watch", "risk", "hotspot")
 DRAFT_NOTE = "(Dự thảo từ số liệu — Văn phòng Đảng ủy rà soát, bổ sung, chỉnh sửa phần tô vàng trước khi trình ký.)"
 PROPOSALS_PLACEHOLDER = ("[Ghi các đề xuất, kiến nghị với Ban Thường vụ Tỉnh ủy, UBND tỉnh và các cơ quan "
                          "chuyên môn: về đơn giá bồi thường, bố trí tái định cư, kinh phí, giải quyết đơn thư "
@@ -192,13 +193,16 @@ class ReportData:
     slice, previous : TimeSlice
         On the as-of date and on ``period.previous_end``.
     hotspots, previous_hotspots : DataFrame
-        :func:`geo.hotspots.hotspot_levels` of each.
+        The hotspot levels of each.
     summary, previous_summary : DataFrame
-        :func:`geo.summary.summarize_slice` of each.
+        The per-hamlet summary of each.
     projects : DataFrame
         :func:`project_progress`.
     grievances : dict
         :func:`grievance_changes`.
+    analysis, previous_analysis : Analysis
+        :func:`geo.analyse` on the as-of date and on ``period.previous_end``
+        (the slices, levels and summaries above are theirs).
     """
 
     selection: Selection
@@ -211,6 +215,8 @@ class ReportData:
     previous_summary: pd.DataFrame
     projects: pd.DataFrame
     grievances: dict
+    analysis: Analysis
+    previous_analysis: Analysis
 
 
 def _per_household(hh: pd.DataFrame) -> pd.DataFrame:
@@ -337,7 +343,8 @@ def grievance_changes(current: TimeSlice, previous: TimeSlice) -> dict:
     }
 
 
-def report_data(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week") -> ReportData:
+def report_data(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
+                analysis: Analysis | None = None) -> ReportData:
     """The numbers of a report: this period's slice, the previous one, and what changed.
 
     Example
@@ -345,12 +352,13 @@ def report_data(ws: Workspace, selection: Selection | None = None, period: Perio
     >>> data = report_data(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026"))  # doctest: +SKIP
     >>> data.projects[["project_id", "handed_over", "handed_over_prev"]]  # doctest: +SKIP
     """
-    sel = default_selection(ws, selection)
+    now = analysis_of(ws, selection, analysis)
+    sel = now.selection
     per = period_of(sel.as_of, period)
-    sl, hs, summary = slice_summary(ws, sel)
-    psl, phs, psummary = slice_summary(ws, sel.with_as_of(per.previous_end))
-    return ReportData(sel, per, sl, psl, hs, phs, summary, psummary, project_progress(ws, sl, psl),
-                      grievance_changes(sl, psl))
+    before = analysis_of(ws, sel.with_as_of(per.previous_end))
+    sl, psl = now.slice, before.slice
+    return ReportData(sel, per, sl, psl, now.levels, before.levels, now.summary, before.summary,
+                      project_progress(ws, sl, psl), grievance_changes(sl, psl), now, before)
 
 
 # --------------------------------------------------------------------------- docx helpers
@@ -665,13 +673,13 @@ def _signed(delta: int) -> str:
 
 def _totals_now(data: ReportData):
     """The selection's headline on the as-of date (distinct households, unplaced rows included)."""
-    return headline(data.slice, data.hotspots)
+    return data.analysis.headline
 
 
 def _project_total_rows(data: ReportData) -> list[list[str]]:
     """Under Bảng 1 with several projects: households counted in more than one project, then "Cộng"."""
     pr = data.projects
-    now, before = _totals_now(data), headline(data.previous, data.previous_hotspots)
+    now, before = _totals_now(data), data.previous_analysis.headline
     twice = int(pr["households"].sum()) - now.households
     twice_done = int(pr["handed_over"].sum()) - now.handed_over
     twice_delta = int((pr["handed_over"] - pr["handed_over_prev"]).sum()) - (now.handed_over - before.handed_over)
@@ -789,7 +797,7 @@ def _grievance_section(doc, data: ReportData) -> None:
         rows.append([str(len(rows) + 1), KINDS.label(kind) if kind else "Chưa rõ loại", *map(fmt_number, values)])
     rows.append(["", "Cộng", *map(fmt_number, totals)])
     _grid(doc, ("TT", "Loại đơn", f"Tiếp nhận trong {noun}", f"Giải quyết xong trong {noun}", f"Rút đơn trong {noun}",
-                "Chưa giải quyết xong", "Quá hạn", f"Mới quá hạn trong {noun}"), rows,
+                GRIEVANCE_STATES.label("open"), GRIEVANCE_STATES.label("overdue"), f"Mới quá hạn trong {noun}"), rows,
           (8, 27, 22, 22, 20, 22, 20, 24), total=True)
     _caption(doc, f"Bảng 3. Đơn thư {data.period.span()}")
 
@@ -800,7 +808,7 @@ def hamlet_names_of(data: ReportData) -> dict[str, str]:
     return {str(i): clean(n) for i, n in zip(h["hamlet_id"], h["hamlet_name"])}
 
 
-def _field_report_section(doc, ws: Workspace, data: ReportData, include_personal: bool) -> None:
+def _field_report_section(doc, ws: Workspace, data: ReportData, disclosure: Disclosure) -> None:
     doc.add_heading("4. Tình hình tư tưởng, dư luận trong Nhân dân", level=2)
     cur, prev = data.slice.field_reports, data.previous.field_reports
     fresh = cur[~cur.index.isin(prev.index)]
@@ -827,7 +835,7 @@ def _field_report_section(doc, ws: Workspace, data: ReportData, include_personal
     # one line per hamlet, the gravest first: its gravest, latest report quoted, the others counted
     for hamlet, group in notable.groupby("hamlet_id", sort=False):
         top = group.iloc[0]
-        note = clean(top["note"]) if include_personal else scrub_personal(clean(top["note"]), ws)
+        note = clean(top["note"]) if disclosure.personal else scrub_personal(clean(top["note"]), ws)
         note = note.strip().rstrip(".;,")
         quoted = f"{MOODS.label(top['mood'])}" + (f" — {note}" if note else "") + "."
         p = _para(doc, "", indent=True)
@@ -849,8 +857,7 @@ def _map_section(doc, ws: Workspace, data: ReportData, map_png: bytes | None) ->
     if map_png is None:
         from .snapshot import snapshot_png
 
-        map_png = snapshot_png(ws, data.selection, "landscape", dpi=200, hotspots=data.hotspots,
-                               summary=data.summary)
+        map_png = snapshot_png(ws, data.selection, "landscape", dpi=200, analysis=data.analysis)
     p = _para(doc, "", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=0)
     p.add_run().add_picture(io.BytesIO(map_png), width=Mm(TEXT_WIDTH_MM))
     _caption(doc, f"Hình 1. Bản đồ tiến độ bồi thường, hỗ trợ, tái định cư và mức cảnh báo theo thôn đến ngày "
@@ -1001,7 +1008,7 @@ def _personal_appendix(doc, ws: Workspace, data: ReportData) -> None:
 
 
 def report_document(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                    include_personal: bool = False, map_png: bytes | None = None,
+                    disclosure: Disclosure = Disclosure.INTERNAL, map_png: bytes | None = None,
                     data: ReportData | None = None):
     """The report as a :class:`docx.document.Document` (see :func:`report_docx`)."""
     data = data or report_data(ws, selection, period)
@@ -1016,7 +1023,7 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
     _projects_section(doc, data)
     _hamlet_section(doc, data)
     _grievance_section(doc, data)
-    _field_report_section(doc, ws, data, include_personal)
+    _field_report_section(doc, ws, data, disclosure)
     _map_section(doc, ws, data, map_png)
     _hotspot_section(doc, data)
     _tasks_section(doc, data)
@@ -1024,7 +1031,7 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
                          f"{data.period.title()} của Đảng ủy xã./.", space_before=6)
     closing.paragraph_format.keep_with_next = True
     _closing(doc, ws)
-    if include_personal:
+    if disclosure.personal:
         _personal_appendix(doc, ws, data)
     props = doc.core_properties
     props.title = f"Báo cáo {subtitle[:1].lower()}{subtitle[1:]}"
@@ -1038,7 +1045,7 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
 
 
 def report_docx(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                include_personal: bool = False, map_png: bytes | None = None) -> bytes:
+                disclosure: Disclosure = Disclosure.INTERNAL, map_png: bytes | None = None) -> bytes:
     """The weekly or monthly report as a Word document.
 
     Parameters
@@ -1053,10 +1060,11 @@ def report_docx(ws: Workspace, selection: Selection | None = None, period: Perio
         The week (as-of − 6 … as-of) or the month (from the day after the
         same date of the previous month) the report covers; "previous
         period" is the slice on the day before it starts.
-    include_personal : bool
-        Add an appendix listing the households not yet handed over, with
-        names, ids and amounts, and leave household names in field-report
-        notes. Off by default.
+    disclosure : Disclosure
+        ``PERSONAL`` adds an appendix listing the households not yet handed
+        over, with names, ids and amounts, and leaves household names in
+        field-report notes. Default ``INTERNAL``: aggregates, and notes with
+        names, ids and amounts masked (``PUBLIC`` likewise).
     map_png : bytes, optional
         The map to insert (default: :func:`geo.exports.snapshot_png` of the
         selection, landscape, 200 dpi).
@@ -1075,7 +1083,7 @@ def report_docx(ws: Workspace, selection: Selection | None = None, period: Perio
     >>> open("bao_cao_tuan.docx", "wb").write(report_docx(ws, sel, "week"))  # doctest: +SKIP
     """
     buf = io.BytesIO()
-    report_document(ws, selection, period, include_personal, map_png).save(buf)
+    report_document(ws, selection, period, disclosure, map_png).save(buf)
     return buf.getvalue()
 
 
@@ -1133,7 +1141,7 @@ def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
 
 
 def report_pdf(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-               include_personal: bool = False) -> bytes:
+               disclosure: Disclosure = Disclosure.INTERNAL) -> bytes:
     """The report as PDF, converted from :func:`report_docx` by LibreOffice.
 
     Raises
@@ -1146,11 +1154,11 @@ def report_pdf(ws: Workspace, selection: Selection | None = None, period: Period
     >>> if find_soffice():  # doctest: +SKIP
     ...     open("bao_cao.pdf", "wb").write(report_pdf(ws, sel, "month"))
     """
-    return docx_to_pdf(report_docx(ws, selection, period, include_personal))
+    return docx_to_pdf(report_docx(ws, selection, period, disclosure))
 
 
 def write_report(path: str | Path, ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                 include_personal: bool = False) -> Path:
+                 disclosure: Disclosure = Disclosure.INTERNAL) -> Path:
     """Write the report; the format follows the extension (``.docx``, or ``.pdf`` with LibreOffice).
 
     Example
@@ -1160,9 +1168,9 @@ def write_report(path: str | Path, ws: Workspace, selection: Selection | None = 
     path = guard_output(path, ws)
     ext = path.suffix.lower()
     if ext == ".docx":
-        data = report_docx(ws, selection, period, include_personal)
+        data = report_docx(ws, selection, period, disclosure)
     elif ext == ".pdf":
-        data = report_pdf(ws, selection, period, include_personal)
+        data = report_pdf(ws, selection, period, disclosure)
     else:
         raise ValueError(f"report: use .docx or .pdf, not “{path.suffix}”")
     atomic_write(path, data)

@@ -36,14 +36,18 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 
+from ..analysis import Analysis
+from ..disclosure import Disclosure
 from ..formatting import fmt_date, fmt_number
-from ..hotspots import LEVEL_LABELS, hotspot_levels
+from ..hotspots import LEVEL_LABELS
 from ..hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide
 from ..outputs import atomic_write, guard_output
 from ..schema import STAGES
-from ..selection import Selection, TimeSlice, time_slice
+from ..selection import Selection, TimeSlice
+from ..vocabulary import LEVEL_ORDER
 from ..workspace import Workspace
 from ._common import (
+    analysis_of,
     clean,
     commune_name,
     default_selection,
@@ -235,7 +239,7 @@ def _parcel_stage(sl: TimeSlice) -> pd.Series:
     return hh.dropna(subset=["parcel_id"]).groupby("parcel_id")["stage_rank"].min()
 
 
-def _draw_parcels(ax, ws: Workspace, sl: TimeSlice, extent, summary: pd.DataFrame | None) -> str:
+def _draw_parcels(ax, ws: Workspace, sl: TimeSlice, extent, summary: pd.DataFrame) -> str:
     x0, y0, x1, y1 = extent
     parcels = sl.parcels.cx[x0:x1, y0:y1] if len(sl.parcels) else sl.parcels
     ranks = _parcel_stage(sl)
@@ -244,10 +248,6 @@ def _draw_parcels(ax, ws: Workspace, sl: TimeSlice, extent, summary: pd.DataFram
     if len(parcels) > MAX_PARCELS:
         mode = "affected" if affected.sum() <= MAX_PARCELS else "hamlets"
     if mode == "hamlets":
-        if summary is None:
-            from ..summary import summarize_slice
-
-            summary = summarize_slice(ws, sl)
         h = sl.hamlets.merge(summary[["hamlet_id", "handover_pct", "households"]], on="hamlet_id", how="left")
         colours = [STAGE_COLOURS[STAGES.keys[int(min(7, np.floor((p or 0) / 100 * 8)))]] if n else UNAFFECTED_FILL
                    for p, n in zip(h["handover_pct"].fillna(0), h["households"].fillna(0))]
@@ -313,7 +313,7 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
     sections.append(stage)
     n_level = levels.value_counts().to_dict() if len(levels) else {}
     lvl = [(None, "Thôn theo mức cảnh báo (số thôn)")]
-    for i, key in enumerate(("none", "watch", "risk", "hotspot")):
+    for i, key in enumerate(LEVEL_ORDER):
         colour = LEVEL_COLOURS[key]
         handle = Patch(facecolor=colour if key != "none" else "none", alpha=None, edgecolor=colour,
                        linewidth=0.8 + 0.6 * i)
@@ -368,8 +368,7 @@ def snapshot_figure(
     selection: Selection | None = None,
     orientation: Orientation = "landscape",
     *,
-    hotspots: pd.DataFrame | None = None,
-    summary: pd.DataFrame | None = None,
+    analysis: Analysis | None = None,
     title: str | None = None,
     dpi: int = DPI,
 ) -> Figure:
@@ -384,11 +383,10 @@ def snapshot_figure(
         everything on the workspace's as-of date).
     orientation : {"landscape", "portrait"}
         A4 across or upright.
-    hotspots : DataFrame, optional
-        :func:`geo.hotspots.hotspot_levels` of the same slice (computed when absent).
-    summary : DataFrame, optional
-        :func:`geo.summary.summarize_slice` of the same slice (used only
-        where the selection has too many parcels to draw one by one).
+    analysis : Analysis, optional
+        :func:`geo.analyse` of the same selection, where the caller has one
+        (else it is made here): the levels shade the hamlets, the summary
+        fills them where the selection has too many parcels to draw one by one.
     title : str, optional
         Replaces the heading line ``TITLE``.
     dpi : int
@@ -412,10 +410,8 @@ def snapshot_figure(
     """
     if orientation not in ("landscape", "portrait"):
         raise ValueError(f"orientation must be 'landscape' or 'portrait', not {orientation!r}")
-    sel = default_selection(ws, selection)
-    sl = time_slice(ws, sel)
-    if hotspots is None:
-        hotspots = hotspot_levels(ws, sl)
+    an = analysis_of(ws, selection, analysis)
+    sel, sl, hotspots, summary = an.selection, an.slice, an.levels, an.summary
     levels = (hotspots.set_index("hamlet_id")["hotspot_level"] if len(hotspots)
               else pd.Series(dtype=object))
     levels = levels.reindex(sl.hamlets["hamlet_id"]).fillna("none")
@@ -474,7 +470,7 @@ def snapshot_figure(
             fills.plot(ax=ax, color=[matplotlib.colors.to_rgba(LEVEL_COLOURS[v], 0.2) for v in fills["_lvl"]],
                        edgecolor="none", zorder=1.5)
         mode = _draw_parcels(ax, ws, sl, extent, summary)
-        for i, key in enumerate(("none", "watch", "risk", "hotspot")):
+        for i, key in enumerate(LEVEL_ORDER):
             part = shaded[shaded["_lvl"] == key]
             if len(part):
                 part.boundary.plot(ax=ax, color=LEVEL_COLOURS[key] if key != "none" else "#555555",
@@ -552,7 +548,7 @@ def snapshot_png(ws: Workspace, selection: Selection | None = None, orientation:
     dpi : int
         300 for print; lower for a preview.
     **kwargs
-        Passed to :func:`snapshot_figure` (``hotspots``, ``summary``, ``title``).
+        Passed to :func:`snapshot_figure` (``analysis``, ``title``).
 
     Returns
     -------
@@ -589,25 +585,30 @@ def snapshot_pdf(ws: Workspace, selection: Selection | None = None, orientation:
     >>> pdf = snapshot_pdf(ws, geo.Selection.make(as_of="20/11/2026"), "portrait")  # doctest: +SKIP
     """
     fig = snapshot_figure(ws, selection, orientation, **kwargs)
-    sel = default_selection(ws, selection)
+    sel = kwargs["analysis"].selection if kwargs.get("analysis") is not None else default_selection(ws, selection)
     meta = {"Title": f"{TITLE} — {selection_text(ws, sel)} — {fmt_date(sel.as_of)}", "Creator": "geo (matplotlib)",
             "CreationDate": None}
     return _render(fig, "pdf", DPI, meta)
 
 
-def snapshot_html(ws: Workspace, selection: Selection | None = None, include_personal: bool = False) -> bytes:
+def snapshot_html(ws: Workspace, selection: Selection | None = None,
+                  disclosure: Disclosure = Disclosure.INTERNAL, analysis: Analysis | None = None) -> bytes:
     """The interactive map as one standalone HTML file that opens offline.
 
     Leaflet, jQuery and their images are embedded; there are no tiles and no
-    outside requests. Without ``include_personal`` the map is drawn in
-    meeting mode: no household names, ids or amounts in tooltips or popups.
+    outside requests. Below ``Disclosure.PERSONAL`` (the default is
+    ``INTERNAL``) the map shows no household names, ids or amounts in
+    tooltips or popups, and no parcel or grievance case numbers; the type is
+    the normal size.
 
     Parameters
     ----------
     ws, selection
         As :func:`snapshot_figure`.
-    include_personal : bool
-        Keep household names and amounts in the parcel popups.
+    disclosure : Disclosure
+        ``PERSONAL`` keeps household names and amounts in the parcel popups.
+    analysis : Analysis, optional
+        :func:`geo.analyse` of the selection, where the caller has one.
 
     Returns
     -------
@@ -620,16 +621,15 @@ def snapshot_html(ws: Workspace, selection: Selection | None = None, include_per
     """
     from ..maps import build_map, map_html, selection_title
 
-    sel = default_selection(ws, selection)
-    sl = time_slice(ws, sel)
-    m = build_map(ws, sl, meeting=not include_personal, basemap=False,
-                  title=f"{commune_name(ws)} — {selection_title(ws, sl)}")
+    an = analysis_of(ws, selection, analysis)
+    m = build_map(ws, an, disclosure, basemap=False,
+                  title=f"{commune_name(ws)} — {selection_title(ws, an.slice)}")
     page = map_html(m, inline_assets=True)
     return page.encode("utf-8")
 
 
 def write_snapshot(path: str | Path, ws: Workspace, selection: Selection | None = None,
-                   orientation: Orientation = "landscape", include_personal: bool = False) -> Path:
+                   orientation: Orientation = "landscape", disclosure: Disclosure = Disclosure.INTERNAL) -> Path:
     """Write a snapshot; the format follows the extension (``.png``, ``.pdf``, ``.html``).
 
     Example
@@ -643,7 +643,7 @@ def write_snapshot(path: str | Path, ws: Workspace, selection: Selection | None 
     elif ext == ".pdf":
         data = snapshot_pdf(ws, selection, orientation)
     elif ext in (".html", ".htm"):
-        data = snapshot_html(ws, selection, include_personal)
+        data = snapshot_html(ws, selection, disclosure)
     else:
         raise ValueError(f"snapshot: use .png, .pdf or .html, not “{path.suffix}”")
     atomic_write(path, data)

@@ -29,19 +29,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..analysis import Analysis
 from ..formatting import fmt_date
 from ..hotspots import LEVEL_LABELS
 from ..hotspots.scope import level_label
 from ..outputs import FORMULA_STARTS, atomic_write, guard_output, spreadsheet_text
-from ..selection import Selection, time_slice
+from ..selection import Selection
 from ..summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, reconciliation_note, write_summary_csv
 from ..workspace import Workspace
 from ._common import (
+    analysis_of,
     clean,
     commune_name,
-    default_selection,
     selection_text,
-    slice_summary,
 )
 
 SHEET = "Tổng hợp theo thôn"
@@ -165,13 +165,10 @@ def _wrapped_lines(text: str, width: float) -> int:
 
 
 def summary_workbook(ws: Workspace, selection: Selection | None = None,
-                     summary: pd.DataFrame | None = None) -> Workbook:
+                     analysis: Analysis | None = None) -> Workbook:
     """The per-hamlet summary as an :class:`openpyxl.Workbook` (see :func:`summary_xlsx`)."""
-    sel = default_selection(ws, selection)
-    if summary is None:
-        sl, _, summary = slice_summary(ws, sel)
-    else:
-        sl = time_slice(ws, sel)
+    an = analysis_of(ws, selection, analysis)
+    sel, sl, summary = an.selection, an.slice, an.summary
     rec = reconcile(sl, summary)
     columns = list(SUMMARY_COLUMNS)
     wb = Workbook()
@@ -304,7 +301,7 @@ def as_text(wb: Workbook) -> Workbook:
 
 
 def summary_xlsx(ws: Workspace, selection: Selection | None = None,
-                 summary: pd.DataFrame | None = None) -> bytes:
+                 analysis: Analysis | None = None) -> bytes:
     """The per-hamlet summary as an Excel workbook.
 
     Parameters
@@ -314,9 +311,9 @@ def summary_xlsx(ws: Workspace, selection: Selection | None = None,
     selection : Selection, optional
         Project, hamlets and as-of date (default: everything on the
         workspace's as-of date).
-    summary : DataFrame, optional
-        A :func:`geo.summary.summarize_slice` of the same selection, where the
-        caller has one already.
+    analysis : Analysis, optional
+        :func:`geo.analyse` of the same selection, where the caller has one
+        already.
 
     Returns
     -------
@@ -336,7 +333,7 @@ def summary_xlsx(ws: Workspace, selection: Selection | None = None,
     >>> data = summary_xlsx(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026"))  # doctest: +SKIP
     >>> open("tong_hop.xlsx", "wb").write(data)  # doctest: +SKIP
     """
-    return save_workbook(summary_workbook(ws, selection, summary))
+    return save_workbook(summary_workbook(ws, selection, analysis))
 
 
 def save_workbook(wb: Workbook) -> bytes:
@@ -368,7 +365,7 @@ def save_workbook(wb: Workbook) -> bytes:
     return buf.getvalue()
 
 
-def summary_csv(ws: Workspace, selection: Selection | None = None, summary: pd.DataFrame | None = None,
+def summary_csv(ws: Workspace, selection: Selection | None = None, analysis: Analysis | None = None,
                 vietnamese_headers: bool = False, bom: bool = False) -> bytes:
     """The per-hamlet summary as CSV, exactly as ``python -m geo summary`` writes it.
 
@@ -394,9 +391,7 @@ def summary_csv(ws: Workspace, selection: Selection | None = None, summary: pd.D
     >>> summary_csv(ws, sel, bom=True)[:3] == b"\\xef\\xbb\\xbf"  # doctest: +SKIP
     True
     """
-    sel = default_selection(ws, selection)
-    if summary is None:
-        _, _, summary = slice_summary(ws, sel)
+    summary = analysis_of(ws, selection, analysis).summary
     if vietnamese_headers:
         summary = summary.assign(hotspot_level=summary["hotspot_level"].map(
             lambda v: LEVEL_LABELS.get(str(v), v)))

@@ -22,19 +22,16 @@ import geopandas as gpd
 import pandas as pd
 
 from ..outputs import atomic_path, atomic_write, spreadsheet_safe
-from ..problems import Report, WorkspaceError
-from ..selection import Selection, time_slice
+from ..selection import Selection
 from ..workspace import Workspace
 from .clusters import (
     CLUSTER_COLUMNS,
     CLUSTER_LABELS,
     ClusterResult,
     _empty_parcels,
-    grievance_clusters,
 )
-from .config import hotspot_config, signal_on
-from .rules import FACTS, LEVEL_LABELS, LEVELS, SIGNALS, hotspot_levels
-from .series import CHANGE_LABELS, weekly_series
+from .rules import FACTS, LEVEL_LABELS, LEVELS, SIGNALS
+from .series import CHANGE_LABELS
 
 HAMLET_COLUMNS = (
     "hamlet_id", "hamlet_name", "hotspot_level", "hotspot_label", "hotspot_score", "hotspot_reasons",
@@ -156,21 +153,6 @@ class HotspotResult:
                 f"{len(self.clusters.clusters)} cluster parcels)")
 
 
-def _config(ws: Workspace, config: dict[str, Any] | None) -> dict[str, Any]:
-    try:
-        return hotspot_config(ws.config.hotspots, config)
-    except ValueError as exc:
-        report = Report()
-        report.extend(ws.report)
-        report.error(
-            "bad_config", "workspace.toml",
-            f"Cấu hình cảnh báo điểm nóng không dùng được / The hotspot settings cannot be used: {exc}",
-            "Sửa mục [hotspots] theo docs/hotspots.md, hoặc xóa mục đó để dùng mặc định / Fix the "
-            "[hotspots] section as docs/hotspots.md describes, or remove it to use the defaults.",
-        )
-        raise WorkspaceError(report) from None
-
-
 def compute_hotspots(
     ws: Workspace,
     selection: Selection | None = None,
@@ -213,28 +195,16 @@ def compute_hotspots(
     >>> res = compute_hotspots(ws, Selection.make(project="DA-DT242", as_of="2026-11-20"), weeks=4)  # doctest: +SKIP
     >>> res.levels.loc[res.levels["hotspot_level"] == "hotspot", ["hamlet_name", "hotspot_reasons"]]  # doctest: +SKIP
     """
+    from ..analysis import analyse  # the one analysis sequence (imports this package)
+
     ws.require_ok()
-    cfg = _config(ws, config)
-    sel = selection or Selection(as_of=ws.default_as_of())
-    gi_on = signal_on(cfg, "gi_cluster")
-    cache: dict[date, pd.DataFrame] = {}
-
-    def state(day: date) -> pd.DataFrame:
-        if day not in cache:
-            sl_day = time_slice(ws, sel.with_as_of(day))
-            found = grievance_clusters(ws, sl_day, cfg) if gi_on else None
-            cache[day] = hotspot_levels(ws, sl_day, cfg, cluster_hamlets=found.hot_hamlets if found else ())
-        return cache[day]
-
-    sl = time_slice(ws, sel)
-    clusters = (grievance_clusters(ws, sl, cfg) if gi_on
-                else ClusterResult(_empty_parcels(sl.parcels.crs), note="tín hiệu gi_cluster đã tắt"))
-    cache[sel.as_of] = hotspot_levels(ws, sl, cfg, cluster_hamlets=clusters.hot_hamlets)
-    per_project = (hotspot_levels(ws, sl, cfg, by_project=True, cluster_hamlets=clusters.pairs)
-                   if by_project else pd.DataFrame())
-    series = weekly_series(ws, sel, weeks, cfg, state=state)
+    an = analyse(ws, selection, config=config)
+    sel, cfg, sl = an.selection, an.config, an.slice
+    clusters = an.clusters or ClusterResult(_empty_parcels(sl.parcels.crs), note=an.cluster_note)
+    per_project = an.by_project() if by_project else pd.DataFrame()
+    series = an.weekly_series(weeks)
     now = series[series["week_end"] == sel.as_of].set_index("hamlet_id")
-    levels = cache[sel.as_of].set_index("hamlet_id")
+    levels = an.levels.set_index("hamlet_id")
     levels["hotspot_label"] = levels["hotspot_level"].map(LEVEL_LABELS)
     levels["hotspot_change"] = now["change"].reindex(levels.index)
     levels["previous_level"] = now["previous_level"].reindex(levels.index)

@@ -65,22 +65,12 @@ import pandas as pd
 from .. import legal
 from ..schema import KINDS, STAGE_ORDER, STAGES, TOPICS
 from ..selection import TimeSlice
+from ..vocabulary import LEVEL_LABELS, LEVEL_ORDER, LEVEL_RANK  # noqa: F401 - LEVEL_LABELS, LEVEL_RANK re-exported
 from ..workspace import Workspace
 from .config import FIXED_COLLECTIVE, SIGNAL_NAMES, hotspot_config, signal_on
 
-LEVELS = ("none", "watch", "risk", "hotspot")
-"""The levels, mildest first."""
-
-LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
-"""Level → 0 … 3."""
-
-LEVEL_LABELS = {
-    "none": "Bình thường",
-    "watch": "Theo dõi",
-    "risk": "Nguy cơ",
-    "hotspot": "Điểm nóng",
-}
-"""Vietnamese names of the levels, for screens and reports."""
+LEVELS = LEVEL_ORDER
+"""The levels, mildest first (:mod:`geo.vocabulary`)."""
 
 SIGNALS = SIGNAL_NAMES
 """Every signal (see the module docstring)."""
@@ -620,37 +610,28 @@ def hotspot_levels(
     by_project : bool
         One row per hamlet × project instead of per hamlet.
     cluster_hamlets : iterable of str or of (hamlet_id, project_id), optional
-        Hamlets (pairs) touched by Gi* hot clusters. ``None`` (default):
-        computed here with :func:`~geo.hotspots.clusters.grievance_clusters`
-        where the ``gi_cluster`` signal is enabled, so that the summary and
-        ``python -m geo hotspots`` agree; ``()`` for none.
+        Hamlets (pairs) touched by Gi* hot clusters (default: none).
+        :func:`geo.analyse` runs the Gi* test where the ``gi_cluster``
+        signal is enabled and passes its hamlets here, so that every caller
+        agrees: call it rather than this.
 
     Returns
     -------
     DataFrame
         ``hamlet_id`` (and ``project_id``), ``hotspot_level``,
         ``hotspot_score``, ``hotspot_reasons``, ``forced``, every signal
-        value (:data:`SIGNALS`, :data:`FACTS`) and ``hamlet_wide``
-        (:func:`geo.hotspots.scope.mark_hamlet_wide`); one row per hamlet of
-        the slice, in the hamlets layer's order.
+        value (:data:`SIGNALS`, :data:`FACTS`); one row per hamlet of the
+        slice, in the hamlets layer's order. :func:`geo.analyse` adds
+        ``hamlet_wide`` (:func:`geo.hotspots.scope.mark_hamlet_wide`).
 
     Example
     -------
     >>> import geo
     >>> from geo.hotspots import hotspot_levels
     >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
-    >>> hotspot_levels(ws, geo.time_slice(ws))[["hamlet_id", "hotspot_level"]]  # doctest: +SKIP
+    >>> hotspot_levels(ws, geo.time_slice(ws), cluster_hamlets=())[["hamlet_id", "hotspot_level"]]  # doctest: +SKIP
     """
     cfg = config or hotspot_config(ws.config.hotspots)
-    if cluster_hamlets is None:
-        cluster_hamlets = ()
-        if signal_on(cfg, "gi_cluster"):
-            from .clusters import grievance_clusters
-
-            found = grievance_clusters(ws, sl, cfg)
-            cluster_hamlets = found.pairs if by_project else found.hot_hamlets
-    signals = signal_table(ws, sl, cfg, by_project, cluster_hamlets)
+    signals = signal_table(ws, sl, cfg, by_project, cluster_hamlets or ())
     levels = score_levels(signals, cfg)
-    from .scope import mark_hamlet_wide  # hamlet-wide alerts under a project filter (issue 11)
-
-    return mark_hamlet_wide(ws, sl, levels.join(signals[[*SIGNALS, *FACTS]]).reset_index())
+    return levels.join(signals[[*SIGNALS, *FACTS]]).reset_index()

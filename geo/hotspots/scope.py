@@ -44,9 +44,8 @@ def mark_hamlet_wide(ws: Workspace, sl: TimeSlice, levels: pd.DataFrame) -> pd.D
 
     Example
     -------
-    >>> sl = time_slice(ws, Selection.make(project="DA-TDC"))  # doctest: +SKIP
-    >>> marked = mark_hamlet_wide(ws, sl, hotspot_levels(ws, sl))  # doctest: +SKIP
-    >>> marked[["hamlet_id", "hotspot_level", "hamlet_wide"]]  # doctest: +SKIP
+    >>> an = geo.analyse(ws, Selection.make(project="DA-TDC"))  # doctest: +SKIP
+    >>> an.levels[["hamlet_id", "hotspot_level", "hamlet_wide"]]  # marked here by geo.analyse  # doctest: +SKIP
     """
     out = levels.copy()
     if not sl.selection.project or not len(out) or "project_id" in out.columns:

@@ -31,9 +31,9 @@ import pandas as pd
 
 from ..selection import Selection, time_slice, week_ends
 from ..workspace import Workspace
-from .clusters import ClusterResult, grievance_clusters
-from .config import hotspot_config, signal_on
-from .rules import LEVEL_RANK, hotspot_levels
+from .clusters import ClusterResult
+from .config import hotspot_config
+from .rules import LEVEL_RANK
 
 CHANGES = ("new", "worse", "better", "same")
 """The changes, in order of concern."""
@@ -87,17 +87,17 @@ def week_state(
     Returns
     -------
     levels : DataFrame
-        :func:`~geo.hotspots.rules.hotspot_levels` of that day.
+        The hotspot levels of that day (:func:`geo.analysis.day_levels`).
     clusters : ClusterResult or None
-        None where the ``gi_cluster`` signal is switched off.
+        None where the ``gi_cluster`` signal is switched off or Gi* could not run.
 
     Example
     -------
     >>> levels, clusters = week_state(ws, Selection.make(as_of="2026-11-20"), hotspot_config())  # doctest: +SKIP
     """
-    sl = time_slice(ws, selection)
-    clusters = grievance_clusters(ws, sl, config) if signal_on(config, "gi_cluster") else None
-    levels = hotspot_levels(ws, sl, config, cluster_hamlets=clusters.hot_hamlets if clusters else ())
+    from ..analysis import day_levels  # the one analysis sequence (it imports this module)
+
+    levels, clusters, _ = day_levels(ws, time_slice(ws, selection), config)
     return levels, clusters
 
 
