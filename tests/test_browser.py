@@ -307,7 +307,7 @@ def test_a_parcel_popup_is_drawn_above_the_legend_and_stays_on_its_parcel(browse
     from tests.conftest import build_workspace
 
     ws = geo.load_workspace(build_workspace(tmp_path / "ws"))
-    m = build_map(ws, geo.time_slice(ws, geo.Selection.make(as_of="2026-11-20")))
+    m = build_map(ws, geo.analyse(ws, geo.Selection.make(as_of="2026-11-20")))
     page_file = tmp_path / "map.html"
     page_file.write_text(map_html(m, inline_assets=True), encoding="utf-8")
     context = browser.new_context(viewport={"width": 900, "height": 650})
