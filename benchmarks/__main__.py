@@ -56,8 +56,10 @@ def run_child(cmd: list[str], stdout=None, stderr=None) -> dict:
     The peak is the child's own ``ru_maxrss`` (``os.wait4``); where there is
     no ``wait4`` (Windows) it is the largest RSS psutil sees, polled.
     """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(
-        os.pathsep)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    }
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=stdout, stderr=stderr, env=env)
     if hasattr(os, "wait4"):
@@ -96,11 +98,16 @@ def summary_cli(folder: Path, repeat: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
         for _ in range(max(1, repeat)):
             with open(Path(tmp) / "log.txt", "wb") as log:
-                run = run_child([sys.executable, "-m", "geo", "summary", str(folder), "--out",
-                                 str(Path(tmp) / "summary.csv")], stdout=log, stderr=subprocess.STDOUT)
+                run = run_child(
+                    [sys.executable, "-m", "geo", "summary", str(folder), "--out", str(Path(tmp) / "summary.csv")],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
             if run["returncode"] != 0:
-                raise SystemExit("python -m geo summary failed:\n"
-                                 + (Path(tmp) / "log.txt").read_text(encoding="utf-8", errors="replace"))
+                raise SystemExit(
+                    "python -m geo summary failed:\n"
+                    + (Path(tmp) / "log.txt").read_text(encoding="utf-8", errors="replace")
+                )
             runs.append(run)
     fastest = min(runs, key=lambda r: r["s"])
     return {"s": fastest["s"], "peak_mb": max(r["peak_mb"] for r in runs), "runs": [r["s"] for r in runs]}
@@ -115,16 +122,30 @@ def _ratio(ours: float | None, theirs: float | None) -> float | None:
     return round(ours / theirs, 4)
 
 
-def bench_size(size: Size, repeat: int = 1, cache: Path | None = None, baseline: bool = True,
-               budget: float = DEFAULT_BUDGET_S, map_cap: int = DEFAULT_MAP_CAP,
-               selections: int | None = None, log=print) -> dict:
+def bench_size(
+    size: Size,
+    repeat: int = 1,
+    cache: Path | None = None,
+    baseline: bool = True,
+    budget: float = DEFAULT_BUDGET_S,
+    map_cap: int = DEFAULT_MAP_CAP,
+    selections: int | None = None,
+    log=print,
+) -> dict:
     """Every figure of one size (generation, ours, the CLI, the baseline and their ratios)."""
-    log(f"[{size.name}] {size.parcels:,} parcels, {size.households:,} household rows, "
-        f"{size.grievances:,} grievances")
+    log(f"[{size.name}] {size.parcels:,} parcels, {size.households:,} household rows, {size.grievances:,} grievances")
     folder, gen_s = ensure_workspace(size, cache, log=log)
-    res: dict = {"size": {"name": size.name, "parcels": size.parcels, "households": size.households,
-                          "grievances": size.grievances, "seed": size.seed},
-                 "workspace": str(folder), "generate_s": None if gen_s is None else round(gen_s, 1)}
+    res: dict = {
+        "size": {
+            "name": size.name,
+            "parcels": size.parcels,
+            "households": size.households,
+            "grievances": size.grievances,
+            "seed": size.seed,
+        },
+        "workspace": str(folder),
+        "generate_s": None if gen_s is None else round(gen_s, 1),
+    }
     log(f"  measuring ours (repeat {repeat}) …")
     cmd = [sys.executable, "-m", "benchmarks.measure", str(folder), "--repeat", str(repeat)]
     if selections is not None:
@@ -136,8 +157,19 @@ def bench_size(size: Size, repeat: int = 1, cache: Path | None = None, baseline:
     res["summary_cli"] = summary_cli(folder, repeat)
     if baseline:
         log("  naive baseline …")
-        base, run = _child_json([sys.executable, "-m", "benchmarks.baseline", str(folder), "--budget", str(budget),
-                                 "--map-cap", str(map_cap)], "benchmarks.baseline")
+        base, run = _child_json(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.baseline",
+                str(folder),
+                "--budget",
+                str(budget),
+                "--map-cap",
+                str(map_cap),
+            ],
+            "benchmarks.baseline",
+        )
         base["process"] = run
         res["baseline"] = base
         res["ratios"] = ratios(ours, base)
@@ -187,8 +219,17 @@ def check_targets(results: dict) -> list[dict]:
     out = []
     for size, key, limit, unit, what in TARGETS:
         value = results.get(size, {}).get("figures", {}).get(key)
-        out.append({"size": size, "figure": key, "what": what, "limit": limit, "unit": unit, "value": value,
-                    "met": None if value is None else bool(value < limit)})
+        out.append(
+            {
+                "size": size,
+                "figure": key,
+                "what": what,
+                "limit": limit,
+                "unit": unit,
+                "value": value,
+                "met": None if value is None else bool(value < limit),
+            }
+        )
     return out
 
 
@@ -223,8 +264,10 @@ def rows_of(results: dict) -> list[tuple[str, list[str]]]:
         return next(x for x in r["ours"]["filter_change"]["selections"] if x["selection"] == label)
 
     rows = [
-        row("parcels / household rows / grievances",
-            lambda r: f"{r['size']['parcels']:,} / {r['size']['households']:,} / {r['size']['grievances']:,}"),
+        row(
+            "parcels / household rows / grievances",
+            lambda r: f"{r['size']['parcels']:,} / {r['size']['households']:,} / {r['size']['grievances']:,}",
+        ),
         row("generate workspace (s; cached: —)", lambda r: _s(r["generate_s"], 1)),
     ]
     layer_names = []
@@ -233,15 +276,21 @@ def rows_of(results: dict) -> list[tuple[str, list[str]]]:
     for layer in layer_names:
         rows.append(row(f"read {layer} (s)", lambda r, layer=layer: _s(r["ours"]["read"][layer]["s"], 3)))
     rows += [
-        row("  fiona read, spatial layers (s)",
-            lambda r: _s(sum(v["s"] for v in r["baseline"]["fiona_read"].values()), 3)),
+        row(
+            "  fiona read, spatial layers (s)",
+            lambda r: _s(sum(v["s"] for v in r["baseline"]["fiona_read"].values()), 3),
+        ),
         row("  ratio ours / fiona (spatial layers)", lambda r: _x(r["ratios"]["read_spatial_total_s"])),
         row("validate = load_workspace (s)", lambda r: _s(r["ours"]["load_s"])),
         row("joins, all three (s)", lambda r: _s(r["ours"]["joins"]["total_s"], 3)),
         row("  parcels → hamlets (s)", lambda r: _s(r["ours"]["joins"]["parcels_to_hamlets_s"], 3)),
-        row("  row-by-row parcels → hamlets (s)",
-            lambda r: _s(r["baseline"]["row_join"]["s"], 3) + (" (extrap.)" if r["baseline"]["row_join"][
-                "extrapolated"] else "")),
+        row(
+            "  row-by-row parcels → hamlets (s)",
+            lambda r: (
+                _s(r["baseline"]["row_join"]["s"], 3)
+                + (" (extrap.)" if r["baseline"]["row_join"]["extrapolated"] else "")
+            ),
+        ),
         row("  ratio ours / row-by-row", lambda r: _x(r["ratios"]["join_parcels_to_hamlets_s"])),
         row("time slice (s)", lambda r: _s(r["ours"]["slice_s"], 3)),
         row("summary, aggregation (s)", lambda r: _s(r["ours"]["summary_s"], 3)),
@@ -252,23 +301,31 @@ def rows_of(results: dict) -> list[tuple[str, list[str]]]:
         row("map: display geometry, once (s)", lambda r: _s(r["ours"]["map"]["display_geometry_s"])),
         row("map: build + HTML, all (s)", lambda r: _s(r["ours"]["map"]["build_s"] + r["ours"]["map"]["html_s"], 3)),
         row("map HTML, all (bytes)", lambda r: f"{_bytes(r['ours']['map']['bytes'])} ({r['ours']['map']['mode']})"),
-        row("  folium.GeoJson (s)", lambda r: _s(r["baseline"]["folium"]["s"])
-            + (" (extrap.)" if r["baseline"]["folium"]["extrapolated"] else "")),
+        row(
+            "  folium.GeoJson (s)",
+            lambda r: (
+                _s(r["baseline"]["folium"]["s"]) + (" (extrap.)" if r["baseline"]["folium"]["extrapolated"] else "")
+            ),
+        ),
         row("  folium.GeoJson (bytes)", lambda r: _bytes(r["baseline"]["folium"]["bytes"])),
-        row("  ratio ours / folium: s, bytes",
-            lambda r: f"{_x(r['ratios']['map_s'])}, {_x(r['ratios']['map_bytes'])}"),
+        row("  ratio ours / folium: s, bytes", lambda r: f"{_x(r['ratios']['map_s'])}, {_x(r['ratios']['map_bytes'])}"),
         row("largest map HTML of the filter changes", lambda r: _bytes(r["ours"]["filter_change"]["max_map_bytes"])),
         row("filter change, all projects (s)", lambda r: _s(fc(r, "all")["total_s"])),
     ]
     projects = []
     for r in results.values():
-        projects += [x["selection"] for x in r["ours"]["filter_change"]["selections"]
-                     if x["selection"] != "all" and x["selection"] not in projects]
+        projects += [
+            x["selection"]
+            for x in r["ours"]["filter_change"]["selections"]
+            if x["selection"] != "all" and x["selection"] not in projects
+        ]
     for label in projects:
         rows.append(row(f"filter change, {label} (s)", lambda r, label=label: _s(fc(r, label)["total_s"])))
     rows += [
-        row("  of which weekly progress, worst (s)",
-            lambda r: _s(max(x.get("weekly", 0.0) for x in r["ours"]["filter_change"]["selections"]))),
+        row(
+            "  of which weekly progress, worst (s)",
+            lambda r: _s(max(x.get("weekly", 0.0) for x in r["ours"]["filter_change"]["selections"])),
+        ),
         row("filter change, slowest (s)", lambda r: _s(r["figures"]["filter_change_s"])),
         row("peak memory, benchmark process (MB)", lambda r: f"{r['figures']['peak_rss_mb']:,.0f}"),
         row("python -m geo summary, end to end (s)", lambda r: _s(r["summary_cli"]["s"])),
@@ -315,9 +372,17 @@ def notes(results: dict) -> list[str]:
 # --------------------------------------------------------------------------- entry
 
 
-def run(sizes: list[Size], repeat: int = 1, cache: Path | None = None, json_out: Path | None = None,
-        baseline: bool = True, budget: float = DEFAULT_BUDGET_S, map_cap: int = DEFAULT_MAP_CAP,
-        selections: int | None = None, log=print) -> dict:
+def run(
+    sizes: list[Size],
+    repeat: int = 1,
+    cache: Path | None = None,
+    json_out: Path | None = None,
+    baseline: bool = True,
+    budget: float = DEFAULT_BUDGET_S,
+    map_cap: int = DEFAULT_MAP_CAP,
+    selections: int | None = None,
+    log=print,
+) -> dict:
     """Benchmark ``sizes``; print the table and targets; return (and write) every figure."""
     started = time.perf_counter()
     results = {}
@@ -325,8 +390,12 @@ def run(sizes: list[Size], repeat: int = 1, cache: Path | None = None, json_out:
         results[size.name] = bench_size(size, repeat, cache, baseline, budget, map_cap, selections, log)
     targets = check_targets(results)
     report = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "processor": platform.processor() or platform.machine()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+        },
         "repeat": repeat,
         "sizes": results,
         "targets": targets,
@@ -339,8 +408,10 @@ def run(sizes: list[Size], repeat: int = 1, cache: Path | None = None, json_out:
     log(render_targets(targets))
     for note in report["notes"]:
         log(f"Note — {note}")
-    log(f"({report['elapsed_s']:.0f} s in all; every time is the best of {repeat} run(s); ratios are ours ÷ "
-        "naive, below 1 is better)")
+    log(
+        f"({report['elapsed_s']:.0f} s in all; every time is the best of {repeat} run(s); ratios are ours ÷ "
+        "naive, below 1 is better)"
+    )
     if json_out:
         Path(json_out).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
         log(f"Figures written to {json_out}")
@@ -349,17 +420,26 @@ def run(sizes: list[Size], repeat: int = 1, cache: Path | None = None, json_out:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="commune,district,province",
-                        help="comma-separated: " + ", ".join(SIZES) + " (default: all three)")
+    parser.add_argument(
+        "--sizes",
+        default="commune,district,province",
+        help="comma-separated: " + ", ".join(SIZES) + " (default: all three)",
+    )
     parser.add_argument("--json", dest="json_out", help="write every figure to this JSON file")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the best is kept (default 1)")
-    parser.add_argument("--cache", type=Path, default=None,
-                        help=f"folder of the generated workspaces (default {default_cache()})")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help=f"folder of the generated workspaces (default {default_cache()})"
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
-    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S,
-                        help="seconds the row-by-row join may run before it is extrapolated")
-    parser.add_argument("--map-cap", type=int, default=DEFAULT_MAP_CAP,
-                        help="parcels folium.GeoJson draws before it is extrapolated")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_BUDGET_S,
+        help="seconds the row-by-row join may run before it is extrapolated",
+    )
+    parser.add_argument(
+        "--map-cap", type=int, default=DEFAULT_MAP_CAP, help="parcels folium.GeoJson draws before it is extrapolated"
+    )
     args = parser.parse_args(argv)
     names = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [n for n in names if n not in SIZES]
@@ -367,8 +447,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown size(s) {', '.join(unknown) or '(none)'}; use {', '.join(SIZES)}")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    run([SIZES[n] for n in names], args.repeat, args.cache, args.json_out, not args.no_baseline, args.budget,
-        args.map_cap)
+    run(
+        [SIZES[n] for n in names],
+        args.repeat,
+        args.cache,
+        args.json_out,
+        not args.no_baseline,
+        args.budget,
+        args.map_cap,
+    )
     return 0
 
 

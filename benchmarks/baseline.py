@@ -104,11 +104,16 @@ def row_by_row_join(path: Path, budget_s: float = DEFAULT_BUDGET_S) -> dict:
     ours = parcels_to_hamlets(parcels.iloc[:done], hamlets.rename(columns={id_col: "hamlet_id"}))
     mine = pd.Series(found, dtype=object)
     agree = float(np.mean([(a is None and pd.isna(b)) or a == b for a, b in zip(mine, ours.to_numpy())]))
-    out = {"s": round(elapsed * n / done, 3), "parcels": n, "parcels_done": done, "hamlets": len(shapes),
-           "agreement": round(agree, 4), "extrapolated": done < n}
+    out = {
+        "s": round(elapsed * n / done, 3),
+        "parcels": n,
+        "parcels_done": done,
+        "hamlets": len(shapes),
+        "agreement": round(agree, 4),
+        "extrapolated": done < n,
+    }
     if done < n:
-        out["note"] = (f"stopped after {elapsed:.1f} s at {done:,} of {n:,} parcels; total extrapolated "
-                       "linearly")
+        out["note"] = f"stopped after {elapsed:.1f} s at {done:,} of {n:,} parcels; total extrapolated linearly"
     return out
 
 
@@ -128,11 +133,18 @@ def folium_geojson(path: Path, cap: int = DEFAULT_MAP_CAP) -> dict:
     secs = time.perf_counter() - t
     size = len(html.encode("utf-8"))
     scale = n / len(part)
-    out = {"s": round(secs * scale, 3), "bytes": int(size * scale), "parcels": n, "parcels_done": len(part),
-           "extrapolated": n > len(part)}
+    out = {
+        "s": round(secs * scale, 3),
+        "bytes": int(size * scale),
+        "parcels": n,
+        "parcels_done": len(part),
+        "extrapolated": n > len(part),
+    }
     if n > len(part):
-        out["note"] = (f"built for the first {len(part):,} of {n:,} parcels ({secs:.1f} s, {size:,} bytes); "
-                       "seconds and bytes extrapolated linearly")
+        out["note"] = (
+            f"built for the first {len(part):,} of {n:,} parcels ({secs:.1f} s, {size:,} bytes); "
+            "seconds and bytes extrapolated linearly"
+        )
     return out
 
 
@@ -140,10 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workspace")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S,
-                        help="seconds the row-by-row join may run before extrapolating")
-    parser.add_argument("--map-cap", type=int, default=DEFAULT_MAP_CAP,
-                        help="parcels drawn by folium.GeoJson before extrapolating")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=DEFAULT_BUDGET_S,
+        help="seconds the row-by-row join may run before extrapolating",
+    )
+    parser.add_argument(
+        "--map-cap", type=int, default=DEFAULT_MAP_CAP, help="parcels drawn by folium.GeoJson before extrapolating"
+    )
     args = parser.parse_args(argv)
     path = Path(args.workspace)
     log = lambda step: print(f"    · baseline {step}", file=sys.stderr, flush=True)  # noqa: E731

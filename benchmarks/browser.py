@@ -30,8 +30,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 OBSERVE = """
 window.__longest = 0;
@@ -84,9 +91,16 @@ def measure(path: Path) -> list[dict]:
             draw = time.perf_counter() - t0
             zoom_ms = page.evaluate(ZOOM)
             page.wait_for_timeout(300)
-            rows.append({"selection": name, "html_bytes": len(html.encode("utf-8")), "parcels_drawn": parcels,
-                         "draw_s": round(draw, 3), "zoom_s": round(zoom_ms / 1000, 3),
-                         "long_task_ms": round(page.evaluate("window.__longest"), 1)})
+            rows.append(
+                {
+                    "selection": name,
+                    "html_bytes": len(html.encode("utf-8")),
+                    "parcels_drawn": parcels,
+                    "draw_s": round(draw, 3),
+                    "zoom_s": round(zoom_ms / 1000, 3),
+                    "long_task_ms": round(page.evaluate("window.__longest"), 1),
+                }
+            )
             context.close()
         browser.close()
     return rows
@@ -100,8 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure(Path(args.workspace))
     print(f"{'selection':<14}{'HTML bytes':>12}{'parcels':>9}{'draw s':>9}{'zoom s':>9}{'longest task ms':>17}")
     for r in rows:
-        print(f"{r['selection']:<14}{r['html_bytes']:>12,}{r['parcels_drawn']:>9}{r['draw_s']:>9}"
-              f"{r['zoom_s']:>9}{r['long_task_ms']:>17}")
+        print(
+            f"{r['selection']:<14}{r['html_bytes']:>12,}{r['parcels_drawn']:>9}{r['draw_s']:>9}"
+            f"{r['zoom_s']:>9}{r['long_task_ms']:>17}"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     return 0

@@ -83,8 +83,7 @@ def selection_times(ws, disp, sel) -> tuple[dict, dict]:
     # the progress tab: dashboard/data.py weekly() → figures.weekly_handover → geo.weekly_progress
     # (which ignores the stage filter itself)
     _, times["weekly"] = _timed(geo.weekly_progress, ws, sel, weeks=None)
-    out = {"map_bytes": len(html.encode("utf-8")), "parcels_drawn": m.map_info.parcels_drawn,
-           "mode": m.map_info.mode}
+    out = {"map_bytes": len(html.encode("utf-8")), "parcels_drawn": m.map_info.parcels_drawn, "mode": m.map_info.mode}
     return times, out
 
 
@@ -101,10 +100,20 @@ def functions(path: Path) -> dict:
     for project in [None, *ws.projects["project_id"]]:
         sel = geo.Selection.make(project=project, as_of=ws.default_as_of())
         times, drawn = selection_times(ws, disp, sel)
-        rows.append({"project": project or "(tất cả / all)", **{k: round(v, 3) for k, v in times.items()},
-                     "total_s": round(sum(times.values()), 3), **drawn})
-    return {"load_s": round(t_load, 3), "display_geometry_s": round(t_disp, 3), "parcels": len(ws.parcels),
-            "selections": rows}
+        rows.append(
+            {
+                "project": project or "(tất cả / all)",
+                **{k: round(v, 3) for k, v in times.items()},
+                "total_s": round(sum(times.values()), 3),
+                **drawn,
+            }
+        )
+    return {
+        "load_s": round(t_load, 3),
+        "display_geometry_s": round(t_disp, 3),
+        "parcels": len(ws.parcels),
+        "selections": rows,
+    }
 
 
 def app(path: Path) -> dict:
@@ -130,8 +139,12 @@ def app(path: Path) -> dict:
     _, t_meeting = _timed(at.run)
     comp = at.get("component_instance")[0]
     script = json.loads(comp.proto.json_args)["script"]
-    return {"first_run_s": round(first, 3), "filter_changes": runs, "meeting_toggle_s": round(t_meeting, 3),
-            "meeting_map_script_bytes": len(script.encode("utf-8"))}
+    return {
+        "first_run_s": round(first, 3),
+        "filter_changes": runs,
+        "meeting_toggle_s": round(t_meeting, 3),
+        "meeting_map_script_bytes": len(script.encode("utf-8")),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,8 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     print("  per filter change (functions):")
     for r in f["selections"]:
         parts = ", ".join(f"{k} {r[k]:.3f}" for k in STEPS if k in r)
-        print(f"    {r['project']:<18} {r['total_s']:.3f} s ({parts}); map HTML {r['map_bytes']:,} bytes, "
-              f"{r['parcels_drawn']} parcels ({r['mode']})")
+        print(
+            f"    {r['project']:<18} {r['total_s']:.3f} s ({parts}); map HTML {r['map_bytes']:,} bytes, "
+            f"{r['parcels_drawn']} parcels ({r['mode']})"
+        )
     if not args.no_app:
         a = app(path)
         out["app"] = a
@@ -159,12 +174,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    meeting mode on  {a['meeting_toggle_s']:.3f} s; map script {a['meeting_map_script_bytes']:,} bytes")
     worst_bytes = max(r["map_bytes"] for r in f["selections"])
     worst_fn = max(r["total_s"] for r in f["selections"])
-    worst_app = max((r["run_s"] for r in out.get("app", {}).get("filter_changes", []) if not r["cached"]),
-                    default=0.0)
+    worst_app = max((r["run_s"] for r in out.get("app", {}).get("filter_changes", []) if not r["cached"]), default=0.0)
     ok = worst_bytes < TARGET_BYTES and worst_fn < TARGET_S and worst_app < TARGET_S
-    print(f"Largest map {worst_bytes:,} bytes (target < {TARGET_BYTES:,}); slowest filter change "
-          f"{worst_fn:.3f} s functions, {worst_app:.3f} s app (target < {TARGET_S} s): "
-          + ("OK" if ok else "OVER TARGET"))
+    print(
+        f"Largest map {worst_bytes:,} bytes (target < {TARGET_BYTES:,}); slowest filter change "
+        f"{worst_fn:.3f} s functions, {worst_app:.3f} s app (target < {TARGET_S} s): " + ("OK" if ok else "OVER TARGET")
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0 if ok else 1

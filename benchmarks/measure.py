@@ -88,11 +88,24 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
         if file is None:
             continue
         raw, secs = best(read_layer, file, name, cfg, rep, name in SPATIAL_LAYERS, repeat=repeat)
-        size = sum(f.stat().st_size for f in path.iterdir() if f.is_file() and f.stem.lower() == file.stem.lower()
-                   and f.suffix.lower() in (".shp", ".shx", ".dbf", ".prj", ".cpg")) if file.suffix.lower() == ".shp" \
+        size = (
+            sum(
+                f.stat().st_size
+                for f in path.iterdir()
+                if f.is_file()
+                and f.stem.lower() == file.stem.lower()
+                and f.suffix.lower() in (".shp", ".shx", ".dbf", ".prj", ".cpg")
+            )
+            if file.suffix.lower() == ".shp"
             else file.stat().st_size
-        read[name] = {"file": file.name, "s": round(secs, 3), "rows": 0 if raw is None else len(raw.frame),
-                      "bytes": size, "spatial": bool(raw is not None and raw.spatial)}
+        )
+        read[name] = {
+            "file": file.name,
+            "s": round(secs, 3),
+            "rows": 0 if raw is None else len(raw.frame),
+            "bytes": size,
+            "spatial": bool(raw is not None and raw.spatial),
+        }
     out["read"] = read
     out["read_total_s"] = round(sum(r["s"] for r in read.values()), 3)
     rss["read"] = peak_rss_mb()
@@ -103,9 +116,15 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
     if not ws.report.ok:
         raise SystemExit(ws.report.render())
     out["load_s"] = round(secs, 3)
-    out["counts"] = {"parcels": len(ws.parcels), "hamlets": len(ws.hamlets), "projects": len(ws.projects),
-                     "households": len(ws.households), "stage_history": len(ws.stage_history),
-                     "grievances": len(ws.grievances), "field_reports": len(ws.field_reports)}
+    out["counts"] = {
+        "parcels": len(ws.parcels),
+        "hamlets": len(ws.hamlets),
+        "projects": len(ws.projects),
+        "households": len(ws.households),
+        "stage_history": len(ws.stage_history),
+        "grievances": len(ws.grievances),
+        "field_reports": len(ws.field_reports),
+    }
     out["problems"] = {"errors": len(ws.report.errors), "warnings": len(ws.report.warnings)}
     rss["load"] = peak_rss_mb()
 
@@ -117,8 +136,12 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
     g = ws.grievances
     pts = g.geometry if g.geometry.notna().any() else None
     _, t_gh = best(place_grievances, g, ws.households, ws.hamlets, pts, repeat=repeat)
-    out["joins"] = {"parcels_to_hamlets_s": round(t_ph, 3), "households_to_parcels_s": round(t_hp, 3),
-                    "grievances_to_hamlets_s": round(t_gh, 3), "total_s": round(t_ph + t_hp + t_gh, 3)}
+    out["joins"] = {
+        "parcels_to_hamlets_s": round(t_ph, 3),
+        "households_to_parcels_s": round(t_hp, 3),
+        "grievances_to_hamlets_s": round(t_gh, 3),
+        "total_s": round(t_ph + t_hp + t_gh, 3),
+    }
     rss["joins"] = peak_rss_mb()
 
     # slice, Gi*, rules, summary on the whole workspace
@@ -137,9 +160,15 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
     clusters, t_gi = best(grievance_clusters, ws, sl, repeat=repeat)
     n_hot = int((clusters.parcels["cluster"] == "hot").sum())
     n_cold = int((clusters.parcels["cluster"] == "cold").sum())
-    out["gi"] = {"s": round(t_gi, 3), "permutations": int(cl_cfg["permutations"]),
-                 "max_permutations": int(cl_cfg["max_permutations"]), "weights": clusters.weights,
-                 "parcels_tested": len(clusters.parcels), "hot": n_hot, "cold": n_cold}
+    out["gi"] = {
+        "s": round(t_gi, 3),
+        "permutations": int(cl_cfg["permutations"]),
+        "max_permutations": int(cl_cfg["max_permutations"]),
+        "weights": clusters.weights,
+        "parcels_tested": len(clusters.parcels),
+        "hot": n_hot,
+        "cold": n_cold,
+    }
     rss["gi"] = peak_rss_mb()
     levels, t_rules = best(hotspot_levels, ws, sl, cluster_hamlets=clusters.hot_hamlets, repeat=repeat)
     out["rules_s"] = round(t_rules, 3)
@@ -155,9 +184,14 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
     an = geo.analyse(ws, sel)
     m, t_build = best(build_map, ws, an, clusters=an.cluster_layer(), display=disp, repeat=repeat)
     html, t_html = best(map_html, m, repeat=repeat)
-    out["map"] = {"display_geometry_s": round(t_disp, 3), "build_s": round(t_build, 3), "html_s": round(t_html, 3),
-                  "bytes": len(html.encode("utf-8")), "mode": m.map_info.mode,
-                  "parcels_drawn": m.map_info.parcels_drawn}
+    out["map"] = {
+        "display_geometry_s": round(t_disp, 3),
+        "build_s": round(t_build, 3),
+        "html_s": round(t_html, 3),
+        "bytes": len(html.encode("utf-8")),
+        "mode": m.map_info.mode,
+        "parcels_drawn": m.map_info.parcels_drawn,
+    }
     del html, m
     rss["map"] = peak_rss_mb()
 
@@ -170,13 +204,14 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
     if len(biggest):
         chosen.append((f"hamlet {biggest.index[0]}", geo.Selection.make(hamlets=biggest.index[0], as_of=sel.as_of)))
     if selections is not None:
-        chosen = chosen[:max(1, selections)]
+        chosen = chosen[: max(1, selections)]
     rows = []
     for label, s in chosen:
         runs = [selection_times(ws, disp, s) for _ in range(max(1, repeat))]
         steps = {k: round(min(r[0][k] for r in runs), 3) for k in runs[0][0]}
-        rows.append({"selection": label, **steps, "total_s": round(min(sum(r[0].values()) for r in runs), 3),
-                     **runs[-1][1]})
+        rows.append(
+            {"selection": label, **steps, "total_s": round(min(sum(r[0].values()) for r in runs), 3), **runs[-1][1]}
+        )
     out["filter_change"] = {
         "selections": rows,
         "worst_s": max(r["total_s"] for r in rows),
@@ -196,8 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--selections", type=int, default=None, help="filter changes to time (default: all)")
     args = parser.parse_args(argv)
-    figures = measure(Path(args.workspace), args.repeat, args.selections,
-                      log=lambda step: print(f"    · {step}", file=sys.stderr, flush=True))
+    figures = measure(
+        Path(args.workspace),
+        args.repeat,
+        args.selections,
+        log=lambda step: print(f"    · {step}", file=sys.stderr, flush=True),
+    )
     Path(args.out).write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 

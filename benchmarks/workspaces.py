@@ -85,8 +85,14 @@ def ensure_workspace(size: Size, cache: Path | None = None, log=print) -> tuple[
         shutil.rmtree(tmp)
     log(f"  generating the {size.name} workspace ({size.parcels:,} parcels) in {folder} …")
     t = time.perf_counter()
-    generate_workspace(tmp, parcels=size.parcels, households=size.households, grievances=size.grievances,
-                       hamlets=size.hamlets, seed=size.seed)
+    generate_workspace(
+        tmp,
+        parcels=size.parcels,
+        households=size.households,
+        grievances=size.grievances,
+        hamlets=size.hamlets,
+        seed=size.seed,
+    )
     elapsed = time.perf_counter() - t
     (tmp / MARKER).write_text(json.dumps(want, indent=1), encoding="utf-8")
     tmp.rename(folder)

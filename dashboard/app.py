@@ -37,8 +37,12 @@ def workspace_argument() -> str | None:
 
 
 meeting_link = st.query_params.get("meeting") == "1"
-st.set_page_config(page_title="Tiến độ GPMB – Dân vận", page_icon=str(ROOT / "dashboard" / "static" / "favicon.png"),
-                   layout="wide", initial_sidebar_state="collapsed" if meeting_link else "expanded")
+st.set_page_config(
+    page_title="Tiến độ GPMB – Dân vận",
+    page_icon=str(ROOT / "dashboard" / "static" / "favicon.png"),
+    layout="wide",
+    initial_sidebar_state="collapsed" if meeting_link else "expanded",
+)
 # every part of the page under panels.guard: an error nobody foresaw names the part and what to do, never
 # Streamlit's crash page; a part the rest needs (the data, the filters, the analysis) stops the page there
 with panels.guard(("đọc dữ liệu", "loading the workspace"), stop=True):
@@ -79,15 +83,22 @@ with panels.guard(("vẽ bản đồ", "the map")):
     mapview.show_map(ws, data.display(path, key), an, filters.disclosure(meeting), meeting, filters.basemap())
 
 if meeting:
-    st.caption("Chế độ họp: bộ lọc ẩn, không có thông tin cá nhân. Tắt chế độ họp để đổi bộ lọc. / "
-               "Meeting mode: filters hidden, no personal data.")
+    st.caption(
+        "Chế độ họp: bộ lọc ẩn, không có thông tin cá nhân. Tắt chế độ họp để đổi bộ lọc. / "
+        "Meeting mode: filters hidden, no personal data."
+    )
     st.subheader("Thôn cần chú ý / Hamlets to watch")
     with panels.guard(("liệt kê thôn cần chú ý", "the hamlets to watch")):
         panels.hotspot_list(an)
 else:
     table, progress, grievances, hamlet = st.tabs(
-        [":material/table: Tổng hợp theo thôn", ":material/show_chart: Tiến độ theo dự án",
-         ":material/mail: Đơn thư", ":material/home_pin: Trang thôn"])
+        [
+            ":material/table: Tổng hợp theo thôn",
+            ":material/show_chart: Tiến độ theo dự án",
+            ":material/mail: Đơn thư",
+            ":material/home_pin: Trang thôn",
+        ]
+    )
     with table, panels.guard(("lập bảng tổng hợp theo thôn", "the per-hamlet table")):
         panels.summary_table(an)
     with progress, panels.guard(("vẽ tiến độ theo dự án", "the progress chart")):

@@ -43,8 +43,7 @@ def resolve_workspace(arg: str | None) -> Path:
 def stamp(path: Path) -> tuple:
     """Names, sizes and modification times of the folder's files: a cheap change detector."""
     try:
-        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                            for e in os.scandir(path) if e.is_file()))
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(path) if e.is_file()))
     except OSError:
         return ()
 

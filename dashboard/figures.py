@@ -41,9 +41,13 @@ def weekly_handover(ws: geo.Workspace, sel: Selection, max_weeks: int = 104) -> 
 def deadlines(ws: geo.Workspace, project_ids) -> pd.DataFrame:
     """``project_id, project_name, deadline`` (dates) of the given projects that have one."""
     pr = ws.projects[ws.projects["project_id"].isin(list(project_ids)) & ws.projects["handover_deadline"].notna()]
-    return pd.DataFrame({"project_id": pr["project_id"].to_numpy(),
-                         "project_name": pr["project_name"].astype(str).to_numpy(),
-                         "deadline": pd.to_datetime(pr["handover_deadline"]).dt.date.to_numpy()})
+    return pd.DataFrame(
+        {
+            "project_id": pr["project_id"].to_numpy(),
+            "project_name": pr["project_name"].astype(str).to_numpy(),
+            "deadline": pd.to_datetime(pr["handover_deadline"]).dt.date.to_numpy(),
+        }
+    )
 
 
 __all__ = ["VEGA_NUMBER_LOCALE", "WEEKLY_COLUMNS", "Headline", "deadlines", "headline", "weekly_handover"]

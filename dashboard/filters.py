@@ -20,8 +20,15 @@ from geo.canonical import date_error
 from geo.schema import STAGES
 from geo.selection import Selection
 
-KEYS = {"project": "f_project", "hamlet": "f_hamlets", "stage": "f_stages", "land_use": "f_land_uses",
-        "as_of": "f_as_of", "meeting": "f_meeting", "basemap": "f_basemap"}
+KEYS = {
+    "project": "f_project",
+    "hamlet": "f_hamlets",
+    "stage": "f_stages",
+    "land_use": "f_land_uses",
+    "as_of": "f_as_of",
+    "meeting": "f_meeting",
+    "basemap": "f_basemap",
+}
 ALL = ""
 
 
@@ -37,8 +44,7 @@ class Options:
 
 def options(ws: geo.Workspace) -> Options:
     """The choices of ``ws``'s filters."""
-    projects = {str(k): str(v) for k, v in zip(ws.projects["project_id"], ws.projects["project_name"])
-                if pd.notna(k)}
+    projects = {str(k): str(v) for k, v in zip(ws.projects["project_id"], ws.projects["project_name"]) if pd.notna(k)}
     for pid in ws.households["project_id"].dropna().unique():  # projects known only from households
         projects.setdefault(str(pid), str(pid))
     hamlets = {str(k): str(v) for k, v in zip(ws.hamlets["hamlet_id"], ws.hamlets["hamlet_name"]) if pd.notna(k)}
@@ -90,19 +96,42 @@ def sidebar(opts: Options) -> Selection:
     """Draw the filters in the sidebar (project first) and return the selection they make."""
     sb = st.sidebar
     sb.header("Bộ lọc / Filters")
-    sb.selectbox("Dự án / Project", [ALL, *opts.projects], key=KEYS["project"],
-                 format_func=lambda k: "Tất cả dự án / All projects" if k == ALL else opts.projects[k])
-    sb.multiselect("Thôn / Hamlet", list(opts.hamlets), key=KEYS["hamlet"],
-                   format_func=lambda k: opts.hamlets.get(k, k), placeholder="Tất cả thôn / All hamlets")
-    sb.multiselect("Bước thực hiện / Stage", list(STAGES.keys), key=KEYS["stage"], format_func=STAGES.label,
-                   placeholder="Tất cả các bước / All stages")
-    sb.multiselect("Loại đất / Land use", opts.land_uses, key=KEYS["land_use"],
-                   placeholder="Tất cả loại đất / All land uses")
-    sb.date_input("Số liệu đến ngày / As of", key=KEYS["as_of"], format="DD/MM/YYYY",
-                  min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+    sb.selectbox(
+        "Dự án / Project",
+        [ALL, *opts.projects],
+        key=KEYS["project"],
+        format_func=lambda k: "Tất cả dự án / All projects" if k == ALL else opts.projects[k],
+    )
+    sb.multiselect(
+        "Thôn / Hamlet",
+        list(opts.hamlets),
+        key=KEYS["hamlet"],
+        format_func=lambda k: opts.hamlets.get(k, k),
+        placeholder="Tất cả thôn / All hamlets",
+    )
+    sb.multiselect(
+        "Bước thực hiện / Stage",
+        list(STAGES.keys),
+        key=KEYS["stage"],
+        format_func=STAGES.label,
+        placeholder="Tất cả các bước / All stages",
+    )
+    sb.multiselect(
+        "Loại đất / Land use", opts.land_uses, key=KEYS["land_use"], placeholder="Tất cả loại đất / All land uses"
+    )
+    sb.date_input(
+        "Số liệu đến ngày / As of",
+        key=KEYS["as_of"],
+        format="DD/MM/YYYY",
+        min_value=date(2000, 1, 1),
+        max_value=date(2100, 12, 31),
+    )
     sb.divider()
-    sb.toggle("Nền bản đồ trực tuyến (OpenStreetMap) / Online basemap", key=KEYS["basemap"],
-              help="Tắt mặc định: bản đồ không cần Internet. / Off by default: the map needs no Internet.")
+    sb.toggle(
+        "Nền bản đồ trực tuyến (OpenStreetMap) / Online basemap",
+        key=KEYS["basemap"],
+        help="Tắt mặc định: bản đồ không cần Internet. / Off by default: the map needs no Internet.",
+    )
     state = st.session_state
     return Selection.make(
         project=state[KEYS["project"]] or None,
@@ -115,9 +144,12 @@ def sidebar(opts: Options) -> Selection:
 
 def meeting_toggle() -> bool:
     """The one-click meeting mode switch (drawn where it is called)."""
-    return st.toggle("Chế độ họp", key=KEYS["meeting"],
-                     help="Meeting mode: bản đồ toàn màn hình, chữ lớn, không có thông tin cá nhân. / Full-width map, "
-                          "large type, no personal data.")
+    return st.toggle(
+        "Chế độ họp",
+        key=KEYS["meeting"],
+        help="Meeting mode: bản đồ toàn màn hình, chữ lớn, không có thông tin cá nhân. / Full-width map, "
+        "large type, no personal data.",
+    )
 
 
 def disclosure(meeting: bool) -> geo.Disclosure:
@@ -152,7 +184,9 @@ def to_params(sel: Selection, meeting: bool, online_basemap: bool, default_as_of
 
 def write_url(params: dict) -> None:
     """Put the view into the address bar (only where it changed)."""
-    current = {k: (st.query_params.get_all(k) if k in ("hamlet", "stage", "land_use") else st.query_params.get(k))
-               for k in st.query_params}
+    current = {
+        k: (st.query_params.get_all(k) if k in ("hamlet", "stage", "land_use") else st.query_params.get(k))
+        for k in st.query_params
+    }
     if current != params:
         st.query_params.from_dict(params)

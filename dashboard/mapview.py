@@ -11,8 +11,9 @@ from geo.maps import DisplayGeometry, MapInfo, build_map, fmt_number, selection_
 from .data import Analysis
 
 
-def show_map(ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, disclosure: geo.Disclosure, large_type: bool,
-             basemap: bool) -> MapInfo:
+def show_map(
+    ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, disclosure: geo.Disclosure, large_type: bool, basemap: bool
+) -> MapInfo:
     """Draw the selection's map full width; return what was drawn.
 
     ``disclosure`` decides what personal data may appear; ``large_type`` is
@@ -20,15 +21,24 @@ def show_map(ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, disclosure:
     """
     # meeting mode: the page's caption names the selection, so the legend stays short; the map stretches to
     # the bottom of the window in the browser (geo.maps.FillViewport), 560 px until it has measured
-    m = build_map(ws, an, disclosure, clusters=an.cluster_layer(), display=disp, basemap=basemap,
-                  title=None if large_type else selection_title(ws, an.slice), large_type=large_type)
-    st_folium(m, height=560 if large_type else 620, use_container_width=True, returned_objects=[],
-              key=None)
+    m = build_map(
+        ws,
+        an,
+        disclosure,
+        clusters=an.cluster_layer(),
+        display=disp,
+        basemap=basemap,
+        title=None if large_type else selection_title(ws, an.slice),
+        large_type=large_type,
+    )
+    st_folium(m, height=560 if large_type else 620, use_container_width=True, returned_objects=[], key=None)
     info: MapInfo = m.map_info
     if info.mode == "hamlets":
-        st.caption(f"Vùng chọn có {fmt_number(info.parcels_in_selection)} thửa: bản đồ hiển thị tiến độ theo thôn. "
-                   "Chọn thôn ở bộ lọc để xem từng thửa. / Large selection: hamlet-level shapes; pick hamlets "
-                   "to see parcels.")
+        st.caption(
+            f"Vùng chọn có {fmt_number(info.parcels_in_selection)} thửa: bản đồ hiển thị tiến độ theo thôn. "
+            "Chọn thôn ở bộ lọc để xem từng thửa. / Large selection: hamlet-level shapes; pick hamlets "
+            "to see parcels."
+        )
     elif info.mode == "affected":
         st.caption("Vùng chọn lớn: chỉ vẽ các thửa bị thu hồi. / Large selection: only affected parcels drawn.")
     if an.cluster_note and not large_type:

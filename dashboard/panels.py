@@ -38,8 +38,12 @@ from .text import (
 )
 
 LEVEL_ORDER = {lvl: len(LEVEL_RANK) - 1 - rank for lvl, rank in LEVEL_RANK.items()}  # the worst first
-LEVEL_BADGE = {"hotspot": ":red-badge[Điểm nóng]", "risk": ":orange-badge[Nguy cơ]",
-               "watch": ":yellow-badge[Theo dõi]", "none": ":gray-badge[Bình thường]"}
+LEVEL_BADGE = {
+    "hotspot": ":red-badge[Điểm nóng]",
+    "risk": ":orange-badge[Nguy cơ]",
+    "watch": ":yellow-badge[Theo dõi]",
+    "none": ":gray-badge[Bình thường]",
+}
 WIDE_BADGE = " :gray-badge[cả thôn / hamlet-wide]"
 """Beside the level of a hamlet-wide alert under a project filter (not one of the project's hotspots)."""
 
@@ -91,8 +95,10 @@ def validation_page(path: Path, ws: geo.Workspace) -> None:
     """The page for a workspace with errors: every problem with where it is and its fix in full, no traceback."""
     report = ws.report
     st.title("Dữ liệu chưa dùng được / The workspace has errors")
-    st.error(f"Thư mục **{shown(path)}** có {len(report.errors)} lỗi và {len(report.warnings)} cảnh báo. "
-             "Sửa các lỗi dưới đây rồi tải lại trang (F5). / Fix the errors below, then reload the page.")
+    st.error(
+        f"Thư mục **{shown(path)}** có {len(report.errors)} lỗi và {len(report.warnings)} cảnh báo. "
+        "Sửa các lỗi dưới đây rồi tải lại trang (F5). / Fix the errors below, then reload the page."
+    )
     st.subheader(f"Lỗi / Errors ({len(report.errors)})")
     problem_list(report.errors)
     if report.warnings:
@@ -145,8 +151,12 @@ def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
         ("Hộ đã nhận tiền", fmt_number(h.paid), f"{fmt_number(h.compensation_paid_vnd / 1e9, 2)} tỷ đồng"),
         ("Đơn thư chưa giải quyết", fmt_number(h.grievances_open), None),
         ("Đơn thư quá hạn", fmt_number(h.grievances_overdue), None),
-        ("Điểm nóng", fmt_number(h.hotspots), f"{h.risk} nguy cơ · {h.watch} theo dõi"
-         + (f" · thêm {h.hamlet_wide} cảnh báo cả thôn" if h.hamlet_wide else "")),  # not the project's
+        (
+            "Điểm nóng",
+            fmt_number(h.hotspots),
+            f"{h.risk} nguy cơ · {h.watch} theo dõi"
+            + (f" · thêm {h.hamlet_wide} cảnh báo cả thôn" if h.hamlet_wide else ""),
+        ),  # not the project's
     ]
     for col, (label, value, note) in zip(st.columns(len(cards)), cards):
         col.metric(label, value, note, delta_color="off", delta_arrow="off", border=meeting)
@@ -161,8 +171,11 @@ def hotspot_list(an: Analysis) -> None:
         return
     s["order"] = s["hotspot_level"].map(LEVEL_ORDER)
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
-    lines = [f"- {LEVEL_BADGE[r.hotspot_level]}{WIDE_BADGE if getattr(r, 'hamlet_wide', False) else ''} "
-             f"**{md(r.hamlet_name)}**: {md(r.hotspot_reasons)}" for r in s.itertuples()]
+    lines = [
+        f"- {LEVEL_BADGE[r.hotspot_level]}{WIDE_BADGE if getattr(r, 'hamlet_wide', False) else ''} "
+        f"**{md(r.hamlet_name)}**: {md(r.hotspot_reasons)}"
+        for r in s.itertuples()
+    ]
     st.markdown("\n".join(lines))
 
 
@@ -170,15 +183,24 @@ def hotspot_list(an: Analysis) -> None:
 
 
 SUMMARY_DECIMALS = {
-    "parcels_affected": 0, "area_affected_m2": 1, "households": 0, "households_handed_over": 0,
-    "handover_pct": "%", "area_handed_over_pct": "%", "households_paid": 0, "compensation_paid_vnd": 0,
-    "grievances_open": 0, "grievances_overdue": 0, "max_signatories_open": 0,
+    "parcels_affected": 0,
+    "area_affected_m2": 1,
+    "households": 0,
+    "households_handed_over": 0,
+    "handover_pct": "%",
+    "area_handed_over_pct": "%",
+    "households_paid": 0,
+    "compensation_paid_vnd": 0,
+    "grievances_open": 0,
+    "grievances_overdue": 0,
+    "max_signatories_open": 0,
 }
 """How the summary's numbers are written on screen: decimals, or ``"%"`` for a percentage (two decimals)."""
 
 
 def vn_number(decimals: int | str = 0):
     """A cell formatter: dot thousands, decimal comma (``"%"``: two decimals and a percent sign); blank for none."""
+
     def fmt(value) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)):
             return ""
@@ -215,8 +237,13 @@ def summary_table(an: Analysis) -> None:
     shown = s.rename(columns=SUMMARY_LABELS)
     labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
     cfg = {SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large")}
-    st.dataframe(vn_table(shown, labels), hide_index=True, width="stretch", column_config=cfg,
-                 height=35 * (min(len(shown), 20) + 1) + 3)  # every hamlet and the "not placed" row in view
+    st.dataframe(
+        vn_table(shown, labels),
+        hide_index=True,
+        width="stretch",
+        column_config=cfg,
+        height=35 * (min(len(shown), 20) + 1) + 3,
+    )  # every hamlet and the "not placed" row in view
     totals = pd.DataFrame([r for r in rec.rows() if r is not rec.unplaced])[list(SUMMARY_COLUMNS)]
     totals = totals.drop(columns=["hamlet_id", "hotspot_reasons"]).rename(columns=SUMMARY_LABELS)
     # two fixed rows, nothing to sort: written out (a blank number would otherwise show as "None")
@@ -229,10 +256,12 @@ def summary_table(an: Analysis) -> None:
     stem = f"tong_hop_thon_{export_stem(sel)}"
     vi, canonical = summary_csvs(an.summary, rec.rows())
     c1, c2 = st.columns(2)
-    c1.download_button("Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)", vi, f"{stem}.csv", "text/csv",
-                       icon=":material/download:")
-    c2.download_button("CSV cột chuẩn / canonical columns", canonical, f"{stem}_en.csv",
-                       "text/csv", icon=":material/download:")
+    c1.download_button(
+        "Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)", vi, f"{stem}.csv", "text/csv", icon=":material/download:"
+    )
+    c2.download_button(
+        "CSV cột chuẩn / canonical columns", canonical, f"{stem}_en.csv", "text/csv", icon=":material/download:"
+    )
 
 
 def summary_csvs(summary: pd.DataFrame, under: list[dict] | tuple = ()) -> tuple[bytes, bytes]:
@@ -265,28 +294,49 @@ def progress_chart(ws: geo.Workspace, series: pd.DataFrame) -> None:
     dl = figures.deadlines(ws, series["project_id"].unique())
     x = alt.X("week:T", title="Tuần (đến ngày)", axis=alt.Axis(format="%d/%m/%Y", labelAngle=-30))
     colour = alt.Color("project_name:N", title="Dự án", legend=alt.Legend(orient="bottom", columns=1, labelLimit=480))
-    line = alt.Chart(series).mark_line(point=True).encode(
-        x=x, y=alt.Y("share_pct:Q", title="Tỷ lệ hộ đã bàn giao (%)", scale=alt.Scale(domain=[0, 100])),
-        color=colour,
-        tooltip=[alt.Tooltip("project_name:N", title="Dự án"),
-                 alt.Tooltip("week:T", title="Đến ngày", format="%d/%m/%Y"),
-                 alt.Tooltip("handed_over:Q", title="Hộ đã bàn giao"),
-                 alt.Tooltip("households:Q", title="Tổng số hộ"),
-                 alt.Tooltip("share_pct:Q", title="Tỷ lệ (%)", format=".2f")])
+    line = (
+        alt.Chart(series)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("share_pct:Q", title="Tỷ lệ hộ đã bàn giao (%)", scale=alt.Scale(domain=[0, 100])),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("project_name:N", title="Dự án"),
+                alt.Tooltip("week:T", title="Đến ngày", format="%d/%m/%Y"),
+                alt.Tooltip("handed_over:Q", title="Hộ đã bàn giao"),
+                alt.Tooltip("households:Q", title="Tổng số hộ"),
+                alt.Tooltip("share_pct:Q", title="Tỷ lệ (%)", format=".2f"),
+            ],
+        )
+    )
     layers = [line]
     if len(dl):
         dl = dl.assign(label=[f"Hạn {fmt_date(d)}" for d in dl["deadline"]])
-        rule = alt.Chart(dl).mark_rule(strokeDash=[6, 4], size=2).encode(
-            x="deadline:T", color=colour,
-            tooltip=[alt.Tooltip("project_name:N", title="Dự án"),
-                     alt.Tooltip("deadline:T", title="Hạn bàn giao", format="%d/%m/%Y")])
-        text = alt.Chart(dl).mark_text(align="left", dx=4, dy=-6, angle=0).encode(
-            x="deadline:T", y=alt.value(12), text="label:N", color=colour)
+        rule = (
+            alt.Chart(dl)
+            .mark_rule(strokeDash=[6, 4], size=2)
+            .encode(
+                x="deadline:T",
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("project_name:N", title="Dự án"),
+                    alt.Tooltip("deadline:T", title="Hạn bàn giao", format="%d/%m/%Y"),
+                ],
+            )
+        )
+        text = (
+            alt.Chart(dl)
+            .mark_text(align="left", dx=4, dy=-6, angle=0)
+            .encode(x="deadline:T", y=alt.value(12), text="label:N", color=colour)
+        )
         layers += [rule, text]
     chart = alt.layer(*layers).properties(height=360).configure(locale={"number": figures.VEGA_NUMBER_LOCALE})
     st.altair_chart(chart, width="stretch")
-    st.caption("Đường nét đứt: hạn bàn giao mặt bằng của dự án. Mẫu số: mọi hộ của dự án trong các thôn, loại đất "
-               "đã chọn. / Dashed line: the project's handover deadline.")
+    st.caption(
+        "Đường nét đứt: hạn bàn giao mặt bằng của dự án. Mẫu số: mọi hộ của dự án trong các thôn, loại đất "
+        "đã chọn. / Dashed line: the project's handover deadline."
+    )
 
 
 # --------------------------------------------------------------------------- grievances
@@ -298,23 +348,47 @@ def grievance_charts(an: Analysis) -> None:
     if not len(g):
         st.info("Không có đơn thư trong lựa chọn. / No grievances in the selection.")
         return
-    g = g.assign(state=g["is_overdue"].map({True: GRIEVANCE_STATES.label("overdue")}).fillna(
-        g["is_open"].map({True: GRIEVANCE_STATES.label("open"), False: GRIEVANCE_STATES.label("closed")})))
+    g = g.assign(
+        state=g["is_overdue"]
+        .map({True: GRIEVANCE_STATES.label("overdue")})
+        .fillna(g["is_open"].map({True: GRIEVANCE_STATES.label("open"), False: GRIEVANCE_STATES.label("closed")}))
+    )
     states = [GRIEVANCE_STATES.label(k) for k in GRIEVANCE_STATES.keys]
     cols = st.columns(3)
-    charts = (("kind", KINDS, "Theo loại đơn"), ("topic", TOPICS, "Theo nội dung"),
-              ("status", STATUSES, "Theo trạng thái"))
+    charts = (
+        ("kind", KINDS, "Theo loại đơn"),
+        ("topic", TOPICS, "Theo nội dung"),
+        ("status", STATUSES, "Theo trạng thái"),
+    )
     for col, (field, enum, title) in zip(cols, charts):
         frame = g.assign(label=g[field].map(lambda v, e=enum: e.label(v) if isinstance(v, str) else "Không rõ"))
         order = [lab for lab in [*(enum.label(k) for k in enum.keys), "Không rõ"] if lab in set(frame["label"])]
-        wide = (frame.groupby(["label", "state"]).size().unstack(fill_value=0)
-                .reindex(index=order, columns=states, fill_value=0).rename_axis(None, axis=1).reset_index())
+        wide = (
+            frame.groupby(["label", "state"])
+            .size()
+            .unstack(fill_value=0)
+            .reindex(index=order, columns=states, fill_value=0)
+            .rename_axis(None, axis=1)
+            .reset_index()
+        )
         wide = wide.rename(columns={"label": title})
         col.markdown(f"**{title}**")
-        col.bar_chart(wide, x=title, y=states, color=["#b2182b", "#f4a582", "#bababa"], horizontal=True,
-                      stack=True, sort=False, x_label="", y_label="Số đơn", height=34 * len(order) + 120)
-    st.caption(f"{len(g)} đơn nhận đến ngày {fmt_date(an.slice.selection.as_of)}; "
-               f"{int(g['is_open'].sum())} chưa giải quyết, {int(g['is_overdue'].sum())} quá hạn.")
+        col.bar_chart(
+            wide,
+            x=title,
+            y=states,
+            color=["#b2182b", "#f4a582", "#bababa"],
+            horizontal=True,
+            stack=True,
+            sort=False,
+            x_label="",
+            y_label="Số đơn",
+            height=34 * len(order) + 120,
+        )
+    st.caption(
+        f"{len(g)} đơn nhận đến ngày {fmt_date(an.slice.selection.as_of)}; "
+        f"{int(g['is_open'].sum())} chưa giải quyết, {int(g['is_overdue'].sum())} quá hạn."
+    )
 
 
 # --------------------------------------------------------------------------- hamlet page
@@ -328,8 +402,12 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
         st.info("Không có thôn nào trong lựa chọn. / No hamlet in the selection.")
         return
     names = dict(zip(s["hamlet_id"], s["hamlet_name"]))
-    hid = st.selectbox("Chọn thôn / Hamlet", list(s["hamlet_id"]), key="hamlet_page",
-                       format_func=lambda h: f"{names[h]} ({level_label(_level(s, h), _wide(s, h))})")
+    hid = st.selectbox(
+        "Chọn thôn / Hamlet",
+        list(s["hamlet_id"]),
+        key="hamlet_page",
+        format_func=lambda h: f"{names[h]} ({level_label(_level(s, h), _wide(s, h))})",
+    )
     row = s[s["hamlet_id"] == hid].iloc[0]
     info = ws.hamlets[ws.hamlets["hamlet_id"] == hid]
     officer = info["officer"].iloc[0] if len(info) and "officer" in info else None
@@ -350,12 +428,18 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     fr = fr[fr["hamlet_id"] == hid].sort_values("report_date", ascending=False).head(8)
     st.markdown("**Báo cáo tình hình Nhân dân gần nhất / Latest field reports**")
     if len(fr):
-        st.dataframe(pd.DataFrame({
-            "Ngày báo cáo": fr["report_date"].map(fmt_date),
-            "Tình hình": fr["mood"].map(MOOD_LABELS).fillna(fr["mood"]),
-            "Người báo cáo": fr["reporter"],
-            "Nội dung": fr["note"],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Ngày báo cáo": fr["report_date"].map(fmt_date),
+                    "Tình hình": fr["mood"].map(MOOD_LABELS).fillna(fr["mood"]),
+                    "Người báo cáo": fr["reporter"],
+                    "Nội dung": fr["note"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     else:
         st.caption("Chưa có báo cáo đến ngày này. / No report up to this date.")
 
@@ -363,15 +447,24 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     g = g[(g["hamlet_id"] == hid) & g["is_open"]].sort_values("received_date")
     st.markdown("**Đơn thư chưa giải quyết / Open grievances**")
     if len(g):
-        st.dataframe(vn_table(pd.DataFrame({
-            "Số đơn": g["grievance_id"],
-            "Loại": g["kind"].map(lambda v: KINDS.label(v) if isinstance(v, str) else ""),
-            "Nội dung": g["topic"].map(lambda v: TOPICS.label(v) if isinstance(v, str) else ""),
-            "Trạng thái": g["status"].map(lambda v: STATUSES.label(v) if isinstance(v, str) else ""),
-            "Ngày nhận": g["received_date"].map(fmt_date),
-            "Số người ký": g["signatories"],
-            "Quá hạn": g["is_overdue"].map({True: "Quá hạn", False: ""}),
-        }), {"Số người ký": 0}), hide_index=True, width="stretch")
+        st.dataframe(
+            vn_table(
+                pd.DataFrame(
+                    {
+                        "Số đơn": g["grievance_id"],
+                        "Loại": g["kind"].map(lambda v: KINDS.label(v) if isinstance(v, str) else ""),
+                        "Nội dung": g["topic"].map(lambda v: TOPICS.label(v) if isinstance(v, str) else ""),
+                        "Trạng thái": g["status"].map(lambda v: STATUSES.label(v) if isinstance(v, str) else ""),
+                        "Ngày nhận": g["received_date"].map(fmt_date),
+                        "Số người ký": g["signatories"],
+                        "Quá hạn": g["is_overdue"].map({True: "Quá hạn", False: ""}),
+                    }
+                ),
+                {"Số người ký": 0},
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     else:
         st.caption("Không có đơn thư đang mở. / No open grievance.")
 
@@ -379,18 +472,26 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     hh = hh[hh["hamlet_id"] == hid]
     with st.expander(f"Danh sách hộ ({hh['household_id'].nunique()} hộ) / Households"):
         projects = dict(zip(ws.projects["project_id"], ws.projects["project_name"]))
-        st.dataframe(vn_table(pd.DataFrame({
-            "Mã hộ": hh["household_id"],
-            "Chủ hộ": hh["household_name"],
-            "Dự án": hh["project_id"].map(projects).fillna(hh["project_id"]),
-            "Thửa": hh["parcel_id"],
-            "Bước": hh["stage"].map(STAGES.label),
-            "Ngày": hh["stage_date"].map(fmt_date),
-            "DT thu hồi (m²)": hh["area_m2"].round(1),
-            "Tiền bồi thường (đồng)": pd.to_numeric(hh["compensation_vnd"], errors="coerce"),
-            "Đồng thuận": hh["agreement"].map(AGREEMENT_LABELS),
-        }).sort_values(["Bước", "Mã hộ"]), {"DT thu hồi (m²)": 1, "Tiền bồi thường (đồng)": 0}),
-            hide_index=True, width="stretch")
+        st.dataframe(
+            vn_table(
+                pd.DataFrame(
+                    {
+                        "Mã hộ": hh["household_id"],
+                        "Chủ hộ": hh["household_name"],
+                        "Dự án": hh["project_id"].map(projects).fillna(hh["project_id"]),
+                        "Thửa": hh["parcel_id"],
+                        "Bước": hh["stage"].map(STAGES.label),
+                        "Ngày": hh["stage_date"].map(fmt_date),
+                        "DT thu hồi (m²)": hh["area_m2"].round(1),
+                        "Tiền bồi thường (đồng)": pd.to_numeric(hh["compensation_vnd"], errors="coerce"),
+                        "Đồng thuận": hh["agreement"].map(AGREEMENT_LABELS),
+                    }
+                ).sort_values(["Bước", "Mã hộ"]),
+                {"DT thu hồi (m²)": 1, "Tiền bồi thường (đồng)": 0},
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def split_reasons(text: str) -> list[str]:

@@ -31,8 +31,12 @@ PROBLEM_HEADERS = {
 }
 SEVERITY = {"error": "LỖI / error", "warning": "Cảnh báo / warning"}
 
-MOOD_LABELS = {"stable": "Ổn định", "concerned": "Có băn khoăn", "agitated": "Bức xúc",
-               "gathering_risk": "Nguy cơ tụ tập đông người"}
+MOOD_LABELS = {
+    "stable": "Ổn định",
+    "concerned": "Có băn khoăn",
+    "agitated": "Bức xúc",
+    "gathering_risk": "Nguy cơ tụ tập đông người",
+}
 AGREEMENT_LABELS = vocabulary.AGREEMENT_LABELS
 
 

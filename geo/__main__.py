@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo",
         description="Thu hồi đất, bồi thường, tái định cư — kiểm tra và tổng hợp dữ liệu / "
-                    "Land recovery workspace: validate and summarise.",
+        "Land recovery workspace: validate and summarise.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -259,32 +259,47 @@ def build_parser() -> argparse.ArgumentParser:
         if out:
             p.add_argument("--out", required=True, help="tệp kết quả / output file")
         p.add_argument("--project", help="mã dự án / project id")
-        p.add_argument("--as-of", type=_date_arg, default=None,
-                       help="ngày báo cáo YYYY-MM-DD hoặc dd/mm/yyyy / reporting date")
+        p.add_argument(
+            "--as-of", type=_date_arg, default=None, help="ngày báo cáo YYYY-MM-DD hoặc dd/mm/yyyy / reporting date"
+        )
         p.set_defaults(func=func)
         return p
 
     add("validate", cmd_validate, "kiểm tra dữ liệu / validate a workspace")
     add("summary", cmd_summary, "tổng hợp theo thôn / per-hamlet summary CSV", out=True)
-    add("hotspots", cmd_hotspots, "cảnh báo điểm nóng theo thôn / hotspot levels, GPKG, GeoJSON or CSV",
-        out=True)
+    add("hotspots", cmd_hotspots, "cảnh báo điểm nóng theo thôn / hotspot levels, GPKG, GeoJSON or CSV", out=True)
     for name, func, help_text in (
         ("snapshot", cmd_snapshot, "bản đồ PNG/PDF/HTML / map snapshot"),
         ("export", cmd_export, "bảng tổng hợp XLSX/CSV / per-hamlet summary workbook"),
         ("report", cmd_report, "báo cáo tuần/tháng DOCX/PDF / weekly or monthly report"),
     ):
         p = add(name, func, help_text, out=True)
-        p.add_argument("--hamlet", action="append", metavar="ID",
-                       help="mã thôn (lặp lại để chọn nhiều thôn) / hamlet id (repeat for several)")
+        p.add_argument(
+            "--hamlet",
+            action="append",
+            metavar="ID",
+            help="mã thôn (lặp lại để chọn nhiều thôn) / hamlet id (repeat for several)",
+        )
         if name == "snapshot":
-            p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape",
-                           help="khổ A4 ngang hoặc dọc / A4 landscape or portrait")
+            p.add_argument(
+                "--orientation",
+                choices=("landscape", "portrait"),
+                default="landscape",
+                help="khổ A4 ngang hoặc dọc / A4 landscape or portrait",
+            )
         if name == "report":
-            p.add_argument("--period", choices=("week", "month"), default="week",
-                           help="báo cáo tuần hoặc tháng / weekly or monthly report")
+            p.add_argument(
+                "--period",
+                choices=("week", "month"),
+                default="week",
+                help="báo cáo tuần hoặc tháng / weekly or monthly report",
+            )
         if name != "export":
-            p.add_argument("--include-personal", action="store_true",
-                           help="kèm họ tên, số tiền từng hộ / include household names and amounts")
+            p.add_argument(
+                "--include-personal",
+                action="store_true",
+                help="kèm họ tên, số tiền từng hộ / include household names and amounts",
+            )
     return parser
 
 

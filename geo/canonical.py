@@ -47,6 +47,7 @@ def text_limit(column: str) -> int:
     """
     return TEXT_LIMITS.get(column, TEXT_LIMITS["*"])
 
+
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]+)?\s*$")
 _YMD_SLASH = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$")
@@ -105,8 +106,21 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return _dates(_Distinct(values))
 
 
-_MONTHS_EN = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
+_MONTHS_EN = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def date_error(value: object) -> str | None:
@@ -133,8 +147,10 @@ def _date_reason(value: object) -> tuple[str, str] | None:
     specific = _calendar_reason(value)
     if specific is not None:
         return specific
-    return (f"“{text}” không phải ngày; ghi ngày/tháng/năm (20/11/2026) hoặc 2026-11-20",
-            f"“{text}” is not a date; write dd/mm/yyyy (20/11/2026) or yyyy-mm-dd")
+    return (
+        f"“{text}” không phải ngày; ghi ngày/tháng/năm (20/11/2026) hoặc 2026-11-20",
+        f"“{text}” is not a date; write dd/mm/yyyy (20/11/2026) or yyyy-mm-dd",
+    )
 
 
 def _calendar_reason(value: object) -> tuple[str, str] | None:
@@ -154,12 +170,16 @@ def _calendar_reason(value: object) -> tuple[str, str] | None:
             return vi, en
         last = calendar.monthrange(y, mo)[1] if 1 <= y <= 9999 else 31
         if not 1 <= d <= last:
-            return (f"không có ngày {d} tháng {mo} năm {y} (tháng {mo} năm {y} có {last} ngày)",
-                    f"there is no {d} {_MONTHS_EN[mo]} {y} ({_MONTHS_EN[mo]} {y} has {last} days)")
+            return (
+                f"không có ngày {d} tháng {mo} năm {y} (tháng {mo} năm {y} có {last} ngày)",
+                f"there is no {d} {_MONTHS_EN[mo]} {y} ({_MONTHS_EN[mo]} {y} has {last} days)",
+            )
         return f"năm {y} nằm ngoài phạm vi dùng được", f"the year {y} is out of range"
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return (f"số {value} không phải ngày (số ngày kiểu Excel chỉ nhận từ năm 1960 đến 2100)",
-                f"the number {value} is not a date (Excel day numbers are read for 1960–2100)")
+        return (
+            f"số {value} không phải ngày (số ngày kiểu Excel chỉ nhận từ năm 1960 đến 2100)",
+            f"the number {value} is not a date (Excel day numbers are read for 1960–2100)",
+        )
     return None
 
 
@@ -234,9 +254,7 @@ def _blank_value(v: object) -> bool:
     return isinstance(v, str) and v.strip() == ""
 
 
-def match_columns(
-    layer: Layer, headers: list[str], overrides: dict[str, str] | None = None
-) -> dict[str, str]:
+def match_columns(layer: Layer, headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
     """Map canonical column names to the file's headers.
 
     Parameters
@@ -335,11 +353,12 @@ def canonicalize(
                 expected = ", ".join([col.name, *col.aliases])
                 found = headers_found(frame)
                 report.error(
-                    "missing_column", file,
+                    "missing_column",
+                    file,
                     f"Thiếu cột bắt buộc “{col.name}” ({col.label}); các cột có trong tệp: {found} / "
                     f"Required column “{col.name}” is missing; the file's headers are: {found}",
                     f"Thêm một cột tên là một trong: {expected}; hoặc khai báo tên cột trong "
-                    f"workspace.toml [layers.{layer.name}.columns] {col.name} = \"tên cột\" / Add a column "
+                    f'workspace.toml [layers.{layer.name}.columns] {col.name} = "tên cột" / Add a column '
                     f"named one of: {expected}, or map your header in workspace.toml.",
                 )
             out[col.name] = empty_column(col, out.index)
@@ -380,11 +399,13 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
     blank = distinct.flags(_blank_value, missing=True)
     if col.required and blank.any():
         report.error(
-            "missing_value", file,
+            "missing_value",
+            file,
             f"Ô trống ở cột bắt buộc “{col.name}” / Blank value in required column “{col.name}”",
-            "Điền giá trị vào các ô này hoặc xóa các dòng thừa / "
-            "Fill in these cells or delete the stray rows.",
-            rows=rows_of(blank), column=header, row_kind=row_kind,
+            "Điền giá trị vào các ô này hoặc xóa các dòng thừa / Fill in these cells or delete the stray rows.",
+            rows=rows_of(blank),
+            column=header,
+            row_kind=row_kind,
         )
     if col.type == "date":
         parsed = _dates(distinct)
@@ -395,11 +416,14 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             vi = ", ".join(quote(v) + (f" — {r[0]}" if r else "") for v, r in why)
             en = ", ".join(quote(v) + (f" — {r[1]}" if r else "") for v, r in why)
             report.error(
-                "bad_date", file,
+                "bad_date",
+                file,
                 f"Không đọc được ngày ở cột “{col.name}”: {vi} / Not a date in column “{col.name}”: {en}",
                 "Ghi ngày dạng ngày/tháng/năm (20/11/2026) hoặc 2026-11-20, hoặc dùng ô kiểu "
                 "Ngày trong Excel / Write dates as dd/mm/yyyy or yyyy-mm-dd, or use Excel date cells.",
-                rows=rows_of(bad), column=header, row_kind=row_kind,
+                rows=rows_of(bad),
+                column=header,
+                row_kind=row_kind,
             )
         return parsed
     if col.type in ("float", "int"):
@@ -411,12 +435,15 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             examples = ", ".join(quote(v) for v in pd.unique(raw[bad].astype(str))[:3])
             kind = "số nguyên không âm / a whole number" if col.type == "int" else "số / a number"
             report.error(
-                "bad_number", file,
+                "bad_number",
+                file,
                 f"Giá trị ở cột “{col.name}” không phải {kind}: {examples} / "
                 f"Not {kind.split(' / ')[1]} in column “{col.name}”: {examples}",
                 "Chỉ ghi số, dấu phẩy hoặc dấu chấm thập phân (208.5 hoặc 208,5) / "
                 "Write only the number, with a decimal comma or point.",
-                rows=rows_of(bad), column=header, row_kind=row_kind,
+                rows=rows_of(bad),
+                column=header,
+                row_kind=row_kind,
             )
             parsed = parsed.mask(bad)
         return parsed.astype("Int64") if col.type == "int" else parsed
@@ -425,31 +452,40 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
     unsafe = distinct.flags(lambda v: isinstance(v, str) and has_unsafe(v), missing=False)
     if unsafe.any():
         report.warning(
-            "unsafe_characters", file,
+            "unsafe_characters",
+            file,
             f"Đã bỏ ký tự điều khiển hoặc ký tự đảo chiều chữ (vô hình) ở cột “{col.name}” / "
             f"Control characters or bidirectional overrides (invisible) were removed from column “{col.name}”",
             "Xóa các ký tự này trong tệp gốc (thường do dán từ trang web hay phần mềm khác) / "
             "Remove them in the source file (usually pasted from a web page or another program).",
-            rows=rows_of(unsafe), column=header, row_kind=row_kind,
+            rows=rows_of(unsafe),
+            column=header,
+            row_kind=row_kind,
         )
     cut = distinct.flags(lambda v: _too_long(v, limit), missing=False)
     if cut.any():
         report.warning(
-            "text_too_long", file,
+            "text_too_long",
+            file,
             f"Giá trị dài quá {limit} ký tự ở cột “{col.name}” đã bị cắt còn {limit} ký tự / "
             f"Values longer than {limit} characters in column “{col.name}” were cut to {limit}",
             "Rút gọn các giá trị này trong tệp gốc (giới hạn: geo/canonical.py, TEXT_LIMITS) / "
             "Shorten them in the source file (the limits: geo/canonical.py, TEXT_LIMITS).",
-            rows=rows_of(cut), column=header, row_kind=row_kind,
+            rows=rows_of(cut),
+            column=header,
+            row_kind=row_kind,
         )
     stray = distinct.flags(lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "", missing=False)
     if stray.any():
         report.warning(
-            "stray_spaces", file,
+            "stray_spaces",
+            file,
             f"Có dấu cách thừa ở đầu hoặc cuối giá trị cột “{col.name}” (đã bỏ khi đọc) / "
             f"Leading or trailing spaces in column “{col.name}” (ignored when reading)",
             "Xóa dấu cách thừa trong tệp gốc khi tiện / Remove the spaces in the source when convenient.",
-            rows=rows_of(stray), column=header, row_kind=row_kind,
+            rows=rows_of(stray),
+            column=header,
+            row_kind=row_kind,
         )
     if col.type == "enum" and col.enum is not None:
         return _parse_enum(col, text, blank, header, file, report, rows_of, row_kind)
@@ -468,11 +504,14 @@ def _replace_legacy_codes(col: Column, text: pd.Series, header, file, report, ro
         mask = (text == spelling).to_numpy()
         out[mask] = new
         report.warning(
-            "legacy_code", file,
+            "legacy_code",
+            file,
             f"Mã “{spelling}” ở cột “{col.name}” là mã cũ, được đọc là “{new}” theo {col.legacy_source} / "
             f"“{spelling}” in column “{col.name}” is an old code, read as “{new}” ({col.legacy_source})",
             f"Nên ghi mã hiện hành “{new}” / Prefer the current code “{new}”.",
-            rows=rows_of(mask), column=header, row_kind=row_kind,
+            rows=rows_of(mask),
+            column=header,
+            row_kind=row_kind,
         )
     return out
 
@@ -558,36 +597,45 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
 
     def rows_with(v: str) -> list[int]:
         mask = np.zeros(len(codes), dtype=bool)
-        mask[order[starts[position[v]]:starts[position[v] + 1]]] = True
+        mask[order[starts[position[v]] : starts[position[v] + 1]]] = True
         return rows_of(mask)
 
     choices = "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys)
     for v in unknown:
         report.error(
-            "unknown_value", file,
+            "unknown_value",
+            file,
             f"Giá trị {quote(v)} ở cột “{col.name}” không thuộc danh mục / "
             f"Unknown {col.enum.name} {quote(v)} in column “{col.name}”",
             f"Dùng một trong / use one of: {choices}",
-            rows=rows_with(v), column=header, row_kind=row_kind,
+            rows=rows_with(v),
+            column=header,
+            row_kind=row_kind,
         )
     for key, why in col.enum.legacy.items():
         found = [v for v, k in mapping.items() if k == key]
         if found:
             rows = sorted(r for v in found for r in rows_with(v))
             report.warning(
-                "legacy_value", file,
+                "legacy_value",
+                file,
                 f"“{found[0]}” ở cột “{col.name}” là giá trị cũ, vẫn đọc được: {why}",
                 "Nên dùng một giá trị hiện hành / prefer a current value: "
                 + "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys if k not in col.enum.legacy),
-                rows=rows, column=header, row_kind=row_kind,
+                rows=rows,
+                column=header,
+                row_kind=row_kind,
             )
     for v, key in other_spelling.items():
         report.warning(
-            "other_spelling", file,
+            "other_spelling",
+            file,
             f"{quote(v)} được hiểu là “{col.enum.label(key)}” ({key}) / "
             f"{quote(v)} read as “{key}” ({col.enum.label(key)})",
             f"Nên ghi đúng “{col.enum.label(key)}” hoặc “{key}” / "
             f"Prefer the exact spelling “{col.enum.label(key)}” or “{key}”.",
-            rows=rows_with(v), column=header, row_kind=row_kind,
+            rows=rows_with(v),
+            column=header,
+            row_kind=row_kind,
         )
     return parsed.astype("object")

@@ -81,8 +81,15 @@ TEXT = "text"
 WORKSPACE_KEYS = {"name": TEXT, "province": TEXT, "crs": TEXT, "engine": TEXT, "as_of": "date"}
 LAYER_KEYS = {"file": TEXT, "crs": TEXT, "encoding": TEXT, "sheet": "sheet", "layer": TEXT, "columns": "columns"}
 REPORT_KEYS = {
-    "party_committee": TEXT, "superior": TEXT, "number": TEXT, "number_suffix": TEXT, "place": TEXT,
-    "on_behalf": TEXT, "signer_title": TEXT, "signer": TEXT, "recipients": "text_list",
+    "party_committee": TEXT,
+    "superior": TEXT,
+    "number": TEXT,
+    "number_suffix": TEXT,
+    "place": TEXT,
+    "on_behalf": TEXT,
+    "signer_title": TEXT,
+    "signer": TEXT,
+    "recipients": "text_list",
 }
 GRIEVANCE_KEYS = {"deadline_days": "deadlines"}
 ENGINES = ("pyogrio", "fiona")
@@ -167,41 +174,59 @@ def read_config(folder: Path, report: Report) -> WorkspaceConfig:
 
 
 def _parse(path: Path, report: Report) -> dict | None:
-    fix = ("Sửa cú pháp TOML (chuỗi trong dấu ngoặc kép, mỗi khóa một dòng, [mục] trên một dòng riêng) hoặc "
-           "xóa tệp / Fix the TOML syntax (quoted strings, one key per line, [section] on a line of its own) "
-           "or remove the file.")
+    fix = (
+        "Sửa cú pháp TOML (chuỗi trong dấu ngoặc kép, mỗi khóa một dòng, [mục] trên một dòng riêng) hoặc "
+        "xóa tệp / Fix the TOML syntax (quoted strings, one key per line, [section] on a line of its own) "
+        "or remove the file."
+    )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        report.error("bad_config", CONFIG_FILE,
-                     f"Tệp cấu hình không phải UTF-8 (byte lạ ở dòng {line}) / The settings file is not UTF-8 "
-                     f"(unexpected byte on line {line})",
-                     "Lưu lại tệp với bảng mã UTF-8 (Notepad: Lưu thành → Mã hóa UTF-8) / Save the file as UTF-8.",
-                     rows=[line])
+        report.error(
+            "bad_config",
+            CONFIG_FILE,
+            f"Tệp cấu hình không phải UTF-8 (byte lạ ở dòng {line}) / The settings file is not UTF-8 "
+            f"(unexpected byte on line {line})",
+            "Lưu lại tệp với bảng mã UTF-8 (Notepad: Lưu thành → Mã hóa UTF-8) / Save the file as UTF-8.",
+            rows=[line],
+        )
         return None
     except OSError as exc:
-        report.error("bad_config", CONFIG_FILE,
-                     f"Không mở được tệp cấu hình ({exc.strerror}) / Cannot open the settings file ({exc.strerror})",
-                     "Kiểm tra quyền đọc tệp / Check the file can be read.")
+        report.error(
+            "bad_config",
+            CONFIG_FILE,
+            f"Không mở được tệp cấu hình ({exc.strerror}) / Cannot open the settings file ({exc.strerror})",
+            "Kiểm tra quyền đọc tệp / Check the file can be read.",
+        )
         return None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        report.error("bad_config", CONFIG_FILE,
-                     f"Tệp cấu hình sai cú pháp TOML: {exc} / The settings file is not valid TOML: {exc}",
-                     fix, rows=[int(m.group(1))] if m else [])
+        report.error(
+            "bad_config",
+            CONFIG_FILE,
+            f"Tệp cấu hình sai cú pháp TOML: {exc} / The settings file is not valid TOML: {exc}",
+            fix,
+            rows=[int(m.group(1))] if m else [],
+        )
     except RecursionError:
-        report.error("bad_config", CONFIG_FILE,
-                     "Tệp cấu hình lồng nhau quá sâu (hàng trăm cấp [ [ [ … hoặc { { { …), không đọc được / "
-                     "The settings file is nested too deeply to read (hundreds of levels of [ [ [ … or { { { …)",
-                     "Viết lại tệp theo mẫu trong geo/config.py: các mục [workspace], [layers.TÊN_LỚP] … chỉ lồng "
-                     "vài cấp / Rewrite it after the example in geo/config.py; settings nest a few levels only.")
+        report.error(
+            "bad_config",
+            CONFIG_FILE,
+            "Tệp cấu hình lồng nhau quá sâu (hàng trăm cấp [ [ [ … hoặc { { { …), không đọc được / "
+            "The settings file is nested too deeply to read (hundreds of levels of [ [ [ … or { { { …)",
+            "Viết lại tệp theo mẫu trong geo/config.py: các mục [workspace], [layers.TÊN_LỚP] … chỉ lồng "
+            "vài cấp / Rewrite it after the example in geo/config.py; settings nest a few levels only.",
+        )
     except (MemoryError, ValueError) as exc:
-        report.error("bad_config", CONFIG_FILE,
-                     f"Không đọc được tệp cấu hình ({type(exc).__name__}) / Cannot read the settings file",
-                     fix)
+        report.error(
+            "bad_config",
+            CONFIG_FILE,
+            f"Không đọc được tệp cấu hình ({type(exc).__name__}) / Cannot read the settings file",
+            fix,
+        )
     return None
 
 
@@ -235,7 +260,8 @@ class _Reader:
         got_vi, got_en = _describe(value)
         want_vi, want_en = want.split(" / ")
         self.report.error(
-            "bad_config", CONFIG_FILE,
+            "bad_config",
+            CONFIG_FILE,
             f"{setting} phải là {want_vi}, không phải {got_vi} / {setting} must be {want_en}, not {got_en}",
             f"Sửa thành, ví dụ / Write it as, e.g.: {example}",
             setting=setting,
@@ -244,7 +270,8 @@ class _Reader:
     def unknown(self, setting: str | None, key: str, known: tuple[str, ...] | list[str]) -> None:
         where_vi, where_en = (f" trong {setting}", f" in {setting}") if setting else ("", "")
         self.report.warning(
-            "unknown_setting", CONFIG_FILE,
+            "unknown_setting",
+            CONFIG_FILE,
             f"Không có mục cấu hình “{key}”{where_vi} — bỏ qua (gõ nhầm?) / "
             f"Unknown setting “{key}”{where_en} — ignored (a misspelling?)",
             f"Dùng một trong / use one of: {', '.join(known)}",
@@ -283,9 +310,10 @@ class _Reader:
         engine = (self.text("[workspace] engine", ws.get("engine")) or "pyogrio").lower()
         if engine not in ENGINES:
             self.report.warning(
-                "unknown_setting", CONFIG_FILE,
+                "unknown_setting",
+                CONFIG_FILE,
                 f"Không có trình đọc “{engine}”; dùng pyogrio / No reader “{engine}”; pyogrio is used",
-                "Ghi engine = \"pyogrio\" hoặc \"fiona\" / Write engine = \"pyogrio\" or \"fiona\".",
+                'Ghi engine = "pyogrio" hoặc "fiona" / Write engine = "pyogrio" or "fiona".',
                 setting="[workspace] engine",
             )
             engine = "pyogrio"
@@ -294,9 +322,13 @@ class _Reader:
             from .legal import check_settings
 
             for message in check_settings(raw["legal"]):
-                self.report.error("bad_config", CONFIG_FILE, message,
-                                  "Ví dụ / e.g.: [legal] reported = [\"nq254\"], remote_area = true",
-                                  setting="[legal]")
+                self.report.error(
+                    "bad_config",
+                    CONFIG_FILE,
+                    message,
+                    'Ví dụ / e.g.: [legal] reported = ["nq254"], remote_area = true',
+                    setting="[legal]",
+                )
         return WorkspaceConfig(
             # titles: no control or bidirectional characters
             name=strip_unsafe(self.text("[workspace] name", ws.get("name")) or ""),
@@ -308,8 +340,9 @@ class _Reader:
             deadline_days=self.deadlines(raw.get("grievances", {})),
             hotspots=self.hotspots(raw.get("hotspots", {})),
             report=report_cfg,
-            limits=read_limits(self.table("[limits]", raw.get("limits", {}), "[limits] max_rows = 2000000"),
-                               self.report, CONFIG_FILE),
+            limits=read_limits(
+                self.table("[limits]", raw.get("limits", {}), "[limits] max_rows = 2000000"), self.report, CONFIG_FILE
+            ),
             raw=raw,
         )
 
@@ -331,10 +364,11 @@ class _Reader:
             reason = date_error(value) or "“” không phải ngày / is not a date"
             vi, en = reason.split(" / ", 1)
             self.report.error(
-                "bad_config", CONFIG_FILE,
+                "bad_config",
+                CONFIG_FILE,
                 f"Ngày báo cáo [workspace] as_of không dùng được: {vi} / The reporting date cannot be used: {en}",
-                "Ghi as_of = 2026-11-20 (không ngoặc kép) hoặc as_of = \"20/11/2026\" / "
-                "Write as_of = 2026-11-20 or as_of = \"20/11/2026\".",
+                'Ghi as_of = 2026-11-20 (không ngoặc kép) hoặc as_of = "20/11/2026" / '
+                'Write as_of = 2026-11-20 or as_of = "20/11/2026".',
                 setting="[workspace] as_of",
             )
             return None
@@ -355,8 +389,12 @@ class _Reader:
             self.keys(setting, spec, LAYER_KEYS)
             sheet = spec.get("sheet")
             if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):
-                self.wrong(f"{setting} sheet", sheet, "tên trang tính trong ngoặc kép / a quoted sheet name",
-                           'sheet = "Tổng hợp"')
+                self.wrong(
+                    f"{setting} sheet",
+                    sheet,
+                    "tên trang tính trong ngoặc kép / a quoted sheet name",
+                    'sheet = "Tổng hợp"',
+                )
                 sheet = None
             out[name] = LayerConfig(
                 file=self.text(f"{setting} file", spec.get("file")),
@@ -389,8 +427,12 @@ class _Reader:
         setting = "[grievances] deadline_days"
         table = grievances.get("deadline_days", {})
         if not isinstance(table, dict):
-            self.wrong(setting, table, "một bảng số ngày theo loại đơn / a table of days per kind",
-                       "[grievances.deadline_days] complaint = 30, denunciation = 30")
+            self.wrong(
+                setting,
+                table,
+                "một bảng số ngày theo loại đơn / a table of days per kind",
+                "[grievances.deadline_days] complaint = 30, denunciation = 30",
+            )
             return deadlines
         for kind, days in table.items():
             if kind not in KINDS.keys:
@@ -398,8 +440,12 @@ class _Reader:
             elif isinstance(days, int) and not isinstance(days, bool) and days > 0:
                 deadlines[kind] = days
             else:
-                self.wrong(f"[grievances.deadline_days] {kind}", days,
-                           "số ngày nguyên dương / a positive whole number of days", f"{kind} = 30")
+                self.wrong(
+                    f"[grievances.deadline_days] {kind}",
+                    days,
+                    "số ngày nguyên dương / a positive whole number of days",
+                    f"{kind} = 30",
+                )
         return deadlines
 
     def hotspots(self, value: Any) -> dict[str, Any]:
@@ -412,7 +458,8 @@ class _Reader:
             hotspot_config(table)
         except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
             self.report.error(
-                "bad_config", CONFIG_FILE,
+                "bad_config",
+                CONFIG_FILE,
                 f"Cấu hình điểm nóng không dùng được / The hotspot settings cannot be used — {exc}",
                 "Sửa theo docs/hotspots.md (mỗi khóa, kiểu và giá trị được phép); hoặc xóa mục [hotspots] để "
                 "dùng mặc định / Correct them after docs/hotspots.md, or remove [hotspots] for the defaults.",
@@ -433,8 +480,12 @@ class _Reader:
                 if isinstance(item, list) and all(isinstance(v, str) for v in item):
                     out[key] = [strip_unsafe(v) for v in item]
                 else:
-                    self.wrong(f"[report] {key}", item, "một danh sách chuỗi / a list of quoted texts",
-                               f'{key} = ["Thường trực Đảng ủy", "Lưu Văn phòng"]')
+                    self.wrong(
+                        f"[report] {key}",
+                        item,
+                        "một danh sách chuỗi / a list of quoted texts",
+                        f'{key} = ["Thường trực Đảng ủy", "Lưu Văn phòng"]',
+                    )
             else:
                 text = self.text(f"[report] {key}", item)
                 if text is not None:

@@ -97,9 +97,7 @@ def _encoder(name: str) -> dict[str, str]:
 @cache
 def _vietnamese_letters() -> frozenset[str]:
     """All Vietnamese letters (both cases) that any legacy table produces."""
-    letters = {
-        letter for name in LEGACY_ENCODINGS for _, letter in _charmap(name).pairs
-    }
+    letters = {letter for name in LEGACY_ENCODINGS for _, letter in _charmap(name).pairs}
     letters |= {ch.lower() for ch in letters} | {ch.upper() for ch in letters}
     return frozenset(ch for ch in letters if len(ch) == 1)
 
@@ -118,9 +116,7 @@ def _cp1252_to_latin1() -> dict[int, str]:
 _CP1252_BACK = _cp1252_to_latin1()
 
 # Characters a Latin-1 or cp1252 reader can produce from a single byte.
-_SURFACE = frozenset(chr(i) for i in range(0x100)) | frozenset(
-    chr(c) for c in _CP1252_BACK
-)
+_SURFACE = frozenset(chr(i) for i in range(0x100)) | frozenset(chr(c) for c in _CP1252_BACK)
 
 # A token is a run of anything but whitespace and ASCII non-letters, since
 # legacy bytes surface as symbols ('«', '§', '\xad') inside words, plus the
@@ -135,9 +131,7 @@ _LEGACY_CONTROLS = "".join(
         }
     )
 )
-_TOKEN = re.compile(
-    rf"(?:[{re.escape(_LEGACY_CONTROLS)}]|[^\s\x00-\x40\x5b-\x60\x7b-\x7f])+"
-)
+_TOKEN = re.compile(rf"(?:[{re.escape(_LEGACY_CONTROLS)}]|[^\s\x00-\x40\x5b-\x60\x7b-\x7f])+")
 _WORD = re.compile(r"[^\W\d_]+")
 
 # --------------------------------------------------------------------------
@@ -273,15 +267,10 @@ def encode_legacy(text: str, encoding: str) -> bytes:
             out.append(table[ch])
         elif name == "tcvn3" and ch.lower() in table:
             out.append(table[ch.lower()])
-        elif ch not in keys and (
-            ch.isascii() or (name == "viscii" and ord(ch) < 0x100)
-        ):
+        elif ch not in keys and (ch.isascii() or (name == "viscii" and ord(ch) < 0x100)):
             out.append(ch)
         else:
-            raise ValueError(
-                f"{ch!r} (U+{ord(ch):04X}) at position {position} of {text!r} "
-                f"has no {name} form"
-            )
+            raise ValueError(f"{ch!r} (U+{ord(ch):04X}) at position {position} of {text!r} has no {name} form")
     return "".join(out).encode("latin-1")
 
 
@@ -315,8 +304,7 @@ _VOWEL_RUN = re.compile(r"[aăâeêioôơuưy]+")
 # diphthong (mái, cửa), either vowel of an open oa/oe/uy/uê/uơ (hòa, hoà),
 # the middle of a triphthong (người), otherwise the last vowel (tiến, hoàng).
 _TONE_FIRST = frozenset(
-    {"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu"}
-    | {"oi", "ôi", "ơi", "ui", "ưi", "ưu", "ua", "ưa"}
+    {"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu"} | {"oi", "ôi", "ơi", "ui", "ưi", "ưu", "ua", "ưa"}
 )
 _TONE_EITHER = frozenset(["oa", "oe", "uy", "uê", "uơ"])
 
@@ -328,10 +316,7 @@ def _strip_marks(text: str) -> str:
 
 # The same spelling written without diacritics, for ASCII words ("Nguyen").
 _ASCII_SYLLABLE = re.compile(
-    "(?:"
-    + "|".join(sorted({_strip_marks(i) for i in _INITIALS}, key=len, reverse=True))
-    + ")"
-    + _strip_marks(_RHYME)
+    "(?:" + "|".join(sorted({_strip_marks(i) for i in _INITIALS}, key=len, reverse=True)) + ")" + _strip_marks(_RHYME)
 )
 
 _GRAVE, _ACUTE, _TILDE, _HOOK, _DOT = "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"
@@ -349,11 +334,7 @@ def _tone_fits(rhyme: str, position: int | None, tone: str | None) -> bool:
     if cluster is None:
         return False
     vowels, closed = cluster.group(0), cluster.end() < len(rhyme)
-    if (
-        closed
-        and rhyme.endswith(("p", "t", "c", "ch", "k"))
-        and tone not in (_ACUTE, _DOT)
-    ):
+    if closed and rhyme.endswith(("p", "t", "c", "ch", "k")) and tone not in (_ACUTE, _DOT):
         return False  # a stop final takes only the acute or dot-below tone
     if len(vowels) == 1:
         allowed = {0}
@@ -483,10 +464,7 @@ def detect_legacy(values: Iterable[str]) -> str | None:
         return None
 
     words = {tok for value in surface for tok in _TOKEN.findall(value)}
-    converted = {
-        name: {w: to_unicode(w, name) for w in words if not w.isascii()}
-        for name in LEGACY_ENCODINGS
-    }
+    converted = {name: {w: to_unicode(w, name) for w in words if not w.isascii()} for name in LEGACY_ENCODINGS}
     evidence = {
         w
         for w in converted[LEGACY_ENCODINGS[0]]
@@ -510,11 +488,7 @@ def detect_legacy(values: Iterable[str]) -> str | None:
             continue
         valid = [_is_syllable(table[w]) for w in evidence]
         score = _share(valid)
-        if (
-            score >= _MIN_VALID
-            and score - baseline >= _MIN_LEAD
-            and _share(valid + context_valid) >= _MIN_CONTEXT
-        ):
+        if score >= _MIN_VALID and score - baseline >= _MIN_LEAD and _share(valid + context_valid) >= _MIN_CONTEXT:
             scores[name] = score
     if not scores:
         return None
@@ -541,9 +515,7 @@ def _convert_series(series: pd.Series, name: str) -> pd.Series | None:
             return None
         if len(set(new)) == len(new):
             return series.cat.rename_categories(new)
-        return (
-            series.astype(object).map(lambda v: to_unicode(v, name)).astype("category")
-        )
+        return series.astype(object).map(lambda v: to_unicode(v, name)).astype("category")
     try:
         codes, uniques = pd.factorize(series)
     except TypeError:  # unhashable objects in an object column
@@ -596,18 +568,13 @@ def convert_frame(df: pd.DataFrame, encoding: str) -> pd.DataFrame:
     for position in range(out.shape[1]):
         label = out.columns[position]
         series = out.iloc[:, position]
-        if label == geometry or not (
-            _is_text_dtype(series.dtype)
-            or isinstance(series.dtype, pd.CategoricalDtype)
-        ):
+        if label == geometry or not (_is_text_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype)):
             continue
         new = _convert_series(series, name)
         if new is not None:
             out.isetitem(position, new)
     renames: dict[Hashable, Hashable] = {
-        label: to_unicode(label, name)
-        for label in out.columns
-        if isinstance(label, str) and label != geometry
+        label: to_unicode(label, name) for label in out.columns if isinstance(label, str) and label != geometry
     }
     changed = {old: new for old, new in renames.items() if old != new}
     if changed:

@@ -69,8 +69,28 @@ GDAL_OFFLINE = {
 """GDAL configuration options that take GDAL's network access away (see :func:`gdal_offline`)."""
 
 NETWORK_DRIVERS = (
-    "HTTP", "OGR_VRT", "VRT", "WFS", "OAPIF", "CSW", "GMLAS", "WMS", "WMTS", "WCS", "NGW", "Elasticsearch",
-    "Carto", "AmigoCloud", "PLSCENES", "EEDA", "EEDAI", "STACIT", "STACTA", "DAAS", "OGCAPI", "PLMOSAIC",
+    "HTTP",
+    "OGR_VRT",
+    "VRT",
+    "WFS",
+    "OAPIF",
+    "CSW",
+    "GMLAS",
+    "WMS",
+    "WMTS",
+    "WCS",
+    "NGW",
+    "Elasticsearch",
+    "Carto",
+    "AmigoCloud",
+    "PLSCENES",
+    "EEDA",
+    "EEDAI",
+    "STACIT",
+    "STACTA",
+    "DAAS",
+    "OGCAPI",
+    "PLMOSAIC",
 )
 """GDAL drivers that fetch URLs or open other files a file names; deregistered (``GDAL_SKIP``)."""
 
@@ -151,7 +171,8 @@ def find_layer_file(folder: Path, name: str, cfg: WorkspaceConfig, report: Repor
             return None
         if not path.is_file():
             report.error(
-                "missing_file", "workspace.toml",
+                "missing_file",
+                "workspace.toml",
                 f"Tệp “{configured}” khai báo cho lớp {name} không tồn tại / "
                 f"The file “{configured}” given for layer {name} does not exist",
                 "Sửa tên tệp trong [layers." + name + "] file = … hoặc chép tệp vào thư mục / "
@@ -160,15 +181,15 @@ def find_layer_file(folder: Path, name: str, cfg: WorkspaceConfig, report: Repor
             return None
         return path if _links_inside(folder, path, name, report) else None
     candidates = [
-        p for p in sorted(folder.iterdir())
-        if p.is_file() and p.stem.lower() == name and p.suffix.lower() in EXTENSIONS
+        p for p in sorted(folder.iterdir()) if p.is_file() and p.stem.lower() == name and p.suffix.lower() in EXTENSIONS
     ]
     if not candidates:
         return None
     candidates.sort(key=lambda p: EXTENSIONS.index(p.suffix.lower()))
     if len(candidates) > 1:
         report.warning(
-            "several_files", candidates[0].name,
+            "several_files",
+            candidates[0].name,
             f"Có nhiều tệp cho lớp {name}: {', '.join(p.name for p in candidates)}; dùng "
             f"{candidates[0].name} / Several files for layer {name}; using {candidates[0].name}",
             f"Xóa hoặc đổi tên tệp thừa, hoặc khai báo [layers.{name}] file = … trong "
@@ -187,12 +208,13 @@ def _inside(folder: Path, path: Path) -> bool:
 
 def _outside_problem(report: Report, file: str, name: str, why_vi: str, why_en: str) -> None:
     report.error(
-        "outside_workspace", file,
+        "outside_workspace",
+        file,
         f"Tệp của lớp {name} nằm ngoài thư mục dữ liệu ({why_vi}) — không đọc / "
         f"The file of layer {name} lies outside the workspace folder ({why_en}) — not read",
-        "Chép tệp vào thư mục dữ liệu và ghi tên tệp tương đối trong workspace.toml (file = \"ten_tep.csv\"); "
+        'Chép tệp vào thư mục dữ liệu và ghi tên tệp tương đối trong workspace.toml (file = "ten_tep.csv"); '
         "không dùng liên kết (symlink) tới tệp bên ngoài / Copy the file into the workspace folder and name "
-        "it relative to the folder (file = \"name.csv\"); do not link to files outside it.",
+        'it relative to the folder (file = "name.csv"); do not link to files outside it.',
     )
 
 
@@ -219,15 +241,14 @@ def _links_inside(folder: Path, path: Path, name: str, report: Report) -> bool:
         siblings = []
     for p in [path, *[s for s in siblings if s != path]]:
         if not _inside(folder, p):
-            _outside_problem(report, p.name, name, "liên kết tới " + quote(p.resolve(), 300),
-                             "a link to " + quote(p.resolve(), 300))
+            _outside_problem(
+                report, p.name, name, "liên kết tới " + quote(p.resolve(), 300), "a link to " + quote(p.resolve(), 300)
+            )
             return False
     return True
 
 
-def read_layer(
-    path: Path, name: str, cfg: WorkspaceConfig, report: Report, spatial_required: bool
-) -> RawLayer | None:
+def read_layer(path: Path, name: str, cfg: WorkspaceConfig, report: Report, spatial_required: bool) -> RawLayer | None:
     """Read one layer file into a raw frame, collecting problems.
 
     Parameters
@@ -253,7 +274,8 @@ def read_layer(
     ext = path.suffix.lower()
     if path.stat().st_size == 0:
         report.error(
-            "empty_file", fname,
+            "empty_file",
+            fname,
             "Tệp rỗng (0 byte) / The file is empty (0 bytes)",
             "Chép lại tệp từ bản gốc, hoặc xóa tệp nếu không dùng lớp này / "
             "Copy the file again from its source, or remove it if the layer is not used.",
@@ -264,7 +286,8 @@ def read_layer(
     if ext in TABLE_EXT:
         if spatial_required:
             report.error(
-                "not_spatial", fname,
+                "not_spatial",
+                fname,
                 f"Lớp {name} phải có hình (vùng), nhưng {ext} là bảng / "
                 f"Layer {name} needs polygons, but a {ext} file is a table",
                 "Dùng GeoPackage, shapefile hoặc GeoJSON / Use a GeoPackage, shapefile or GeoJSON.",
@@ -282,7 +305,8 @@ def read_layer(
 
 def _too_large(report: Report, file: str, key: str, what_vi: str, what_en: str, figure: str, limit: str) -> None:
     report.error(
-        "too_large", file,
+        "too_large",
+        file,
         f"{what_vi}: {figure}, vượt giới hạn {limit} — không đọc / {what_en}: {figure}, over the limit of "
         f"{limit} — not read",
         f"Kiểm tra đúng tệp chưa (cả một tỉnh chỉ khoảng 300.000 thửa, 80.000 dòng hộ); nếu dữ liệu thật sự "
@@ -297,29 +321,50 @@ def _within_limits(path: Path, limits: Limits, report: Report) -> bool:
     fname, ext = path.name, path.suffix.lower()
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        _too_large(report, fname, "max_file_mb", "Kích thước tệp", "The file's size", mb(size),
-                   mb(limits.max_file_bytes))
+        _too_large(
+            report, fname, "max_file_mb", "Kích thước tệp", "The file's size", mb(size), mb(limits.max_file_bytes)
+        )
         return False
     if ext == ".shp":
         dbf = next((p for p in path.parent.glob(path.stem + ".*") if p.suffix.lower() == ".dbf"), None)
         if dbf is not None and dbf.stat().st_size > limits.max_file_bytes:
-            _too_large(report, dbf.name, "max_file_mb", "Kích thước tệp", "The file's size",
-                       mb(dbf.stat().st_size), mb(limits.max_file_bytes))
+            _too_large(
+                report,
+                dbf.name,
+                "max_file_mb",
+                "Kích thước tệp",
+                "The file's size",
+                mb(dbf.stat().st_size),
+                mb(limits.max_file_bytes),
+            )
             return False
     if ext in (".zip", ".xlsx") and not _zip_within_limits(path, limits, report):
         return False
     if ext == ".csv":
         rows = _count_lines(path) - 1
         if rows > limits.max_rows:
-            _too_large(report, fname, "max_rows", "Số dòng của bảng", "The table's rows",
-                       f"{fmt_number(rows)} dòng/rows", f"{fmt_number(limits.max_rows)} dòng/rows")
+            _too_large(
+                report,
+                fname,
+                "max_rows",
+                "Số dòng của bảng",
+                "The table's rows",
+                f"{fmt_number(rows)} dòng/rows",
+                f"{fmt_number(limits.max_rows)} dòng/rows",
+            )
             return False
     if ext == ".xlsx":
         rows = _xlsx_rows(path)
         if rows is not None and rows > limits.max_rows:
-            _too_large(report, fname, "max_rows", "Số dòng của sổ tính (mọi trang)",
-                       "The workbook's rows (all sheets)",
-                       f"{fmt_number(rows)} dòng/rows", f"{fmt_number(limits.max_rows)} dòng/rows")
+            _too_large(
+                report,
+                fname,
+                "max_rows",
+                "Số dòng của sổ tính (mọi trang)",
+                "The workbook's rows (all sheets)",
+                f"{fmt_number(rows)} dòng/rows",
+                f"{fmt_number(limits.max_rows)} dòng/rows",
+            )
             return False
     return True
 
@@ -333,16 +378,28 @@ def _zip_within_limits(path: Path, limits: Limits, report: Report) -> bool:
         return True  # not a zip: the reader says so in its own words
     total = sum(i.file_size for i in infos)
     if total > limits.max_file_bytes:
-        _too_large(report, path.name, "max_file_mb", "Kích thước khi giải nén", "Its size uncompressed", mb(total),
-                   mb(limits.max_file_bytes))
+        _too_large(
+            report,
+            path.name,
+            "max_file_mb",
+            "Kích thước khi giải nén",
+            "Its size uncompressed",
+            mb(total),
+            mb(limits.max_file_bytes),
+        )
         return False
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size >= RATIO_FLOOR_MB * 1_000_000 and ratio > limits.max_zip_ratio:
-            _too_large(report, path.name, "max_zip_ratio",
-                       f"Tỉ lệ nén của {quote(info.filename)} (bom nén?)",
-                       f"The compression ratio of {quote(info.filename)} (a zip bomb?)",
-                       f"{fmt_number(ratio)}:1", f"{fmt_number(limits.max_zip_ratio)}:1")
+            _too_large(
+                report,
+                path.name,
+                "max_zip_ratio",
+                f"Tỉ lệ nén của {quote(info.filename)} (bom nén?)",
+                f"The compression ratio of {quote(info.filename)} (a zip bomb?)",
+                f"{fmt_number(ratio)}:1",
+                f"{fmt_number(limits.max_zip_ratio)}:1",
+            )
             return False
     return True
 
@@ -422,9 +479,12 @@ def _read_table(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame |
     try:
         text = raw.decode("latin-1" if legacy else ("utf-8-sig" if enc in ("utf-8", "utf8") else enc))
     except LookupError:
-        report.error("bad_encoding", "workspace.toml",
-                     f"Không biết bảng mã “{lcfg.encoding}” / Unknown encoding “{lcfg.encoding}”",
-                     "Dùng tcvn3, vni, utf-8, cp1258 … / Use tcvn3, vni, utf-8, cp1258 …")
+        report.error(
+            "bad_encoding",
+            "workspace.toml",
+            f"Không biết bảng mã “{lcfg.encoding}” / Unknown encoding “{lcfg.encoding}”",
+            "Dùng tcvn3, vni, utf-8, cp1258 … / Use tcvn3, vni, utf-8, cp1258 …",
+        )
         return None
     except UnicodeDecodeError as exc:
         # not UTF-8: an old spreadsheet's TCVN3/VNI export is read as such (with a warning)
@@ -433,18 +493,20 @@ def _read_table(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame |
         if legacy is None:
             line = raw[: exc.start].count(b"\n") + 1
             report.error(
-                "not_utf8", fname,
+                "not_utf8",
+                fname,
                 f"Tệp CSV không phải UTF-8 (byte lạ ở dòng {line}) / The CSV file is not UTF-8 "
                 f"(unexpected byte on line {line})",
-                "Trong Excel chọn Lưu thành “CSV UTF-8”, hoặc khai báo encoding = \"tcvn3\" / \"vni\" / "
-                "\"cp1258\" trong workspace.toml / Save as “CSV UTF-8” in Excel, or declare the encoding.",
+                'Trong Excel chọn Lưu thành “CSV UTF-8”, hoặc khai báo encoding = "tcvn3" / "vni" / '
+                '"cp1258" trong workspace.toml / Save as “CSV UTF-8” in Excel, or declare the encoding.',
             )
             return None
         _legacy_warning(report, fname, legacy)
         text = surface
     if "\x00" in text[:4096]:
         report.error(
-            "not_csv", fname,
+            "not_csv",
+            fname,
             "Tệp có đuôi .csv nhưng không phải văn bản CSV / The .csv file is not CSV text",
             "Lưu lại tệp dạng CSV UTF-8 từ Excel / Save it again as CSV UTF-8.",
         )
@@ -453,12 +515,17 @@ def _read_table(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame |
     sep = max((",", ";", "\t"), key=first.count)
     try:
         frame = pd.read_csv(
-            _io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+            _io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
             skip_blank_lines=True,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         report.error(
-            "bad_csv", fname,
+            "bad_csv",
+            fname,
             f"Không đọc được bảng CSV: {str(exc).strip()} / Cannot read the CSV table",
             "Mở bằng Excel, kiểm tra số cột mỗi dòng bằng nhau, rồi lưu lại dạng CSV UTF-8 / "
             "Open it in Excel, check every row has the same columns, save as CSV UTF-8.",
@@ -483,8 +550,7 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | 
     not_a_workbook = (
         "Tệp có đuôi .xlsx nhưng không phải sổ tính Excel (có thể là .xls cũ, CSV hoặc tệp "
         "hỏng) / The .xlsx file is not an Excel workbook (an old .xls, a CSV or a damaged file?)",
-        "Mở bằng Excel và Lưu thành “Excel Workbook (.xlsx)” / "
-        "Open it in Excel and save as “Excel Workbook (.xlsx)”.",
+        "Mở bằng Excel và Lưu thành “Excel Workbook (.xlsx)” / Open it in Excel and save as “Excel Workbook (.xlsx)”.",
     )
     if not zipfile.is_zipfile(path):
         report.error("bad_workbook", fname, *not_a_workbook)
@@ -504,7 +570,8 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | 
         chosen = next((n for n in names if n.strip().lower() == str(sheet).strip().lower()), None)
     if chosen is None:
         report.error(
-            "missing_sheet", fname,
+            "missing_sheet",
+            fname,
             f"Không có trang tính “{sheet}”; có: {', '.join(names)} / "
             f"No sheet “{sheet}”; the workbook has: {', '.join(names)}",
             "Sửa sheet = … trong workspace.toml / Correct sheet = … in workspace.toml.",
@@ -519,7 +586,8 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | 
         rows.pop()
     if not rows:
         report.error(
-            "empty_file", fname,
+            "empty_file",
+            fname,
             "Trang tính không có dữ liệu (không có dòng tiêu đề) / The sheet has no header row",
             "Dòng 1 phải là tiêu đề cột, dữ liệu từ dòng 2 / Row 1 must hold the headers.",
         )
@@ -544,10 +612,11 @@ def _texts(frame: pd.DataFrame, limit: int = 2000) -> list[str]:
 
 def _legacy_warning(report: Report, fname: str, detected: str) -> None:
     report.warning(
-        "legacy_encoding", fname,
+        "legacy_encoding",
+        fname,
         f"Chữ trong tệp dùng bảng mã cũ {detected.upper()}; đã chuyển sang Unicode khi đọc / "
         f"Text is in the legacy {detected.upper()} encoding; converted to Unicode when reading",
-        f"Nếu chữ hiển thị sai, khai báo encoding = \"{detected}\" (hoặc bảng mã đúng) trong "
+        f'Nếu chữ hiển thị sai, khai báo encoding = "{detected}" (hoặc bảng mã đúng) trong '
         "workspace.toml / If text looks wrong, declare the right encoding in workspace.toml.",
     )
 
@@ -555,9 +624,7 @@ def _legacy_warning(report: Report, fname: str, detected: str) -> None:
 # --------------------------------------------------------------------------- spatial
 
 
-def _read_spatial(
-    path: Path, name: str, cfg: WorkspaceConfig, lcfg: LayerConfig, report: Report
-) -> RawLayer | None:
+def _read_spatial(path: Path, name: str, cfg: WorkspaceConfig, lcfg: LayerConfig, report: Report) -> RawLayer | None:
     fname = path.name
     ext = path.suffix.lower()
     source: str = str(path)
@@ -581,13 +648,13 @@ def _read_spatial(
             return None
         if not _opened_as(kind, source, lcfg.layer, read_encoding, fname, cfg.limits, report):
             return None
-        frame = _read_vector(source, lcfg.layer, read_encoding, engine,
-                             arrow=kind in (".gpkg", ".geojson", ".json"), offline=offline)
+        frame = _read_vector(
+            source, lcfg.layer, read_encoding, engine, arrow=kind in (".gpkg", ".geojson", ".json"), offline=offline
+        )
     except UnicodeDecodeError:
         # GDAL's plain path stops at the first bad byte: read the bytes as they are to name the rows
         try:
-            frame = _read_vector(source, lcfg.layer, "ISO-8859-1", engine, arrow=False,
-                                 offline=offline)
+            frame = _read_vector(source, lcfg.layer, "ISO-8859-1", engine, arrow=False, offline=offline)
         except Exception:  # noqa: BLE001 — not even as bytes: the file is unreadable
             report.error("bad_text", fname, *_not_utf8())
             return None
@@ -596,7 +663,8 @@ def _read_spatial(
         msg = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         msg = quote(msg, 200)[1:-1]
         report.error(
-            "unreadable", fname,
+            "unreadable",
+            fname,
             f"Không đọc được tệp ({msg}) / Cannot read the file ({msg})",
             "Kiểm tra tệp có đúng định dạng theo đuôi tên không (mở thử bằng QGIS), chép lại từ "
             "bản gốc nếu bị hỏng / Check the file is what its extension says (try QGIS); copy it "
@@ -621,32 +689,34 @@ def _read_spatial(
         return None
     except ValueError as exc:
         report.error(
-            "bad_crs", "workspace.toml",
-            f"Không hiểu hệ tọa độ khai báo cho lớp {name}: {exc} / "
-            f"Cannot understand the CRS given for layer {name}",
-            "Ghi dạng \"VN-2000 / Lang Son\", \"EPSG:9215\" hoặc chuỗi PROJ/WKT / "
-            "Write e.g. \"VN-2000 / Lang Son\", \"EPSG:9215\" or a PROJ/WKT string.",
+            "bad_crs",
+            "workspace.toml",
+            f"Không hiểu hệ tọa độ khai báo cho lớp {name}: {exc} / Cannot understand the CRS given for layer {name}",
+            'Ghi dạng "VN-2000 / Lang Son", "EPSG:9215" hoặc chuỗi PROJ/WKT / '
+            'Write e.g. "VN-2000 / Lang Son", "EPSG:9215" or a PROJ/WKT string.',
             setting=f"[layers.{name}] crs" if override else "[workspace] crs",
         )
         return RawLayer(frame, fname, spatial=True, encoding=legacy or enc, georeferenced=False)
     if resolution.issue == "missing":
         report.error(
-            "no_crs", fname,
+            "no_crs",
+            fname,
             "Tệp không có hệ tọa độ (thiếu .prj hoặc SRS) / The file has no coordinate reference "
             "system (no .prj or SRS)",
             f"Chép tệp .prj đi kèm từ bản gốc, hoặc khai báo trong workspace.toml: "
-            f"[layers.{name}] crs = \"VN-2000 / Lang Son\" (đúng tỉnh) / Copy the .prj from the "
+            f'[layers.{name}] crs = "VN-2000 / Lang Son" (đúng tỉnh) / Copy the .prj from the '
             "source, or declare the CRS in workspace.toml.",
         )
         # kept, so that its columns and values are still checked in the same run
         return RawLayer(frame, fname, spatial=True, encoding=legacy or enc, georeferenced=False)
     if resolution.issue == "assumed_vn2000":
         report.warning(
-            "prj_wgs84_read_as_vn2000", fname,
+            "prj_wgs84_read_as_vn2000",
+            fname,
             f"Tệp .prj ghi múi chiếu TM-3 của Việt Nam trên datum WGS 84 — gần như chắc chắn là "
             f"VN-2000 lưu sai; đã đọc là {resolution.detail} / The .prj says a Vietnamese TM-3 zone "
             f"on the WGS 84 datum — almost surely VN-2000 saved wrongly; read as {resolution.detail}",
-            f"Nếu thật sự là WGS 84, khai báo [layers.{name}] crs = \"…\" trong workspace.toml; "
+            f'Nếu thật sự là WGS 84, khai báo [layers.{name}] crs = "…" trong workspace.toml; '
             "nếu đúng là VN-2000, sửa .prj cho khỏi cảnh báo / If it really is WGS 84, declare the "
             "CRS in workspace.toml; otherwise fix the .prj to silence this.",
         )
@@ -662,7 +732,7 @@ def _not_utf8(where: str = "") -> tuple[str, str]:
         f"Chữ trong tệp không phải UTF-8{where} — tệp bị hỏng hoặc ghi bằng bảng mã khác / "
         f"Text in the file is not valid UTF-8{where} — the file is damaged or in another encoding",
         "Mở bằng QGIS, sửa các ô chữ lỗi rồi lưu lại (GeoPackage/GeoJSON luôn là UTF-8); với shapefile, "
-        "khai báo encoding = \"tcvn3\" / \"vni\" / \"cp1258\" trong workspace.toml / Open it in QGIS, fix "
+        'khai báo encoding = "tcvn3" / "vni" / "cp1258" trong workspace.toml / Open it in QGIS, fix '
         "the broken text and save again (GeoPackage and GeoJSON are always UTF-8); for a shapefile, declare "
         "its encoding in workspace.toml.",
     )
@@ -696,13 +766,14 @@ def _valid_text(frame: gpd.GeoDataFrame, fname: str, report: Report, as_latin1: 
                 raw = arr.cast(pa.large_binary()).to_pylist()
         bad = [i + 1 for i, b in enumerate(raw) if b is not None and not _is_utf8(b)]
         if not bad:
-            frame[col] = pd.Series([None if b is None else b.decode("utf-8") for b in raw],
-                                   index=frame.index, dtype=object)
+            frame[col] = pd.Series(
+                [None if b is None else b.decode("utf-8") for b in raw], index=frame.index, dtype=object
+            )
             continue
-        report.error("bad_text", fname, *_not_utf8(), rows=bad, column=str(col),
-                     row_kind="feature")
-        frame[col] = pd.Series([None if b is None else b.decode("utf-8", "replace") for b in raw],
-                               index=frame.index, dtype=object)
+        report.error("bad_text", fname, *_not_utf8(), rows=bad, column=str(col), row_kind="feature")
+        frame[col] = pd.Series(
+            [None if b is None else b.decode("utf-8", "replace") for b in raw], index=frame.index, dtype=object
+        )
     return frame
 
 
@@ -718,7 +789,8 @@ def _wrong_format(report: Report, fname: str, kind: str, found: str | None = Non
     what = FORMAT_NAME.get(kind, kind)
     seen = f" (GDAL: {quote(found)[1:-1]})" if found else ""
     report.error(
-        "wrong_format", fname,
+        "wrong_format",
+        fname,
         f"Nội dung tệp không phải {what} như đuôi tên “{kind}” cho biết{seen} — không đọc / The file's "
         f"content is not {what} as its extension “{kind}” says{seen} — not read",
         f"Lưu lại tệp đúng định dạng {what} (trong QGIS: Xuất → Lưu đối tượng thành {what}) / Save it "
@@ -760,12 +832,20 @@ def _content_is(kind: str, path: Path, inner: str | None, limits: Limits, report
 
 
 def _too_large_features(report: Report, fname: str, features: int, limits: Limits) -> None:
-    _too_large(report, fname, "max_features", "Số đối tượng của lớp", "The layer's features",
-               f"{fmt_number(features)} đối tượng/features", f"{fmt_number(limits.max_features)}")
+    _too_large(
+        report,
+        fname,
+        "max_features",
+        "Số đối tượng của lớp",
+        "The layer's features",
+        f"{fmt_number(features)} đối tượng/features",
+        f"{fmt_number(limits.max_features)}",
+    )
 
 
-def _opened_as(kind: str, source: str, layer: str | None, encoding: str | None, fname: str,
-               limits: Limits, report: Report) -> bool:
+def _opened_as(
+    kind: str, source: str, layer: str | None, encoding: str | None, fname: str, limits: Limits, report: Report
+) -> bool:
     """GDAL opens the file with the driver its extension names, and its feature count is within the limit."""
     import pyogrio
 
@@ -786,7 +866,11 @@ def _opened_as(kind: str, source: str, layer: str | None, encoding: str | None, 
 
 
 def _read_vector(
-    source: str, layer: str | None, encoding: str | None, engine: str, arrow: bool,
+    source: str,
+    layer: str | None,
+    encoding: str | None,
+    engine: str,
+    arrow: bool,
     offline: dict[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     # Arrow only for formats that are UTF-8 by definition: GDAL's Arrow path hands a
@@ -819,7 +903,8 @@ def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str | No
             names = zf.namelist()
     except zipfile.BadZipFile:
         report.error(
-            "bad_zip", path.name,
+            "bad_zip",
+            path.name,
             "Tệp .zip bị hỏng hoặc không phải tệp nén / The .zip file is damaged or not a zip",
             "Nén lại các tệp shapefile (.shp, .shx, .dbf, .prj) / Zip the shapefile parts again.",
         )
@@ -832,16 +917,18 @@ def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str | No
         if gpkg:
             return f"/vsizip/{path}/{gpkg[0]}", gpkg[0]
         report.error(
-            "bad_zip", path.name,
+            "bad_zip",
+            path.name,
             "Tệp .zip không chứa shapefile (.shp) / The .zip holds no shapefile (.shp)",
             "Nén cả .shp, .shx, .dbf và .prj vào một tệp .zip / Zip .shp, .shx, .dbf and .prj together.",
         )
         return None, None
     if len(shps) > 1 and not lcfg.layer:
         report.warning(
-            "several_files", path.name,
+            "several_files",
+            path.name,
             f"Tệp .zip có nhiều shapefile; dùng {shps[0]} / The zip holds several shapefiles; using {shps[0]}",
-            "Khai báo layer = \"tên\" trong workspace.toml / Name one with layer = … in workspace.toml.",
+            'Khai báo layer = "tên" trong workspace.toml / Name one with layer = … in workspace.toml.',
         )
     return f"/vsizip/{path}/{shps[0]}", shps[0]
 
@@ -849,16 +936,17 @@ def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str | No
 def _shp_header_ok(name: str, head: bytes, size: int, report: Report, label: str) -> bool:
     if len(head) < 100 or struct.unpack(">i", head[:4])[0] != 9994:
         report.error(
-            "bad_shapefile", name,
-            f"{label} không phải shapefile hợp lệ (sai phần đầu tệp) / {label} is not a valid "
-            "shapefile (bad header)",
+            "bad_shapefile",
+            name,
+            f"{label} không phải shapefile hợp lệ (sai phần đầu tệp) / {label} is not a valid shapefile (bad header)",
             "Chép lại bộ tệp shapefile từ bản gốc / Copy the shapefile set again from its source.",
         )
         return False
     declared = struct.unpack(">i", head[24:28])[0] * 2
     if size < declared:
         report.error(
-            "truncated", name,
+            "truncated",
+            name,
             f"{label} bị cắt cụt: phần đầu ghi {declared} byte nhưng tệp chỉ có {size} byte (tệp "
             f"chép dở?) / {label} is truncated: its header says {declared} bytes but it has {size}",
             "Chép lại tệp đầy đủ từ bản gốc / Copy the complete file again from its source.",
@@ -877,7 +965,8 @@ def _shp_complete(path: Path, report: Report) -> bool:
     for part, what in ((shx, ".shx"), (dbf, ".dbf")):
         if part is None:
             report.error(
-                "missing_sidecar", path.name,
+                "missing_sidecar",
+                path.name,
                 f"Thiếu tệp {path.stem}{what} đi kèm shapefile / The shapefile's {what} file is missing",
                 f"Chép cả {path.stem}.shp, .shx, .dbf, .prj vào thư mục / Copy all parts of the shapefile.",
             )
@@ -890,14 +979,19 @@ def _shp_complete(path: Path, report: Report) -> bool:
 
 def _dbf_complete(name: str, head: bytes, size: int, report: Report) -> bool:
     if len(head) < 12:
-        report.error("truncated", name, "Tệp .dbf bị cắt cụt / The .dbf file is truncated",
-                     "Chép lại tệp đầy đủ từ bản gốc / Copy the complete file again.")
+        report.error(
+            "truncated",
+            name,
+            "Tệp .dbf bị cắt cụt / The .dbf file is truncated",
+            "Chép lại tệp đầy đủ từ bản gốc / Copy the complete file again.",
+        )
         return False
     records, header_len, record_len = struct.unpack("<IHH", head[4:12])
     needed = header_len + records * record_len
     if size < needed:
         report.error(
-            "truncated", name,
+            "truncated",
+            name,
             f"Tệp .dbf bị cắt cụt: cần {needed} byte cho {records} bản ghi nhưng chỉ có {size} / "
             f"The .dbf is truncated: {records} records need {needed} bytes, it has {size}",
             "Chép lại tệp đầy đủ từ bản gốc / Copy the complete file again from its source.",

@@ -167,7 +167,8 @@ def households_to_parcels(
     missing_key = pid.isna()
     if missing_key.any():
         report.error(
-            "missing_parcel_ref", file,
+            "missing_parcel_ref",
+            file,
             "Dòng không ghi thửa đất (cần mã thửa, hoặc số tờ + số thửa) / The row names no parcel "
             "(give parcel_id, or map sheet + parcel number)",
             "Điền Số tờ và Số thửa (và Mã xã nếu xã đã sáp nhập) / Fill in sheet and parcel number.",
@@ -177,7 +178,8 @@ def households_to_parcels(
     if unknown.any():
         examples = ", ".join(pd.unique(pid[unknown].astype(str))[:5])
         report.warning(
-            "unknown_parcel", file,
+            "unknown_parcel",
+            file,
             f"Thửa đất không có trong lớp thửa đất: {examples} — các dòng này không được tính vào "
             f"thôn nào / Parcel not in the parcels layer: {examples} — these rows count in no hamlet",
             "Kiểm tra số tờ, số thửa, mã xã; hoặc bổ sung thửa vào lớp thửa đất / Check sheet, parcel "

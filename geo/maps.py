@@ -192,11 +192,11 @@ def _encode(arr: np.ndarray) -> np.ndarray:
     ring_text = [""] * len(rings)
     block = 20_000
     for first in range(0, len(rings), block):
-        chunk = np.flatnonzero(drawn[first:first + block]) + first
+        chunk = np.flatnonzero(drawn[first : first + block]) + first
         if not len(chunk):
             continue
         c0 = int(starts[chunk[0]])
-        words = delta[c0:int(ends[chunk[-1]])].astype(str).ravel().tolist()
+        words = delta[c0 : int(ends[chunk[-1]])].astype(str).ravel().tolist()
         for r in chunk:
             a, b = 2 * (int(starts[r]) - c0), 2 * (int(ends[r]) - c0)
             ring_text[r] = "[" + ",".join(words[a:b]) + "]"
@@ -358,8 +358,9 @@ def _compute_display(ws: Workspace, parcel_tol: float, hamlet_tol: float) -> Dis
 
 def _script_json(text: str) -> str:
     """JSON text safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
 
 
 def _dumps(value) -> str:
@@ -419,6 +420,7 @@ _HATCH_JS = """if (!document.getElementById("geo-hatch-defs")) {
 }""".replace("HOT", LEVEL_COLOURS["hotspot"]).replace("RISK", LEVEL_COLOURS["risk"])
 """SVG hatch patterns for hamlets at risk and hotspot level (a fill that reads on a projector and in grey)."""
 
+
 class DataLayer(folium.map.Layer):
     """A compact vector layer: encoded shapes, styles by index, escaped tooltip and popup HTML.
 
@@ -463,9 +465,18 @@ class DataLayer(folium.map.Layer):
         """
     )
 
-    def __init__(self, features: list[str], styles: list[dict], name: str, tables: dict | None = None,
-                 tooltip_js: str | None = None, popup_js: str | None = None, show: bool = True,
-                 sticky: bool = True, interactive: bool = True):
+    def __init__(
+        self,
+        features: list[str],
+        styles: list[dict],
+        name: str,
+        tables: dict | None = None,
+        tooltip_js: str | None = None,
+        popup_js: str | None = None,
+        show: bool = True,
+        sticky: bool = True,
+        interactive: bool = True,
+    ):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "DataLayer"
         self.prelude = _TIP_JS + _HATCH_JS
@@ -579,7 +590,7 @@ def label_min_zooms(lat, lon, width_px, height_px, priority, floor_zoom: float, 
     x = (lon + 180.0) / 360.0 * 256.0
     sin = np.sin(np.radians(np.clip(lat, -85.0511, 85.0511)))
     y = (0.5 - np.log((1 + sin) / (1 - sin)) / (4 * np.pi)) * 256.0
-    scale = 2.0 ** floor_zoom
+    scale = 2.0**floor_zoom
     boxes = shapely.box(x - half_w / scale, y - half_h / scale, x + half_w / scale, y + half_h / scale)
     left, right = shapely.STRtree(boxes).query(boxes, predicate="intersects")
     pair = left < right
@@ -630,8 +641,10 @@ class Legend(MacroElement):
     def __init__(self, html_text: str, position: str = "bottomright", folded: bool = False):
         super().__init__()
         self._name = "Legend"
-        body = (f'<details{"" if folded else " open"}><summary>Chú giải / Legend</summary>'
-                f'<div class="legend-body">{html_text}</div></details>')
+        body = (
+            f"<details{'' if folded else ' open'}><summary>Chú giải / Legend</summary>"
+            f'<div class="legend-body">{html_text}</div></details>'
+        )
         self.html_json = _script_json(_dumps(body))
         self.position = position
 
@@ -904,8 +917,15 @@ def build_map(
     """
     disp = display or display_geometry(ws)
     sl, hotspots, summary = analysis.slice, analysis.levels, analysis.summary
-    m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_start=14,
-                   location=_centre(disp.bounds), zoom_snap=0.25, zoom_delta=0.5)
+    m = folium.Map(
+        tiles=None,
+        control_scale=False,
+        prefer_canvas=False,
+        zoom_start=14,
+        location=_centre(disp.bounds),
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     js, css = offline_links(asset_base)
     m.default_js = js
     m.default_css = css
@@ -917,11 +937,13 @@ def build_map(
     MetricScale().add_to(m)
     PopupsAbove().add_to(m)
     if basemap:
-        folium.TileLayer("OpenStreetMap", name="Nền OpenStreetMap (trực tuyến)", overlay=False,
-                         control=True, opacity=0.6).add_to(m)
+        folium.TileLayer(
+            "OpenStreetMap", name="Nền OpenStreetMap (trực tuyến)", overlay=False, control=True, opacity=0.6
+        ).add_to(m)
 
-    levels = hotspots.set_index("hamlet_id") if len(hotspots) else pd.DataFrame(
-        columns=["hotspot_level", "hotspot_reasons"])
+    levels = (
+        hotspots.set_index("hamlet_id") if len(hotspots) else pd.DataFrame(columns=["hotspot_level", "hotspot_reasons"])
+    )
     project_names = dict(zip(ws.projects["project_id"].astype(str), ws.projects["project_name"]))
     # meeting mode: grievances per hamlet (open, overdue, collective), never as points
     g_counts = hamlet_grievance_counts(ws, sl) if meeting else None
@@ -959,8 +981,19 @@ def build_map(
     counts = sl.households.groupby("stage")["household_id"].nunique().to_dict() if len(sl.households) else {}
     level_counts = project_level_counts(levels) if len(levels) else {}  # hamlet-wide alerts are not the project's
     n_grievance_hamlets = int((g_counts["open"] > 0).sum()) if g_counts is not None else 0
-    Legend(_legend_html(counts, level_counts, info, n_grievances, pr_layer is not None, n_clusters,
-                        disclosure, title, n_grievance_hamlets)).add_to(m)
+    Legend(
+        _legend_html(
+            counts,
+            level_counts,
+            info,
+            n_grievances,
+            pr_layer is not None,
+            n_clusters,
+            disclosure,
+            title,
+            n_grievance_hamlets,
+        )
+    ).add_to(m)
     folium.LayerControl(collapsed=True, position="topleft").add_to(m)  # the legend has the right side
 
     bounds = _fit_bounds(sl, disp, ws)
@@ -999,9 +1032,14 @@ def hamlet_grievance_counts(ws: Workspace, sl: TimeSlice) -> pd.DataFrame:
     collective_min = int(hotspot_config(ws.config.hotspots)["collective_min"])
     is_open = g["is_open"].fillna(False).astype(bool)
     sig = pd.to_numeric(g["signatories"], errors="coerce").fillna(1)
-    frame = pd.DataFrame({"hamlet_id": g["hamlet_id"].astype("string"), "open": is_open,
-                          "overdue": g["is_overdue"].fillna(False).astype(bool),
-                          "collective": is_open & (sig >= collective_min)})
+    frame = pd.DataFrame(
+        {
+            "hamlet_id": g["hamlet_id"].astype("string"),
+            "open": is_open,
+            "overdue": g["is_overdue"].fillna(False).astype(bool),
+            "collective": is_open & (sig >= collective_min),
+        }
+    )
     frame = frame.dropna(subset=["hamlet_id"])
     return frame.groupby("hamlet_id")[cols].sum().astype("int64")
 
@@ -1013,35 +1051,62 @@ def _grievance_note(counts: pd.DataFrame | None, hid: str) -> tuple[str, str]:
     n_open, n_late, n_coll = (int(counts.at[hid, c]) for c in ("open", "overdue", "collective"))
     if not n_open:
         return "", ""
-    tip = (f"Đơn thư chưa giải quyết: <b>{fmt_number(n_open)}</b> (quá hạn: {fmt_number(n_late)}; "
-           f"tập thể: {fmt_number(n_coll)})")
+    tip = (
+        f"Đơn thư chưa giải quyết: <b>{fmt_number(n_open)}</b> (quá hạn: {fmt_number(n_late)}; "
+        f"tập thể: {fmt_number(n_coll)})"
+    )
     label = f"{fmt_number(n_open)} đơn" + (f" · {fmt_number(n_late)} quá hạn" if n_late else "")
     return tip, label
 
 
-def _hamlet_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, meeting: bool,
-                  g_counts: pd.DataFrame | None = None) -> DataLayer:
+def _hamlet_layer(
+    sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, meeting: bool, g_counts: pd.DataFrame | None = None
+) -> DataLayer:
     # a fill for every level above none: a tint for watch, hatching for risk and hotspot
     styles = [
         {"color": "#555555", "weight": 1.5, "fillColor": LEVEL_COLOURS["none"], "fillOpacity": 0.0, "opacity": 0.9},
-        {"color": LEVEL_COLOURS["watch"], "weight": 2.5, "fillColor": LEVEL_COLOURS["watch"], "fillOpacity": 0.3,
-         "opacity": 0.95},
-        {"color": LEVEL_COLOURS["risk"], "weight": 3.5, "fillColor": "url(#geo-hatch-risk)", "fillOpacity": 1,
-         "opacity": 0.95},
-        {"color": LEVEL_COLOURS["hotspot"], "weight": 4.5, "fillColor": "url(#geo-hatch-hotspot)", "fillOpacity": 1,
-         "opacity": 1},
+        {
+            "color": LEVEL_COLOURS["watch"],
+            "weight": 2.5,
+            "fillColor": LEVEL_COLOURS["watch"],
+            "fillOpacity": 0.3,
+            "opacity": 0.95,
+        },
+        {
+            "color": LEVEL_COLOURS["risk"],
+            "weight": 3.5,
+            "fillColor": "url(#geo-hatch-risk)",
+            "fillOpacity": 1,
+            "opacity": 0.95,
+        },
+        {
+            "color": LEVEL_COLOURS["hotspot"],
+            "weight": 4.5,
+            "fillColor": "url(#geo-hatch-hotspot)",
+            "fillOpacity": 1,
+            "opacity": 1,
+        },
     ]
     for lvl, st in zip(_LEVEL_ORDER, styles):
         st["className"] = f"hamlet-area hamlet-{lvl}"
     # a hamlet-wide alert under a project filter (field reports, party cell): outlined, never filled
-    styles.append({"color": "#555555", "weight": 2.5, "dashArray": "6 4", "fillOpacity": 0.0, "opacity": 0.9,
-                   "className": "hamlet-area hamlet-wide"})
+    styles.append(
+        {
+            "color": "#555555",
+            "weight": 2.5,
+            "dashArray": "6 4",
+            "fillOpacity": 0.0,
+            "opacity": 0.9,
+            "className": "hamlet-area hamlet-wide",
+        }
+    )
     wide = is_hamlet_wide(levels) if len(levels) else pd.Series(dtype=bool)
     features = []
     h = sl.hamlets
     blank = pd.Series([None] * len(h), index=h.index)
-    for hid, name, officer, cell in zip(h["hamlet_id"].astype(str), h["hamlet_name"],
-                                        h.get("officer", blank), h.get("party_cell", blank)):
+    for hid, name, officer, cell in zip(
+        h["hamlet_id"].astype(str), h["hamlet_name"], h.get("officer", blank), h.get("party_cell", blank)
+    ):
         geom = disp.hamlet_shapes.get(hid)
         if not geom:
             continue
@@ -1097,14 +1162,16 @@ def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> 
             features.append(_feature(geom, 0 if lvl == "risk" else 1, {}))
     if not features:
         return None
-    styles = [{"color": LEVEL_COLOURS["risk"], "weight": 3.5, "fillColor": "url(#geo-hatch-risk)", "fillOpacity": 1},
-              {"color": LEVEL_COLOURS["hotspot"], "weight": 4.5, "fillColor": "url(#geo-hatch-hotspot)",
-               "fillOpacity": 1}]
+    styles = [
+        {"color": LEVEL_COLOURS["risk"], "weight": 3.5, "fillColor": "url(#geo-hatch-risk)", "fillOpacity": 1},
+        {"color": LEVEL_COLOURS["hotspot"], "weight": 4.5, "fillColor": "url(#geo-hatch-hotspot)", "fillOpacity": 1},
+    ]
     return DataLayer(features, styles, "Thôn nguy cơ, điểm nóng (gạch chéo)", sticky=True, interactive=False)
 
 
-def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, large_type: bool,
-                   g_counts: pd.DataFrame | None) -> list[tuple]:
+def _hamlet_labels(
+    sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, large_type: bool, g_counts: pd.DataFrame | None
+) -> list[tuple]:
     """``(lat, lon, name, min_zoom, note)`` per hamlet: names shown from the zoom where they do not collide."""
     h = sl.hamlets
     hids = h["hamlet_id"].astype(str).to_numpy()
@@ -1120,16 +1187,18 @@ def _hamlet_labels(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, l
     note_len = np.array([len(t) for t in notes], dtype="float64")
     width = np.maximum(text_len * font * 0.64, note_len * (font - 2) * 0.62) + 4
     height = 1.15 * (font + np.where(note_len > 0, font - 2, 0))  # the CSS line height, one or two lines
-    lvl = levels["hotspot_level"].reindex(hids).fillna("none").to_numpy() if len(levels) else \
-        np.full(len(hids), "none", dtype=object)
+    lvl = (
+        levels["hotspot_level"].reindex(hids).fillna("none").to_numpy()
+        if len(levels)
+        else np.full(len(hids), "none", dtype=object)
+    )
     level_rank = np.array([_LEVEL_ORDER.index(v) if v in _LEVEL_ORDER else 0 for v in lvl], dtype="float64")
     b = np.array([disp.hamlet_bounds.get(k, (np.nan,) * 4) for k in hids], dtype="float64")
     area = np.nan_to_num((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))
     priority = level_rank * 10 + area / (area.max() or 1)  # hot hamlets first, then the larger
     floor = _floor_zoom(disp.bounds)
     zooms = label_min_zooms(pts[:, 0], pts[:, 1], width, height, priority, floor, gap_px=3.0)
-    return [(float(pt[0]), float(pt[1]), name, float(z), note)
-            for pt, name, z, note in zip(pts, names, zooms, notes)]
+    return [(float(pt[0]), float(pt[1]), name, float(z), note) for pt, name, z, note in zip(pts, names, zooms, notes)]
 
 
 def _floor_zoom(bounds, screen_px: float = 1000.0) -> float:
@@ -1195,17 +1264,16 @@ def _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, projec
     if mode == "affected":
         parcels, pos, is_aff = parcels[is_aff], pos[is_aff], is_aff[is_aff]
 
-    styles = [{"color": UNAFFECTED_COLOUR, "weight": 0.5, "fillColor": "#bdbdbd", "fillOpacity": 0.12,
-               "opacity": 0.5}]
+    styles = [{"color": UNAFFECTED_COLOUR, "weight": 0.5, "fillColor": "#bdbdbd", "fillOpacity": 0.12, "opacity": 0.5}]
     for key in STAGES.keys:
-        styles.append({"color": "#333333", "weight": 0.6, "fillColor": STAGE_COLOURS[key], "fillOpacity": 0.85,
-                       "opacity": 0.8})
+        styles.append(
+            {"color": "#333333", "weight": 0.6, "fillColor": STAGE_COLOURS[key], "fillOpacity": 0.85, "opacity": 0.8}
+        )
 
     all_names = dict(zip(ws.hamlets["hamlet_id"].astype(str), ws.hamlets["hamlet_name"]))
     hamlet_ids = sorted({str(h) for h in parcels["hamlet_id"].dropna()} & set(all_names))
     hamlet_pos = {h: i for i, h in enumerate(hamlet_ids)}
-    tables: dict = {"st": [STAGES.label(k) for k in STAGES.keys],
-                    "hm": [esc(all_names[h]) for h in hamlet_ids]}
+    tables: dict = {"st": [STAGES.label(k) for k in STAGES.keys], "hm": [esc(all_names[h]) for h in hamlet_ids]}
     # per parcel: the least advanced stage (a parcel is handed over only when every row on it is)
     if len(hh):
         per = hh.groupby("parcel_id").agg(rank=("stage_rank", "min"), n=("household_id", "nunique"))
@@ -1240,9 +1308,15 @@ def _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, projec
         features.append(_feature(geom, style, props))
     info.parcels_drawn = len(features)
     name = "Thửa đất theo bước thực hiện" + (" (chỉ thửa bị thu hồi)" if mode == "affected" else "")
-    return DataLayer(features, styles, name, tables=tables,
-                     tooltip_js=_PARCEL_MEETING_TIP_JS if meeting else _PARCEL_TIP_JS,
-                     popup_js=None if meeting else _PARCEL_POPUP_JS, sticky=True), info
+    return DataLayer(
+        features,
+        styles,
+        name,
+        tables=tables,
+        tooltip_js=_PARCEL_MEETING_TIP_JS if meeting else _PARCEL_TIP_JS,
+        popup_js=None if meeting else _PARCEL_POPUP_JS,
+        sticky=True,
+    ), info
 
 
 def _household_table(hh: pd.DataFrame, project_names: dict, tables: dict) -> dict[str, list[int]]:
@@ -1259,13 +1333,31 @@ def _household_table(hh: pd.DataFrame, project_names: dict, tables: dict) -> dic
     rows = []
     rows_of: dict[str, list[int]] = {}
     names = frame["household_name"].to_numpy() if "household_name" in frame else [None] * len(frame)
-    for k, (parcel, name, hid, proj, stage, sdate, area, comp, agr) in enumerate(zip(
-            frame["parcel_id"].astype(str), names, frame["household_id"], frame["project_id"].astype(str),
-            frame["stage_rank"], frame["stage_date"], frame["area_m2"], frame["compensation_vnd"],
-            frame["agreement"])):
-        rows.append([esc(name), esc(hid), proj_pos.get(proj, 0), int(stage), fmt_date(sdate),
-                     fmt_number(area, 1) if pd.notna(area) else "",
-                     fmt_number(comp) if pd.notna(comp) else "", _AGREEMENT.get(agr)])
+    for k, (parcel, name, hid, proj, stage, sdate, area, comp, agr) in enumerate(
+        zip(
+            frame["parcel_id"].astype(str),
+            names,
+            frame["household_id"],
+            frame["project_id"].astype(str),
+            frame["stage_rank"],
+            frame["stage_date"],
+            frame["area_m2"],
+            frame["compensation_vnd"],
+            frame["agreement"],
+        )
+    ):
+        rows.append(
+            [
+                esc(name),
+                esc(hid),
+                proj_pos.get(proj, 0),
+                int(stage),
+                fmt_date(sdate),
+                fmt_number(area, 1) if pd.notna(area) else "",
+                fmt_number(comp) if pd.notna(comp) else "",
+                _AGREEMENT.get(agr),
+            ]
+        )
         rows_of.setdefault(parcel, []).append(k)
     tables["hh"] = rows
     return rows_of
@@ -1281,9 +1373,11 @@ def _hamlet_progress_layer(ws, sl, disp, summary) -> DataLayer:
         if not geom:
             continue
         style = int(min(7, np.floor(row.handover_pct / 100 * 8))) + 1 if row.households else 0
-        tip = (f"<b>{esc(row.hamlet_name)}</b><br>Số hộ: {int(row.households)}<br>"
-               f"Đã bàn giao: {fmt_number(row.handover_pct, 1)}% số hộ, "
-               f"{fmt_number(row.area_handed_over_pct, 1)}% diện tích")
+        tip = (
+            f"<b>{esc(row.hamlet_name)}</b><br>Số hộ: {int(row.households)}<br>"
+            f"Đã bàn giao: {fmt_number(row.handover_pct, 1)}% số hộ, "
+            f"{fmt_number(row.area_handed_over_pct, 1)}% diện tích"
+        )
         features.append(_feature(geom, style, {"t": tip}))
     return DataLayer(features, styles, "Tiến độ bàn giao theo thôn", sticky=True)
 
@@ -1326,35 +1420,51 @@ def _cluster_layer(clusters, ws: Workspace, meeting: bool = False):
         for i in np.flatnonzero(points):
             pt = pts.iloc[i]
             text[i] = f"[{round(pt.y, PRECISION)},{round(pt.x, PRECISION)}]"
-    kinds = frame["cluster"].astype(str).str.lower().to_numpy() if "cluster" in frame.columns else \
-        np.full(len(frame), "hot", dtype=object)
+    kinds = (
+        frame["cluster"].astype(str).str.lower().to_numpy()
+        if "cluster" in frame.columns
+        else np.full(len(frame), "hot", dtype=object)
+    )
     label_col = next((c for c in ("label", "kind", "type") if c in frame.columns), None)
     features = []
     for i, t in enumerate(text):
         if not t:
             continue
         cold = kinds[i] == "cold"
-        tip = ("<b>Cụm lạnh (Gi*): ít đơn thư hơn ngẫu nhiên</b>" if cold
-               else "<b>Cụm nóng (Gi*): đơn thư tập trung hơn ngẫu nhiên</b>")
+        tip = (
+            "<b>Cụm lạnh (Gi*): ít đơn thư hơn ngẫu nhiên</b>"
+            if cold
+            else "<b>Cụm nóng (Gi*): đơn thư tập trung hơn ngẫu nhiên</b>"
+        )
         if label_col:
             tip += f"<br>{esc(frame[label_col].iloc[i])}"
-        for col, name, decimals in (("intensity", "Đơn thư gắn với thửa", 1), ("z", "z", 2), ("gi_z", "z", 2),
-                                    ("p_fdr", "p (FDR)", 3), ("p_value", "p", 3)):
+        for col, name, decimals in (
+            ("intensity", "Đơn thư gắn với thửa", 1),
+            ("z", "z", 2),
+            ("gi_z", "z", 2),
+            ("p_fdr", "p (FDR)", 3),
+            ("p_value", "p", 3),
+        ):
             if col in frame.columns and pd.notna(frame[col].iloc[i]):
                 tip += f"<br>{name} = {fmt_number(float(frame[col].iloc[i]), decimals)}"
         features.append(_feature(t, 1 if cold else 0, {"t": tip, "r": 12}))
     if not features:
         return None, 0
-    style = [{"color": "#7b3294", "weight": 3, "dashArray": "4 4", "fillColor": "#c2a5cf", "fillOpacity": 0.25},
-             {"color": "#2166ac", "weight": 3, "dashArray": "4 4", "fillColor": "#92c5de", "fillOpacity": 0.2}]
+    style = [
+        {"color": "#7b3294", "weight": 3, "dashArray": "4 4", "fillColor": "#c2a5cf", "fillOpacity": 0.25},
+        {"color": "#2166ac", "weight": 3, "dashArray": "4 4", "fillColor": "#92c5de", "fillOpacity": 0.2},
+    ]
     return DataLayer(features, style, "Cụm đơn thư (Gi*)", sticky=True), len(features)
 
 
 def _cluster_areas(frame) -> tuple[DataLayer | None, int]:
     """Meeting mode: each kind of cluster as one area (its parcels grown by 25 m and merged), without
     per-parcel counts, so no single parcel (and household) stands out."""
-    kinds = frame["cluster"].astype(str).str.lower().to_numpy() if "cluster" in frame.columns else \
-        np.full(len(frame), "hot", dtype=object)
+    kinds = (
+        frame["cluster"].astype(str).str.lower().to_numpy()
+        if "cluster" in frame.columns
+        else np.full(len(frame), "hot", dtype=object)
+    )
     metric = frame.crs is not None and frame.crs.is_projected
     geoms = frame.geometry.to_numpy()
     features = []
@@ -1366,13 +1476,18 @@ def _cluster_areas(frame) -> tuple[DataLayer | None, int]:
         text, _, _ = _to_display(np.array([area], dtype=object), frame.crs, HAMLET_TOLERANCE_M if metric else 0.0)
         if not text[0]:
             continue
-        tip = ("<b>Vùng đơn thư tập trung (Gi*)</b><br>nhiều đơn thư hơn ngẫu nhiên" if kind == "hot"
-               else "<b>Vùng ít đơn thư (Gi*)</b><br>ít đơn thư hơn ngẫu nhiên")
+        tip = (
+            "<b>Vùng đơn thư tập trung (Gi*)</b><br>nhiều đơn thư hơn ngẫu nhiên"
+            if kind == "hot"
+            else "<b>Vùng ít đơn thư (Gi*)</b><br>ít đơn thư hơn ngẫu nhiên"
+        )
         features.append(_feature(text[0], style, {"t": tip}))
     if not features:
         return None, 0
-    style = [{"color": "#7b3294", "weight": 3, "dashArray": "4 4", "fillColor": "#c2a5cf", "fillOpacity": 0.25},
-             {"color": "#2166ac", "weight": 3, "dashArray": "4 4", "fillColor": "#92c5de", "fillOpacity": 0.2}]
+    style = [
+        {"color": "#7b3294", "weight": 3, "dashArray": "4 4", "fillColor": "#c2a5cf", "fillOpacity": 0.25},
+        {"color": "#2166ac", "weight": 3, "dashArray": "4 4", "fillColor": "#92c5de", "fillOpacity": 0.2},
+    ]
     return DataLayer(features, style, "Cụm đơn thư (Gi*)", sticky=True), len(features)
 
 
@@ -1394,11 +1509,13 @@ def _grievance_layer(sl: TimeSlice, disp: DisplayGeometry, meeting: bool, projec
         state = GRIEVANCE_STATES.label("overdue" if row.is_overdue else ("open" if row.is_open else "closed"))
         n = int(row.signatories) if pd.notna(row.signatories) else 1
         kind = KINDS.label(row.kind).lower() if isinstance(row.kind, str) else "thư"
-        rows = [f"<b>Đơn {esc(kind)} số {esc(row.grievance_id)}</b>",
-                f"Nội dung: {esc(TOPICS.label(row.topic)) if isinstance(row.topic, str) else '—'}",
-                f"Trạng thái: {esc(STATUSES.label(row.status)) if isinstance(row.status, str) else '—'} · {state}",
-                f"Ngày nhận: {fmt_date(row.received_date)}",
-                f"Số người ký: {n}"]
+        rows = [
+            f"<b>Đơn {esc(kind)} số {esc(row.grievance_id)}</b>",
+            f"Nội dung: {esc(TOPICS.label(row.topic)) if isinstance(row.topic, str) else '—'}",
+            f"Trạng thái: {esc(STATUSES.label(row.status)) if isinstance(row.status, str) else '—'} · {state}",
+            f"Ngày nhận: {fmt_date(row.received_date)}",
+            f"Số người ký: {n}",
+        ]
         if isinstance(row.project_id, str) and row.project_id:
             rows.append(f"Dự án: {esc(project_names.get(row.project_id, row.project_id))}")
         if not meeting and isinstance(row.household_id, str) and row.household_id:
@@ -1433,8 +1550,17 @@ def _fit_bounds(sl: TimeSlice, disp: DisplayGeometry, ws: Workspace):
     return (float(arr[:, 0].min()), float(arr[:, 1].min()), float(arr[:, 2].max()), float(arr[:, 3].max()))
 
 
-def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: int, projects: bool,
-                 n_clusters: int, disclosure: Disclosure, title: str | None, n_grievance_hamlets: int = 0) -> str:
+def _legend_html(
+    counts: dict,
+    level_counts: dict,
+    info: MapInfo,
+    n_grievances: int,
+    projects: bool,
+    n_clusters: int,
+    disclosure: Disclosure,
+    title: str | None,
+    n_grievance_hamlets: int = 0,
+) -> str:
     parts = []
     if title:
         parts.append(f"<h4>{esc(title)}</h4>")
@@ -1442,45 +1568,60 @@ def _legend_html(counts: dict, level_counts: dict, info: MapInfo, n_grievances: 
         parts.append("<h5>Tỷ lệ hộ đã bàn giao theo thôn</h5>")
         for i, key in enumerate(STAGES.keys):
             lo, hi = i * 100 / 8, (i + 1) * 100 / 8
-            parts.append(f'<div><span class="sw" style="background:{STAGE_COLOURS[key]}"></span>'
-                         f"{fmt_number(lo)}–{fmt_number(hi)}%</div>")
+            parts.append(
+                f'<div><span class="sw" style="background:{STAGE_COLOURS[key]}"></span>'
+                f"{fmt_number(lo)}–{fmt_number(hi)}%</div>"
+            )
     else:
         parts.append("<h5>Thửa đất theo bước thực hiện</h5>")
         for key in STAGES.keys:
             n = counts.get(key, 0)
-            parts.append(f'<div><span class="sw" style="background:{STAGE_COLOURS[key]}"></span>'
-                         f"{STAGES.label(key)} <b>({n} hộ)</b></div>")
-        parts.append('<div><span class="sw" style="background:#bdbdbd;opacity:.5"></span>'
-                     "Không bị thu hồi / ngoài lựa chọn</div>")
+            parts.append(
+                f'<div><span class="sw" style="background:{STAGE_COLOURS[key]}"></span>'
+                f"{STAGES.label(key)} <b>({n} hộ)</b></div>"
+            )
+        parts.append(
+            '<div><span class="sw" style="background:#bdbdbd;opacity:.5"></span>Không bị thu hồi / ngoài lựa chọn</div>'
+        )
     parts.append("<h5>Thôn – mức cảnh báo</h5>")
-    swatch = {"none": 'class="sw" style="background:transparent;border:2px solid #555555"',
-              "watch": f'class="sw" style="background:{LEVEL_COLOURS["watch"]}80;border:2px solid '
-                       f'{LEVEL_COLOURS["watch"]}"',
-              "risk": 'class="sw hatch-risk"', "hotspot": 'class="sw hatch-hotspot"'}
+    swatch = {
+        "none": 'class="sw" style="background:transparent;border:2px solid #555555"',
+        "watch": f'class="sw" style="background:{LEVEL_COLOURS["watch"]}80;border:2px solid {LEVEL_COLOURS["watch"]}"',
+        "risk": 'class="sw hatch-risk"',
+        "hotspot": 'class="sw hatch-hotspot"',
+    }
     for lvl in ("hotspot", "risk", "watch", "none"):
-        parts.append(f"<div><span {swatch[lvl]}></span>{LEVEL_NAMES[lvl]} "
-                     f"({int(level_counts.get(lvl, 0))} thôn)</div>")
+        parts.append(f"<div><span {swatch[lvl]}></span>{LEVEL_NAMES[lvl]} ({int(level_counts.get(lvl, 0))} thôn)</div>")
     n_wide = int(level_counts.get("hamlet_wide", 0))
     if n_wide:  # the dashed outline of _hamlet_layer: an alert of the whole hamlet, not the project's hotspot
-        parts.append('<div><span class="sw" style="background:transparent;border:2px dashed #555555"></span>'
-                     f"Cảnh báo {HAMLET_WIDE_LABEL}, ngoài dự án ({n_wide} thôn)</div>")
+        parts.append(
+            '<div><span class="sw" style="background:transparent;border:2px dashed #555555"></span>'
+            f"Cảnh báo {HAMLET_WIDE_LABEL}, ngoài dự án ({n_wide} thôn)</div>"
+        )
     if n_grievance_hamlets:
         parts.append("<h5>Đơn thư theo thôn</h5>")
         parts.append('<div>Dưới tên thôn: <b style="color:#b2182b">số đơn chưa giải quyết · quá hạn</b></div>')
     if n_grievances:
         parts.append("<h5>Đơn thư</h5>")
-        for key, label in (("overdue", "Quá hạn giải quyết"), ("open", GRIEVANCE_STATES.label("open")),
-                           ("closed", "Đã giải quyết / rút đơn")):
+        for key, label in (
+            ("overdue", "Quá hạn giải quyết"),
+            ("open", GRIEVANCE_STATES.label("open")),
+            ("closed", "Đã giải quyết / rút đơn"),
+        ):
             parts.append(f'<div><span class="dot" style="background:{GRIEVANCE_COLOURS[key]}"></span>{label}</div>')
-        parts.append("<div class=\"note\">Vòng càng lớn càng nhiều người ký.</div>")
+        parts.append('<div class="note">Vòng càng lớn càng nhiều người ký.</div>')
     if projects:
         parts.append('<div style="margin-top:6px"><span class="line"></span>Ranh giới dự án</div>')
     if n_clusters:
-        parts.append('<div><span class="sw" style="background:#c2a5cf;border:2px dashed #7b3294"></span>'
-                     "Cụm đơn thư tập trung (Gi*)</div>")
+        parts.append(
+            '<div><span class="sw" style="background:#c2a5cf;border:2px dashed #7b3294"></span>'
+            "Cụm đơn thư tập trung (Gi*)</div>"
+        )
     if info.mode == "hamlets":
-        parts.append(f'<div class="note">Vùng chọn có {fmt_number(info.parcels_in_selection)} thửa: hiển thị '
-                     "theo thôn. Chọn thôn để xem từng thửa.</div>")
+        parts.append(
+            f'<div class="note">Vùng chọn có {fmt_number(info.parcels_in_selection)} thửa: hiển thị '
+            "theo thôn. Chọn thôn để xem từng thửa.</div>"
+        )
     elif info.mode == "affected":
         parts.append('<div class="note">Vùng chọn lớn: chỉ hiển thị các thửa bị thu hồi.</div>')
     if disclosure is Disclosure.PUBLIC:

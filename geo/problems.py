@@ -116,8 +116,7 @@ class Report:
         setting: str | None = None,
     ) -> Problem:
         """Record one problem and return it."""
-        problem = Problem(severity, code, file, message, fix,
-                          tuple(int(r) for r in rows), column, row_kind, setting)
+        problem = Problem(severity, code, file, message, fix, tuple(int(r) for r in rows), column, row_kind, setting)
         self.problems.append(problem)
         return problem
 
@@ -169,11 +168,11 @@ class Report:
             The earlier error it follows from, Vietnamese / English.
         """
         return self.warning(
-            "check_skipped", file,
+            "check_skipped",
+            file,
             f"Chưa kiểm tra {check.split(' / ')[0]} vì {because.split(' / ')[0]} / "
             f"Not checked: {check.split(' / ')[-1]}, because {because.split(' / ')[-1]}",
-            "Sửa lỗi nêu trên rồi chạy lại để kiểm tra phần này / Fix the error above and run again "
-            "to check this too.",
+            "Sửa lỗi nêu trên rồi chạy lại để kiểm tra phần này / Fix the error above and run again to check this too.",
         )
 
     def codes(self) -> list[str]:

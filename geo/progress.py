@@ -80,8 +80,11 @@ def _auto_weeks(ws: Workspace, as_of: date) -> int:
     Only the span of the chart: every count still comes from the time slice.
     """
     ts = pd.Timestamp(as_of)
-    dates = [s[s.notna() & (s <= ts)].min() for s in (ws.stage_history.get("date"), ws.households.get("stage_date"))
-             if s is not None and len(s)]
+    dates = [
+        s[s.notna() & (s <= ts)].min()
+        for s in (ws.stage_history.get("date"), ws.households.get("stage_date"))
+        if s is not None and len(s)
+    ]
     dates = [d for d in dates if pd.notna(d)]
     if not dates:
         return 2
@@ -168,20 +171,25 @@ def weekly_progress(ws: Workspace, selection: Selection | None = None, weeks: in
     area_all = np.repeat(area_total.reindex(projects).to_numpy(), n)
     area_handed = area_done.reindex(projects).to_numpy().ravel()
     names = dict(zip(ws.projects["project_id"].astype(str), ws.projects["project_name"].astype(str)))
-    deadline_of = {str(p): pd.Timestamp(d).date()
-                   for p, d in zip(ws.projects["project_id"], ws.projects["handover_deadline"]) if pd.notna(d)}
-    out = pd.DataFrame({
-        "project_id": np.repeat(projects, n),
-        "project_name": [names.get(p, p) for p in np.repeat(projects, n)],
-        "week_end": np.tile(np.array(days, dtype=object), n_proj),
-        "households": households.astype("int64"),
-        "handed_over": handed_over.astype("int64"),
-        "share_pct": _pct(handed_over, households),
-        "area_m2": area_all.round(2),
-        "area_handed_over_m2": area_handed.round(2),
-        "area_share_pct": _pct(area_handed, area_all),
-        "deadline": [deadline_of.get(p) for p in np.repeat(projects, n)],
-    })
+    deadline_of = {
+        str(p): pd.Timestamp(d).date()
+        for p, d in zip(ws.projects["project_id"], ws.projects["handover_deadline"])
+        if pd.notna(d)
+    }
+    out = pd.DataFrame(
+        {
+            "project_id": np.repeat(projects, n),
+            "project_name": [names.get(p, p) for p in np.repeat(projects, n)],
+            "week_end": np.tile(np.array(days, dtype=object), n_proj),
+            "households": households.astype("int64"),
+            "handed_over": handed_over.astype("int64"),
+            "share_pct": _pct(handed_over, households),
+            "area_m2": area_all.round(2),
+            "area_handed_over_m2": area_handed.round(2),
+            "area_share_pct": _pct(area_handed, area_all),
+            "deadline": [deadline_of.get(p) for p in np.repeat(projects, n)],
+        }
+    )
     return out[list(PROGRESS_COLUMNS)]
 
 
@@ -309,8 +317,14 @@ class Forecast:
         def share(rate: float) -> np.ndarray:
             return np.clip((self.done + max(rate, 0.0) * weeks) / self.total * 100.0, 0.0, 100.0).round(2)
 
-        return pd.DataFrame({"week_end": days, "share_pct": share(self.rate),
-                             "share_low_pct": share(self.rate_low), "share_high_pct": share(self.rate_high)})
+        return pd.DataFrame(
+            {
+                "week_end": days,
+                "share_pct": share(self.rate),
+                "share_low_pct": share(self.rate_low),
+                "share_high_pct": share(self.rate_high),
+            }
+        )
 
     def as_row(self) -> dict:
         """The forecast as a flat dict (one row of :func:`forecast_table`)."""
@@ -325,9 +339,11 @@ class Forecast:
         if self.status == "none":
             return f"{name}: không dự báo được — {self.note}"
         latest = _d(self.latest) if self.latest else "không xác định / unbounded"
-        text = (f"{name}: còn {_n(self.remaining)} {unit}; tốc độ {_n(self.rate, 1)} {unit}/tuần "
-                f"({_n(self.rate_low, 1)}–{_n(self.rate_high, 1)}); dự kiến xong {_d(self.expected)} "
-                f"(khoảng {self.level:.0%}: {_d(self.earliest)} – {latest})")
+        text = (
+            f"{name}: còn {_n(self.remaining)} {unit}; tốc độ {_n(self.rate, 1)} {unit}/tuần "
+            f"({_n(self.rate_low, 1)}–{_n(self.rate_high, 1)}); dự kiến xong {_d(self.expected)} "
+            f"(khoảng {self.level:.0%}: {_d(self.earliest)} – {latest})"
+        )
         if self.deadline is not None:
             text += f"; hạn {_d(self.deadline)}"
             if self.deadline < self.as_of:
@@ -429,38 +445,57 @@ def completion_forecast(
     rows = progress[progress["project_id"] == project].sort_values("week_end")
     if not len(rows):
         raise ValueError(f"project {project!r} is not in the progress table")
-    done_col, total_col = ("handed_over", "households") if measure == "households" else \
-        ("area_handed_over_m2", "area_m2")
+    done_col, total_col = (
+        ("handed_over", "households") if measure == "households" else ("area_handed_over_m2", "area_m2")
+    )
     last = rows.iloc[-1]
     deadline = last["deadline"] if isinstance(last["deadline"], date) else None
     as_of = last["week_end"]
     total, done = float(last[total_col]), float(last[done_col])
     remaining = max(total - done, 0.0)
-    common = {"project_id": str(project), "project_name": str(last["project_name"]), "as_of": as_of,
-              "measure": measure, "total": total, "done": done, "remaining": remaining, "deadline": deadline,
-              "level": level}
+    common = {
+        "project_id": str(project),
+        "project_name": str(last["project_name"]),
+        "as_of": as_of,
+        "measure": measure,
+        "total": total,
+        "done": done,
+        "remaining": remaining,
+        "deadline": deadline,
+        "level": level,
+    }
     if total <= 0:
-        return Forecast(**common, status="none",
-                        note="dự án không có hộ nào trong lựa chọn / the project has nothing to hand over")
+        return Forecast(
+            **common, status="none", note="dự án không có hộ nào trong lựa chọn / the project has nothing to hand over"
+        )
     if remaining <= 1e-9:
         series = rows[done_col].to_numpy(dtype="float64")
         first = int(np.argmax(series >= total - 1e-9))
         when = rows["week_end"].iloc[first] if first > 0 else None
-        return Forecast(**common, status="done", expected=when,
-                        note="đã bàn giao toàn bộ / everything is handed over")
-    series = rows[done_col].to_numpy(dtype="float64")[-(window + 1):]
+        return Forecast(**common, status="done", expected=when, note="đã bàn giao toàn bộ / everything is handed over")
+    series = rows[done_col].to_numpy(dtype="float64")[-(window + 1) :]
     increments = np.diff(series)
     k = len(increments)
     method = FORECAST_METHOD.format(window=k, level=level, n_boot=n_boot)
     if k < min_weeks:
-        return Forecast(**common, status="none", window_weeks=k, method=method,
-                        note=f"chưa đủ số liệu: {k} tuần, cần ít nhất {min_weeks} / too short: {k} weekly "
-                             f"increments, {min_weeks} needed")
+        return Forecast(
+            **common,
+            status="none",
+            window_weeks=k,
+            method=method,
+            note=f"chưa đủ số liệu: {k} tuần, cần ít nhất {min_weeks} / too short: {k} weekly "
+            f"increments, {min_weeks} needed",
+        )
     rate = float(increments.mean())
     if rate <= 0:
-        return Forecast(**common, status="none", window_weeks=k, method=method, rate=rate,
-                        note=f"không có tiến triển bàn giao trong {k} tuần gần nhất / no handover progress in "
-                             f"the last {k} weeks")
+        return Forecast(
+            **common,
+            status="none",
+            window_weeks=k,
+            method=method,
+            rate=rate,
+            note=f"không có tiến triển bàn giao trong {k} tuần gần nhất / no handover progress in the last {k} weeks",
+        )
     rng = np.random.default_rng(seed)
     rates = increments[rng.integers(0, k, size=(n_boot, k))].mean(axis=1)
     tail = (1.0 - level) / 2.0
@@ -473,11 +508,28 @@ def completion_forecast(
     p_on_time = None
     if deadline is not None:
         p_on_time = float(np.mean(days_needed <= (deadline - as_of).days)) if deadline >= as_of else 0.0
-    note = ("khoảng tin cậy không có cận trên: có lần lấy mẫu không có tiến triển / the interval has no upper "
-            "bound: some resamples show no progress") if latest is None else ""
-    return Forecast(**common, status="forecast", rate=round(rate, 3), rate_low=round(rate_low, 3),
-                    rate_high=round(rate_high, 3), expected=expected, earliest=earliest, latest=latest,
-                    p_on_time=p_on_time, window_weeks=k, method=method, note=note)
+    note = (
+        (
+            "khoảng tin cậy không có cận trên: có lần lấy mẫu không có tiến triển / the interval has no upper "
+            "bound: some resamples show no progress"
+        )
+        if latest is None
+        else ""
+    )
+    return Forecast(
+        **common,
+        status="forecast",
+        rate=round(rate, 3),
+        rate_low=round(rate_low, 3),
+        rate_high=round(rate_high, 3),
+        expected=expected,
+        earliest=earliest,
+        latest=latest,
+        p_on_time=p_on_time,
+        window_weeks=k,
+        method=method,
+        note=note,
+    )
 
 
 def _after(start: date, days: float) -> date:

@@ -87,10 +87,7 @@ __all__ = [
     "main",
 ]
 
-SYNTHETIC_LABEL = (
-    "DỮ LIỆU MẪU TỔNG HỢP — không phải dữ liệu thật / "
-    "SYNTHETIC SAMPLE DATA — not real"
-)
+SYNTHETIC_LABEL = "DỮ LIỆU MẪU TỔNG HỢP — không phải dữ liệu thật / SYNTHETIC SAMPLE DATA — not real"
 
 #: The two former communes and their codes (merged on 1 July 2025, with the Hữu Lũng township,
 #: into Xã Hữu Lũng, code 06385).
@@ -266,15 +263,108 @@ _PROJECTS = [
 _STAGE_JITTER = np.array([0, 12, 3, 0, 2, 3, 10, 12])
 
 _FAMILY = np.array(
-    ["Nguyễn", "Hoàng", "Nông", "Lương", "Vi", "Lăng", "Hà", "Trần", "Lê", "Phạm", "Đinh", "Lý", "Triệu", "Mã", "Chu", "Ninh", "Hứa", "Dương", "Bế", "Vũ", "Đàm", "Lộc", "Đỗ", "Phùng", "Hoàng", "Nguyễn", "Nông", "Lương", "Vi", "Hoàng"]
+    [
+        "Nguyễn",
+        "Hoàng",
+        "Nông",
+        "Lương",
+        "Vi",
+        "Lăng",
+        "Hà",
+        "Trần",
+        "Lê",
+        "Phạm",
+        "Đinh",
+        "Lý",
+        "Triệu",
+        "Mã",
+        "Chu",
+        "Ninh",
+        "Hứa",
+        "Dương",
+        "Bế",
+        "Vũ",
+        "Đàm",
+        "Lộc",
+        "Đỗ",
+        "Phùng",
+        "Hoàng",
+        "Nguyễn",
+        "Nông",
+        "Lương",
+        "Vi",
+        "Hoàng",
+    ]
 )
 _MID_M = np.array(["Văn", "Văn", "Văn", "Văn", "Đức", "Minh", "Xuân", "Quang", "Thanh", "Hữu", "Công"])
 _MID_F = np.array(["Thị", "Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Hồng"])
 _GIVEN_M = np.array(
-    ["An", "Bình", "Cường", "Dũng", "Đông", "Hải", "Hùng", "Khánh", "Lâm", "Long", "Mạnh", "Nam", "Phúc", "Quân", "Sơn", "Tài", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh", "Hưng", "Kiên", "Lực", "Chiến", "Hòa", "Tâm", "Thịnh", "Quý", "Sáu", "Bảy", "Tám", "Chung", "Hợp", "Đoàn", "Nghĩa"]
+    [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đông",
+        "Hải",
+        "Hùng",
+        "Khánh",
+        "Lâm",
+        "Long",
+        "Mạnh",
+        "Nam",
+        "Phúc",
+        "Quân",
+        "Sơn",
+        "Tài",
+        "Thắng",
+        "Thành",
+        "Toàn",
+        "Trung",
+        "Tuấn",
+        "Việt",
+        "Vinh",
+        "Hưng",
+        "Kiên",
+        "Lực",
+        "Chiến",
+        "Hòa",
+        "Tâm",
+        "Thịnh",
+        "Quý",
+        "Sáu",
+        "Bảy",
+        "Tám",
+        "Chung",
+        "Hợp",
+        "Đoàn",
+        "Nghĩa",
+    ]
 )
 _GIVEN_F = np.array(
-    ["Hoa", "Hương", "Lan", "Liên", "Mai", "Nga", "Nhung", "Phượng", "Thảo", "Thu", "Thủy", "Vân", "Yến", "Hằng", "Loan", "Tuyết", "Xuân", "Hạnh", "Mến", "Dung", "Lừng", "Pắn"]
+    [
+        "Hoa",
+        "Hương",
+        "Lan",
+        "Liên",
+        "Mai",
+        "Nga",
+        "Nhung",
+        "Phượng",
+        "Thảo",
+        "Thu",
+        "Thủy",
+        "Vân",
+        "Yến",
+        "Hằng",
+        "Loan",
+        "Tuyết",
+        "Xuân",
+        "Hạnh",
+        "Mến",
+        "Dung",
+        "Lừng",
+        "Pắn",
+    ]
 )
 
 _TO_M = Transformer.from_crs("EPSG:4326", "EPSG:9215", always_xy=True)
@@ -289,6 +379,7 @@ def _ll_to_m(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 def _geoms_to_ll(geoms: np.ndarray, decimals: int = 8) -> np.ndarray:
     """VN-2000 / TM-3 geometries to WGS 84 lon/lat, rounded to ``decimals``."""
+
     def f(c: np.ndarray) -> np.ndarray:
         lon, lat = _TO_LL.transform(c[:, 0], c[:, 1])
         return np.round(np.column_stack([lon, lat]), decimals)
@@ -296,8 +387,16 @@ def _geoms_to_ll(geoms: np.ndarray, decimals: int = 8) -> np.ndarray:
     return shapely.transform(geoms, f)
 
 
-def _star(cx: float, cy: float, rx: float, ry: float, rng: np.random.Generator,
-          n: int = 96, amp: float = 0.22, rot: float = 0.0) -> shapely.Polygon:
+def _star(
+    cx: float,
+    cy: float,
+    rx: float,
+    ry: float,
+    rng: np.random.Generator,
+    n: int = 96,
+    amp: float = 0.22,
+    rot: float = 0.0,
+) -> shapely.Polygon:
     """Irregular closed blob around (cx, cy) with radii rx, ry (same units)."""
     th = np.linspace(0, 2 * np.pi, n, endpoint=False)
     g = np.zeros(n)
@@ -340,7 +439,7 @@ def _build_layout() -> _Layout:
     th = np.linspace(0, 2 * np.pi, 720, endpoint=False)
     g = np.zeros_like(th)
     for k in range(2, 40):
-        g += k ** -1.3 * rng.normal() * np.sin(k * th + rng.uniform(0, 2 * np.pi))
+        g += k**-1.3 * rng.normal() * np.sin(k * th + rng.uniform(0, 2 * np.pi))
     g = g / np.abs(g).max()
     f = 0.84 + 0.16 * g
     lon = 106.405 + 0.0448 * f * np.cos(th)
@@ -348,8 +447,9 @@ def _build_layout() -> _Layout:
     outline = shapely.Polygon(_ll_to_m(lon, lat))
     # boundary between the former communes: a wiggly north-south line
     lat_b = np.linspace(21.46, 21.54, 160)
-    lon_b = (106.4150 + 0.0025 * np.sin(lat_b * 900) + 0.0012 * np.sin(lat_b * 2300 + 1)
-             + 0.0005 * np.sin(lat_b * 1500 + 2))
+    lon_b = (
+        106.4150 + 0.0025 * np.sin(lat_b * 900) + 0.0012 * np.sin(lat_b * 2300 + 1) + 0.0005 * np.sin(lat_b * 1500 + 2)
+    )
     line = _ll_to_m(lon_b, lat_b)
     west = shapely.Polygon(np.vstack([line, _ll_to_m([106.30, 106.30], [21.54, 21.46])]))
     communes = {_HS: shapely.intersection(outline, west), _DT: shapely.difference(outline, west)}
@@ -373,8 +473,7 @@ def _build_layout() -> _Layout:
             score[:, j] = np.hypot(*(xy - centres[i]).T) + 110 * noise
         label = score.argmin(1)
         env = shapely.box(x0 - 5000, y0 - 5000, x1 + 5000, y1 + 5000)
-        cells = shapely.get_parts(shapely.voronoi_polygons(
-            shapely.multipoints(xy), extend_to=env, ordered=True))
+        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=env, ordered=True))
         cells = shapely.intersection(cells, part)
         polys = [shapely.coverage_union_all(cells[label == j]) for j in range(len(idx))]
         # keep each hamlet in one piece; give stray pieces to the longest-bordering hamlet
@@ -386,8 +485,7 @@ def _build_layout() -> _Layout:
                 polys[j] = parts[keep]
                 strays += [q for k, q in enumerate(parts) if k != keep]
         for q in strays:
-            shared = [shapely.length(shapely.intersection(shapely.boundary(q), shapely.buffer(p, 0.5)))
-                      for p in polys]
+            shared = [shapely.length(shapely.intersection(shapely.boundary(q), shapely.buffer(p, 0.5))) for p in polys]
             j = int(np.argmax(shared))
             polys[j] = shapely.union(polys[j], q)
         polys = shapely.coverage_simplify(np.array(polys, dtype=object), 70.0, simplify_boundary=False)
@@ -412,8 +510,9 @@ def _build_layout() -> _Layout:
         blobs.append(_star(c[0], c[1], 360, 190, rng, amp=0.3, rot=rng.uniform(0, np.pi)))
         for _ in range(2):
             a, r = rng.uniform(0, 2 * np.pi), rng.uniform(500, 900)
-            blobs.append(_star(c[0] + r * np.cos(a), c[1] + r * np.sin(a), 380, 110, rng,
-                               amp=0.3, rot=a + rng.normal(0, 0.4)))
+            blobs.append(
+                _star(c[0] + r * np.cos(a), c[1] + r * np.sin(a), 380, 110, rng, amp=0.3, rot=a + rng.normal(0, 0.4))
+            )
     blobs += [ccn, tdc]
     core = shapely.intersection(shapely.union_all(blobs), outline)
     return _place(_Layout(outline, communes, hamlets, centres, road, footprints, core))
@@ -433,9 +532,15 @@ def _place(lay: _Layout) -> _Layout:
     a = np.deg2rad(_TURN_DEG)
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     centres = (lay.centres - pivot) @ rot.T + pivot + shift
-    return _Layout(move(lay.outline), {k: move(v) for k, v in lay.communes.items()},
-                   [move(h) for h in lay.hamlets], centres, move(lay.road),
-                   {k: move(v) for k, v in lay.footprints.items()}, move(lay.core))
+    return _Layout(
+        move(lay.outline),
+        {k: move(v) for k, v in lay.communes.items()},
+        [move(h) for h in lay.hamlets],
+        centres,
+        move(lay.road),
+        {k: move(v) for k, v in lay.footprints.items()},
+        move(lay.core),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -478,8 +583,7 @@ def _density(xy: np.ndarray, layout: _Layout) -> tuple[np.ndarray, np.ndarray, n
     return dens, d_c, d_r
 
 
-def _sample_seeds(n: int, zone: shapely.Geometry, layout: _Layout,
-                  rng: np.random.Generator) -> np.ndarray:
+def _sample_seeds(n: int, zone: shapely.Geometry, layout: _Layout, rng: np.random.Generator) -> np.ndarray:
     """Draw ``n`` points in ``zone`` with the density of :func:`_density` (rejection sampling)."""
     shapely.prepare(zone)
     x0, y0, x1, y1 = zone.bounds
@@ -529,8 +633,7 @@ def _clip_cells(cells: np.ndarray, zone: shapely.Geometry, seeds: np.ndarray) ->
     return out
 
 
-def _parcel_geometries(n: int, layout: _Layout, rng: np.random.Generator
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def _parcel_geometries(n: int, layout: _Layout, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Return (geometries in metres, hamlet index) for ``n`` parcels."""
     zone = _zone(layout, n * _MEAN_PARCEL_M2)
     seeds = _sample_seeds(n, zone, layout, rng)
@@ -564,8 +667,7 @@ def _parcel_geometries(n: int, layout: _Layout, rng: np.random.Generator
             if len(pts) == 1:
                 cells = np.array([zf])
                 break
-            cells = shapely.get_parts(shapely.voronoi_polygons(
-                shapely.multipoints(pts), extend_to=env, ordered=True))
+            cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=env, ordered=True))
             cells = _clip_cells(cells, zf, pts)
             if it == 0:  # one damped Lloyd step evens out slivers, keeps the gradient
                 cen = shapely.get_coordinates(shapely.centroid(cells))
@@ -622,8 +724,9 @@ def _road_point_near(layout: _Layout, hamlet_id: str) -> np.ndarray:
     return shapely.get_coordinates(layout.road.interpolate(layout.road.project(c)))[0]
 
 
-def _hamlet_table(layout: _Layout, cent: np.ndarray, base_ham: np.ndarray, n_hamlets: int,
-                  rng: np.random.Generator) -> _HamletTable:
+def _hamlet_table(
+    layout: _Layout, cent: np.ndarray, base_ham: np.ndarray, n_hamlets: int, rng: np.random.Generator
+) -> _HamletTable:
     """The ten fixed hamlets, or (``n_hamlets`` > 10) each split into neighbourhoods.
 
     A fixed hamlet is split into a share of ``n_hamlets`` proportional to its
@@ -636,8 +739,17 @@ def _hamlet_table(layout: _Layout, cent: np.ndarray, base_ham: np.ndarray, n_ham
     price_anchor = _road_point_near(layout, _STORY_PRICE)
     nb = len(_HAMLETS)
     if n_hamlets <= nb:
-        return _HamletTable(list(_HAMLETS), list(layout.hamlets), np.arange(nb), base_ham, _STORY_PRICE,
-                            _STORY_LANDTYPE, _SILENT, frozenset(_CALM), price_anchor)
+        return _HamletTable(
+            list(_HAMLETS),
+            list(layout.hamlets),
+            np.arange(nb),
+            base_ham,
+            _STORY_PRICE,
+            _STORY_LANDTYPE,
+            _SILENT,
+            frozenset(_CALM),
+            price_anchor,
+        )
     from scipy.cluster.vq import kmeans2
     from scipy.spatial import cKDTree
 
@@ -659,8 +771,9 @@ def _hamlet_table(layout: _Layout, cent: np.ndarray, base_ham: np.ndarray, n_ham
             label = cKDTree(centres).query(pts)[1]
             x0, y0, x1, y1 = layout.hamlets[i].bounds
             env = shapely.box(x0 - 5000, y0 - 5000, x1 + 5000, y1 + 5000)
-            cells = shapely.get_parts(shapely.voronoi_polygons(
-                shapely.multipoints(centres), extend_to=env, ordered=True))
+            cells = shapely.get_parts(
+                shapely.voronoi_polygons(shapely.multipoints(centres), extend_to=env, ordered=True)
+            )
             parts = list(shapely.intersection(cells, layout.hamlets[i]))
         else:
             label = np.zeros(len(sel), int)
@@ -670,9 +783,18 @@ def _hamlet_table(layout: _Layout, cent: np.ndarray, base_ham: np.ndarray, n_ham
         for j, g in enumerate(parts):
             c = shapely.get_coordinates(shapely.point_on_surface(g))[0]
             ll = _TO_LL.transform(c[0], c[1])
-            records.append(_Hamlet(f"{b.hamlet_id}-{j + 1:0{width}d}", f"{b.name} {j + 1}", b.commune,
-                                   round(ll[0], 6), round(ll[1], 6), str(officers[j]), str(reporters[j]),
-                                   b.axis_deg))
+            records.append(
+                _Hamlet(
+                    f"{b.hamlet_id}-{j + 1:0{width}d}",
+                    f"{b.name} {j + 1}",
+                    b.commune,
+                    round(ll[0], 6),
+                    round(ll[1], 6),
+                    str(officers[j]),
+                    str(reporters[j]),
+                    b.axis_deg,
+                )
+            )
             geoms.append(g)
             base.append(i)
         of_parcel[sel] = len(records) - len(parts) + label
@@ -685,20 +807,27 @@ def _hamlet_table(layout: _Layout, cent: np.ndarray, base_ham: np.ndarray, n_ham
 
     calm = frozenset(r.hamlet_id for r, bi in zip(records, base) if _HAMLETS[bi].hamlet_id in _CALM)
     return _HamletTable(
-        records, geoms, base_arr, of_parcel,
+        records,
+        geoms,
+        base_arr,
+        of_parcel,
         price=nearest(_STORY_PRICE, price_anchor),
         landtype=nearest(_STORY_LANDTYPE, _road_point_near(layout, _STORY_LANDTYPE)),
         silent=nearest(_SILENT, layout.centres[_base_index(_SILENT)]),
-        calm=calm, price_anchor=price_anchor)
+        calm=calm,
+        price_anchor=price_anchor,
+    )
 
 
 _LU_CODES = np.array(["ONT", "CLN", "HNK", "LUC", "LUK", "NTS", "RSX", "DGT", "DTL", "SKC", "NTD"])
-_LU_P = np.array([
-    # ONT   CLN   HNK   LUC   LUK   NTS   RSX   DGT   DTL   SKC   NTD
-    [0.45, 0.26, 0.10, 0.07, 0.01, 0.04, 0.00, 0.04, 0.01, 0.02, 0.00],  # village / roadside
-    [0.06, 0.17, 0.16, 0.38, 0.05, 0.06, 0.05, 0.03, 0.03, 0.00, 0.01],  # fields
-    [0.01, 0.22, 0.14, 0.14, 0.02, 0.03, 0.39, 0.02, 0.01, 0.00, 0.02],  # hills
-])
+_LU_P = np.array(
+    [
+        # ONT   CLN   HNK   LUC   LUK   NTS   RSX   DGT   DTL   SKC   NTD
+        [0.45, 0.26, 0.10, 0.07, 0.01, 0.04, 0.00, 0.04, 0.01, 0.02, 0.00],  # village / roadside
+        [0.06, 0.17, 0.16, 0.38, 0.05, 0.06, 0.05, 0.03, 0.03, 0.00, 0.01],  # fields
+        [0.01, 0.22, 0.14, 0.14, 0.02, 0.03, 0.39, 0.02, 0.01, 0.00, 0.02],  # hills
+    ]
+)
 
 
 def _land_use(cent: np.ndarray, layout: _Layout, rng: np.random.Generator) -> np.ndarray:
@@ -711,8 +840,7 @@ def _land_use(cent: np.ndarray, layout: _Layout, rng: np.random.Generator) -> np
     return _LU_CODES[np.minimum(idx, len(_LU_CODES) - 1)]
 
 
-def _number_parcels(cent: np.ndarray, commune: np.ndarray, mean_area: float
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def _number_parcels(cent: np.ndarray, commune: np.ndarray, mean_area: float) -> tuple[np.ndarray, np.ndarray]:
     """Map sheets numbered per former commune (tiles from the north-west) and parcel numbers."""
     tile = float(np.clip(1000.0 * np.sqrt(mean_area / _MEAN_PARCEL_M2), 250.0, 1200.0))
     sheet = np.zeros(len(cent), int)
@@ -760,8 +888,7 @@ def _names(n: int, rng: np.random.Generator, female_share: float = 0.25) -> np.n
     fem = rng.random(n) < female_share
     fam = _FAMILY[rng.integers(0, len(_FAMILY), n)]
     mid = np.where(fem, _MID_F[rng.integers(0, len(_MID_F), n)], _MID_M[rng.integers(0, len(_MID_M), n)])
-    giv = np.where(fem, _GIVEN_F[rng.integers(0, len(_GIVEN_F), n)],
-                   _GIVEN_M[rng.integers(0, len(_GIVEN_M), n)])
+    giv = np.where(fem, _GIVEN_F[rng.integers(0, len(_GIVEN_F), n)], _GIVEN_M[rng.integers(0, len(_GIVEN_M), n)])
     return pd.Series(fam).str.cat([pd.Series(mid), pd.Series(giv)], sep=" ").to_numpy()
 
 
@@ -773,9 +900,15 @@ def _apportion(total: int, shares: Sequence[float]) -> np.ndarray:
     return out
 
 
-def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _Layout,
-                as_of: date, rng: np.random.Generator, story_ham: Sequence[int] = ()
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _households(
+    n_rows: int,
+    parcels: pd.DataFrame,
+    geoms: np.ndarray,
+    layout: _Layout,
+    as_of: date,
+    rng: np.random.Generator,
+    story_ham: Sequence[int] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Household rows (one per household x project x parcel) and their stage history.
 
     ``story_ham``: the hamlets (indices) of the story, where more households fall behind or disagree.
@@ -786,14 +919,39 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
     cent = parcels[["cx", "cy"]].to_numpy()
     area = parcels["area"].to_numpy()
     if n_rows <= 0:
-        rows = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
-            ("household_id", object), ("household_name", object), ("project_id", object),
-            ("ma_xa", object), ("so_to", int), ("so_thua", int), ("acq_out", object), ("stage", int),
-            ("stage_date", "datetime64[ns]"), ("compensation", float), ("resettlement", object),
-            ("agreement", object), ("round", int), ("ham", int), ("unplaced", bool))})
-        hist = pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
-            ("household_id", object), ("project_id", object), ("stage", object),
-            ("date", "datetime64[ns]"))})
+        rows = pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in (
+                    ("household_id", object),
+                    ("household_name", object),
+                    ("project_id", object),
+                    ("ma_xa", object),
+                    ("so_to", int),
+                    ("so_thua", int),
+                    ("acq_out", object),
+                    ("stage", int),
+                    ("stage_date", "datetime64[ns]"),
+                    ("compensation", float),
+                    ("resettlement", object),
+                    ("agreement", object),
+                    ("round", int),
+                    ("ham", int),
+                    ("unplaced", bool),
+                )
+            }
+        )
+        hist = pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in (
+                    ("household_id", object),
+                    ("project_id", object),
+                    ("stage", object),
+                    ("date", "datetime64[ns]"),
+                )
+            }
+        )
         return rows, hist
     counts = _apportion(n_rows, [p["share"] for p in _PROJECTS])
     frames = []
@@ -839,11 +997,16 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
         start[np.r_[True, ham[1:] != ham[:-1]]] = True
         hh = np.cumsum(start) - 1 + hh_counter
         hh_counter = hh[-1] + 1
-        frames.append(pd.DataFrame({
-            "pidx": idx, "acq": ia, "ham": ham, "hh": hh, "project_id": p["project_id"],
-            "axis": axis[order]}))
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["pidx", "acq", "ham", "hh", "project_id", "axis"])
+        frames.append(
+            pd.DataFrame(
+                {"pidx": idx, "acq": ia, "ham": ham, "hh": hh, "project_id": p["project_id"], "axis": axis[order]}
+            )
+        )
+    rows = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["pidx", "acq", "ham", "hh", "project_id", "axis"])
+    )
     # a few households also lose land to a second project in the same hamlet
     hh_first = rows.groupby("hh", sort=False).agg(ham=("ham", "first"), project_id=("project_id", "first"))
     remap: dict[int, int] = {}
@@ -862,8 +1025,11 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
     # household ids, per former commune in spatial order: HS-0001, DT-0001
     commune = parcels["ma_xa"].to_numpy()[rows["pidx"].to_numpy()]
     rows["commune"] = commune
-    first = rows.sort_values(["hh"]).groupby("hh").agg(
-        commune=("commune", "first"), ham=("ham", "first"), pos=("axis", "first"))
+    first = (
+        rows.sort_values(["hh"])
+        .groupby("hh")
+        .agg(commune=("commune", "first"), ham=("ham", "first"), pos=("axis", "first"))
+    )
     first = first.sort_values(["commune", "ham", "pos"], kind="stable")
     width = max(4, len(str(len(first))))
     prefix = np.where(first["commune"].to_numpy() == _HS, "HS", "DT")
@@ -875,8 +1041,11 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
     rows["household_name"] = rows["household_id"].map(names)
 
     # stages from project rounds; laggards and disagreeing households stall
-    hp = rows.groupby(["household_id", "project_id"], sort=True).agg(
-        ham=("ham", "first"), pos=("axis", "mean")).reset_index()
+    hp = (
+        rows.groupby(["household_id", "project_id"], sort=True)
+        .agg(ham=("ham", "first"), pos=("axis", "mean"))
+        .reset_index()
+    )
     n_hp = len(hp)
     hp["round"] = 1
     for p in _PROJECTS:
@@ -914,9 +1083,15 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
     stage = np.where(disagree, np.minimum(stage, cap), stage)
     stage = np.where(frontier < 0, 0, stage)
     offs = np.minimum(offs, 0)
-    agreement = np.where(disagree, "Không", np.where(
-        stage < _S["plan_posted"], np.where(rng.random(n_hp) < 0.8, "Chưa rõ", "Có"),
-        np.where(rng.random(n_hp) < 0.05, "Chưa rõ", "Có")))
+    agreement = np.where(
+        disagree,
+        "Không",
+        np.where(
+            stage < _S["plan_posted"],
+            np.where(rng.random(n_hp) < 0.8, "Chưa rõ", "Có"),
+            np.where(rng.random(n_hp) < 0.05, "Chưa rõ", "Có"),
+        ),
+    )
     hp["stage"] = stage
     hp["agreement"] = agreement
     hp["stage_off"] = offs[np.arange(n_hp), stage]
@@ -933,21 +1108,40 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
         which = np.where(np.arange(n_skip) % 3 == 2, _S["surveyed"], _S["plan_approved"])
         skip[pick, which] = True
     r_i, s_i = np.nonzero(reached & ~skip)
-    hist = pd.DataFrame({
-        "household_id": hp["household_id"].to_numpy()[r_i],
-        "project_id": hp["project_id"].to_numpy()[r_i],
-        "stage": np.array([s for s, _ in STAGES])[s_i],
-        "date": pd.to_datetime(as_of) + pd.to_timedelta(offs[r_i, s_i], unit="D"),
-    })
+    hist = pd.DataFrame(
+        {
+            "household_id": hp["household_id"].to_numpy()[r_i],
+            "project_id": hp["project_id"].to_numpy()[r_i],
+            "stage": np.array([s for s, _ in STAGES])[s_i],
+            "date": pd.to_datetime(as_of) + pd.to_timedelta(offs[r_i, s_i], unit="D"),
+        }
+    )
 
-    rows = rows.merge(hp[["household_id", "project_id", "round", "stage", "agreement", "stage_off"]],
-                      on=["household_id", "project_id"], how="left")
+    rows = rows.merge(
+        hp[["household_id", "project_id", "round", "stage", "agreement", "stage_off"]],
+        on=["household_id", "project_id"],
+        how="left",
+    )
     # compensation approved from plan_approved on (VND, rounded to 1,000)
     land = parcels["loai_dat"].to_numpy()[rows["pidx"].to_numpy()]
     roadside = _road_distance(cent[rows["pidx"].to_numpy()], layout) < 60
-    price = pd.Series(land).map({
-        "ONT": 2_600_000, "CLN": 265_000, "HNK": 230_000, "LUC": 285_000, "LUK": 250_000,
-        "NTS": 240_000, "RSX": 95_000, "SKC": 1_200_000}).fillna(150_000).to_numpy()
+    price = (
+        pd.Series(land)
+        .map(
+            {
+                "ONT": 2_600_000,
+                "CLN": 265_000,
+                "HNK": 230_000,
+                "LUC": 285_000,
+                "LUK": 250_000,
+                "NTS": 240_000,
+                "RSX": 95_000,
+                "SKC": 1_200_000,
+            }
+        )
+        .fillna(150_000)
+        .to_numpy()
+    )
     price = np.where((land == "ONT") & roadside, 4_800_000, price)
     acq = rows["acq"].to_numpy()
     # residential price only within the residential quota (hạn mức đất ở); the rest as garden land
@@ -969,8 +1163,9 @@ def _households(n_rows: int, parcels: pd.DataFrame, geoms: np.ndarray, layout: _
     rows["ma_xa"] = parcels["ma_xa"].to_numpy()[rows["pidx"].to_numpy()]
     rows["so_to"] = parcels["so_to"].to_numpy()[rows["pidx"].to_numpy()]
     rows["so_thua"] = parcels["so_thua"].to_numpy()[rows["pidx"].to_numpy()]
-    rows = rows.sort_values(["household_id", "project_id", "ma_xa", "so_to", "so_thua"],
-                            kind="stable").reset_index(drop=True)
+    rows = rows.sort_values(["household_id", "project_id", "ma_xa", "so_to", "so_thua"], kind="stable").reset_index(
+        drop=True
+    )
     # realistic clerk errors: rows pointing at parcels that do not exist
     if len(rows) >= 20:
         n_err = 3 if len(rows) >= 60 else 2
@@ -1014,8 +1209,9 @@ _CLUSTER_HOUSEHOLDS = 16  # neighbours on the road who complain about the price 
 
 def _price_cluster(placed: pd.DataFrame, cent: np.ndarray, table: _HamletTable, n: int) -> list[str]:
     """The ``n`` road households of Tân Hồ nearest the story's point of the road, nearest first."""
-    road = placed[(placed["project_id"] == "DA-DT242")
-                  & (table.base[placed["ham"].to_numpy()] == _base_index(_STORY_PRICE))]
+    road = placed[
+        (placed["project_id"] == "DA-DT242") & (table.base[placed["ham"].to_numpy()] == _base_index(_STORY_PRICE))
+    ]
     if road.empty or n <= 0:
         return []
     d = np.hypot(*(cent[road["pidx"].to_numpy()] - table.price_anchor).T)
@@ -1023,8 +1219,15 @@ def _price_cluster(placed: pd.DataFrame, cent: np.ndarray, table: _HamletTable, 
     return near.sort_values(kind="stable").index[:n].tolist()
 
 
-def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet: list[shapely.Geometry],
-                as_of: date, rng: np.random.Generator, cent: np.ndarray) -> pd.DataFrame:
+def _grievances(
+    n: int,
+    rows: pd.DataFrame,
+    table: _HamletTable,
+    zone_by_hamlet: list[shapely.Geometry],
+    as_of: date,
+    rng: np.random.Generator,
+    cent: np.ndarray,
+) -> pd.DataFrame:
     """Grievances: the fixed story, one of every kind/topic/status, the price cluster, then random ones.
 
     Most are linked to a household (of the hamlet of its first placed row),
@@ -1050,11 +1253,32 @@ def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet:
 
     recs: list[dict] = []
 
-    def add(ham: str, age: int, kind: str, topic: str, status: str, sig: int = 1,
-            link: str = "household", project: str | None = None, household: str = "",
-            note: str = "") -> None:
-        recs.append({"ham": ham, "age": age, "kind": kind, "topic": topic, "status": status, "sig": sig,
-                     "link": link, "project": project, "household": household, "note": note})
+    def add(
+        ham: str,
+        age: int,
+        kind: str,
+        topic: str,
+        status: str,
+        sig: int = 1,
+        link: str = "household",
+        project: str | None = None,
+        household: str = "",
+        note: str = "",
+    ) -> None:
+        recs.append(
+            {
+                "ham": ham,
+                "age": age,
+                "kind": kind,
+                "topic": topic,
+                "status": status,
+                "sig": sig,
+                "link": link,
+                "project": project,
+                "household": household,
+                "note": note,
+            }
+        )
 
     # the story, fixed
     add(price, 47, "complaint", "compensation_price", "dialogue", 23, "household", "DA-CCN")
@@ -1065,26 +1289,40 @@ def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet:
     add(price, 72, "denunciation", "procedure", "escalated", 1, "point", None)
     # coverage: every kind, topic and status at least once, in ordinary hamlets
     ordinary = [h for h in hid if h not in calm_set and h not in (price, landtype)]
-    cov_age = {"received": 6, "in_progress": 22, "dialogue": 27, "mediation": 25,
-               "resolved": 90, "escalated": 110, "withdrawn": 75}
+    cov_age = {
+        "received": 6,
+        "in_progress": 22,
+        "dialogue": 27,
+        "mediation": 25,
+        "resolved": 90,
+        "escalated": 110,
+        "withdrawn": 75,
+    }
     for i, (t, _) in enumerate(TOPICS):
         s = STATUSES[(i * 3) % 7][0]
         k = "dispute" if s == "mediation" else KINDS[i % 4][0]  # mediation is a land dispute's path
-        add(ordinary[i % len(ordinary)], cov_age[s], k, t, s, 1,
-            ("household", "hamlet", "point")[i % 3])
+        add(ordinary[i % len(ordinary)], cov_age[s], k, t, s, 1, ("household", "hamlet", "point")[i % 3])
     # the price cluster: neighbours on the road, one complaint each, all open
     cluster = _price_cluster(placed, cent, table, min(_CLUSTER_HOUSEHOLDS, n - len(recs)))
     ages = rng.integers(4, 42, len(cluster))
     for hh, age in zip(cluster, ages):
         status = "received" if age <= 10 else "dialogue" if age > 30 else "in_progress"
-        add(hh_ham[hh], int(age), "complaint", "compensation_price", status, 1, "household", "DA-DT242",
-            household=hh, note="Đề nghị xem xét lại đơn giá bồi thường đất ở, đất vườn ven đường ĐT.242 "
-            "(so sánh với hộ liền kề)")
+        add(
+            hh_ham[hh],
+            int(age),
+            "complaint",
+            "compensation_price",
+            status,
+            1,
+            "household",
+            "DA-DT242",
+            household=hh,
+            note="Đề nghị xem xét lại đơn giá bồi thường đất ở, đất vườn ven đường ĐT.242 (so sánh với hộ liền kề)",
+        )
     recs = recs[:n]
     m = n - len(recs)
     if m > 0:
-        w = np.array([5.5 if h == price else 3.0 if h == landtype else
-                      0.5 if h in calm_set else 1.0 for h in hid])
+        w = np.array([5.5 if h == price else 3.0 if h == landtype else 0.5 if h in calm_set else 1.0 for h in hid])
         ham = np.array(hid)[rng.choice(len(hid), m, p=w / w.sum())]
         hot = np.isin(ham, [price, landtype])
         calm = np.isin(ham, list(calm_set))
@@ -1119,17 +1357,29 @@ def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet:
         # outside the price story, collective files are answered within the 30 days
         late = collective & (ham != price) & (age > 30) & ~np.isin(status, ["resolved", "withdrawn"])
         status[late] = "resolved"
-        sig = np.where(collective, rng.integers(5, 41, m),
-                       np.where(rng.random(m) < 0.06, rng.integers(2, 4, m), 1))
+        sig = np.where(collective, rng.integers(5, 41, m), np.where(rng.random(m) < 0.06, rng.integers(2, 4, m), 1))
         v = rng.random(m)
         link = np.where(v < 0.70, "household", np.where(v < 0.91, "hamlet", "point"))
         for i in range(m):
-            add(str(ham[i]), int(age[i]), str(kind[i]), str(topic[i]), str(status[i]), int(sig[i]),
-                str(link[i]))
+            add(str(ham[i]), int(age[i]), str(kind[i]), str(topic[i]), str(status[i]), int(sig[i]), str(link[i]))
     if not recs:
-        return pd.DataFrame(columns=["so_don", "ngay_nhan", "loai_don", "noi_dung", "so_nguoi_ky",
-                                     "trang_thai", "ngay_giai_quyet", "ma_ho", "ma_thon", "ma_du_an",
-                                     "kinh_do", "vi_do", "tom_tat"])
+        return pd.DataFrame(
+            columns=[
+                "so_don",
+                "ngay_nhan",
+                "loai_don",
+                "noi_dung",
+                "so_nguoi_ky",
+                "trang_thai",
+                "ngay_giai_quyet",
+                "ma_ho",
+                "ma_thon",
+                "ma_du_an",
+                "kinh_do",
+                "vi_do",
+                "tom_tat",
+            ]
+        )
     g = pd.DataFrame(recs)
     g["age"] = g["age"].clip(0, 250)
     n_g = len(g)
@@ -1198,22 +1448,26 @@ def _grievances(n: int, rows: pd.DataFrame, table: _HamletTable, zone_by_hamlet:
         "procedure": "Phản ánh việc niêm yết phương án chưa đúng thời gian",
         "other": "Phản ánh ảnh hưởng thi công (bụi, ngập úng, lối đi)",
     }
-    out = pd.DataFrame({
-        "so_don": so_don,
-        "ngay_nhan": received.dt.strftime("%d/%m/%Y"),
-        "loai_don": lab(g["kind"].to_numpy(), kind_lbl, vi[:, 0]),
-        "noi_dung": lab(g["topic"].to_numpy(), topic_lbl, vi[:, 1]),
-        "so_nguoi_ky": g["sig"].to_numpy(),
-        "trang_thai": lab(g["status"].to_numpy(), status_lbl, vi[:, 2]),
-        "ngay_giai_quyet": np.where(closed, resolved.dt.strftime("%d/%m/%Y"), ""),
-        "ma_ho": ma_ho,
-        "ma_thon": ma_thon,
-        "ma_du_an": proj,
-        "kinh_do": lon,
-        "vi_do": lat,
-        "tom_tat": [(note or summary[t]) + (" (đơn tập thể)" if s >= 5 else "")
-                    for t, s, note in zip(g["topic"], g["sig"], g["note"])],
-    })
+    out = pd.DataFrame(
+        {
+            "so_don": so_don,
+            "ngay_nhan": received.dt.strftime("%d/%m/%Y"),
+            "loai_don": lab(g["kind"].to_numpy(), kind_lbl, vi[:, 0]),
+            "noi_dung": lab(g["topic"].to_numpy(), topic_lbl, vi[:, 1]),
+            "so_nguoi_ky": g["sig"].to_numpy(),
+            "trang_thai": lab(g["status"].to_numpy(), status_lbl, vi[:, 2]),
+            "ngay_giai_quyet": np.where(closed, resolved.dt.strftime("%d/%m/%Y"), ""),
+            "ma_ho": ma_ho,
+            "ma_thon": ma_thon,
+            "ma_du_an": proj,
+            "kinh_do": lon,
+            "vi_do": lat,
+            "tom_tat": [
+                (note or summary[t]) + (" (đơn tập thể)" if s >= 5 else "")
+                for t, s, note in zip(g["topic"], g["sig"], g["note"])
+            ],
+        }
+    )
     out = out.iloc[order].reset_index(drop=True)
     return out
 
@@ -1299,8 +1553,21 @@ def _write_households_xlsx(rows: pd.DataFrame, path: Path, as_of: date) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    headers = ["Mã hộ", "Chủ hộ", "Mã dự án", "Mã xã", "Số tờ", "Số thửa", "Diện tích thu hồi",
-               "Bước", "Ngày cập nhật", "Tiền bồi thường", "Tái định cư", "Đồng thuận", "Đợt"]
+    headers = [
+        "Mã hộ",
+        "Chủ hộ",
+        "Mã dự án",
+        "Mã xã",
+        "Số tờ",
+        "Số thửa",
+        "Diện tích thu hồi",
+        "Bước",
+        "Ngày cập nhật",
+        "Tiền bồi thường",
+        "Tái định cư",
+        "Đồng thuận",
+        "Đợt",
+    ]
     widths = [11, 24, 11, 8, 7, 8, 16, 24, 14, 18, 11, 11, 6]
     stamp = datetime(as_of.year, as_of.month, as_of.day, 8, 0, 0)
     wb = Workbook(write_only=True)
@@ -1324,11 +1591,21 @@ def _write_households_xlsx(rows: pd.DataFrame, path: Path, as_of: date) -> None:
     dates = [d.date() for d in rows["stage_date"]]
     comp = [None if np.isnan(c) else int(c) for c in rows["compensation"].to_numpy()]
     acq = [None if a is None else float(a) for a in rows["acq_out"]]
-    cols = zip(rows["household_id"].tolist(), rows["household_name"].tolist(),
-               rows["project_id"].tolist(), rows["ma_xa"].astype(str).tolist(),
-               rows["so_to"].astype(int).tolist(), rows["so_thua"].astype(int).tolist(), acq,
-               stage_lbl, dates, comp, rows["resettlement"].tolist(), rows["agreement"].tolist(),
-               rows["round"].astype(int).tolist())
+    cols = zip(
+        rows["household_id"].tolist(),
+        rows["household_name"].tolist(),
+        rows["project_id"].tolist(),
+        rows["ma_xa"].astype(str).tolist(),
+        rows["so_to"].astype(int).tolist(),
+        rows["so_thua"].astype(int).tolist(),
+        acq,
+        stage_lbl,
+        dates,
+        comp,
+        rows["resettlement"].tolist(),
+        rows["agreement"].tolist(),
+        rows["round"].astype(int).tolist(),
+    )
     for hid, name, pid, mx, to, th, ac, stg, d, cp, tdc, agr, rnd in cols:
         dc = WriteOnlyCell(ws, value=d)
         dc.number_format = "dd/mm/yyyy"
@@ -1359,8 +1636,11 @@ def _write_dbf(path: Path, columns: dict[str, tuple[str, np.ndarray]], d: date) 
         raw = np.char.encode(txt, "ascii")
         width = max(1, int(np.char.str_len(raw).max(initial=1)))
         raw = np.char.ljust(raw, width) if kind == "C" else np.char.rjust(raw, width)
-        blocks.append(np.frombuffer(raw.astype(f"S{width}").tobytes(), np.uint8).reshape(n, width)
-                      if n else np.zeros((0, width), np.uint8))
+        blocks.append(
+            np.frombuffer(raw.astype(f"S{width}").tobytes(), np.uint8).reshape(n, width)
+            if n
+            else np.zeros((0, width), np.uint8)
+        )
         fields.append((name, kind, width))
     reclen = 1 + sum(w for _, _, w in fields)
     hdr_len = 32 + 32 * len(fields) + 1
@@ -1372,7 +1652,7 @@ def _write_dbf(path: Path, columns: dict[str, tuple[str, np.ndarray]], d: date) 
     head[10:12] = reclen.to_bytes(2, "little")
     for name, kind, width in fields:
         desc = bytearray(32)
-        desc[0:len(name)] = name.encode("ascii")
+        desc[0 : len(name)] = name.encode("ascii")
         desc[11] = ord(kind)
         desc[16] = width
         head += desc
@@ -1487,20 +1767,35 @@ def generate_workspace(
     decl = _declared_area(area, r_land)
     order = np.lexsort((no, sheet, commune))
     geoms, ham, area, cent, commune, sheet, no, land, decl = (
-        a[order] for a in (geoms, ham, area, cent, commune, sheet, no, land, decl))
-    ptab = pd.DataFrame({"ma_xa": commune, "so_to": sheet.astype(np.int32),
-                         "so_thua": no.astype(np.int32), "loai_dat": land, "dien_tich": decl,
-                         "ham": ham, "area": area, "cx": cent[:, 0], "cy": cent[:, 1]})
+        a[order] for a in (geoms, ham, area, cent, commune, sheet, no, land, decl)
+    )
+    ptab = pd.DataFrame(
+        {
+            "ma_xa": commune,
+            "so_to": sheet.astype(np.int32),
+            "so_thua": no.astype(np.int32),
+            "loai_dat": land,
+            "dien_tich": decl,
+            "ham": ham,
+            "area": area,
+            "cx": cent[:, 0],
+            "cy": cent[:, 1],
+        }
+    )
 
     # hamlets (EPSG:4326)
     import geopandas as gpd
 
-    hamlet_layer = gpd.GeoDataFrame({
-        "hamlet_id": table.ids,
-        "hamlet_name": [h.name for h in table.records],
-        "officer": [h.officer for h in table.records],
-        "party_cell": ["Chi bộ " + h.name[0].lower() + h.name[1:] for h in table.records],
-    }, geometry=_geoms_to_ll(np.array(table.geoms, dtype=object)), crs="EPSG:4326")
+    hamlet_layer = gpd.GeoDataFrame(
+        {
+            "hamlet_id": table.ids,
+            "hamlet_name": [h.name for h in table.records],
+            "officer": [h.officer for h in table.records],
+            "party_cell": ["Chi bộ " + h.name[0].lower() + h.name[1:] for h in table.records],
+        },
+        geometry=_geoms_to_ll(np.array(table.geoms, dtype=object)),
+        crs="EPSG:4326",
+    )
     gpkg = out / "hamlets.gpkg"
     stamp = f"{as_of.isoformat()}T00:00:00Z"
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
@@ -1515,28 +1810,42 @@ def generate_workspace(
     pgdf = gpd.GeoDataFrame(geometry=geoms, crs="EPSG:9215")
     with atomic_path(out / "parcels.shp", companions=(".shx",)) as tmp:
         pyogrio.write_dataframe(pgdf, tmp, driver="ESRI Shapefile", use_arrow=True)
-    _write_dbf(out / "parcels.dbf", {
-        "ma_xa": ("C", ptab["ma_xa"].to_numpy()),
-        "so_to": ("N", ptab["so_to"].to_numpy()),
-        "so_thua": ("N", ptab["so_thua"].to_numpy()),
-        "loai_dat": ("C", ptab["loai_dat"].to_numpy()),
-        "dien_tich": ("C", ptab["dien_tich"].to_numpy().astype(str)),
-    }, as_of)
+    _write_dbf(
+        out / "parcels.dbf",
+        {
+            "ma_xa": ("C", ptab["ma_xa"].to_numpy()),
+            "so_to": ("N", ptab["so_to"].to_numpy()),
+            "so_thua": ("N", ptab["so_thua"].to_numpy()),
+            "loai_dat": ("C", ptab["loai_dat"].to_numpy()),
+            "dien_tich": ("C", ptab["dien_tich"].to_numpy().astype(str)),
+        },
+        as_of,
+    )
     atomic_write(out / "parcels.prj", PRJ_WKT.encode("ascii"))
     atomic_write(out / "parcels.cpg", b"UTF-8")
 
     # projects (GeoJSON, WGS 84)
     fps = np.array([layout.footprints[p["project_id"]] for p in _PROJECTS], dtype=object)
-    proj = gpd.GeoDataFrame({
-        "project_id": [p["project_id"] for p in _PROJECTS],
-        "project_name": [p["project_name"] for p in _PROJECTS],
-        "handover_deadline": [(as_of + timedelta(days=p["deadline"])).isoformat() for p in _PROJECTS],
-        "level": [p["level"] for p in _PROJECTS],
-    }, geometry=_geoms_to_ll(fps, 7), crs="EPSG:4326")
+    proj = gpd.GeoDataFrame(
+        {
+            "project_id": [p["project_id"] for p in _PROJECTS],
+            "project_name": [p["project_name"] for p in _PROJECTS],
+            "handover_deadline": [(as_of + timedelta(days=p["deadline"])).isoformat() for p in _PROJECTS],
+            "level": [p["level"] for p in _PROJECTS],
+        },
+        geometry=_geoms_to_ll(fps, 7),
+        crs="EPSG:4326",
+    )
     gj = out / "projects.geojson"
     with atomic_path(gj) as tmp:
-        pyogrio.write_dataframe(proj, tmp, layer="projects", driver="GeoJSON", promote_to_multi=True,
-                                layer_options={"COORDINATE_PRECISION": "7", "RFC7946": "YES"})
+        pyogrio.write_dataframe(
+            proj,
+            tmp,
+            layer="projects",
+            driver="GeoJSON",
+            promote_to_multi=True,
+            layer_options={"COORDINATE_PRECISION": "7", "RFC7946": "YES"},
+        )
 
     # households and stage history
     story_ham = [table.ids.index(table.price), table.ids.index(table.landtype)]
@@ -1564,37 +1873,41 @@ def generate_workspace(
         "Các chi bộ thôn",
         "Lưu Văn phòng Đảng ủy",
     ]
-    toml = "\n".join([
-        f"# {SYNTHETIC_LABEL}",
-        f"# Sinh bởi: python -m geo.sample (parcels={parcels}, hamlets={hamlets}, seed={seed})",
-        "",
-        "[workspace]",
-        f"name = {_toml_str('Xã Hữu Lũng (gồm xã Hồ Sơn, xã Đồng Tân cũ)')}",
-        f"province = {_toml_str('Lạng Sơn')}",
-        f"as_of = {as_of.isoformat()}",
-        "",
-        "[report]",
-        f"signer = {_toml_str('Nông Đức Hòa')}",
-        f"party_committee = {_toml_str('ĐẢNG ỦY XÃ HỮU LŨNG')}",
-        "recipients = [",
-        *[f"    {_toml_str(r)}," for r in recipients],
-        "]",
-        "",
-    ])
+    toml = "\n".join(
+        [
+            f"# {SYNTHETIC_LABEL}",
+            f"# Sinh bởi: python -m geo.sample (parcels={parcels}, hamlets={hamlets}, seed={seed})",
+            "",
+            "[workspace]",
+            f"name = {_toml_str('Xã Hữu Lũng (gồm xã Hồ Sơn, xã Đồng Tân cũ)')}",
+            f"province = {_toml_str('Lạng Sơn')}",
+            f"as_of = {as_of.isoformat()}",
+            "",
+            "[report]",
+            f"signer = {_toml_str('Nông Đức Hòa')}",
+            f"party_committee = {_toml_str('ĐẢNG ỦY XÃ HỮU LŨNG')}",
+            "recipients = [",
+            *[f"    {_toml_str(r)}," for r in recipients],
+            "]",
+            "",
+        ]
+    )
     atomic_write(out / "workspace.toml", toml.encode("utf-8"))
-    readme = "\n".join([
-        SYNTHETIC_LABEL,
-        "",
-        "Không gian làm việc mẫu: xã Hữu Lũng (mã 06385), tỉnh Lạng Sơn, phần xã Hồ Sơn (06451) và",
-        "xã Đồng Tân (06424) cũ. Toàn bộ ranh giới, thửa đất, hộ, tên thôn, tên người, số tiền, đơn thư",
-        "và báo cáo đều là giả định, do chương trình geo.sample sinh ra; không dùng cho mục đích hành chính.",
-        "",
-        "Synthetic sample workspace for the former communes Hồ Sơn (06451) and Đồng Tân (06424), now",
-        "Xã Hữu Lũng (06385), Lạng Sơn. Every boundary, parcel, household, hamlet and person name, amount,",
-        "grievance and report is invented.",
-        f"Regenerate: python -m geo.sample <folder> --parcels {parcels} --hamlets {hamlets} --seed {seed}",
-        "",
-    ])
+    readme = "\n".join(
+        [
+            SYNTHETIC_LABEL,
+            "",
+            "Không gian làm việc mẫu: xã Hữu Lũng (mã 06385), tỉnh Lạng Sơn, phần xã Hồ Sơn (06451) và",
+            "xã Đồng Tân (06424) cũ. Toàn bộ ranh giới, thửa đất, hộ, tên thôn, tên người, số tiền, đơn thư",
+            "và báo cáo đều là giả định, do chương trình geo.sample sinh ra; không dùng cho mục đích hành chính.",
+            "",
+            "Synthetic sample workspace for the former communes Hồ Sơn (06451) and Đồng Tân (06424), now",
+            "Xã Hữu Lũng (06385), Lạng Sơn. Every boundary, parcel, household, hamlet and person name, amount,",
+            "grievance and report is invented.",
+            f"Regenerate: python -m geo.sample <folder> --parcels {parcels} --hamlets {hamlets} --seed {seed}",
+            "",
+        ]
+    )
     atomic_write(out / "README.txt", readme.encode("utf-8"))
     return out
 
@@ -1614,12 +1927,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     sizes = "\n".join(
         f"  {name:9s} {z.parcels:>7,} parcels in {z.hamlets:>5,} hamlets, {z.households:>6,} household rows, "
-        f"{z.grievances:>6,} grievances\n            {z.what}" for name, z in SIZES.items())
+        f"{z.grievances:>6,} grievances\n            {z.what}"
+        for name, z in SIZES.items()
+    )
     ap = argparse.ArgumentParser(
         prog="python -m geo.sample",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Write a SYNTHETIC sample workspace: xã Hữu Lũng (Lạng Sơn), former communes Hồ Sơn "
-                    "and Đồng Tân. Dữ liệu mẫu tổng hợp, không phải dữ liệu thật.",
+        "and Đồng Tân. Dữ liệu mẫu tổng hợp, không phải dữ liệu thật.",
         epilog=f"""sizes (--size; a flag given beside it overrides that part):
 {sizes}
 Without --size: 3,000 parcels (the commune), with households, grievances and hamlets scaled from
@@ -1630,19 +1945,28 @@ examples:
   python -m geo.sample data/hoson                       # the committed sample
   python -m geo.sample /tmp/district --size district    # analysts' and benchmarks' district workspace
   python -m geo.sample /tmp/province --size province    # ~1 min to write
-  python -m geo.sample /tmp/ws --parcels 12000 --hamlets 80 --seed 7""")
+  python -m geo.sample /tmp/ws --parcels 12000 --hamlets 80 --seed 7""",
+    )
     ap.add_argument("out_dir", type=Path, help="folder to write (created; files of the same names are replaced)")
-    ap.add_argument("--size", choices=sorted(SIZES), default=None,
-                    help="a preset size (see below); default: commune")
+    ap.add_argument("--size", choices=sorted(SIZES), default=None, help="a preset size (see below); default: commune")
     ap.add_argument("--parcels", type=int, default=None, help="number of parcels (default 3,000)")
-    ap.add_argument("--hamlets", type=int, default=None,
-                    help="number of hamlets (at least 10; default 10 up to 3,000 parcels, else parcels / 150)")
-    ap.add_argument("--households", type=int, default=None,
-                    help="rows of households.xlsx (default parcels × 800 / 3,000)")
+    ap.add_argument(
+        "--hamlets",
+        type=int,
+        default=None,
+        help="number of hamlets (at least 10; default 10 up to 3,000 parcels, else parcels / 150)",
+    )
+    ap.add_argument(
+        "--households", type=int, default=None, help="rows of households.xlsx (default parcels × 800 / 3,000)"
+    )
     ap.add_argument("--grievances", type=int, default=None, help="grievances (default parcels × 150 / 3,000)")
     ap.add_argument("--seed", type=int, default=20251125, help="random seed (default 20251125)")
-    ap.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 20),
-                    help="reporting date, YYYY-MM-DD (default 2026-11-20)")
+    ap.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=date(2026, 11, 20),
+        help="reporting date, YYYY-MM-DD (default 2026-11-20)",
+    )
     a = ap.parse_args(argv)
     preset = SIZES[a.size] if a.size else None
 
@@ -1650,10 +1974,15 @@ examples:
         return flag if flag is not None else (getattr(preset, field) if preset else None)
 
     t0 = time.perf_counter()
-    out = generate_workspace(a.out_dir, parcels=pick(a.parcels, "parcels") or 3000, seed=a.seed,
-                             households=pick(a.households, "households"),
-                             grievances=pick(a.grievances, "grievances"), as_of=a.as_of,
-                             hamlets=pick(a.hamlets, "hamlets"))
+    out = generate_workspace(
+        a.out_dir,
+        parcels=pick(a.parcels, "parcels") or 3000,
+        seed=a.seed,
+        households=pick(a.households, "households"),
+        grievances=pick(a.grievances, "grievances"),
+        as_of=a.as_of,
+        hamlets=pick(a.hamlets, "hamlets"),
+    )
     dt = time.perf_counter() - t0
     print(f"{SYNTHETIC_LABEL}\nwrote {out} in {dt:.1f} s:")
     for f in sorted(out.iterdir()):

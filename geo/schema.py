@@ -126,9 +126,13 @@ KINDS = Enum(
         "feedback": "Phản ánh",
         "dispute": "Tranh chấp đất đai",
     },
-    {"complaint": ("đơn khiếu nại",), "denunciation": ("đơn tố cáo",),
-     "petition": ("đơn kiến nghị",), "feedback": ("đơn phản ánh",),
-     "dispute": ("tranh chấp", "đơn tranh chấp", "đơn tranh chấp đất đai", "land dispute")},
+    {
+        "complaint": ("đơn khiếu nại",),
+        "denunciation": ("đơn tố cáo",),
+        "petition": ("đơn kiến nghị",),
+        "feedback": ("đơn phản ánh",),
+        "dispute": ("tranh chấp", "đơn tranh chấp", "đơn tranh chấp đất đai", "land dispute"),
+    },
 )
 """Grievance kinds as the law sorts them: a land dispute (Land Law 2024 Art. 235) is mediated at the
 commune (status ``mediation``); a complaint is settled a first and a second time."""
@@ -193,9 +197,11 @@ AGREEMENT = Enum(
     "agreement",
     ("yes", "no", "unknown"),
     {"yes": "Có", "no": "Không", "unknown": "Chưa rõ"},
-    {"yes": ("đồng ý", "đồng thuận", "true", "1", "x", "y"),
-     "no": ("không đồng ý", "không đồng thuận", "false", "0", "n"),
-     "unknown": ("chưa", "không rõ", "?")},
+    {
+        "yes": ("đồng ý", "đồng thuận", "true", "1", "x", "y"),
+        "no": ("không đồng ý", "không đồng thuận", "false", "0", "n"),
+        "unknown": ("chưa", "không rõ", "?"),
+    },
 )
 
 YES_NO = Enum(
@@ -210,8 +216,10 @@ LEVELS = Enum(
     ("tinh", "xa", "huyen"),
     {"tinh": "Cấp tỉnh", "xa": "Cấp xã", "huyen": "Cấp huyện (cũ)"},
     {"tinh": ("tỉnh", "province"), "xa": ("xã", "commune"), "huyen": ("huyện", "district")},
-    legacy={"huyen": "cấp huyện không còn từ 01/7/2025 (hai cấp chính quyền địa phương: tỉnh, xã) / "
-                     "districts were abolished on 1 July 2025 (two local levels: province, commune)"},
+    legacy={
+        "huyen": "cấp huyện không còn từ 01/7/2025 (hai cấp chính quyền địa phương: tỉnh, xã) / "
+        "districts were abolished on 1 July 2025 (two local levels: province, commune)"
+    },
 )
 """Project levels: since 1 July 2025 province and commune; ``huyen`` is read as a legacy level."""
 
@@ -273,8 +281,13 @@ PARCELS = Layer(
         Column("parcel_no", ("so_thua", "thua", "so_thua_dat"), True, label="Số thửa"),
         Column("commune_code", ("ma_xa",), label="Mã xã"),
         Column("parcel_id", ("ma_thua",), label="Mã thửa"),
-        Column("land_use", ("loai_dat", "ma_loai_dat", "mdsd"), label="Loại đất",
-               legacy_values=tuple(LAND_USE_LEGACY.items()), legacy_source="Thông tư 08/2024/TT-BTNMT"),
+        Column(
+            "land_use",
+            ("loai_dat", "ma_loai_dat", "mdsd"),
+            label="Loại đất",
+            legacy_values=tuple(LAND_USE_LEGACY.items()),
+            legacy_source="Thông tư 08/2024/TT-BTNMT",
+        ),
         Column("area_m2", ("dien_tich",), type="float", label="Diện tích (m²)"),
         Column("hamlet_id", ("ma_thon",), label="Mã thôn"),
     ),
@@ -308,8 +321,9 @@ HOUSEHOLDS = Layer(
         Column("acquired_area_m2", ("dien_tich_thu_hoi",), type="float", label="Diện tích thu hồi (m²)"),
         Column("stage", ("buoc", "trang_thai"), True, type="enum", enum=STAGES, label="Bước"),
         Column("stage_date", ("ngay_cap_nhat",), type="date", label="Ngày cập nhật"),
-        Column("compensation_vnd", ("so_tien_boi_thuong", "tien_boi_thuong"), type="float",
-               label="Tiền bồi thường (đồng)"),
+        Column(
+            "compensation_vnd", ("so_tien_boi_thuong", "tien_boi_thuong"), type="float", label="Tiền bồi thường (đồng)"
+        ),
         Column("resettlement", ("tai_dinh_cu",), type="enum", enum=YES_NO, label="Tái định cư"),
         Column("agreement", ("dong_thuan",), type="enum", enum=AGREEMENT, label="Đồng thuận"),
         Column("round", ("dot",), label="Đợt"),
@@ -339,8 +353,13 @@ GRIEVANCES = Layer(
         Column("status", ("trang_thai",), type="enum", enum=STATUSES, label="Trạng thái"),
         Column("resolved_date", ("ngay_giai_quyet",), type="date", label="Ngày giải quyết"),
         Column("accepted_date", ("ngay_thu_ly", "thu_ly"), type="date", label="Ngày thụ lý"),
-        Column("settlement_round", ("lan_giai_quyet", "giai_quyet_lan"), type="enum", enum=SETTLEMENT_ROUNDS,
-               label="Lần giải quyết"),
+        Column(
+            "settlement_round",
+            ("lan_giai_quyet", "giai_quyet_lan"),
+            type="enum",
+            enum=SETTLEMENT_ROUNDS,
+            label="Lần giải quyết",
+        ),
         Column("household_id", ("ma_ho",), label="Mã hộ"),
         Column("hamlet_id", ("ma_thon",), label="Mã thôn"),
         Column("project_id", ("ma_du_an", "ma_da"), label="Mã dự án"),
@@ -363,8 +382,7 @@ FIELD_REPORTS = Layer(
 )
 
 LAYERS: dict[str, Layer] = {
-    layer.name: layer
-    for layer in (HAMLETS, PARCELS, PROJECTS, HOUSEHOLDS, STAGE_HISTORY, GRIEVANCES, FIELD_REPORTS)
+    layer.name: layer for layer in (HAMLETS, PARCELS, PROJECTS, HOUSEHOLDS, STAGE_HISTORY, GRIEVANCES, FIELD_REPORTS)
 }
 """Every layer of a workspace, in reading order."""
 

@@ -250,8 +250,10 @@ def _deadline_days(ws: Workspace, g: pd.DataFrame) -> np.ndarray:
             continue
         mine = g["kind"].eq(kind)
         if kind == "complaint":
-            for mask, period in ((mine & ~second, f"complaint_first{remote}"),
-                                 (mine & second, f"complaint_second{remote}")):
+            for mask, period in (
+                (mine & ~second, f"complaint_first{remote}"),
+                (mine & second, f"complaint_second{remote}"),
+            ):
                 law = legal.period_days(period, g["received_date"], settings.sets)
                 days = days.where(~mask | law.isna(), law)
             continue

@@ -102,8 +102,15 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame) -> pd.
     out["grievances_open"] = g_open.groupby("hamlet_id").size()
     out["grievances_overdue"] = g_open[g_open["is_overdue"]].groupby("hamlet_id").size()
     out["max_signatories_open"] = g_open.groupby("hamlet_id")["signatories"].max()
-    counts = ["parcels_affected", "households", "households_handed_over", "households_paid",
-              "grievances_open", "grievances_overdue", "max_signatories_open"]
+    counts = [
+        "parcels_affected",
+        "households",
+        "households_handed_over",
+        "households_paid",
+        "grievances_open",
+        "grievances_overdue",
+        "max_signatories_open",
+    ]
     out[counts] = out[counts].fillna(0).astype("int64")
     out["area_affected_m2"] = out["area_affected_m2"].fillna(0.0).astype("float64").round(2)
     out["compensation_paid_vnd"] = out["compensation_paid_vnd"].fillna(0.0).astype("float64").round(0)
@@ -124,9 +131,7 @@ def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
     return pd.Series(np.clip(pct, 0.0, 100.0), index=part.index).round(2)
 
 
-def hamlet_summary(
-    ws: Workspace, project: str | None = None, as_of: date | str | None = None
-) -> pd.DataFrame:
+def hamlet_summary(ws: Workspace, project: str | None = None, as_of: date | str | None = None) -> pd.DataFrame:
     """The per-hamlet summary (``python -m geo summary``) as a DataFrame.
 
     Parameters
@@ -303,8 +308,9 @@ class Reconciliation:
     @property
     def note_vi(self) -> str:
         """:attr:`note` in Vietnamese only (for documents in Vietnamese)."""
-        return reconciliation_note(self.unplaced_rows, self.unplaced_grievances, self.overlapping_households,
-                                   english=False)
+        return reconciliation_note(
+            self.unplaced_rows, self.unplaced_grievances, self.overlapping_households, english=False
+        )
 
     @property
     def needed(self) -> bool:
@@ -411,12 +417,12 @@ def reconcile(sl: TimeSlice, summary: pd.DataFrame) -> Reconciliation:
         overlap.update(hamlet_id="", hamlet_name=OVERLAP_LABEL, hotspot_level="", hotspot_reasons="")
         overlap.update({c: -v for c, v in extra.items()})
     n_rows, n_g, n_over = len(un_hh), len(un_g), max(extra["households"], 0)
-    return Reconciliation(unplaced, overlap, total, reconciliation_note(n_rows, n_g, n_over),
-                          n_rows, n_g, n_over)
+    return Reconciliation(unplaced, overlap, total, reconciliation_note(n_rows, n_g, n_over), n_rows, n_g, n_over)
 
 
-def reconciliation_note(unplaced_rows: int = 0, unplaced_grievances: int = 0, overlapping: int = 0,
-                        english: bool = True) -> str:
+def reconciliation_note(
+    unplaced_rows: int = 0, unplaced_grievances: int = 0, overlapping: int = 0, english: bool = True
+) -> str:
     """One sentence, Vietnamese then English (unless ``english=False``), on why hamlet rows alone do not add up.
 
     Example
@@ -427,15 +433,19 @@ def reconciliation_note(unplaced_rows: int = 0, unplaced_grievances: int = 0, ov
     rows = f" ({unplaced_rows} dòng)" if unplaced_rows else ""
     grievances = f" ({unplaced_grievances} đơn)" if unplaced_grievances else ""
     over = f" ({overlapping} hộ)" if overlapping else ""
-    vi = (f"Dòng “Chưa xác định thôn” gồm các dòng hộ có thửa không có trong lớp thửa đất{rows} và đơn thư "
-            f"không xác định được thôn{grievances}; một hộ có đất ở nhiều thôn (hoặc có dòng chưa xác định thôn) "
-            f"được tính ở mỗi dòng nhưng chỉ một lần ở dòng {TOTAL_LABEL}{over}, nên {TOTAL_LABEL} bằng số liệu "
-            "chung của lựa chọn.")
+    vi = (
+        f"Dòng “Chưa xác định thôn” gồm các dòng hộ có thửa không có trong lớp thửa đất{rows} và đơn thư "
+        f"không xác định được thôn{grievances}; một hộ có đất ở nhiều thôn (hoặc có dòng chưa xác định thôn) "
+        f"được tính ở mỗi dòng nhưng chỉ một lần ở dòng {TOTAL_LABEL}{over}, nên {TOTAL_LABEL} bằng số liệu "
+        "chung của lựa chọn."
+    )
     if not english:
         return vi
-    return (vi + " / “Not placed” holds household rows whose parcel is not in the parcel layer and grievances "
-            "with no hamlet; a household with land in several hamlets (or also not placed) counts in each row but "
-            "once in the total, which therefore equals the selection's headline.")
+    return (
+        vi + " / “Not placed” holds household rows whose parcel is not in the parcel layer and grievances "
+        "with no hamlet; a household with land in several hamlets (or also not placed) counts in each row but "
+        "once in the total, which therefore equals the selection's headline."
+    )
 
 
 def write_summary_csv(summary: pd.DataFrame, path) -> None:

@@ -236,8 +236,10 @@ def _empty_frame(layer: Layer, spatial: bool, crs=None) -> pd.DataFrame:
 
 def _empty_frames() -> Frames:
     """Every layer as an empty frame with its canonical columns (and the columns the joins add)."""
-    frames = {name: _empty_frame(layer, name in ("hamlets", "parcels", "projects", "grievances"))
-              for name, layer in LAYERS.items()}
+    frames = {
+        name: _empty_frame(layer, name in ("hamlets", "parcels", "projects", "grievances"))
+        for name, layer in LAYERS.items()
+    }
     frames["households"]["hamlet_id"] = pd.Series(dtype="object")
     frames["households"]["parcel_area_m2"] = pd.Series(dtype="float64")
     frames["parcels"]["area_declared_m2"] = pd.Series(dtype="float64")
@@ -251,8 +253,11 @@ def _empty_workspace(source: SourceInfo, cfg: WorkspaceConfig, report: Report) -
 
 def _working_crs(raws: dict[str, RawLayer]) -> pyproj.CRS | None:
     """The parcels' CRS where metric, else the hamlets', else a metric CRS around the data; None without any."""
-    frames = [raws[n].frame for n in ("parcels", "hamlets", "projects")
-              if n in raws and raws[n].spatial and raws[n].georeferenced]
+    frames = [
+        raws[n].frame
+        for n in ("parcels", "hamlets", "projects")
+        if n in raws and raws[n].spatial and raws[n].georeferenced
+    ]
     for frame in frames[:2]:
         crs = frame.crs
         if crs is not None and crs.is_projected and _is_metre(crs):
@@ -289,7 +294,8 @@ def _unique_headers(frame: pd.DataFrame, file: str, report: Report) -> pd.DataFr
         return frame
     shown = ", ".join(f"“{n}”" for n in twice)
     report.error(
-        "duplicate_column", file,
+        "duplicate_column",
+        file,
         f"Tên cột bị lặp: {shown} — chỉ cột đầu tiên được dùng / Column name used twice: {shown} — only the "
         "first is read",
         "Đổi tên hoặc xóa cột thừa để mỗi tên cột chỉ có một lần / Rename or delete the extra column so each "
@@ -314,8 +320,10 @@ def _canonical_layer(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: 
     offset, kind = (1, "feature") if raw.spatial else (2, "row")
     if raw.canonical:  # a store's layer: the columns are the contract's already; fill the absent ones
         index = pd.RangeIndex(len(frame))
-        canon = pd.DataFrame({c.name: (frame[c.name].to_numpy() if c.name in frame else empty_column(c, index))
-                              for c in layer.columns}, index=index)
+        canon = pd.DataFrame(
+            {c.name: (frame[c.name].to_numpy() if c.name in frame else empty_column(c, index)) for c in layer.columns},
+            index=index,
+        )
         canon["row"] = frame["row"].to_numpy() if "row" in frame else np.arange(len(canon)) + offset
     else:
         canon = canonicalize(layer, frame, raw.file, report, cfg.layer(layer.name).columns, offset, kind)
@@ -328,15 +336,17 @@ def _canonical_layer(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: 
             try:
                 geom = geom.to_crs(crs)
             except Exception as exc:  # noqa: BLE001
-                report.error("bad_crs", raw.file,
-                             f"Không chuyển được hệ tọa độ: {exc} / Cannot transform coordinates",
-                             "Kiểm tra hệ tọa độ của tệp / Check the file's CRS.")
+                report.error(
+                    "bad_crs",
+                    raw.file,
+                    f"Không chuyển được hệ tọa độ: {exc} / Cannot transform coordinates",
+                    "Kiểm tra hệ tọa độ của tệp / Check the file's CRS.",
+                )
                 located = False
         if not located:
             geom = gpd.GeoSeries(geom.to_numpy(), crs=None)
         out_crs = crs if located else None
-        canon = gpd.GeoDataFrame(canon.drop(columns="geometry", errors="ignore"),
-                                 geometry=geom.to_numpy(), crs=out_crs)
+        canon = gpd.GeoDataFrame(canon.drop(columns="geometry", errors="ignore"), geometry=geom.to_numpy(), crs=out_crs)
         if layer.geometry == "polygon":
             canon = _check_polygons(canon, raw.file, report)
     elif layer.geometry != "none" or layer.name == "grievances":
@@ -351,21 +361,25 @@ def _check_polygons(gdf: gpd.GeoDataFrame, file: str, report: Report) -> gpd.Geo
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if missing.any():
         report.error(
-            "no_geometry", file,
+            "no_geometry",
+            file,
             "Đối tượng không có hình / Feature has no geometry",
             "Vẽ lại hình cho đối tượng hoặc xóa đối tượng thừa / Draw its geometry or delete it.",
-            rows=(np.flatnonzero(missing) + 1).tolist(), row_kind="feature",
+            rows=(np.flatnonzero(missing) + 1).tolist(),
+            row_kind="feature",
         )
     type_ids = shapely.get_type_id(geoms)
     polygonal = np.isin(type_ids, (3, 6))  # Polygon, MultiPolygon
     wrong = ~polygonal & ~missing
     if wrong.any():
         report.error(
-            "not_polygon", file,
+            "not_polygon",
+            file,
             "Đối tượng không phải vùng (polygon) / Feature is not a polygon",
             "Lớp này cần vùng khép kín; kiểm tra đúng tệp chưa / This layer needs polygons; "
             "check it is the right file.",
-            rows=(np.flatnonzero(wrong) + 1).tolist(), row_kind="feature",
+            rows=(np.flatnonzero(wrong) + 1).tolist(),
+            row_kind="feature",
         )
     invalid = polygonal & ~shapely.is_valid(geoms)
     if invalid.any():
@@ -373,12 +387,14 @@ def _check_polygons(gdf: gpd.GeoDataFrame, file: str, report: Report) -> gpd.Geo
         geoms = geoms.copy()
         geoms[invalid] = fixed
         report.warning(
-            "invalid_geometry", file,
+            "invalid_geometry",
+            file,
             f"{int(invalid.sum())} vùng không hợp lệ (tự cắt, lồng nhau) đã được sửa bằng make_valid / "
             f"{int(invalid.sum())} invalid polygons (self-intersecting, nested) were repaired with make_valid",
             "Kiểm tra và sửa hình trong phần mềm địa chính khi tiện / Check and fix these shapes in "
             "the cadastral software when convenient.",
-            rows=(np.flatnonzero(invalid) + 1).tolist(), row_kind="feature",
+            rows=(np.flatnonzero(invalid) + 1).tolist(),
+            row_kind="feature",
         )
         gdf = gdf.copy()
         gdf.geometry = gpd.GeoSeries(geoms, crs=gdf.crs, index=gdf.index)
@@ -392,7 +408,8 @@ def _grievance_points(g: gpd.GeoDataFrame, file: str, report: Report, crs) -> gp
     outside = has & ~(lon.between(-180, 180) & lat.between(-90, 90))
     if outside.any():
         report.warning(
-            "bad_point", file,
+            "bad_point",
+            file,
             "Kinh độ/vĩ độ ngoài phạm vi (có thể đảo cột hoặc ghi tọa độ VN-2000) — bỏ qua điểm này / "
             "Longitude/latitude out of range (swapped, or VN-2000 metres?) — point ignored",
             "Ghi kinh độ, vĩ độ WGS 84 bằng độ thập phân (106.38, 21.50) / Write WGS 84 decimal degrees.",
@@ -442,19 +459,24 @@ def _check_unique(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
         derived = name == "parcels" and bool(frame.loc[dup, "parcel_id_derived"].any())
         what = (
             "Mã thửa (ghép từ mã xã, số tờ, số thửa) bị trùng / Derived parcel id "
-            "(commune code-sheet-parcel) is not unique" if derived
+            "(commune code-sheet-parcel) is not unique"
+            if derived
             else f"Mã “{column}” bị trùng / Duplicate “{column}”"
         )
         fix = (
             "Thêm cột mã xã (ma_xa) nếu dữ liệu gồm nhiều xã cũ, hoặc sửa số tờ/số thửa trùng / "
             "Add a commune_code column where sheets repeat across former communes, or fix the "
-            "duplicated numbers." if derived
+            "duplicated numbers."
+            if derived
             else "Mỗi mã chỉ được xuất hiện một lần; sửa hoặc xóa dòng trùng / Each id must appear "
-                 "once; correct or delete the duplicate rows."
+            "once; correct or delete the duplicate rows."
         )
         report_kind = kind or ("feature" if isinstance(frame, gpd.GeoDataFrame) and name != "projects" else "row")
         report.error(
-            "duplicate_id", state.files[name], f"{what}: {examples}", fix,
+            "duplicate_id",
+            state.files[name],
+            f"{what}: {examples}",
+            fix,
             rows=frame.loc[dup, "row"].tolist() if "row" in frame else [],
             row_kind=report_kind,
         )
@@ -462,10 +484,11 @@ def _check_unique(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
 
 
 _UNREAD = {
-    "parcels": ("lớp thửa đất không dùng được (xem lỗi trên)",
-                "the parcels layer cannot be used (see the error above)"),
-    "hamlets": ("lớp thôn không dùng được (xem lỗi trên)",
-                "the hamlets layer cannot be used (see the error above)"),
+    "parcels": (
+        "lớp thửa đất không dùng được (xem lỗi trên)",
+        "the parcels layer cannot be used (see the error above)",
+    ),
+    "hamlets": ("lớp thôn không dùng được (xem lỗi trên)", "the hamlets layer cannot be used (see the error above)"),
 }
 
 
@@ -495,11 +518,13 @@ def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
             bad_named = p["hamlet_id"].notna() & named.isna()
             if bad_named.any():
                 report.warning(
-                    "unknown_hamlet", parcels_file,
+                    "unknown_hamlet",
+                    parcels_file,
                     "Mã thôn của thửa không có trong lớp thôn — xếp thôn theo vị trí / The parcel names a "
                     "hamlet that is not in the hamlets layer — placed by location instead",
                     "Sửa mã thôn cho khớp lớp thôn / Correct the hamlet id to one in the hamlets layer.",
-                    rows=p.loc[bad_named, "row"].tolist(), row_kind="feature",
+                    rows=p.loc[bad_named, "row"].tolist(),
+                    row_kind="feature",
                 )
             need = named.isna()
             if need.any() and spatial_ok:
@@ -510,24 +535,32 @@ def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                 outside = p["hamlet_id"].isna()
                 if outside.any():
                     report.warning(
-                        "parcel_outside_hamlets", parcels_file,
+                        "parcel_outside_hamlets",
+                        parcels_file,
                         "Thửa đất nằm ngoài mọi thôn — không được tính vào thôn nào / Parcel lies outside every "
                         "hamlet — counted in no hamlet",
                         "Kiểm tra ranh giới thôn và hệ tọa độ của hai lớp / Check the hamlet boundaries and "
                         "both layers' CRS.",
-                        rows=p.loc[outside, "row"].tolist(), row_kind="feature",
+                        rows=p.loc[outside, "row"].tolist(),
+                        row_kind="feature",
                     )
             else:
                 p["hamlet_id"] = named
                 if need.any():
                     because = next((n for n in ("parcels", "hamlets") if n not in state.located), "hamlets")
-                    report.skipped(parcels_file, "vị trí thửa trong thôn / which hamlet each parcel lies in",
-                                   f"{state.files.get(because, because)} không có hệ tọa độ dùng được (xem lỗi "
-                                   f"trên) / {state.files.get(because, because)} has no usable CRS (see the error "
-                                   "above)")
+                    report.skipped(
+                        parcels_file,
+                        "vị trí thửa trong thôn / which hamlet each parcel lies in",
+                        f"{state.files.get(because, because)} không có hệ tọa độ dùng được (xem lỗi "
+                        f"trên) / {state.files.get(because, because)} has no usable CRS (see the error "
+                        "above)",
+                    )
         else:
-            report.skipped(parcels_file, "vị trí thửa trong thôn / which hamlet each parcel lies in",
-                           _because_missing(state, "hamlets", ("hamlet_id",)))
+            report.skipped(
+                parcels_file,
+                "vị trí thửa trong thôn / which hamlet each parcel lies in",
+                _because_missing(state, "hamlets", ("hamlet_id",)),
+            )
     placed: Frames = {"parcels": p}
     hh = frames["households"]
     if "households" in state.raws:
@@ -544,7 +577,8 @@ def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
             households_ok = "households" not in state.files or (state.linked and spatial_ok)
             if hamlets_ok and "hamlets" in state.located and households_ok:
                 report.warning(
-                    "unplaced_grievance", gfile,
+                    "unplaced_grievance",
+                    gfile,
                     "Đơn thư không xác định được thôn (không có mã thôn, mã hộ hay tọa độ khớp) — không "
                     "tính vào thôn nào / Grievance cannot be placed in a hamlet — counted in no hamlet",
                     "Ghi mã thôn (ma_thon), mã hộ (ma_ho) hoặc kinh độ/vĩ độ / Give a hamlet id, household "
@@ -552,14 +586,18 @@ def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                     rows=g.loc[unplaced, "row"].tolist(),
                 )
             else:
-                report.skipped(gfile, "thôn của từng đơn thư / the hamlet of each grievance",
-                               "các lớp thôn, thửa đất chưa dùng được (xem lỗi trên) / the hamlets or parcels "
-                               "layer cannot be used yet (see the errors above)")
+                report.skipped(
+                    gfile,
+                    "thôn của từng đơn thư / the hamlet of each grievance",
+                    "các lớp thôn, thửa đất chưa dùng được (xem lỗi trên) / the hamlets or parcels "
+                    "layer cannot be used yet (see the errors above)",
+                )
     return placed, report
 
 
-def _link_households(hh: pd.DataFrame, parcels: gpd.GeoDataFrame, state: _Loading,
-                     report: Report) -> tuple[pd.DataFrame, bool]:
+def _link_households(
+    hh: pd.DataFrame, parcels: gpd.GeoDataFrame, state: _Loading, report: Report
+) -> tuple[pd.DataFrame, bool]:
     """Each household row on its parcel, unless an earlier error would make every row "unknown".
 
     Returns the households with ``parcel_id``, ``hamlet_id``, ``parcel_area_m2``
@@ -570,12 +608,16 @@ def _link_households(hh: pd.DataFrame, parcels: gpd.GeoDataFrame, state: _Loadin
     if not len(hh):
         linked = True  # nothing to link
     elif not (state.has("parcels", "parcel_id") or state.has("parcels", "map_sheet", "parcel_no")):
-        report.skipped(file, "thửa đất của từng dòng / the parcel of each row",
-                       _because_missing(state, "parcels", ("map_sheet", "parcel_no")))
+        report.skipped(
+            file,
+            "thửa đất của từng dòng / the parcel of each row",
+            _because_missing(state, "parcels", ("map_sheet", "parcel_no")),
+        )
     elif not (state.has("households", "parcel_id") or state.has("households", "map_sheet", "parcel_no")):
         found = headers_found(state.raws["households"].frame)
         report.error(
-            "missing_column", file,
+            "missing_column",
+            file,
             f"Không có cột nào ghi thửa đất (cần Mã thửa, hoặc Số tờ và Số thửa); các cột có trong tệp: {found} / "
             f"No column names the parcel (parcel_id, or map_sheet and parcel_no); the file's headers are: {found}",
             "Thêm cột ma_thua, hoặc hai cột so_to và so_thua (và ma_xa nếu xã đã sáp nhập); hoặc khai báo tên "
@@ -585,9 +627,11 @@ def _link_households(hh: pd.DataFrame, parcels: gpd.GeoDataFrame, state: _Loadin
     else:
         return households_to_parcels(hh, parcels, file, report), True
     # not linked (or no rows): no row has a parcel or a hamlet (the columns every later step reads)
-    unlinked = hh.assign(parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
-                         hamlet_id=pd.Series(pd.NA, index=hh.index, dtype=object),
-                         parcel_area_m2=pd.Series(np.nan, index=hh.index, dtype="float64"))
+    unlinked = hh.assign(
+        parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
+        hamlet_id=pd.Series(pd.NA, index=hh.index, dtype=object),
+        parcel_area_m2=pd.Series(np.nan, index=hh.index, dtype="float64"),
+    )
     return unlinked, linked
 
 
@@ -602,15 +646,19 @@ def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
             if unknown.any():
                 examples = ", ".join(pd.unique(hh.loc[unknown, "project_id"].astype(str))[:5])
                 report.warning(
-                    "unknown_project", state.files["households"],
+                    "unknown_project",
+                    state.files["households"],
                     f"Mã dự án không có trong lớp dự án: {examples} / Project not in the projects layer: {examples}",
                     "Sửa mã dự án hoặc bổ sung dự án vào lớp dự án / Correct the id or add the project.",
                     rows=hh.loc[unknown, "row"].tolist(),
                 )
         else:
             layer = "projects" if not state.has("projects", "project_id") else "households"
-            report.skipped(state.files["households"], "mã dự án của từng dòng / each row's project id",
-                           _because_missing(state, layer, ("project_id",)))
+            report.skipped(
+                state.files["households"],
+                "mã dự án của từng dòng / each row's project id",
+                _because_missing(state, layer, ("project_id",)),
+            )
     if "field_reports" in state.files and len(frames["field_reports"]):
         fr = frames["field_reports"]
         if state.has("hamlets", "hamlet_id"):
@@ -618,25 +666,33 @@ def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
             unknown = fr["hamlet_id"].notna() & ~fr["hamlet_id"].isin(known)
             if unknown.any():
                 report.warning(
-                    "unknown_hamlet", state.files["field_reports"],
+                    "unknown_hamlet",
+                    state.files["field_reports"],
                     "Báo cáo ghi mã thôn không có trong lớp thôn — bỏ qua / Report names an unknown hamlet — ignored",
                     "Sửa mã thôn cho khớp lớp thôn / Use a hamlet id from the hamlets layer.",
                     rows=fr.loc[unknown, "row"].tolist(),
                 )
         else:
-            report.skipped(state.files["field_reports"], "mã thôn của từng báo cáo / each report's hamlet id",
-                           _because_missing(state, "hamlets", ("hamlet_id",)))
+            report.skipped(
+                state.files["field_reports"],
+                "mã thôn của từng báo cáo / each report's hamlet id",
+                _because_missing(state, "hamlets", ("hamlet_id",)),
+            )
     sh = frames["stage_history"]
     keys = ("household_id", "project_id")
     if "stage_history" in state.files and len(sh) and len(hh):
         if state.has("stage_history", *keys) and state.has("households", *keys):
             pairs = pd.MultiIndex.from_frame(sh[list(keys)])
             # rows with a blank id are already errors: they are not "without history" too
-            missing = (~pd.MultiIndex.from_frame(hh[list(keys)]).isin(pairs)
-                       & hh["household_id"].notna() & hh["project_id"].notna())
+            missing = (
+                ~pd.MultiIndex.from_frame(hh[list(keys)]).isin(pairs)
+                & hh["household_id"].notna()
+                & hh["project_id"].notna()
+            )
             if missing.any():
                 report.warning(
-                    "no_history", state.files["households"],
+                    "no_history",
+                    state.files["households"],
                     "Hộ không có dòng nào trong lịch sử các bước — dùng bước và ngày ghi ở danh sách hộ / "
                     "Household has no stage history — its own stage and date are used",
                     "Bổ sung lịch sử các bước cho các hộ này / Add their stage history.",
@@ -644,6 +700,9 @@ def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                 )
         else:
             layer = "households" if not state.has("households", *keys) else "stage_history"
-            report.skipped(state.files["households"], "lịch sử các bước của từng hộ / each household's stage history",
-                           _because_missing(state, layer, keys))
+            report.skipped(
+                state.files["households"],
+                "lịch sử các bước của từng hộ / each household's stage history",
+                _because_missing(state, layer, keys),
+            )
     return {}, report

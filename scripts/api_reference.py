@@ -20,15 +20,33 @@ OUT = ROOT / "docs" / "api.md"
 
 GROUPS = {
     "Đọc và kiểm tra / Load and validate": ["load_workspace", "Workspace", "Report", "Problem", "WorkspaceError"],
-    "Nguồn dữ liệu và lắp ráp / Sources and assembly": ["Source", "FolderSource", "MemorySource", "SourceInfo",
-                                                        "RawLayers", "assemble"],
+    "Nguồn dữ liệu và lắp ráp / Sources and assembly": [
+        "Source",
+        "FolderSource",
+        "MemorySource",
+        "SourceInfo",
+        "RawLayers",
+        "assemble",
+    ],
     "Lựa chọn và lát thời gian / Selection and time slice": ["Selection", "TimeSlice", "time_slice", "week_ends"],
     "Phân tích / Analysis": ["analyse", "Analysis", "Disclosure"],
-    "Tổng hợp / Summary": ["hamlet_summary", "summarize_slice", "headline", "Headline", "SUMMARY_COLUMNS",
-                           "SUMMARY_LABELS"],
+    "Tổng hợp / Summary": [
+        "hamlet_summary",
+        "summarize_slice",
+        "headline",
+        "Headline",
+        "SUMMARY_COLUMNS",
+        "SUMMARY_LABELS",
+    ],
     "Điểm nóng / Hotspots": ["compute_hotspots", "HotspotResult", "hotspot_levels"],
-    "Tiến độ và dự báo / Progress and forecast": ["weekly_progress", "completion_forecast", "forecast_table",
-                                                  "Forecast", "PROGRESS_COLUMNS", "PROGRESS_LABELS"],
+    "Tiến độ và dự báo / Progress and forecast": [
+        "weekly_progress",
+        "completion_forecast",
+        "forecast_table",
+        "Forecast",
+        "PROGRESS_COLUMNS",
+        "PROGRESS_LABELS",
+    ],
     "Bản đồ / Maps": ["build_map", "map_html"],
     "Lược đồ dữ liệu / Schema": ["LAYERS", "STAGES", "normalize_name"],
 }
@@ -75,8 +93,10 @@ def _clean_sig(obj) -> str:
         sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return "(…)"
-    params = [p.replace(annotation=_Raw(p.annotation)) if isinstance(p.annotation, str) else p
-              for p in sig.parameters.values()]
+    params = [
+        p.replace(annotation=_Raw(p.annotation)) if isinstance(p.annotation, str) else p
+        for p in sig.parameters.values()
+    ]
     ret = sig.return_annotation
     sig = sig.replace(parameters=params, return_annotation=_Raw(ret) if isinstance(ret, str) else ret)
     return re.sub(r" at 0x[0-9a-f]+", "", str(sig))
@@ -106,8 +126,11 @@ def _entry(qualname: str, obj, full: bool) -> str:
     if inspect.isclass(obj):
         head = f"### `class {qualname}`"
         summary, rest = _paragraphs(obj.__doc__)
-        methods = [(n, m) for n, m in vars(obj).items()
-                   if not n.startswith("_") and (inspect.isfunction(m) or isinstance(m, property | classmethod))]
+        methods = [
+            (n, m)
+            for n, m in vars(obj).items()
+            if not n.startswith("_") and (inspect.isfunction(m) or isinstance(m, property | classmethod))
+        ]
         lines = [head, "", summary or "—"]
         if methods:
             lines.append("")
@@ -160,8 +183,10 @@ def main(argv: list[str]) -> int:
     text = render()
     if "--check" in argv:
         if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(ROOT)} is out of date: run .venv/bin/python scripts/api_reference.py",
-                  file=sys.stderr)
+            print(
+                f"{OUT.relative_to(ROOT)} is out of date: run .venv/bin/python scripts/api_reference.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     OUT.write_text(text, encoding="utf-8")

@@ -5,5 +5,7 @@ $ErrorActionPreference = "Stop"
 Set-Location (Split-Path -Parent $PSScriptRoot)
 & .venv\Scripts\ruff.exe check .
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+& .venv\Scripts\ruff.exe format --check .
+if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 & .venv\Scripts\python.exe -m pytest @args
 exit $LASTEXITCODE

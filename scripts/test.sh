@@ -6,7 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh --browser
-echo "ruff check"
+echo "ruff check, ruff format --check"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 # both cores: pytest-xdist (-n auto in pytest.ini)
 exec .venv/bin/python -m pytest "$@"

@@ -25,8 +25,10 @@ REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 def realdata() -> Path:
     """``../shared/realdata``: skipped with a message where it is missing, a failure under ``CI=true``."""
     if not REALDATA.is_dir():
-        needed = (f"real data folder missing: {REALDATA} (public test inputs kept beside the clone in "
-                  "../shared/realdata, see README)")
+        needed = (
+            f"real data folder missing: {REALDATA} (public test inputs kept beside the clone in "
+            "../shared/realdata, see README)"
+        )
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(needed + "; CI=true requires it")
         pytest.skip(needed)
@@ -55,14 +57,38 @@ def default_layers() -> dict[str, list[dict] | None]:
             {"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31", "level": "tinh"},
         ],
         "households": [
-            {"household_id": "H1", "household_name": "Nguyễn Văn An", "project_id": "P1", "map_sheet": "1",
-             "parcel_no": "1", "stage": "handed_over", "stage_date": "01/10/2026", "compensation_vnd": "100000000",
-             "agreement": "yes"},
-            {"household_id": "H2", "household_name": "Trần Thị Bình", "project_id": "P1", "map_sheet": "1",
-             "parcel_no": "2", "stage": "paid", "stage_date": "01/10/2026", "compensation_vnd": "200000000",
-             "agreement": "yes"},
-            {"household_id": "H3", "household_name": "Lê Văn Cường", "project_id": "P1", "map_sheet": "2",
-             "parcel_no": "1", "stage": "surveyed", "stage_date": "01/09/2026", "agreement": "no"},
+            {
+                "household_id": "H1",
+                "household_name": "Nguyễn Văn An",
+                "project_id": "P1",
+                "map_sheet": "1",
+                "parcel_no": "1",
+                "stage": "handed_over",
+                "stage_date": "01/10/2026",
+                "compensation_vnd": "100000000",
+                "agreement": "yes",
+            },
+            {
+                "household_id": "H2",
+                "household_name": "Trần Thị Bình",
+                "project_id": "P1",
+                "map_sheet": "1",
+                "parcel_no": "2",
+                "stage": "paid",
+                "stage_date": "01/10/2026",
+                "compensation_vnd": "200000000",
+                "agreement": "yes",
+            },
+            {
+                "household_id": "H3",
+                "household_name": "Lê Văn Cường",
+                "project_id": "P1",
+                "map_sheet": "2",
+                "parcel_no": "1",
+                "stage": "surveyed",
+                "stage_date": "01/09/2026",
+                "agreement": "no",
+            },
         ],
         "stage_history": None,
         "grievances": None,
@@ -160,9 +186,18 @@ def totals_layers() -> dict[str, list[dict] | None]:
     parcel layer; grievance G1 names no hamlet, household or point (unplaced); G2 is in A.
     Headline: 5 households, 3 handed over (H1, H4, H5). Hamlet rows: A 2/1, B 2/1.
     """
+
     def row(hid, project, sheet, no, stage, amount=""):
-        return {"household_id": hid, "household_name": f"Hộ {hid}", "project_id": project, "map_sheet": sheet,
-                "parcel_no": no, "stage": stage, "stage_date": "01/10/2026", "compensation_vnd": amount}
+        return {
+            "household_id": hid,
+            "household_name": f"Hộ {hid}",
+            "project_id": project,
+            "map_sheet": sheet,
+            "parcel_no": no,
+            "stage": stage,
+            "stage_date": "01/10/2026",
+            "compensation_vnd": amount,
+        }
 
     return {
         "projects": [
@@ -178,10 +213,25 @@ def totals_layers() -> dict[str, list[dict] | None]:
             row("H5", "P1", "9", "8", "handed_over", "70000000"),
         ],
         "grievances": [
-            {"grievance_id": "G1", "received_date": "01/11/2026", "kind": "petition", "topic": "support",
-             "signatories": 2, "status": "received", "project_id": "P1"},
-            {"grievance_id": "G2", "received_date": "01/11/2026", "kind": "complaint", "topic": "area",
-             "signatories": 1, "status": "received", "hamlet_id": "A", "project_id": "P1"},
+            {
+                "grievance_id": "G1",
+                "received_date": "01/11/2026",
+                "kind": "petition",
+                "topic": "support",
+                "signatories": 2,
+                "status": "received",
+                "project_id": "P1",
+            },
+            {
+                "grievance_id": "G2",
+                "received_date": "01/11/2026",
+                "kind": "complaint",
+                "topic": "area",
+                "signatories": 1,
+                "status": "received",
+                "hamlet_id": "A",
+                "project_id": "P1",
+            },
         ],
     }
 

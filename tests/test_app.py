@@ -23,13 +23,26 @@ EVIL_MD = "![x](http://203.0.113.9/beacon.png)"
 
 
 def _households() -> list[dict]:
-    rows = [("H1", NAMES[0], "P1", "1", "1", "handed_over", "100000000", "yes"),
-            ("H2", NAMES[1], "P1", "1", "2", "paid", "200000000", "yes"),
-            ("H3", NAMES[2], "P2", "2", "1", "surveyed", "", "no"),
-            ("H4", NAMES[3], "P2", "2", "2", "plan_posted", "", "unknown")]
-    return [{"household_id": h, "household_name": n, "project_id": p, "map_sheet": s, "parcel_no": t,
-             "stage": st, "stage_date": "01/10/2026", "compensation_vnd": c, "agreement": a}
-            for h, n, p, s, t, st, c, a in rows]
+    rows = [
+        ("H1", NAMES[0], "P1", "1", "1", "handed_over", "100000000", "yes"),
+        ("H2", NAMES[1], "P1", "1", "2", "paid", "200000000", "yes"),
+        ("H3", NAMES[2], "P2", "2", "1", "surveyed", "", "no"),
+        ("H4", NAMES[3], "P2", "2", "2", "plan_posted", "", "unknown"),
+    ]
+    return [
+        {
+            "household_id": h,
+            "household_name": n,
+            "project_id": p,
+            "map_sheet": s,
+            "parcel_no": t,
+            "stage": st,
+            "stage_date": "01/10/2026",
+            "compensation_vnd": c,
+            "agreement": a,
+        }
+        for h, n, p, s, t, st, c, a in rows
+    ]
 
 
 @pytest.fixture
@@ -38,10 +51,20 @@ def app_ws(build) -> Path:
     return build(
         toml='[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n',
         hamlets=[
-            {"hamlet_id": "A", "hamlet_name": "Thôn Đồng Tâm", "officer": "Cán bộ Hoàng Văn Em",
-             "party_cell": "Chi bộ Đồng Tâm", "geometry": sq(0, 0, 1000)},
-            {"hamlet_id": "B", "hamlet_name": f"Thôn {EVIL_MD}", "officer": "Cán bộ Vũ Thị Giang",
-             "party_cell": "Chi bộ Lân Hoài", "geometry": sq(1000, 0, 1000)},
+            {
+                "hamlet_id": "A",
+                "hamlet_name": "Thôn Đồng Tâm",
+                "officer": "Cán bộ Hoàng Văn Em",
+                "party_cell": "Chi bộ Đồng Tâm",
+                "geometry": sq(0, 0, 1000),
+            },
+            {
+                "hamlet_id": "B",
+                "hamlet_name": f"Thôn {EVIL_MD}",
+                "officer": "Cán bộ Vũ Thị Giang",
+                "party_cell": "Chi bộ Lân Hoài",
+                "geometry": sq(1000, 0, 1000),
+            },
         ],
         projects=[
             {"project_id": "P1", "project_name": "Đường tỉnh ĐT.242", "handover_deadline": "31/12/2026"},
@@ -59,17 +82,43 @@ def app_ws(build) -> Path:
             {"household_id": "H4", "project_id": "P2", "stage": "plan_posted", "date": "01/10/2026"},
         ],
         grievances=[
-            {"grievance_id": "G1", "received_date": "01/08/2026", "kind": "complaint", "topic": "area",
-             "signatories": 6, "status": "received", "household_id": "H3", "project_id": "P2"},
-            {"grievance_id": "G2", "received_date": "01/11/2026", "kind": "petition", "topic": "support",
-             "signatories": 1, "status": "resolved", "resolved_date": "10/11/2026", "household_id": "H1",
-             "project_id": "P1"},
+            {
+                "grievance_id": "G1",
+                "received_date": "01/08/2026",
+                "kind": "complaint",
+                "topic": "area",
+                "signatories": 6,
+                "status": "received",
+                "household_id": "H3",
+                "project_id": "P2",
+            },
+            {
+                "grievance_id": "G2",
+                "received_date": "01/11/2026",
+                "kind": "petition",
+                "topic": "support",
+                "signatories": 1,
+                "status": "resolved",
+                "resolved_date": "10/11/2026",
+                "household_id": "H1",
+                "project_id": "P1",
+            },
         ],
         field_reports=[
-            {"report_date": "15/11/2026", "hamlet_id": "B", "reporter": "Đặng Văn Hải", "mood": "agitated",
-             "note": f"Hộ {NAMES[2]} chưa đồng ý"},
-            {"report_date": "15/11/2026", "hamlet_id": "A", "reporter": "Bùi Thị Lan", "mood": "stable",
-             "note": "Ổn định"},
+            {
+                "report_date": "15/11/2026",
+                "hamlet_id": "B",
+                "reporter": "Đặng Văn Hải",
+                "mood": "agitated",
+                "note": f"Hộ {NAMES[2]} chưa đồng ý",
+            },
+            {
+                "report_date": "15/11/2026",
+                "hamlet_id": "A",
+                "reporter": "Bùi Thị Lan",
+                "mood": "stable",
+                "note": "Ổn định",
+            },
         ],
     )
 
@@ -236,11 +285,22 @@ def test_meeting_mode_from_the_url(monkeypatch, app_ws):
 
 
 def test_broken_workspace_opens_a_problem_page(monkeypatch, build):
-    folder = build(hamlets=[
-        {"hamlet_id": "A", "hamlet_name": "Thôn Một", "geometry": sq(0, 0, 1000)},
-        {"hamlet_id": "A", "hamlet_name": "Thôn Hai", "geometry": sq(1000, 0, 1000)},
-    ], households=[{"household_id": "H1", "project_id": "P1", "map_sheet": "1", "parcel_no": "1",
-                    "stage": "flying", "stage_date": "99/99/2026"}])
+    folder = build(
+        hamlets=[
+            {"hamlet_id": "A", "hamlet_name": "Thôn Một", "geometry": sq(0, 0, 1000)},
+            {"hamlet_id": "A", "hamlet_name": "Thôn Hai", "geometry": sq(1000, 0, 1000)},
+        ],
+        households=[
+            {
+                "household_id": "H1",
+                "project_id": "P1",
+                "map_sheet": "1",
+                "parcel_no": "1",
+                "stage": "flying",
+                "stage_date": "99/99/2026",
+            }
+        ],
+    )
     ws = geo.load_workspace(folder)
     assert not ws.report.ok
     at = run_app(monkeypatch, folder)
@@ -263,13 +323,11 @@ def problem_items(at: AppTest) -> list[str]:
     """The numbered problems of the validation page (or the warnings expander), one string each, unescaped."""
     items: list[str] = []
     for m in at.markdown:
-        items += [re.sub(r"\\(.)", r"\1", part) for part in re.split(r"(?m)^\d+\. ", m.value)
-                  if "How to fix" in part]
+        items += [re.sub(r"\\(.)", r"\1", part) for part in re.split(r"(?m)^\d+\. ", m.value) if "How to fix" in part]
     return items
 
 
-def test_the_problem_page_lists_all_three_errors_of_a_workspace_broken_three_ways_with_their_fixes(
-        monkeypatch, sample):
+def test_the_problem_page_lists_all_three_errors_of_a_workspace_broken_three_ways_with_their_fixes(monkeypatch, sample):
     from tests.conftest import break_three_ways
 
     at = run_app(monkeypatch, break_three_ways(sample))

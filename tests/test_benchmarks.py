@@ -34,8 +34,7 @@ def test_every_figure_is_in_the_json(report):
     assert ours["counts"]["parcels"] == 300
     for layer in LAYERS:
         assert _number(ours["read"][layer]["s"]) and ours["read"][layer]["rows"] > 0
-    for key in ("load_s", "slice_s", "summary_s", "rules_s", "esda_import_s", "summary_after_load_s",
-                "peak_rss_mb"):
+    for key in ("load_s", "slice_s", "summary_s", "rules_s", "esda_import_s", "summary_after_load_s", "peak_rss_mb"):
         assert _number(ours[key]), key
     for key in ("parcels_to_hamlets_s", "households_to_parcels_s", "grievances_to_hamlets_s", "total_s"):
         assert _number(ours["joins"][key]), key
@@ -62,8 +61,15 @@ def test_every_figure_is_in_the_json(report):
     for key in ("read_spatial_total_s", "join_parcels_to_hamlets_s", "map_s", "map_bytes", "largest_map_bytes"):
         assert _number(res["ratios"][key]), key
     assert all(_number(v) for v in res["ratios"]["read_spatial_s"].values())
-    for key in ("summary_cli_s", "summary_cli_peak_mb", "max_map_bytes", "filter_change_s", "gi_s", "load_s",
-                "peak_rss_mb"):
+    for key in (
+        "summary_cli_s",
+        "summary_cli_peak_mb",
+        "max_map_bytes",
+        "filter_change_s",
+        "gi_s",
+        "load_s",
+        "peak_rss_mb",
+    ):
         assert _number(res["figures"][key]), key
 
     assert len(figures["targets"]) == len(TARGETS)

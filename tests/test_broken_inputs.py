@@ -31,8 +31,10 @@ def test_garbage_in_any_layer_file_is_an_error_not_a_crash(workspace, layer, ext
 def _geojson_with_bad_text() -> bytes:
     """A valid FeatureCollection (a square near Hồ Sơn) whose one text property is not UTF-8."""
     ring = "[[106.38,21.5],[106.39,21.5],[106.39,21.51],[106.38,21.51],[106.38,21.5]]"
-    return (b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":"Th\xff\xfen"},'
-            b'"geometry":{"type":"Polygon","coordinates":[' + ring.encode() + b"]}}]}")
+    return (
+        b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ten":"Th\xff\xfen"},'
+        b'"geometry":{"type":"Polygon","coordinates":[' + ring.encode() + b"]}}]}"
+    )
 
 
 @pytest.mark.parametrize("layer", list(LAYERS))
@@ -46,16 +48,19 @@ def test_invalid_utf8_in_a_geojson_of_any_layer_is_an_error_naming_the_file_and_
     assert not any(p.code == "internal" for p in ws.report.problems), ws.report.render()
 
 
-@pytest.mark.parametrize("text", [
-    "a = " + "[" * 100_000 + "]" * 100_000,
-    "a = " + "{b = " * 100_000 + "1" + "}" * 100_000,
-    "[grievances]\ndeadline_days = 5",
-    "[layers]\nparcels = 5",
-    "[layers.parcels]\ncolumns = [1]",
-    "[hotspots]\nclusters = \"knn\"",
-    "[report]\nrecipients = {a = 1}",
-    "[workspace]\nas_of = 20261120",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 100_000 + "]" * 100_000,
+        "a = " + "{b = " * 100_000 + "1" + "}" * 100_000,
+        "[grievances]\ndeadline_days = 5",
+        "[layers]\nparcels = 5",
+        "[layers.parcels]\ncolumns = [1]",
+        '[hotspots]\nclusters = "knn"',
+        "[report]\nrecipients = {a = 1}",
+        "[workspace]\nas_of = 20261120",
+    ],
+)
 def test_any_broken_settings_file_is_an_error_naming_it_not_a_crash(workspace, text):
     (workspace / "workspace.toml").write_text(text + "\n", encoding="utf-8")
     ws = geo.load_workspace(workspace)

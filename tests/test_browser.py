@@ -33,8 +33,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = Path(os.environ.get("GEO_BROWSER_SAMPLE", ROOT / "data" / "hoson"))  # override for development
 DOCS = ROOT / "docs"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 PARCELS = "path.leaflet-interactive"
@@ -49,8 +56,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def chromium() -> str:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/setup.sh --browser, "
-                    "or apt-get install -y chromium). The browser test does not skip.")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/setup.sh --browser, "
+            "or apt-get install -y chromium). The browser test does not skip."
+        )
     return CHROMIUM
 
 
@@ -61,10 +70,24 @@ def app_url():
     port = _free_port()
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
     proc = subprocess.Popen(
-        [streamlit, "run", "dashboard/app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--", "--workspace",
-         "data/hoson" if SAMPLE == ROOT / "data" / "hoson" else str(SAMPLE)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            streamlit,
+            "run",
+            "dashboard/app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--",
+            "--workspace",
+            "data/hoson" if SAMPLE == ROOT / "data" / "hoson" else str(SAMPLE),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}"
@@ -109,8 +132,7 @@ def page(browser):
 
 def _guarded_page(browser, width: int, height: int):
     """``(context, page)`` of a window ``width`` × ``height``; non-local requests are aborted and recorded."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
-                                  service_workers="block")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN", service_workers="block")
     blocked: list[str] = []
 
     def guard(route):
@@ -145,7 +167,9 @@ def _wait_for_parcels(pg, timeout: float = 120_000) -> None:
         " if (frames.length !== 1) return false;"
         " const doc = frames[0].contentDocument;"
         " return !!(doc && doc.querySelector('path.leaflet-interactive') && doc.querySelector('.map-legend')); }",
-        arg=MAP_FRAME, timeout=timeout)
+        arg=MAP_FRAME,
+        timeout=timeout,
+    )
     status = pg.locator("[data-testid='stStatusWidget']")
     if status.count():
         status.first.wait_for(state="hidden", timeout=timeout)
@@ -187,7 +211,9 @@ def test_map_draws_offline_filters_and_meeting_mode(page, app_url, tmp_path):
         "([sel, title]) => [...document.querySelectorAll(sel)].some(f => f.contentDocument"
         " && f.contentDocument.querySelector('.map-legend')"
         " && f.contentDocument.querySelector('.map-legend').innerText.includes(title))",
-        arg=[MAP_FRAME, chosen.split(" / ")[0][:20]], timeout=60_000)
+        arg=[MAP_FRAME, chosen.split(" / ")[0][:20]],
+        timeout=60_000,
+    )
     _wait_for_parcels(pg)
     pg.wait_for_timeout(1000)
     assert "project=" in pg.url
@@ -203,8 +229,9 @@ def test_map_draws_offline_filters_and_meeting_mode(page, app_url, tmp_path):
     import docx
 
     document = docx.Document(report)
-    report_text = "\n".join([p.text for p in document.paragraphs]
-                            + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    report_text = "\n".join(
+        [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
     assert "BÁO CÁO" in report_text and chosen.split(" / ")[0][:20] in report_text
     assert not [n for n in _household_names() if n in report_text], "no names in the report by default"
 
@@ -213,13 +240,17 @@ def test_map_draws_offline_filters_and_meeting_mode(page, app_url, tmp_path):
     pg.wait_for_function(
         "(sel) => [...document.querySelectorAll(sel)].some(f => f.contentDocument"
         " && f.contentDocument.querySelector('.leaflet-container.meeting'))",
-        arg=MAP_FRAME, timeout=60_000)
+        arg=MAP_FRAME,
+        timeout=60_000,
+    )
     _wait_for_parcels(pg)
     pg.wait_for_timeout(1500)
     assert "meeting=1" in pg.url
     # streamlit_config.toml's theme is in force: the switched-on toggle wears its primary colour
-    assert pg.evaluate("() => [...document.querySelectorAll('*')].some("
-                       "e => getComputedStyle(e).backgroundColor === 'rgb(31, 111, 139)')")
+    assert pg.evaluate(
+        "() => [...document.querySelectorAll('*')].some("
+        "e => getComputedStyle(e).backgroundColor === 'rgb(31, 111, 139)')"
+    )
     frame = _map_frame(pg)
     texts = [pg.locator("body").inner_text(), pg.content(), frame.content(), frame.locator("body").inner_text()]
     # the tooltips' source too: the map script as the component received it
@@ -255,8 +286,14 @@ def test_a_hostile_name_shows_as_text_in_the_popup(browser, tmp_path):
     page_file.write_text(map_html(build_map(ws, an), inline_assets=True), encoding="utf-8")
     context = browser.new_context(viewport={"width": 1000, "height": 700})
     blocked, dialogs = [], []
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
-                  else (blocked.append(r.request.url), r.abort()))
+    context.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith(("file:", "data:"))
+            else (blocked.append(r.request.url), r.abort())
+        ),
+    )
     pg = context.new_page()
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.goto(page_file.as_uri())
@@ -445,8 +482,8 @@ def test_meeting_mode_tooltips_stay_in_the_map_and_name_no_case_parcel_or_househ
         origin = pg.locator(MAP_FRAME).bounding_box()
         size = frame.evaluate("() => [innerWidth, innerHeight]")
         legend_left, legend_top = frame.evaluate(
-            "() => { const r = document.querySelector('.map-legend').getBoundingClientRect(); "
-            "return [r.left, r.top]; }")
+            "() => { const r = document.querySelector('.map-legend').getBoundingClientRect(); return [r.left, r.top]; }"
+        )
         # across the map from the top, then beside the legend, in its rows (where a tooltip can meet it)
         probes = [(x, 70) for x in range(60, int(legend_left) - 40, 45)]
         probes += [(x, int(legend_top)) for x in range(int(legend_left) - 320, int(legend_left) - 10, 40)]
@@ -465,11 +502,14 @@ def test_meeting_mode_tooltips_stay_in_the_map_and_name_no_case_parcel_or_househ
             if tip["above"] is not None:
                 above.append(tip["above"])
         # and affected parcels (filled in a stage colour), where their centre is on top
-        parcels = frame.evaluate("""(colours) => [...document.querySelectorAll('path.leaflet-interactive')]
+        parcels = frame.evaluate(
+            """(colours) => [...document.querySelectorAll('path.leaflet-interactive')]
             .filter(p => colours.includes(p.getAttribute('fill'))).map(p => {
                 const r = p.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
                 return document.elementFromPoint(x, y) === p ? [x, y] : null; })
-            .filter(Boolean).slice(0, 12)""", list(STAGE_COLOURS.values()))
+            .filter(Boolean).slice(0, 12)""",
+            list(STAGE_COLOURS.values()),
+        )
         assert parcels
         for x, y in parcels:
             pg.mouse.move(origin["x"] + x, origin["y"] + y)

@@ -29,7 +29,12 @@ def test_impossible_day_first_date_is_not_a_date():
 
 def test_numbers_accept_comma_decimals_and_thousand_dots():
     assert parse_numbers(pd.Series(["208.5", "360,0", "1.250.000", "1,250,000", "12 m2"])).tolist() == [
-        208.5, 360.0, 1250000.0, 1250000.0, 12.0]
+        208.5,
+        360.0,
+        1250000.0,
+        1250000.0,
+        12.0,
+    ]
 
 
 def _households(**cols):
@@ -82,12 +87,23 @@ def test_stray_spaces_are_trimmed_with_a_warning():
 
 
 def test_grievance_values_match_vietnamese_labels():
-    frame = pd.DataFrame({"so_don": ["1"], "ngay_nhan": ["01/11/2026"], "loai_don": ["Khiếu nại"],
-                          "noi_dung": ["Giá bồi thường"], "trang_thai": ["Hòa giải"], "so_nguoi_ky": ["12"]})
+    frame = pd.DataFrame(
+        {
+            "so_don": ["1"],
+            "ngay_nhan": ["01/11/2026"],
+            "loai_don": ["Khiếu nại"],
+            "noi_dung": ["Giá bồi thường"],
+            "trang_thai": ["Hòa giải"],
+            "so_nguoi_ky": ["12"],
+        }
+    )
     report = Report()
     out = canonicalize(GRIEVANCES, frame, "grievances.csv", report)
     assert (out.loc[0, "kind"], out.loc[0, "topic"], out.loc[0, "status"]) == (
-        "complaint", "compensation_price", "mediation")
+        "complaint",
+        "compensation_price",
+        "mediation",
+    )
     assert int(out.loc[0, "signatories"]) == 12
     assert report.problems == []
 
@@ -104,8 +120,9 @@ def test_day_first_date_with_a_time_is_a_date():
 
 
 def test_old_annual_crop_codes_are_read_as_hnk_with_a_warning():
-    frame = pd.DataFrame({"so_to": ["1", "1", "1", "2"], "so_thua": ["1", "2", "3", "4"],
-                          "loai_dat": ["BHK", "nhk", "HNK", "LUC"]})
+    frame = pd.DataFrame(
+        {"so_to": ["1", "1", "1", "2"], "so_thua": ["1", "2", "3", "4"], "loai_dat": ["BHK", "nhk", "HNK", "LUC"]}
+    )
     report = Report()
     out = canonicalize(PARCELS, frame, "parcels.shp", report)
     assert out["land_use"].tolist() == ["HNK", "HNK", "HNK", "LUC"]
@@ -137,15 +154,24 @@ def test_control_characters_are_dropped_with_a_warning_naming_column_and_rows():
     assert out["project_id"].tolist() == ["DA-1]0;pwned[2J"]
     [problem] = report.problems
     assert (problem.code, problem.severity, problem.column, problem.rows) == (
-        "unsafe_characters", "warning", "ma_du_an", (2,))
+        "unsafe_characters",
+        "warning",
+        "ma_du_an",
+        (2,),
+    )
 
 
 def test_bidirectional_overrides_and_isolates_are_dropped():
     report = Report()
     names = ["\u202eNguyễn Văn An", "Trần\u2066 Thị\u2069 Bình\u200f"]
-    out = canonicalize(HOUSEHOLDS, _households(ma_ho=["H1", "H2"], chu_ho=names, ma_du_an=["P1"] * 2,
-                                               so_to=["1"] * 2, so_thua=["1"] * 2, buoc=["paid"] * 2),
-                       "households.csv", report)
+    out = canonicalize(
+        HOUSEHOLDS,
+        _households(
+            ma_ho=["H1", "H2"], chu_ho=names, ma_du_an=["P1"] * 2, so_to=["1"] * 2, so_thua=["1"] * 2, buoc=["paid"] * 2
+        ),
+        "households.csv",
+        report,
+    )
     assert out["household_name"].tolist() == ["Nguyễn Văn An", "Trần Thị Bình"]
     assert [(p.code, p.rows) for p in report.problems] == [("unsafe_characters", (2, 3))]
 
@@ -169,8 +195,15 @@ def test_over_long_name_is_cut_at_its_documented_length_with_a_warning():
 
 def test_field_report_notes_may_be_longer_than_names():
     note = ("Bà con hỏi về giá đất. " * 100).strip()  # 2,299 characters
-    frame = pd.DataFrame({"ngay_bao_cao": ["01/11/2026"], "ma_thon": ["A"], "tinh_hinh": ["stable"],
-                          "ghi_chu": [note], "nguoi_bao_cao": ["X" * 600]})
+    frame = pd.DataFrame(
+        {
+            "ngay_bao_cao": ["01/11/2026"],
+            "ma_thon": ["A"],
+            "tinh_hinh": ["stable"],
+            "ghi_chu": [note],
+            "nguoi_bao_cao": ["X" * 600],
+        }
+    )
     report = Report()
     out = canonicalize(FIELD_REPORTS, frame, "field_reports.csv", report)
     assert out.loc[0, "note"] == note and len(out.loc[0, "reporter"]) == 500

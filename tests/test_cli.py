@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def assert_refused(result: subprocess.CompletedProcess, *needles: str) -> None:
@@ -81,8 +82,7 @@ def test_spatial_file_without_crs_is_refused(workspace):
     (workspace / "parcels.gpkg").unlink()
     gdf.to_file(workspace / "parcels.shp")
     (workspace / "parcels.prj").unlink()
-    assert_refused(run("validate", workspace), "parcels.shp", "no coordinate reference system",
-                   "VN-2000 / Lang Son")
+    assert_refused(run("validate", workspace), "parcels.shp", "no coordinate reference system", "VN-2000 / Lang Son")
 
 
 def test_crs_named_in_workspace_toml_rescues_a_file_without_prj(workspace):
@@ -126,22 +126,27 @@ def test_geojson_that_is_not_json_is_refused(workspace):
 
 
 def test_duplicate_hamlet_ids_are_refused(build):
-    hamlets = [{"hamlet_id": "A", "hamlet_name": "X", "geometry": sq(0, 0, 1000)},
-               {"hamlet_id": "A", "hamlet_name": "Y", "geometry": sq(1000, 0, 1000)}]
+    hamlets = [
+        {"hamlet_id": "A", "hamlet_name": "X", "geometry": sq(0, 0, 1000)},
+        {"hamlet_id": "A", "hamlet_name": "Y", "geometry": sq(1000, 0, 1000)},
+    ]
     assert_refused(run("validate", build(hamlets=hamlets)), "hamlets.gpkg", "Duplicate", "A")
 
 
 def test_derived_parcel_ids_repeating_across_former_communes_are_refused(build):
-    parcels = [{"so_to": "1", "so_thua": "5", "geometry": sq(10, 10)},
-               {"so_to": "1", "so_thua": "5", "geometry": sq(1100, 10)}]
+    parcels = [
+        {"so_to": "1", "so_thua": "5", "geometry": sq(10, 10)},
+        {"so_to": "1", "so_thua": "5", "geometry": sq(1100, 10)},
+    ]
     assert_refused(run("validate", build(parcels=parcels, households=None)), "1-5", "commune_code")
 
 
 def test_commune_code_makes_repeated_sheet_numbers_unique(build):
-    parcels = [{"ma_xa": "06190", "so_to": "1", "so_thua": "5", "geometry": sq(10, 10)},
-               {"ma_xa": "06187", "so_to": "1", "so_thua": "5", "geometry": sq(1100, 10)}]
-    households = [{"ma_ho": "H1", "ma_du_an": "P1", "ma_xa": "06187", "so_to": "1", "so_thua": "5",
-                   "buoc": "paid"}]
+    parcels = [
+        {"ma_xa": "06190", "so_to": "1", "so_thua": "5", "geometry": sq(10, 10)},
+        {"ma_xa": "06187", "so_to": "1", "so_thua": "5", "geometry": sq(1100, 10)},
+    ]
+    households = [{"ma_ho": "H1", "ma_du_an": "P1", "ma_xa": "06187", "so_to": "1", "so_thua": "5", "buoc": "paid"}]
     ws_path = build(parcels=parcels, households=households)
     assert run("validate", ws_path).returncode == 0
     import geo
@@ -151,8 +156,7 @@ def test_commune_code_makes_repeated_sheet_numbers_unique(build):
 
 
 def test_unknown_stage_is_refused_with_the_row(build):
-    households = [{"household_id": "H1", "project_id": "P1", "map_sheet": "1", "parcel_no": "1",
-                   "stage": "xong rồi"}]
+    households = [{"household_id": "H1", "project_id": "P1", "map_sheet": "1", "parcel_no": "1", "stage": "xong rồi"}]
     assert_refused(run("validate", build(households=households)), "households.csv", "row 2", "xong rồi")
 
 
@@ -162,8 +166,10 @@ def test_non_date_is_refused_with_the_row(build):
 
 
 def test_feature_without_geometry_is_refused(build):
-    hamlets = [{"hamlet_id": "A", "hamlet_name": "X", "geometry": sq(0, 0, 1000)},
-               {"hamlet_id": "B", "hamlet_name": "Y", "geometry": None}]
+    hamlets = [
+        {"hamlet_id": "A", "hamlet_name": "X", "geometry": sq(0, 0, 1000)},
+        {"hamlet_id": "B", "hamlet_name": "Y", "geometry": None},
+    ]
     assert_refused(run("validate", build(hamlets=hamlets)), "hamlets.gpkg", "feature 2", "no geometry")
 
 
@@ -194,7 +200,8 @@ def test_prj_in_wgs84_on_a_vietnamese_tm3_zone_is_read_as_vn2000_with_a_warning(
         '298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],'
         'PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],'
         'PARAMETER["Central_Meridian",107.25],PARAMETER["Scale_Factor",0.9999],'
-        'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]')
+        'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
+    )
     result = run("validate", workspace)
     assert result.returncode == 0
     assert "parcels.shp" in result.stdout and "VN-2000" in result.stdout and "workspace.toml" in result.stdout
@@ -207,8 +214,10 @@ def test_any_broken_hamlets_file_is_refused_without_traceback(workspace, content
 
 
 def test_duplicate_parcel_ids_with_households_are_refused_not_crashed(build):
-    parcels = [{"so_to": "1", "so_thua": "1", "geometry": sq(10, 10)},
-               {"so_to": "1", "so_thua": "1", "geometry": sq(1100, 10)}]
+    parcels = [
+        {"so_to": "1", "so_thua": "1", "geometry": sq(10, 10)},
+        {"so_to": "1", "so_thua": "1", "geometry": sq(1100, 10)},
+    ]
     households = [{"household_id": "H1", "project_id": "P1", "map_sheet": "1", "parcel_no": "1", "stage": "paid"}]
     result = run("summary", build(parcels=parcels, households=households), "--out", "/dev/null")
     assert_refused(result, "not unique", "1-1")
@@ -222,10 +231,17 @@ def test_validate_lists_all_three_errors_of_a_workspace_broken_three_ways(sample
     from tests.conftest import break_three_ways
 
     result = run("validate", break_three_ways(sample))
-    assert_refused(result, "[parcels.shp]", "no coordinate reference system",
-                   "[households.xlsx]", "Required column “project_id” is missing", "“Mã hộ”",
-                   "[grievances.csv, cột/column “ngay_nhan”, dòng/row 2]", "there is no 31 February 2026",
-                   "3 errors")
+    assert_refused(
+        result,
+        "[parcels.shp]",
+        "no coordinate reference system",
+        "[households.xlsx]",
+        "Required column “project_id” is missing",
+        "“Mã hộ”",
+        "[grievances.csv, cột/column “ngay_nhan”, dòng/row 2]",
+        "there is no 31 February 2026",
+        "3 errors",
+    )
     assert "no stage history" not in result.stdout
 
 
@@ -243,8 +259,7 @@ def test_as_of_written_month_first_suggests_the_day_first_date(workspace):
 
 
 def test_a_deeply_nested_settings_file_is_named_not_an_unexpected_recursion_error(workspace):
-    (workspace / "workspace.toml").write_text("a = " + "{b = " * 100_000 + "1" + "}" * 100_000 + "\n",
-                                              encoding="utf-8")
+    (workspace / "workspace.toml").write_text("a = " + "{b = " * 100_000 + "1" + "}" * 100_000 + "\n", encoding="utf-8")
     result = run("validate", workspace)
     assert_refused(result, "[workspace.toml]", "nested too deeply")
     assert "RecursionError" not in result.stdout + result.stderr and "Lỗi không mong đợi" not in result.stderr
@@ -253,8 +268,13 @@ def test_a_deeply_nested_settings_file_is_named_not_an_unexpected_recursion_erro
 def test_deadline_days_of_the_wrong_shape_is_named_with_file_setting_and_fix(workspace, tmp_path):
     (workspace / "workspace.toml").write_text("[grievances]\ndeadline_days = 5\n", encoding="utf-8")
     result = run("summary", workspace, "--out", tmp_path / "s.csv")
-    assert_refused(result, "[workspace.toml, mục/setting [grievances] deadline_days]", "not the number 5",
-                   "complaint = 30", "Refused")
+    assert_refused(
+        result,
+        "[workspace.toml, mục/setting [grievances] deadline_days]",
+        "not the number 5",
+        "complaint = 30",
+        "Refused",
+    )
     assert "AttributeError" not in result.stderr and not (tmp_path / "s.csv").exists()
 
 

@@ -77,7 +77,7 @@ def test_a_settings_file_that_is_not_utf8_names_the_line(tmp_path):
 
 
 def test_a_misspelt_section_is_a_warning_naming_the_known_ones(tmp_path):
-    _, report = read(tmp_path, '[grievance.deadline_days]\ncomplaint = 45\n')
+    _, report = read(tmp_path, "[grievance.deadline_days]\ncomplaint = 45\n")
     problem = only(report)
     assert not problem.is_error and "“grievance”" in problem.message and "grievances" in problem.fix
 
@@ -149,15 +149,18 @@ def test_an_unknown_reader_engine_falls_back_with_a_warning(tmp_path):
     assert not only(report).is_error and cfg.engine == "pyogrio"
 
 
-@pytest.mark.parametrize("text", [
-    "workspace = 5\n",
-    "[workspace]\nname = [1, 2]\n",
-    "[layers.parcels]\nsheet = true\n",
-    "[grievances]\ndeadline_days = [30, 45]\n",
-    "[report]\nrecipients = [1, 2]\n",
-    "[hotspots]\nsignals = 3\n",
-    "[hotspots.clusters]\nk = \"tám\"\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "workspace = 5\n",
+        "[workspace]\nname = [1, 2]\n",
+        "[layers.parcels]\nsheet = true\n",
+        "[grievances]\ndeadline_days = [30, 45]\n",
+        "[report]\nrecipients = [1, 2]\n",
+        "[hotspots]\nsignals = 3\n",
+        '[hotspots.clusters]\nk = "tám"\n',
+    ],
+)
 def test_a_setting_of_the_wrong_shape_is_one_error_in_workspace_toml(tmp_path, text):
     _, report = read(tmp_path, text)
     problem = only(report)
@@ -166,8 +169,11 @@ def test_a_setting_of_the_wrong_shape_is_one_error_in_workspace_toml(tmp_path, t
 
 
 def test_report_texts_lose_control_and_direction_characters(tmp_path):
-    cfg, report = read(tmp_path, '[report]\nsigner = "Nguyễn Văn A\\u001b[2J\\u202e"\n'
-                                 'recipients = ["Lưu\\u001b]0;x\\u0007 VP", "Đảng ủy\\u202e"]\n')
+    cfg, report = read(
+        tmp_path,
+        '[report]\nsigner = "Nguyễn Văn A\\u001b[2J\\u202e"\n'
+        'recipients = ["Lưu\\u001b]0;x\\u0007 VP", "Đảng ủy\\u202e"]\n',
+    )
     assert report.ok
     assert cfg.report["signer"] == "Nguyễn Văn A[2J"
     assert cfg.report["recipients"] == ["Lưu]0;x VP", "Đảng ủy"]

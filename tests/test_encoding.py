@@ -312,16 +312,12 @@ def test_convert_frame_keeps_missing_values_numbers_and_dtypes():
 
 
 def test_convert_frame_converts_object_columns_with_mixed_values():
-    frame = pd.DataFrame(
-        {"x": pd.Series([surface("Hồ Sơn", "vni"), 3, None], dtype=object)}
-    )
+    frame = pd.DataFrame({"x": pd.Series([surface("Hồ Sơn", "vni"), 3, None], dtype=object)})
     assert convert_frame(frame, "vni")["x"].tolist() == ["Hồ Sơn", 3, None]
 
 
 def test_convert_frame_converts_categories():
-    frame = pd.DataFrame(
-        {"x": pd.Categorical([surface(n, "vni") for n in HAMLETS[:3]])}
-    )
+    frame = pd.DataFrame({"x": pd.Categorical([surface(n, "vni") for n in HAMLETS[:3]])})
     out = convert_frame(frame, "vni")
     assert isinstance(out["x"].dtype, pd.CategoricalDtype)
     assert out["x"].tolist() == HAMLETS[:3]

@@ -43,8 +43,16 @@ def _history(hid: str, stages: list[tuple[str, str]]) -> list[dict]:
     return [{"household_id": hid, "project_id": "P1", "stage": s, "date": d} for s, d in stages]
 
 
-STEPS = ["notified", "surveyed", "plan_drafted", "plan_posted", "plan_approved", "recovery_decided", "paid",
-         "handed_over"]
+STEPS = [
+    "notified",
+    "surveyed",
+    "plan_drafted",
+    "plan_posted",
+    "plan_approved",
+    "recovery_decided",
+    "paid",
+    "handed_over",
+]
 DATES = ["01/06/2026", "01/07/2026", "15/07/2026", "01/08/2026", "01/09/2026", "10/09/2026", "20/09/2026"]
 
 HISTORY = (
@@ -55,32 +63,75 @@ HISTORY = (
 
 GRIEVANCES = [
     # open, overdue, 7 signatories: hamlet B is a hotspot in both periods
-    {"grievance_id": "G1", "received_date": "01/09/2026", "kind": "complaint", "topic": "compensation_price",
-     "signatories": 7, "status": "in_progress", "household_id": "H3", "hamlet_id": "B", "project_id": "P1"},
+    {
+        "grievance_id": "G1",
+        "received_date": "01/09/2026",
+        "kind": "complaint",
+        "topic": "compensation_price",
+        "signatories": 7,
+        "status": "in_progress",
+        "household_id": "H3",
+        "hamlet_id": "B",
+        "project_id": "P1",
+    },
     # received in the week
-    {"grievance_id": "G2", "received_date": "16/11/2026", "kind": "petition", "topic": "area", "signatories": 1,
-     "status": "received", "hamlet_id": "A", "project_id": "P1"},
+    {
+        "grievance_id": "G2",
+        "received_date": "16/11/2026",
+        "kind": "petition",
+        "topic": "area",
+        "signatories": 1,
+        "status": "received",
+        "hamlet_id": "A",
+        "project_id": "P1",
+    },
     # resolved in the week
-    {"grievance_id": "G3", "received_date": "01/10/2026", "kind": "feedback", "topic": "procedure",
-     "signatories": 1, "status": "resolved", "resolved_date": "17/11/2026", "hamlet_id": "A", "project_id": "P1"},
+    {
+        "grievance_id": "G3",
+        "received_date": "01/10/2026",
+        "kind": "feedback",
+        "topic": "procedure",
+        "signatories": 1,
+        "status": "resolved",
+        "resolved_date": "17/11/2026",
+        "hamlet_id": "A",
+        "project_id": "P1",
+    },
     # overdue since 17/11: newly overdue in the week
-    {"grievance_id": "G4", "received_date": "18/10/2026", "kind": "complaint", "topic": "land_type",
-     "signatories": 2, "status": "in_progress", "hamlet_id": "A", "project_id": "P1"},
+    {
+        "grievance_id": "G4",
+        "received_date": "18/10/2026",
+        "kind": "complaint",
+        "topic": "land_type",
+        "signatories": 2,
+        "status": "in_progress",
+        "hamlet_id": "A",
+        "project_id": "P1",
+    },
 ]
 
 FIELD_REPORTS = [
     {"report_date": "10/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ", "mood": "stable", "note": "Ổn định."},
-    {"report_date": "18/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ", "mood": "agitated",
-     "note": "Hộ ông Nguyễn Văn An phản đối đơn giá bồi thường đất ở."},
-    {"report_date": "19/11/2026", "hamlet_id": "B", "reporter": "Lục Thị Mai", "mood": "gathering_risk",
-     "note": "Một nhóm hộ dự kiến kéo đến trụ sở xã."},
+    {
+        "report_date": "18/11/2026",
+        "hamlet_id": "A",
+        "reporter": "Hà Văn Tổ",
+        "mood": "agitated",
+        "note": "Hộ ông Nguyễn Văn An phản đối đơn giá bồi thường đất ở.",
+    },
+    {
+        "report_date": "19/11/2026",
+        "hamlet_id": "B",
+        "reporter": "Lục Thị Mai",
+        "mood": "gathering_risk",
+        "note": "Một nhóm hộ dự kiến kéo đến trụ sở xã.",
+    },
 ]
 
 
 def build_rich(folder: Path, toml: str | None = TOML) -> Path:
     """The default workspace plus history, grievances and field reports around the week to 20/11/2026."""
-    return build_workspace(folder, toml=toml, stage_history=HISTORY, grievances=GRIEVANCES,
-                           field_reports=FIELD_REPORTS)
+    return build_workspace(folder, toml=toml, stage_history=HISTORY, grievances=GRIEVANCES, field_reports=FIELD_REPORTS)
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +195,11 @@ def test_header_block_title_and_date_line(doc):
     assert "Hữu Lũng, ngày 20 tháng 11 năm 2026" in right
     texts = [p.text for p in doc.paragraphs]
     assert "BÁO CÁO" in texts
-    assert any(t.startswith("Tình hình công tác bồi thường, hỗ trợ, tái định cư các dự án trên địa bàn xã")
-               and t.endswith("tuần từ ngày 14/11 đến ngày 20/11/2026") for t in texts)
+    assert any(
+        t.startswith("Tình hình công tác bồi thường, hỗ trợ, tái định cư các dự án trên địa bàn xã")
+        and t.endswith("tuần từ ngày 14/11 đến ngày 20/11/2026")
+        for t in texts
+    )
 
 
 def cell_runs(cell) -> list[tuple[str, bool]]:
@@ -162,7 +216,11 @@ def test_header_names_the_committee_in_bold_under_the_province_party_organisatio
     assert re.fullmatch(r"Số\s+-BC/ĐU", lines[3][0]) and lines[3][1] is False
     heading = right.paragraphs[0].runs[0]
     assert (heading.text, heading.bold, heading.underline, heading.font.size.pt) == (
-        "ĐẢNG CỘNG SẢN VIỆT NAM", True, True, 15)
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        True,
+        True,
+        15,
+    )
     date_run = next(r for p in right.paragraphs for r in p.runs if r.text.startswith("Hữu Lũng, ngày"))
     assert date_run.italic and not date_run.bold
 
@@ -198,13 +256,20 @@ def test_page_is_a4_with_the_36_hd_margins_and_times_new_roman(doc):
 def test_headings_in_order(doc):
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:1] == ["I. KẾT QUẢ THỰC HIỆN"]
-    for expected in ("1. Tiến độ thực hiện các dự án", "2. Kết quả theo thôn", "3. Tiếp nhận, giải quyết đơn thư",
-                     "4. Tình hình tư tưởng, dư luận trong Nhân dân", "5. Bản đồ tiến độ",
-                     "II. ĐIỂM NÓNG, VẤN ĐỀ NỔI CỘM", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ ĐỀ XUẤT, KIẾN NGHỊ",
-                     "2. Đề xuất, kiến nghị"):
+    for expected in (
+        "1. Tiến độ thực hiện các dự án",
+        "2. Kết quả theo thôn",
+        "3. Tiếp nhận, giải quyết đơn thư",
+        "4. Tình hình tư tưởng, dư luận trong Nhân dân",
+        "5. Bản đồ tiến độ",
+        "II. ĐIỂM NÓNG, VẤN ĐỀ NỔI CỘM",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ ĐỀ XUẤT, KIẾN NGHỊ",
+        "2. Đề xuất, kiến nghị",
+    ):
         assert expected in headings, headings
     assert headings.index("II. ĐIỂM NÓNG, VẤN ĐỀ NỔI CỘM") < headings.index(
-        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ ĐỀ XUẤT, KIẾN NGHỊ")
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ ĐỀ XUẤT, KIẾN NGHỊ"
+    )
 
 
 def test_recipients_and_signer_come_from_workspace_toml(doc):
@@ -226,8 +291,14 @@ def test_the_map_image_is_there(weekly, doc):
 def test_vietnamese_text_is_intact_and_composed(weekly, doc):
     text = all_text(doc)
     assert unicodedata.is_normalized("NFC", text)
-    for phrase in ("Tình hình công tác bồi thường, hỗ trợ, tái định cư", "Thôn Đồng Tâm", "Thôn Lân Hoài",
-                   "Điểm nóng", "Nguy cơ tụ tập đông người", "Đảng ủy xã"):
+    for phrase in (
+        "Tình hình công tác bồi thường, hỗ trợ, tái định cư",
+        "Thôn Đồng Tâm",
+        "Thôn Lân Hoài",
+        "Điểm nóng",
+        "Nguy cơ tụ tập đông người",
+        "Đảng ủy xã",
+    ):
         assert phrase in text, phrase
     assert "\ufffd" not in package_text(weekly) and "?" * 3 not in text
 
@@ -283,7 +354,7 @@ def test_grievances_received_resolved_and_overdue_in_the_week(data, doc):
 
 def test_hotspots_with_reasons_and_change_since_last_week(doc):
     text = all_text(doc)
-    section = text[text.index("II. ĐIỂM NÓNG, VẤN ĐỀ NỔI CỘM"):text.index("III. PHƯƠNG HƯỚNG")]
+    section = text[text.index("II. ĐIỂM NÓNG, VẤN ĐỀ NỔI CỘM") : text.index("III. PHƯƠNG HƯỚNG")]
     assert "Thôn Lân Hoài" in section and "người ký" in section
     assert "(không đổi so với kỳ trước)" in section or "(mới phát sinh)" in section or "(tăng từ mức" in section
     assert "ngày 13/11/2026" in section  # the previous period's as-of date
@@ -336,8 +407,10 @@ def test_names_derived_without_a_report_section(tmp_path):
 
 
 def test_project_report_keeps_to_the_project(tmp_path):
-    extra = [{"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31", "level": "tinh"},
-             {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}]
+    extra = [
+        {"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31", "level": "tinh"},
+        {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"},
+    ]
     folder = build_workspace(tmp_path / "ws", projects=extra)
     ws = load_workspace(folder)
     doc = Document(io.BytesIO(report_docx(ws, Selection.make(project="P1", as_of=AS_OF), map_png=_tiny_png())))
@@ -369,8 +442,13 @@ def report_tables(ws, project=None):
 
 def test_hamlet_table_has_a_not_placed_row_and_its_total_is_the_headline(unplaced):
     _, hamlets, data, _ = report_tables(unplaced)
-    assert [r[1] for r in hamlets] == ["Thôn Đồng Tâm", "Thôn Lân Hoài", "Chưa xác định thôn",
-                                       "Trừ hộ tính ở nhiều dòng", "Cộng"]
+    assert [r[1] for r in hamlets] == [
+        "Thôn Đồng Tâm",
+        "Thôn Lân Hoài",
+        "Chưa xác định thôn",
+        "Trừ hộ tính ở nhiều dòng",
+        "Cộng",
+    ]
     head = headline(data.slice, data.hotspots)
     assert hamlets[-1][2:4] == [fmt_number(head.households), fmt_number(head.handed_over)] == ["5", "3"]
     assert hamlets[2][2:4] == ["2", "2"] and hamlets[3][2:4] == ["-1", "-1"]
@@ -401,14 +479,32 @@ def test_the_hamlet_section_explains_both_effects(unplaced):
 
 def test_a_project_report_does_not_count_a_hamlet_wide_alert_as_the_projects_hotspot(tmp_path):
     # P2 has one household, in B; A's gathering_risk report is A's own (issue 11, point 4)
-    projects = [{"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
-                {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}]
-    households = [{"household_id": "H9", "project_id": "P2", "map_sheet": "2", "parcel_no": "2", "stage": "paid",
-                   "stage_date": "01/10/2026"}]
-    reports = [{"report_date": "19/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ", "mood": "gathering_risk",
-                "note": "Dự kiến tụ tập."}]
-    ws = load_workspace(build_workspace(tmp_path / "ws", projects=projects, households=households,
-                                        field_reports=reports))
+    projects = [
+        {"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
+        {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"},
+    ]
+    households = [
+        {
+            "household_id": "H9",
+            "project_id": "P2",
+            "map_sheet": "2",
+            "parcel_no": "2",
+            "stage": "paid",
+            "stage_date": "01/10/2026",
+        }
+    ]
+    reports = [
+        {
+            "report_date": "19/11/2026",
+            "hamlet_id": "A",
+            "reporter": "Hà Văn Tổ",
+            "mood": "gathering_risk",
+            "note": "Dự kiến tụ tập.",
+        }
+    ]
+    ws = load_workspace(
+        build_workspace(tmp_path / "ws", projects=projects, households=households, field_reports=reports)
+    )
     doc = Document(io.BytesIO(report_docx(ws, Selection.make(project="P2", as_of=AS_OF), map_png=_tiny_png())))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Đến ngày 20/11/2026: 0 thôn điểm nóng" in text and "1 thôn có cảnh báo chung của cả thôn" in text
@@ -447,8 +543,9 @@ def run_here(capsys, *args) -> tuple[int, str, str]:
 
 def test_cli_report_writes_a_docx(rich, tmp_path, capsys):
     out = tmp_path / "bao_cao.docx"
-    code, _, err = run_here(capsys, "report", rich, "--out", out, "--as-of", AS_OF, "--period", "month",
-                            "--project", "P1")
+    code, _, err = run_here(
+        capsys, "report", rich, "--out", out, "--as-of", AS_OF, "--period", "month", "--project", "P1"
+    )
     assert code == 0, err
     text = all_text(Document(out))
     assert "dự án Đường tỉnh tháng 11 năm 2026" in text
@@ -484,8 +581,7 @@ LEAKS = {
     "household id": ("Đã làm việc với mã hộ DT-0001 tại nhà văn hóa", "DT-0001", "[mã hộ đã ẩn]"),
     "money amount": ("Hộ đòi 1.968.800.000 đồng tiền bồi thường", "1.968.800.000", "[số tiền đã ẩn]"),
     "name in capitals without marks": ("LUONG THANH HOA phản đối đơn giá", "LUONG THANH HOA", "[họ tên đã ẩn]"),
-    "name with the older tone placement": ("Hộ Lương Thanh Hoà phản đối đơn giá", "Lương Thanh Hoà",
-                                           "[họ tên đã ẩn]"),
+    "name with the older tone placement": ("Hộ Lương Thanh Hoà phản đối đơn giá", "Lương Thanh Hoà", "[họ tên đã ẩn]"),
 }
 
 
@@ -493,13 +589,16 @@ def _note_report(folder: Path, note: str, include_personal: bool = False) -> str
     households = [dict(h) for h in default_layers()["households"]]
     households[0].update(household_id="DT-0001", household_name="Lương Thanh Hòa")
     history = [{**h, "household_id": "DT-0001"} if h["household_id"] == "H1" else h for h in HISTORY]
-    reports = [{"report_date": "18/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ", "mood": "agitated",
-                "note": note}]
-    ws = load_workspace(build_workspace(folder, toml=TOML, households=households, stage_history=history,
-                                        field_reports=reports))
+    reports = [
+        {"report_date": "18/11/2026", "hamlet_id": "A", "reporter": "Hà Văn Tổ", "mood": "agitated", "note": note}
+    ]
+    ws = load_workspace(
+        build_workspace(folder, toml=TOML, households=households, stage_history=history, field_reports=reports)
+    )
     assert ws.report.ok, ws.report.render()
-    data = report_docx(ws, Selection.make(as_of=AS_OF), "week", disclosure=Disclosure.of_flag(include_personal),
-                       map_png=_tiny_png())
+    data = report_docx(
+        ws, Selection.make(as_of=AS_OF), "week", disclosure=Disclosure.of_flag(include_personal), map_png=_tiny_png()
+    )
     return package_text(data)
 
 

@@ -40,11 +40,24 @@ def ws(tmp_path_factory):
     hamlets = default_layers()["hamlets"]
     hamlets[0] = {**hamlets[0], "hamlet_name": unicodedata.normalize("NFD", "Thôn Đồng Tâm")}
     grievances = [
-        {"grievance_id": "G1", "received_date": "01/09/2026", "kind": "complaint", "topic": "compensation_price",
-         "signatories": 7, "status": "in_progress", "household_id": "H3", "lon": lon, "lat": lat},
+        {
+            "grievance_id": "G1",
+            "received_date": "01/09/2026",
+            "kind": "complaint",
+            "topic": "compensation_price",
+            "signatories": 7,
+            "status": "in_progress",
+            "household_id": "H3",
+            "lon": lon,
+            "lat": lat,
+        },
     ]
-    folder = build_workspace(tmp_path_factory.mktemp("snap") / "ws", hamlets=hamlets, grievances=grievances,
-                             toml='[workspace]\nname = "Xã Hữu Lũng"\nprovince = "Lạng Sơn"\n')
+    folder = build_workspace(
+        tmp_path_factory.mktemp("snap") / "ws",
+        hamlets=hamlets,
+        grievances=grievances,
+        toml='[workspace]\nname = "Xã Hữu Lũng"\nprovince = "Lạng Sơn"\n',
+    )
     ws = load_workspace(folder)
     assert ws.report.ok, ws.report.render()
     return ws
@@ -125,11 +138,20 @@ def wide_ws(tmp_path_factory):
     h = default_layers()["households"]
     folder = build_workspace(
         tmp_path_factory.mktemp("wide") / "ws",
-        projects=[{"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
-                  {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}],
+        projects=[
+            {"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
+            {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"},
+        ],
         households=[h[0], h[1], dict(h[2], project_id="P2")],
-        field_reports=[{"report_date": "15/11/2026", "hamlet_id": "B", "reporter": "Đặng Văn Hải",
-                        "mood": "gathering_risk", "note": "Nguy cơ tụ tập"}],
+        field_reports=[
+            {
+                "report_date": "15/11/2026",
+                "hamlet_id": "B",
+                "reporter": "Đặng Văn Hải",
+                "mood": "gathering_risk",
+                "note": "Nguy cơ tụ tập",
+            }
+        ],
     )
     ws = load_workspace(folder)
     assert ws.report.ok, ws.report.render()
@@ -139,8 +161,12 @@ def wide_ws(tmp_path_factory):
 def _fill_colours(fig) -> set[tuple]:
     from matplotlib.collections import PatchCollection
 
-    return {tuple(np.round(c, 3)) for coll in fig.axes[0].collections if isinstance(coll, PatchCollection)
-            for c in coll.get_facecolors()}
+    return {
+        tuple(np.round(c, 3))
+        for coll in fig.axes[0].collections
+        if isinstance(coll, PatchCollection)
+        for c in coll.get_facecolors()
+    }
 
 
 def _dashed_grey_outlines(fig) -> int:
@@ -148,9 +174,13 @@ def _dashed_grey_outlines(fig) -> int:
     from matplotlib.colors import to_rgba
 
     grey = to_rgba(snapmod.WIDE_COLOUR)
-    return sum(1 for coll in fig.axes[0].collections if isinstance(coll, LineCollection)
-               and any(tuple(c) == grey for c in coll.get_colors())
-               and any(offset is not None and dashes for offset, dashes in coll.get_dashes()))
+    return sum(
+        1
+        for coll in fig.axes[0].collections
+        if isinstance(coll, LineCollection)
+        and any(tuple(c) == grey for c in coll.get_colors())
+        and any(offset is not None and dashes for offset, dashes in coll.get_dashes())
+    )
 
 
 def test_a_hamlet_wide_alert_under_a_project_filter_is_a_dashed_outline_not_the_projects_hotspot(wide_ws):

@@ -18,17 +18,36 @@ from tests.conftest import build_workspace, totals_layers
 
 AS_OF = "20/11/2026"
 GRIEVANCES = [
-    {"grievance_id": "G1", "received_date": "01/09/2026", "kind": "complaint", "topic": "compensation_price",
-     "signatories": 7, "status": "in_progress", "hamlet_id": "B", "project_id": "P1"},
-    {"grievance_id": "G2", "received_date": "16/11/2026", "kind": "petition", "topic": "area", "signatories": 1,
-     "status": "received", "hamlet_id": "A", "project_id": "P1"},
+    {
+        "grievance_id": "G1",
+        "received_date": "01/09/2026",
+        "kind": "complaint",
+        "topic": "compensation_price",
+        "signatories": 7,
+        "status": "in_progress",
+        "hamlet_id": "B",
+        "project_id": "P1",
+    },
+    {
+        "grievance_id": "G2",
+        "received_date": "16/11/2026",
+        "kind": "petition",
+        "topic": "area",
+        "signatories": 1,
+        "status": "received",
+        "hamlet_id": "A",
+        "project_id": "P1",
+    },
 ]
 
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
-    folder = build_workspace(tmp_path_factory.mktemp("tables") / "ws", grievances=GRIEVANCES,
-                             toml='[workspace]\nname = "Xã Hữu Lũng"\nprovince = "Lạng Sơn"\n')
+    folder = build_workspace(
+        tmp_path_factory.mktemp("tables") / "ws",
+        grievances=GRIEVANCES,
+        toml='[workspace]\nname = "Xã Hữu Lũng"\nprovince = "Lạng Sơn"\n',
+    )
     ws = load_workspace(folder)
     assert ws.report.ok, ws.report.render()
     return ws
@@ -203,8 +222,11 @@ def test_xlsx_has_a_not_placed_row_an_overlap_row_and_a_total_equal_to_the_headl
     rows = sheet_rows(sheet)
     assert list(rows) == ["Thôn Đồng Tâm", "Thôn Lân Hoài", UNPLACED_LABEL, OVERLAP_LABEL, TOTAL_LABEL]
     total = rows[TOTAL_LABEL]
-    assert (total["households"], total["households_handed_over"], total["households_paid"]) == (
-        head.households, head.handed_over, head.paid) == (5, 3, 4)
+    assert (
+        (total["households"], total["households_handed_over"], total["households_paid"])
+        == (head.households, head.handed_over, head.paid)
+        == (5, 3, 4)
+    )
     assert total["handover_pct"] == pytest.approx(head.handover_pct / 100)
     assert rows[UNPLACED_LABEL]["households"] == 2 and rows[OVERLAP_LABEL]["households"] == -1
     assert rows[OVERLAP_LABEL]["area_affected_m2"] is None

@@ -16,8 +16,17 @@ from geo.hotspots import HAMLET_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = ["hamlet_id", "hotspot_level", "hotspot_score", "hotspot_reasons"]
-GRIEVANCES = [{"grievance_id": "G1", "received_date": "2026-10-01", "kind": "complaint", "topic": "area",
-               "signatories": 6, "status": "dialogue", "household_id": "H3"}]
+GRIEVANCES = [
+    {
+        "grievance_id": "G1",
+        "received_date": "2026-10-01",
+        "kind": "complaint",
+        "topic": "area",
+        "signatories": 6,
+        "status": "dialogue",
+        "household_id": "H3",
+    }
+]
 
 
 @pytest.fixture
@@ -70,8 +79,10 @@ def test_csv_holds_one_row_per_hamlet_without_geometry(ws_path, tmp_path):
 
 
 def test_the_project_flag_keeps_that_projects_grievances_and_households(build, tmp_path):
-    projects = [{"project_id": "P1", "project_name": "Đường", "handover_deadline": "2026-12-31"},
-                {"project_id": "P2", "project_name": "Khác", "handover_deadline": "2026-12-31"}]
+    projects = [
+        {"project_id": "P1", "project_name": "Đường", "handover_deadline": "2026-12-31"},
+        {"project_id": "P2", "project_name": "Khác", "handover_deadline": "2026-12-31"},
+    ]
     path = build(projects=projects, grievances=[{**GRIEVANCES[0], "project_id": "P1"}])
     out = tmp_path / "p2.csv"
     assert run(path, "--out", out, "--project", "P2") == 0
@@ -107,7 +118,11 @@ def test_the_command_line_refuses_a_broken_workspace_without_a_traceback(build, 
     path = build(parcels=[{"so_to": "1", "loai_dat": "LUC", "geometry": None}])
     proc = subprocess.run(
         [sys.executable, "-m", "geo", "hotspots", str(path), "--out", str(tmp_path / "h.gpkg")],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout

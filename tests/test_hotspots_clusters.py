@@ -137,16 +137,32 @@ def grid_workspace(build, cluster: bool = True):
     for i in range(400):
         col, row = i % 40, i // 40
         parcels.append({"so_to": "1", "so_thua": str(i + 1), "geometry": sq(col * 50, row * 50, 50)})
-        households.append({"household_id": f"H{i + 1}", "project_id": "P1", "map_sheet": "1",
-                           "parcel_no": str(i + 1), "stage": "surveyed", "stage_date": "2026-11-01",
-                           "agreement": "yes"})
+        households.append(
+            {
+                "household_id": f"H{i + 1}",
+                "project_id": "P1",
+                "map_sheet": "1",
+                "parcel_no": str(i + 1),
+                "stage": "surveyed",
+                "stage_date": "2026-11-01",
+                "agreement": "yes",
+            }
+        )
     members = [col + 40 * row for col in range(30, 34) for row in range(3, 7)] if cluster else []
     scattered = [5, 87, 163, 241, 318]
     grievances = []
     for k, i in enumerate([*members, *members, *scattered]):
-        grievances.append({"grievance_id": f"G{k}", "received_date": "2026-11-10", "kind": "complaint",
-                           "topic": "compensation_price", "signatories": 1, "status": "received",
-                           "household_id": f"H{i + 1}"})
+        grievances.append(
+            {
+                "grievance_id": f"G{k}",
+                "received_date": "2026-11-10",
+                "kind": "complaint",
+                "topic": "compensation_price",
+                "signatories": 1,
+                "status": "received",
+                "household_id": f"H{i + 1}",
+            }
+        )
     return geo.load_workspace(build(parcels=parcels, households=households, grievances=grievances))
 
 
@@ -201,23 +217,46 @@ def lonlat(x: float, y: float) -> tuple[float, float]:
 
 def test_grievances_are_put_on_parcels_through_households_and_points(build):
     households = [
-        {"household_id": "H1", "project_id": "P1", "map_sheet": "1", "parcel_no": "1", "stage": "surveyed",
-         "stage_date": "2026-11-01"},
-        {"household_id": "H1", "project_id": "P1", "map_sheet": "1", "parcel_no": "2", "stage": "surveyed",
-         "stage_date": "2026-11-01"},
-        {"household_id": "H3", "project_id": "P1", "map_sheet": "2", "parcel_no": "1", "stage": "surveyed",
-         "stage_date": "2026-11-01"},
+        {
+            "household_id": "H1",
+            "project_id": "P1",
+            "map_sheet": "1",
+            "parcel_no": "1",
+            "stage": "surveyed",
+            "stage_date": "2026-11-01",
+        },
+        {
+            "household_id": "H1",
+            "project_id": "P1",
+            "map_sheet": "1",
+            "parcel_no": "2",
+            "stage": "surveyed",
+            "stage_date": "2026-11-01",
+        },
+        {
+            "household_id": "H3",
+            "project_id": "P1",
+            "map_sheet": "2",
+            "parcel_no": "1",
+            "stage": "surveyed",
+            "stage_date": "2026-11-01",
+        },
     ]
     base = {"received_date": "2026-11-10", "kind": "complaint", "status": "received", "signatories": 1}
     inside, beside, far = lonlat(1150, 60), lonlat(1405, 60), lonlat(1600, 500)
     grievances = [
-        {**base, "grievance_id": "G1", "household_id": "H1", "signatories": 6},   # 2 parcels: half each
-        {**base, "grievance_id": "G2", "lon": inside[0], "lat": inside[1]},       # inside parcel 2-1
-        {**base, "grievance_id": "G3", "lon": beside[0], "lat": beside[1]},       # 5 m east of parcel 2-2
-        {**base, "grievance_id": "G4", "lon": far[0], "lat": far[1]},             # 200 m from any parcel
-        {**base, "grievance_id": "G5", "hamlet_id": "A"},                         # a hamlet only
-        {**base, "grievance_id": "G6", "household_id": "H3", "status": "resolved",
-         "resolved_date": "2026-11-12"},                                          # closed: not counted
+        {**base, "grievance_id": "G1", "household_id": "H1", "signatories": 6},  # 2 parcels: half each
+        {**base, "grievance_id": "G2", "lon": inside[0], "lat": inside[1]},  # inside parcel 2-1
+        {**base, "grievance_id": "G3", "lon": beside[0], "lat": beside[1]},  # 5 m east of parcel 2-2
+        {**base, "grievance_id": "G4", "lon": far[0], "lat": far[1]},  # 200 m from any parcel
+        {**base, "grievance_id": "G5", "hamlet_id": "A"},  # a hamlet only
+        {
+            **base,
+            "grievance_id": "G6",
+            "household_id": "H3",
+            "status": "resolved",
+            "resolved_date": "2026-11-12",
+        },  # closed: not counted
     ]
     ws = geo.load_workspace(build(households=households, grievances=grievances))
     sl = geo.time_slice(ws, geo.Selection.make(as_of=AS_OF))
@@ -231,8 +270,14 @@ def test_grievances_are_put_on_parcels_through_households_and_points(build):
 
 
 def test_too_few_affected_parcels_are_not_tested_and_say_why(build):
-    ws = geo.load_workspace(build(grievances=[{"grievance_id": "G1", "received_date": "2026-11-10",
-                                               "household_id": "H3", "status": "received"}]))
-    res = grievance_clusters(ws, geo.time_slice(ws, geo.Selection.make(as_of=AS_OF)),
-                             hotspot_config({"clusters": {"permutations": 99}}))
+    ws = geo.load_workspace(
+        build(
+            grievances=[
+                {"grievance_id": "G1", "received_date": "2026-11-10", "household_id": "H3", "status": "received"}
+            ]
+        )
+    )
+    res = grievance_clusters(
+        ws, geo.time_slice(ws, geo.Selection.make(as_of=AS_OF)), hotspot_config({"clusters": {"permutations": 99}})
+    )
     assert len(res.parcels) == 0 and "cần ít nhất 10" in res.note

@@ -17,23 +17,51 @@ AS_OF = "2026-11-20"
 RECENT = "2026-11-10"
 
 
-def household(hid: str, sheet: str, no: str, stage: str, date: str = RECENT, agreement: str = "yes",
-              project: str = "P1") -> dict:
-    return {"household_id": hid, "project_id": project, "map_sheet": sheet, "parcel_no": no, "stage": stage,
-            "stage_date": date, "agreement": agreement}
+def household(
+    hid: str, sheet: str, no: str, stage: str, date: str = RECENT, agreement: str = "yes", project: str = "P1"
+) -> dict:
+    return {
+        "household_id": hid,
+        "project_id": project,
+        "map_sheet": sheet,
+        "parcel_no": no,
+        "stage": stage,
+        "stage_date": date,
+        "agreement": agreement,
+    }
 
 
 def quiet_households() -> list[dict]:
     """H1 handed over and H2 paid in hamlet A, H3 surveyed in hamlet B; all agree, all recent."""
-    return [household("H1", "1", "1", "handed_over"), household("H2", "1", "2", "paid"),
-            household("H3", "2", "1", "surveyed")]
+    return [
+        household("H1", "1", "1", "handed_over"),
+        household("H2", "1", "2", "paid"),
+        household("H3", "2", "1", "surveyed"),
+    ]
 
 
-def grievance(gid: str = "G1", received: str = RECENT, kind: str = "complaint", topic: str = "compensation_price",
-              signatories: int = 1, status: str = "received", hamlet: str | None = "B", **extra) -> dict:
-    row = {"grievance_id": gid, "received_date": received, "kind": kind, "topic": topic,
-           "signatories": signatories, "status": status, "resolved_date": None, "household_id": None,
-           "hamlet_id": hamlet, "project_id": None}
+def grievance(
+    gid: str = "G1",
+    received: str = RECENT,
+    kind: str = "complaint",
+    topic: str = "compensation_price",
+    signatories: int = 1,
+    status: str = "received",
+    hamlet: str | None = "B",
+    **extra,
+) -> dict:
+    row = {
+        "grievance_id": gid,
+        "received_date": received,
+        "kind": kind,
+        "topic": topic,
+        "signatories": signatories,
+        "status": status,
+        "resolved_date": None,
+        "household_id": None,
+        "hamlet_id": hamlet,
+        "project_id": None,
+    }
     row.update(extra)
     return row
 
@@ -42,8 +70,14 @@ def report(hamlet: str, date: str, mood: str) -> dict:
     return {"report_date": date, "hamlet_id": hamlet, "reporter": "Bí thư chi bộ", "mood": mood, "note": ""}
 
 
-def levels(build, config: dict | None = None, by_project: bool = False, project: str | None = None,
-           toml: str | None = None, **layers) -> pd.DataFrame:
+def levels(
+    build,
+    config: dict | None = None,
+    by_project: bool = False,
+    project: str | None = None,
+    toml: str | None = None,
+    **layers,
+) -> pd.DataFrame:
     layers.setdefault("households", quiet_households())
     ws = geo.load_workspace(build(toml=toml, **layers))
     assert ws.report.ok, ws.report.render()
@@ -83,8 +117,7 @@ def test_five_signatories_not_yet_overdue_is_not_the_fixed_hotspot(build):
 
 
 def test_the_collective_fixed_point_holds_even_with_every_signal_switched_off(build):
-    off = {"signals": {name: {"enabled": False} for name in geo.hotspots.SIGNALS},
-           "collective_min": 50}
+    off = {"signals": {name: {"enabled": False} for name in geo.hotspots.SIGNALS}, "collective_min": 50}
     out = levels(build, config=off, grievances=[grievance(received="2026-10-01", signatories=6)])
     assert out.loc["B", "hotspot_level"] == "hotspot"
     assert out.loc["B", "hotspot_score"] == 0.0
@@ -92,15 +125,20 @@ def test_the_collective_fixed_point_holds_even_with_every_signal_switched_off(bu
 
 
 def test_a_gathering_risk_report_in_the_last_14_days_makes_a_hotspot(build):
-    out = levels(build, field_reports=[report("A", "2026-11-07", "gathering_risk"),
-                                       report("B", AS_OF, "stable")])
+    out = levels(build, field_reports=[report("A", "2026-11-07", "gathering_risk"), report("B", AS_OF, "stable")])
     assert out.loc["A", "hotspot_level"] == "hotspot"
     assert out.loc["A", "hotspot_reasons"].startswith("1 báo cáo nguy cơ tụ tập đông người trong 14 ngày qua")
 
 
 def test_a_gathering_risk_report_15_days_old_no_longer_counts(build):
-    out = levels(build, field_reports=[report("A", "2026-11-06", "gathering_risk"),
-                                       report("A", AS_OF, "stable"), report("B", AS_OF, "stable")])
+    out = levels(
+        build,
+        field_reports=[
+            report("A", "2026-11-06", "gathering_risk"),
+            report("A", AS_OF, "stable"),
+            report("B", AS_OF, "stable"),
+        ],
+    )
     assert out.loc["A", "hotspot_level"] == "none"
 
 
@@ -108,9 +146,13 @@ def test_none_holds_where_only_signals_outside_the_contracts_list_fire(build):
     households = quiet_households()
     households[2]["stage_date"] = "2026-05-01"  # stalled
     history = [{"household_id": "H3", "project_id": "P1", "stage": "surveyed", "date": "2026-05-01"}]  # skipped
-    out = levels(build, households=households, stage_history=history,
-                 field_reports=[report("A", AS_OF, "concerned")],  # B silent, A concerned
-                 toml="[hotspots.signals.stalled_households]\nweight = 50\n")
+    out = levels(
+        build,
+        households=households,
+        stage_history=history,
+        field_reports=[report("A", AS_OF, "concerned")],  # B silent, A concerned
+        toml="[hotspots.signals.stalled_households]\nweight = 50\n",
+    )
     assert out.loc["B", "hotspot_score"] > 50
     assert out["hotspot_level"].tolist() == ["none", "none"]
     assert out["forced"].tolist() == ["none", "none"]
@@ -153,8 +195,9 @@ def test_a_petition_counts_half_by_its_kind_weight(build):
 
 
 def test_a_topic_weight_from_workspace_toml_multiplies_the_count(build):
-    out = levels(build, grievances=[grievance(topic="resettlement")],
-                 toml="[hotspots.topic_weights]\nresettlement = 3\n")
+    out = levels(
+        build, grievances=[grievance(topic="resettlement")], toml="[hotspots.topic_weights]\nresettlement = 3\n"
+    )
     assert out.loc["B", "open_grievances"] == 3.0
 
 
@@ -182,8 +225,9 @@ def test_an_overdue_complaint_scores_open_plus_overdue_and_says_so(build):
 
 
 def test_the_settlement_deadline_of_a_kind_comes_from_workspace_toml(build):
-    out = levels(build, grievances=[grievance(received="2026-10-01")],
-                 toml="[grievances.deadline_days]\ncomplaint = 60\n")
+    out = levels(
+        build, grievances=[grievance(received="2026-10-01")], toml="[grievances.deadline_days]\ncomplaint = 60\n"
+    )
     assert out.loc["B", "overdue_grievances"] == 0.0
 
 
@@ -246,8 +290,10 @@ def test_59_days_at_one_stage_is_not_yet_stalled(build):
 def test_stalled_comes_from_stage_history_where_present(build):
     households = quiet_households()
     households[2]["stage_date"] = None
-    history = [{"household_id": "H3", "project_id": "P1", "stage": "notified", "date": "2026-07-01"},
-               {"household_id": "H3", "project_id": "P1", "stage": "surveyed", "date": "2026-08-01"}]
+    history = [
+        {"household_id": "H3", "project_id": "P1", "stage": "notified", "date": "2026-07-01"},
+        {"household_id": "H3", "project_id": "P1", "stage": "surveyed", "date": "2026-08-01"},
+    ]
     out = levels(build, households=households, stage_history=history)
     assert out.loc["B", "stalled_households"] == 1.0
     assert "lâu nhất 111 ngày" in out.loc["B", "hotspot_reasons"]
@@ -333,8 +379,11 @@ def test_a_hamlet_touched_by_a_gi_cluster_gets_the_cluster_signal(build):
 
 def test_reasons_read_as_the_issue_asks(build):
     households = quiet_households() + [household(f"H{i}", "2", "2", "surveyed", agreement="no") for i in (4, 5, 6)]
-    grievances = [grievance("G1", received="2026-10-01"), grievance("G2", received="2026-09-20"),
-                  grievance("G3", kind="petition", signatories=12)]
+    grievances = [
+        grievance("G1", received="2026-10-01"),
+        grievance("G2", received="2026-09-20"),
+        grievance("G3", kind="petition", signatories=12),
+    ]
     out = levels(build, households=households, grievances=grievances)
     assert out.loc["B", "hotspot_reasons"] == (
         "2 đơn khiếu nại quá hạn giải quyết (giá bồi thường); 1 đơn tập thể 12 người ký; "
@@ -344,12 +393,17 @@ def test_reasons_read_as_the_issue_asks(build):
 
 
 def test_reasons_break_grievances_down_by_kind_and_most_frequent_topics(build):
-    grievances = [grievance("G1", topic="area"), grievance("G2", topic="area", kind="denunciation"),
-                  grievance("G3", topic="procedure", kind="feedback"), grievance("G4", topic="support"),
-                  grievance("G5", topic="other")]
+    grievances = [
+        grievance("G1", topic="area"),
+        grievance("G2", topic="area", kind="denunciation"),
+        grievance("G3", topic="procedure", kind="feedback"),
+        grievance("G4", topic="support"),
+        grievance("G5", topic="other"),
+    ]
     out = levels(build, grievances=grievances)
     assert out.loc["B", "hotspot_reasons"] == (
-        "3 đơn khiếu nại, 1 đơn tố cáo, 1 đơn phản ánh đang giải quyết (diện tích, hỗ trợ, thủ tục, …)")
+        "3 đơn khiếu nại, 1 đơn tố cáo, 1 đơn phản ánh đang giải quyết (diện tích, hỗ trợ, thủ tục, …)"
+    )
 
 
 def test_an_overdue_collective_grievance_is_named_once(build):
@@ -387,12 +441,15 @@ def test_thresholds_from_workspace_toml_move_the_levels(build):
 
 def test_an_unknown_setting_is_named_in_words(build):
     problems = check_config({**geo.hotspots.DEFAULTS, "signals": {"moods": {"weight": 1}}})
-    assert problems == ["[hotspots.signals] không có tín hiệu “moods”; có: " + ", ".join(geo.hotspots.SIGNALS)
-                        + " / unknown signal “moods”"]
+    assert problems == [
+        "[hotspots.signals] không có tín hiệu “moods”; có: "
+        + ", ".join(geo.hotspots.SIGNALS)
+        + " / unknown signal “moods”"
+    ]
 
 
 def test_a_workspace_with_unusable_hotspot_settings_is_refused_with_a_problem(build):
-    ws = geo.load_workspace(build(toml="[hotspots]\nrisk_score = \"cao\"\n", households=quiet_households()))
+    ws = geo.load_workspace(build(toml='[hotspots]\nrisk_score = "cao"\n', households=quiet_households()))
     with pytest.raises(WorkspaceError) as err:
         compute_hotspots(ws, geo.Selection.make(as_of=AS_OF))
     assert "bad_config" in err.value.report.codes()
@@ -404,8 +461,10 @@ def test_a_workspace_with_unusable_hotspot_settings_is_refused_with_a_problem(bu
 
 def two_projects() -> dict:
     return {
-        "projects": [{"project_id": "P1", "project_name": "Đường", "handover_deadline": "2026-12-31"},
-                     {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2026-11-01"}],
+        "projects": [
+            {"project_id": "P1", "project_name": "Đường", "handover_deadline": "2026-12-31"},
+            {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2026-11-01"},
+        ],
         "households": quiet_households() + [household("H4", "1", "2", "surveyed", project="P2", agreement="no")],
     }
 
@@ -427,8 +486,10 @@ def test_a_grievance_without_a_project_follows_its_households_project(build):
 
 def test_a_per_project_row_equals_the_hamlet_row_filtered_by_that_project(build):
     layers = two_projects()
-    layers["grievances"] = [grievance(hamlet=None, household_id="H4", received="2026-10-01"),
-                            grievance("G2", hamlet="A", project_id="P1")]
+    layers["grievances"] = [
+        grievance(hamlet=None, household_id="H4", received="2026-10-01"),
+        grievance("G2", hamlet="A", project_id="P1"),
+    ]
     per_project = levels(build, by_project=True, **layers)
     filtered = levels(build, project="P2", **layers)
     cols = ["hotspot_level", "hotspot_score", "hotspot_reasons"]
@@ -438,8 +499,13 @@ def test_a_per_project_row_equals_the_hamlet_row_filtered_by_that_project(build)
 # --------------------------------------------------------------------------- lawful orders and legal periods
 
 
-BEFORE_DECISION = {"notified": "2026-05-01", "surveyed": "2026-06-01", "plan_drafted": "2026-07-01",
-                   "plan_posted": "2026-08-01", "plan_approved": "2026-10-20"}
+BEFORE_DECISION = {
+    "notified": "2026-05-01",
+    "surveyed": "2026-06-01",
+    "plan_drafted": "2026-07-01",
+    "plan_posted": "2026-08-01",
+    "plan_approved": "2026-10-20",
+}
 
 
 def test_a_recovery_decision_after_the_payment_is_no_skipped_step_and_leaves_the_hamlet_at_none(build):
@@ -455,8 +521,9 @@ def test_a_recovery_decision_not_yet_made_after_payment_is_not_flagged_before_it
 
 
 def test_a_recovery_decision_after_a_voluntary_handover_is_no_skipped_step(build):
-    history = full_history("H3", {**BEFORE_DECISION, "paid": "2026-11-01", "handed_over": "2026-11-05",
-                                  "recovery_decided": "2026-11-10"})
+    history = full_history(
+        "H3", {**BEFORE_DECISION, "paid": "2026-11-01", "handed_over": "2026-11-05", "recovery_decided": "2026-11-10"}
+    )
     out = levels(build, stage_history=history)
     assert (out.loc["B", "skipped_steps"], out.loc["B", "hotspot_level"]) == (0.0, "none")
 
@@ -473,8 +540,10 @@ def test_a_household_unpaid_more_than_30_days_after_the_plan_approval_is_paid_la
     out = levels(build, stage_history=history)
     row = out.loc["B"]
     assert (row["late_payment"], row["hotspot_score"]) == (1.0, 1.5)
-    assert "1 hộ chưa được chi trả tiền bồi thường dù đã quá hạn 30 ngày kể từ ngày phê duyệt phương án" in \
-        row["hotspot_reasons"]
+    assert (
+        "1 hộ chưa được chi trả tiền bồi thường dù đã quá hạn 30 ngày kể từ ngày phê duyệt phương án"
+        in row["hotspot_reasons"]
+    )
 
 
 def test_30_days_after_the_plan_approval_the_payment_is_not_yet_late(build):
@@ -483,8 +552,9 @@ def test_30_days_after_the_plan_approval_the_payment_is_not_yet_late(build):
 
 
 def test_a_payment_made_after_the_30_days_is_named_as_owing_interest_but_not_scored(build):
-    history = full_history("H3", {**BEFORE_DECISION, "plan_approved": "2026-09-01", "recovery_decided": "2026-09-05",
-                                  "paid": "2026-10-15"})
+    history = full_history(
+        "H3", {**BEFORE_DECISION, "plan_approved": "2026-09-01", "recovery_decided": "2026-09-05", "paid": "2026-10-15"}
+    )
     row = levels(build, stage_history=history).loc["B"]
     assert (row["late_payment"], row["hotspot_score"]) == (0.0, 0.0)
     assert row["hotspot_reasons"] == "1 hộ được chi trả sau thời hạn 30 ngày, phải trả thêm tiền chậm trả"
@@ -494,8 +564,9 @@ def test_a_notice_past_its_12_months_without_a_decision_has_expired(build):
     history = full_history("H3", {"notified": "2025-11-19", "surveyed": "2026-01-10"})
     row = levels(build, stage_history=history).loc["B"]
     assert row["expired_notice"] == 1.0
-    assert "1 hộ có thông báo thu hồi đất đã hết hiệu lực 12 tháng mà chưa có quyết định thu hồi" in \
-        row["hotspot_reasons"]
+    assert (
+        "1 hộ có thông báo thu hồi đất đã hết hiệu lực 12 tháng mà chưa có quyết định thu hồi" in row["hotspot_reasons"]
+    )
 
 
 def test_a_notice_12_months_old_to_the_day_is_still_valid(build):
@@ -517,8 +588,17 @@ SHORT_NOTICE_ON = {"signals": {"short_notice": {"enabled": True}}}
 
 
 def notice_then_decision(hid: str, notified: str, decided: str) -> list[dict]:
-    return full_history(hid, {"notified": notified, "surveyed": notified, "plan_drafted": notified,
-                              "plan_posted": notified, "plan_approved": decided, "recovery_decided": decided})
+    return full_history(
+        hid,
+        {
+            "notified": notified,
+            "surveyed": notified,
+            "plan_drafted": notified,
+            "plan_posted": notified,
+            "plan_approved": decided,
+            "recovery_decided": decided,
+        },
+    )
 
 
 def unsure_households() -> list[dict]:
@@ -555,6 +635,11 @@ def test_residential_land_needs_180_days_of_notice(build):
 def test_the_reported_60_day_notice_applies_only_when_switched_on_and_from_2026(build):
     history = notice_then_decision("H3", "2025-12-01", "2026-02-15")  # 76 days
     law = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history)
-    reported = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history,
-                      toml='[legal]\nreported = ["nq254"]\n')
+    reported = levels(
+        build,
+        config=SHORT_NOTICE_ON,
+        households=unsure_households(),
+        stage_history=history,
+        toml='[legal]\nreported = ["nq254"]\n',
+    )
     assert (law.loc["B", "short_notice"], reported.loc["B", "short_notice"]) == (1.0, 0.0)

@@ -29,37 +29,58 @@ WEEKS = [date(2026, 10, 30), date(2026, 11, 6), date(2026, 11, 13), date(2026, 1
 
 
 def history() -> list[dict]:
-    steps = [("notified", "2026-09-01"), ("surveyed", "2026-09-10"), ("plan_drafted", "2026-09-20"),
-             ("plan_posted", "2026-10-01"), ("plan_approved", "2026-11-03"), ("recovery_decided", "2026-11-04"),
-             ("paid", "2026-11-10"), ("handed_over", "2026-11-16")]
+    steps = [
+        ("notified", "2026-09-01"),
+        ("surveyed", "2026-09-10"),
+        ("plan_drafted", "2026-09-20"),
+        ("plan_posted", "2026-10-01"),
+        ("plan_approved", "2026-11-03"),
+        ("recovery_decided", "2026-11-04"),
+        ("paid", "2026-11-10"),
+        ("handed_over", "2026-11-16"),
+    ]
     rows = [{"household_id": "H3", "project_id": "P1", "stage": s, "date": d} for s, d in steps]
-    rows += [{"household_id": h, "project_id": "P1", "stage": s, "date": "2026-10-01"}
-             for h, s in (("H1", "notified"), ("H2", "notified"))]
-    rows += [{"household_id": "H1", "project_id": "P1", "stage": s, "date": "2026-10-25"} for s in
-             ("surveyed", "plan_drafted", "plan_posted", "plan_approved", "recovery_decided", "paid", "handed_over")]
-    rows += [{"household_id": "H2", "project_id": "P1", "stage": s, "date": "2026-10-25"} for s in
-             ("surveyed", "plan_drafted", "plan_posted", "plan_approved", "recovery_decided", "paid")]
+    rows += [
+        {"household_id": h, "project_id": "P1", "stage": s, "date": "2026-10-01"}
+        for h, s in (("H1", "notified"), ("H2", "notified"))
+    ]
+    rows += [
+        {"household_id": "H1", "project_id": "P1", "stage": s, "date": "2026-10-25"}
+        for s in ("surveyed", "plan_drafted", "plan_posted", "plan_approved", "recovery_decided", "paid", "handed_over")
+    ]
+    rows += [
+        {"household_id": "H2", "project_id": "P1", "stage": s, "date": "2026-10-25"}
+        for s in ("surveyed", "plan_drafted", "plan_posted", "plan_approved", "recovery_decided", "paid")
+    ]
     return rows
 
 
 def households() -> list[dict]:
     base = {"project_id": "P1", "stage": "handed_over", "stage_date": None, "agreement": "yes"}
-    return [{**base, "household_id": "H1", "map_sheet": "1", "parcel_no": "1"},
-            {**base, "household_id": "H2", "map_sheet": "1", "parcel_no": "2", "stage": "paid"},
-            {**base, "household_id": "H3", "map_sheet": "2", "parcel_no": "1", "agreement": "no"}]
+    return [
+        {**base, "household_id": "H1", "map_sheet": "1", "parcel_no": "1"},
+        {**base, "household_id": "H2", "map_sheet": "1", "parcel_no": "2", "stage": "paid"},
+        {**base, "household_id": "H3", "map_sheet": "2", "parcel_no": "1", "agreement": "no"},
+    ]
 
 
 def grievances() -> list[dict]:
-    base = {"kind": "complaint", "topic": "compensation_price", "status": "resolved",
-            "resolved_date": "2026-11-18", "hamlet_id": "A"}
-    return [{**base, "grievance_id": "G1", "received_date": "2026-11-02", "signatories": 1},
-            {**base, "grievance_id": "G2", "received_date": "2026-11-09", "signatories": 12, "kind": "petition"}]
+    base = {
+        "kind": "complaint",
+        "topic": "compensation_price",
+        "status": "resolved",
+        "resolved_date": "2026-11-18",
+        "hamlet_id": "A",
+    }
+    return [
+        {**base, "grievance_id": "G1", "received_date": "2026-11-02", "signatories": 1},
+        {**base, "grievance_id": "G2", "received_date": "2026-11-09", "signatories": 12, "kind": "petition"},
+    ]
 
 
 @pytest.fixture
 def ws(build):
-    workspace = geo.load_workspace(build(households=households(), stage_history=history(),
-                                         grievances=grievances()))
+    workspace = geo.load_workspace(build(households=households(), stage_history=history(), grievances=grievances()))
     assert workspace.report.ok, workspace.report.render()
     return workspace
 
@@ -98,8 +119,12 @@ def test_changes_say_new_worse_better_and_same(ws):
 def test_each_weeks_reasons_are_those_of_that_week(ws):
     s = weekly_series(ws, geo.Selection.make(as_of=AS_OF), weeks=4)
     reasons = by_hamlet(s, "hotspot_reasons")["A"]
-    assert reasons == ["", "1 đơn khiếu nại đang giải quyết (giá bồi thường)",
-                       "1 đơn tập thể 12 người ký; 1 đơn khiếu nại đang giải quyết (giá bồi thường)", ""]
+    assert reasons == [
+        "",
+        "1 đơn khiếu nại đang giải quyết (giá bồi thường)",
+        "1 đơn tập thể 12 người ký; 1 đơn khiếu nại đang giải quyết (giá bồi thường)",
+        "",
+    ]
 
 
 def test_every_week_comes_from_one_call_of_the_time_slice(ws, monkeypatch):
@@ -137,9 +162,15 @@ def test_the_api_gives_the_series_and_this_weeks_change_per_hamlet(ws):
 
 @pytest.mark.parametrize(
     ("previous", "current", "expected"),
-    [("none", "none", "same"), ("none", "watch", "new"), ("none", "hotspot", "new"),
-     ("watch", "risk", "worse"), ("risk", "watch", "better"), ("hotspot", "none", "better"),
-     ("risk", "risk", "same")],
+    [
+        ("none", "none", "same"),
+        ("none", "watch", "new"),
+        ("none", "hotspot", "new"),
+        ("watch", "risk", "worse"),
+        ("risk", "watch", "better"),
+        ("hotspot", "none", "better"),
+        ("risk", "risk", "same"),
+    ],
 )
 def test_change_compares_two_levels(previous, current, expected):
     assert change(previous, current) == expected

@@ -90,7 +90,10 @@ def test_xlsx_with_vietnamese_headers_and_date_cells_is_read(workspace):
     assert ws.report.ok, ws.report.render()
     row = ws.households.iloc[0]
     assert (row["parcel_id"], row["stage"], row["stage_date"].strftime("%d/%m/%Y")) == (
-        "1-1", "handed_over", "01/10/2026")
+        "1-1",
+        "handed_over",
+        "01/10/2026",
+    )
 
 
 def test_xlsx_sheet_and_file_named_in_workspace_toml_are_used(workspace):
@@ -103,7 +106,8 @@ def test_xlsx_sheet_and_file_named_in_workspace_toml_are_used(workspace):
     sheet.append(["H9", "P1", "2", "2", "paid"])
     book.save(workspace / "danh_sach_ho.xlsx")
     (workspace / "workspace.toml").write_text(
-        '[layers.households]\nfile = "danh_sach_ho.xlsx"\nsheet = "Tổng hợp"\n', encoding="utf-8")
+        '[layers.households]\nfile = "danh_sach_ho.xlsx"\nsheet = "Tổng hợp"\n', encoding="utf-8"
+    )
     ws = geo.load_workspace(workspace)
     assert ws.report.ok, ws.report.render()
     assert ws.households["household_id"].tolist() == ["H9"]
@@ -127,8 +131,9 @@ def test_fiona_engine_is_selectable(workspace):
 def test_legacy_encoded_shapefile_attributes_are_detected_and_converted(workspace, legacy):
     names = ["Thôn Đồng Tâm", "Thôn Lân Hoài"]
     surface = [encode_legacy(n, legacy).decode("latin-1") for n in names]
-    gdf = gpd.GeoDataFrame({"ma_thon": ["A", "B"], "ten_thon": surface},
-                           geometry=[sq(0, 0, 1000), sq(1000, 0, 1000)], crs=CRS)
+    gdf = gpd.GeoDataFrame(
+        {"ma_thon": ["A", "B"], "ten_thon": surface}, geometry=[sq(0, 0, 1000), sq(1000, 0, 1000)], crs=CRS
+    )
     (workspace / "hamlets.gpkg").unlink()
     gdf.to_file(workspace / "hamlets.shp", encoding="latin1")
     for cpg in workspace.glob("hamlets.cpg"):
@@ -140,8 +145,9 @@ def test_legacy_encoded_shapefile_attributes_are_detected_and_converted(workspac
 
 def test_declared_legacy_encoding_converts_without_detection(workspace):
     surface = encode_legacy("Thôn Đồng Tâm", "tcvn3").decode("latin-1")
-    gdf = gpd.GeoDataFrame({"ma_thon": ["A", "B"], "ten_thon": [surface, "B"]},
-                           geometry=[sq(0, 0, 1000), sq(1000, 0, 1000)], crs=CRS)
+    gdf = gpd.GeoDataFrame(
+        {"ma_thon": ["A", "B"], "ten_thon": [surface, "B"]}, geometry=[sq(0, 0, 1000), sq(1000, 0, 1000)], crs=CRS
+    )
     (workspace / "hamlets.gpkg").unlink()
     gdf.to_file(workspace / "hamlets.shp", encoding="latin1")
     (workspace / "workspace.toml").write_text('[layers.hamlets]\nencoding = "tcvn3"\n')
@@ -170,9 +176,12 @@ def test_copy_of_workspace_loads_the_same(workspace, tmp_path):
 
 
 def test_legacy_encoded_csv_is_detected_and_converted(workspace):
-    rows = ["household_id,household_name,project_id,map_sheet,parcel_no,stage",
-            "H1,Nguyễn Văn An,P1,1,1,Chi trả tiền", "H2,Trần Thị Bình,P1,1,2,Bàn giao mặt bằng",
-            "H3,Lê Văn Cường,P1,2,1,Điều tra kiểm đếm"]
+    rows = [
+        "household_id,household_name,project_id,map_sheet,parcel_no,stage",
+        "H1,Nguyễn Văn An,P1,1,1,Chi trả tiền",
+        "H2,Trần Thị Bình,P1,1,2,Bàn giao mặt bằng",
+        "H3,Lê Văn Cường,P1,2,1,Điều tra kiểm đếm",
+    ]
     (workspace / "households.csv").write_bytes(b"\n".join(encode_legacy(r, "tcvn3") for r in rows))
     ws = geo.load_workspace(workspace)
     assert ws.households["household_name"].tolist() == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
@@ -187,8 +196,7 @@ def test_csv_in_another_single_byte_encoding_is_refused_with_the_fix(workspace):
 
 
 def test_sheet_and_parcel_numbers_with_leading_zeros_match(build):
-    households = [{"household_id": "H1", "project_id": "P1", "map_sheet": "01", "parcel_no": "001",
-                   "stage": "paid"}]
+    households = [{"household_id": "H1", "project_id": "P1", "map_sheet": "01", "parcel_no": "001", "stage": "paid"}]
     ws = geo.load_workspace(build(households=households))
     assert ws.households["parcel_id"].tolist() == ["1-1"]
     assert "unknown_parcel" not in ws.report.codes()

@@ -43,8 +43,13 @@ def evil_ws(build):
     lon, lat = _lonlat(150, 150)
     folder = build(
         hamlets=[
-            {"hamlet_id": "A", "hamlet_name": f"Thôn {EVIL}", "officer": f"Cán bộ {EVIL}",
-             "party_cell": f"Chi bộ {EVIL}", "geometry": sq(0, 0, 1000)},
+            {
+                "hamlet_id": "A",
+                "hamlet_name": f"Thôn {EVIL}",
+                "officer": f"Cán bộ {EVIL}",
+                "party_cell": f"Chi bộ {EVIL}",
+                "geometry": sq(0, 0, 1000),
+            },
             {"hamlet_id": "B", "hamlet_name": "Thôn Lân Hoài", "geometry": sq(1000, 0, 1000)},
         ],
         parcels=[
@@ -54,27 +59,63 @@ def evil_ws(build):
             {"so_to": "2", "so_thua": "2", "loai_dat": "LUC", "dien_tich": "400", "geometry": sq(1300, 10)},
         ],
         projects=[
-            {"project_id": "P1", "project_name": f"Đường {EVIL}", "handover_deadline": "2026-12-31",
-             "geometry": box(X0, Y0, X0 + 600, Y0 + 300)},
+            {
+                "project_id": "P1",
+                "project_name": f"Đường {EVIL}",
+                "handover_deadline": "2026-12-31",
+                "geometry": box(X0, Y0, X0 + 600, Y0 + 300),
+            },
         ],
         households=[
-            {"household_id": "H1", "household_name": EVIL, "project_id": "P1", "map_sheet": "1",
-             "parcel_no": "1", "stage": "handed_over", "stage_date": "01/10/2026",
-             "compensation_vnd": "123456789", "agreement": "yes"},
-            {"household_id": "H2", "household_name": "Trần Thị Bình", "project_id": "P1", "map_sheet": "1",
-             "parcel_no": "2", "stage": "paid", "stage_date": "01/10/2026", "compensation_vnd": "987654321",
-             "agreement": "no"},
-            {"household_id": "H3", "household_name": "Lê Văn Cường", "project_id": "P1", "map_sheet": "2",
-             "parcel_no": "1", "stage": "surveyed", "stage_date": "01/09/2026", "agreement": "no"},
+            {
+                "household_id": "H1",
+                "household_name": EVIL,
+                "project_id": "P1",
+                "map_sheet": "1",
+                "parcel_no": "1",
+                "stage": "handed_over",
+                "stage_date": "01/10/2026",
+                "compensation_vnd": "123456789",
+                "agreement": "yes",
+            },
+            {
+                "household_id": "H2",
+                "household_name": "Trần Thị Bình",
+                "project_id": "P1",
+                "map_sheet": "1",
+                "parcel_no": "2",
+                "stage": "paid",
+                "stage_date": "01/10/2026",
+                "compensation_vnd": "987654321",
+                "agreement": "no",
+            },
+            {
+                "household_id": "H3",
+                "household_name": "Lê Văn Cường",
+                "project_id": "P1",
+                "map_sheet": "2",
+                "parcel_no": "1",
+                "stage": "surveyed",
+                "stage_date": "01/09/2026",
+                "agreement": "no",
+            },
         ],
         grievances=[
-            {"grievance_id": f"G1{EVIL}", "received_date": "01/08/2026", "kind": "complaint",
-             "topic": "compensation_price", "signatories": 6, "status": "received", "household_id": "H1",
-             "project_id": "P1", "lon": lon, "lat": lat},
+            {
+                "grievance_id": f"G1{EVIL}",
+                "received_date": "01/08/2026",
+                "kind": "complaint",
+                "topic": "compensation_price",
+                "signatories": 6,
+                "status": "received",
+                "household_id": "H1",
+                "project_id": "P1",
+                "lon": lon,
+                "lat": lat,
+            },
         ],
         field_reports=[
-            {"report_date": "15/11/2026", "hamlet_id": "A", "reporter": EVIL, "mood": "agitated",
-             "note": EVIL},
+            {"report_date": "15/11/2026", "hamlet_id": "A", "reporter": EVIL, "mood": "agitated", "note": EVIL},
         ],
     )
     ws = geo.load_workspace(folder)
@@ -180,8 +221,14 @@ def test_layers_legend_and_control_are_present(evil_ws):
     clusters = gpd.GeoDataFrame({"cluster": ["hot"], "z": [3.2]}, geometry=[sq(0, 0, 300)], crs=CRS)
     m = build_map(evil_ws, sl, clusters=clusters)
     page = map_html(m)
-    for name in ("Thửa đất theo bước thực hiện", "Thôn – mức cảnh báo điểm nóng", "Tên thôn",
-                 "Ranh giới dự án", "Cụm đơn thư (Gi*)", "Đơn thư (điểm)"):
+    for name in (
+        "Thửa đất theo bước thực hiện",
+        "Thôn – mức cảnh báo điểm nóng",
+        "Tên thôn",
+        "Ranh giới dự án",
+        "Cụm đơn thư (Gi*)",
+        "Đơn thư (điểm)",
+    ):
         assert _has(page, name), name
     assert "L.control.layers" in page
     assert "map-legend" in page
@@ -204,7 +251,7 @@ def test_parcels_are_coloured_by_their_least_advanced_stage(evil_ws):
 
 def test_stage_palette_is_sequential_dark_to_light():
     def luminance(hex_colour: str) -> float:
-        r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
     values = [luminance(c) for c in STAGE_COLOURS.values()]
@@ -235,8 +282,16 @@ def test_meeting_mode_shows_no_personal_data(evil_ws):
     normal = map_html(build_map(evil_ws, _analysis(evil_ws)))
     assert "Trần Thị Bình" in normal and "987.654.321" in normal
     page = map_html(build_map(evil_ws, _analysis(evil_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
-    for text in ("Trần Thị Bình", "Lê Văn Cường", EVIL_ESCAPED + "</b> (H1)", "123.456.789", "987.654.321",
-                 "Mã hộ", "Chủ hộ", "Tiền bồi thường"):
+    for text in (
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        EVIL_ESCAPED + "</b> (H1)",
+        "123.456.789",
+        "987.654.321",
+        "Mã hộ",
+        "Chủ hộ",
+        "Tiền bồi thường",
+    ):
         assert text not in page, text
     assert all("hh" not in t for t in _tables(page))
     assert 'classList.add("meeting")' in page
@@ -269,11 +324,27 @@ def test_large_selections_fall_back_to_affected_parcels_then_hamlets(evil_ws):
 def test_many_parcels_stay_under_budget(build):
     """20,000 parcels, half of them affected: hamlet-level shapes, then parcels of one hamlet."""
     n = 20_000
-    parcels = [{"so_to": str(i // 1000), "so_thua": str(i % 1000), "loai_dat": "LUC",
-                "geometry": sq((i % 280) * 7, (i // 280) * 7, 6)} for i in range(n)]
-    households = [{"household_id": f"H{i}", "household_name": f"Hộ {i}", "project_id": "P1",
-                   "map_sheet": str(i // 1000), "parcel_no": str(i % 1000),
-                   "stage": geo.STAGES.keys[i % 8], "stage_date": "01/10/2026"} for i in range(0, n, 2)]
+    parcels = [
+        {
+            "so_to": str(i // 1000),
+            "so_thua": str(i % 1000),
+            "loai_dat": "LUC",
+            "geometry": sq((i % 280) * 7, (i // 280) * 7, 6),
+        }
+        for i in range(n)
+    ]
+    households = [
+        {
+            "household_id": f"H{i}",
+            "household_name": f"Hộ {i}",
+            "project_id": "P1",
+            "map_sheet": str(i // 1000),
+            "parcel_no": str(i % 1000),
+            "stage": geo.STAGES.keys[i % 8],
+            "stage_date": "01/10/2026",
+        }
+        for i in range(0, n, 2)
+    ]
     ws = geo.load_workspace(build(parcels=parcels, households=households))
     m = build_map(ws, _analysis(ws))
     assert m.map_info.mode == "hamlets" and m.map_info.parcels_in_selection == n
@@ -294,8 +365,7 @@ def test_sample_map_is_under_budget_for_every_project():
         assert size < BUDGET, (project, size)
         assert m.map_info.mode == "parcels"
     simplified = sum(len(json.loads(t)[0][0]) for t in display_geometry(ws).parcel_shapes[:200] if t) / 2
-    original = sum(len(g.exterior.coords) - 1 for g in ws.parcels.geometry.iloc[:200]
-                   if g.geom_type == "Polygon")
+    original = sum(len(g.exterior.coords) - 1 for g in ws.parcels.geometry.iloc[:200] if g.geom_type == "Polygon")
     assert simplified <= original
     assert np.isfinite(display_geometry(ws).parcel_bounds).all()
 
@@ -319,18 +389,50 @@ def case_ws(build):
             {"so_to": "48", "so_thua": "501", "loai_dat": "CLN", "dien_tich": "300", "geometry": sq(1100, 10)},
         ],
         households=[
-            {"household_id": "HH-7781", "household_name": "Phạm Văn Dũng", "project_id": "P1", "map_sheet": "47",
-             "parcel_no": "318", "stage": "paid", "stage_date": "01/10/2026"},
-            {"household_id": "HH-7782", "household_name": "Đỗ Thị Hoa", "project_id": "P1", "map_sheet": "47",
-             "parcel_no": "319", "stage": "surveyed", "stage_date": "01/09/2026"},
+            {
+                "household_id": "HH-7781",
+                "household_name": "Phạm Văn Dũng",
+                "project_id": "P1",
+                "map_sheet": "47",
+                "parcel_no": "318",
+                "stage": "paid",
+                "stage_date": "01/10/2026",
+            },
+            {
+                "household_id": "HH-7782",
+                "household_name": "Đỗ Thị Hoa",
+                "project_id": "P1",
+                "map_sheet": "47",
+                "parcel_no": "319",
+                "stage": "surveyed",
+                "stage_date": "01/09/2026",
+            },
         ],
         grievances=[
-            {"grievance_id": "0062/2026/ĐT", "received_date": "01/08/2026", "kind": "denunciation",
-             "topic": "compensation_price", "signatories": 1, "status": "received", "household_id": "HH-7781",
-             "project_id": "P1", "lon": lon, "lat": lat},
-            {"grievance_id": "0063/2026/KN", "received_date": "10/11/2026", "kind": "complaint",
-             "topic": "area", "signatories": 12, "status": "in_progress", "hamlet_id": "A", "project_id": "P1",
-             "lon": lon, "lat": lat},
+            {
+                "grievance_id": "0062/2026/ĐT",
+                "received_date": "01/08/2026",
+                "kind": "denunciation",
+                "topic": "compensation_price",
+                "signatories": 1,
+                "status": "received",
+                "household_id": "HH-7781",
+                "project_id": "P1",
+                "lon": lon,
+                "lat": lat,
+            },
+            {
+                "grievance_id": "0063/2026/KN",
+                "received_date": "10/11/2026",
+                "kind": "complaint",
+                "topic": "area",
+                "signatories": 12,
+                "status": "in_progress",
+                "hamlet_id": "A",
+                "project_id": "P1",
+                "lon": lon,
+                "lat": lat,
+            },
         ],
     )
     ws = geo.load_workspace(folder)
@@ -382,9 +484,11 @@ def test_meeting_mode_parcels_carry_no_parcel_or_household_number(case_ws):
 
 
 def test_meeting_mode_shows_clusters_as_areas_without_counts(case_ws):
-    clusters = gpd.GeoDataFrame({"parcel_id": ["47-318", "47-319"], "cluster": ["hot", "hot"],
-                                 "intensity": [1.0, 0.0], "z": [2.9, 2.1]},
-                                geometry=[sq(10, 10), sq(200, 10)], crs=CRS)
+    clusters = gpd.GeoDataFrame(
+        {"parcel_id": ["47-318", "47-319"], "cluster": ["hot", "hot"], "intensity": [1.0, 0.0], "z": [2.9, 2.1]},
+        geometry=[sq(10, 10), sq(200, 10)],
+        crs=CRS,
+    )
     normal = map_html(build_map(case_ws, _analysis(case_ws), clusters=clusters))
     assert "Đơn thư gắn với thửa" in normal
     m = build_map(case_ws, _analysis(case_ws), clusters=clusters, disclosure=geo.Disclosure.PUBLIC, large_type=True)
@@ -412,8 +516,9 @@ def test_hot_hamlets_are_filled_with_a_hatch_not_only_outlined(case_ws):
 
 def test_hot_hamlets_stay_hatched_above_hamlet_level_progress(case_ws):
     sl = _analysis(case_ws)
-    hot = pd.DataFrame({"hamlet_id": ["A", "B"], "hotspot_level": ["hotspot", "none"],
-                        "hotspot_reasons": ["1 đơn tố cáo quá hạn", ""]})
+    hot = pd.DataFrame(
+        {"hamlet_id": ["A", "B"], "hotspot_level": ["hotspot", "none"], "hotspot_reasons": ["1 đơn tố cáo quá hạn", ""]}
+    )
     m = build_map(case_ws, dataclasses.replace(sl, levels=hot), max_parcels=1)
     assert m.map_info.mode == "hamlets"
     page = map_html(m)
@@ -452,11 +557,20 @@ def wide_ws(build):
     """P1 in hamlet A only, P2 in B; an agitated field report in B: under P1, B's alert is hamlet-wide."""
     h = default_layers()["households"]
     folder = build(
-        projects=[{"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
-                  {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"}],
+        projects=[
+            {"project_id": "P1", "project_name": "Đường tỉnh", "handover_deadline": "2026-12-31"},
+            {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "2027-06-30"},
+        ],
         households=[h[0], h[1], dict(h[2], project_id="P2")],
-        field_reports=[{"report_date": "15/11/2026", "hamlet_id": "B", "reporter": "Đặng Văn Hải",
-                        "mood": "agitated", "note": "Bức xúc về giá"}],
+        field_reports=[
+            {
+                "report_date": "15/11/2026",
+                "hamlet_id": "B",
+                "reporter": "Đặng Văn Hải",
+                "mood": "agitated",
+                "note": "Bức xúc về giá",
+            }
+        ],
     )
     ws = geo.load_workspace(folder)
     assert ws.report.ok, ws.report.render()
@@ -481,16 +595,23 @@ def test_the_legend_has_no_hamlet_wide_entry_without_such_an_alert(wide_ws):
 
 
 def test_a_hamlet_wide_hotspot_is_not_hatched_as_the_projects_at_hamlet_level(wide_ws):
-    hot = pd.DataFrame({"hamlet_id": ["A", "B"], "hotspot_level": ["none", "hotspot"],
-                        "hotspot_reasons": ["", "Nguy cơ tụ tập đông người"], "hamlet_wide": [False, True]})
+    hot = pd.DataFrame(
+        {
+            "hamlet_id": ["A", "B"],
+            "hotspot_level": ["none", "hotspot"],
+            "hotspot_reasons": ["", "Nguy cơ tụ tập đông người"],
+            "hamlet_wide": [False, True],
+        }
+    )
     an = _analysis(wide_ws, project="P1")
     m = build_map(wide_ws, dataclasses.replace(an, levels=hot), max_parcels=1)
     assert m.map_info.mode == "hamlets"
     page = map_html(m)
     assert not [s for s in _styles(page) if s and all(st.get("interactive") is False for st in s)], "no hatch"
     assert "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1 thôn)" in _legend(page)
-    as_the_projects = map_html(build_map(wide_ws, dataclasses.replace(an, levels=hot.assign(hamlet_wide=False)),
-                                         max_parcels=1))
+    as_the_projects = map_html(
+        build_map(wide_ws, dataclasses.replace(an, levels=hot.assign(hamlet_wide=False)), max_parcels=1)
+    )
     assert [s for s in _styles(as_the_projects) if s and all(st.get("interactive") is False for st in s)]
 
 
@@ -498,7 +619,7 @@ def test_popups_are_drawn_in_the_maps_box_above_the_legend(case_ws):
     page = map_html(build_map(case_ws, _analysis(case_ws)))
     assert "bindPopup" in page  # normal mode: parcels open a popup with their households
     # the popup pane leaves the map pane (its own stacking context at z-index 400, under the legend's 1000) ...
-    assert 'box.appendChild(pane);' in page and 'pane.classList.add("geo-popup-pane")' in page
+    assert "box.appendChild(pane);" in page and 'pane.classList.add("geo-popup-pane")' in page
     assert 'L.DomUtil.setPosition(pane, L.DomUtil.getPosition(map.getPane("mapPane")))' in page  # and follows it
     z_popup = int(re.search(r"\.leaflet-container \.geo-popup-pane \{ z-index: (\d+);", page).group(1))
     z_tip = int(re.search(r"\.geo-tip \{ position: absolute; z-index: (\d+)", page).group(1))
@@ -549,10 +670,23 @@ def test_a_hotspot_name_wins_over_a_larger_neighbour():
 
 def test_a_district_map_labels_hamlets_by_zoom(build):
     side = 10
-    hamlets = [{"hamlet_id": f"H{i:03d}", "hamlet_name": f"Thôn Tân Thành {i}",
-                "geometry": sq((i % side) * 1200, (i // side) * 1200, 1200)} for i in range(side * side)]
-    parcels = [{"so_to": "1", "so_thua": str(i), "loai_dat": "LUC",
-                "geometry": sq((i % side) * 1200 + 500, (i // side) * 1200 + 500)} for i in range(side * side)]
+    hamlets = [
+        {
+            "hamlet_id": f"H{i:03d}",
+            "hamlet_name": f"Thôn Tân Thành {i}",
+            "geometry": sq((i % side) * 1200, (i // side) * 1200, 1200),
+        }
+        for i in range(side * side)
+    ]
+    parcels = [
+        {
+            "so_to": "1",
+            "so_thua": str(i),
+            "loai_dat": "LUC",
+            "geometry": sq((i % side) * 1200 + 500, (i // side) * 1200 + 500),
+        }
+        for i in range(side * side)
+    ]
     ws = geo.load_workspace(build(hamlets=hamlets, parcels=parcels, households=[], grievances=[]))
     page = map_html(build_map(ws, _analysis(ws)))
     labels = json.loads(re.search(r"var marks = (\[.*?\])\.map", page).group(1))

@@ -34,8 +34,9 @@ BUDGET_S = 60.0
 SUBPACKAGES = {"hotspots": geo.hotspots, "exports": geo.exports}
 """Documented subpackages a notebook may use besides ``geo.<name>``."""
 
-NETWORK = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//",
-                     re.IGNORECASE)
+NETWORK = re.compile(
+    r"<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE
+)
 """A tag that would load something from another host."""
 
 
@@ -48,8 +49,7 @@ def run(nb: nbformat.NotebookNode, **env: str) -> float:
         mp.delenv("MPLBACKEND", raising=False)  # importing streamlit (tests/test_app.py) sets Agg: no inline charts
         for key, value in env.items():
             mp.setenv(key, value)
-        client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                                resources={"metadata": {"path": str(NB_DIR)}})
+        client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NB_DIR)}})
         start = time.perf_counter()
         client.execute()
         return time.perf_counter() - start
@@ -112,24 +112,39 @@ def non_public(source: str) -> list[str]:
             public = geo.__all__ if len(parts) == 1 else SUBPACKAGES[parts[1]].__all__
             bad += [f"{node.module}.{a.name}" for a in node.names if a.name not in public and a.name not in SUBPACKAGES]
         elif isinstance(node, ast.Import):
-            bad += [a.name for a in node.names
-                    if a.name.split(".")[0] == "geo" and a.name not in ("geo", *(f"geo.{n}" for n in SUBPACKAGES))]
+            bad += [
+                a.name
+                for a in node.names
+                if a.name.split(".")[0] == "geo" and a.name not in ("geo", *(f"geo.{n}" for n in SUBPACKAGES))
+            ]
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "geo":
             if node.attr not in geo.__all__ and node.attr not in SUBPACKAGES:
                 bad.append(f"geo.{node.attr}")
-        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
-              and isinstance(node.value.value, ast.Name) and node.value.value.id == "geo"
-              and node.value.attr in SUBPACKAGES and node.attr not in SUBPACKAGES[node.value.attr].__all__):
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id == "geo"
+            and node.value.attr in SUBPACKAGES
+            and node.attr not in SUBPACKAGES[node.value.attr].__all__
+        ):
             bad.append(f"geo.{node.value.attr}.{node.attr}")
     return bad
 
 
 def test_the_public_api_check_catches_private_names():
-    source = ("import geo\nimport geo.selection\nfrom geo.selection import week_ends\n"
-              "from geo.hotspots import _config, compute_hotspots\ngeo._private\ngeo.hotspots.rules\n"
-              "geo.time_slice\ngeo.hotspots.weekly_series\n")
-    assert non_public(source) == ["geo.selection", "geo.selection", "geo.hotspots._config", "geo._private",
-                                  "geo.hotspots.rules"]
+    source = (
+        "import geo\nimport geo.selection\nfrom geo.selection import week_ends\n"
+        "from geo.hotspots import _config, compute_hotspots\ngeo._private\ngeo.hotspots.rules\n"
+        "geo.time_slice\ngeo.hotspots.weekly_series\n"
+    )
+    assert non_public(source) == [
+        "geo.selection",
+        "geo.selection",
+        "geo.hotspots._config",
+        "geo._private",
+        "geo.hotspots.rules",
+    ]
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -184,4 +199,5 @@ def test_the_api_reference_is_up_to_date():
     text = module.render()
     assert all(f"geo.{name}" in text for name in geo.__all__)
     assert (ROOT / "docs" / "api.md").read_text(encoding="utf-8") == text, (
-        "docs/api.md is out of date: run .venv/bin/python scripts/api_reference.py")
+        "docs/api.md is out of date: run .venv/bin/python scripts/api_reference.py"
+    )

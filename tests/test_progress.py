@@ -35,9 +35,13 @@ HOUSEHOLDS = [
     hh("H4", "2", "2", "surveyed", project="P2", acquired_area_m2="50"),
 ]
 HISTORY = [
-    step("H1", "notified", "01/09/2026"), step("H1", "paid", "01/10/2026"), step("H1", "handed_over", "10/11/2026"),
-    step("H2", "notified", "01/09/2026"), step("H2", "handed_over", "18/11/2026"),
-    step("H3", "notified", "01/09/2026"), step("H3", "paid", "01/11/2026"),
+    step("H1", "notified", "01/09/2026"),
+    step("H1", "paid", "01/10/2026"),
+    step("H1", "handed_over", "10/11/2026"),
+    step("H2", "notified", "01/09/2026"),
+    step("H2", "handed_over", "18/11/2026"),
+    step("H3", "notified", "01/09/2026"),
+    step("H3", "paid", "01/11/2026"),
     step("H4", "surveyed", "15/11/2026", project="P2"),
 ]
 
@@ -86,8 +90,11 @@ def test_shares_by_households_and_by_area(ws):
 
 
 def test_a_household_counts_only_when_every_row_of_the_project_is_handed_over(build):
-    rows = [hh("H1", "1", "1", "handed_over", date="01/11/2026"), hh("H1", "1", "2", "paid", date="01/11/2026"),
-            hh("H2", "2", "1", "handed_over", date="01/11/2026")]
+    rows = [
+        hh("H1", "1", "1", "handed_over", date="01/11/2026"),
+        hh("H1", "1", "2", "paid", date="01/11/2026"),
+        hh("H2", "2", "1", "handed_over", date="01/11/2026"),
+    ]
     w = geo.load_workspace(build(households=rows))
     last = p1(progress(w)).loc[AS_OF]
     assert (last["households"], last["handed_over"]) == (2, 1)
@@ -137,16 +144,25 @@ def test_an_empty_selection_gives_an_empty_frame_with_the_columns(ws):
 # --------------------------------------------------------------------------- completion_forecast
 
 
-def series(done: list[float], total: float = 10, deadline: date | None = date(2027, 6, 30),
-           project: str = "P1") -> pd.DataFrame:
+def series(
+    done: list[float], total: float = 10, deadline: date | None = date(2027, 6, 30), project: str = "P1"
+) -> pd.DataFrame:
     """A hand-made progress table: ``done`` handed over at consecutive week ends ending on AS_OF."""
     weeks = [AS_OF - timedelta(days=7 * k) for k in range(len(done) - 1, -1, -1)]
-    return pd.DataFrame({
-        "project_id": project, "project_name": "Dự án thử", "week_end": weeks, "households": total,
-        "handed_over": done, "share_pct": [d / total * 100 for d in done], "area_m2": total * 100.0,
-        "area_handed_over_m2": [d * 100.0 for d in done], "area_share_pct": [d / total * 100 for d in done],
-        "deadline": deadline,
-    })
+    return pd.DataFrame(
+        {
+            "project_id": project,
+            "project_name": "Dự án thử",
+            "week_end": weeks,
+            "households": total,
+            "handed_over": done,
+            "share_pct": [d / total * 100 for d in done],
+            "area_m2": total * 100.0,
+            "area_handed_over_m2": [d * 100.0 for d in done],
+            "area_share_pct": [d / total * 100 for d in done],
+            "deadline": deadline,
+        }
+    )
 
 
 def test_a_steady_pace_projects_the_remaining_weeks_with_no_spread():
@@ -239,11 +255,19 @@ def test_headline_counts_households_handed_over_by_area_and_grievances(ws):
 
 def test_headline_counts_hamlets_by_hotspot_level():
     levels = pd.DataFrame({"hamlet_id": list("ABCD"), "hotspot_level": ["hotspot", "risk", "watch", "watch"]})
-    empty = geo.TimeSlice(geo.Selection(as_of=AS_OF), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
-                          pd.DataFrame(), None, None, None, pd.DataFrame())
+    empty = geo.TimeSlice(
+        geo.Selection(as_of=AS_OF),
+        pd.DataFrame(),
+        pd.DataFrame(),
+        pd.DataFrame(),
+        pd.DataFrame(),
+        None,
+        None,
+        None,
+        pd.DataFrame(),
+    )
     h = geo.headline(empty, levels)
     assert (h.hotspots, h.risk, h.watch, h.households) == (1, 1, 2, 0)
-
 
 
 def test_the_projection_runs_from_the_as_of_share_to_full_at_the_rate_and_its_interval():

@@ -24,7 +24,9 @@ def halves_as_hamlets(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     mid = (x0 + x1) / 2
     return gpd.GeoDataFrame(
         {"ma_thon": ["T1", "T2"], "ten_thon": ["Thôn Đông Khê", "Thôn Đoài Khê"]},
-        geometry=[box(x0 - 1, y0 - 1, mid, y1 + 1), box(mid, y0 - 1, x1 + 1, y1 + 1)], crs=parcels.crs)
+        geometry=[box(x0 - 1, y0 - 1, mid, y1 + 1), box(mid, y0 - 1, x1 + 1, y1 + 1)],
+        crs=parcels.crs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +36,15 @@ def danphuong(realdata, tmp_path_factory) -> Path:
     parcels = gpd.read_file(folder / "parcels.gpkg")
     halves_as_hamlets(parcels).to_file(folder / "hamlets.gpkg")
     sample = parcels.iloc[::500]
-    pd.DataFrame({
-        "ma_ho": [f"H{i}" for i in range(len(sample))], "ma_du_an": "P1",
-        "to_ban_do": sample["to_ban_do"].astype(str).to_numpy(), "thua": sample["thua"].to_numpy(),
-        "buoc": ["Chi trả tiền"] * len(sample),
-    }).to_csv(folder / "households.csv", index=False)
+    pd.DataFrame(
+        {
+            "ma_ho": [f"H{i}" for i in range(len(sample))],
+            "ma_du_an": "P1",
+            "to_ban_do": sample["to_ban_do"].astype(str).to_numpy(),
+            "thua": sample["thua"].to_numpy(),
+            "buoc": ["Chi trả tiền"] * len(sample),
+        }
+    ).to_csv(folder / "households.csv", index=False)
     return folder
 
 
@@ -95,13 +101,16 @@ def test_lang_son_communes_serve_as_boundaries_with_mapped_columns(realdata, tmp
     folder.mkdir()
     shutil.copy(realdata / "langson_communes_2009.geojson", folder / "hamlets.geojson")
     (folder / "workspace.toml").write_text(
-        '[layers.hamlets.columns]\nhamlet_id = "commune_id"\nhamlet_name = "commune_vn"\n', encoding="utf-8")
+        '[layers.hamlets.columns]\nhamlet_id = "commune_id"\nhamlet_name = "commune_vn"\n', encoding="utf-8"
+    )
     communes = gpd.read_file(folder / "hamlets.geojson")
     hoson = communes[communes["commune_id"] == 2092149].to_crs("EPSG:9215")
     cx, cy = hoson.geometry.representative_point().iloc[0].coords[0]
-    gpd.GeoDataFrame({"so_to": ["1", "1"], "so_thua": ["1", "2"]},
-                     geometry=[box(cx, cy, cx + 30, cy + 30), box(cx + 40, cy, cx + 70, cy + 30)],
-                     crs="EPSG:9215").to_file(folder / "parcels.gpkg")
+    gpd.GeoDataFrame(
+        {"so_to": ["1", "1"], "so_thua": ["1", "2"]},
+        geometry=[box(cx, cy, cx + 30, cy + 30), box(cx + 40, cy, cx + 70, cy + 30)],
+        crs="EPSG:9215",
+    ).to_file(folder / "parcels.gpkg")
     ws = geo.load_workspace(folder)
     assert ws.report.ok, ws.report.render()
     assert set(ws.parcels["hamlet_id"]) == {"2092149"}
@@ -116,7 +125,9 @@ def test_french_cadastre_reads_through_column_mapping_with_metric_areas(realdata
     halves_as_hamlets(parcels).to_file(folder / "hamlets.gpkg")
     (folder / "workspace.toml").write_text(
         '[layers.parcels.columns]\nmap_sheet = "section"\nparcel_no = "numero"\n'
-        'parcel_id = "id"\narea_m2 = "contenance"\n', encoding="utf-8")
+        'parcel_id = "id"\narea_m2 = "contenance"\n',
+        encoding="utf-8",
+    )
     ws = geo.load_workspace(folder)
     assert ws.report.ok, ws.report.render()
     assert len(ws.parcels) == 4241 and ws.crs.is_projected

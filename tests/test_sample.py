@@ -25,14 +25,40 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "hoson"
 AS_OF = date(2026, 11, 20)
 LAYER_FILES = [
-    "hamlets.gpkg", "parcels.shp", "parcels.shx", "parcels.dbf", "parcels.prj", "parcels.cpg",
-    "projects.geojson", "households.xlsx", "stage_history.csv", "grievances.csv",
-    "field_reports.csv", "workspace.toml", "README.txt",
+    "hamlets.gpkg",
+    "parcels.shp",
+    "parcels.shx",
+    "parcels.dbf",
+    "parcels.prj",
+    "parcels.cpg",
+    "projects.geojson",
+    "households.xlsx",
+    "stage_history.csv",
+    "grievances.csv",
+    "field_reports.csv",
+    "workspace.toml",
+    "README.txt",
 ]
-STAGE_KEYS = ["notified", "surveyed", "plan_drafted", "plan_posted", "plan_approved",
-              "recovery_decided", "paid", "handed_over"]
-STAGE_LABELS = ["Thông báo thu hồi đất", "Điều tra, kiểm đếm", "Lập phương án", "Công khai phương án",
-                "Phê duyệt phương án", "Quyết định thu hồi đất", "Chi trả tiền", "Bàn giao mặt bằng"]
+STAGE_KEYS = [
+    "notified",
+    "surveyed",
+    "plan_drafted",
+    "plan_posted",
+    "plan_approved",
+    "recovery_decided",
+    "paid",
+    "handed_over",
+]
+STAGE_LABELS = [
+    "Thông báo thu hồi đất",
+    "Điều tra, kiểm đếm",
+    "Lập phương án",
+    "Công khai phương án",
+    "Phê duyệt phương án",
+    "Quyết định thu hồi đất",
+    "Chi trả tiền",
+    "Bàn giao mặt bằng",
+]
 
 
 def norm(text: object) -> str:
@@ -43,15 +69,37 @@ def norm(text: object) -> str:
 
 
 ENUMS = {
-    "kind": {"complaint": "Khiếu nại", "denunciation": "Tố cáo", "petition": "Kiến nghị",
-             "feedback": "Phản ánh", "dispute": "Tranh chấp đất đai"},
-    "topic": {"compensation_price": "Giá bồi thường", "area": "Diện tích", "land_type": "Loại đất",
-              "resettlement": "Tái định cư", "support": "Hỗ trợ", "procedure": "Thủ tục", "other": "Khác"},
-    "status": {"received": "Mới nhận", "in_progress": "Đang giải quyết", "dialogue": "Đối thoại",
-               "mediation": "Hòa giải", "resolved": "Đã giải quyết", "escalated": "Chuyển cấp trên",
-               "withdrawn": "Rút đơn"},
-    "mood": {"stable": "Ổn định", "concerned": "Có băn khoăn", "agitated": "Bức xúc",
-             "gathering_risk": "Nguy cơ tụ tập đông người"},
+    "kind": {
+        "complaint": "Khiếu nại",
+        "denunciation": "Tố cáo",
+        "petition": "Kiến nghị",
+        "feedback": "Phản ánh",
+        "dispute": "Tranh chấp đất đai",
+    },
+    "topic": {
+        "compensation_price": "Giá bồi thường",
+        "area": "Diện tích",
+        "land_type": "Loại đất",
+        "resettlement": "Tái định cư",
+        "support": "Hỗ trợ",
+        "procedure": "Thủ tục",
+        "other": "Khác",
+    },
+    "status": {
+        "received": "Mới nhận",
+        "in_progress": "Đang giải quyết",
+        "dialogue": "Đối thoại",
+        "mediation": "Hòa giải",
+        "resolved": "Đã giải quyết",
+        "escalated": "Chuyển cấp trên",
+        "withdrawn": "Rút đơn",
+    },
+    "mood": {
+        "stable": "Ổn định",
+        "concerned": "Có băn khoăn",
+        "agitated": "Bức xúc",
+        "gathering_risk": "Nguy cơ tụ tập đông người",
+    },
 }
 
 
@@ -118,8 +166,7 @@ def test_map_sheets_and_parcel_numbers_repeat_across_former_communes(small: Path
     assert set(p["ma_xa"]) == {"06451", "06424"}
     sheets = [set(p.loc[p["ma_xa"] == c, "so_to"]) for c in ("06451", "06424")]
     assert 1 in sheets[0] and 1 in sheets[1]
-    pairs = [set(zip(p.loc[p["ma_xa"] == c, "so_to"], p.loc[p["ma_xa"] == c, "so_thua"]))
-             for c in ("06451", "06424")]
+    pairs = [set(zip(p.loc[p["ma_xa"] == c, "so_to"], p.loc[p["ma_xa"] == c, "so_thua"])) for c in ("06451", "06424")]
     assert len(pairs[0] & pairs[1]) > 10
     assert parcel_ids(p).is_unique
     assert "hamlet_id" not in p.columns and "ma_thon" not in p.columns
@@ -188,10 +235,36 @@ def test_households_headers_are_vietnamese_and_match_contract_aliases(small: Pat
     wb = load_workbook(small / "households.xlsx", read_only=True)
     ws = wb.worksheets[0]
     headers = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1))]
-    assert headers == ["Mã hộ", "Chủ hộ", "Mã dự án", "Mã xã", "Số tờ", "Số thửa", "Diện tích thu hồi",
-                       "Bước", "Ngày cập nhật", "Tiền bồi thường", "Tái định cư", "Đồng thuận", "Đợt"]
-    aliases = {"maho", "chuho", "maduan", "maxa", "soto", "sothua", "dientichthuhoi", "buoc",
-               "ngaycapnhat", "tienboithuong", "taidinhcu", "dongthuan", "dot"}
+    assert headers == [
+        "Mã hộ",
+        "Chủ hộ",
+        "Mã dự án",
+        "Mã xã",
+        "Số tờ",
+        "Số thửa",
+        "Diện tích thu hồi",
+        "Bước",
+        "Ngày cập nhật",
+        "Tiền bồi thường",
+        "Tái định cư",
+        "Đồng thuận",
+        "Đợt",
+    ]
+    aliases = {
+        "maho",
+        "chuho",
+        "maduan",
+        "maxa",
+        "soto",
+        "sothua",
+        "dientichthuhoi",
+        "buoc",
+        "ngaycapnhat",
+        "tienboithuong",
+        "taidinhcu",
+        "dongthuan",
+        "dot",
+    }
     assert {norm(h) for h in headers} == aliases
     assert all(h != norm(h) for h in headers)  # diacritics / capitals really there
     row = next(ws.iter_rows(min_row=2, max_row=2))
@@ -355,7 +428,8 @@ def test_committed_sample_is_up_to_date(tmp_path: Path) -> None:
     fresh = generate_workspace(tmp_path / "hoson")
     for name in LAYER_FILES:
         assert (SAMPLE / name).read_bytes() == (fresh / name).read_bytes(), (
-            f"data/hoson/{name} is stale: run .venv/bin/python -m geo.sample data/hoson")
+            f"data/hoson/{name} is stale: run .venv/bin/python -m geo.sample data/hoson"
+        )
 
 
 def test_help_documents_the_three_sizes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -447,12 +521,14 @@ def test_former_communes_carry_their_official_codes() -> None:
 
 
 def test_no_district_is_named_as_a_current_unit(default_ws: Path) -> None:
-    text = " ".join([
-        (default_ws / "workspace.toml").read_text(encoding="utf-8"),
-        (default_ws / "README.txt").read_text(encoding="utf-8"),
-        " ".join(gpd.read_file(default_ws / "hamlets.gpkg")["hamlet_name"]),
-        " ".join(gpd.read_file(default_ws / "projects.geojson")["project_name"]),
-    ])
+    text = " ".join(
+        [
+            (default_ws / "workspace.toml").read_text(encoding="utf-8"),
+            (default_ws / "README.txt").read_text(encoding="utf-8"),
+            " ".join(gpd.read_file(default_ws / "hamlets.gpkg")["hamlet_name"]),
+            " ".join(gpd.read_file(default_ws / "projects.geojson")["project_name"]),
+        ]
+    )
     assert "huyện" not in text.lower().replace("huyện hữu lũng cũ", "")
 
 
@@ -463,7 +539,11 @@ def test_benchmark_sizes_are_the_sample_presets() -> None:
     for name, size in SIZES.items():
         b = BENCH[name]
         assert (b.parcels, b.hamlets, b.households, b.grievances) == (
-            size.parcels, size.hamlets, size.households, size.grievances)
+            size.parcels,
+            size.hamlets,
+            size.households,
+            size.grievances,
+        )
 
 
 def test_only_land_disputes_are_in_mediation(default_ws: Path) -> None:

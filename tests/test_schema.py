@@ -11,12 +11,32 @@ def test_normalize_name_ignores_case_spaces_and_underscores():
 
 
 def test_vietnamese_headers_match_contract_aliases():
-    found = match_columns(HOUSEHOLDS, ["Mã hộ", "Chủ hộ", "Mã dự án", "Số tờ", "Số thửa", "Bước",
-                                       "Ngày cập nhật", "Tiền bồi thường", "Đồng thuận", "Đợt"])
+    found = match_columns(
+        HOUSEHOLDS,
+        [
+            "Mã hộ",
+            "Chủ hộ",
+            "Mã dự án",
+            "Số tờ",
+            "Số thửa",
+            "Bước",
+            "Ngày cập nhật",
+            "Tiền bồi thường",
+            "Đồng thuận",
+            "Đợt",
+        ],
+    )
     assert found == {
-        "household_id": "Mã hộ", "household_name": "Chủ hộ", "project_id": "Mã dự án",
-        "map_sheet": "Số tờ", "parcel_no": "Số thửa", "stage": "Bước", "stage_date": "Ngày cập nhật",
-        "compensation_vnd": "Tiền bồi thường", "agreement": "Đồng thuận", "round": "Đợt",
+        "household_id": "Mã hộ",
+        "household_name": "Chủ hộ",
+        "project_id": "Mã dự án",
+        "map_sheet": "Số tờ",
+        "parcel_no": "Số thửa",
+        "stage": "Bước",
+        "stage_date": "Ngày cập nhật",
+        "compensation_vnd": "Tiền bồi thường",
+        "agreement": "Đồng thuận",
+        "round": "Đợt",
     }
 
 

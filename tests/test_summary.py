@@ -77,8 +77,10 @@ def test_handover_pct_and_area_pct(workspace):
 
 
 def test_compensation_counts_rows_at_paid_or_later_only(build):
-    rows = [hh("H1", "1", "1", "paid", compensation_vnd="1.000.000"),
-            hh("H2", "1", "2", "plan_approved", compensation_vnd="5000000")]
+    rows = [
+        hh("H1", "1", "1", "paid", compensation_vnd="1.000.000"),
+        hh("H2", "1", "2", "plan_approved", compensation_vnd="5000000"),
+    ]
     s = summary(build(households=rows))
     assert s.loc["A", "compensation_paid_vnd"] == 1_000_000
 
@@ -123,17 +125,31 @@ def test_grievance_received_after_as_of_is_not_counted(build):
 
 
 def test_grievance_resolved_after_as_of_counts_as_open(build):
-    g = [{"grievance_id": "G1", "received_date": "01/09/2026", "status": "resolved",
-          "resolved_date": "25/11/2026", "hamlet_id": "A"},
-         {"grievance_id": "G2", "received_date": "01/09/2026", "status": "withdrawn",
-          "resolved_date": "01/10/2026", "hamlet_id": "A"}]
+    g = [
+        {
+            "grievance_id": "G1",
+            "received_date": "01/09/2026",
+            "status": "resolved",
+            "resolved_date": "25/11/2026",
+            "hamlet_id": "A",
+        },
+        {
+            "grievance_id": "G2",
+            "received_date": "01/09/2026",
+            "status": "withdrawn",
+            "resolved_date": "01/10/2026",
+            "hamlet_id": "A",
+        },
+    ]
     s = summary(build(grievances=g))
     assert s.loc["A", "grievances_open"] == 1 and s.loc["A", "grievances_overdue"] == 1
 
 
 def test_overdue_means_as_of_later_than_received_plus_deadline(build):
-    g = [{"grievance_id": "G1", "received_date": "21/10/2026", "hamlet_id": "A"},  # +30 = 20/11: not later
-         {"grievance_id": "G2", "received_date": "20/10/2026", "hamlet_id": "A"}]  # +30 = 19/11: overdue
+    g = [
+        {"grievance_id": "G1", "received_date": "21/10/2026", "hamlet_id": "A"},  # +30 = 20/11: not later
+        {"grievance_id": "G2", "received_date": "20/10/2026", "hamlet_id": "A"},
+    ]  # +30 = 19/11: overdue
     s = summary(build(grievances=g))
     assert s.loc["A", "grievances_open"] == 2 and s.loc["A", "grievances_overdue"] == 1
 
@@ -145,10 +161,17 @@ def test_deadline_is_configurable_per_kind(build):
 
 
 def test_max_signatories_counts_open_grievances_only(build):
-    g = [{"grievance_id": "G1", "received_date": "01/11/2026", "signatories": "12", "hamlet_id": "A"},
-         {"grievance_id": "G2", "received_date": "01/11/2026", "signatories": "40", "status": "resolved",
-          "hamlet_id": "A"},
-         {"grievance_id": "G3", "received_date": "01/11/2026", "hamlet_id": "A"}]
+    g = [
+        {"grievance_id": "G1", "received_date": "01/11/2026", "signatories": "12", "hamlet_id": "A"},
+        {
+            "grievance_id": "G2",
+            "received_date": "01/11/2026",
+            "signatories": "40",
+            "status": "resolved",
+            "hamlet_id": "A",
+        },
+        {"grievance_id": "G3", "received_date": "01/11/2026", "hamlet_id": "A"},
+    ]
     s = summary(build(grievances=g))
     assert s.loc["A", "max_signatories_open"] == 12 and s.loc["B", "max_signatories_open"] == 0
 
@@ -158,9 +181,11 @@ def test_grievance_is_placed_by_household_then_by_point(build):
     from shapely.geometry import Point
 
     pt = gpd.GeoSeries([Point(440_000 + 1500, 2_378_000 + 500)], crs="EPSG:9215").to_crs(4326)[0]
-    g = [{"grievance_id": "G1", "received_date": "01/11/2026", "household_id": "H3"},  # H3's parcel is in B
-         {"grievance_id": "G2", "received_date": "01/11/2026", "lon": pt.x, "lat": pt.y},
-         {"grievance_id": "G3", "received_date": "01/11/2026"}]  # unplaced
+    g = [
+        {"grievance_id": "G1", "received_date": "01/11/2026", "household_id": "H3"},  # H3's parcel is in B
+        {"grievance_id": "G2", "received_date": "01/11/2026", "lon": pt.x, "lat": pt.y},
+        {"grievance_id": "G3", "received_date": "01/11/2026"},
+    ]  # unplaced
     path = build(grievances=g)
     ws = geo.load_workspace(path)
     assert "unplaced_grievance" in ws.report.codes()
@@ -195,8 +220,10 @@ def test_hotspot_fixed_point_gathering_risk_report(build):
 
 def test_hamlet_with_nothing_pressing_is_none(build):
     rows = [hh("H1", "1", "1", "paid", agreement="yes")]
-    fr = [{"report_date": "18/11/2026", "hamlet_id": "A", "mood": "stable"},
-          {"report_date": "18/11/2026", "hamlet_id": "B", "mood": "stable"}]
+    fr = [
+        {"report_date": "18/11/2026", "hamlet_id": "A", "mood": "stable"},
+        {"report_date": "18/11/2026", "hamlet_id": "B", "mood": "stable"},
+    ]
     s = summary(build(households=rows, field_reports=fr))
     assert s["hotspot_level"].tolist() == ["none", "none"]
 
@@ -239,12 +266,24 @@ def test_a_household_in_two_hamlets_is_taken_off_once_in_the_overlap_row(totals)
     _, _, rec, _ = totals
     assert rec.overlap["hamlet_name"] == OVERLAP_LABEL
     assert (rec.overlap["households"], rec.overlap["households_handed_over"], rec.overlap["households_paid"]) == (
-        -1, -1, -1)
+        -1,
+        -1,
+        -1,
+    )
     assert rec.overlap["area_affected_m2"] is None and rec.overlapping_households == 1
 
 
-@pytest.mark.parametrize("column", ["households", "households_handed_over", "households_paid", "grievances_open",
-                                    "parcels_affected", "compensation_paid_vnd"])
+@pytest.mark.parametrize(
+    "column",
+    [
+        "households",
+        "households_handed_over",
+        "households_paid",
+        "grievances_open",
+        "parcels_affected",
+        "compensation_paid_vnd",
+    ],
+)
 def test_hamlets_plus_not_placed_minus_overlap_is_the_total(totals, column):
     _, s, rec, _ = totals
     shown = s[column].sum() + sum(r[column] or 0 for r in (rec.unplaced, rec.overlap))
@@ -256,7 +295,10 @@ def test_the_total_row_is_the_headline(totals):
     t = rec.total
     assert (t["households"], t["households_handed_over"], t["households_paid"]) == (5, 3, 4)
     assert (t["households"], t["households_handed_over"], t["households_paid"]) == (
-        head.households, head.handed_over, head.paid)
+        head.households,
+        head.handed_over,
+        head.paid,
+    )
     assert t["handover_pct"] == head.handover_pct == 60.0
     assert t["area_affected_m2"] == head.area_m2 and t["compensation_paid_vnd"] == head.compensation_paid_vnd
 

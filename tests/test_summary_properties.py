@@ -29,16 +29,30 @@ def make_ws(rows: list[tuple], grievances: list[tuple]) -> Workspace:
     ws.crs = gpd.GeoSeries([], crs=CRS).crs
     ws.hamlets = gpd.GeoDataFrame(
         {"hamlet_id": ["A", "B", "C"], "hamlet_name": ["a", "b", "c"]},
-        geometry=[box(i * 1000, 0, i * 1000 + 1000, 1000) for i in range(3)], crs=CRS)
+        geometry=[box(i * 1000, 0, i * 1000 + 1000, 1000) for i in range(3)],
+        crs=CRS,
+    )
     pids = [f"1-{i}" for i in range(12)]
     ws.parcels = gpd.GeoDataFrame(
-        {"parcel_id": pids, "hamlet_id": [("A", "B", "C")[i // 4] for i in range(12)],
-         "area_m2": [100.0 + i for i in range(12)], "land_use": ["LUC"] * 12},
-        geometry=[box(i * 250, 0, i * 250 + 10, 10) for i in range(12)], crs=CRS)
-    ws.projects = pd.DataFrame({"project_id": list(PROJECTS), "project_name": list(PROJECTS),
-                                "handover_deadline": pd.to_datetime(["2026-12-31"] * 3)})
-    hh = pd.DataFrame(rows, columns=["household_id", "project_id", "parcel", "stage", "days", "area", "vnd",
-                                     "agreement"])
+        {
+            "parcel_id": pids,
+            "hamlet_id": [("A", "B", "C")[i // 4] for i in range(12)],
+            "area_m2": [100.0 + i for i in range(12)],
+            "land_use": ["LUC"] * 12,
+        },
+        geometry=[box(i * 250, 0, i * 250 + 10, 10) for i in range(12)],
+        crs=CRS,
+    )
+    ws.projects = pd.DataFrame(
+        {
+            "project_id": list(PROJECTS),
+            "project_name": list(PROJECTS),
+            "handover_deadline": pd.to_datetime(["2026-12-31"] * 3),
+        }
+    )
+    hh = pd.DataFrame(
+        rows, columns=["household_id", "project_id", "parcel", "stage", "days", "area", "vnd", "agreement"]
+    )
     hh["parcel_id"] = hh["parcel"].map(lambda i: pids[i])
     hh["hamlet_id"] = hh["parcel_id"].map(ws.parcels.set_index("parcel_id")["hamlet_id"])
     hh["parcel_area_m2"] = hh["parcel_id"].map(ws.parcels.set_index("parcel_id")["area_m2"])
@@ -47,8 +61,7 @@ def make_ws(rows: list[tuple], grievances: list[tuple]) -> Workspace:
     hh["compensation_vnd"] = hh["vnd"].astype("float64")
     hh["row"] = range(2, len(hh) + 2)
     ws.households = hh
-    g = pd.DataFrame(grievances, columns=["grievance_id", "hamlet_id", "project_id", "days", "status",
-                                          "signatories"])
+    g = pd.DataFrame(grievances, columns=["grievance_id", "hamlet_id", "project_id", "days", "status", "signatories"])
     g["received_date"] = pd.to_datetime([AS_OF - timedelta(days=int(d)) for d in g["days"]])
     g["resolved_date"] = pd.NaT
     g["kind"] = "complaint"
@@ -111,8 +124,10 @@ def test_per_project_summaries_add_up_to_the_unfiltered_one(rows, grievances):
     whole = geo.hamlet_summary(ws, as_of=AS_OF).set_index("hamlet_id")
     parts = [geo.hamlet_summary(ws, project=p, as_of=AS_OF).set_index("hamlet_id") for p in PROJECTS]
     for col in ("area_affected_m2", "compensation_paid_vnd"):
-        assert sum(p[col] for p in parts).round(2).equals(whole[col].round(2)) or \
-            (sum(p[col] for p in parts) - whole[col]).abs().max() < 0.05
+        assert (
+            sum(p[col] for p in parts).round(2).equals(whole[col].round(2))
+            or (sum(p[col] for p in parts) - whole[col]).abs().max() < 0.05
+        )
     assert sum(p["grievances_open"] for p in parts).equals(whole["grievances_open"])
     assert sum(p["grievances_overdue"] for p in parts).equals(whole["grievances_overdue"])
     # a household can be in several projects: the parts bound the whole from above

@@ -24,8 +24,11 @@ def problems(ws: geo.Workspace, code: str) -> list[geo.Problem]:
 def test_a_workspace_broken_three_ways_gets_all_three_errors_in_one_run(sample):
     ws = geo.load_workspace(break_three_ways(sample))
     errors = {(p.code, p.file) for p in ws.report.errors}
-    assert errors == {("no_crs", "parcels.shp"), ("missing_column", "households.xlsx"),
-                      ("bad_date", "grievances.csv")}, ws.report.render()
+    assert errors == {
+        ("no_crs", "parcels.shp"),
+        ("missing_column", "households.xlsx"),
+        ("bad_date", "grievances.csv"),
+    }, ws.report.render()
 
 
 def test_parcels_without_prj_still_have_their_ids_checked(sample):
@@ -206,7 +209,8 @@ def test_no_step_raises_on_an_empty_table_with_headers_only(sample, layer):
     if path.suffix == ".xlsx":
         path.unlink()
         pd.DataFrame(columns=["Mã hộ", "Mã dự án", "Số tờ", "Số thửa", "Bước"]).to_csv(
-            sample / f"{layer}.csv", index=False)
+            sample / f"{layer}.csv", index=False
+        )
     else:
         path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     ws = geo.load_workspace(sample)
@@ -238,8 +242,11 @@ def _memory_layers() -> dict[str, pd.DataFrame]:
 def test_assemble_builds_a_workspace_from_layers_held_in_memory():
     ws = assemble(MemorySource(_memory_layers(), name="Xã Thử").read())
     assert ws.report.problems == [], ws.report.render()
-    assert (ws.source.kind, ws.name, ws.present) == ("memory", "Xã Thử", {"hamlets", "parcels", "projects",
-                                                                          "households"})
+    assert (ws.source.kind, ws.name, ws.present) == (
+        "memory",
+        "Xã Thử",
+        {"hamlets", "parcels", "projects", "households"},
+    )
     assert ws.parcels["parcel_id"].tolist() == ["1-1", "1-2", "2-1", "2-2"]
     assert ws.parcels["hamlet_id"].tolist() == ["A", "A", "B", "B"]
     assert ws.households["hamlet_id"].tolist() == ["A", "A", "B"]
@@ -250,8 +257,9 @@ def test_assemble_of_frames_in_memory_matches_loading_the_same_layers_from_a_fol
     from_folder = geo.load_workspace(workspace)
     in_memory = assemble(MemorySource(_memory_layers()).read())
     for name in ("hamlets", "parcels", "households"):
-        pd.testing.assert_frame_equal(pd.DataFrame(getattr(in_memory, name)), pd.DataFrame(getattr(from_folder, name)),
-                                      check_dtype=False)
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(getattr(in_memory, name)), pd.DataFrame(getattr(from_folder, name)), check_dtype=False
+        )
 
 
 def test_assemble_changes_nothing_it_is_given():
@@ -275,8 +283,11 @@ def test_an_absent_optional_layer_is_an_empty_frame_with_the_canonical_columns()
 def test_assemble_accepts_layers_already_in_canonical_columns(workspace):
     ws = geo.load_workspace(workspace)
     canonical = {
-        name: getattr(ws, name)[[c.name for c in LAYERS[name].columns if c.name in getattr(ws, name)]
-                                + ["row"] + (["geometry"] if name in ("hamlets", "parcels") else [])]
+        name: getattr(ws, name)[
+            [c.name for c in LAYERS[name].columns if c.name in getattr(ws, name)]
+            + ["row"]
+            + (["geometry"] if name in ("hamlets", "parcels") else [])
+        ]
         for name in ("hamlets", "parcels", "projects", "households")
     }
     canonical["parcels"] = canonical["parcels"].assign(area_m2=ws.parcels["area_declared_m2"])
@@ -284,8 +295,8 @@ def test_assemble_accepts_layers_already_in_canonical_columns(workspace):
     assert again.report.problems == [], again.report.render()
     for name in ("hamlets", "parcels", "households"):
         # a stored parcel id is the store's own: it is no longer "derived" from sheet and number
-        pd.testing.assert_frame_equal(pd.DataFrame(getattr(again, name)).drop(columns="parcel_id_derived",
-                                                                              errors="ignore"),
-                                      pd.DataFrame(getattr(ws, name)).drop(columns="parcel_id_derived",
-                                                                           errors="ignore"),
-                                      check_dtype=False)
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(getattr(again, name)).drop(columns="parcel_id_derived", errors="ignore"),
+            pd.DataFrame(getattr(ws, name)).drop(columns="parcel_id_derived", errors="ignore"),
+            check_dtype=False,
+        )

@@ -261,8 +261,9 @@ def _mask(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(result)
 
 
-def scrub(text: str, names: list[str], replacement: str = NAME_MASK, ids: list[str] | None = None,
-          amounts: bool = False) -> str:
+def scrub(
+    text: str, names: list[str], replacement: str = NAME_MASK, ids: list[str] | None = None, amounts: bool = False
+) -> str:
     """``text`` with household names (and ids, money amounts) masked.
 
     Names are matched ignoring case and diacritics (so both tone placements,

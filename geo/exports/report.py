@@ -163,13 +163,25 @@ MARGINS_MM = dict(PARTY_FORMAT.margins_mm)
 TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 
 DRAFT_NOTE = "(Dự thảo từ số liệu — Văn phòng Đảng ủy rà soát, bổ sung, chỉnh sửa phần tô vàng trước khi trình ký.)"
-PROPOSALS_PLACEHOLDER = ("[Ghi các đề xuất, kiến nghị với Ban Thường vụ Tỉnh ủy, UBND tỉnh và các cơ quan "
-                         "chuyên môn: về đơn giá bồi thường, bố trí tái định cư, kinh phí, giải quyết đơn thư "
-                         "vượt thẩm quyền …]")
+PROPOSALS_PLACEHOLDER = (
+    "[Ghi các đề xuất, kiến nghị với Ban Thường vụ Tỉnh ủy, UBND tỉnh và các cơ quan "
+    "chuyên môn: về đơn giá bồi thường, bố trí tái định cư, kinh phí, giải quyết đơn thư "
+    "vượt thẩm quyền …]"
+)
 
-HAMLET_TABLE_HEADERS = ("TT", "Thôn", "Số hộ", "Đã bàn giao (hộ)", "Tỷ lệ hộ (%)", "Diện tích thu hồi (m²)",
-                        "Tỷ lệ diện tích (%)", "Đã chi trả (triệu đồng)", "Đơn thư chưa giải quyết",
-                        "Đơn thư quá hạn", "Mức cảnh báo")
+HAMLET_TABLE_HEADERS = (
+    "TT",
+    "Thôn",
+    "Số hộ",
+    "Đã bàn giao (hộ)",
+    "Tỷ lệ hộ (%)",
+    "Diện tích thu hồi (m²)",
+    "Tỷ lệ diện tích (%)",
+    "Đã chi trả (triệu đồng)",
+    "Đơn thư chưa giải quyết",
+    "Đơn thư quá hạn",
+    "Mức cảnh báo",
+)
 """Headers of the per-hamlet table (Bảng 2). Amounts in millions of đồng, one decimal, as reports write them."""
 HAMLET_TABLE_WIDTHS_MM = (8, 21, 11, 12, 13, 19, 13, 19, 13, 13, 23)
 HAMLET_TABLE_PT = 11
@@ -222,8 +234,13 @@ class ReportData:
 def _per_household(hh: pd.DataFrame) -> pd.DataFrame:
     """One row per project × household: the least advanced stage of its rows."""
     if not len(hh):
-        return pd.DataFrame({"project_id": pd.Series(dtype=object), "household_id": pd.Series(dtype=object),
-                             "rank": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "project_id": pd.Series(dtype=object),
+                "household_id": pd.Series(dtype=object),
+                "rank": pd.Series(dtype="int64"),
+            }
+        )
     return hh.groupby(["project_id", "household_id"], dropna=False)["stage_rank"].min().rename("rank").reset_index()
 
 
@@ -279,10 +296,26 @@ def project_progress(ws: Workspace, current: TimeSlice, previous: TimeSlice) -> 
         }
         rec["status"], rec["assessment"] = _assess(rec, period_days)
         rows.append(rec)
-    return pd.DataFrame(rows, columns=["project_id", "project_name", "handover_deadline", "households",
-                                       "handed_over", "handed_over_prev", "handover_pct", "area_m2",
-                                       "area_handed_m2", "households_paid", "paid_vnd", "stage_counts",
-                                       "days_left", "status", "assessment"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "project_id",
+            "project_name",
+            "handover_deadline",
+            "households",
+            "handed_over",
+            "handed_over_prev",
+            "handover_pct",
+            "area_m2",
+            "area_handed_m2",
+            "households_paid",
+            "paid_vnd",
+            "stage_counts",
+            "days_left",
+            "status",
+            "assessment",
+        ],
+    )
 
 
 def _assess(p: dict, period_days: int) -> tuple[str, str]:
@@ -299,17 +332,23 @@ def _assess(p: dict, period_days: int) -> tuple[str, str]:
     if deadline is None:
         return "Chưa có hạn", f"Chưa có hạn bàn giao mặt bằng; còn {fmt_number(remaining)} hộ chưa bàn giao ({rate})."
     if days < 0:
-        text = (f"Đã quá hạn bàn giao {fmt_number(-days)} ngày (hạn {fmt_date(deadline)}); còn "
-                f"{fmt_number(remaining)} hộ chưa bàn giao ({rate}).")
+        text = (
+            f"Đã quá hạn bàn giao {fmt_number(-days)} ngày (hạn {fmt_date(deadline)}); còn "
+            f"{fmt_number(remaining)} hộ chưa bàn giao ({rate})."
+        )
         return "Chậm tiến độ", text
     weeks = max(days / 7, 1 / 7)
     need = math.ceil(remaining / weeks)
     if per_week * weeks >= remaining:
-        text = (f"Còn {fmt_number(days)} ngày đến hạn ({fmt_date(deadline)}), còn {fmt_number(remaining)} "
-                f"hộ chưa bàn giao; giữ tốc độ như kỳ này ({fmt_number(per_week, 1)} hộ/tuần) thì kịp hạn.")
+        text = (
+            f"Còn {fmt_number(days)} ngày đến hạn ({fmt_date(deadline)}), còn {fmt_number(remaining)} "
+            f"hộ chưa bàn giao; giữ tốc độ như kỳ này ({fmt_number(per_week, 1)} hộ/tuần) thì kịp hạn."
+        )
         return "Đúng tiến độ", text
-    text = (f"Còn {fmt_number(days)} ngày đến hạn ({fmt_date(deadline)}), còn {fmt_number(remaining)} hộ "
-            f"chưa bàn giao: cần bình quân {fmt_number(need)} hộ/tuần, {rate}.")
+    text = (
+        f"Còn {fmt_number(days)} ngày đến hạn ({fmt_date(deadline)}), còn {fmt_number(remaining)} hộ "
+        f"chưa bàn giao: cần bình quân {fmt_number(need)} hộ/tuần, {rate}."
+    )
     return "Nguy cơ chậm", text
 
 
@@ -343,8 +382,9 @@ def grievance_changes(current: TimeSlice, previous: TimeSlice) -> dict:
     }
 
 
-def report_data(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                analysis: Analysis | None = None) -> ReportData:
+def report_data(
+    ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week", analysis: Analysis | None = None
+) -> ReportData:
     """The numbers of a report: this period's slice, the previous one, and what changed.
 
     Example
@@ -357,8 +397,20 @@ def report_data(ws: Workspace, selection: Selection | None = None, period: Perio
     per = period_of(sel.as_of, period)
     before = analysis_of(ws, sel.with_as_of(per.previous_end))
     sl, psl = now.slice, before.slice
-    return ReportData(sel, per, sl, psl, now.levels, before.levels, now.summary, before.summary,
-                      project_progress(ws, sl, psl), grievance_changes(sl, psl), now, before)
+    return ReportData(
+        sel,
+        per,
+        sl,
+        psl,
+        now.levels,
+        before.levels,
+        now.summary,
+        before.summary,
+        project_progress(ws, sl, psl),
+        grievance_changes(sl, psl),
+        now,
+        before,
+    )
 
 
 # --------------------------------------------------------------------------- docx helpers
@@ -392,8 +444,13 @@ def _setup(doc) -> None:
     lang.set(qn("w:val"), "vi-VN")
     lang.set(qn("w:eastAsia"), "vi-VN")
     normal.element.get_or_add_rPr().append(lang)
-    for name, size in (("Heading 1", BODY_PT), ("Heading 2", BODY_PT), ("Heading 3", BODY_PT), ("Title", 16),
-                       ("Caption", SMALL_PT)):
+    for name, size in (
+        ("Heading 1", BODY_PT),
+        ("Heading 2", BODY_PT),
+        ("Heading 3", BODY_PT),
+        ("Title", 16),
+        ("Caption", SMALL_PT),
+    ):
         st = styles[name]
         st.font.name = FONT
         st.font.size = Pt(size)
@@ -434,9 +491,21 @@ def _field(run, code: str) -> None:
         run._r.append(el)
 
 
-def _para(container, text: str = "", *, bold: bool = False, italic: bool = False, size: float | None = None,
-          align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, underline: bool = False, space_after: float = 6,
-          space_before: float = 0, highlight: bool = False, style: str | None = None):
+def _para(
+    container,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent: bool = True,
+    underline: bool = False,
+    space_after: float = 6,
+    space_before: float = 0,
+    highlight: bool = False,
+    style: str | None = None,
+):
     p = container.add_paragraph(style=style)
     p.alignment = align
     pf = p.paragraph_format
@@ -448,8 +517,16 @@ def _para(container, text: str = "", *, bold: bool = False, italic: bool = False
     return p
 
 
-def _run(p, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
-         underline: bool = False, highlight: bool = False):
+def _run(
+    p,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    underline: bool = False,
+    highlight: bool = False,
+):
     run = p.add_run(clean(text))
     run.bold = bold or None
     run.italic = italic or None
@@ -461,9 +538,25 @@ def _run(p, text: str, *, bold: bool = False, italic: bool = False, size: float 
     return run
 
 
-_TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
-                "tblCaption", "tblDescription")
+_TBLPR_ORDER = (
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+)
 
 
 def _tblpr_put(table, element) -> None:
@@ -490,8 +583,17 @@ def _no_borders(table) -> None:
     _tblpr_put(table, borders)
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, size: float = TABLE_PT,
-               align=WD_ALIGN_PARAGRAPH.CENTER, underline: bool = False, first: bool = True):
+def _cell_text(
+    cell,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = TABLE_PT,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    underline: bool = False,
+    first: bool = True,
+):
     p = cell.paragraphs[0] if first else cell.add_paragraph()
     p.alignment = align
     p.paragraph_format.first_line_indent = Cm(0)
@@ -552,8 +654,11 @@ def _grid(doc, headers, rows, widths_mm, *, numeric_from: int = 2, total: bool =
     for i, row in enumerate(rows, start=1):
         last = total and i == len(rows)
         for j, value in enumerate(row):
-            align = WD_ALIGN_PARAGRAPH.RIGHT if j >= numeric_from and _is_number_text(value) else (
-                WD_ALIGN_PARAGRAPH.CENTER if j == 0 else WD_ALIGN_PARAGRAPH.LEFT)
+            align = (
+                WD_ALIGN_PARAGRAPH.RIGHT
+                if j >= numeric_from and _is_number_text(value)
+                else (WD_ALIGN_PARAGRAPH.CENTER if j == 0 else WD_ALIGN_PARAGRAPH.LEFT)
+            )
             _cell_text(table.rows[i].cells[j], str(value), bold=last, size=size, align=align)
     _widths(table, widths_mm)
     return table
@@ -565,8 +670,17 @@ def _is_number_text(value) -> bool:
 
 
 def _caption(doc, text: str) -> None:
-    _para(doc, text, italic=True, bold=False, size=SMALL_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-          space_before=4, space_after=4)
+    _para(
+        doc,
+        text,
+        italic=True,
+        bold=False,
+        size=SMALL_PT,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        space_before=4,
+        space_after=4,
+    )
 
 
 # --------------------------------------------------------------------------- sections
@@ -626,8 +740,16 @@ def _title(doc, ws: Workspace, data: ReportData) -> str:
         names = hamlet_names(ws)
         scope += " tại " + ", ".join(names.get(h, h) for h in sel.hamlets)
     subtitle = f"Tình hình công tác bồi thường, hỗ trợ, tái định cư {scope} {data.period.title()}"
-    _para(doc, "BÁO CÁO", bold=True, size=PARTY_FORMAT.doc_type_pt, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-          space_before=18, space_after=0)
+    _para(
+        doc,
+        "BÁO CÁO",
+        bold=True,
+        size=PARTY_FORMAT.doc_type_pt,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        space_before=18,
+        space_after=0,
+    )
     _para(doc, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=0)
     _para(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=12)
     return subtitle
@@ -642,26 +764,48 @@ def _projects_section(doc, data: ReportData) -> None:
     rows = []
     for i, p in enumerate(pr.itertuples(index=False), start=1):
         delta = p.handed_over - p.handed_over_prev
-        rows.append([str(i), p.project_name, fmt_date(p.handover_deadline) or "—", fmt_number(p.households),
-                     fmt_number(p.handed_over), fmt_number(p.handover_pct, 2), _signed(delta), p.status])
+        rows.append(
+            [
+                str(i),
+                p.project_name,
+                fmt_date(p.handover_deadline) or "—",
+                fmt_number(p.households),
+                fmt_number(p.handed_over),
+                fmt_number(p.handover_pct, 2),
+                _signed(delta),
+                p.status,
+            ]
+        )
     extra = _project_total_rows(data) if len(pr) > 1 else []
-    _grid(doc, ("TT", "Dự án", "Hạn bàn giao", "Số hộ", "Đã bàn giao (hộ)", "Tỷ lệ (%)", "Tăng trong kỳ (hộ)",
-                "Đánh giá"), rows + extra, (8, 42, 23, 14, 17, 15, 17, 29), numeric_from=3, total=bool(extra))
+    _grid(
+        doc,
+        ("TT", "Dự án", "Hạn bàn giao", "Số hộ", "Đã bàn giao (hộ)", "Tỷ lệ (%)", "Tăng trong kỳ (hộ)", "Đánh giá"),
+        rows + extra,
+        (8, 42, 23, 14, 17, 15, 17, 29),
+        numeric_from=3,
+        total=bool(extra),
+    )
     _caption(doc, f"Bảng 1. Tiến độ bàn giao mặt bằng theo dự án đến ngày {fmt_date(data.selection.as_of)}")
     if len(extra) > 1:
-        _para(doc, f"Một hộ có đất thu hồi cho nhiều dự án được tính ở mỗi dự án nhưng chỉ một lần ở dòng "
-                   f"“Cộng” ({fmt_number(int(pr['households'].sum()) - _totals_now(data).households)} hộ), nên "
-                   "dòng “Cộng” bằng số hộ tại Bảng 2.", italic=True)
+        _para(
+            doc,
+            f"Một hộ có đất thu hồi cho nhiều dự án được tính ở mỗi dự án nhưng chỉ một lần ở dòng "
+            f"“Cộng” ({fmt_number(int(pr['households'].sum()) - _totals_now(data).households)} hộ), nên "
+            "dòng “Cộng” bằng số hộ tại Bảng 2.",
+            italic=True,
+        )
     for i, p in enumerate(pr.itertuples(index=False), start=1):
         para = _para(doc)
         _run(para, f"{i}.{' '}{p.project_name}: ", bold=True)
         if p.households:
             stages = "; ".join(f"{STAGES.label(k).lower()} {fmt_number(n)} hộ" for k, n in p.stage_counts.items())
-            text = (f"{fmt_number(p.households)} hộ bị thu hồi đất, diện tích {fmt_number(p.area_m2, 1)} m²; "
-                    f"đã bàn giao mặt bằng {fmt_number(p.handed_over)} hộ ({fmt_number(p.handover_pct, 2)}%), "
-                    f"diện tích {fmt_number(p.area_handed_m2, 1)} m²; đã chi trả "
-                    f"{fmt_number(p.paid_vnd)} đồng cho {fmt_number(p.households_paid)} hộ. "
-                    f"Số hộ theo bước đang thực hiện: {stages}. {p.assessment}")
+            text = (
+                f"{fmt_number(p.households)} hộ bị thu hồi đất, diện tích {fmt_number(p.area_m2, 1)} m²; "
+                f"đã bàn giao mặt bằng {fmt_number(p.handed_over)} hộ ({fmt_number(p.handover_pct, 2)}%), "
+                f"diện tích {fmt_number(p.area_handed_m2, 1)} m²; đã chi trả "
+                f"{fmt_number(p.paid_vnd)} đồng cho {fmt_number(p.households_paid)} hộ. "
+                f"Số hộ theo bước đang thực hiện: {stages}. {p.assessment}"
+            )
         else:
             text = p.assessment
         _run(para, text)
@@ -685,10 +829,30 @@ def _project_total_rows(data: ReportData) -> list[list[str]]:
     twice_delta = int((pr["handed_over"] - pr["handed_over_prev"]).sum()) - (now.handed_over - before.handed_over)
     rows = []
     if twice > 0:
-        rows.append(["", "Trừ hộ tính ở nhiều dự án", "", fmt_number(-twice), fmt_number(-twice_done), "",
-                     _signed(-twice_delta) if twice_delta else "", ""])
-    rows.append(["", "Cộng", "", fmt_number(now.households), fmt_number(now.handed_over),
-                 fmt_number(now.handover_pct, 2), _signed(now.handed_over - before.handed_over), ""])
+        rows.append(
+            [
+                "",
+                "Trừ hộ tính ở nhiều dự án",
+                "",
+                fmt_number(-twice),
+                fmt_number(-twice_done),
+                "",
+                _signed(-twice_delta) if twice_delta else "",
+                "",
+            ]
+        )
+    rows.append(
+        [
+            "",
+            "Cộng",
+            "",
+            fmt_number(now.households),
+            fmt_number(now.handed_over),
+            fmt_number(now.handover_pct, 2),
+            _signed(now.handed_over - before.handed_over),
+            "",
+        ]
+    )
     return rows
 
 
@@ -697,9 +861,19 @@ def _hamlet_row(i: object, name: str, r: dict, level: str) -> list[str]:
         value = r.get(col)
         return "" if value is None else fmt_number(value / scale, decimals)
 
-    return [str(i), clean(name), n("households"), n("households_handed_over"), n("handover_pct", 2),
-            n("area_affected_m2", 1), n("area_handed_over_pct", 2), n("compensation_paid_vnd", 1, 1e6),
-            n("grievances_open"), n("grievances_overdue"), level]
+    return [
+        str(i),
+        clean(name),
+        n("households"),
+        n("households_handed_over"),
+        n("handover_pct", 2),
+        n("area_affected_m2", 1),
+        n("area_handed_over_pct", 2),
+        n("compensation_paid_vnd", 1, 1e6),
+        n("grievances_open"),
+        n("grievances_overdue"),
+        level,
+    ]
 
 
 def _hamlet_rows(summary: pd.DataFrame, sl: TimeSlice | None = None) -> list[list[str]]:
@@ -723,19 +897,27 @@ def _hamlet_section(doc, data: ReportData) -> None:
     s = data.summary
     affected = int((s["households"] > 0).sum())
     rec = reconcile(data.slice, s)
-    text = (f"Có {affected}/{len(s)} thôn có hộ bị thu hồi đất. Kết quả cụ thể từng thôn tại Bảng 2 "
-            f"(tỷ lệ hộ đã bàn giao tính trên số hộ của thôn). {rec.note_vi}")
+    text = (
+        f"Có {affected}/{len(s)} thôn có hộ bị thu hồi đất. Kết quả cụ thể từng thôn tại Bảng 2 "
+        f"(tỷ lệ hộ đã bàn giao tính trên số hộ của thôn). {rec.note_vi}"
+    )
     if data.selection.project:
         quiet = (s["households"] == 0) & (s["grievances_open"] == 0) & (s["hotspot_level"] == "none")
         if quiet.any():
-            text += (" Các thôn không có hộ bị thu hồi và không có đơn thư của dự án không ghi vào bảng: "
-                     + ", ".join(clean(n) for n in s.loc[quiet, "hamlet_name"]) + ".")
+            text += (
+                " Các thôn không có hộ bị thu hồi và không có đơn thư của dự án không ghi vào bảng: "
+                + ", ".join(clean(n) for n in s.loc[quiet, "hamlet_name"])
+                + "."
+            )
         s = s[~quiet]
     _para(doc, text)
-    _grid(doc, HAMLET_TABLE_HEADERS, _hamlet_rows(s, data.slice), HAMLET_TABLE_WIDTHS_MM, total=True,
-          size=HAMLET_TABLE_PT)
-    _caption(doc, f"Bảng 2. Kết quả bồi thường, hỗ trợ, giải phóng mặt bằng theo thôn đến ngày "
-                  f"{fmt_date(data.selection.as_of)}")
+    _grid(
+        doc, HAMLET_TABLE_HEADERS, _hamlet_rows(s, data.slice), HAMLET_TABLE_WIDTHS_MM, total=True, size=HAMLET_TABLE_PT
+    )
+    _caption(
+        doc,
+        f"Bảng 2. Kết quả bồi thường, hỗ trợ, giải phóng mặt bằng theo thôn đến ngày {fmt_date(data.selection.as_of)}",
+    )
 
 
 def _count_text(frame: pd.DataFrame, column: str, enum, unit: str = "đơn") -> str:
@@ -756,11 +938,15 @@ def _grievance_section(doc, data: ReportData) -> None:
     if len(rec):
         people = int(rec["signatories"].sum())
         collective = rec[rec["signatories"] >= 5]
-        text = (f"Trong {noun}, tiếp nhận {fmt_number(len(rec))} đơn thư ({_count_text(rec, 'kind', KINDS)}) "
-                f"với {fmt_number(people)} lượt người ký")
+        text = (
+            f"Trong {noun}, tiếp nhận {fmt_number(len(rec))} đơn thư ({_count_text(rec, 'kind', KINDS)}) "
+            f"với {fmt_number(people)} lượt người ký"
+        )
         if len(collective):
-            text += (f", trong đó {fmt_number(len(collective))} đơn tập thể (từ 5 người ký trở lên), đông nhất "
-                     f"{fmt_number(int(collective['signatories'].max()))} người")
+            text += (
+                f", trong đó {fmt_number(len(collective))} đơn tập thể (từ 5 người ký trở lên), đông nhất "
+                f"{fmt_number(int(collective['signatories'].max()))} người"
+            )
         topics = _count_text(rec, "topic", TOPICS, unit="đơn về")
         text += f". Nội dung: {topics}." if topics else "."
     else:
@@ -770,10 +956,12 @@ def _grievance_section(doc, data: ReportData) -> None:
     if len(wd):
         closed += f", {fmt_number(len(wd))} đơn rút"
     escalated = int((opened["status"] == "escalated").sum())
-    closed += (f". Hiện còn {fmt_number(len(opened))} đơn chưa giải quyết xong "
-               f"(kỳ trước {fmt_number(g['open_prev'])}), "
-               f"trong đó {fmt_number(len(overdue))} đơn quá hạn giải quyết (kỳ trước {fmt_number(g['overdue_prev'])}"
-               f"; {fmt_number(len(new_overdue))} đơn mới quá hạn trong {noun})")
+    closed += (
+        f". Hiện còn {fmt_number(len(opened))} đơn chưa giải quyết xong "
+        f"(kỳ trước {fmt_number(g['open_prev'])}), "
+        f"trong đó {fmt_number(len(overdue))} đơn quá hạn giải quyết (kỳ trước {fmt_number(g['overdue_prev'])}"
+        f"; {fmt_number(len(new_overdue))} đơn mới quá hạn trong {noun})"
+    )
     if escalated:
         closed += f"; {fmt_number(escalated)} đơn đã chuyển cấp trên"
     closed += "."
@@ -786,19 +974,34 @@ def _grievance_section(doc, data: ReportData) -> None:
     kinds = [*KINDS.keys, None]
     totals = [0] * 6
     for kind in kinds:
+
         def n(frame, kind=kind):
             if kind is None:
                 return int((~frame["kind"].isin(KINDS.keys)).sum())
             return int((frame["kind"] == kind).sum())
+
         values = [n(rec), n(res), n(wd), n(opened), n(overdue), n(new_overdue)]
         if kind is None and not any(values):
             continue
         totals = [a + b for a, b in zip(totals, values)]
         rows.append([str(len(rows) + 1), KINDS.label(kind) if kind else "Chưa rõ loại", *map(fmt_number, values)])
     rows.append(["", "Cộng", *map(fmt_number, totals)])
-    _grid(doc, ("TT", "Loại đơn", f"Tiếp nhận trong {noun}", f"Giải quyết xong trong {noun}", f"Rút đơn trong {noun}",
-                GRIEVANCE_STATES.label("open"), GRIEVANCE_STATES.label("overdue"), f"Mới quá hạn trong {noun}"), rows,
-          (8, 27, 22, 22, 20, 22, 20, 24), total=True)
+    _grid(
+        doc,
+        (
+            "TT",
+            "Loại đơn",
+            f"Tiếp nhận trong {noun}",
+            f"Giải quyết xong trong {noun}",
+            f"Rút đơn trong {noun}",
+            GRIEVANCE_STATES.label("open"),
+            GRIEVANCE_STATES.label("overdue"),
+            f"Mới quá hạn trong {noun}",
+        ),
+        rows,
+        (8, 27, 22, 22, 20, 22, 20, 24),
+        total=True,
+    )
     _caption(doc, f"Bảng 3. Đơn thư {data.period.span()}")
 
 
@@ -826,12 +1029,14 @@ def _field_report_section(doc, ws: Workspace, data: ReportData, disclosure: Disc
         _para(doc, f"Trong {noun}, chưa nhận được báo cáo tình hình của chi bộ thôn nào.")
     else:
         moods = _count_text(fresh, "mood", MOODS, unit="báo cáo")
-        _para(doc, f"Trong {noun}, nhận {fmt_number(len(fresh))} báo cáo của "
-                   f"{fmt_number(fresh['hamlet_id'].nunique())} chi bộ thôn: {moods}.")
+        _para(
+            doc,
+            f"Trong {noun}, nhận {fmt_number(len(fresh))} báo cáo của "
+            f"{fmt_number(fresh['hamlet_id'].nunique())} chi bộ thôn: {moods}.",
+        )
     notable = fresh[fresh["mood"].isin(["gathering_risk", "agitated", "concerned"])]
     order = {"gathering_risk": 0, "agitated": 1, "concerned": 2}
-    notable = notable.assign(_o=notable["mood"].map(order)).sort_values(["_o", "report_date"],
-                                                                         ascending=[True, False])
+    notable = notable.assign(_o=notable["mood"].map(order)).sort_values(["_o", "report_date"], ascending=[True, False])
     # one line per hamlet, the gravest first: its gravest, latest report quoted, the others counted
     for hamlet, group in notable.groupby("hamlet_id", sort=False):
         top = group.iloc[0]
@@ -845,8 +1050,11 @@ def _field_report_section(doc, ws: Workspace, data: ReportData, disclosure: Disc
             _run(p, quoted)
         else:
             _run(p, f"- {name}: ", bold=True)
-            _run(p, f"{_count_text(group, 'mood', MOODS, unit='báo cáo')}; báo cáo ngày "
-                    f"{fmt_date(top['report_date'])}: {quoted}")
+            _run(
+                p,
+                f"{_count_text(group, 'mood', MOODS, unit='báo cáo')}; báo cáo ngày "
+                f"{fmt_date(top['report_date'])}: {quoted}",
+            )
     silent = [names.get(str(h), str(h)) for h in hamlets["hamlet_id"] if h not in set(fresh["hamlet_id"])]
     if silent and len(fresh):
         _para(doc, f"Chi bộ chưa gửi báo cáo trong {noun}: {', '.join(silent)}.")
@@ -860,8 +1068,11 @@ def _map_section(doc, ws: Workspace, data: ReportData, map_png: bytes | None) ->
         map_png = snapshot_png(ws, data.selection, "landscape", dpi=200, analysis=data.analysis)
     p = _para(doc, "", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=0)
     p.add_run().add_picture(io.BytesIO(map_png), width=Mm(TEXT_WIDTH_MM))
-    _caption(doc, f"Hình 1. Bản đồ tiến độ bồi thường, hỗ trợ, tái định cư và mức cảnh báo theo thôn đến ngày "
-                  f"{fmt_date(data.selection.as_of)}")
+    _caption(
+        doc,
+        f"Hình 1. Bản đồ tiến độ bồi thường, hỗ trợ, tái định cư và mức cảnh báo theo thôn đến ngày "
+        f"{fmt_date(data.selection.as_of)}",
+    )
 
 
 def _level_change(now: str, before: str) -> str:
@@ -888,13 +1099,17 @@ def _hotspot_section(doc, data: ReportData) -> None:
     counts_prev = before[~wide_prev].value_counts()
 
     def tally(c, n_wide: int = 0) -> str:
-        text = ", ".join(f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}"
-                         for k in ("hotspot", "risk", "watch"))
+        text = ", ".join(
+            f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch")
+        )
         return text + (f"; {fmt_number(n_wide)} thôn có cảnh báo chung của cả thôn" if n_wide else "")
 
-    _para(doc, f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(counts, int(wide.sum()))} "
-               f"(ngày {fmt_date(data.period.previous_end)}: "
-               f"{tally(counts_prev, int(wide_prev.sum()))}).")
+    _para(
+        doc,
+        f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(counts, int(wide.sum()))} "
+        f"(ngày {fmt_date(data.period.previous_end)}: "
+        f"{tally(counts_prev, int(wide_prev.sum()))}).",
+    )
     shown = False
     for key in ("hotspot", "risk", "watch"):
         ids = [h for h in names if level[h] == key]
@@ -913,8 +1128,11 @@ def _hotspot_section(doc, data: ReportData) -> None:
         _para(doc, "Không có thôn nào ở mức cần theo dõi, nguy cơ hoặc điểm nóng.")
     down = [h for h in names if LEVEL_ORDER.index(level[h]) < LEVEL_ORDER.index(before[h])]
     cleared = [names[h] for h in down if level[h] == "none"]
-    lowered = [f"{names[h]} ({LEVEL_LABELS[before[h]].lower()} → {LEVEL_LABELS[level[h]].lower()})"
-               for h in down if level[h] != "none"]
+    lowered = [
+        f"{names[h]} ({LEVEL_LABELS[before[h]].lower()} → {LEVEL_LABELS[level[h]].lower()})"
+        for h in down
+        if level[h] != "none"
+    ]
     if cleared:
         _para(doc, f"Hết cảnh báo so với kỳ trước: {', '.join(cleared)}.")
     if lowered:
@@ -929,21 +1147,32 @@ def _tasks_section(doc, data: ReportData) -> None:
     for p in data.projects.itertuples(index=False):
         remaining = p.households - p.handed_over
         if remaining > 0 and p.status in ("Chậm tiến độ", "Nguy cơ chậm"):
-            when = (f" trước ngày {fmt_date(p.handover_deadline)}" if p.status == "Nguy cơ chậm"
-                    else " trong thời gian sớm nhất")
-            tasks.append(f"Tập trung tuyên truyền, vận động {fmt_number(remaining)} hộ còn lại bàn giao mặt bằng dự án "
-                         f"{p.project_name}{when}.")
+            when = (
+                f" trước ngày {fmt_date(p.handover_deadline)}"
+                if p.status == "Nguy cơ chậm"
+                else " trong thời gian sớm nhất"
+            )
+            tasks.append(
+                f"Tập trung tuyên truyền, vận động {fmt_number(remaining)} hộ còn lại bàn giao mặt bằng dự án "
+                f"{p.project_name}{when}."
+            )
     names = hamlet_names_of(data)
     hot = data.hotspots[data.hotspots["hotspot_level"].isin(["hotspot", "risk"])]
     if len(hot):
-        tasks.append("Phân công đồng chí trong Ban Thường vụ, cán bộ theo dõi thôn bám nắm tình hình, tổ chức đối "
-                     "thoại tại: " + ", ".join(names.get(str(h), str(h)) for h in hot["hamlet_id"]) + ".")
+        tasks.append(
+            "Phân công đồng chí trong Ban Thường vụ, cán bộ theo dõi thôn bám nắm tình hình, tổ chức đối "
+            "thoại tại: " + ", ".join(names.get(str(h), str(h)) for h in hot["hamlet_id"]) + "."
+        )
     n_overdue = len(data.grievances["overdue"])
     if n_overdue:
-        tasks.append(f"Chỉ đạo giải quyết dứt điểm {fmt_number(n_overdue)} đơn thư đã quá hạn; không để phát sinh "
-                     "khiếu kiện đông người, vượt cấp.")
-    tasks.append("Tiếp tục thực hiện đúng trình tự, thủ tục thu hồi đất, bồi thường, hỗ trợ, tái định cư; công khai, "
-                 "minh bạch phương án đến từng hộ.")
+        tasks.append(
+            f"Chỉ đạo giải quyết dứt điểm {fmt_number(n_overdue)} đơn thư đã quá hạn; không để phát sinh "
+            "khiếu kiện đông người, vượt cấp."
+        )
+    tasks.append(
+        "Tiếp tục thực hiện đúng trình tự, thủ tục thu hồi đất, bồi thường, hỗ trợ, tái định cư; công khai, "
+        "minh bạch phương án đến từng hộ."
+    )
     for t in tasks:
         _para(doc, f"- {t}", highlight=True)
     doc.add_heading("2. Đề xuất, kiến nghị", level=2)
@@ -961,8 +1190,13 @@ def _closing(doc, ws: Workspace, fmt: PartyFormat = PARTY_FORMAT) -> None:
     _cell_text(left, fmt.recipients_heading, underline=True, size=fmt.body_pt, align=WD_ALIGN_PARAGRAPH.LEFT)
     items = [clean(r).rstrip(" ,.;") for r in recipients if clean(r)]
     for i, r in enumerate(items):
-        _cell_text(left, f"- {r}{'.' if i == len(items) - 1 else ','}", size=fmt.recipients_pt,
-                   align=WD_ALIGN_PARAGRAPH.LEFT, first=False)
+        _cell_text(
+            left,
+            f"- {r}{'.' if i == len(items) - 1 else ','}",
+            size=fmt.recipients_pt,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+            first=False,
+        )
     on_behalf = clean(cfg.get("on_behalf") or fmt.on_behalf)
     title = clean(cfg.get("signer_title") or fmt.signer_title)
     _cell_text(right, on_behalf.upper(), bold=fmt.on_behalf_bold, size=fmt.body_pt)
@@ -981,10 +1215,22 @@ def _personal_appendix(doc, ws: Workspace, data: ReportData) -> None:
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.different_first_page_header_footer = False
     _para(doc, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=0)
-    _para(doc, "Danh sách hộ chưa bàn giao mặt bằng", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-          space_after=0)
-    _para(doc, "(Tài liệu có thông tin cá nhân — chỉ sử dụng trong nội bộ, không công bố, không chuyển cho "
-               "người không có trách nhiệm)", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _para(
+        doc,
+        "Danh sách hộ chưa bàn giao mặt bằng",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        space_after=0,
+    )
+    _para(
+        doc,
+        "(Tài liệu có thông tin cá nhân — chỉ sử dụng trong nội bộ, không công bố, không chuyển cho "
+        "người không có trách nhiệm)",
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
     hh = data.slice.households
     hh = hh[hh["stage_rank"] < HANDED_OVER].sort_values(["hamlet_id", "project_id", "household_id"])
     names = hamlet_names_of(data)
@@ -993,32 +1239,55 @@ def _personal_appendix(doc, ws: Workspace, data: ReportData) -> None:
     rows = []
     for r in hh.itertuples(index=False):
         amount = pd.to_numeric(pd.Series([r.compensation_vnd]), errors="coerce").iloc[0]
-        rows.append([str(len(rows) + 1), clean(r.household_name) or "—", clean(r.household_id),
-                     names.get(str(r.hamlet_id), clean(r.hamlet_id)), clean(r.parcel_id),
-                     projects.get(str(r.project_id), clean(r.project_id)), STAGES.label(r.stage),
-                     agreement.get(r.agreement, "—"), fmt_number(amount) if pd.notna(amount) else ""])
+        rows.append(
+            [
+                str(len(rows) + 1),
+                clean(r.household_name) or "—",
+                clean(r.household_id),
+                names.get(str(r.hamlet_id), clean(r.hamlet_id)),
+                clean(r.parcel_id),
+                projects.get(str(r.project_id), clean(r.project_id)),
+                STAGES.label(r.stage),
+                agreement.get(r.agreement, "—"),
+                fmt_number(amount) if pd.notna(amount) else "",
+            ]
+        )
     if not rows:
         _para(doc, "Không còn hộ nào chưa bàn giao mặt bằng.")
         return
-    _grid(doc, ("TT", "Chủ hộ", "Mã hộ", "Thôn", "Thửa", "Dự án", "Bước hiện tại", "Ý kiến", "Tiền bồi thường (đồng)"),
-          rows, (10, 38, 22, 28, 26, 42, 30, 28, 28), numeric_from=8, size=TABLE_PT)
+    _grid(
+        doc,
+        ("TT", "Chủ hộ", "Mã hộ", "Thôn", "Thửa", "Dự án", "Bước hiện tại", "Ý kiến", "Tiền bồi thường (đồng)"),
+        rows,
+        (10, 38, 22, 28, 26, 42, 30, 28, 28),
+        numeric_from=8,
+        size=TABLE_PT,
+    )
 
 
 # --------------------------------------------------------------------------- the report
 
 
-def report_document(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                    disclosure: Disclosure = Disclosure.INTERNAL, map_png: bytes | None = None,
-                    data: ReportData | None = None):
+def report_document(
+    ws: Workspace,
+    selection: Selection | None = None,
+    period: PeriodKind = "week",
+    disclosure: Disclosure = Disclosure.INTERNAL,
+    map_png: bytes | None = None,
+    data: ReportData | None = None,
+):
     """The report as a :class:`docx.document.Document` (see :func:`report_docx`)."""
     data = data or report_data(ws, selection, period)
     doc = Document()
     _setup(doc)
     _header_block(doc, ws, data.selection.as_of)
     subtitle = _title(doc, ws, data)
-    _para(doc, f"Thực hiện chế độ báo cáo định kỳ, Đảng ủy xã báo cáo tình hình công tác bồi thường, hỗ trợ, tái "
-               f"định cư, giải phóng mặt bằng {data.period.span()} (số liệu tổng hợp từ dữ liệu của "
-               f"{commune_name(ws)} đến ngày {fmt_date(data.selection.as_of)}) như sau:")
+    _para(
+        doc,
+        f"Thực hiện chế độ báo cáo định kỳ, Đảng ủy xã báo cáo tình hình công tác bồi thường, hỗ trợ, tái "
+        f"định cư, giải phóng mặt bằng {data.period.span()} (số liệu tổng hợp từ dữ liệu của "
+        f"{commune_name(ws)} đến ngày {fmt_date(data.selection.as_of)}) như sau:",
+    )
     doc.add_heading("I. KẾT QUẢ THỰC HIỆN", level=1)
     _projects_section(doc, data)
     _hamlet_section(doc, data)
@@ -1027,8 +1296,12 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
     _map_section(doc, ws, data, map_png)
     _hotspot_section(doc, data)
     _tasks_section(doc, data)
-    closing = _para(doc, "Trên đây là báo cáo tình hình công tác bồi thường, hỗ trợ, tái định cư "
-                         f"{data.period.title()} của Đảng ủy xã./.", space_before=6)
+    closing = _para(
+        doc,
+        "Trên đây là báo cáo tình hình công tác bồi thường, hỗ trợ, tái định cư "
+        f"{data.period.title()} của Đảng ủy xã./.",
+        space_before=6,
+    )
     closing.paragraph_format.keep_with_next = True
     _closing(doc, ws)
     if disclosure.personal:
@@ -1044,8 +1317,13 @@ def report_document(ws: Workspace, selection: Selection | None = None, period: P
     return doc
 
 
-def report_docx(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                disclosure: Disclosure = Disclosure.INTERNAL, map_png: bytes | None = None) -> bytes:
+def report_docx(
+    ws: Workspace,
+    selection: Selection | None = None,
+    period: PeriodKind = "week",
+    disclosure: Disclosure = Disclosure.INTERNAL,
+    map_png: bytes | None = None,
+) -> bytes:
     """The weekly or monthly report as a Word document.
 
     Parameters
@@ -1102,9 +1380,11 @@ def find_soffice() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    for candidate in (r"C:\Program Files\LibreOffice\program\soffice.exe",
-                      r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
-                      "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
+    for candidate in (
+        r"C:\Program Files\LibreOffice\program\soffice.exe",
+        r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    ):
         if Path(candidate).exists():
             return candidate
     return None
@@ -1128,8 +1408,18 @@ def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
         src = Path(tmp) / "bao_cao.docx"
         src.write_bytes(docx)
         profile = (Path(tmp) / "profile").as_uri()
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp, str(src)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            tmp,
+            str(src),
+        ]
         try:
             subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -1140,8 +1430,12 @@ def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
         return out.read_bytes()
 
 
-def report_pdf(ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-               disclosure: Disclosure = Disclosure.INTERNAL) -> bytes:
+def report_pdf(
+    ws: Workspace,
+    selection: Selection | None = None,
+    period: PeriodKind = "week",
+    disclosure: Disclosure = Disclosure.INTERNAL,
+) -> bytes:
     """The report as PDF, converted from :func:`report_docx` by LibreOffice.
 
     Raises
@@ -1157,8 +1451,13 @@ def report_pdf(ws: Workspace, selection: Selection | None = None, period: Period
     return docx_to_pdf(report_docx(ws, selection, period, disclosure))
 
 
-def write_report(path: str | Path, ws: Workspace, selection: Selection | None = None, period: PeriodKind = "week",
-                 disclosure: Disclosure = Disclosure.INTERNAL) -> Path:
+def write_report(
+    path: str | Path,
+    ws: Workspace,
+    selection: Selection | None = None,
+    period: PeriodKind = "week",
+    disclosure: Disclosure = Disclosure.INTERNAL,
+) -> Path:
     """Write the report; the format follows the extension (``.docx``, or ``.pdf`` with LibreOffice).
 
     Example

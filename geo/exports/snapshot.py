@@ -65,8 +65,9 @@ FONT = "DejaVu Sans"
 try:  # the interactive map's colours, so both maps read the same
     from ..maps import LEVEL_COLOURS, STAGE_COLOURS, UNAFFECTED_COLOUR
 except ImportError:  # pragma: no cover — geo.maps is optional for exports
-    STAGE_COLOURS = dict(zip(STAGES.keys, ("#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187",
-                                           "#4ac16d", "#a0da39", "#fde725")))
+    STAGE_COLOURS = dict(
+        zip(STAGES.keys, ("#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"))
+    )
     LEVEL_COLOURS = {"none": "#636363", "watch": "#fdb863", "risk": "#e66101", "hotspot": "#b2182b"}
     UNAFFECTED_COLOUR = "#9e9e9e"
 
@@ -172,10 +173,10 @@ def _nice_length(max_m: float) -> float:
         return 1.0
     exp = np.floor(np.log10(max_m))
     for m in (5, 2.5, 2, 1):
-        v = m * 10 ** exp
+        v = m * 10**exp
         if v <= max_m:
             return float(v)
-    return float(10 ** exp)
+    return float(10**exp)
 
 
 def _length_text(m: float) -> str:
@@ -206,16 +207,41 @@ def _draw_scale_bar(ax, extent, ax_w_in: float) -> int:
     bar_h = (y1 - y0) * 0.008
     n = 4
     seg = length / n
-    ax.add_patch(Rectangle((bx - width_m * 0.012, by - bar_h * 2.2), length + width_m * 0.05, bar_h * 7.2,
-                           facecolor="white", edgecolor="none", alpha=0.8, zorder=20))
+    ax.add_patch(
+        Rectangle(
+            (bx - width_m * 0.012, by - bar_h * 2.2),
+            length + width_m * 0.05,
+            bar_h * 7.2,
+            facecolor="white",
+            edgecolor="none",
+            alpha=0.8,
+            zorder=20,
+        )
+    )
     for i in range(n):
-        ax.add_patch(Rectangle((bx + i * seg, by), seg, bar_h, facecolor="black" if i % 2 == 0 else "white",
-                               edgecolor="black", linewidth=0.6, zorder=21))
+        ax.add_patch(
+            Rectangle(
+                (bx + i * seg, by),
+                seg,
+                bar_h,
+                facecolor="black" if i % 2 == 0 else "white",
+                edgecolor="black",
+                linewidth=0.6,
+                zorder=21,
+            )
+        )
     for x, label in ((bx, "0"), (bx + length / 2, _length_text(length / 2)), (bx + length, _length_text(length))):
         ax.text(x, by + bar_h * 1.6, label, ha="center", va="bottom", fontsize=6.5, zorder=22)
     denominator = _round_scale(width_m / (ax_w_in * 0.0254))
-    ax.text(bx + length / 2, by - bar_h * 0.6, f"Tỷ lệ 1:{fmt_number(denominator)} (in khổ A4)",
-            ha="center", va="top", fontsize=6, zorder=22)
+    ax.text(
+        bx + length / 2,
+        by - bar_h * 0.6,
+        f"Tỷ lệ 1:{fmt_number(denominator)} (in khổ A4)",
+        ha="center",
+        va="top",
+        fontsize=6,
+        zorder=22,
+    )
     return denominator
 
 
@@ -223,12 +249,40 @@ def _draw_north_arrow(ax) -> None:
     """A north arrow in the upper right ("B" for Bắc); grid north in the TM zone (convergence < 1°)."""
     cx, top = 0.955, 0.955
     w, h = 0.018, 0.07
-    ax.add_patch(Polygon([(cx, top - 0.012), (cx - w, top - h), (cx, top - h * 0.72)], closed=True,
-                         transform=ax.transAxes, facecolor="black", edgecolor="black", linewidth=0.6, zorder=22))
-    ax.add_patch(Polygon([(cx, top - 0.012), (cx + w, top - h), (cx, top - h * 0.72)], closed=True,
-                         transform=ax.transAxes, facecolor="white", edgecolor="black", linewidth=0.6, zorder=22))
-    ax.text(cx, top - 0.008, "B", transform=ax.transAxes, ha="center", va="bottom", fontsize=10,
-            fontweight="bold", zorder=22, path_effects=_halo())
+    ax.add_patch(
+        Polygon(
+            [(cx, top - 0.012), (cx - w, top - h), (cx, top - h * 0.72)],
+            closed=True,
+            transform=ax.transAxes,
+            facecolor="black",
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=22,
+        )
+    )
+    ax.add_patch(
+        Polygon(
+            [(cx, top - 0.012), (cx + w, top - h), (cx, top - h * 0.72)],
+            closed=True,
+            transform=ax.transAxes,
+            facecolor="white",
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=22,
+        )
+    )
+    ax.text(
+        cx,
+        top - 0.008,
+        "B",
+        transform=ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=10,
+        fontweight="bold",
+        zorder=22,
+        path_effects=_halo(),
+    )
 
 
 def _parcel_stage(sl: TimeSlice) -> pd.Series:
@@ -249,8 +303,10 @@ def _draw_parcels(ax, ws: Workspace, sl: TimeSlice, extent, summary: pd.DataFram
         mode = "affected" if affected.sum() <= MAX_PARCELS else "hamlets"
     if mode == "hamlets":
         h = sl.hamlets.merge(summary[["hamlet_id", "handover_pct", "households"]], on="hamlet_id", how="left")
-        colours = [STAGE_COLOURS[STAGES.keys[int(min(7, np.floor((p or 0) / 100 * 8)))]] if n else UNAFFECTED_FILL
-                   for p, n in zip(h["handover_pct"].fillna(0), h["households"].fillna(0))]
+        colours = [
+            STAGE_COLOURS[STAGES.keys[int(min(7, np.floor((p or 0) / 100 * 8)))]] if n else UNAFFECTED_FILL
+            for p, n in zip(h["handover_pct"].fillna(0), h["households"].fillna(0))
+        ]
         h.plot(ax=ax, color=colours, edgecolor="#555555", linewidth=0.4, zorder=2)
         return mode
     rest = parcels[~affected]
@@ -299,8 +355,7 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
     hh = sl.households
     counts = hh.groupby("stage")["household_id"].nunique().to_dict() if len(hh) else {}
     sections: list[list[tuple[object, str]]] = []
-    stage = [(None, "Thửa đất theo bước đã đạt (số hộ)" if mode != "hamlets"
-              else "Tỷ lệ hộ đã bàn giao theo thôn")]
+    stage = [(None, "Thửa đất theo bước đã đạt (số hộ)" if mode != "hamlets" else "Tỷ lệ hộ đã bàn giao theo thôn")]
     for i, key in enumerate(STAGES.keys):
         handle = Patch(facecolor=STAGE_COLOURS[key], edgecolor="#333333", linewidth=0.4)
         if mode == "hamlets":
@@ -308,32 +363,86 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
         else:
             stage.append((handle, f"{STAGES.label(key)} ({fmt_number(counts.get(key, 0))})"))
     if mode == "parcels":
-        stage.append((Patch(facecolor=UNAFFECTED_FILL, edgecolor="#b0b0b0", linewidth=0.4),
-                      "Không bị thu hồi / ngoài lựa chọn"))
+        stage.append(
+            (Patch(facecolor=UNAFFECTED_FILL, edgecolor="#b0b0b0", linewidth=0.4), "Không bị thu hồi / ngoài lựa chọn")
+        )
     sections.append(stage)
     n_level = levels.value_counts().to_dict() if len(levels) else {}
     lvl = [(None, "Thôn theo mức cảnh báo (số thôn)")]
     for i, key in enumerate(LEVEL_ORDER):
         colour = LEVEL_COLOURS[key]
-        handle = Patch(facecolor=colour if key != "none" else "none", alpha=None, edgecolor=colour,
-                       linewidth=0.8 + 0.6 * i)
+        handle = Patch(
+            facecolor=colour if key != "none" else "none", alpha=None, edgecolor=colour, linewidth=0.8 + 0.6 * i
+        )
         if key != "none":
             handle.set_facecolor(matplotlib.colors.to_rgba(colour, 0.25))
         lvl.append((handle, f"{LEVEL_LABELS[key]} ({n_level.get(key, 0)})"))
     if n_level.get(WIDE, 0):
-        lvl.append((Patch(facecolor="none", edgecolor=WIDE_COLOUR, linestyle="--", linewidth=1.6),
-                    f"Cảnh báo {HAMLET_WIDE_LABEL}, ngoài dự án ({n_level[WIDE]})"))
-    lvl.append((Line2D([], [], marker="^", linestyle="none", markersize=9, markerfacecolor=LEVEL_COLOURS["hotspot"],
-                       markeredgecolor="white"), "Dấu điểm nóng"))
-    lvl.append((Line2D([], [], marker="^", linestyle="none", markersize=7, markerfacecolor=LEVEL_COLOURS["risk"],
-                       markeredgecolor="white"), "Dấu nguy cơ"))
+        lvl.append(
+            (
+                Patch(facecolor="none", edgecolor=WIDE_COLOUR, linestyle="--", linewidth=1.6),
+                f"Cảnh báo {HAMLET_WIDE_LABEL}, ngoài dự án ({n_level[WIDE]})",
+            )
+        )
+    lvl.append(
+        (
+            Line2D(
+                [],
+                [],
+                marker="^",
+                linestyle="none",
+                markersize=9,
+                markerfacecolor=LEVEL_COLOURS["hotspot"],
+                markeredgecolor="white",
+            ),
+            "Dấu điểm nóng",
+        )
+    )
+    lvl.append(
+        (
+            Line2D(
+                [],
+                [],
+                marker="^",
+                linestyle="none",
+                markersize=7,
+                markerfacecolor=LEVEL_COLOURS["risk"],
+                markeredgecolor="white",
+            ),
+            "Dấu nguy cơ",
+        )
+    )
     sections.append(lvl)
     other = [(None, "Ký hiệu khác")]
     if n_points:
-        other.append((Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor=OVERDUE_COLOUR,
-                             markeredgecolor="white"), "Đơn thư quá hạn giải quyết"))
-        other.append((Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor=OPEN_COLOUR,
-                             markeredgecolor="#b2182b"), "Đơn thư đang giải quyết"))
+        other.append(
+            (
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="none",
+                    markersize=6,
+                    markerfacecolor=OVERDUE_COLOUR,
+                    markeredgecolor="white",
+                ),
+                "Đơn thư quá hạn giải quyết",
+            )
+        )
+        other.append(
+            (
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="none",
+                    markersize=6,
+                    markerfacecolor=OPEN_COLOUR,
+                    markeredgecolor="#b2182b",
+                ),
+                "Đơn thư đang giải quyết",
+            )
+        )
     if projects:
         other.append((Line2D([], [], color=PROJECT_COLOUR, linestyle="--", linewidth=1.6), "Ranh giới dự án"))
     other.append((Line2D([], [], color="#555555", linewidth=0.8), "Ranh giới thôn"))
@@ -352,10 +461,22 @@ def _add_legend(fig: Figure, sections, orientation: Orientation, anchor: tuple[f
             handles.append(Patch(visible=False) if handle is None else handle)
             labels.append(label)
     legend = fig.legend(
-        handles, labels, loc="upper left", bbox_to_anchor=anchor, frameon=True, fancybox=False,
-        edgecolor="#444444", fontsize=7.2, title="CHÚ GIẢI", title_fontproperties={"weight": "bold", "size": 9},
-        ncols=1 if orientation == "landscape" else len(sections), handlelength=1.8, handleheight=1.1,
-        borderpad=0.8, labelspacing=0.45, columnspacing=1.6,
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        frameon=True,
+        fancybox=False,
+        edgecolor="#444444",
+        fontsize=7.2,
+        title="CHÚ GIẢI",
+        title_fontproperties={"weight": "bold", "size": 9},
+        ncols=1 if orientation == "landscape" else len(sections),
+        handlelength=1.8,
+        handleheight=1.1,
+        borderpad=0.8,
+        labelspacing=0.45,
+        columnspacing=1.6,
     )
     for text, is_heading in zip(legend.get_texts(), heading):
         if is_heading:
@@ -412,13 +533,11 @@ def snapshot_figure(
         raise ValueError(f"orientation must be 'landscape' or 'portrait', not {orientation!r}")
     an = analysis_of(ws, selection, analysis)
     sel, sl, hotspots, summary = an.selection, an.slice, an.levels, an.summary
-    levels = (hotspots.set_index("hamlet_id")["hotspot_level"] if len(hotspots)
-              else pd.Series(dtype=object))
+    levels = hotspots.set_index("hamlet_id")["hotspot_level"] if len(hotspots) else pd.Series(dtype=object)
     levels = levels.reindex(sl.hamlets["hamlet_id"]).fillna("none")
     # under a project filter, a hamlet alerted by hamlet-wide signals only is not one of the project's hotspots:
     # no fill, no warning mark, a dashed outline (as on the map), its own legend row
-    wide = (is_hamlet_wide(hotspots).set_axis(hotspots["hamlet_id"]) if len(hotspots)
-            else pd.Series(dtype=bool))
+    wide = is_hamlet_wide(hotspots).set_axis(hotspots["hamlet_id"]) if len(hotspots) else pd.Series(dtype=bool)
     wide = wide[~wide.index.duplicated()].reindex(levels.index).fillna(False).astype(bool)
     levels = levels.mask(wide & (levels != "none"), WIDE)
 
@@ -431,11 +550,24 @@ def snapshot_figure(
         place = commune_name(ws) + (f", tỉnh {clean(ws.config.province)}" if ws.config.province else "")
         top = 1 - my
         fig.text(0.5, top, place.upper(), ha="center", va="top", fontsize=10, color="#333333")
-        fig.text(0.5, top - 0.032 * (8.27 / fig_h), clean(title) if title else TITLE, ha="center", va="top",
-                 fontsize=15, fontweight="bold")
-        fig.text(0.5, top - 0.075 * (8.27 / fig_h),
-                 f"{selection_text(ws, sel)} — số liệu đến ngày {fmt_date(sel.as_of)}",
-                 ha="center", va="top", fontsize=10.5, style="italic")
+        fig.text(
+            0.5,
+            top - 0.032 * (8.27 / fig_h),
+            clean(title) if title else TITLE,
+            ha="center",
+            va="top",
+            fontsize=15,
+            fontweight="bold",
+        )
+        fig.text(
+            0.5,
+            top - 0.075 * (8.27 / fig_h),
+            f"{selection_text(ws, sel)} — số liệu đến ngày {fmt_date(sel.as_of)}",
+            ha="center",
+            va="top",
+            fontsize=10.5,
+            style="italic",
+        )
         title_h = 0.105 * (8.27 / fig_h)
         # -- map and legend boxes (figure fractions)
         foot = my + 0.045 * (8.27 / fig_h)
@@ -467,14 +599,19 @@ def snapshot_figure(
         shaded = sl.hamlets.assign(_lvl=levels.to_numpy())
         fills = shaded[~shaded["_lvl"].isin(["none", WIDE])]
         if len(fills):
-            fills.plot(ax=ax, color=[matplotlib.colors.to_rgba(LEVEL_COLOURS[v], 0.2) for v in fills["_lvl"]],
-                       edgecolor="none", zorder=1.5)
+            fills.plot(
+                ax=ax,
+                color=[matplotlib.colors.to_rgba(LEVEL_COLOURS[v], 0.2) for v in fills["_lvl"]],
+                edgecolor="none",
+                zorder=1.5,
+            )
         mode = _draw_parcels(ax, ws, sl, extent, summary)
         for i, key in enumerate(LEVEL_ORDER):
             part = shaded[shaded["_lvl"] == key]
             if len(part):
-                part.boundary.plot(ax=ax, color=LEVEL_COLOURS[key] if key != "none" else "#555555",
-                                   linewidth=0.8 + 0.6 * i, zorder=4)
+                part.boundary.plot(
+                    ax=ax, color=LEVEL_COLOURS[key] if key != "none" else "#555555", linewidth=0.8 + 0.6 * i, zorder=4
+                )
         part = shaded[shaded["_lvl"] == WIDE]
         if len(part):
             part.boundary.plot(ax=ax, color=WIDE_COLOUR, linestyle="--", linewidth=1.6, zorder=4)
@@ -494,20 +631,54 @@ def snapshot_figure(
             if n_points:
                 size = 10 + 9 * np.sqrt(points["signatories"].clip(lower=1).to_numpy(dtype="float64"))
                 colour = np.where(points["is_overdue"].astype(bool), OVERDUE_COLOUR, OPEN_COLOUR)
-                ax.scatter(points.geometry.x, points.geometry.y, s=size, c=list(colour), edgecolors="white",
-                           linewidths=0.5, zorder=6)
+                ax.scatter(
+                    points.geometry.x,
+                    points.geometry.y,
+                    s=size,
+                    c=list(colour),
+                    edgecolors="white",
+                    linewidths=0.5,
+                    zorder=6,
+                )
         labels = _label_points(sl.hamlets, extent)
         dy = (y1 - y0) * 0.028
         for x, y, hid, name in labels:
             lvl = levels.get(hid, "none")
             if lvl in ("risk", "hotspot"):
                 big = lvl == "hotspot"
-                ax.scatter([x], [y - dy], marker="^", s=230 if big else 150, c=LEVEL_COLOURS[lvl],
-                           edgecolors="white", linewidths=1.0, zorder=7)
-                ax.text(x, y - dy * 1.08, "!", ha="center", va="center", color="white", fontsize=8 if big else 6.5,
-                        fontweight="bold", zorder=8)
-            ax.text(x, y, name, ha="center", va="center", fontsize=8.5, fontweight="bold", color="#1a1a1a",
-                    zorder=9, path_effects=_halo())
+                ax.scatter(
+                    [x],
+                    [y - dy],
+                    marker="^",
+                    s=230 if big else 150,
+                    c=LEVEL_COLOURS[lvl],
+                    edgecolors="white",
+                    linewidths=1.0,
+                    zorder=7,
+                )
+                ax.text(
+                    x,
+                    y - dy * 1.08,
+                    "!",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=8 if big else 6.5,
+                    fontweight="bold",
+                    zorder=8,
+                )
+            ax.text(
+                x,
+                y,
+                name,
+                ha="center",
+                va="center",
+                fontsize=8.5,
+                fontweight="bold",
+                color="#1a1a1a",
+                zorder=9,
+                path_effects=_halo(),
+            )
         ax.set_xlabel("")
         ax.set_ylabel("")
         scale = _draw_scale_bar(ax, extent, ax_w_in)
@@ -516,17 +687,32 @@ def snapshot_figure(
         # -- legend and source line
         sections = _legend_rows(sl, levels, mode, n_points, has_projects)
         _add_legend(fig, sections, orientation, legend_anchor)
-        files = ", ".join(clean(f) for f in (ws.source.files.get(n) for n in ("hamlets", "parcels", "households",
-                                                                         "grievances")) if f)
+        files = ", ".join(
+            clean(f) for f in (ws.source.files.get(n) for n in ("hamlets", "parcels", "households", "grievances")) if f
+        )
         crs = clean(ws.crs.name) if ws.crs is not None else ""
-        source = (f"Nguồn: dữ liệu của {commune_name(ws)} ({files}).\n"
-                  f"Hệ tọa độ: {crs}. Lập ngày {fmt_date(date.today())}. Không chứa thông tin cá nhân của hộ.")
+        source = (
+            f"Nguồn: dữ liệu của {commune_name(ws)} ({files}).\n"
+            f"Hệ tọa độ: {crs}. Lập ngày {fmt_date(date.today())}. Không chứa thông tin cá nhân của hộ."
+        )
         fig.text(mx, my, source, ha="left", va="bottom", fontsize=6.5, color="#444444", linespacing=1.4)
         if mode == "hamlets":
-            fig.text(1 - mx, my, "Vùng chọn nhiều thửa: hiển thị tỷ lệ bàn giao theo thôn.",
-                     ha="right", va="bottom", fontsize=6.5, color="#444444")
-        fig.snapshot_info = {"mode": mode, "scale": scale, "extent": extent, "orientation": orientation,
-                             "grievance_points": n_points}
+            fig.text(
+                1 - mx,
+                my,
+                "Vùng chọn nhiều thửa: hiển thị tỷ lệ bàn giao theo thôn.",
+                ha="right",
+                va="bottom",
+                fontsize=6.5,
+                color="#444444",
+            )
+        fig.snapshot_info = {
+            "mode": mode,
+            "scale": scale,
+            "extent": extent,
+            "orientation": orientation,
+            "grievance_points": n_points,
+        }
     return fig
 
 
@@ -537,8 +723,9 @@ def _render(fig: Figure, fmt: str, dpi: int, metadata: dict | None = None) -> by
     return buf.getvalue()
 
 
-def snapshot_png(ws: Workspace, selection: Selection | None = None, orientation: Orientation = "landscape",
-                 dpi: int = DPI, **kwargs) -> bytes:
+def snapshot_png(
+    ws: Workspace, selection: Selection | None = None, orientation: Orientation = "landscape", dpi: int = DPI, **kwargs
+) -> bytes:
     """The map snapshot as a PNG the size of A4 (3508 × 2480 px at 300 dpi, landscape).
 
     Parameters
@@ -564,8 +751,9 @@ def snapshot_png(ws: Workspace, selection: Selection | None = None, orientation:
     return _render(fig, "png", dpi, {"Title": TITLE, "Software": "geo (matplotlib)"})
 
 
-def snapshot_pdf(ws: Workspace, selection: Selection | None = None, orientation: Orientation = "landscape",
-                 **kwargs) -> bytes:
+def snapshot_pdf(
+    ws: Workspace, selection: Selection | None = None, orientation: Orientation = "landscape", **kwargs
+) -> bytes:
     """The map snapshot as a one-page A4 PDF (vector, text embedded as TrueType).
 
     Parameters
@@ -586,13 +774,20 @@ def snapshot_pdf(ws: Workspace, selection: Selection | None = None, orientation:
     """
     fig = snapshot_figure(ws, selection, orientation, **kwargs)
     sel = kwargs["analysis"].selection if kwargs.get("analysis") is not None else default_selection(ws, selection)
-    meta = {"Title": f"{TITLE} — {selection_text(ws, sel)} — {fmt_date(sel.as_of)}", "Creator": "geo (matplotlib)",
-            "CreationDate": None}
+    meta = {
+        "Title": f"{TITLE} — {selection_text(ws, sel)} — {fmt_date(sel.as_of)}",
+        "Creator": "geo (matplotlib)",
+        "CreationDate": None,
+    }
     return _render(fig, "pdf", DPI, meta)
 
 
-def snapshot_html(ws: Workspace, selection: Selection | None = None,
-                  disclosure: Disclosure = Disclosure.INTERNAL, analysis: Analysis | None = None) -> bytes:
+def snapshot_html(
+    ws: Workspace,
+    selection: Selection | None = None,
+    disclosure: Disclosure = Disclosure.INTERNAL,
+    analysis: Analysis | None = None,
+) -> bytes:
     """The interactive map as one standalone HTML file that opens offline.
 
     Leaflet, jQuery and their images are embedded; there are no tiles and no
@@ -622,14 +817,18 @@ def snapshot_html(ws: Workspace, selection: Selection | None = None,
     from ..maps import build_map, map_html, selection_title
 
     an = analysis_of(ws, selection, analysis)
-    m = build_map(ws, an, disclosure, basemap=False,
-                  title=f"{commune_name(ws)} — {selection_title(ws, an.slice)}")
+    m = build_map(ws, an, disclosure, basemap=False, title=f"{commune_name(ws)} — {selection_title(ws, an.slice)}")
     page = map_html(m, inline_assets=True)
     return page.encode("utf-8")
 
 
-def write_snapshot(path: str | Path, ws: Workspace, selection: Selection | None = None,
-                   orientation: Orientation = "landscape", disclosure: Disclosure = Disclosure.INTERNAL) -> Path:
+def write_snapshot(
+    path: str | Path,
+    ws: Workspace,
+    selection: Selection | None = None,
+    orientation: Orientation = "landscape",
+    disclosure: Disclosure = Disclosure.INTERNAL,
+) -> Path:
     """Write a snapshot; the format follows the extension (``.png``, ``.pdf``, ``.html``).
 
     Example

@@ -102,8 +102,9 @@ def _totals(summary: pd.DataFrame) -> dict[str, object]:
     area = float(s["area_affected_m2"].sum())
     area_handed = float((s["area_affected_m2"] * s["area_handed_over_pct"] / 100.0).sum())
     levels = s["hotspot_level"].value_counts().to_dict()
-    level_text = ", ".join(f"{levels[k]} {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch")
-                           if levels.get(k))
+    level_text = ", ".join(
+        f"{levels[k]} {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch") if levels.get(k)
+    )
     return {
         "hamlet_id": "",
         "hamlet_name": TOTAL_LABEL,
@@ -164,8 +165,7 @@ def _wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
-def summary_workbook(ws: Workspace, selection: Selection | None = None,
-                     analysis: Analysis | None = None) -> Workbook:
+def summary_workbook(ws: Workspace, selection: Selection | None = None, analysis: Analysis | None = None) -> Workbook:
     """The per-hamlet summary as an :class:`openpyxl.Workbook` (see :func:`summary_xlsx`)."""
     an = analysis_of(ws, selection, analysis)
     sel, sl, summary = an.selection, an.slice, an.summary
@@ -194,8 +194,7 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    widths = [max(max(len(w) for w in SUMMARY_LABELS[c].split()), -(-len(SUMMARY_LABELS[c]) // 3)) + 2
-              for c in columns]
+    widths = [max(max(len(w) for w in SUMMARY_LABELS[c].split()), -(-len(SUMMARY_LABELS[c]) // 3)) + 2 for c in columns]
     wide = summary["hamlet_wide"] if "hamlet_wide" in summary.columns else pd.Series(False, index=summary.index)
     rows = [
         {**{c: row[c] for c in columns}, "hotspot_level": level_label(row["hotspot_level"], bool(w))}
@@ -240,9 +239,14 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
     for j, width in enumerate(widths, start=1):
         cap = 80 if columns[j - 1] == "hotspot_reasons" else 40
         sh.column_dimensions[get_column_letter(j)].width = min(max(width, 6), cap)
-    sh.row_dimensions[HEADER_ROW].height = 15 * max(
-        _wrapped_lines(SUMMARY_LABELS[c], sh.column_dimensions[get_column_letter(j)].width - 1)
-        for j, c in enumerate(columns, start=1)) + 4
+    sh.row_dimensions[HEADER_ROW].height = (
+        15
+        * max(
+            _wrapped_lines(SUMMARY_LABELS[c], sh.column_dimensions[get_column_letter(j)].width - 1)
+            for j, c in enumerate(columns, start=1)
+        )
+        + 4
+    )
     sh.freeze_panes = sh.cell(first, 3)  # header rows and the hamlet's id and name stay in view
     sh.auto_filter.ref = f"A{HEADER_ROW}:{last}{first + n_hamlets - 1}"
     if rec.needed:  # say why the hamlet rows alone do not add up, right under the total
@@ -265,8 +269,10 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None,
         ("Số liệu đến ngày", fmt_date(sel.as_of)),
         ("Ngày lập", fmt_date(date.today())),
         ("Nguồn dữ liệu", ", ".join(clean(ws.source.files[k]) for k in sorted(ws.source.files))),
-        ("Ghi chú", (rec.note if rec.needed else reconciliation_note())
-         + " Tỷ lệ của dòng tổng là tỷ lệ của các tổng."),
+        (
+            "Ghi chú",
+            (rec.note if rec.needed else reconciliation_note()) + " Tỷ lệ của dòng tổng là tỷ lệ của các tổng.",
+        ),
         ("", ""),
         ("Cột", "Ý nghĩa"),
     ]
@@ -300,8 +306,7 @@ def as_text(wb: Workbook) -> Workbook:
     return wb
 
 
-def summary_xlsx(ws: Workspace, selection: Selection | None = None,
-                 analysis: Analysis | None = None) -> bytes:
+def summary_xlsx(ws: Workspace, selection: Selection | None = None, analysis: Analysis | None = None) -> bytes:
     """The per-hamlet summary as an Excel workbook.
 
     Parameters
@@ -360,13 +365,19 @@ def save_workbook(wb: Workbook) -> bytes:
             gc.collect()
         finally:
             sys.unraisablehook = hook
-        raise OSError(errno.ENOSPC, f"không đủ chỗ trên đĩa để ghi tệp tạm / no room on the disk for a temporary "
-                                    f"file ({failed})")
+        raise OSError(
+            errno.ENOSPC, f"không đủ chỗ trên đĩa để ghi tệp tạm / no room on the disk for a temporary file ({failed})"
+        )
     return buf.getvalue()
 
 
-def summary_csv(ws: Workspace, selection: Selection | None = None, analysis: Analysis | None = None,
-                vietnamese_headers: bool = False, bom: bool = False) -> bytes:
+def summary_csv(
+    ws: Workspace,
+    selection: Selection | None = None,
+    analysis: Analysis | None = None,
+    vietnamese_headers: bool = False,
+    bom: bool = False,
+) -> bytes:
     """The per-hamlet summary as CSV, exactly as ``python -m geo summary`` writes it.
 
     Parameters
@@ -393,15 +404,14 @@ def summary_csv(ws: Workspace, selection: Selection | None = None, analysis: Ana
     """
     summary = analysis_of(ws, selection, analysis).summary
     if vietnamese_headers:
-        summary = summary.assign(hotspot_level=summary["hotspot_level"].map(
-            lambda v: LEVEL_LABELS.get(str(v), v)))
+        summary = summary.assign(hotspot_level=summary["hotspot_level"].map(lambda v: LEVEL_LABELS.get(str(v), v)))
     buf = io.StringIO()
     write_summary_csv(summary, buf)
     text = buf.getvalue()
     if vietnamese_headers:
         head = io.StringIO()
         csv.writer(head, lineterminator="").writerow([spreadsheet_text(SUMMARY_LABELS[c]) for c in SUMMARY_COLUMNS])
-        text = head.getvalue() + text[text.index("\n"):] if "\n" in text else head.getvalue()
+        text = head.getvalue() + text[text.index("\n") :] if "\n" in text else head.getvalue()
     data = text.encode("utf-8")
     return (b"\xef\xbb\xbf" + data) if bom else data
 

@@ -34,8 +34,18 @@ from .rules import FACTS, LEVEL_LABELS, LEVELS, SIGNALS
 from .series import CHANGE_LABELS
 
 HAMLET_COLUMNS = (
-    "hamlet_id", "hamlet_name", "hotspot_level", "hotspot_label", "hotspot_score", "hotspot_reasons",
-    "hotspot_change", "previous_level", "forced", "hamlet_wide", *SIGNALS, *FACTS,
+    "hamlet_id",
+    "hamlet_name",
+    "hotspot_level",
+    "hotspot_label",
+    "hotspot_score",
+    "hotspot_reasons",
+    "hotspot_change",
+    "previous_level",
+    "forced",
+    "hamlet_wide",
+    *SIGNALS,
+    *FACTS,
 )
 """Columns of the per-hamlet output (every format; plus ``geometry`` in the spatial ones)."""
 
@@ -131,8 +141,9 @@ class HotspotResult:
         if suffix == ".gpkg":
             with atomic_path(path) as tmp:
                 hamlets.to_file(tmp, layer="hamlets", driver="GPKG")
-                clusters.to_file(tmp, layer="clusters", driver="GPKG", geometry_type="MultiPolygon",
-                                 promote_to_multi=True)
+                clusters.to_file(
+                    tmp, layer="clusters", driver="GPKG", geometry_type="MultiPolygon", promote_to_multi=True
+                )
             return [path]
         companion = self.companion(path)
         with atomic_path(path) as tmp, atomic_path(companion) as tmp_companion:
@@ -149,8 +160,10 @@ class HotspotResult:
     def __repr__(self) -> str:
         project = f"project {self.selection.project}" if self.selection.project else "all projects"
         counts = ", ".join(f"{n} {lvl}" for lvl, n in self.counts().items())
-        return (f"HotspotResult({self.as_of.isoformat()}, {project}: {counts}; "
-                f"{len(self.clusters.clusters)} cluster parcels)")
+        return (
+            f"HotspotResult({self.as_of.isoformat()}, {project}: {counts}; "
+            f"{len(self.clusters.clusters)} cluster parcels)"
+        )
 
 
 def compute_hotspots(

@@ -130,8 +130,10 @@ def _draw(rng: np.random.Generator, pool: int, size: int, permutations: int) -> 
         return np.zeros((permutations, 0), dtype=np.int64)
     if pool <= 4 * size:
         rows = max(1, 4_000_000 // pool)
-        parts = [np.argsort(rng.random((min(rows, permutations - start), pool)), axis=1)[:, :size]
-                 for start in range(0, permutations, rows)]
+        parts = [
+            np.argsort(rng.random((min(rows, permutations - start), pool)), axis=1)[:, :size]
+            for start in range(0, permutations, rows)
+        ]
         return np.concatenate(parts).astype(np.int64)
     ids = rng.integers(0, pool, size=(permutations, size))
     while True:
@@ -143,7 +145,11 @@ def _draw(rng: np.random.Generator, pool: int, size: int, permutations: int) -> 
 
 
 def _permutation_counts(
-    y: np.ndarray, observed: np.ndarray, card: np.ndarray, sites: np.ndarray, permutations: int,
+    y: np.ndarray,
+    observed: np.ndarray,
+    card: np.ndarray,
+    sites: np.ndarray,
+    permutations: int,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Conditional permutation of the neighbour sums of binary weights.
@@ -253,8 +259,16 @@ def gi_star(
     xy = np.asarray(points, dtype="float64").reshape(-1, 2)
     n = len(y)
     out = pd.DataFrame(
-        {"intensity": y, "gi": np.nan, "z": np.nan, "z_sim": np.nan, "neighbours": 0,
-         "p_sim": 1.0, "p_fdr": 1.0, "cluster": ""},
+        {
+            "intensity": y,
+            "gi": np.nan,
+            "z": np.nan,
+            "z_sim": np.nan,
+            "neighbours": 0,
+            "p_sim": 1.0,
+            "p_fdr": 1.0,
+            "cluster": "",
+        },
     )
     if n < 3 or y.sum() <= 0 or np.ptp(y) == 0:
         return out
@@ -373,9 +387,12 @@ class ClusterResult:
     def __repr__(self) -> str:
         n_hot = int((self.parcels["cluster"] == "hot").sum())
         n_cold = int((self.parcels["cluster"] == "cold").sum())
-        return (f"ClusterResult({len(self.parcels)} parcels tested, {n_hot} hot, {n_cold} cold; "
-                f"{self.weights}, {self.permutations} permutations, FDR {self.alpha}"
-                + (f"; {self.note}" if self.note else "") + ")")
+        return (
+            f"ClusterResult({len(self.parcels)} parcels tested, {n_hot} hot, {n_cold} cold; "
+            f"{self.weights}, {self.permutations} permutations, FDR {self.alpha}"
+            + (f"; {self.note}" if self.note else "")
+            + ")"
+        )
 
 
 def _empty_parcels(crs) -> gpd.GeoDataFrame:
@@ -388,8 +405,9 @@ def _empty_parcels(crs) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
 
 
-def parcel_intensity(ws: Workspace, sl: TimeSlice, measure: str = "grievances",
-                     snap_m: float = 25.0) -> tuple[pd.Series, int]:
+def parcel_intensity(
+    ws: Workspace, sl: TimeSlice, measure: str = "grievances", snap_m: float = 25.0
+) -> tuple[pd.Series, int]:
     """Open grievances (or signatories) attributed to each affected parcel.
 
     Parameters
@@ -423,9 +441,15 @@ def parcel_intensity(ws: Workspace, sl: TimeSlice, measure: str = "grievances",
     if not len(g):
         return pd.Series(0.0, index=pd.Index(sorted(population), name="parcel_id")), 0
     mass = g["signatories"].astype("float64") if measure == "signatories" else pd.Series(1.0, index=g.index)
-    g = pd.DataFrame({"gid": np.arange(len(g)), "household_id": g["household_id"].to_numpy(),
-                      "project_id": g["project_id"].to_numpy(), "mass": mass.to_numpy()},
-                     index=g.index)
+    g = pd.DataFrame(
+        {
+            "gid": np.arange(len(g)),
+            "household_id": g["household_id"].to_numpy(),
+            "project_id": g["project_id"].to_numpy(),
+            "mass": mass.to_numpy(),
+        },
+        index=g.index,
+    )
     # 1. through the household: its parcels in the slice, else its placed rows in the workspace
     all_hh = ws.households.dropna(subset=["parcel_id"])
     all_hh = all_hh[all_hh["parcel_id"].isin(in_sel)]
@@ -434,8 +458,7 @@ def parcel_intensity(ws: Workspace, sl: TimeSlice, measure: str = "grievances",
         pending = g[g["household_id"].notna() & ~g["gid"].isin([x for f in links for x in f["gid"]])]
         if not len(pending):
             break
-        m = pending.merge(source[["household_id", "project_id", "parcel_id"]],
-                          on="household_id", suffixes=("", "_hh"))
+        m = pending.merge(source[["household_id", "project_id", "parcel_id"]], on="household_id", suffixes=("", "_hh"))
         if not len(m):
             continue
         same = m["project_id"].notna() & (m["project_id"] == m["project_id_hh"])
@@ -454,14 +477,18 @@ def parcel_intensity(ws: Workspace, sl: TimeSlice, measure: str = "grievances",
         pts = geom.reindex(rest.index)
         has = pts.notna().to_numpy() & ~pts.is_empty.fillna(True).to_numpy()
         if has.any():
-            pts_gdf = gpd.GeoDataFrame({"gid": rest["gid"].to_numpy()[has], "mass": rest["mass"].to_numpy()[has]},
-                                       geometry=pts[has].to_numpy(), crs=parcels.crs)
+            pts_gdf = gpd.GeoDataFrame(
+                {"gid": rest["gid"].to_numpy()[has], "mass": rest["mass"].to_numpy()[has]},
+                geometry=pts[has].to_numpy(),
+                crs=parcels.crs,
+            )
             target = parcels[["parcel_id", "geometry"]].reset_index(drop=True)
             hit = gpd.sjoin(pts_gdf, target, how="left", predicate="within").drop_duplicates("gid")
             miss = hit["parcel_id"].isna()
             if miss.any() and snap_m > 0:
-                near = gpd.sjoin_nearest(pts_gdf[pts_gdf["gid"].isin(hit.loc[miss, "gid"])], target,
-                                         how="inner", max_distance=float(snap_m)).drop_duplicates("gid")
+                near = gpd.sjoin_nearest(
+                    pts_gdf[pts_gdf["gid"].isin(hit.loc[miss, "gid"])], target, how="inner", max_distance=float(snap_m)
+                ).drop_duplicates("gid")
                 hit = pd.concat([hit[~miss], near])
             point_links = hit.dropna(subset=["parcel_id"])[["gid", "parcel_id", "mass"]]
             population |= set(point_links["parcel_id"])
@@ -501,32 +528,52 @@ def grievance_clusters(ws: Workspace, sl: TimeSlice, config: dict[str, Any] | No
     >>> res.hot_hamlets, res.clusters[["parcel_id", "z", "p_fdr"]]  # doctest: +SKIP
     """
     cfg = (config or hotspot_config(ws.config.hotspots))["clusters"]
-    weights_text = (f"knn, k = {cfg['k']}" if cfg["weights"] == "knn"
-                    else f"distance band {cfg['band_m']:g} m")
-    base: dict[str, Any] = {"measure": cfg["measure"], "weights": weights_text,
-                            "permutations": int(cfg["permutations"]), "alpha": float(cfg["alpha"]),
-                            "seed": int(cfg["seed"])}
+    weights_text = f"knn, k = {cfg['k']}" if cfg["weights"] == "knn" else f"distance band {cfg['band_m']:g} m"
+    base: dict[str, Any] = {
+        "measure": cfg["measure"],
+        "weights": weights_text,
+        "permutations": int(cfg["permutations"]),
+        "alpha": float(cfg["alpha"]),
+        "seed": int(cfg["seed"]),
+    }
     crs = sl.parcels.crs
     intensity, unattributed = parcel_intensity(ws, sl, cfg["measure"], float(cfg["snap_m"]))
     base["unattributed"] = unattributed
     if len(intensity) < int(cfg["min_parcels"]):
-        return ClusterResult(_empty_parcels(crs), note=f"chỉ có {len(intensity)} thửa bị ảnh hưởng, "
-                             f"cần ít nhất {cfg['min_parcels']} để kiểm định", **base)
+        return ClusterResult(
+            _empty_parcels(crs),
+            note=f"chỉ có {len(intensity)} thửa bị ảnh hưởng, cần ít nhất {cfg['min_parcels']} để kiểm định",
+            **base,
+        )
     if intensity.sum() <= 0:
         return ClusterResult(_empty_parcels(crs), note="không có đơn thư đang mở gắn được với thửa đất", **base)
     parcels = sl.parcels.drop_duplicates("parcel_id").set_index("parcel_id").loc[intensity.index]
     points = parcels.geometry.representative_point()
     xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
-    res = gi_star(intensity.to_numpy(), xy, weights=cfg["weights"], k=int(cfg["k"]), band_m=float(cfg["band_m"]),
-                  permutations=int(cfg["permutations"]), max_permutations=int(cfg["max_permutations"]),
-                  alpha=float(cfg["alpha"]),
-                  alternative=cfg["alternative"], seed=int(cfg["seed"]))
+    res = gi_star(
+        intensity.to_numpy(),
+        xy,
+        weights=cfg["weights"],
+        k=int(cfg["k"]),
+        band_m=float(cfg["band_m"]),
+        permutations=int(cfg["permutations"]),
+        max_permutations=int(cfg["max_permutations"]),
+        alpha=float(cfg["alpha"]),
+        alternative=cfg["alternative"],
+        seed=int(cfg["seed"]),
+    )
     res.index = intensity.index
     layer = gpd.GeoDataFrame(
-        {"parcel_id": intensity.index.to_numpy(), "hamlet_id": parcels["hamlet_id"].to_numpy(),
-         **{c: res[c].to_numpy() for c in ("intensity", "gi", "z", "p_sim", "p_fdr", "cluster", "z_sim",
-                                           "neighbours")}},
-        geometry=parcels.geometry.to_numpy(), crs=crs,
+        {
+            "parcel_id": intensity.index.to_numpy(),
+            "hamlet_id": parcels["hamlet_id"].to_numpy(),
+            **{
+                c: res[c].to_numpy()
+                for c in ("intensity", "gi", "z", "p_sim", "p_fdr", "cluster", "z_sim", "neighbours")
+            },
+        },
+        geometry=parcels.geometry.to_numpy(),
+        crs=crs,
     )
     hot_ids = set(layer.loc[layer["cluster"] == "hot", "parcel_id"])
     hh = sl.households

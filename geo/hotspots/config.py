@@ -265,23 +265,33 @@ def check_config(cfg: dict[str, Any]) -> list[str]:
     for key in cfg:
         if key not in DEFAULTS:
             out.append(f"[hotspots] không có khóa “{key}” / unknown key “{key}”")
-    for key in ("watch_score", "risk_score", "hotspot_score", "collective_min", "stalled_days",
-                "report_gap_days", "series_weeks"):
+    for key in (
+        "watch_score",
+        "risk_score",
+        "hotspot_score",
+        "collective_min",
+        "stalled_days",
+        "report_gap_days",
+        "series_weeks",
+    ):
         if not _number(cfg.get(key)) or cfg[key] < 0:
             out.append(f"[hotspots] {key} phải là một số / must be a number")
     if not out and not cfg["watch_score"] <= cfg["risk_score"] <= cfg["hotspot_score"]:
-        out.append("[hotspots] cần watch_score ≤ risk_score ≤ hotspot_score / "
-                   "need watch_score ≤ risk_score ≤ hotspot_score")
-    for table, keys in (("kind_weights", KINDS.keys), ("topic_weights", TOPICS.keys),
-                        ("stalled_days_by_stage", STAGES.keys)):
+        out.append(
+            "[hotspots] cần watch_score ≤ risk_score ≤ hotspot_score / need watch_score ≤ risk_score ≤ hotspot_score"
+        )
+    for table, keys in (
+        ("kind_weights", KINDS.keys),
+        ("topic_weights", TOPICS.keys),
+        ("stalled_days_by_stage", STAGES.keys),
+    ):
         value = cfg.get(table)
         if not isinstance(value, dict):
             out.append(f"[hotspots.{table}] phải là một bảng / must be a table")
             continue
         for key, number in value.items():
             if key not in keys:
-                out.append(f"[hotspots.{table}] không có “{key}”; dùng: {', '.join(keys)} / "
-                           f"unknown “{key}”")
+                out.append(f"[hotspots.{table}] không có “{key}”; dùng: {', '.join(keys)} / unknown “{key}”")
             elif not _number(number) or number < 0:
                 out.append(f"[hotspots.{table}] {key} phải là số không âm / must be a non-negative number")
     signals = cfg.get("signals")
@@ -290,8 +300,10 @@ def check_config(cfg: dict[str, Any]) -> list[str]:
         signals = {}
     for name, spec in signals.items():
         if name not in SIGNAL_NAMES:
-            out.append(f"[hotspots.signals] không có tín hiệu “{name}”; có: {', '.join(SIGNAL_NAMES)} / "
-                       f"unknown signal “{name}”")
+            out.append(
+                f"[hotspots.signals] không có tín hiệu “{name}”; có: {', '.join(SIGNAL_NAMES)} / "
+                f"unknown signal “{name}”"
+            )
             continue
         if not isinstance(spec, dict):
             out.append(f"[hotspots.signals.{name}] phải là một bảng / must be a table")
@@ -302,23 +314,25 @@ def check_config(cfg: dict[str, Any]) -> list[str]:
                     out.append(f"[hotspots.signals.{name}] enabled phải là true/false / must be true or false")
             elif key in ("weight", "cap"):
                 if not _number(value) or value < 0:
-                    out.append(f"[hotspots.signals.{name}] {key} phải là số không âm / "
-                               "must be a non-negative number")
+                    out.append(f"[hotspots.signals.{name}] {key} phải là số không âm / must be a non-negative number")
             else:
-                out.append(f"[hotspots.signals.{name}] không có khóa “{key}” (enabled, weight, cap) / "
-                           f"unknown key “{key}”")
+                out.append(
+                    f"[hotspots.signals.{name}] không có khóa “{key}” (enabled, weight, cap) / unknown key “{key}”"
+                )
     cl = cfg.get("clusters")
     if not isinstance(cl, dict):
         return out + ["[hotspots.clusters] phải là một bảng / must be a table"]
     for key in cl:
         if key not in DEFAULTS["clusters"]:
             out.append(f"[hotspots.clusters] không có khóa “{key}” / unknown key “{key}”")
-    choices = {"measure": ("grievances", "signatories"), "weights": ("knn", "distance"),
-               "alternative": ("two-sided", "directed")}
+    choices = {
+        "measure": ("grievances", "signatories"),
+        "weights": ("knn", "distance"),
+        "alternative": ("two-sided", "directed"),
+    }
     for key, allowed in choices.items():
         if cl.get(key) not in allowed:
-            out.append(f"[hotspots.clusters] {key} phải là {' hoặc '.join(allowed)} / must be "
-                       f"{' or '.join(allowed)}")
+            out.append(f"[hotspots.clusters] {key} phải là {' hoặc '.join(allowed)} / must be {' or '.join(allowed)}")
     for key in ("k", "permutations", "max_permutations", "seed", "min_parcels"):
         if not isinstance(cl.get(key), int) or isinstance(cl.get(key), bool) or cl[key] < 1:
             out.append(f"[hotspots.clusters] {key} phải là số nguyên dương / must be a positive whole number")

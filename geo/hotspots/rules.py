@@ -98,13 +98,27 @@ FACTS = ("gathering_risk", "overdue_collective")
 days, open overdue grievances with 5 or more signatories."""
 
 HANDED_OVER = STAGE_ORDER["handed_over"]
-_DETAILS = ("open_count", "open_by_kind", "open_topics", "overdue_by_kind", "overdue_topics",
-            "max_collective", "overdue_collective_cfg", "max_overdue_collective", "stalled_max_days",
-            "skipped_missing", "skipped_paid_early", "late_unpaid", "late_paid", "days_silent")
+_DETAILS = (
+    "open_count",
+    "open_by_kind",
+    "open_topics",
+    "overdue_by_kind",
+    "overdue_topics",
+    "max_collective",
+    "overdue_collective_cfg",
+    "max_overdue_collective",
+    "stalled_max_days",
+    "skipped_missing",
+    "skipped_paid_early",
+    "late_unpaid",
+    "late_paid",
+    "days_silent",
+)
 
 
-def _agg(frame: pd.DataFrame, keys: list[str], index: pd.Index, how: str = "size",
-         column: str | None = None) -> pd.Series:
+def _agg(
+    frame: pd.DataFrame, keys: list[str], index: pd.Index, how: str = "size", column: str | None = None
+) -> pd.Series:
     """One number per key of ``index`` (0 where the frame has none)."""
     if not len(frame):
         return pd.Series(0.0, index=index)
@@ -117,8 +131,11 @@ def _breakdown(frame: pd.DataFrame, keys: list[str], column: str, index: pd.Inde
     """``{value: count}`` of ``column`` per key of ``index``."""
     found: dict[Any, dict[str, int]] = {}
     if len(frame):
-        counts = frame.assign(_v=frame[column].astype(object).where(frame[column].notna(), "")).groupby(
-            [*keys, "_v"], dropna=True).size()
+        counts = (
+            frame.assign(_v=frame[column].astype(object).where(frame[column].notna(), ""))
+            .groupby([*keys, "_v"], dropna=True)
+            .size()
+        )
         for key, n in counts.items():
             owner = key[:-1] if len(keys) > 1 else key[0]
             found.setdefault(owner, {})[key[-1]] = int(n)
@@ -134,8 +151,7 @@ def _per_hamlet(index: pd.Index, per_hamlet: pd.Series, fill: float = 0.0) -> pd
 def _with_columns(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """``frame`` with any missing column added as blanks (frames built by hand may lack some)."""
     missing = [c for c in columns if c not in frame.columns]
-    return frame.assign(**{c: pd.Series(pd.NA, index=frame.index, dtype=object) for c in missing}) if missing \
-        else frame
+    return frame.assign(**{c: pd.Series(pd.NA, index=frame.index, dtype=object) for c in missing}) if missing else frame
 
 
 def _grievances_keyed(ws: Workspace, sl: TimeSlice, by_project: bool) -> pd.DataFrame:
@@ -156,10 +172,17 @@ def _grievances_keyed(ws: Workspace, sl: TimeSlice, by_project: bool) -> pd.Data
 def _first_dates(history: pd.DataFrame) -> pd.DataFrame:
     """The first date of each stage per (household_id, project_id) in ``history`` (one column per stage)."""
     if not len(history):
-        return pd.DataFrame(columns=list(STAGES.keys), index=pd.MultiIndex.from_tuples(
-            [], names=["household_id", "project_id"]), dtype="datetime64[ns]")
-    first = history.dropna(subset=["stage", "date"]).groupby(["household_id", "project_id", "stage"])[
-        "date"].min().unstack()
+        return pd.DataFrame(
+            columns=list(STAGES.keys),
+            index=pd.MultiIndex.from_tuples([], names=["household_id", "project_id"]),
+            dtype="datetime64[ns]",
+        )
+    first = (
+        history.dropna(subset=["stage", "date"])
+        .groupby(["household_id", "project_id", "stage"])["date"]
+        .min()
+        .unstack()
+    )
     return first.reindex(columns=list(STAGES.keys)).apply(pd.to_datetime, errors="coerce")
 
 
@@ -184,8 +207,10 @@ def _skipped(hh: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
     paid, approved = (pd.to_datetime(first[c], errors="coerce") for c in ("paid", "plan_approved"))
     paid_early = (paid < approved).to_numpy(dtype=bool)
     flags = pd.DataFrame(
-        {"missing": np.where(has_gap, np.array(STAGES.keys, dtype=object)[gaps.argmax(axis=1)], None),
-         "paid_early": paid_early},
+        {
+            "missing": np.where(has_gap, np.array(STAGES.keys, dtype=object)[gaps.argmax(axis=1)], None),
+            "paid_early": paid_early,
+        },
         index=first.index,
     )[has_gap | paid_early]
     if not len(flags):
@@ -227,15 +252,14 @@ def _late_payment(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets:
     return hh.assign(unpaid=unpaid)[unpaid | paid_late]
 
 
-def _expired_notice(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]
-                    ) -> pd.DataFrame:
+def _expired_notice(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]) -> pd.DataFrame:
     """Household rows whose notice of recovery expired (12 months, Land Law 2024 Art. 85(5)) with no
     recovery decision within its validity. Without stage_history, a row before the decision whose own
     stage_date is 12 months past (the notice came on or before it)."""
     if not len(hh):
         return hh
     dates, has = _history_dates(hh, first)
-    notice = dates["notified"].where(has, _own_start(hh, STAGES.keys[:STAGE_ORDER["recovery_decided"]]))
+    notice = dates["notified"].where(has, _own_start(hh, STAGES.keys[: STAGE_ORDER["recovery_decided"]]))
     expiry = legal.due_dates("notice_valid", notice, sets)
     decided = dates["recovery_decided"].where(has)
     expired = expiry.notna() & (ts > expiry) & (decided.isna() | (decided > expiry))
@@ -262,7 +286,8 @@ def _short_notice(ws: Workspace, hh: pd.DataFrame, first: pd.DataFrame, sets: tu
     agreed = hh["agreement"].eq("yes").groupby(pair).transform("all")
     decided, notified = dates["recovery_decided"], dates["notified"]
     need = legal.period_days("notice_agricultural", decided, sets).where(
-        ~other, legal.period_days("notice_non_agricultural", decided, sets))
+        ~other, legal.period_days("notice_non_agricultural", decided, sets)
+    )
     gap = (decided - notified).dt.days
     short = has & need.notna() & gap.notna() & (gap < need) & ~agreed
     return hh[short]
@@ -311,8 +336,11 @@ def signal_table(
     if by_project:
         pairs = pd.concat([hh[keys], g[keys]]).dropna().drop_duplicates()
         pairs = pairs[pairs["hamlet_id"].isin(sl.hamlets["hamlet_id"])]
-        index = (pd.MultiIndex.from_frame(pairs.sort_values(keys)) if len(pairs)
-                 else pd.MultiIndex.from_tuples([], names=keys))
+        index = (
+            pd.MultiIndex.from_frame(pairs.sort_values(keys))
+            if len(pairs)
+            else pd.MultiIndex.from_tuples([], names=keys)
+        )
     else:
         index = pd.Index(sl.hamlets["hamlet_id"].tolist(), name="hamlet_id")
     out = pd.DataFrame(index=index)
@@ -331,8 +359,11 @@ def signal_table(
     out["overdue_collective"] = _agg(fixed, keys, index)
     out["open_count"] = _agg(g_open, keys, index)
     # the reasons list collective grievances once, in their own phrase, where that signal is on
-    listed = (g_open[g_open["signatories"] < int(cfg["collective_min"])]
-              if signal_on(cfg, "collective_grievances") else g_open)
+    listed = (
+        g_open[g_open["signatories"] < int(cfg["collective_min"])]
+        if signal_on(cfg, "collective_grievances")
+        else g_open
+    )
     late_listed = listed["is_overdue"].astype(bool)
     out["open_by_kind"] = _breakdown(listed[~late_listed], keys, "kind", index)
     out["open_topics"] = _breakdown(listed[~late_listed], keys, "topic", index)
@@ -344,18 +375,25 @@ def signal_table(
 
     # households
     not_done = hh[hh["stage_rank"] < HANDED_OVER]
-    out["disagreeing_households"] = _agg(not_done[not_done["agreement"] == "no"], keys, index,
-                                         "nunique", "household_id")
+    out["disagreeing_households"] = _agg(
+        not_done[not_done["agreement"] == "no"], keys, index, "nunique", "household_id"
+    )
     projects = ws.projects.dropna(subset=["project_id"]).drop_duplicates("project_id")
-    deadlines = pd.Series(pd.to_datetime(projects["handover_deadline"], errors="coerce").to_numpy(),
-                          index=projects["project_id"].to_numpy())
-    deadline = pd.Series(pd.to_datetime(deadlines.reindex(not_done["project_id"].to_numpy()).to_numpy()),
-                         index=not_done.index)
+    deadlines = pd.Series(
+        pd.to_datetime(projects["handover_deadline"], errors="coerce").to_numpy(),
+        index=projects["project_id"].to_numpy(),
+    )
+    deadline = pd.Series(
+        pd.to_datetime(deadlines.reindex(not_done["project_id"].to_numpy()).to_numpy()), index=not_done.index
+    )
     late = not_done[deadline.notna() & (deadline < ts)]
     out["past_deadline_households"] = _agg(late, keys, index, "nunique", "household_id")
     by_stage = {k: float(v) for k, v in cfg["stalled_days_by_stage"].items()}
-    limit = pd.Series([by_stage.get(s, float(cfg["stalled_days"])) for s in not_done["stage"].astype(object)],
-                      index=not_done.index, dtype="float64")
+    limit = pd.Series(
+        [by_stage.get(s, float(cfg["stalled_days"])) for s in not_done["stage"].astype(object)],
+        index=not_done.index,
+        dtype="float64",
+    )
     days_at = (ts - pd.to_datetime(not_done["stage_date"])).dt.days
     stalled = not_done.assign(_days=days_at)[days_at.notna() & (days_at >= limit)]
     out["stalled_households"] = _agg(stalled, keys, index, "nunique", "household_id")
@@ -364,25 +402,30 @@ def signal_table(
     skipped = _skipped(hh, first)
     out["skipped_steps"] = _agg(skipped, keys, index, "nunique", "household_id")
     out["skipped_missing"] = _breakdown(skipped.dropna(subset=["missing"]), keys, "missing", index)
-    out["skipped_paid_early"] = _agg(skipped[skipped["paid_early"].astype(bool)], keys, index,
-                                     "nunique", "household_id")
+    out["skipped_paid_early"] = _agg(
+        skipped[skipped["paid_early"].astype(bool)], keys, index, "nunique", "household_id"
+    )
     sets = legal.legal_settings(ws.config.raw).sets
     late_pay = _late_payment(hh, first, ts, sets)
     unpaid = late_pay["unpaid"].astype(bool)
     out["late_payment"] = _agg(late_pay[unpaid], keys, index, "nunique", "household_id")
     out["late_unpaid"] = out["late_payment"]
     out["late_paid"] = _agg(late_pay[~unpaid], keys, index, "nunique", "household_id")
-    out["expired_notice"] = _agg(_expired_notice(hh, first, ts, sets), keys, index,
-                                 "nunique", "household_id")
-    out["short_notice"] = (_agg(_short_notice(ws, hh, first, sets), keys, index, "nunique", "household_id")
-                           if signal_on(cfg, "short_notice") else 0.0)
+    out["expired_notice"] = _agg(_expired_notice(hh, first, ts, sets), keys, index, "nunique", "household_id")
+    out["short_notice"] = (
+        _agg(_short_notice(ws, hh, first, sets), keys, index, "nunique", "household_id")
+        if signal_on(cfg, "short_notice")
+        else 0.0
+    )
 
     # field reports: moods of the 14 days, and the party cell's silence
     recent = sl.recent_reports
-    moods = (recent.groupby(["hamlet_id", "mood"]).size().unstack(fill_value=0) if len(recent)
-             else pd.DataFrame())
-    for mood, col in (("agitated", "agitated_reports"), ("concerned", "concerned_reports"),
-                      ("gathering_risk", "gathering_risk")):
+    moods = recent.groupby(["hamlet_id", "mood"]).size().unstack(fill_value=0) if len(recent) else pd.DataFrame()
+    for mood, col in (
+        ("agitated", "agitated_reports"),
+        ("concerned", "concerned_reports"),
+        ("gathering_risk", "gathering_risk"),
+    ):
         out[col] = _per_hamlet(index, moods[mood] if mood in moods else pd.Series(dtype="float64"))
     reports = sl.field_reports
     in_use = "field_reports" in ws.present and len(reports) > 0
@@ -422,8 +465,9 @@ def _kinds_text(by_kind: dict[str, int]) -> str:
 
 def _topics_text(topics: dict[str, int], most: int = 3) -> str:
     """The ``most`` frequent topics in parentheses, ``…`` where there are more (empty where none)."""
-    named = sorted(((n, TOPICS.keys.index(t), t) for t, n in topics.items() if t in TOPICS.keys),
-                   key=lambda x: (-x[0], x[1]))
+    named = sorted(
+        ((n, TOPICS.keys.index(t), t) for t, n in topics.items() if t in TOPICS.keys), key=lambda x: (-x[0], x[1])
+    )
     if not named:
         return ""
     shown = ", ".join(TOPICS.label(t).lower() for _, _, t in named[:most])
@@ -458,6 +502,7 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
     >>> reasons_text(signal_table(ws, sl).loc["TH01"], hotspot_config())  # doctest: +SKIP
     '1 đơn khiếu nại quá hạn giải quyết (diện tích)'
     """
+
     def on(name: str) -> bool:
         return signal_on(config, name) and row[name] > 0
 
@@ -467,8 +512,7 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
         parts.append(f"{n} báo cáo nguy cơ tụ tập đông người trong 14 ngày qua")
     overdue_by_kind = row["overdue_by_kind"] or {}
     if overdue_by_kind:
-        parts.append(f"{_kinds_text(overdue_by_kind)} quá hạn giải quyết"
-                     f"{_topics_text(row['overdue_topics'] or {})}")
+        parts.append(f"{_kinds_text(overdue_by_kind)} quá hạn giải quyết{_topics_text(row['overdue_topics'] or {})}")
     collective_said = False
     if on("collective_grievances"):
         n = int(row["collective_grievances"])
@@ -477,13 +521,14 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
         if n == 1:
             parts.append(f"1 đơn tập thể {most} người ký" + (" đã quá hạn" if late else ""))
         else:
-            parts.append(f"{n} đơn tập thể, đông nhất {most} người ký"
-                         + (f" ({late} đơn đã quá hạn)" if late else ""))
+            parts.append(f"{n} đơn tập thể, đông nhất {most} người ký" + (f" ({late} đơn đã quá hạn)" if late else ""))
         collective_said = late >= int(row["overdue_collective"]) and most >= row["max_overdue_collective"]
     if row["overdue_collective"] > 0 and not collective_said:
         n = int(row["overdue_collective"])
-        parts.append(f"{n} đơn từ {FIXED_COLLECTIVE} người ký trở lên đã quá hạn giải quyết "
-                     f"(đông nhất {int(row['max_overdue_collective'])} người)")
+        parts.append(
+            f"{n} đơn từ {FIXED_COLLECTIVE} người ký trở lên đã quá hạn giải quyết "
+            f"(đông nhất {int(row['max_overdue_collective'])} người)"
+        )
     if row["agitated_reports"] > 0:
         parts.append(f"{int(row['agitated_reports'])} báo cáo Nhân dân bức xúc trong 14 ngày qua")
     if row["disagreeing_households"] > 0:
@@ -498,28 +543,38 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
             details.append("chi trả trước khi phê duyệt phương án")
         parts.append(text + (f" ({'; '.join(details)})" if details else ""))
     if on("late_payment"):
-        parts.append(f"{int(row['late_payment'])} hộ chưa được chi trả tiền bồi thường dù đã quá hạn 30 ngày "
-                     "kể từ ngày phê duyệt phương án")
+        parts.append(
+            f"{int(row['late_payment'])} hộ chưa được chi trả tiền bồi thường dù đã quá hạn 30 ngày "
+            "kể từ ngày phê duyệt phương án"
+        )
     if signal_on(config, "late_payment") and row["late_paid"] > 0:
         parts.append(f"{int(row['late_paid'])} hộ được chi trả sau thời hạn 30 ngày, phải trả thêm tiền chậm trả")
     if on("short_notice"):
-        parts.append(f"{int(row['short_notice'])} hộ có quyết định thu hồi đất khi chưa đủ thời hạn thông báo "
-                     "(90 ngày với đất nông nghiệp, 180 ngày với đất phi nông nghiệp)")
+        parts.append(
+            f"{int(row['short_notice'])} hộ có quyết định thu hồi đất khi chưa đủ thời hạn thông báo "
+            "(90 ngày với đất nông nghiệp, 180 ngày với đất phi nông nghiệp)"
+        )
     if on("expired_notice"):
-        parts.append(f"{int(row['expired_notice'])} hộ có thông báo thu hồi đất đã hết hiệu lực 12 tháng mà "
-                     "chưa có quyết định thu hồi")
+        parts.append(
+            f"{int(row['expired_notice'])} hộ có thông báo thu hồi đất đã hết hiệu lực 12 tháng mà "
+            "chưa có quyết định thu hồi"
+        )
     open_by_kind = row["open_by_kind"] or {}
     if open_by_kind:
         parts.append(f"{_kinds_text(open_by_kind)} đang giải quyết{_topics_text(row['open_topics'] or {})}")
     if on("stalled_households"):
-        parts.append(f"{int(row['stalled_households'])} hộ lâu chưa chuyển bước "
-                     f"(lâu nhất {int(row['stalled_max_days'])} ngày)")
+        parts.append(
+            f"{int(row['stalled_households'])} hộ lâu chưa chuyển bước (lâu nhất {int(row['stalled_max_days'])} ngày)"
+        )
     if on("concerned_reports"):
         parts.append(f"{int(row['concerned_reports'])} báo cáo Nhân dân có băn khoăn trong 14 ngày qua")
     if on("silent_party_cell"):
         days = row["days_silent"]
-        parts.append("chi bộ chưa gửi báo cáo tình hình nào" if not np.isfinite(days)
-                     else f"chi bộ {int(days)} ngày chưa báo cáo tình hình")
+        parts.append(
+            "chi bộ chưa gửi báo cáo tình hình nào"
+            if not np.isfinite(days)
+            else f"chi bộ {int(days)} ngày chưa báo cáo tình hình"
+        )
     if on("gi_cluster"):
         parts.append("có thửa đất trong cụm đơn thư tập trung bất thường (kiểm định Gi*)")
     return "; ".join(parts)
@@ -576,9 +631,11 @@ def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
     level = level.where(forced_none | (level != "none"), "watch")
     level = level.where(~forced_none, "none")
     level = level.where(~forced_hot, "hotspot")
-    reasons = (pd.Series([reasons_text(r, config) for _, r in signals.iterrows()], index=signals.index,
-                         dtype=object)
-               if len(signals) else pd.Series(dtype=object, index=signals.index))
+    reasons = (
+        pd.Series([reasons_text(r, config) for _, r in signals.iterrows()], index=signals.index, dtype=object)
+        if len(signals)
+        else pd.Series(dtype=object, index=signals.index)
+    )
     return pd.DataFrame(
         {
             "hotspot_level": level,

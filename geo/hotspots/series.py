@@ -41,8 +41,17 @@ CHANGES = ("new", "worse", "better", "same")
 CHANGE_LABELS = {"new": "Mới xuất hiện", "worse": "Xấu đi", "better": "Cải thiện", "same": "Không đổi"}
 """Vietnamese names of the changes."""
 
-SERIES_COLUMNS = ("week_end", "hamlet_id", "hotspot_level", "hotspot_score", "hotspot_reasons",
-                  "previous_level", "previous_score", "change", "score_change")
+SERIES_COLUMNS = (
+    "week_end",
+    "hamlet_id",
+    "hotspot_level",
+    "hotspot_score",
+    "hotspot_reasons",
+    "previous_level",
+    "previous_score",
+    "change",
+    "score_change",
+)
 """Columns of :func:`weekly_series`."""
 
 
@@ -157,8 +166,7 @@ def weekly_series(
                 previous_level=prev["hotspot_level"].fillna("none").to_numpy(),
                 previous_score=prev["hotspot_score"].fillna(0.0).to_numpy(),
             )
-            week["change"] = [change(p, c) for p, c in zip(week["previous_level"], week["hotspot_level"],
-                                                           strict=True)]
+            week["change"] = [change(p, c) for p, c in zip(week["previous_level"], week["hotspot_level"], strict=True)]
             week["score_change"] = (week["hotspot_score"] - week["previous_score"]).round(2)
             frames.append(week[list(SERIES_COLUMNS)])
         previous = levels
