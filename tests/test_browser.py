@@ -29,6 +29,8 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = Path(os.environ.get("GEO_BROWSER_SAMPLE", ROOT / "data" / "hoson"))  # override for development
 DOCS = ROOT / "docs"

@@ -39,6 +39,8 @@ def peak_mb():
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 import geo
+
+pytestmark = pytest.mark.slow
 ws = geo.load_workspace(sys.argv[1])
 print(json.dumps({"problems": [[p.code, p.file, p.message] for p in ws.report.problems],
                   "maxrss_mb": peak_mb()}))

@@ -26,6 +26,8 @@ from geo.problems import Report
 from geo.store import MergeConflict, StaleUpload, Store, StoreError, ValidationRefused, conform, row_keys
 from geo.store import migrations as migrations_module
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 _databases = itertools.count(1)
 
