@@ -26,6 +26,8 @@ from geo.limits import Limits, mb, read_limits
 from geo.problems import Report
 from tests.conftest import CRS, default_layers
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_BOUND_MB = 500  # loading the small default workspace peaks near 210 MB
 
@@ -39,8 +41,6 @@ def peak_mb():
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 import geo
-
-pytestmark = pytest.mark.slow
 ws = geo.load_workspace(sys.argv[1])
 print(json.dumps({"problems": [[p.code, p.file, p.message] for p in ws.report.problems],
                   "maxrss_mb": peak_mb()}))
