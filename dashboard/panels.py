@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
+from geo.hotspots.rules import split_reasons
 from geo.hotspots.scope import is_hamlet_wide, level_label
 from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
@@ -492,20 +493,6 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
             hide_index=True,
             width="stretch",
         )
-
-
-def split_reasons(text: str) -> list[str]:
-    """The reasons of a hotspot level, one per item: split at "; " outside parentheses."""
-    parts, depth, current = [], 0, ""
-    for ch in str(text):
-        depth += (ch == "(") - (ch == ")")
-        if ch == ";" and depth <= 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    parts.append(current.strip())
-    return [p for p in parts if p]
 
 
 def _level(summary: pd.DataFrame, hid: str) -> str:

@@ -50,6 +50,7 @@ from jinja2 import Template
 from .analysis import Analysis
 from .disclosure import Disclosure
 from .formatting import fmt_date, fmt_number, is_missing
+from .hotspots.rules import split_reasons
 from .hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide, project_level_counts
 from .schema import KINDS, STAGES, STATUSES, TOPICS
 from .selection import TimeSlice
@@ -1119,7 +1120,7 @@ def _hamlet_layer(
         grievances, _ = _grievance_note(g_counts, hid)
         if grievances:
             rows.append(grievances)
-        items = _split_reasons(reasons)
+        items = split_reasons(reasons)
         if items:
             rows.append('Lý do:<ul class="why">' + "".join(f"<li>{esc(r)}</li>" for r in items) + "</ul>")
         if not meeting:
@@ -1130,22 +1131,6 @@ def _hamlet_layer(
         style = len(_LEVEL_ORDER) if hamlet_wide else _LEVEL_ORDER.index(lvl)
         features.append(_feature(geom, style, {"t": "<br>".join(rows)}))
     return DataLayer(features, styles, "Thôn – mức cảnh báo điểm nóng", sticky=True)
-
-
-def _split_reasons(text: object) -> list[str]:
-    """The reasons of a hotspot level, one per item: split at "; " outside parentheses."""
-    if is_missing(text) or not str(text).strip():
-        return []
-    parts, depth, current = [], 0, ""
-    for ch in str(text):
-        depth += (ch == "(") - (ch == ")")
-        if ch == ";" and depth <= 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    parts.append(current.strip())
-    return [part for part in parts if part]
 
 
 def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> DataLayer | None:

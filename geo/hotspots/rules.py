@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from .. import legal
+from ..formatting import is_missing
 from ..schema import KINDS, STAGE_ORDER, STAGES, TOPICS
 from ..selection import TimeSlice
 from ..vocabulary import LEVEL_LABELS, LEVEL_ORDER, LEVEL_RANK  # noqa: F401 - LEVEL_LABELS, LEVEL_RANK re-exported
@@ -577,7 +578,33 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
         )
     if on("gi_cluster"):
         parts.append("có thửa đất trong cụm đơn thư tập trung bất thường (kiểm định Gi*)")
-    return "; ".join(parts)
+    return REASON_SEPARATOR.join(parts)
+
+
+REASON_SEPARATOR = "; "
+"""Between the reasons of a hotspot level; a reason's own details stand in parentheses."""
+
+
+def split_reasons(text: object) -> list[str]:
+    """The reasons of a hotspot level, one per item: split at "; " outside parentheses.
+
+    Example
+    -------
+    >>> split_reasons("2 đơn khiếu nại (giá; diện tích); chi bộ 20 ngày chưa báo cáo")
+    ['2 đơn khiếu nại (giá; diện tích)', 'chi bộ 20 ngày chưa báo cáo']
+    """
+    if is_missing(text) or not str(text).strip():
+        return []
+    parts, depth, current = [], 0, ""
+    for ch in str(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == REASON_SEPARATOR[0] and depth <= 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return [part for part in parts if part]
 
 
 def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
