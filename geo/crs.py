@@ -469,30 +469,28 @@ def _marked_key(tokens: list[str]) -> tuple[str, str]:
     return "".join(t for t in rest if t not in _FORMER_MARKERS | _NEW_MARKERS), marker
 
 
+def _name_index(entries, kind: str) -> dict:
+    """``entries`` (each with ``province`` and ``aliases``) by folded name; a name used twice is a table bug."""
+    index: dict = {}
+    for entry in entries:
+        for name in (entry.province, *entry.aliases):
+            key = _name_key(name)
+            if key in index and index[key] is not entry:  # pragma: no cover - table bug
+                raise AssertionError(f"duplicate {kind} key {key!r}")
+            index[key] = entry
+    return index
+
+
 @lru_cache(maxsize=1)
 def _province_index() -> dict[str, ProvinceZone]:
     """Former (2008–2025) provinces by folded name."""
-    index: dict[str, ProvinceZone] = {}
-    for zone in VN2000_ZONES:
-        for name in (zone.province, *zone.aliases):
-            key = _name_key(name)
-            if key in index and index[key] is not zone:  # pragma: no cover - table bug
-                raise AssertionError(f"duplicate province key {key!r}")
-            index[key] = zone
-    return index
+    return _name_index(VN2000_ZONES, "province")
 
 
 @lru_cache(maxsize=1)
 def _province_2025_index() -> dict[str, Province2025]:
     """The provinces of 2025 by folded name."""
-    index: dict[str, Province2025] = {}
-    for province in PROVINCES_2025:
-        for name in (province.province, *province.aliases):
-            key = _name_key(name)
-            if key in index and index[key] is not province:  # pragma: no cover - table bug
-                raise AssertionError(f"duplicate province key {key!r}")
-            index[key] = province
-    return index
+    return _name_index(PROVINCES_2025, "province")
 
 
 @lru_cache(maxsize=1)
