@@ -302,6 +302,7 @@ def test_a_hostile_name_shows_as_text_in_the_popup(browser, tmp_path):
     pg.locator(PARCELS).first.wait_for(state="attached", timeout=30_000)
     handed_over = pg.locator("path.leaflet-interactive[fill='#fde725']")
     assert handed_over.count() == 1
+    _wait_until_still(pg, handed_over.first)
     handed_over.first.click(force=True)
     popup = pg.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
@@ -310,6 +311,19 @@ def test_a_hostile_name_shows_as_text_in_the_popup(browser, tmp_path):
     pg.wait_for_timeout(300)
     assert not dialogs and not blocked
     context.close()
+
+
+def _wait_until_still(pg, locator, timeout_s: float = 15.0) -> None:
+    """Wait until the map's opening zoom has ended: the shape's box is the same twice 250 ms apart."""
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        box = locator.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        pg.wait_for_timeout(250)
+    raise AssertionError(f"the map was still moving after {timeout_s} s")
 
 
 _POPUP_OVER_LEGEND_JS = """(name) => new Promise(done => {
