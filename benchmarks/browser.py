@@ -67,7 +67,7 @@ def maps(path: Path) -> list[tuple[str, str, int]]:
     for project in [None, *ws.projects["project_id"]]:
         an = geo.analyse(ws, geo.Selection.make(project=project, as_of=ws.default_as_of()))
         m = build_map(ws, an, display=disp)
-        out.append((project or "(all)", map_html(m, inline_assets=True), m.map_info.parcels_drawn))
+        out.append((project or "(all)", map_html(m, inline_assets=True), m.info.parcels_drawn))
     return out
 
 

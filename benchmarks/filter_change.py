@@ -83,7 +83,7 @@ def selection_times(ws, disp, sel) -> tuple[dict, dict]:
     # the progress tab: dashboard/data.py weekly() → figures.weekly_handover → geo.weekly_progress
     # (which ignores the stage filter itself)
     _, times["weekly"] = _timed(geo.weekly_progress, ws, sel, weeks=None)
-    out = {"map_bytes": len(html.encode("utf-8")), "parcels_drawn": m.map_info.parcels_drawn, "mode": m.map_info.mode}
+    out = {"map_bytes": len(html.encode("utf-8")), "parcels_drawn": m.info.parcels_drawn, "mode": m.info.mode}
     return times, out
 
 

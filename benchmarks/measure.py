@@ -189,8 +189,8 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
         "build_s": round(t_build, 3),
         "html_s": round(t_html, 3),
         "bytes": len(html.encode("utf-8")),
-        "mode": m.map_info.mode,
-        "parcels_drawn": m.map_info.parcels_drawn,
+        "mode": m.info.mode,
+        "parcels_drawn": m.info.parcels_drawn,
     }
     del html, m
     rss["map"] = peak_rss_mb()

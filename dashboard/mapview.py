@@ -6,7 +6,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import geo
-from geo.maps import DisplayGeometry, MapInfo, build_map, fmt_number, selection_title
+from geo.formatting import fmt_number
+from geo.maps import DisplayGeometry, MapInfo, build_map, selection_title
 
 from .data import Analysis
 
@@ -21,7 +22,7 @@ def show_map(
     """
     # meeting mode: the page's caption names the selection, so the legend stays short; the map stretches to
     # the bottom of the window in the browser (geo.maps.FillViewport), 560 px until it has measured
-    m = build_map(
+    built = build_map(
         ws,
         an,
         disclosure,
@@ -31,8 +32,8 @@ def show_map(
         title=None if large_type else selection_title(ws, an.slice),
         large_type=large_type,
     )
-    st_folium(m, height=560 if large_type else 620, use_container_width=True, returned_objects=[], key=None)
-    info: MapInfo = m.map_info
+    st_folium(built.map, height=560 if large_type else 620, use_container_width=True, returned_objects=[], key=None)
+    info = built.info
     if info.mode == "hamlets":
         st.caption(
             f"Vùng chọn có {fmt_number(info.parcels_in_selection)} thửa: bản đồ hiển thị tiến độ theo thôn. "

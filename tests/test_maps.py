@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -18,6 +19,8 @@ from shapely.geometry import box
 import geo
 from geo.maps import (
     STAGE_COLOURS,
+    BuiltMap,
+    MapInfo,
     asset_files,
     build_map,
     display_geometry,
@@ -233,9 +236,19 @@ def test_layers_legend_and_control_are_present(evil_ws):
     assert "map-legend" in page
     for stage in geo.STAGES.keys:
         assert geo.STAGES.label(stage) in page
-    info = m.map_info
+    info = m.info
     assert info.mode == "parcels" and info.parcels_drawn == 4
     assert info.grievances_drawn == 1 and info.clusters_drawn == 1
+
+
+def test_build_map_returns_the_folium_map_and_what_it_drew_and_adds_no_attribute_to_the_map(evil_ws):
+    built = build_map(evil_ws, _analysis(evil_ws))
+    assert isinstance(built, BuiltMap)
+    assert isinstance(built.map, folium.Map) and isinstance(built.info, MapInfo)
+    assert not hasattr(built.map, "map_info")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.info.mode = "parcels"  # what was drawn is a record, not a setting
+    assert "map-legend" in map_html(built.map)  # the bare folium map renders the same page
 
 
 def test_parcels_are_coloured_by_their_least_advanced_stage(evil_ws):
@@ -259,8 +272,8 @@ def test_stage_palette_is_sequential_dark_to_light():
 
 
 def test_view_fits_the_selection(evil_ws):
-    everything = build_map(evil_ws, _analysis(evil_ws)).map_info.bounds
-    hamlet_b = build_map(evil_ws, _analysis(evil_ws, hamlets=["B"])).map_info.bounds
+    everything = build_map(evil_ws, _analysis(evil_ws)).info.bounds
+    hamlet_b = build_map(evil_ws, _analysis(evil_ws, hamlets=["B"])).info.bounds
     assert hamlet_b[0] > everything[0] and hamlet_b[2] <= everything[2] + 1e-9
     page = map_html(build_map(evil_ws, _analysis(evil_ws, hamlets=["B"])))
     assert "fitBounds" in page
@@ -312,9 +325,9 @@ def test_display_geometry_is_computed_once_and_cut_to_six_decimals(evil_ws):
 
 def test_large_selections_fall_back_to_affected_parcels_then_hamlets(evil_ws):
     sl = _analysis(evil_ws)
-    assert build_map(evil_ws, sl, max_parcels=3).map_info.mode == "affected"
+    assert build_map(evil_ws, sl, max_parcels=3).info.mode == "affected"
     m = build_map(evil_ws, sl, max_parcels=2)
-    assert m.map_info.mode == "hamlets" and m.map_info.parcels_drawn == 0
+    assert m.info.mode == "hamlets" and m.info.parcels_drawn == 0
     page = map_html(m)
     assert _has(page, "Tiến độ bàn giao theo thôn") and "Chọn thôn để xem từng thửa" in page
 
@@ -345,10 +358,10 @@ def test_many_parcels_stay_under_budget(build):
     ]
     ws = geo.load_workspace(build(parcels=parcels, households=households))
     m = build_map(ws, _analysis(ws))
-    assert m.map_info.mode == "hamlets" and m.map_info.parcels_in_selection == n
+    assert m.info.mode == "hamlets" and m.info.parcels_in_selection == n
     assert len(map_html(m).encode()) < 200_000
     one = build_map(ws, _analysis(ws, hamlets=["B"]))
-    assert one.map_info.mode in ("parcels", "affected") and 0 < one.map_info.parcels_drawn < n
+    assert one.info.mode in ("parcels", "affected") and 0 < one.info.parcels_drawn < n
     assert len(map_html(one).encode()) < BUDGET
 
 
@@ -361,7 +374,7 @@ def test_sample_map_is_under_budget_for_every_project():
         m = build_map(ws, sl)
         size = len(map_html(m).encode("utf-8"))
         assert size < BUDGET, (project, size)
-        assert m.map_info.mode == "parcels"
+        assert m.info.mode == "parcels"
     simplified = sum(len(json.loads(t)[0][0]) for t in display_geometry(ws).parcel_shapes[:200] if t) / 2
     original = sum(len(g.exterior.coords) - 1 for g in ws.parcels.geometry.iloc[:200] if g.geom_type == "Polygon")
     assert simplified <= original
@@ -454,7 +467,7 @@ def test_meeting_mode_shows_no_grievance_case_number_or_point(case_ws):
     page = map_html(m)
     for text in ("0062/2026/ĐT", "0063/2026/KN", "Số người ký", "Đơn thư (điểm)", "tố cáo số"):
         assert not _has(page, text), text
-    assert m.map_info.grievances_drawn == 0
+    assert m.info.grievances_drawn == 0
     points = [f for layer in _features(page) for f in layer if isinstance(f[0][0], (int, float))]
     assert not points, "no circle marker of a grievance"
 
@@ -491,7 +504,7 @@ def test_meeting_mode_shows_clusters_as_areas_without_counts(case_ws):
     assert "Đơn thư gắn với thửa" in normal
     m = build_map(case_ws, _analysis(case_ws), clusters=clusters, disclosure=geo.Disclosure.PUBLIC, large_type=True)
     page = map_html(m)
-    assert m.map_info.clusters_drawn == 1  # the two parcels merged into one area
+    assert m.info.clusters_drawn == 1  # the two parcels merged into one area
     assert "Đơn thư gắn với thửa" not in page and "47-318" not in page
 
 
@@ -518,7 +531,7 @@ def test_hot_hamlets_stay_hatched_above_hamlet_level_progress(case_ws):
         {"hamlet_id": ["A", "B"], "hotspot_level": ["hotspot", "none"], "hotspot_reasons": ["1 đơn tố cáo quá hạn", ""]}
     )
     m = build_map(case_ws, dataclasses.replace(sl, levels=hot), max_parcels=1)
-    assert m.map_info.mode == "hamlets"
+    assert m.info.mode == "hamlets"
     page = map_html(m)
     layer_styles = _styles(page)
     hatch = [s for s in layer_styles if s and all(st.get("interactive") is False for st in s)]
@@ -603,7 +616,7 @@ def test_a_hamlet_wide_hotspot_is_not_hatched_as_the_projects_at_hamlet_level(wi
     )
     an = _analysis(wide_ws, project="P1")
     m = build_map(wide_ws, dataclasses.replace(an, levels=hot), max_parcels=1)
-    assert m.map_info.mode == "hamlets"
+    assert m.info.mode == "hamlets"
     page = map_html(m)
     assert not [s for s in _styles(page) if s and all(st.get("interactive") is False for st in s)], "no hatch"
     assert "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1 thôn)" in _legend(page)

@@ -1,0 +1,73 @@
+"""The handover-progress map: a folium map of one time slice, built without a browser.
+
+:func:`build_map` draws one :class:`~geo.selection.TimeSlice` — parcels
+coloured by procedure stage, hamlets shaded by hotspot level with permanent
+names, Gi* clusters, grievance points, project footprints, a Vietnamese
+legend and a layer control — and :func:`map_html` turns it into a page. The
+dashboard, the notebooks and the snapshot exports all call these two.
+:func:`build_map` returns a :class:`BuiltMap`: the folium map and what it drew
+(:class:`MapInfo`).
+
+The package has one module per concern: :mod:`~geo.maps.display` (display
+geometry and its cache), :mod:`~geo.maps.elements` (the Leaflet elements, their
+JavaScript and CSS), :mod:`~geo.maps.layers` and :mod:`~geo.maps.legend` (what
+is drawn, and its key), :mod:`~geo.maps.assets` (Leaflet served or inlined
+offline) and :mod:`~geo.maps.build` (the map and its page).
+
+Three rules hold for everything drawn here:
+
+* **Escaped.** Every value that comes from the data (names, ids, notes,
+  reasons) goes through :func:`html.escape` before it reaches a tooltip,
+  popup or label, so ``<img src=x onerror=alert(1)>`` shows as text.
+* **Offline.** The page loads Leaflet and jQuery from ``asset_base``
+  (``/app/static/vendor`` by default: the dashboard copies them there from
+  the xstatic packages, see :func:`asset_files`) and nothing else; no CDN,
+  no tiles unless ``basemap=True``. :func:`map_html` can also inline them.
+* **Light.** Display geometry is simplified in the metric CRS (0.75 m for
+  parcels), reprojected to WGS 84 and cut to 6 decimals (≈ 0.1 m) once per
+  workspace (:func:`display_geometry`); a map holds at most ``max_parcels``
+  parcels (and about ``max_bytes`` of them) and falls back to the affected
+  parcels only, then to hamlet-level shapes beyond that, so a province never
+  sends all its parcels to the browser.
+
+What may appear is one value, ``disclosure``
+(:class:`geo.disclosure.Disclosure`): anything below ``PERSONAL`` (the
+dashboard's meeting mode is ``PUBLIC``) shows no personal data: no household
+names, no per-household amounts, no household ids, in tooltips and popups
+too, and no parcel or grievance case numbers. Large type (``large_type``) is
+presentation, a separate argument.
+"""
+
+from __future__ import annotations
+
+from ..formatting import fmt_date, fmt_number
+from ..vocabulary import LEVEL_COLOURS
+from .assets import ASSET_BASE, asset_files, offline_links
+from .build import BuiltMap, build_map, map_html, selection_title
+from .display import DisplayGeometry, display_geometry
+from .elements import DataLayer, esc, label_min_zooms
+from .layers import MAX_PARCEL_BYTES, MAX_PARCELS, STAGE_COLOURS, UNAFFECTED_COLOUR, MapInfo, hamlet_grievance_counts
+
+__all__ = [
+    "ASSET_BASE",
+    "LEVEL_COLOURS",
+    "MAX_PARCELS",
+    "MAX_PARCEL_BYTES",
+    "STAGE_COLOURS",
+    "UNAFFECTED_COLOUR",
+    "BuiltMap",
+    "DataLayer",
+    "DisplayGeometry",
+    "MapInfo",
+    "asset_files",
+    "build_map",
+    "display_geometry",
+    "esc",
+    "fmt_date",
+    "fmt_number",
+    "hamlet_grievance_counts",
+    "label_min_zooms",
+    "map_html",
+    "offline_links",
+    "selection_title",
+]

@@ -1,0 +1,240 @@
+"""The map: :func:`build_map` assembles the layers, legend and controls of one analysed selection into a
+folium map, returned with what it drew (:class:`BuiltMap`); :func:`map_html` turns it into a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import cast
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, Figure
+
+from ..analysis import Analysis
+from ..disclosure import Disclosure
+from ..hotspots.scope import project_level_counts
+from ..selection import TimeSlice
+from ..workspace import Workspace
+from .assets import ASSET_BASE, inline_local_assets, offline_links
+from .display import DisplayGeometry, display_geometry
+from .elements import FillViewport, FitView, LabelLayer, Legend, MeetingClass, MetricScale, PopupsAbove, _css
+from .layers import (
+    MAX_PARCEL_BYTES,
+    MAX_PARCELS,
+    MapInfo,
+    _cluster_layer,
+    _fit_bounds,
+    _grievance_layer,
+    _hamlet_labels,
+    _hamlet_layer,
+    _hatch_layer,
+    _parcel_layer,
+    _project_layer,
+    hamlet_grievance_counts,
+)
+from .legend import _legend_html
+
+
+@dataclass(frozen=True)
+class BuiltMap:
+    """A map from :func:`build_map`: the folium map and what it drew.
+
+    Attributes
+    ----------
+    map : folium.Map
+        For :func:`map_html`, or for ``streamlit_folium.st_folium``.
+    info : MapInfo
+        The drawing mode, the parcels, grievances and clusters drawn, the bounds fitted.
+    """
+
+    map: folium.Map
+    info: MapInfo
+
+
+def build_map(
+    ws: Workspace,
+    analysis: Analysis,
+    disclosure: Disclosure = Disclosure.PERSONAL,
+    clusters: gpd.GeoDataFrame | None = None,
+    display: DisplayGeometry | None = None,
+    basemap: bool = False,
+    max_parcels: int = MAX_PARCELS,
+    max_bytes: int = MAX_PARCEL_BYTES,
+    asset_base: str = ASSET_BASE,
+    title: str | None = None,
+    large_type: bool = False,
+) -> BuiltMap:
+    """The handover-progress map of one analysed selection.
+
+    Parameters
+    ----------
+    ws : Workspace
+    analysis : Analysis
+        From :func:`geo.analyse`: every layer follows its slice; its levels
+        shade the hamlets and its summary fills them where the selection is
+        too large to draw parcel by parcel. Nothing is computed here.
+    disclosure : Disclosure
+        What may appear: below ``PERSONAL``, no personal data (no names, ids
+        or amounts of households), no parcel or grievance case numbers, no
+        grievance points (counts per hamlet instead). Default ``PERSONAL``:
+        the dashboard's view outside meeting mode, before sign-in.
+    clusters : GeoDataFrame, optional
+        Gi* clusters to outline (polygons or points, any CRS; a ``label`` or
+        ``cluster`` column is shown in the tooltip where present).
+    display : DisplayGeometry, optional
+        Default: :func:`display_geometry` of ``ws`` (cached).
+    basemap : bool
+        Add OpenStreetMap tiles (an online request; off by default).
+    max_parcels, max_bytes : int
+        Most parcels to draw, and most (estimated) bytes of the parcel layer;
+        beyond either, unaffected parcels are left out, and beyond it again
+        hamlet-level progress replaces the parcels.
+    asset_base : str
+        URL prefix for the local Leaflet and jQuery files.
+    title : str, optional
+        The legend's heading.
+    large_type : bool
+        Presentation for a projector: large type, and the map fills the window.
+
+    Returns
+    -------
+    BuiltMap
+        The folium map (``.map``) and what it drew (``.info``, :class:`MapInfo`).
+
+    Example
+    -------
+    >>> from geo import load_workspace, analyse, Selection
+    >>> ws = load_workspace("data/hoson")  # doctest: +SKIP
+    >>> m = build_map(ws, analyse(ws, Selection.make(project="DA-DT242")))  # doctest: +SKIP
+    >>> html = map_html(m)  # doctest: +SKIP
+    """
+    disp = display or display_geometry(ws)
+    sl, hotspots, summary = analysis.slice, analysis.levels, analysis.summary
+    m = folium.Map(
+        tiles=None,
+        control_scale=False,
+        prefer_canvas=False,
+        zoom_start=14,
+        location=_centre(disp.bounds),
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    js, css = offline_links(asset_base)
+    m.default_js = js
+    m.default_css = css
+    meeting = not disclosure.personal  # hide everything personal or identifying
+    cast(Figure, m.get_root()).header.add_child(Element(_css(large_type)), name="geo_css")
+    if large_type:
+        m.add_child(MeetingClass())
+        m.add_child(FillViewport())
+    MetricScale().add_to(m)
+    PopupsAbove().add_to(m)
+    if basemap:
+        folium.TileLayer(
+            "OpenStreetMap", name="Nền OpenStreetMap (trực tuyến)", overlay=False, control=True, opacity=0.6
+        ).add_to(m)
+
+    levels = (
+        hotspots.set_index("hamlet_id") if len(hotspots) else pd.DataFrame(columns=["hotspot_level", "hotspot_reasons"])
+    )
+    project_names = dict(zip(ws.projects["project_id"].astype(str), ws.projects["project_name"]))
+    # meeting mode: grievances per hamlet (open, overdue, collective), never as points
+    g_counts = hamlet_grievance_counts(ws, sl) if meeting else None
+
+    # hamlets shaded by hotspot level (beneath everything)
+    _hamlet_layer(sl, disp, levels, meeting, g_counts).add_to(m)
+
+    # parcels, or hamlet-level progress where the selection is too large
+    parcel_layer, info = _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, project_names)
+    if parcel_layer is not None:
+        parcel_layer.add_to(m)
+    if info.mode == "hamlets":  # the progress fill hides the level's fill: hatch the hot hamlets above it
+        hatch = _hatch_layer(sl, disp, levels)
+        if hatch is not None:
+            hatch.add_to(m)
+
+    # project footprints
+    pr_layer = _project_layer(sl, disp)
+    if pr_layer is not None:
+        pr_layer.add_to(m)
+
+    # Gi* clusters
+    cl_layer, n_clusters = _cluster_layer(clusters, ws, meeting)
+    if cl_layer is not None:
+        cl_layer.add_to(m)
+
+    # grievances: points with their case numbers only outside meeting mode
+    g_layer, n_grievances = (None, 0) if meeting else _grievance_layer(sl, disp, meeting, project_names)
+    if g_layer is not None:
+        g_layer.add_to(m)
+
+    labels = _hamlet_labels(sl, disp, levels, large_type, g_counts)
+    LabelLayer(labels, "Tên thôn").add_to(m)
+
+    counts = sl.households.groupby("stage")["household_id"].nunique().to_dict() if len(sl.households) else {}
+    level_counts = project_level_counts(levels) if len(levels) else {}  # hamlet-wide alerts are not the project's
+    n_grievance_hamlets = int((g_counts["open"] > 0).sum()) if g_counts is not None else 0
+    Legend(
+        _legend_html(
+            counts,
+            level_counts,
+            info,
+            n_grievances,
+            pr_layer is not None,
+            n_clusters,
+            disclosure,
+            title,
+            n_grievance_hamlets,
+        )
+    ).add_to(m)
+    folium.LayerControl(collapsed=True, position="topleft").add_to(m)  # the legend has the right side
+
+    bounds = _fit_bounds(sl, disp, ws)
+    if bounds is not None:
+        # keep the selection clear of the legend (bottom right, measured in the page) and the layer control
+        m.add_child(FitView(bounds))
+    return BuiltMap(m, replace(info, grievances_drawn=n_grievances, clusters_drawn=n_clusters, bounds=bounds))
+
+
+def _centre(bounds: tuple[float, float, float, float] | None) -> list[float]:
+    if bounds is None:
+        return [21.5, 106.4]
+    w, s, e, n = bounds
+    return [(s + n) / 2, (w + e) / 2]
+
+
+def map_html(m: BuiltMap | folium.Map, inline_assets: bool = False) -> str:
+    """The map as a complete HTML page.
+
+    Parameters
+    ----------
+    m : BuiltMap or folium.Map
+        From :func:`build_map`.
+    inline_assets : bool
+        Embed Leaflet and jQuery in the page (for a file opened outside the
+        dashboard: notebooks, exports). By default the page links them under
+        ``/app/static/vendor``, as the dashboard serves them.
+
+    Returns
+    -------
+    str
+    """
+    fmap = m.map if isinstance(m, BuiltMap) else m
+    page: str = fmap.get_root().render()
+    if not inline_assets:
+        return page
+    return inline_local_assets(page, list(fmap.default_js), list(fmap.default_css))
+
+
+def selection_title(ws: Workspace, sl: TimeSlice) -> str:
+    """A plain-text heading for the map: project (or all) and the as-of date, day-first."""
+    sel = sl.selection
+    if sel.project:
+        names = dict(zip(ws.projects["project_id"].astype(str), ws.projects["project_name"]))
+        what = str(names.get(sel.project, sel.project))
+    else:
+        what = "Tất cả dự án"
+    return f"{what} — đến ngày {sel.as_of.strftime('%d/%m/%Y') if isinstance(sel.as_of, date) else sel.as_of}"

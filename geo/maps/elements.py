@@ -1,0 +1,529 @@
+"""Leaflet elements: the custom folium/branca elements of the map, their JavaScript and the page's CSS.
+
+Vector layers travel as compact encoded data (:class:`DataLayer`), hamlet names
+as labels shown from the zoom where they do not collide (:class:`LabelLayer`,
+:func:`label_min_zooms`); the legend, the scale bar, the view and the popups are
+controls written here. Every value from the data reaches the page escaped
+(:func:`esc`) and as JSON safe inside a ``<script>`` element (:func:`_script_json`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import folium
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from numpy.typing import ArrayLike
+
+from ..formatting import is_missing
+from ..vocabulary import LEVEL_COLOURS
+
+FONT = '"DejaVu Sans", "Noto Sans", "Segoe UI", Arial, sans-serif'
+LABEL_FONT_PX: dict[bool, int] = {False: 13, True: 16}
+"""Hamlet names in pixels, normal and meeting mode (the label collision test uses the same sizes)."""
+
+
+def esc(value: object) -> str:
+    """HTML-escape a value from the data; blanks (None, NaN) become ``""``."""
+    return "" if is_missing(value) else html.escape(str(value), quote=True)
+
+
+def _script_json(text: str) -> str:
+    """JSON text safe inside a ``<script>`` element (no ``</script>``, no ``<!--``)."""
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _feature(geometry: str, style: int, props: dict[str, Any]) -> str:
+    """One feature as ``[geometry, style index, properties]`` (geometry: encoded polygons or ``[lat, lon]``)."""
+    return "[" + geometry + "," + str(int(style)) + "," + _dumps(props) + "]"
+
+
+_TIP_JS = """window.geoTipFor = window.geoTipFor || function (map) {
+    // one tooltip per map, inside the map's box (above the legend and the controls), never cut at its edges
+    if (map._geoTip) { return map._geoTip; }
+    var box = map.getContainer(), el = L.DomUtil.create("div", "geo-tip", box), m = 6;
+    el.setAttribute("role", "tooltip");
+    el.style.display = "none";
+    function place(pt) {
+        var W = box.clientWidth, H = box.clientHeight, w = el.offsetWidth, h = el.offsetHeight;
+        var x = pt.x + 16, y = pt.y - h - 12;
+        if (x + w > W - m) { x = pt.x - 16 - w; }
+        if (y < m) { y = pt.y + 20; }
+        el.style.left = Math.max(m, Math.min(x, W - w - m)) + "px";
+        el.style.top = Math.max(m, Math.min(y, H - h - m)) + "px";
+    }
+    var tip = {
+        show: function (html, pt) { el.innerHTML = html; el.style.display = "block"; place(pt); },
+        move: function (pt) { if (el.style.display !== "none") { place(pt); } },
+        hide: function () { el.style.display = "none"; }
+    };
+    map.on("movestart zoomstart mouseout popupopen", tip.hide);
+    map._geoTip = tip;
+    return tip;
+};
+window.geoBindTip = window.geoBindTip || function (layer, html, sticky, onClick) {
+    function at(e) {
+        var map = layer._map;
+        return (!sticky && layer.getLatLng) ? map.latLngToContainerPoint(layer.getLatLng()) : e.containerPoint;
+    }
+    layer.on("mouseover", function (e) { geoTipFor(layer._map).show(html, at(e)); });
+    if (sticky) { layer.on("mousemove", function (e) { geoTipFor(layer._map).move(e.containerPoint); }); }
+    layer.on("mouseout", function () { geoTipFor(layer._map).hide(); });
+    if (onClick) { layer.on("click", function (e) { geoTipFor(layer._map).show(html, at(e)); }); }
+};"""
+"""The map's tooltips: one box per map inside the map container (z-index above the legend), placed
+beside the pointer and kept inside the map; Leaflet's own tooltips sit beneath the controls."""
+
+_HATCH_JS = """if (!document.getElementById("geo-hatch-defs")) {
+    document.body.insertAdjacentHTML("beforeend", '<svg id="geo-hatch-defs" width="0" height="0" '
+        + 'style="position:absolute" aria-hidden="true"><defs>'
+        + '<pattern id="geo-hatch-hotspot" patternUnits="userSpaceOnUse" width="9" height="9" '
+        + 'patternTransform="rotate(45)"><rect width="9" height="9" fill="HOT" fill-opacity="0.22"/>'
+        + '<rect width="4" height="9" fill="HOT" fill-opacity="0.75"/></pattern>'
+        + '<pattern id="geo-hatch-risk" patternUnits="userSpaceOnUse" width="12" height="12" '
+        + 'patternTransform="rotate(-45)"><rect width="12" height="12" fill="RISK" fill-opacity="0.12"/>'
+        + '<rect width="3" height="12" fill="RISK" fill-opacity="0.7"/></pattern></defs></svg>');
+}""".replace("HOT", LEVEL_COLOURS["hotspot"]).replace("RISK", LEVEL_COLOURS["risk"])
+"""SVG hatch patterns for hamlets at risk and hotspot level (a fill that reads on a projector and in grey)."""
+
+
+class DataLayer(folium.map.Layer):
+    """A compact vector layer: encoded shapes, styles by index, escaped tooltip and popup HTML.
+
+    Each feature is ``[geometry, style, props]``; geometry is the encoding of
+    :func:`_encode` (polygons) or ``[lat, lon]`` (a circle marker of radius
+    ``props.r``). Tooltips and popups come from ``props.t`` / ``props.p``, or
+    from the JavaScript functions ``tooltip_js`` / ``popup_js``
+    (``function (props, tables, style)``) that assemble fixed Vietnamese
+    wording with values that are already escaped in Python (:func:`esc`), so
+    Leaflet may set the result as ``innerHTML``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.prelude }}
+        var {{ this.get_name() }} = (function () {
+            var S = {{ this.styles_json }}, T = {{ this.tables_json }}, F = {{ this.features_json }};
+            var tip = {{ this.tooltip_js }}, pop = {{ this.popup_js }};
+            function ring(a) {
+                var y = a[0], x = a[1], o = [[y / 1e6, x / 1e6]];
+                for (var i = 2; i < a.length; i += 2) { y += a[i]; x += a[i + 1]; o.push([y / 1e6, x / 1e6]); }
+                return o;
+            }
+            var group = L.featureGroup();
+            F.forEach(function (f) {
+                var g = f[0], st = S[f[1]] || S[0], p = f[2] || {}, layer;
+                if (typeof g[0] === "number") {
+                    layer = L.circleMarker(g, Object.assign({radius: p.r || 6}, st));
+                } else {
+                    layer = L.polygon(g.map(function (poly) { return poly.map(ring); }), st);
+                }
+                var t = tip ? tip(p, T, f[1]) : null;
+                var c = pop ? pop(p, T, f[1]) : null;
+                if (t) { geoBindTip(layer, t, {{ this.sticky|tojson }}, !c); }
+                if (c) { layer.bindPopup(c, {maxWidth: 420, className: "geo-popup"}); }
+                group.addLayer(layer);
+            });
+            return group;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        features: list[str],
+        styles: list[dict[str, Any]],
+        name: str,
+        tables: dict[str, Any] | None = None,
+        tooltip_js: str | None = None,
+        popup_js: str | None = None,
+        show: bool = True,
+        sticky: bool = True,
+        interactive: bool = True,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "DataLayer"
+        self.prelude = _TIP_JS + _HATCH_JS
+        self.features_json = _script_json("[" + ",".join(features) + "]")
+        if not interactive:
+            styles = [{**st, "interactive": False} for st in styles]
+        self.styles_json = _script_json(_dumps(styles))
+        self.tables_json = _script_json(_dumps(tables or {}))
+        self.tooltip_js = tooltip_js or "function (p) { return p.t; }"
+        self.popup_js = popup_js or "function (p) { return p.p; }"
+        self.sticky = sticky
+        self.count = len(features)
+
+
+class LabelLayer(folium.map.Layer):
+    """Permanent text labels (hamlet names) as non-interactive ``L.divIcon`` markers, each from its zoom.
+
+    ``labels`` are ``(lat, lon, text, min_zoom)``: a label is on the map only at
+    zoom ``min_zoom`` or closer (see :func:`label_min_zooms`), so a district's
+    200 names never print over each other. ``text`` is escaped here; ``note``
+    (a second, smaller line) is built by the caller from numbers and fixed words.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var group = L.layerGroup(), map = null;
+            var marks = {{ this.data_json }}.map(function (d) {
+                var html = "<span>" + d[2] + (d[4] ? "<small>" + d[4] + "</small>" : "") + "</span>";
+                var mk = L.marker([d[0], d[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: {{ this.css_class|tojson }}, html: html, iconSize: [0, 0]})});
+                mk.minZoom = d[3] === null ? -1 : d[3];
+                return mk;
+            });
+            function update() {
+                if (!map) { return; }
+                var z = map.getZoom() + 1e-6;
+                marks.forEach(function (mk) {
+                    var on = mk.minZoom <= z;
+                    if (on !== group.hasLayer(mk)) { if (on) { group.addLayer(mk); } else { group.removeLayer(mk); } }
+                });
+            }
+            group.on("add", function () { map = group._map; map.on("zoomend viewreset", update); update(); });
+            group.on("remove", function () { if (map) { map.off("zoomend viewreset", update); } map = null; });
+            return group;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[tuple[Any, ...]], name: str, css_class: str = "hamlet-label") -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "LabelLayer"
+        rows = []
+        for lat, lon, text, *rest in labels:
+            min_zoom = rest[0] if rest else None
+            note = rest[1] if len(rest) > 1 else ""
+            z = None if min_zoom is None or not np.isfinite(min_zoom) else round(float(min_zoom), 2)
+            rows.append([lat, lon, esc(text), z, note or ""])
+        self.data_json = _script_json(_dumps(rows))
+        self.css_class = css_class
+        self.count = len(rows)
+
+
+def label_min_zooms(
+    lat: ArrayLike,
+    lon: ArrayLike,
+    width_px: ArrayLike,
+    height_px: ArrayLike,
+    priority: ArrayLike,
+    floor_zoom: float,
+    gap_px: float = 4.0,
+) -> np.ndarray:
+    """From which zoom each label can be shown without overprinting a more important one.
+
+    Labels are boxes of ``width_px`` × ``height_px`` centred on their point.
+    Positions are Web Mercator pixels at zoom 0 (as Leaflet draws them), so at
+    zoom ``z`` two labels are ``2**z`` times as far apart and stop overlapping
+    from ``log2(min(needed_x / dx, needed_y / dy))``. A label waits while a more
+    important label it overlaps is shown (from that label's own zoom until the
+    two are apart), so no two shown labels overlap at any zoom from
+    ``floor_zoom`` in. Pairs are found once, with an STRtree query at
+    ``floor_zoom`` (pairs apart there are apart closer in too); the zooms are
+    computed for all pairs at once, in a few passes.
+
+    Parameters
+    ----------
+    lat, lon : array-like
+        Label points, WGS 84 degrees.
+    width_px, height_px : array-like
+        Label size on screen, pixels.
+    priority : array-like
+        Higher first (ties: the earlier label first).
+    floor_zoom : float
+        The smallest zoom that matters (a little below the fitted view).
+    gap_px : float
+        Free space kept between labels.
+
+    Returns
+    -------
+    ndarray
+        One zoom per label; ``-inf`` where it never collides (always shown).
+
+    Example
+    -------
+    >>> z = label_min_zooms([21.50, 21.5001], [106.40, 106.40], [80, 80], [16, 16], [1, 0], floor_zoom=10)
+    >>> bool(np.isneginf(z[0])) and 17.5 < z[1] < 18.5
+    True
+    """
+    lat = np.asarray(lat, dtype="float64")
+    lon = np.asarray(lon, dtype="float64")
+    n = len(lat)
+    out = np.full(n, -np.inf)
+    if n < 2:
+        return out
+    half_w = (np.asarray(width_px, dtype="float64") + gap_px) / 2
+    half_h = (np.asarray(height_px, dtype="float64") + gap_px) / 2
+    x = (lon + 180.0) / 360.0 * 256.0
+    sin = np.sin(np.radians(np.clip(lat, -85.0511, 85.0511)))
+    y = (0.5 - np.log((1 + sin) / (1 - sin)) / (4 * np.pi)) * 256.0
+    scale = 2.0**floor_zoom
+    boxes = shapely.box(x - half_w / scale, y - half_h / scale, x + half_w / scale, y + half_h / scale)
+    left, right = shapely.STRtree(boxes).query(boxes, predicate="intersects")
+    pair = left < right
+    i, j = left[pair], right[pair]
+    if not len(i):
+        return out
+    # zoom from which the pair is apart along x or along y (the easier of the two)
+    with np.errstate(divide="ignore"):
+        zx = np.log2((half_w[i] + half_w[j]) / np.abs(x[i] - x[j]))
+        zy = np.log2((half_h[i] + half_h[j]) / np.abs(y[i] - y[j]))
+    apart = np.minimum(zx, zy)
+    order = np.lexsort((np.arange(n), -np.asarray(priority, dtype="float64")))  # most important first
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    loser = np.where(rank[i] > rank[j], i, j)
+    winner = np.where(rank[i] > rank[j], j, i)
+    # a more important label blocks from where it shows up (its own zoom) until the two are apart; the zooms
+    # settle in order of importance, one level of "waits for" per pass (a few passes, each over all pairs)
+    for _ in range(n):
+        active = apart > out[winner]
+        new = np.full(n, -np.inf)
+        np.maximum.at(new, loser[active], apart[active])
+        if np.array_equal(new, out):
+            break
+        out = new
+    return out
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding the Vietnamese legend, folded with one click (``<details>``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "map-legend");
+            div.innerHTML = {{ this.html_json }};
+            L.DomEvent.disableScrollPropagation(div);
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, position: str = "bottomright", folded: bool = False) -> None:
+        super().__init__()
+        self._name = "Legend"
+        body = (
+            f"<details{'' if folded else ' open'}><summary>Chú giải / Legend</summary>"
+            f'<div class="legend-body">{html_text}</div></details>'
+        )
+        self.html_json = _script_json(_dumps(body))
+        self.position = position
+
+
+class MeetingClass(MacroElement):
+    """Marks the map container for meeting-mode CSS (large type)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().classList.add("meeting");
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MeetingClass"
+
+
+class MetricScale(MacroElement):
+    """A metric-only scale bar (no feet or miles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, maxWidth: 160, position: "bottomleft"})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
+class PopupsAbove(MacroElement):
+    """Popups drawn above the legend: Leaflet's popup pane moved out of the map pane into the map's box.
+
+    Inside the map pane (its own stacking context, z-index 400) a popup can
+    never rise above the control corners (z-index 1000) that hold the legend;
+    in the map's box, at :data:`POPUP_Z`, it does. The pane follows the map
+    pane's offset on every move, so popups stay on their parcel.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.getPane("popupPane"), box = map.getContainer();
+            box.appendChild(pane);
+            pane.classList.add("geo-popup-pane");
+            function follow() { L.DomUtil.setPosition(pane, L.DomUtil.getPosition(map.getPane("mapPane"))); }
+            map.on("move moveend zoomend viewreset resize", follow);
+            map.on("zoomanim", function () { pane.classList.add("leaflet-zoom-anim"); });
+            map.on("zoomend", function () { pane.classList.remove("leaflet-zoom-anim"); });
+            follow();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PopupsAbove"
+
+
+class FitView(MacroElement):
+    """Fit the selection, keeping it clear of the legend (measured in the page, bottom right).
+
+    The right padding is the legend's real width, so no hamlet of the first
+    view lies under it; where the legend would take more than half the map
+    (a narrow screen), it is folded instead and the padding stays small.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var b = L.latLngBounds({{ this.bounds_json }});
+            function fit() {
+                var lg = map.getContainer().querySelector(".map-legend"), W = map.getSize().x, right = 16;
+                if (lg) {
+                    var d = lg.querySelector("details");
+                    if (d && d.open && lg.offsetWidth > W * 0.45) { d.open = false; }
+                    right = lg.offsetWidth + 24;
+                    if (d && !d.open) { right = 16; }
+                }
+                map.fitBounds(b, {paddingTopLeft: [16, 16], paddingBottomRight: [right, 16]});
+            }
+            fit();
+            map.geoRefit = fit;
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float]) -> None:
+        super().__init__()
+        self._name = "FitView"
+        w, s, e, n = bounds
+        self.bounds_json = _dumps([[s, w], [n, e]])
+
+
+class FillViewport(MacroElement):
+    """In the dashboard (the map inside an iframe), stretch the map to the bottom of the window.
+
+    Measures where the map's frame starts in the page and gives it the rest of
+    the window's height (at least ``min_px``), again when the window is resized.
+    A page opened on its own (an exported HTML file) has no frame: nothing happens.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var fe = null, pw = null;
+            try { fe = window.frameElement; pw = window.parent; } catch (e) { fe = null; }
+            if (!fe || !pw || pw === window) { return; }
+            var box = map.getContainer();
+            function fill() {
+                var top = fe.getBoundingClientRect().top + (pw.scrollY || 0);
+                var h = Math.max({{ this.min_px }}, Math.floor(pw.innerHeight - top - {{ this.bottom_px }}));
+                fe.style.setProperty("height", h + "px", "important");
+                box.style.setProperty("height", h + "px", "important");
+                map.invalidateSize(false);
+            }
+            var touched = false;  // the user has moved the map: leave the view alone
+            box.addEventListener("mousedown", function () { touched = true; });
+            box.addEventListener("wheel", function () { touched = true; });
+            box.addEventListener("touchstart", function () { touched = true; });
+            function again() { fill(); if (map.geoRefit && !touched) { map.geoRefit(); } }
+            fill();
+            setTimeout(again, 400);  // the page above may still be laying out its figures
+            setTimeout(again, 1500);
+            pw.addEventListener("resize", again);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, min_px: int = 420, bottom_px: int = 8) -> None:
+        super().__init__()
+        self._name = "FillViewport"
+        self.min_px = int(min_px)
+        self.bottom_px = int(bottom_px)
+
+
+POPUP_Z = 1100
+"""z-index of the popup pane in the map's box: above Leaflet's control corners (1000, the legend), below the
+tooltip box (1200, hidden while a popup opens)."""
+
+
+def _css(large_type: bool) -> str:
+    """The page's CSS: type, labels, legend, tooltips and popups; larger with ``large_type``."""
+    meeting = large_type  # the sizes of meeting mode
+    base = 13 if not meeting else 18
+    legend = 12 if not meeting else 15
+    hot, risk = LEVEL_COLOURS["hotspot"], LEVEL_COLOURS["risk"]
+    return f"""<style>
+.leaflet-container.leaflet-container {{ background: #f4f2ec; font-family: {FONT}; font-size: {base}px; }}
+.hamlet-label {{ background: none; border: none; }}
+.hamlet-label span {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap; font-weight: 700;
+  color: #1a1a1a; font-size: {LABEL_FONT_PX[meeting]}px; pointer-events: none; text-align: center; line-height: 1.15;
+  text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 4px #fff; }}
+.hamlet-label small {{ display: block; font-size: {LABEL_FONT_PX[meeting] - 2}px; font-weight: 700; color: {hot}; }}
+.map-legend {{ background: rgba(255,255,255,.94); padding: 6px 9px; border-radius: 6px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.22; max-height: calc(100vh - 100px); overflow-y: auto;
+  font-size: {legend}px; color: #222; max-width: {300 if not meeting else 320}px; }}
+.map-legend summary {{ cursor: pointer; font-weight: 700; font-size: {legend + 1}px; }}
+.map-legend details:not([open]) summary {{ padding: 2px 0; }}
+.map-legend h4 {{ margin: 4px 0 2px; font-size: {legend + 1}px; }}
+.map-legend h5 {{ margin: 5px 0 1px; font-size: {legend + 1}px; }}
+.map-legend .sw {{ display: inline-block; box-sizing: border-box;
+  width: {14 if not meeting else 16}px; height: {12 if not meeting else 13}px;
+  margin-right: 6px; vertical-align: middle; border: 1px solid #555; }}
+.map-legend .sw.hatch-hotspot {{ background: repeating-linear-gradient(45deg, {hot} 0 3px, #f3d3d6 3px 6px);
+  border: 3px solid {hot}; }}
+.map-legend .sw.hatch-risk {{ background: repeating-linear-gradient(-45deg, {risk} 0 2px, #fbe3d3 2px 6px);
+  border: 2px solid {risk}; }}
+.map-legend .dot {{ display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+  margin-right: 6px; vertical-align: middle; border: 2px solid #333; }}
+.map-legend .line {{ display: inline-block; width: 22px; height: 0; margin-right: 6px; vertical-align: middle;
+  border-top: 3px dashed #2166ac; }}
+.map-legend .note {{ margin-top: 5px; font-style: italic; color: #444; max-width: 280px; }}
+.leaflet-container .geo-popup-pane {{ z-index: {POPUP_Z}; }}
+.geo-tip {{ position: absolute; z-index: 1200; pointer-events: none; box-sizing: border-box;
+  max-width: min(380px, calc(100% - 12px)); padding: 5px 8px; background: rgba(255,255,255,.97); color: #222;
+  border: 1px solid #888; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.35); line-height: 1.3;
+  white-space: normal; overflow-wrap: anywhere; }}
+.geo-tip, .geo-popup {{ font-family: {FONT}; font-size: {base - 1}px; }}
+.geo-tip ul.why {{ margin: 1px 0 0; padding-left: 1.1em; font-size: {base - 3}px; line-height: 1.25; }}
+.geo-tip table td, .geo-popup table td {{ padding: 1px 6px 1px 0; vertical-align: top; }}
+.geo-popup .hh {{ border-top: 1px solid #ddd; padding-top: 3px; margin-top: 3px; }}
+.leaflet-control-scale-line {{ font-size: {base - 2}px; }}
+</style>"""
