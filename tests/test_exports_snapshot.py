@@ -69,8 +69,13 @@ def sel():
 
 
 @pytest.fixture(scope="module")
-def figure(ws, sel):
+def snapshot(ws, sel):
     return snapshot_figure(ws, sel)
+
+
+@pytest.fixture(scope="module")
+def figure(snapshot):
+    return snapshot.figure
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +112,7 @@ def test_portrait(ws, sel):
     assert abs(img.size[0] - 2480) <= 1 and abs(img.size[1] - 3508) <= 1
 
 
-def test_legend_title_scale_bar_north_arrow_and_source(figure):
+def test_legend_title_scale_bar_north_arrow_and_source(figure, snapshot):
     assert len(figure.legends) == 1
     legend = figure.legends[0]
     labels = [t.get_text() for t in legend.get_texts()]
@@ -123,7 +128,17 @@ def test_legend_title_scale_bar_north_arrow_and_source(figure):
     assert any(t.startswith("Tỷ lệ 1:") for t in all_text)
     assert any(re.fullmatch(r"\d+ m|[\d,]+ km", t) for t in all_text)  # scale bar lengths
     assert any(t.startswith("Nguồn: dữ liệu của Xã Hữu Lũng") for t in all_text)
-    assert figure.snapshot_info["grievance_points"] == 1
+    assert snapshot.info.grievance_points == 1
+
+
+def test_snapshot_figure_returns_the_figure_and_what_it_drew_and_adds_no_attribute_to_the_figure(snapshot):
+    from matplotlib.figure import Figure
+
+    assert isinstance(snapshot.figure, Figure)
+    assert not hasattr(snapshot.figure, "snapshot_info")
+    assert snapshot.info.mode == "parcels" and snapshot.info.orientation == "landscape"
+    x0, y0, x1, y1 = snapshot.info.extent
+    assert x1 > x0 and y1 > y0 and snapshot.info.scale > 0
 
 
 def test_hamlet_names_and_hotspot_marks(figure):
@@ -186,7 +201,7 @@ def _dashed_grey_outlines(fig) -> int:
 def test_a_hamlet_wide_alert_under_a_project_filter_is_a_dashed_outline_not_the_projects_hotspot(wide_ws):
     from matplotlib.colors import to_rgba
 
-    fig = snapshot_figure(wide_ws, Selection.make(project="P1", as_of=AS_OF), dpi=50)
+    fig = snapshot_figure(wide_ws, Selection.make(project="P1", as_of=AS_OF), dpi=50).figure
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "Điểm nóng (0)" in labels and "Cảnh báo cả thôn / hamlet-wide, ngoài dự án (1)" in labels
     assert texts(fig).count("!") == 0  # no hotspot mark
@@ -196,7 +211,7 @@ def test_a_hamlet_wide_alert_under_a_project_filter_is_a_dashed_outline_not_the_
 
 
 def test_without_a_project_filter_the_same_hamlet_is_a_hotspot(wide_ws):
-    fig = snapshot_figure(wide_ws, Selection.make(as_of=AS_OF), dpi=50)
+    fig = snapshot_figure(wide_ws, Selection.make(as_of=AS_OF), dpi=50).figure
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "Điểm nóng (1)" in labels and not any("hamlet-wide" in label for label in labels)
     assert texts(fig).count("!") == 1
@@ -220,16 +235,16 @@ def test_no_personal_data_drawn(figure):
 
 def test_too_many_parcels_falls_back(ws, sel, monkeypatch):
     monkeypatch.setattr(snapmod, "MAX_PARCELS", 3)
-    assert snapshot_figure(ws, sel, dpi=50).snapshot_info["mode"] == "affected"
+    assert snapshot_figure(ws, sel, dpi=50).info.mode == "affected"
     monkeypatch.setattr(snapmod, "MAX_PARCELS", 2)
-    fig = snapshot_figure(ws, sel, dpi=50)
-    assert fig.snapshot_info["mode"] == "hamlets"
-    assert "Tỷ lệ hộ đã bàn giao theo thôn" in [t.get_text() for t in fig.legends[0].get_texts()]
+    snap = snapshot_figure(ws, sel, dpi=50)
+    assert snap.info.mode == "hamlets"
+    assert "Tỷ lệ hộ đã bàn giao theo thôn" in [t.get_text() for t in snap.figure.legends[0].get_texts()]
 
 
 def test_selection_of_one_hamlet_zooms_in(ws):
-    whole = snapshot_figure(ws, Selection.make(as_of=AS_OF), dpi=50).snapshot_info["extent"]
-    one = snapshot_figure(ws, Selection.make(hamlets="A", as_of=AS_OF), dpi=50).snapshot_info["extent"]
+    whole = snapshot_figure(ws, Selection.make(as_of=AS_OF), dpi=50).info.extent
+    one = snapshot_figure(ws, Selection.make(hamlets="A", as_of=AS_OF), dpi=50).info.extent
     assert (one[2] - one[0]) < (whole[2] - whole[0])
 
 

@@ -22,6 +22,7 @@ Snapshots carry no personal data: no household names, ids or amounts.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -41,10 +42,16 @@ from ..disclosure import Disclosure
 from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
 from ..hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide
+from ..maps import (  # STAGE_COLOURS: the interactive map's colours, so both maps read the same
+    STAGE_COLOURS,
+    build_map,
+    map_html,
+    selection_title,
+)
 from ..outputs import atomic_write, guard_output
 from ..schema import STAGES
 from ..selection import Selection, TimeSlice
-from ..vocabulary import LEVEL_ORDER
+from ..vocabulary import LEVEL_COLOURS, LEVEL_ORDER
 from ..workspace import Workspace
 from ._common import (
     analysis_of,
@@ -61,15 +68,6 @@ A4_MM = (297.0, 210.0)
 DPI = 300
 FONT = "DejaVu Sans"
 """Ships with matplotlib; covers Latin Extended Additional (ạ ầ ẩ ỹ ự …), ơ, ư and đ."""
-
-try:  # the interactive map's colours, so both maps read the same
-    from ..maps import LEVEL_COLOURS, STAGE_COLOURS, UNAFFECTED_COLOUR
-except ImportError:  # pragma: no cover — geo.maps is optional for exports
-    STAGE_COLOURS = dict(
-        zip(STAGES.keys, ("#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"))
-    )
-    LEVEL_COLOURS = {"none": "#636363", "watch": "#fdb863", "risk": "#e66101", "hotspot": "#b2182b"}
-    UNAFFECTED_COLOUR = "#9e9e9e"
 
 UNAFFECTED_FILL = "#e3e3e3"
 OVERDUE_COLOUR = "#67001f"
@@ -92,6 +90,30 @@ _RC = {
     "svg.fonttype": "none",
     "axes.unicode_minus": True,
 }
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """What :func:`snapshot_figure` drew."""
+
+    mode: str
+    """"parcels", "affected" (only the affected parcels) or "hamlets" (hamlets filled by progress)."""
+    scale: int
+    """The printed scale's denominator on A4 (1:``scale``)."""
+    extent: tuple[float, float, float, float]
+    """The map's extent, workspace CRS (metres): x0, y0, x1, y1."""
+    orientation: Orientation
+    grievance_points: int
+    """Open grievances drawn as points."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A snapshot from :func:`snapshot_figure`: the matplotlib figure and what it drew."""
+
+    figure: Figure
+    """The size of A4, not attached to pyplot; ``figure.legends[0]`` is the legend."""
+    info: SnapshotInfo
 
 
 def missing_glyphs(text: str, font: str = FONT) -> set[str]:
@@ -492,8 +514,8 @@ def snapshot_figure(
     analysis: Analysis | None = None,
     title: str | None = None,
     dpi: int = DPI,
-) -> Figure:
-    """The map of one selection on one date as a matplotlib figure the size of A4.
+) -> Snapshot:
+    """The map of one selection on one date as a matplotlib figure the size of A4, with what it drew.
 
     Parameters
     ----------
@@ -515,17 +537,18 @@ def snapshot_figure(
 
     Returns
     -------
-    matplotlib.figure.Figure
-        Not attached to pyplot (safe in a web server). ``fig.legends[0]`` is
-        the legend; ``fig.snapshot_info`` records the drawing mode, the
-        printed scale and the extent.
+    Snapshot
+        ``.figure``: the :class:`matplotlib.figure.Figure`, not attached to
+        pyplot (safe in a web server), ``figure.legends[0]`` the legend;
+        ``.info`` (:class:`SnapshotInfo`): the drawing mode, the printed scale
+        and the extent.
 
     Example
     -------
     >>> import geo
     >>> from geo.exports import snapshot_figure
     >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
-    >>> fig = snapshot_figure(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026"))  # doctest: +SKIP
+    >>> fig = snapshot_figure(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026")).figure  # doctest: +SKIP
     >>> [t.get_text() for t in fig.legends[0].get_texts()][:2]  # doctest: +SKIP
     ['Thửa đất theo bước đã đạt (số hộ)', 'Thông báo thu hồi đất (12)']
     """
@@ -706,14 +729,7 @@ def snapshot_figure(
                 fontsize=6.5,
                 color="#444444",
             )
-        fig.snapshot_info = {
-            "mode": mode,
-            "scale": scale,
-            "extent": extent,
-            "orientation": orientation,
-            "grievance_points": n_points,
-        }
-    return fig
+    return Snapshot(fig, SnapshotInfo(mode, scale, extent, orientation, n_points))
 
 
 def _render(fig: Figure, fmt: str, dpi: int, metadata: dict | None = None) -> bytes:
@@ -747,7 +763,7 @@ def snapshot_png(
     >>> png = snapshot_png(ws, geo.Selection.make(project="DA-DT242"))  # doctest: +SKIP
     >>> open("ban_do.png", "wb").write(png)  # doctest: +SKIP
     """
-    fig = snapshot_figure(ws, selection, orientation, dpi=dpi, **kwargs)
+    fig = snapshot_figure(ws, selection, orientation, dpi=dpi, **kwargs).figure
     return _render(fig, "png", dpi, {"Title": TITLE, "Software": "geo (matplotlib)"})
 
 
@@ -772,7 +788,7 @@ def snapshot_pdf(
     -------
     >>> pdf = snapshot_pdf(ws, geo.Selection.make(as_of="20/11/2026"), "portrait")  # doctest: +SKIP
     """
-    fig = snapshot_figure(ws, selection, orientation, **kwargs)
+    fig = snapshot_figure(ws, selection, orientation, **kwargs).figure
     sel = kwargs["analysis"].selection if kwargs.get("analysis") is not None else default_selection(ws, selection)
     meta = {
         "Title": f"{TITLE} — {selection_text(ws, sel)} — {fmt_date(sel.as_of)}",
@@ -814,11 +830,9 @@ def snapshot_html(
     -------
     >>> open("ban_do.html", "wb").write(snapshot_html(ws, sel))  # doctest: +SKIP
     """
-    from ..maps import build_map, map_html, selection_title
-
     an = analysis_of(ws, selection, analysis)
-    m = build_map(ws, an, disclosure, basemap=False, title=f"{commune_name(ws)} — {selection_title(ws, an.slice)}")
-    page = map_html(m, inline_assets=True)
+    built = build_map(ws, an, disclosure, basemap=False, title=f"{commune_name(ws)} — {selection_title(ws, an.slice)}")
+    page = map_html(built, inline_assets=True)
     return page.encode("utf-8")
 
 
