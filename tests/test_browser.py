@@ -368,14 +368,14 @@ def test_a_parcel_popup_is_drawn_above_the_legend_and_stays_on_its_parcel(browse
     try:
         pg.goto(page_file.as_uri())
         pg.locator(PARCELS).first.wait_for(state="attached", timeout=30_000)
-        placed = pg.evaluate(_POPUP_OVER_LEGEND_JS, m.get_name())
+        placed = pg.evaluate(_POPUP_OVER_LEGEND_JS, m.map.get_name())
         assert placed == {"overlap": True, "above": True}
         pg.mouse.move(200, 200)
         pg.mouse.down()
         pg.mouse.move(150, 180, steps=5)  # the map is dragged: the popup moves with it
         pg.mouse.up()
         pg.wait_for_timeout(1000)
-        dx, dy = pg.evaluate(_POPUP_AT_ITS_PLACE_JS, m.get_name())
+        dx, dy = pg.evaluate(_POPUP_AT_ITS_PLACE_JS, m.map.get_name())
         assert abs(dx) <= 2 and abs(dy) <= 2
     finally:
         context.close()
