@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -26,9 +27,10 @@ import pandas as pd
 
 from .analysis import Analysis, analyse
 from .formatting import fmt_date, fmt_number
-from .schema import STAGES
+from .hotspots.scope import is_hamlet_wide
+from .schema import KINDS, MOODS, STAGES, TOPICS
 from .selection import Selection, TimeSlice
-from .summary import HANDED_OVER, PAID
+from .summary import HANDED_OVER, PAID, Headline, Reconciliation, reconcile
 from .workspace import Workspace
 
 PeriodKind = Literal["week", "month"]
@@ -96,6 +98,196 @@ def period_of(as_of: date, kind: PeriodKind = "week") -> Period:
     return Period(kind, prev + timedelta(days=1), as_of, prev)
 
 
+EnumCounts = tuple[dict[str, int], int]
+"""Counts of an enumeration's values: ``({key: count}, others)``, keys in the enumeration's order, zeros left out."""
+
+
+def enum_counts(values: pd.Series, keys: Sequence[str]) -> EnumCounts:
+    """How often each key occurs in ``values``, and how many values are none of them (blanks not counted).
+
+    Example
+    -------
+    >>> enum_counts(pd.Series(["b", "a", "b", "x", None]), ("a", "b", "c"))
+    ({'a': 1, 'b': 2}, 1)
+    """
+    counts = values.value_counts()
+    known = {k: int(counts[k]) for k in keys if counts.get(k)}
+    other = int(counts.drop([k for k in keys if k in counts.index]).sum()) if len(counts) else 0
+    return known, other
+
+
+def _hamlet_names(sl: TimeSlice) -> dict[str, str]:
+    h = sl.hamlets
+    return {str(i): str(n) for i, n in zip(h["hamlet_id"], h["hamlet_name"])}
+
+
+@dataclass(frozen=True)
+class HamletFigures:
+    """The per-hamlet table of a report.
+
+    Attributes
+    ----------
+    rows : DataFrame
+        The summary rows shown (with a project selected, hamlets with no
+        household, no open grievance and no alert are left out).
+    left_out : list of str
+        The names of the hamlets left out.
+    affected : int
+        Hamlets with households whose land is recovered.
+    count : int
+        Hamlets of the selection.
+    note : str
+        Why the hamlet rows alone do not add up to the headline (Vietnamese).
+    totals : Reconciliation
+        The "not placed" and overlap rows and the total under ``rows``.
+    """
+
+    rows: pd.DataFrame
+    left_out: list[str]
+    affected: int
+    count: int
+    note: str
+    totals: Reconciliation
+
+
+def hamlet_figures(sl: TimeSlice, summary: pd.DataFrame) -> HamletFigures:
+    """The rows of the per-hamlet table, the hamlets left out and the totals (see :class:`HamletFigures`)."""
+    s = summary
+    affected = int((s["households"] > 0).sum())
+    note = reconcile(sl, s).note_vi
+    left_out: list[str] = []
+    if sl.selection.project:
+        quiet = (s["households"] == 0) & (s["grievances_open"] == 0) & (s["hotspot_level"] == "none")
+        left_out = [str(n) for n in s.loc[quiet, "hamlet_name"]]
+        s = s[~quiet]
+    return HamletFigures(s, left_out, affected, len(summary), note, reconcile(sl, s))
+
+
+def project_overlap(projects: pd.DataFrame, now: Headline, before: Headline) -> dict[str, int]:
+    """Households counted in more than one project: ``households``, ``handed_over`` and ``handed_over_delta``.
+
+    The per-project rows count a household in each of its projects; the
+    headline counts it once. These are the differences.
+    """
+    return {
+        "households": int(projects["households"].sum()) - now.households,
+        "handed_over": int(projects["handed_over"].sum()) - now.handed_over,
+        "handed_over_delta": int((projects["handed_over"] - projects["handed_over_prev"]).sum())
+        - (now.handed_over - before.handed_over),
+    }
+
+
+_GRAVITY = {"gathering_risk": 0, "agitated": 1, "concerned": 2}
+
+
+@dataclass(frozen=True)
+class HamletMood:
+    """One hamlet's notable field reports of the period: the gravest, latest one and the count by mood."""
+
+    hamlet_id: str
+    latest: pd.Series
+    reports: int
+    moods: EnumCounts
+
+
+@dataclass(frozen=True)
+class FieldReportFigures:
+    """The party cells' field reports received in the period.
+
+    Attributes
+    ----------
+    reports : int
+        Reports received in the period (of the hamlets involved, with a project selected).
+    hamlets_reporting : int
+        Hamlets that sent them.
+    moods : EnumCounts
+        The reports by mood.
+    notable : list of HamletMood
+        Hamlets with a concerned, agitated or gathering-risk report, the gravest first.
+    silent : list of str
+        Ids of the hamlets (involved) that sent none.
+    """
+
+    reports: int
+    hamlets_reporting: int
+    moods: EnumCounts
+    notable: list[HamletMood]
+    silent: list[str]
+
+
+def field_report_changes(current: TimeSlice, previous: TimeSlice, summary: pd.DataFrame) -> FieldReportFigures:
+    """The field reports received in the period (a report in ``current`` and not in ``previous``)."""
+    cur, prev = current.field_reports, previous.field_reports
+    fresh = cur[~cur.index.isin(prev.index)]
+    hamlets = current.hamlets
+    if current.selection.project:
+        involved = set(summary.loc[summary["households"] > 0, "hamlet_id"])
+        fresh = fresh[fresh["hamlet_id"].isin(involved)]
+        hamlets = hamlets[hamlets["hamlet_id"].isin(involved)]
+    notable = fresh[fresh["mood"].isin(list(_GRAVITY))]
+    notable = notable.assign(_o=notable["mood"].map(_GRAVITY)).sort_values(
+        ["_o", "report_date"], ascending=[True, False]
+    )
+    moods = [
+        HamletMood(str(hamlet), group.iloc[0], len(group), enum_counts(group["mood"], MOODS.keys))
+        for hamlet, group in notable.groupby("hamlet_id", sort=False)
+    ]
+    sent = set(fresh["hamlet_id"])
+    silent = [str(h) for h in hamlets["hamlet_id"] if h not in sent]
+    return FieldReportFigures(
+        len(fresh), int(fresh["hamlet_id"].nunique()), enum_counts(fresh["mood"], MOODS.keys), moods, silent
+    )
+
+
+@dataclass(frozen=True)
+class LevelChanges:
+    """Each hamlet's hotspot level on the as-of date and at the end of the previous period.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Indexed by hamlet id (the slice's hamlets, in order): ``level``,
+        ``before`` (``"none"`` where absent), ``wide`` and ``wide_before``
+        (hamlet-wide alerts).
+    counts, counts_before : dict
+        Hamlets at each level, hamlet-wide alerts left out (they are named apart).
+    wide, wide_before : int
+        Hamlet-wide alerts.
+    """
+
+    table: pd.DataFrame
+    counts: dict[str, int]
+    counts_before: dict[str, int]
+    wide: int
+    wide_before: int
+
+
+def level_changes(levels: pd.DataFrame, previous: pd.DataFrame, hamlet_ids: Sequence[str]) -> LevelChanges:
+    """The hotspot level of each hamlet now and before, with the counts (see :class:`LevelChanges`)."""
+    ids = list(hamlet_ids)
+    cur, prev = levels.set_index("hamlet_id"), previous.set_index("hamlet_id")
+    table = pd.DataFrame(
+        {
+            "level": cur["hotspot_level"].reindex(ids).fillna("none"),
+            "before": prev["hotspot_level"].reindex(ids).fillna("none"),
+            "wide": is_hamlet_wide(cur).reindex(ids).fillna(False).astype(bool),
+            "wide_before": is_hamlet_wide(prev).reindex(ids).fillna(False).astype(bool),
+        },
+        index=pd.Index(ids, name="hamlet_id"),
+    )
+
+    def counts(level: pd.Series) -> dict[str, int]:
+        return {str(k): int(v) for k, v in level.value_counts().items()}
+
+    return LevelChanges(
+        table,
+        counts(table.loc[~table["wide"], "level"]),
+        counts(table.loc[~table["wide_before"], "before"]),
+        int(table["wide"].sum()),
+        int(table["wide_before"].sum()),
+    )
+
+
 @dataclass
 class PeriodFigures:
     """Everything a period report says, computed from two analyses.
@@ -117,6 +309,14 @@ class PeriodFigures:
     analysis, previous_analysis : Analysis
         :func:`geo.analyse` on the as-of date and on ``period.previous_end``
         (the slices, levels and summaries above are theirs).
+    overlap : dict
+        :func:`project_overlap`: households counted in more than one project.
+    hamlets : HamletFigures
+        :func:`hamlet_figures`: the rows of the per-hamlet table and their totals.
+    field_reports : FieldReportFigures
+        :func:`field_report_changes`: the party cells' reports of the period.
+    levels : LevelChanges
+        :func:`level_changes`: each hamlet's hotspot level now and before.
     """
 
     selection: Selection
@@ -131,6 +331,19 @@ class PeriodFigures:
     grievances: dict
     analysis: Analysis
     previous_analysis: Analysis
+    overlap: dict[str, int]
+    hamlets: HamletFigures
+    field_reports: FieldReportFigures
+    levels: LevelChanges
+
+    def hamlet_names(self) -> dict[str, str]:
+        """Hamlet id → name of the period's slice."""
+        return _hamlet_names(self.slice)
+
+    def not_handed_over(self) -> pd.DataFrame:
+        """The household rows not yet handed over, by hamlet, project and household (personal data)."""
+        hh = self.slice.households
+        return hh[hh["stage_rank"] < HANDED_OVER].sort_values(["hamlet_id", "project_id", "household_id"])
 
 
 def _per_household(hh: pd.DataFrame) -> pd.DataFrame:
@@ -166,8 +379,8 @@ def project_progress(ws: Workspace, current: TimeSlice, previous: TimeSlice) -> 
     -------
     DataFrame
         ``project_id, project_name, handover_deadline, households, handed_over,
-        handed_over_prev, handover_pct, area_m2, area_handed_m2, households_paid,
-        paid_vnd, stage_counts`` (dict stage → households whose least advanced
+        handed_over_prev, remaining`` (not yet handed over), ``handover_pct,
+        area_m2, area_handed_m2, households_paid, paid_vnd, stage_counts`` (dict stage → households whose least advanced
         row is at that stage), ``days_left``, ``status`` and ``assessment``.
     """
     as_of = current.selection.as_of
@@ -198,6 +411,7 @@ def project_progress(ws: Workspace, current: TimeSlice, previous: TimeSlice) -> 
             "households": n,
             "handed_over": done,
             "handed_over_prev": done_prev,
+            "remaining": n - done,
             "handover_pct": round(done / n * 100, 2) if n else 0.0,
             "area_m2": float(rows_p["area_m2"].sum()),
             "area_handed_m2": float(rows_p.loc[rows_p["stage_rank"] >= HANDED_OVER, "area_m2"].sum()),
@@ -217,6 +431,7 @@ def project_progress(ws: Workspace, current: TimeSlice, previous: TimeSlice) -> 
             "households",
             "handed_over",
             "handed_over_prev",
+            "remaining",
             "handover_pct",
             "area_m2",
             "area_handed_m2",
@@ -282,16 +497,46 @@ def grievance_changes(current: TimeSlice, previous: TimeSlice) -> dict:
     newly_closed = cur[~is_open & ~cur["grievance_id"].isin(closed_prev)]
     open_now = cur[is_open]
     overdue = open_now[open_now["is_overdue"].astype(bool)]
+    received = cur[~cur["grievance_id"].isin(known)]
+    resolved = newly_closed[newly_closed["status"] != "withdrawn"]
+    withdrawn = newly_closed[newly_closed["status"] == "withdrawn"]
+    new_overdue = overdue[~overdue["grievance_id"].isin(overdue_prev)]
+    collective = received[received["signatories"] >= 5]
+    names = _hamlet_names(current)
     return {
-        "received": cur[~cur["grievance_id"].isin(known)],
-        "resolved": newly_closed[newly_closed["status"] != "withdrawn"],
-        "withdrawn": newly_closed[newly_closed["status"] == "withdrawn"],
+        "received": received,
+        "resolved": resolved,
+        "withdrawn": withdrawn,
         "open": open_now,
         "overdue": overdue,
-        "new_overdue": overdue[~overdue["grievance_id"].isin(overdue_prev)],
+        "new_overdue": new_overdue,
         "open_prev": int(prev["is_open"].astype(bool).sum()),
         "overdue_prev": len(overdue_prev),
+        "signatories": int(received["signatories"].sum()),
+        "collective": len(collective),
+        "collective_max": int(collective["signatories"].max()) if len(collective) else 0,
+        "kinds": enum_counts(received["kind"], KINDS.keys),
+        "topics": enum_counts(received["topic"], TOPICS.keys),
+        "escalated": int((open_now["status"] == "escalated").sum()),
+        "overdue_by_hamlet": overdue["hamlet_id"].map(names).value_counts(dropna=False),
+        "by_kind": grievances_by_kind(received, resolved, withdrawn, open_now, overdue, new_overdue),
     }
+
+
+def grievances_by_kind(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Grievances of each frame by kind: one row per kind, ``""`` for others (where any), then ``"total"``.
+
+    Columns are the frames' positions (0, 1, …).
+    """
+    rows: dict[str, list[int]] = {}
+    for kind in KINDS.keys:
+        rows[kind] = [int((f["kind"] == kind).sum()) for f in frames]
+    other = [int((~f["kind"].isin(KINDS.keys)).sum()) for f in frames]
+    if any(other):
+        rows[""] = other
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=range(len(frames)))
+    table.loc["total"] = table.sum()
+    return table
 
 
 def period_figures(
@@ -309,6 +554,7 @@ def period_figures(
     per = period_of(sel.as_of, period)
     before = analyse(ws, sel.with_as_of(per.previous_end), config=now.config)
     sl, psl = now.slice, before.slice
+    projects = project_progress(ws, sl, psl)
     return PeriodFigures(
         sel,
         per,
@@ -318,8 +564,12 @@ def period_figures(
         before.levels,
         now.summary,
         before.summary,
-        project_progress(ws, sl, psl),
+        projects,
         grievance_changes(sl, psl),
         now,
         before,
+        project_overlap(projects, now.headline, before.headline),
+        hamlet_figures(sl, now.summary),
+        field_report_changes(sl, psl, now.summary),
+        level_changes(now.levels, before.levels, list(_hamlet_names(sl))),
     )

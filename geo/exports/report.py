@@ -68,10 +68,10 @@ from ..formatting import fmt_date, fmt_number
 from ..hotspots import LEVEL_LABELS
 from ..hotspots.scope import is_hamlet_wide, level_label
 from ..outputs import atomic_write, guard_output
-from ..periods import PeriodFigures, PeriodKind, period_figures
-from ..schema import KINDS, MOODS, STAGES, TOPICS
-from ..selection import Selection, TimeSlice
-from ..summary import HANDED_OVER, reconcile
+from ..periods import EnumCounts, PeriodFigures, PeriodKind, period_figures
+from ..schema import KINDS, MOODS, STAGES, TOPICS, Enum
+from ..selection import Selection
+from ..summary import Reconciliation
 from ..vocabulary import GRIEVANCE_STATES, LEVEL_ORDER
 from ..workspace import Workspace
 from ._common import (
@@ -375,7 +375,7 @@ def _projects_section(doc, data: ReportData) -> None:
         para(
             doc,
             f"Một hộ có đất thu hồi cho nhiều dự án được tính ở mỗi dự án nhưng chỉ một lần ở dòng "
-            f"“Cộng” ({fmt_number(int(pr['households'].sum()) - _totals_now(data).households)} hộ), nên "
+            f"“Cộng” ({fmt_number(data.overlap['households'])} hộ), nên "
             "dòng “Cộng” bằng số hộ tại Bảng 2.",
             italic=True,
         )
@@ -400,18 +400,10 @@ def _signed(delta: int) -> str:
     return f"+{fmt_number(delta)}" if delta > 0 else fmt_number(delta)
 
 
-def _totals_now(data: ReportData):
-    """The selection's headline on the as-of date (distinct households, unplaced rows included)."""
-    return data.analysis.headline
-
-
 def _project_total_rows(data: ReportData) -> list[list[str]]:
     """Under Bảng 1 with several projects: households counted in more than one project, then "Cộng"."""
-    pr = data.projects
-    now, before = _totals_now(data), data.previous_analysis.headline
-    twice = int(pr["households"].sum()) - now.households
-    twice_done = int(pr["handed_over"].sum()) - now.handed_over
-    twice_delta = int((pr["handed_over"] - pr["handed_over_prev"]).sum()) - (now.handed_over - before.handed_over)
+    now, before = data.analysis.headline, data.previous_analysis.headline
+    twice, twice_done, twice_delta = (data.overlap[k] for k in ("households", "handed_over", "handed_over_delta"))
     rows = []
     if twice > 0:
         rows.append(
@@ -461,15 +453,12 @@ def _hamlet_row(i: object, name: str, r: dict, level: str) -> list[str]:
     ]
 
 
-def _hamlet_rows(summary: pd.DataFrame, sl: TimeSlice | None = None) -> list[list[str]]:
+def _hamlet_rows(summary: pd.DataFrame, rec: Reconciliation) -> list[list[str]]:
     """The hamlets, then "Chưa xác định thôn" and the overlap where any, then "Cộng" (= the headline)."""
     rows = []
     wide = is_hamlet_wide(summary)
     for i, (r, w) in enumerate(zip(summary.to_dict("records"), wide), start=1):
         rows.append(_hamlet_row(i, r["hamlet_name"], r, level_label(r["hotspot_level"], bool(w))))
-    if sl is None:
-        return rows
-    rec = reconcile(sl, summary)
     for extra in (rec.unplaced, rec.overlap):
         if extra is not None:
             rows.append(_hamlet_row("", extra["hamlet_name"].split(" / ")[0], extra, ""))
@@ -479,36 +468,30 @@ def _hamlet_rows(summary: pd.DataFrame, sl: TimeSlice | None = None) -> list[lis
 
 def _hamlet_section(doc, data: ReportData) -> None:
     doc.add_heading("2. Kết quả theo thôn", level=2)
-    s = data.summary
-    affected = int((s["households"] > 0).sum())
-    rec = reconcile(data.slice, s)
+    h = data.hamlets
     text = (
-        f"Có {affected}/{len(s)} thôn có hộ bị thu hồi đất. Kết quả cụ thể từng thôn tại Bảng 2 "
-        f"(tỷ lệ hộ đã bàn giao tính trên số hộ của thôn). {rec.note_vi}"
+        f"Có {h.affected}/{h.count} thôn có hộ bị thu hồi đất. Kết quả cụ thể từng thôn tại Bảng 2 "
+        f"(tỷ lệ hộ đã bàn giao tính trên số hộ của thôn). {h.note}"
     )
-    if data.selection.project:
-        quiet = (s["households"] == 0) & (s["grievances_open"] == 0) & (s["hotspot_level"] == "none")
-        if quiet.any():
-            text += (
-                " Các thôn không có hộ bị thu hồi và không có đơn thư của dự án không ghi vào bảng: "
-                + ", ".join(clean(n) for n in s.loc[quiet, "hamlet_name"])
-                + "."
-            )
-        s = s[~quiet]
+    if h.left_out:
+        text += (
+            " Các thôn không có hộ bị thu hồi và không có đơn thư của dự án không ghi vào bảng: "
+            + ", ".join(clean(n) for n in h.left_out)
+            + "."
+        )
     para(doc, text)
-    grid(
-        doc, HAMLET_TABLE_HEADERS, _hamlet_rows(s, data.slice), HAMLET_TABLE_WIDTHS_MM, total=True, size=HAMLET_TABLE_PT
-    )
+    rows = _hamlet_rows(h.rows, h.totals)
+    grid(doc, HAMLET_TABLE_HEADERS, rows, HAMLET_TABLE_WIDTHS_MM, total=True, size=HAMLET_TABLE_PT)
     _caption(
         doc,
         f"Bảng 2. Kết quả bồi thường, hỗ trợ, giải phóng mặt bằng theo thôn đến ngày {fmt_date(data.selection.as_of)}",
     )
 
 
-def _count_text(frame: pd.DataFrame, column: str, enum, unit: str = "đơn") -> str:
-    counts = frame[column].value_counts()
-    parts = [f"{fmt_number(counts[k])} {unit} {enum.label(k).lower()}" for k in enum.keys if counts.get(k)]
-    other = int(counts.drop([k for k in enum.keys if k in counts.index]).sum()) if len(counts) else 0
+def _count_text(counts: EnumCounts, enum: Enum, unit: str = "đơn") -> str:
+    """``"2 đơn khiếu nại, 1 đơn khác"``: counts of :func:`geo.periods.enum_counts` in words."""
+    known, other = counts
+    parts = [f"{fmt_number(n)} {unit} {enum.label(k).lower()}" for k, n in known.items()]
     if other:
         parts.append(f"{fmt_number(other)} {unit} khác")
     return ", ".join(parts)
@@ -521,18 +504,16 @@ def _grievance_section(doc, data: ReportData) -> None:
     opened, overdue, new_overdue = g["open"], g["overdue"], g["new_overdue"]
     noun = data.period.noun
     if len(rec):
-        people = int(rec["signatories"].sum())
-        collective = rec[rec["signatories"] >= 5]
         text = (
-            f"Trong {noun}, tiếp nhận {fmt_number(len(rec))} đơn thư ({_count_text(rec, 'kind', KINDS)}) "
-            f"với {fmt_number(people)} lượt người ký"
+            f"Trong {noun}, tiếp nhận {fmt_number(len(rec))} đơn thư ({_count_text(g['kinds'], KINDS)}) "
+            f"với {fmt_number(g['signatories'])} lượt người ký"
         )
-        if len(collective):
+        if g["collective"]:
             text += (
-                f", trong đó {fmt_number(len(collective))} đơn tập thể (từ 5 người ký trở lên), đông nhất "
-                f"{fmt_number(int(collective['signatories'].max()))} người"
+                f", trong đó {fmt_number(g['collective'])} đơn tập thể (từ 5 người ký trở lên), đông nhất "
+                f"{fmt_number(g['collective_max'])} người"
             )
-        topics = _count_text(rec, "topic", TOPICS, unit="đơn về")
+        topics = _count_text(g["topics"], TOPICS, unit="đơn về")
         text += f". Nội dung: {topics}." if topics else "."
     else:
         text = f"Trong {noun}, không tiếp nhận đơn thư mới."
@@ -540,7 +521,7 @@ def _grievance_section(doc, data: ReportData) -> None:
     closed = f"Đã giải quyết xong {fmt_number(len(res))} đơn"
     if len(wd):
         closed += f", {fmt_number(len(wd))} đơn rút"
-    escalated = int((opened["status"] == "escalated").sum())
+    escalated = g["escalated"]
     closed += (
         f". Hiện còn {fmt_number(len(opened))} đơn chưa giải quyết xong "
         f"(kỳ trước {fmt_number(g['open_prev'])}), "
@@ -551,26 +532,16 @@ def _grievance_section(doc, data: ReportData) -> None:
         closed += f"; {fmt_number(escalated)} đơn đã chuyển cấp trên"
     closed += "."
     if len(overdue):
-        names = hamlet_names_of(data)
-        where = overdue["hamlet_id"].map(names).fillna("chưa xác định thôn").value_counts()
-        closed += " Đơn quá hạn tập trung ở: " + ", ".join(f"{h} ({fmt_number(n)})" for h, n in where.items()) + "."
+        where = [
+            f"{h if isinstance(h, str) else 'chưa xác định thôn'} ({fmt_number(n)})"
+            for h, n in g["overdue_by_hamlet"].items()
+        ]
+        closed += " Đơn quá hạn tập trung ở: " + ", ".join(where) + "."
     para(doc, closed)
     rows = []
-    kinds = [*KINDS.keys, None]
-    totals = [0] * 6
-    for kind in kinds:
-
-        def n(frame, kind=kind):
-            if kind is None:
-                return int((~frame["kind"].isin(KINDS.keys)).sum())
-            return int((frame["kind"] == kind).sum())
-
-        values = [n(rec), n(res), n(wd), n(opened), n(overdue), n(new_overdue)]
-        if kind is None and not any(values):
-            continue
-        totals = [a + b for a, b in zip(totals, values)]
-        rows.append([str(len(rows) + 1), KINDS.label(kind) if kind else "Chưa rõ loại", *map(fmt_number, values)])
-    rows.append(["", "Cộng", *map(fmt_number, totals)])
+    for kind, values in g["by_kind"].iterrows():
+        label = "Cộng" if kind == "total" else KINDS.label(str(kind)) if kind else "Chưa rõ loại"
+        rows.append(["" if kind == "total" else str(len(rows) + 1), label, *map(fmt_number, values)])
     grid(
         doc,
         (
@@ -599,50 +570,41 @@ def hamlet_names_of(data: ReportData) -> dict[str, str]:
 
 def _field_report_section(doc, ws: Workspace, data: ReportData, disclosure: Disclosure) -> None:
     doc.add_heading("4. Tình hình tư tưởng, dư luận trong Nhân dân", level=2)
-    cur, prev = data.slice.field_reports, data.previous.field_reports
-    fresh = cur[~cur.index.isin(prev.index)]
-    hamlets = data.slice.hamlets
-    if data.selection.project:
-        involved = set(data.summary.loc[data.summary["households"] > 0, "hamlet_id"])
-        fresh = fresh[fresh["hamlet_id"].isin(involved)]
-        hamlets = hamlets[hamlets["hamlet_id"].isin(involved)]
+    fr = data.field_reports
     names = hamlet_names_of(data)
     noun = data.period.noun
     if "field_reports" not in ws.present:
         para(doc, "Chưa có dữ liệu báo cáo tình hình của các chi bộ.", highlight=True)
         return
-    if not len(fresh):
+    if not fr.reports:
         para(doc, f"Trong {noun}, chưa nhận được báo cáo tình hình của chi bộ thôn nào.")
     else:
-        moods = _count_text(fresh, "mood", MOODS, unit="báo cáo")
+        moods = _count_text(fr.moods, MOODS, unit="báo cáo")
         para(
             doc,
-            f"Trong {noun}, nhận {fmt_number(len(fresh))} báo cáo của "
-            f"{fmt_number(fresh['hamlet_id'].nunique())} chi bộ thôn: {moods}.",
+            f"Trong {noun}, nhận {fmt_number(fr.reports)} báo cáo của "
+            f"{fmt_number(fr.hamlets_reporting)} chi bộ thôn: {moods}.",
         )
-    notable = fresh[fresh["mood"].isin(["gathering_risk", "agitated", "concerned"])]
-    order = {"gathering_risk": 0, "agitated": 1, "concerned": 2}
-    notable = notable.assign(_o=notable["mood"].map(order)).sort_values(["_o", "report_date"], ascending=[True, False])
     # one line per hamlet, the gravest first: its gravest, latest report quoted, the others counted
-    for hamlet, group in notable.groupby("hamlet_id", sort=False):
-        top = group.iloc[0]
+    for hm in fr.notable:
+        top = hm.latest
         note = clean(top["note"]) if disclosure.personal else scrub_personal(clean(top["note"]), ws)
         note = note.strip().rstrip(".;,")
         quoted = f"{MOODS.label(top['mood'])}" + (f" — {note}" if note else "") + "."
         p = para(doc, "", indent=True)
-        name = names.get(str(hamlet), clean(hamlet))
-        if len(group) == 1:
+        name = names.get(hm.hamlet_id, clean(hm.hamlet_id))
+        if hm.reports == 1:
             run(p, f"- {name} ({fmt_date(top['report_date'])}): ", bold=True)
             run(p, quoted)
         else:
             run(p, f"- {name}: ", bold=True)
             run(
                 p,
-                f"{_count_text(group, 'mood', MOODS, unit='báo cáo')}; báo cáo ngày "
+                f"{_count_text(hm.moods, MOODS, unit='báo cáo')}; báo cáo ngày "
                 f"{fmt_date(top['report_date'])}: {quoted}",
             )
-    silent = [names.get(str(h), str(h)) for h in hamlets["hamlet_id"] if h not in set(fresh["hamlet_id"])]
-    if silent and len(fresh):
+    silent = [names.get(h, h) for h in fr.silent]
+    if silent and fr.reports:
         para(doc, f"Chi bộ chưa gửi báo cáo trong {noun}: {', '.join(silent)}.")
 
 
@@ -675,16 +637,11 @@ def _level_change(now: str, before: str) -> str:
 def _hotspot_section(doc, data: ReportData) -> None:
     doc.add_heading("II. ĐIỂM NÓNG, VẤN ĐỀ NỔI CỘM", level=1)
     cur = data.hotspots.set_index("hamlet_id")
-    prev = data.previous_hotspots.set_index("hamlet_id")
     names = hamlet_names_of(data)
-    level = cur["hotspot_level"].reindex(list(names)).fillna("none")
-    before = prev["hotspot_level"].reindex(list(names)).fillna("none")
-    wide = is_hamlet_wide(cur).reindex(list(names)).fillna(False).astype(bool)
-    wide_prev = is_hamlet_wide(prev).reindex(list(names)).fillna(False).astype(bool)
-    counts = level[~wide].value_counts()  # a project's hotspots only: hamlet-wide alerts are named apart
-    counts_prev = before[~wide_prev].value_counts()
+    lv = data.levels  # a project's hotspots counted apart from hamlet-wide alerts, which are named apart
+    level, before, wide = lv.table["level"], lv.table["before"], lv.table["wide"]
 
-    def tally(c, n_wide: int = 0) -> str:
+    def tally(c: dict[str, int], n_wide: int = 0) -> str:
         text = ", ".join(
             f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch")
         )
@@ -692,9 +649,9 @@ def _hotspot_section(doc, data: ReportData) -> None:
 
     para(
         doc,
-        f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(counts, int(wide.sum()))} "
+        f"Đến ngày {fmt_date(data.selection.as_of)}: {tally(lv.counts, lv.wide)} "
         f"(ngày {fmt_date(data.period.previous_end)}: "
-        f"{tally(counts_prev, int(wide_prev.sum()))}).",
+        f"{tally(lv.counts_before, lv.wide_before)}).",
     )
     shown = False
     for key in ("hotspot", "risk", "watch"):
@@ -731,7 +688,7 @@ def _tasks_section(doc, data: ReportData) -> None:
     doc.add_heading(f"1. Nhiệm vụ {data.period.noun} tới", level=2)
     tasks = []
     for p in data.projects.itertuples(index=False):
-        remaining = p.households - p.handed_over
+        remaining = p.remaining
         if remaining > 0 and p.status in ("Chậm tiến độ", "Nguy cơ chậm"):
             when = (
                 f" trước ngày {fmt_date(p.handover_deadline)}"
@@ -817,8 +774,7 @@ def _personal_appendix(doc, ws: Workspace, data: ReportData) -> None:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         indent=False,
     )
-    hh = data.slice.households
-    hh = hh[hh["stage_rank"] < HANDED_OVER].sort_values(["hamlet_id", "project_id", "household_id"])
+    hh = data.not_handed_over()
     names = hamlet_names_of(data)
     projects = project_names(ws)
     agreement = {"yes": "Đồng thuận", "no": "Không đồng thuận", "unknown": "Chưa rõ"}
