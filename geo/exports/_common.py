@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..formatting import is_missing
+from ..schema import strip_diacritics
 from ..selection import Selection
 from ..workspace import Workspace
 
@@ -176,8 +177,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-        base = base.replace("đ", "d").replace("Đ", "d").casefold()
+        base = strip_diacritics(ch).casefold()
         out.append(base)
         where.extend([i] * len(base))
     return "".join(out), where
