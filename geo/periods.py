@@ -544,10 +544,24 @@ def period_figures(
 ) -> PeriodFigures:
     """The numbers of a report: this period's slice, the previous one, and what changed.
 
+    Parameters
+    ----------
+    ws : Workspace
+    selection : Selection, optional
+        Default: everything on the workspace's as-of date (the period's last day).
+    period : {"week", "month"}
+        See :func:`period_of`.
+    analysis : Analysis, optional
+        The analysis of ``selection`` where the caller has it (not computed again).
+
+    Returns
+    -------
+    PeriodFigures
+
     Example
     -------
-    >>> data = report_data(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026"))  # doctest: +SKIP
-    >>> data.projects[["project_id", "handed_over", "handed_over_prev"]]  # doctest: +SKIP
+    >>> fig = period_figures(ws, geo.Selection.make(project="DA-DT242", as_of="20/11/2026"))  # doctest: +SKIP
+    >>> fig.projects[["project_id", "handed_over", "handed_over_prev"]]  # doctest: +SKIP
     """
     now = analysis if analysis is not None else analyse(ws, selection or Selection(as_of=ws.default_as_of()))
     sel = now.selection
