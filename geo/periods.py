@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -328,7 +328,7 @@ class PeriodFigures:
     summary: pd.DataFrame
     previous_summary: pd.DataFrame
     projects: pd.DataFrame
-    grievances: dict
+    grievances: dict[str, Any]
     analysis: Analysis
     previous_analysis: Analysis
     overlap: dict[str, int]
@@ -445,7 +445,7 @@ def project_progress(ws: Workspace, current: TimeSlice, previous: TimeSlice) -> 
     )
 
 
-def _assess(p: dict, period_days: int) -> tuple[str, str]:
+def _assess(p: dict[str, Any], period_days: int) -> tuple[str, str]:
     """A short status and a sentence: on time, at risk of delay, late, done."""
     n, done = p["households"], p["handed_over"]
     remaining = n - done
@@ -479,7 +479,7 @@ def _assess(p: dict, period_days: int) -> tuple[str, str]:
     return "Nguy cơ chậm", text
 
 
-def grievance_changes(current: TimeSlice, previous: TimeSlice) -> dict:
+def grievance_changes(current: TimeSlice, previous: TimeSlice) -> dict[str, Any]:
     """Grievances received, resolved, withdrawn and overdue in the period (two slices compared).
 
     Returns

@@ -38,6 +38,18 @@ def find_soffice() -> str | None:
 def docx_to_pdf(docx: bytes, timeout: float = 180) -> bytes:
     """Convert a DOCX to PDF with LibreOffice (headless, a private profile, no network).
 
+    Parameters
+    ----------
+    docx : bytes
+        The ``.docx`` file.
+    timeout : float, default 180
+        Seconds LibreOffice may take.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+
     Raises
     ------
     ExportUnavailable

@@ -538,7 +538,7 @@ def _grievance_section(doc, data: ReportData) -> None:
         ]
         closed += " Đơn quá hạn tập trung ở: " + ", ".join(where) + "."
     para(doc, closed)
-    rows = []
+    rows: list[list[str]] = []
     for kind, values in g["by_kind"].iterrows():
         label = "Cộng" if kind == "total" else KINDS.label(str(kind)) if kind else "Chưa rõ loại"
         rows.append(["" if kind == "total" else str(len(rows) + 1), label, *map(fmt_number, values)])
@@ -778,7 +778,7 @@ def _personal_appendix(doc, ws: Workspace, data: ReportData) -> None:
     names = hamlet_names_of(data)
     projects = project_names(ws)
     agreement = {"yes": "Đồng thuận", "no": "Không đồng thuận", "unknown": "Chưa rõ"}
-    rows = []
+    rows: list[list[str]] = []
     for r in hh.itertuples(index=False):
         amount = pd.to_numeric(pd.Series([r.compensation_vnd]), errors="coerce").iloc[0]
         rows.append(

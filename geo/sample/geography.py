@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from pyproj import Transformer
 
@@ -68,7 +70,7 @@ _ROAD_LONLAT = [
     (106.4560, 21.4950),
 ]
 
-_PROJECTS = [
+_PROJECTS: list[dict[str, Any]] = [
     # id, name, level, deadline offset (days from as_of), share of household rows,
     # round start offsets (days before as_of), gaps between stages (days)
     {
@@ -114,7 +116,7 @@ def to_lonlat() -> Transformer:
     return Transformer.from_crs("EPSG:9215", "EPSG:4326", always_xy=True)
 
 
-def _ll_to_m(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def _ll_to_m(lon: npt.ArrayLike, lat: npt.ArrayLike) -> np.ndarray:
     """WGS 84 lon/lat to VN-2000 / TM-3 107-15 metres (EPSG:9215, official shift)."""
     x, y = to_metres().transform(np.asarray(lon, float), np.asarray(lat, float))
     return np.column_stack([x, y])
@@ -172,7 +174,7 @@ class _Layout:
     road: shapely.LineString
     footprints: dict[str, shapely.Geometry]  # metres
     core: shapely.Geometry  # settled land at the lowest density
-    road_tree: object = None  # lazily built KD-tree of the road's vertices
+    road_tree: Any = None  # lazily built KD-tree (scipy's cKDTree) of the road's vertices
 
 
 def _build_layout() -> _Layout:

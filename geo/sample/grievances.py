@@ -160,28 +160,28 @@ def _grievances(
         p_new = [0.46, 0.34, 0.06, 0.02, 0.10, 0.0, 0.02]
         p_calm = [0.0, 0.0, 0.0, 0.0, 0.85, 0.0, 0.15]
         u = rng.random(m)
-        status = np.empty(m, dtype=object)
+        statuses = np.empty(m, dtype=object)
         for mask, pr in ((age > 60, p_old), ((age > 30) & (age <= 60), p_mid), (age <= 30, p_new)):
-            status[mask] = st_keys[np.minimum((u[mask, None] > np.cumsum(pr)).sum(1), 6)]
+            statuses[mask] = st_keys[np.minimum((u[mask, None] > np.cumsum(pr)).sum(1), 6)]
         # ordinary hamlets close most of their files on time
         quiet = ~hot & ~calm & (age > 30) & (rng.random(m) < 0.85)
-        status[quiet] = st_keys[np.minimum((u[quiet, None] > np.cumsum(p_calm)).sum(1), 6)]
-        status[calm] = st_keys[np.minimum((u[calm, None] > np.cumsum(p_calm)).sum(1), 6)]
+        statuses[quiet] = st_keys[np.minimum((u[quiet, None] > np.cumsum(p_calm)).sum(1), 6)]
+        statuses[calm] = st_keys[np.minimum((u[calm, None] > np.cumsum(p_calm)).sum(1), 6)]
         no_project = np.isin(ham, [h for h in hid if not proj_in[h]])
         topic = np.where(no_project & (rng.random(m) < 0.6), "other", topic)
         # the commune's mediation (hòa giải) is the path of a land dispute, not of a complaint (Art. 235)
-        kind = np.where(status == "mediation", "dispute", kind)
+        kind = np.where(statuses == "mediation", "dispute", kind)
         topic = np.where(kind == "dispute", "area", topic)  # disputes here are over boundaries and areas
         collective = np.isin(kind, ["complaint", "petition"]) & (rng.random(m) < np.where(hot, 0.18, 0.07))
         collective &= ~no_project
         # outside the price story, collective files are answered within the 30 days
-        late = collective & (ham != price) & (age > 30) & ~np.isin(status, ["resolved", "withdrawn"])
-        status[late] = "resolved"
+        late = collective & (ham != price) & (age > 30) & ~np.isin(statuses, ["resolved", "withdrawn"])
+        statuses[late] = "resolved"
         sig = np.where(collective, rng.integers(5, 41, m), np.where(rng.random(m) < 0.06, rng.integers(2, 4, m), 1))
         v = rng.random(m)
         link = np.where(v < 0.70, "household", np.where(v < 0.91, "hamlet", "point"))
         for i in range(m):
-            add(str(ham[i]), int(age[i]), str(kind[i]), str(topic[i]), str(status[i]), int(sig[i]), str(link[i]))
+            add(str(ham[i]), int(age[i]), str(kind[i]), str(topic[i]), str(statuses[i]), int(sig[i]), str(link[i]))
     if not recs:
         return pd.DataFrame(
             columns=[

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
@@ -131,7 +132,7 @@ def _names(n: int, rng: np.random.Generator, female_share: float = 0.25) -> np.n
     return pd.Series(fam).str.cat([pd.Series(mid), pd.Series(giv)], sep=" ").to_numpy()
 
 
-def _apportion(total: int, shares: Sequence[float]) -> np.ndarray:
+def _apportion(total: int, shares: npt.ArrayLike) -> np.ndarray:
     """Split ``total`` into integers proportional to ``shares`` (largest remainders)."""
     raw = np.asarray(shares, float) / np.sum(shares) * total
     out = np.floor(raw).astype(int)
@@ -310,11 +311,11 @@ def _households(
     offs = np.maximum.accumulate(offs, axis=1)
     story = np.isin(hp["ham"].to_numpy(), np.asarray(story_ham, int))
     # some households fall behind their round from one step on (papers missing, absent owner...)
-    k = np.arange(len(STAGES.keys))
+    steps = np.arange(len(STAGES.keys))
     delayed = rng.random(n_hp) < np.where(story, 0.30, 0.15)
     from_step = rng.integers(1, len(STAGES.keys), n_hp)
     delay = rng.integers(15, 140, n_hp)
-    offs = offs + np.where(delayed[:, None] & (k[None, :] >= from_step[:, None]), delay[:, None], 0)
+    offs = offs + np.where(delayed[:, None] & (steps[None, :] >= from_step[:, None]), delay[:, None], 0)
     frontier = (offs <= 0).sum(1) - 1
     stage = np.maximum(frontier, 0)
     disagree = (frontier >= STAGE_ORDER["plan_posted"]) & (rng.random(n_hp) < np.where(story, 0.22, 0.012))
@@ -336,7 +337,7 @@ def _households(
     hp["stage_off"] = offs[np.arange(n_hp), stage]
 
     # stage history, with a handful of skipped steps
-    reached = k[None, :] <= stage[:, None]
+    reached = steps[None, :] <= stage[:, None]
     skip = np.zeros_like(reached)
     cand = np.flatnonzero(stage >= STAGE_ORDER["paid"])
     if len(cand):
