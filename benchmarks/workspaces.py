@@ -3,7 +3,7 @@
 A workspace is written by :func:`geo.sample.generate_workspace` into
 ``CACHE/<size>-p<parcels>-h<households>-g<grievances>-s<seed>/`` and reused
 while its marker file (``.benchmark.json``: the arguments and a hash of
-``geo/sample.py``) matches; generating the province size takes ~40–50 s.
+``geo/sample/``) matches; generating the province size takes ~40–50 s.
 """
 
 from __future__ import annotations
@@ -55,7 +55,10 @@ def default_cache() -> Path:
 
 
 def _generator_hash() -> str:
-    return hashlib.sha256((ROOT / "geo" / "sample.py").read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for part in sorted((ROOT / "geo" / "sample").glob("*.py")):
+        digest.update(part.name.encode() + b"\0" + part.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def ensure_workspace(size: Size, cache: Path | None = None, log=print) -> tuple[Path, float | None]:

@@ -83,6 +83,8 @@ import numpy as np
 import pyproj
 from pyproj.exceptions import CRSError
 
+from .schema import strip_diacritics
+
 __all__ = [
     "PROVINCES_2025",
     "VN2000_TOWGS84",
@@ -395,10 +397,8 @@ _VIETNAM_LONLAT = (101.5, 8.0, 110.0, 23.6)
 
 
 def _fold(text: str) -> str:
-    """Lower-case, drop diacritics, and read đ/Đ as d (NFD leaves đ alone)."""
-    text = unicodedata.normalize("NFKC", text).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return text.casefold()
+    """Lower-case, without diacritics (:func:`geo.schema.strip_diacritics`), compatibility forms unified."""
+    return strip_diacritics(unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _tokens(text: str) -> list[str]:

@@ -51,6 +51,8 @@ import pandas as pd
 from viparse.normalize.encodings import CHARMAPS
 from viparse.normalize.tables import Charmap, convert
 
+from .schema import strip_diacritics
+
 LEGACY_ENCODINGS: tuple[str, ...] = ("tcvn3", "vni", "viscii")
 """Encoding names this module converts (the others are plain Python codecs)."""
 
@@ -309,14 +311,12 @@ _TONE_FIRST = frozenset(
 _TONE_EITHER = frozenset(["oa", "oe", "uy", "uê", "uơ"])
 
 
-def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 # The same spelling written without diacritics, for ASCII words ("Nguyen").
 _ASCII_SYLLABLE = re.compile(
-    "(?:" + "|".join(sorted({_strip_marks(i) for i in _INITIALS}, key=len, reverse=True)) + ")" + _strip_marks(_RHYME)
+    "(?:"
+    + "|".join(sorted({strip_diacritics(i) for i in _INITIALS}, key=len, reverse=True))
+    + ")"
+    + strip_diacritics(_RHYME)
 )
 
 _GRAVE, _ACUTE, _TILDE, _HOOK, _DOT = "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .schema import strip_diacritics
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula (OWASP CSV injection)."""
 
@@ -230,8 +232,7 @@ def safe_filename(text: str, max_len: int = MAX_STEM) -> str:
     >>> safe_filename("Thôn Đồng Tâm")
     'Thon_Dong_Tam'
     """
-    text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = strip_diacritics(unicodedata.normalize("NFKC", str(text)))
     text = re.sub(r"[^A-Za-z0-9-]+", "_", text)
     text = re.sub(r"_+", "_", text).strip("_-.")
     return text[:max_len].rstrip("_-") or "_"

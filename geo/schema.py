@@ -19,6 +19,31 @@ from typing import Literal
 ColumnType = Literal["str", "int", "float", "date", "enum", "point"]
 
 
+def strip_diacritics(text: str) -> str:
+    """``text`` without Vietnamese diacritics: marks dropped, ``đ``/``Đ`` read as ``d``/``D``.
+
+    The one diacritic folder of the package (:func:`normalize_name`, the CRS
+    names, the exports' personal-data masking and file names build on it).
+    Case, spaces and punctuation are kept; Unicode decomposition alone would
+    leave ``đ`` as it is.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> strip_diacritics("Thôn Đồng Tâm, Hoà")
+    'Thon Dong Tam, Hoa'
+    """
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def normalize_name(text: object) -> str:
     """Fold a column name or enumeration value to its comparison key.
 
@@ -40,9 +65,7 @@ def normalize_name(text: object) -> str:
     >>> normalize_name("MA_THON")
     'mathon'
     """
-    s = str(text).strip().replace("đ", "d").replace("Đ", "D")
-    s = unicodedata.normalize("NFD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = strip_diacritics(str(text).strip())
     for ch in (" ", "_", "-", ".", "\u00a0", "\t"):
         s = s.replace(ch, "")
     return s.lower()

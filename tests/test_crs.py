@@ -756,3 +756,14 @@ def test_in_the_mekong_delta_proj_would_choose_epsg_5194_under_a_metre_from_the_
     lat_5194, lon_5194 = pyproj.Transformer.from_pipeline("EPSG:5194").transform(lat, lon)
     assert metres_apart(proj_choice.transform(lon, lat), (lon_5194, lat_5194)) < 0.001
     assert 0.5 < metres_apart(proj_choice.transform(lon, lat), ours.transform(lon, lat)) < 1.0
+
+
+def test_vn2000_tm3_refuses_a_meridian_no_zone_uses() -> None:
+    with pytest.raises(ValueError, match="No VN-2000 3-degree zone has central meridian 109"):
+        vn2000_tm3(109.0)
+
+
+def test_vn2000_tm3_of_a_meridian_no_province_uses_is_still_the_epsg_crs() -> None:
+    crs = vn2000_tm3(102.0)  # zone 481: in EPSG's table, no province's meridian
+    assert crs.source_crs.to_epsg() == 5896
+    assert crs.is_bound

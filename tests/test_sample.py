@@ -551,3 +551,34 @@ def test_only_land_disputes_are_in_mediation(default_ws: Path) -> None:
     in_mediation = to_key(g["trang_thai"], "status") == "mediation"
     assert in_mediation.any()
     assert (to_key(g.loc[in_mediation, "loai_don"], "kind") == "dispute").all()
+
+
+def test_importing_the_sample_package_builds_no_coordinate_transformer() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import geo.sample, geo.sample.geography as g; "
+        "print(g.to_metres.cache_info().currsize, g.to_lonlat.cache_info().currsize)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "0"]
+
+
+def test_python_dash_m_geo_sample_runs_the_command_line() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "geo.sample", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "--size" in done.stdout and "province" in done.stdout
+
+
+def test_the_sample_writes_the_schema_stage_and_grievance_values(default_ws: Path) -> None:
+    from geo.schema import KINDS, STAGES, STATUSES, TOPICS
+
+    hist = pd.read_csv(default_ws / "stage_history.csv", encoding="utf-8-sig")
+    assert set(hist["stage"]) <= set(STAGES.keys)
+    gr = pd.read_csv(default_ws / "grievances.csv")
+    for column, enum in (("loai_don", KINDS), ("noi_dung", TOPICS), ("trang_thai", STATUSES)):
+        assert set(gr[column]) <= set(enum.keys) | set(enum.labels.values()), column

@@ -1,5 +1,5 @@
 from geo.canonical import match_columns
-from geo.schema import HOUSEHOLDS, PARCELS, STAGES, normalize_name
+from geo.schema import HOUSEHOLDS, PARCELS, STAGES, normalize_name, strip_diacritics
 
 
 def test_normalize_name_strips_diacritics_including_d_bar():
@@ -57,3 +57,19 @@ def test_stage_lookup_accepts_key_label_and_unaccented_label():
     assert table[normalize_name("Chi trả tiền")] == "paid"
     assert table[normalize_name("chi tra tien")] == "paid"
     assert table[normalize_name("BÀN GIAO MẶT BẰNG")] == "handed_over"
+
+
+def test_strip_diacritics_reads_d_stroke_as_d_and_keeps_case_and_spaces():
+    assert strip_diacritics("Thôn Đồng Tâm, xã Hữu Lũng") == "Thon Dong Tam, xa Huu Lung"
+    assert strip_diacritics("đường ĐT.242") == "duong DT.242"
+
+
+def test_the_crs_names_the_exports_and_file_names_fold_diacritics_alike():
+    from geo.crs import _fold
+    from geo.exports._common import fold
+    from geo.outputs import safe_filename
+
+    text = "Đồng Hoà"
+    assert _fold(text) == fold(text)[0] == strip_diacritics(text).casefold() == "dong hoa"
+    assert safe_filename(text) == "Dong_Hoa"
+    assert normalize_name(text) == "donghoa"

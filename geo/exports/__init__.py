@@ -27,7 +27,7 @@ Example
 >>> open("bao_cao.docx", "wb").write(exports.report_docx(ws, sel, "week"))  # doctest: +SKIP
 """
 
-from ._common import Period, period_of
+from ..periods import Period, PeriodFigures, period_figures, period_of
 from .report import (
     ExportUnavailable,
     ReportData,
@@ -58,10 +58,12 @@ from .tables import (
 __all__ = [
     "ExportUnavailable",
     "Period",
+    "PeriodFigures",
     "ReportData",
     "docx_to_pdf",
     "find_soffice",
     "missing_glyphs",
+    "period_figures",
     "period_of",
     "report_data",
     "report_document",

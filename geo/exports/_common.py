@@ -8,23 +8,20 @@ character XML cannot hold.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..formatting import fmt_date, is_missing
+from ..formatting import is_missing
+from ..schema import strip_diacritics
 from ..selection import Selection
 from ..workspace import Workspace
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
-
-PeriodKind = Literal["week", "month"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -126,67 +123,6 @@ def default_selection(ws: Workspace, sel: Selection | None) -> Selection:
     return sel if sel is not None else Selection(as_of=ws.default_as_of())
 
 
-@dataclass(frozen=True)
-class Period:
-    """A reporting period ending on the as-of date.
-
-    Attributes
-    ----------
-    kind : {"week", "month"}
-    start, end : date
-        First and last day (``end`` is the as-of date).
-    previous_end : date
-        The as-of date of the previous period (the day before ``start``):
-        the report compares ``time_slice`` on ``end`` with ``time_slice``
-        on ``previous_end``.
-    """
-
-    kind: PeriodKind
-    start: date
-    end: date
-    previous_end: date
-
-    @property
-    def noun(self) -> str:
-        """``"tuần"`` or ``"tháng"``."""
-        return "tuần" if self.kind == "week" else "tháng"
-
-    def title(self) -> str:
-        """For the title: ``"tuần từ ngày 14/11 đến ngày 20/11/2026"`` or ``"tháng 11 năm 2026"``."""
-        if self.kind == "month":
-            return f"tháng {self.end.month} năm {self.end.year}"
-        first = self.start.strftime("%d/%m") if self.start.year == self.end.year else fmt_date(self.start)
-        return f"tuần từ ngày {first} đến ngày {fmt_date(self.end)}"
-
-    def span(self) -> str:
-        """``"từ ngày 21/10/2026 đến ngày 20/11/2026"``."""
-        return f"từ ngày {fmt_date(self.start)} đến ngày {fmt_date(self.end)}"
-
-
-def period_of(as_of: date, kind: PeriodKind = "week") -> Period:
-    """The week (7 days) or month ending on ``as_of``.
-
-    A month runs from the day after the same date of the previous month
-    (clamped to that month's length) to ``as_of``.
-
-    Example
-    -------
-    >>> p = period_of(date(2026, 11, 20), "week")
-    >>> fmt_date(p.start), fmt_date(p.previous_end)
-    ('14/11/2026', '13/11/2026')
-    >>> period_of(date(2026, 3, 31), "month").previous_end.isoformat()
-    '2026-02-28'
-    """
-    if kind == "week":
-        prev = as_of - timedelta(days=7)
-    elif kind == "month":
-        year, month = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
-        prev = date(year, month, min(as_of.day, calendar.monthrange(year, month)[1]))
-    else:
-        raise ValueError(f"period must be 'week' or 'month', not {kind!r}")
-    return Period(kind, prev + timedelta(days=1), as_of, prev)
-
-
 def analysis_of(ws: Workspace, selection: Selection | None, analysis: Analysis | None = None) -> Analysis:
     """``analysis`` where the caller has one, else :func:`geo.analyse` of the selection (default: everything)."""
     if analysis is not None:
@@ -241,8 +177,7 @@ def fold(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-        base = base.replace("đ", "d").replace("Đ", "d").casefold()
+        base = strip_diacritics(ch).casefold()
         out.append(base)
         where.extend([i] * len(base))
     return "".join(out), where
