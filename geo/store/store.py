@@ -644,11 +644,11 @@ class Store:
     def export(self, out_dir: str | Path, at: int | None = None) -> Path:
         """Write the layers (now, or right after changeset ``at``) as a workspace folder the contract
         reads: hamlets, parcels and projects as GeoPackages (projects as CSV where none has a
-        boundary), the other layers as UTF-8 CSV with ISO dates. The folder must not hold a workspace
-        yet; ``workspace.toml`` is not part of the store (copy the source folder's)."""
+        boundary), the other layers as UTF-8 CSV with ISO dates, and the settings in force then as
+        ``workspace.toml`` (where the store holds any). The folder must not hold a workspace yet."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        taken = [p.name for p in out.iterdir() if p.stem.lower() in LAYERS]
+        taken = [p.name for p in out.iterdir() if p.stem.lower() in LAYERS or p.name.lower() == "workspace.toml"]
         if taken:
             raise StoreError(f"Thư mục đã có dữ liệu / the folder already holds layers: {', '.join(sorted(taken))}")
         for name, frame in self.layers(at).items():
@@ -660,4 +660,7 @@ class Store:
                 if pd.api.types.is_datetime64_any_dtype(table[col]):
                     table[col] = table[col].dt.strftime("%Y-%m-%d")
             table.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+        text = self.config(at)
+        if text is not None:
+            (out / "workspace.toml").write_text(text, encoding="utf-8")
         return out
