@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,9 @@ from geo import Analysis
 from geo.maps import DisplayGeometry, display_geometry
 from geo.selection import Selection
 from geo.source import URL_PREFIXES, is_store
+
+if TYPE_CHECKING:
+    from geo.store import Store
 
 from . import figures
 
@@ -63,7 +67,8 @@ def stamp(path: Path, at: int | None = None) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _store(path: str):  # -> geo.store.Store, kept open for the head checks of every rerun
+def _store(path: str) -> Store:
+    """The store, kept open for the head check of every rerun."""
     from geo.store import Store
 
     return Store.open(path)

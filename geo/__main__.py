@@ -19,6 +19,12 @@ report WORKSPACE --out FILE.docx|.pdf [--project ID] [--hamlet ID …] [--as-of 
     snapshot, export and report refuse a workspace with errors like summary;
     --include-personal (report, HTML map) adds household names and amounts.
 
+WORKSPACE is a folder or a store (a ``.gpkg`` path or a ``postgresql://`` URL); every command above
+takes ``--at CHANGESET`` to read a store as it was right after that changeset.
+
+store create|upload|history|rollback|export|backup STORE …
+    The store with its history (``geo/store/cli.py``, docs/store.md).
+
 Outputs: every file is written to a temporary file beside it and renamed
 when complete; an --out inside the workspace folder or onto a file the
 workspace reads is refused (exit 2). Text cells that a spreadsheet would read

@@ -219,14 +219,16 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """``store rollback``: every layer back to its state right after a changeset, as a new changeset."""
+    from .source import display_location
     from .store import Store
 
     with Store.open(args.workspace) as store:
         commit = store.rollback(args.changeset, user=args.user, note=args.note)
         (made,) = [c for c in store.history() if c["id"] == commit.changeset]
     _out(f"Đã khôi phục về #{args.changeset} / Restored the state of #{args.changeset}: " + changeset_line(made))
+    before = int(made["id"]) - 1  # the head before the rollback: restoring it undoes the rollback
     _out(
-        f"Hoàn tác bằng / undo with: python -m geo store rollback {args.workspace} {commit.changeset - 1} "
+        f"Hoàn tác bằng / undo with: python -m geo store rollback {display_location(args.workspace)} {before} "
         f"--user {args.user}"
     )
     return 0

@@ -11,7 +11,7 @@ validation (:func:`geo.source.read_layer_file`, :func:`geo.workspace.assemble`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +42,19 @@ def store_config(store: Store, at: int | None = None, report: Report | None = No
     return config_from_text(text, report if report is not None else Report()) if text else WorkspaceConfig()
 
 
-def validator(config: WorkspaceConfig):
-    """A store validation hook: every layer as it would be, assembled and checked like a folder."""
+def validator(config: WorkspaceConfig) -> Callable[[Mapping[str, pd.DataFrame]], Report]:
+    """A store validation hook: every layer as it would be, assembled and checked like a folder.
+
+    Parameters
+    ----------
+    config : WorkspaceConfig
+        The settings the layers are checked with (the store's).
+
+    Returns
+    -------
+    callable
+        ``validate(layers) -> Report``, for ``Store.upload(validate=…)`` and ``Store.rollback``.
+    """
 
     def validate(layers: Mapping[str, pd.DataFrame]) -> Report:
         from ..workspace import assemble
