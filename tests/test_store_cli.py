@@ -284,3 +284,45 @@ def test_the_other_commands_read_a_store_at_a_changeset(capsys, tmp_path, made, 
     code, _, err = run(capsys, command, made, "--out", out, "--at", "1", "--as-of", AS_OF)
     assert code == 0, err
     assert out.stat().st_size > 0
+
+
+# --- the sample's own files --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sample_store(capsys, store_target) -> str:
+    code, _, err = run(capsys, "store", "create", store_target, "--from", SAMPLE, "--user", "Lan")
+    assert code == 0, err
+    return store_target
+
+
+@pytest.mark.parametrize("file", ["households.xlsx", "parcels.shp", "stage_history.csv", "projects.geojson"])
+def test_uploading_the_folders_own_file_changes_nothing(capsys, sample_store, file):
+    layer = file.split(".")[0]
+    code, out, err = run(capsys, "store", "upload", sample_store, layer, SAMPLE / file, "--user", "Bình", "--dry-run")
+    assert code == 0, err
+    assert f"{layer}: +0 thêm / added, ~0 sửa / changed, -0 bỏ / removed" in out
+
+
+def test_this_weeks_office_workbook_is_shown_per_hamlet_before_it_is_committed(capsys, tmp_path, sample_store):
+    import openpyxl
+
+    import geo
+
+    book = openpyxl.load_workbook(SAMPLE / "households.xlsx")
+    sheet = book.worksheets[0]
+    stage = [c.value for c in sheet[1]].index("Bước") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, stage).value == "Phê duyệt phương án")
+    sheet.cell(row, stage).value = "Bàn giao mặt bằng"
+    book.save(tmp_path / "households.xlsx")
+    ws = geo.load_workspace(SAMPLE)
+    hamlet_id = ws.households.loc[ws.households["row"] == row, "hamlet_id"].item()
+    name = ws.hamlets.set_index("hamlet_id").loc[hamlet_id, "hamlet_name"]
+    argv = ("store", "upload", sample_store, "households", tmp_path / "households.xlsx", "--user", "Bình")
+    code, out, err = run(capsys, *argv, "--dry-run")
+    assert code == 0, err
+    assert "~1 sửa / changed" in out and "Phê duyệt phương án → Bàn giao mặt bằng" in out
+    assert f"{name}: 1 hộ chuyển sang Bàn giao mặt bằng" in out
+    code, out, err = run(capsys, *argv, "--base", "1", "--note", "Tuần 47")
+    assert code == 0, err
+    assert history(capsys, sample_store)[-1]["layers"] == {"households": {"added": 0, "changed": 1, "removed": 0}}

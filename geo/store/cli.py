@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..formatting import fmt_date, fmt_number
+from ..problems import Report
 from ..schema import LAYERS
 from ..text import printable
 
@@ -171,9 +172,7 @@ def cmd_upload(args: argparse.Namespace) -> int:
                 f"{Path(args.file).name} has errors; the store is unchanged."
             )
             return 1
-        if result.report.warnings:
-            _err(f"{len(result.report.warnings)} cảnh báo / warnings:")
-            _err(result.report.render())
+        _upload_warnings(result.report, Path(args.file).name, args.workspace)
         commit = result.commit
         assert commit is not None
         if commit.changeset is None:
@@ -184,6 +183,23 @@ def cmd_upload(args: argparse.Namespace) -> int:
             _out(f"Đã ghi thay đổi{merged} / Committed{merged}: " + changeset_line(made))
         _out(result.render())
     return 0
+
+
+def _upload_warnings(report: Report, file: str, store: str) -> None:
+    """The warnings about the uploaded file in full; those about the store's other layers as one line."""
+    from .source import display_location
+
+    own = [p for p in report.warnings if p.file == file]
+    others = len(report.warnings) - len(own)
+    if own:
+        shown = Report()
+        shown.problems.extend(own)
+        _err(shown.render())
+    if others:
+        _err(
+            f"{others} cảnh báo khác của kho / other warnings of the store — xem / see: python -m geo validate "
+            f"{display_location(store)}"
+        )
 
 
 def cmd_history(args: argparse.Namespace) -> int:
