@@ -326,3 +326,16 @@ def test_this_weeks_office_workbook_is_shown_per_hamlet_before_it_is_committed(c
     code, out, err = run(capsys, *argv, "--base", "1", "--note", "Tuần 47")
     assert code == 0, err
     assert history(capsys, sample_store)[-1]["layers"] == {"households": {"added": 0, "changed": 1, "removed": 0}}
+
+
+@pytest.mark.parametrize("command", [("store", "history"), ("validate",)])
+def test_a_file_that_is_no_store_is_named_without_a_traceback(capsys, tmp_path, command):
+    junk = tmp_path / "kho.gpkg"
+    junk.write_bytes(b"not a database")
+    code, out, err = run(capsys, *command, junk)
+    assert code == 1 and "kho.gpkg" in out + err and "Traceback" not in out + err
+
+
+def test_a_database_server_that_cannot_be_reached_is_named_without_a_traceback(capsys):
+    code, out, err = run(capsys, "store", "history", "postgresql://lan:bimat@127.0.0.1:1/hoson")
+    assert code == 1 and "127.0.0.1" in err and "bimat" not in err and "Traceback" not in err

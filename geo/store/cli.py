@@ -277,6 +277,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a store command, turning the store's refusals into messages (exit 1) and usage errors (exit 2)."""
+    import sqlalchemy as sa
+
+    from .source import display_location, short_error
     from .store import StoreError
 
     try:
@@ -286,6 +289,13 @@ def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> 
         return 2
     except StoreError as exc:
         _err(str(exc))
+        return 1
+    except sa.exc.DBAPIError as exc:  # a server that cannot be reached, a file that is no database
+        detail = short_error(exc)
+        _err(
+            f"Không mở được kho {display_location(args.workspace)} ({detail}) / Cannot open the store: check the "
+            "path, or that the database server is running and the URL (user, host, port, database) is right."
+        )
         return 1
 
 

@@ -25,7 +25,7 @@ from ..schema import LAYERS
 from ..source import URL_PREFIXES, RawLayers, SourceInfo, canonical_raw, is_store
 from .store import Store, StoreError
 
-__all__ = ["StoreSource", "display_location", "display_name", "is_store"]
+__all__ = ["StoreSource", "display_location", "display_name", "is_store", "short_error"]
 
 
 def display_location(target: str | Path) -> str:
@@ -57,11 +57,18 @@ def display_name(target: str | Path) -> str:
     return Path(text).stem
 
 
+def short_error(exc: BaseException) -> str:
+    """A database error's first line, without SQLAlchemy's wrapping and links."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
 def _no_store(report: Report, target: str, exc: Exception) -> None:
     report.error(
         "no_store",
         target,
-        f"Không mở được kho dữ liệu: {exc} / Cannot open the store",
+        f"Không mở được kho dữ liệu: {short_error(exc)} / Cannot open the store",
         "Kiểm tra đường dẫn tệp .gpkg hoặc địa chỉ postgresql:// (tạo kho bằng “python -m geo store create "
         "KHO --from THƯ_MỤC --user TÊN”) / Check the .gpkg path or the postgresql:// URL (make a store with "
         "“python -m geo store create STORE --from FOLDER --user NAME”).",
