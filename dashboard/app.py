@@ -1,6 +1,7 @@
 """Tiến độ giải phóng mặt bằng và công tác dân vận — the dashboard page.
 
     streamlit run dashboard/app.py -- --workspace PATH     (default: data/hoson)
+    streamlit run dashboard/app.py -- --workspace STORE [--at N]   (a .gpkg store or postgresql:// URL)
 
 Reads like the page it draws: filters in the sidebar, headline figures, the
 map, then the per-hamlet table, progress per project, grievances and the
@@ -36,6 +37,13 @@ def workspace_argument() -> str | None:
     return parser.parse_known_args(sys.argv[1:])[0].workspace
 
 
+def at_argument() -> int | None:
+    """``--at N`` after ``--``: a store as it was right after changeset N."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--at", type=int)
+    return parser.parse_known_args(sys.argv[1:])[0].at
+
+
 meeting_link = st.query_params.get("meeting") == "1"
 st.set_page_config(
     page_title="Tiến độ GPMB – Dân vận",
@@ -48,7 +56,7 @@ st.set_page_config(
 with panels.guard(("đọc dữ liệu", "loading the workspace"), stop=True):
     asset_problems = ensure_assets()
     path = data.resolve_workspace(workspace_argument())
-    ws, key = data.load(path)
+    ws, key = data.load(path, at_argument())
 if not ws.report.ok:
     with panels.guard(("hiện danh sách lỗi", "the problem page")):
         panels.validation_page(path, ws)
@@ -71,7 +79,8 @@ with panels.guard(("hiện tiêu đề", "the title")):
     st.html(text.page_css(meeting))
     # one line in meeting mode: the short name of the work (GPMB) and the workspace
     title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")
-    st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(path.name)}")
+    source = data.source_label(ws)
+    st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(source)}")
 if ignored:
     st.warning("Bỏ qua giá trị không có trong dữ liệu / ignored: " + text.md(", ".join(ignored)))
 if asset_problems:

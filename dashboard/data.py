@@ -1,16 +1,19 @@
-"""Cached loading and analysis, keyed by the workspace path (and its files' stamps).
+"""Cached loading and analysis, keyed by the workspace path (and its files' stamps, or a store's head).
 
 A filter change never rereads files: the workspace and its display geometry
 are ``st.cache_resource`` entries keyed by ``(path, stamp)``, and each
 selection's slice, hotspot levels, Gi* clusters and summary are cached per
 selection (one :func:`geo.analyse` each). Editing a file in the workspace changes the stamp, so the next
-rerun reads it again.
+rerun reads it again. A store (``.gpkg``, ``postgresql://``) is stamped by its head changeset (one
+indexed query per rerun on a store kept open): a new upload is seen on the next rerun; with ``--at N``
+the store is shown as it was right after changeset N.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +22,10 @@ import geo
 from geo import Analysis
 from geo.maps import DisplayGeometry, display_geometry
 from geo.selection import Selection
+from geo.source import URL_PREFIXES, is_store
+
+if TYPE_CHECKING:
+    from geo.store import Store
 
 from . import figures
 
@@ -28,28 +35,53 @@ ENV_WORKSPACE = "GEO_WORKSPACE"
 
 
 def resolve_workspace(arg: str | None) -> Path:
-    """The workspace folder: ``--workspace``, else ``$GEO_WORKSPACE``, else ``data/hoson``.
+    """The workspace folder or store: ``--workspace``, else ``$GEO_WORKSPACE``, else ``data/hoson``.
 
     A relative path is taken from the working directory, or else from the
-    repository root (so the app also starts from another folder).
+    repository root (so the app also starts from another folder). A
+    ``postgresql://`` URL is returned as it is (a ``str``: a ``Path`` would fold its ``//``).
     """
     raw = arg or os.environ.get(ENV_WORKSPACE) or DEFAULT_WORKSPACE
+    if raw.startswith(URL_PREFIXES):
+        return raw  # type: ignore[return-value]
     path = Path(raw).expanduser()
     if not path.is_absolute() and not path.exists() and (REPO / path).exists():
         path = REPO / path
     return path.resolve()
 
 
-def stamp(path: Path) -> tuple:
-    """Names, sizes and modification times of the folder's files: a cheap change detector."""
+def stamp(path: Path, at: int | None = None) -> tuple:
+    """Names, sizes and modification times of the folder's files: a cheap change detector.
+
+    For a store: ``("store", head changeset, at)``.
+    """
+    if is_store(path):
+        try:
+            return ("store", _store(str(path)).head(), at)
+        except Exception:  # noqa: BLE001 — a store that cannot be opened: loading names the problem
+            return ("store", None, at)
     try:
         return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(path) if e.is_file()))
     except OSError:
         return ()
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store(path: str) -> Store:
+    """The store, kept open for the head check of every rerun."""
+    from geo.store import Store
+
+    return Store.open(path)
+
+
 @st.cache_resource(show_spinner="Đang đọc dữ liệu / Loading the workspace…", max_entries=4)
 def _load(path: str, file_stamp: tuple) -> geo.Workspace:
+    if file_stamp[:1] == ("store",):
+        from geo.store.source import StoreSource
+
+        _, head, at = file_stamp
+        store = _store(path) if head is not None else None
+        return geo.assemble(StoreSource(path, at=at, store=store).read())
     return geo.load_workspace(path)
 
 
@@ -58,10 +90,22 @@ def _display(path: str, file_stamp: tuple) -> DisplayGeometry:
     return display_geometry(_load(path, file_stamp))
 
 
-def load(path: Path) -> tuple[geo.Workspace, tuple]:
-    """The workspace at ``path`` (cached) and the stamp that keys everything derived from it."""
-    key = stamp(path)
+def load(path: Path, at: int | None = None) -> tuple[geo.Workspace, tuple]:
+    """The workspace at ``path`` (cached) and the stamp that keys everything derived from it.
+
+    ``at``: a store as it was right after that changeset.
+    """
+    key = stamp(path, at)
+    if at is not None and key[:1] != ("store",):
+        return geo.load_workspace(path, at=at), key  # a folder has no history: the report says so
     return _load(str(path), key), key
+
+
+def source_label(ws: geo.Workspace) -> str:
+    """The source for the page's caption: the folder's name, or the store with its changeset."""
+    if ws.source.kind == "store":
+        return ws.source.describe()
+    return ws.source.name
 
 
 def display(path: Path, key: tuple) -> DisplayGeometry:

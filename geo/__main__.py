@@ -19,6 +19,12 @@ report WORKSPACE --out FILE.docx|.pdf [--project ID] [--hamlet ID …] [--as-of 
     snapshot, export and report refuse a workspace with errors like summary;
     --include-personal (report, HTML map) adds household names and amounts.
 
+WORKSPACE is a folder or a store (a ``.gpkg`` path or a ``postgresql://`` URL); every command above
+takes ``--at CHANGESET`` to read a store as it was right after that changeset.
+
+store create|upload|history|rollback|export|backup STORE …
+    The store with its history (``geo/store/cli.py``, docs/store.md).
+
 Outputs: every file is written to a temporary file beside it and renamed
 when complete; an --out inside the workspace folder or onto a file the
 workspace reads is refused (exit 2). Text cells that a spreadsheet would read
@@ -60,7 +66,7 @@ def _selection(args):
 def _load(args):
     from .workspace import load_workspace
 
-    ws = load_workspace(args.workspace)
+    ws = load_workspace(args.workspace, at=getattr(args, "at", None))
     if args.as_of is None:
         args.as_of = ws.default_as_of()
     return ws
@@ -70,7 +76,7 @@ def cmd_validate(args) -> int:
     """Print every problem; exit 1 on errors."""
     ws = _load(args)
     report = ws.report
-    _out(f"Kiểm tra / Validating: {Path(args.workspace)}")
+    _out(f"Kiểm tra / Validating: {ws.source.describe()}")
     for name in sorted(ws.source.files):
         _out(f"  {name}: {ws.source.files[name]}")
     _out(report.render())
@@ -119,12 +125,33 @@ def _guard_out(args, ws=None) -> None:
     outs = [args.out]
     if args.command == "hotspots" and Path(args.out).suffix.lower() in (".geojson", ".json"):
         outs.append(HotspotResult.companion(args.out))
+    if _is_store(args.workspace):
+        return _guard_store_out(outs, args.workspace)
     inputs = workspace_inputs(args.workspace, ws.source.files.values()) if ws is not None else ()
     try:
         for out in outs:
             check_output(out, args.workspace, inputs)
     except OutputRefused as exc:
         raise _UsageError(str(exc)) from None
+
+
+def _is_store(target: str) -> bool:
+    from .source import is_store
+
+    return is_store(target)
+
+
+def _guard_store_out(outs: list, store: str) -> None:
+    """An output is never written onto a GeoPackage store itself (a database URL has no file)."""
+    if str(store).startswith("postgres"):
+        return
+    target = Path(store).expanduser().resolve()
+    for out in outs:
+        if Path(out).expanduser().resolve() == target:
+            raise _UsageError(
+                f"Không ghi đè kho dữ liệu {store}; ghi ra tệp khác / Refused: the output is the store itself; "
+                "write it elsewhere."
+            )
 
 
 def _mention_warnings(ws, args) -> None:
@@ -255,13 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, func: Callable, help_text: str, out: bool = False):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("workspace", help="thư mục dữ liệu / workspace folder")
+        p.add_argument("workspace", help="thư mục dữ liệu hoặc kho (.gpkg, postgresql://) / folder or store")
         if out:
             p.add_argument("--out", required=True, help="tệp kết quả / output file")
         p.add_argument("--project", help="mã dự án / project id")
         p.add_argument(
             "--as-of", type=_date_arg, default=None, help="ngày báo cáo YYYY-MM-DD hoặc dd/mm/yyyy / reporting date"
         )
+        _add_at(p)
         p.set_defaults(func=func)
         return p
 
@@ -300,7 +328,22 @@ def build_parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="kèm họ tên, số tiền từng hộ / include household names and amounts",
             )
+    _add_store(sub)
     return parser
+
+
+def _add_at(p: argparse.ArgumentParser) -> None:
+    """``--at CHANGESET``: a store as it was right after that changeset."""
+    p.add_argument(
+        "--at", type=int, metavar="CHANGESET", help="kho: trạng thái sau thay đổi này / store: the state after it"
+    )
+
+
+def _add_store(sub) -> None:
+    """``store create|upload|history|rollback|export|backup`` (geo/store/cli.py)."""
+    from .store.cli import add_store_commands
+
+    add_store_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -174,11 +174,6 @@ def read_config(folder: Path, report: Report) -> WorkspaceConfig:
 
 
 def _parse(path: Path, report: Report) -> dict | None:
-    fix = (
-        "Sửa cú pháp TOML (chuỗi trong dấu ngoặc kép, mỗi khóa một dòng, [mục] trên một dòng riêng) hoặc "
-        "xóa tệp / Fix the TOML syntax (quoted strings, one key per line, [section] on a line of its own) "
-        "or remove the file."
-    )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -200,6 +195,34 @@ def _parse(path: Path, report: Report) -> dict | None:
             "Kiểm tra quyền đọc tệp / Check the file can be read.",
         )
         return None
+    return _parse_text(text, report)
+
+
+def config_from_text(text: str, report: Report) -> WorkspaceConfig:
+    """The settings of a ``workspace.toml`` held as text (a store keeps its folder's file so).
+
+    Parameters
+    ----------
+    text : str
+        The file's content.
+    report : Report
+        Receives the same problems as :func:`read_config`, naming ``workspace.toml``.
+
+    Returns
+    -------
+    WorkspaceConfig
+        Defaults for every setting that is absent or unreadable.
+    """
+    raw = _parse_text(text, report)
+    return WorkspaceConfig() if raw is None else _Reader(report).read(raw)
+
+
+def _parse_text(text: str, report: Report) -> dict | None:
+    fix = (
+        "Sửa cú pháp TOML (chuỗi trong dấu ngoặc kép, mỗi khóa một dòng, [mục] trên một dòng riêng) hoặc "
+        "xóa tệp / Fix the TOML syntax (quoted strings, one key per line, [section] on a line of its own) "
+        "or remove the file."
+    )
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -22,11 +22,28 @@ import geopandas as gpd
 import pandas as pd
 
 from .config import CONFIG_FILE, WorkspaceConfig, read_config
-from .io import RawLayer, find_layer_file, read_layer
+from .io import EXTENSIONS, RawLayer, find_layer_file, read_layer
 from .problems import Report
 from .schema import LAYERS, SPATIAL_LAYERS
 
 SourceKind = Literal["folder", "store", "memory"]
+
+STORE_SUFFIXES = (".gpkg",)
+URL_PREFIXES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+def is_store(target: str | Path) -> bool:
+    """True where ``target`` names a store: a ``postgresql://`` URL or a ``.gpkg`` path (a folder never).
+
+    Example
+    -------
+    >>> is_store("postgresql://lan@127.0.0.1/hoson"), is_store("data/hoson")
+    (True, False)
+    """
+    text = str(target)
+    if text.startswith(URL_PREFIXES):
+        return True
+    return Path(text).suffix.lower() in STORE_SUFFIXES and not Path(text).is_dir()
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,9 @@ class SourceInfo:
         Layer name → the file or table it was read from (the layers found).
     folder : Path or None
         The folder of a ``"folder"`` source (outputs are refused inside it).
+    changeset : int or None
+        For a ``"store"``: the changeset whose state was read (the head, or the one asked for with
+        ``at``).
     """
 
     kind: SourceKind
@@ -51,6 +71,13 @@ class SourceInfo:
     location: str
     files: Mapping[str, str] = field(default_factory=dict)
     folder: Path | None = None
+    changeset: int | None = None
+
+    def describe(self) -> str:
+        """One line for titles: the folder, or the store with its changeset (``hoson.gpkg #12``)."""
+        if self.kind == "store":
+            return f"{self.location} #{self.changeset}" if self.changeset is not None else self.location
+        return self.location
 
 
 @dataclass
@@ -249,3 +276,99 @@ class MemorySource:
                     f"Thêm lớp {name} / Add the {name} layer.",
                 )
         return RawLayers(layers, self.config, report, self.describe())
+
+
+def canonical_raw(name: str, frame: pd.DataFrame, file: str | None = None) -> RawLayer:
+    """A frame already in the contract's canonical columns (a store's layer) as a :class:`RawLayer`.
+
+    Hamlets and parcels are spatial; a projects layer without any boundary is read as a table (as a
+    ``projects.csv`` would be), so that its rows are not features without a geometry.
+    """
+    spatial = isinstance(frame, gpd.GeoDataFrame) and (name in SPATIAL_LAYERS or bool(frame.geometry.notna().any()))
+    if isinstance(frame, gpd.GeoDataFrame) and not spatial:
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    return RawLayer(frame, file or name, spatial, canonical=True)
+
+
+def read_layer_file(
+    layer: str,
+    path: str | Path,
+    config: WorkspaceConfig | None = None,
+    context: Mapping[str, pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, Report]:
+    """Read one layer's file (XLSX, CSV, zipped shapefile, GeoPackage, GeoJSON) into its canonical frame.
+
+    The same readers as a workspace folder's (encodings, office lists with title blocks and merged
+    headers, VN-2000, limits), then the same assembly: with ``context`` (the other layers, e.g. a
+    store's current ones) the frame is placed and checked against them exactly as if the file were
+    in a folder with those layers, and the report is the validation of the whole result. This is
+    what an upload reads (``python -m geo store upload``, the dashboard's upload page).
+
+    Parameters
+    ----------
+    layer : str
+        The layer the file holds (``households``, ``parcels``, …).
+    path : str or Path
+        The file; its extension names its format.
+    config : WorkspaceConfig, optional
+        The workspace's settings (column names, sheet, CRS, encoding of the layer; thresholds).
+    context : Mapping, optional
+        Layer name → frame in canonical columns, for the other layers (``layer`` itself is ignored).
+
+    Returns
+    -------
+    frame : DataFrame
+        The layer's assembled frame (canonical columns, plus the columns assembly derives, such as
+        the households' placed ``hamlet_id``); empty with the canonical columns where the file cannot
+        be read.
+    report : Report
+        Every problem: reading the file (naming it, its rows, and what to do), then the checks.
+
+    Example
+    -------
+    >>> frame, report = read_layer_file("households", "tuan_47/households.xlsx", ws.config,
+    ...                                 context=store.layers())  # doctest: +SKIP
+    >>> report.ok  # doctest: +SKIP
+    True
+    """
+    from .workspace import assemble
+
+    cfg = config or WorkspaceConfig()
+    report = Report()
+    file = Path(path)
+    layers: dict[str, RawLayer] = {
+        name: canonical_raw(name, frame) for name, frame in (context or {}).items() if name in LAYERS and name != layer
+    }
+    files = {name: name for name in layers}
+    if layer not in LAYERS:
+        report.error(
+            "unknown_layer",
+            layer,
+            f"Không có lớp “{layer}” / No layer “{layer}”",
+            f"Dùng một trong: {', '.join(LAYERS)} / Use one of: {', '.join(LAYERS)}.",
+        )
+    elif file.suffix.lower() not in EXTENSIONS:
+        report.error(
+            "unknown_format",
+            file.name,
+            f"Không đọc được định dạng “{file.suffix or file.name}” / Unknown file format “{file.suffix or file.name}”",
+            "Dùng tệp .xlsx, .csv, .zip (shapefile nén), .gpkg, .geojson hoặc .shp / Use an .xlsx, .csv, "
+            ".zip (zipped shapefile), .gpkg, .geojson or .shp file.",
+        )
+    elif not file.is_file():
+        report.error(
+            "missing_file",
+            file.name,
+            f"Không tìm thấy tệp {file} / The file {file} does not exist",
+            "Kiểm tra đường dẫn tệp / Check the file's path.",
+        )
+    else:
+        files[layer] = file.name
+        with guard(report, file.name, ("đọc tệp", "reading the file")):
+            raw = read_layer(file, layer, cfg, report, spatial_required=layer in SPATIAL_LAYERS)
+            if raw is not None:
+                layers[layer] = raw
+    info = SourceInfo("memory", file.name, str(file), files)
+    ws = assemble(RawLayers(layers, cfg, report, info), cfg)
+    frame = getattr(ws, layer) if layer in LAYERS else pd.DataFrame()
+    return frame, ws.report

@@ -36,7 +36,7 @@ from .joins import (
 )
 from .problems import Report, WorkspaceError
 from .schema import LAYERS, Layer
-from .source import FolderSource, RawLayers, SourceInfo
+from .source import FolderSource, RawLayers, SourceInfo, is_store
 from .source import guard as _guard
 
 WGS84 = "EPSG:4326"
@@ -108,8 +108,12 @@ class Workspace:
         return self
 
 
-def load_workspace(path: str | Path) -> Workspace:
-    """Read, check and join a workspace folder: ``assemble(FolderSource(path).read())``.
+def load_workspace(path: str | Path, at: int | None = None) -> Workspace:
+    """Read, check and join a workspace folder or a store: ``assemble(source.read())``.
+
+    ``path`` is a folder (:class:`~geo.source.FolderSource`) or a store — a ``.gpkg`` file or a
+    ``postgresql://`` URL (:class:`~geo.store.source.StoreSource`), read as it is now or, with
+    ``at``, right after that changeset. ``ws.source`` says which (kind, path or URL, changeset).
 
     Every problem of the workspace is found in one run: a layer that cannot
     be used (a parcels file without ``.prj``, a missing required column)
@@ -123,7 +127,10 @@ def load_workspace(path: str | Path) -> Workspace:
     ----------
     path : str or Path
         The folder holding ``hamlets``, ``parcels`` and the optional layers
-        (see ``docs/data-contract.md``).
+        (see ``docs/data-contract.md``), or a store (``.gpkg`` path, ``postgresql://`` URL).
+    at : int, optional
+        For a store: the changeset whose state to read (default: now). A folder has no history:
+        ``at`` with a folder is an error in the report.
 
     Returns
     -------
@@ -139,8 +146,24 @@ def load_workspace(path: str | Path) -> Workspace:
     >>> ws = geo.load_workspace("data/hoson")  # doctest: +SKIP
     >>> ws.report.ok, len(ws.hamlets)  # doctest: +SKIP
     (True, 10)
+    >>> geo.load_workspace("hoson.gpkg", at=3).source.changeset  # doctest: +SKIP
+    3
     """
-    return assemble(FolderSource(path).read())
+    if is_store(path):
+        from .store.source import StoreSource  # the store's packages load only for a store
+
+        return assemble(StoreSource(path, at=at).read())
+    raw = FolderSource(path).read()
+    if at is not None:
+        raw.report.error(
+            "not_a_store",
+            str(path),
+            f"Thư mục không có lịch sử thay đổi, không xem được “--at {at}” / A folder has no history: "
+            f"“--at {at}” needs a store",
+            "Bỏ --at, hoặc tạo kho: python -m geo store create KHO.gpkg --from THƯ_MỤC --user TÊN / Drop --at, "
+            "or make a store: python -m geo store create STORE.gpkg --from FOLDER --user NAME.",
+        )
+    return assemble(raw)
 
 
 def assemble(raw: RawLayers, config: WorkspaceConfig | None = None) -> Workspace:
@@ -321,7 +344,14 @@ def _canonical_layer(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: 
     if raw.canonical:  # a store's layer: the columns are the contract's already; fill the absent ones
         index = pd.RangeIndex(len(frame))
         canon = pd.DataFrame(
-            {c.name: (frame[c.name].to_numpy() if c.name in frame else empty_column(c, index)) for c in layer.columns},
+            {
+                c.name: (
+                    pd.Series(frame[c.name].to_numpy(), index=index, dtype=frame[c.name].dtype)
+                    if c.name in frame
+                    else empty_column(c, index)
+                )
+                for c in layer.columns
+            },
             index=index,
         )
         canon["row"] = frame["row"].to_numpy() if "row" in frame else np.arange(len(canon)) + offset

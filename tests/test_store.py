@@ -25,6 +25,7 @@ import geo
 from geo.problems import Report
 from geo.store import MergeConflict, StaleUpload, Store, StoreError, ValidationRefused, conform, row_keys
 from geo.store import migrations as migrations_module
+from geo.store.tables import SCHEMA_VERSION
 
 pytestmark = pytest.mark.slow
 
@@ -510,16 +511,42 @@ def test_an_older_store_is_upgraded_in_place_after_a_backup(store, tmp_path, mon
     def add_column(ops, conn):
         ops.add_column("changesets", sa.Column("office", sa.Text))
 
-    monkeypatch.setitem(migrations_module.MIGRATIONS, 2, add_column)
+    following = SCHEMA_VERSION + 1
+    monkeypatch.setitem(migrations_module.MIGRATIONS, following, add_column)
     target = store.backend.url if store.backend.name == "postgis" else store.backend.path
     store.close()
-    upgraded = Store.open(target, upgrade_to=2, backup_dir=tmp_path)
+    upgraded = Store.open(target, upgrade_to=following, backup_dir=tmp_path)
     assert upgraded.backup_taken is not None and upgraded.backup_taken.stat().st_size > 0
     with upgraded.backend.engine.connect() as conn:
         assert "office" in [c["name"] for c in sa.inspect(conn).get_columns("changesets")]
-        assert migrations_module.store_version(conn, upgraded.tables["store_version"]) == 2
+        assert migrations_module.store_version(conn, upgraded.tables["store_version"]) == following
     assert_layers_equal(upgraded.layers(), small_layers())
     upgraded.close()
+
+
+def test_a_store_of_version_1_gains_the_settings_table_when_opened(store, tmp_path):
+    target = store.backend.url if store.backend.name == "postgis" else store.backend.path
+    with store.backend.engine.begin() as conn:  # the store as version 1 made it: no store_config
+        conn.exec_driver_sql("DROP TABLE store_config")
+        conn.exec_driver_sql("DELETE FROM store_version")
+        conn.execute(store.tables["store_version"].insert().values(version=1, at=pd.Timestamp.now(tz="UTC")))
+    store.close()
+    with Store.open(target, backup_dir=tmp_path) as upgraded:
+        assert upgraded.backup_taken is not None
+        assert upgraded.config() is None
+        upgraded.set_config('[workspace]\nname = "Xã Thử"\n', user="Lan")
+        assert "Xã Thử" in upgraded.config()
+        assert_layers_equal(upgraded.layers(), small_layers())
+
+
+def test_the_settings_are_kept_per_changeset_and_a_rollback_brings_them_back(store):
+    assert store.config() is None
+    first = store.set_config('[workspace]\nname = "Xã Một"\n', user="Lan")
+    store.set_config('[workspace]\nname = "Xã Hai"\n', user="Bình", note="Đổi tên")
+    assert "Xã Hai" in store.config() and "Xã Một" in store.config(at=first) and store.config(at=1) is None
+    store.rollback(first, user="Lan")
+    assert "Xã Một" in store.config()
+    assert [c["kind"] for c in store.history()] == ["import", "config", "config", "rollback"]
 
 
 KILLED_UPLOAD = textwrap.dedent("""

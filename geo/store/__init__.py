@@ -13,15 +13,51 @@ the changes made since (:mod:`.history`). The store works on layers held in memo
     store.edit("households", rows, user="Bình", remove=["H0102"])   # single records, for forms
     store.layers(at=1); store.history(record="H0102"); store.rollback(1, user="Lan")
 
-What comes next (not wired yet): a store ``Source`` whose ``read()`` returns :meth:`Store.layers`
-for ``assemble`` (issue 13 point 2), the ``store`` commands and ``--at`` (issue 15 point 5), the
-dashboard's upload page, and workspace validation passed as ``validate=``.
+Wired: ``geo.load_workspace(STORE, at=N)`` reads a store (:mod:`.source`), files are uploaded with
+the folder's readers (:mod:`.upload`), and ``python -m geo store …`` is :mod:`.cli`.
+
+The names below load on first use (PEP 562), so ``python -m geo`` on a folder does not import
+SQLAlchemy and GeoAlchemy2.
 """
 
-from .changesets import Diff
-from .engine import resolve_url
-from .store import Commit, MergeConflict, StaleUpload, Store, StoreError, ValidationRefused
-from .tables import KEY_COLUMNS, conform, row_keys
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .changesets import Diff
+    from .engine import resolve_url
+    from .source import StoreSource
+    from .store import Commit, MergeConflict, StaleUpload, Store, StoreError, ValidationRefused
+    from .tables import KEY_COLUMNS, conform, row_keys
+    from .upload import Upload, import_folder, upload_file
+
+_WHERE = {
+    "Diff": "changesets",
+    "resolve_url": "engine",
+    "StoreSource": "source",
+    "Commit": "store",
+    "MergeConflict": "store",
+    "StaleUpload": "store",
+    "Store": "store",
+    "StoreError": "store",
+    "ValidationRefused": "store",
+    "KEY_COLUMNS": "tables",
+    "conform": "tables",
+    "row_keys": "tables",
+    "Upload": "upload",
+    "import_folder": "upload",
+    "upload_file": "upload",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The package's names, imported from their module on first use."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Commit",
@@ -31,8 +67,12 @@ __all__ = [
     "StaleUpload",
     "Store",
     "StoreError",
+    "StoreSource",
+    "Upload",
     "ValidationRefused",
     "conform",
+    "import_folder",
     "resolve_url",
     "row_keys",
+    "upload_file",
 ]

@@ -21,8 +21,8 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
-from ..formatting import fmt_number
-from ..schema import STAGES
+from ..formatting import fmt_date, fmt_number
+from ..schema import LAYERS, STAGES
 from .engine import Backend
 from .tables import GEOM, GEOMETRY_LAYERS, KEY, canonical_names, record_of
 
@@ -78,8 +78,8 @@ class Diff:
             f"{self.layer}: +{c['added']} thêm / added, ~{c['changed']} sửa / changed, -{c['removed']} bỏ / removed"
         ]
         for row in self.changed.head(limit).itertuples(index=False):
-            old = "∅" if _blank(row.old) else row.old
-            new = "∅" if _blank(row.new) else row.new
+            old = display_value(self.layer, row.column, row.old)
+            new = display_value(self.layer, row.column, row.new)
             if row.column == "geometry":
                 old, new = "(hình cũ / old shape)", "(hình mới / new shape)"
             lines.append(f"  {row.row_key}: {row.column} {old} → {new}")
@@ -116,6 +116,28 @@ class Diff:
                 for hamlet, n in places.value_counts().sort_index().items():
                     lines.append(f"{hamlet}: {fmt_number(n)} dòng {verb}")
         return lines
+
+
+def display_value(layer: str, column: str, value: object) -> str:
+    """A stored value for people: enumerations by their Vietnamese label, dates ``dd/mm/yyyy``,
+    numbers with dot thousands and decimal comma, a blank as ``∅``.
+
+    Example
+    -------
+    >>> display_value("households", "stage", "paid"), display_value("households", "stage_date", "2026-11-12")
+    ('Chi trả tiền', '12/11/2026')
+    """
+    if _blank(value):
+        return "∅"
+    col = next((c for c in LAYERS[layer].columns if c.name == column), None) if layer in LAYERS else None
+    if col is not None and col.enum is not None:
+        return col.enum.label(str(value))
+    if col is not None and col.type == "date":
+        return fmt_date(value)
+    if isinstance(value, float | int | np.number) and not isinstance(value, bool):
+        number = float(value)
+        return fmt_number(number, 0 if number.is_integer() else 2)
+    return str(value)
 
 
 def _blank(value) -> bool:

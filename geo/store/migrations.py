@@ -7,8 +7,8 @@ SQLite …) and the connection. :func:`upgrade` takes a backup first (the GeoPac
 itself, PostGIS through ``pg_dump``), then runs every missing step and records it, in one
 transaction: an upgrade that fails leaves the store at its old version.
 
-Version 1 is the first version (this package). Add a step as ``MIGRATIONS[2] = step`` and raise
-:data:`geo.store.tables.SCHEMA_VERSION` with it.
+Version 1 is the first version; version 2 adds ``store_config`` (the workspace's settings). Add a
+step as ``MIGRATIONS[3] = step`` and raise :data:`geo.store.tables.SCHEMA_VERSION` with it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,25 @@ from .engine import Backend, utc_now
 
 Step = Callable[[Operations, sa.Connection], None]
 
-MIGRATIONS: dict[int, Step] = {}
+
+def _add_config(ops: Operations, conn: sa.Connection) -> None:
+    """Version 2: ``store_config``, the workspace's settings (``workspace.toml`` as text) per changeset."""
+    ops.create_table(
+        "store_config",
+        sa.Column("changeset_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("text", sa.Text, nullable=False),
+    )
+    if conn.dialect.name == "sqlite":  # a GeoPackage lists its tables in gpkg_contents (QGIS shows them)
+        conn.exec_driver_sql(
+            "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description) "
+            "VALUES ('store_config', 'attributes', 'store_config', ?)",
+            (CONFIG_DESCRIPTION,),
+        )
+
+
+CONFIG_DESCRIPTION = "Cấu hình workspace.toml / the workspace's settings"
+
+MIGRATIONS: dict[int, Step] = {2: _add_config}
 """Version → the step that upgrades a store from the version before it."""
 
 

@@ -18,7 +18,7 @@ from ..schema import LAYERS
 from . import history as hist
 from .changesets import Diff, diff, with_keys, write_diff
 from .engine import Backend, GpkgBackend, make_backend, utc_now
-from .migrations import store_version, upgrade
+from .migrations import CONFIG_DESCRIPTION, store_version, upgrade
 from .tables import GEOMETRY_LAYERS, KEY, SCHEMA_VERSION, conform, history_tables, layer_table, record_of
 
 Frame = pd.DataFrame | gpd.GeoDataFrame
@@ -167,6 +167,7 @@ class Store:
         source: str | Path | None = None,
         validate: Validator | None = None,
         crs: pyproj.CRS | str | None = None,
+        config: str | None = None,
     ) -> Store:
         """Make a store from layers held in memory; the import is its first changeset.
 
@@ -184,6 +185,9 @@ class Store:
             Given the layers as they would be, returns problems; any error refuses the import.
         crs : optional
             The CRS of the store's geometries; by default the parcels' (else the first layer's).
+        config : str, optional
+            The workspace's settings (the text of its ``workspace.toml``), kept with the import and
+            read back by :meth:`config`.
         """
         unknown = set(layers) - set(LAYERS)
         if unknown:
@@ -222,6 +226,8 @@ class Store:
             try:
                 store._create_tables(conn)
                 cid = store._new_changeset(conn, user, note, "import", source)
+                if config is not None:
+                    conn.execute(store.tables["store_config"].insert().values(changeset_id=cid, text=config))
                 for name, frame in frames.items():
                     empty = frame.iloc[0:0]
                     write_diff(
@@ -266,6 +272,7 @@ class Store:
             b.register_table(conn, name, self.srid, name in GEOMETRY_LAYERS, layer.label)
         b.register_table(conn, "changesets", None, False, "Lịch sử thay đổi / changesets")
         b.register_table(conn, "changes", None, False, "Các dòng đã thay đổi / changed rows")
+        b.register_table(conn, "store_config", None, False, CONFIG_DESCRIPTION)
         conn.execute(
             self.tables["store_layers"].insert(),
             [
@@ -307,6 +314,22 @@ class Store:
         """The id of the latest changeset."""
         with self.backend.begin_read() as conn:
             return int(conn.execute(sa.select(sa.func.max(self.tables["changesets"].c.id))).scalar() or 0)
+
+    def config(self, at: int | None = None) -> str | None:
+        """The workspace's settings (``workspace.toml`` text) now or right after changeset ``at``.
+
+        None where the store holds none (the defaults apply).
+        """
+        with self.backend.begin_read() as conn:
+            self._check_at(conn, at)
+            return self._config(conn, at)
+
+    def _config(self, conn: sa.Connection, at: int | None) -> str | None:
+        table = self.tables["store_config"]
+        stmt = sa.select(table.c.text).order_by(table.c.changeset_id.desc()).limit(1)
+        if at is not None:
+            stmt = stmt.where(table.c.changeset_id <= at)
+        return conn.execute(stmt).scalar()
 
     def _layer_names(self, at: int | None) -> list[str]:
         return [n for n, since in self.present.items() if since is not None and (at is None or since <= at)]
@@ -579,11 +602,33 @@ class Store:
                 None,
                 restores=changeset_id,
             )
+            config_then = self._config(conn, changeset_id)
+            if config_then != self._config(conn, None):
+                conn.execute(self.tables["store_config"].insert().values(changeset_id=cid, text=config_then or ""))
             for name, d in diffs.items():
                 write_diff(conn, self.backend, self.tables[name], self.tables["changes"], d, cid, self.srid)
             self.backend.touch(conn, [*diffs, "changesets", "changes"])
             conn.commit()
             return Commit(cid, diffs)
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def set_config(self, text: str, user: str, note: str | None = None, source: str | Path | None = None) -> int:
+        """Replace the workspace's settings (``workspace.toml`` text), as a changeset of kind ``config``.
+
+        Returns the changeset's id. The earlier settings stay in the history (``config(at=…)``); a
+        rollback brings back the settings in force at its target too.
+        """
+        conn = self.backend.begin_write()
+        try:
+            cid = self._new_changeset(conn, user, note, "config", source)
+            conn.execute(self.tables["store_config"].insert().values(changeset_id=cid, text=text))
+            self.backend.touch(conn, ["changesets", "store_config"])
+            conn.commit()
+            return cid
         except BaseException:
             conn.rollback()
             raise
@@ -599,11 +644,11 @@ class Store:
     def export(self, out_dir: str | Path, at: int | None = None) -> Path:
         """Write the layers (now, or right after changeset ``at``) as a workspace folder the contract
         reads: hamlets, parcels and projects as GeoPackages (projects as CSV where none has a
-        boundary), the other layers as UTF-8 CSV with ISO dates. The folder must not hold a workspace
-        yet; ``workspace.toml`` is not part of the store (copy the source folder's)."""
+        boundary), the other layers as UTF-8 CSV with ISO dates, and the settings in force then as
+        ``workspace.toml`` (where the store holds any). The folder must not hold a workspace yet."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        taken = [p.name for p in out.iterdir() if p.stem.lower() in LAYERS]
+        taken = [p.name for p in out.iterdir() if p.stem.lower() in LAYERS or p.name.lower() == "workspace.toml"]
         if taken:
             raise StoreError(f"Thư mục đã có dữ liệu / the folder already holds layers: {', '.join(sorted(taken))}")
         for name, frame in self.layers(at).items():
@@ -615,4 +660,7 @@ class Store:
                 if pd.api.types.is_datetime64_any_dtype(table[col]):
                     table[col] = table[col].dt.strftime("%Y-%m-%d")
             table.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+        text = self.config(at)
+        if text is not None:
+            (out / "workspace.toml").write_text(text, encoding="utf-8")
         return out

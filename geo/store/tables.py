@@ -1,7 +1,8 @@
 """The store's tables: one per layer (the contract's canonical columns and a row key) and the history.
 
 Layer tables hold the current state; ``changesets`` and ``changes`` hold every change ever made;
-``store_layers`` records each layer's geometry and CRS, ``store_version`` the schema version. This
+``store_layers`` records each layer's geometry and CRS, ``store_config`` the workspace's settings
+(``workspace.toml`` as text, per changeset), ``store_version`` the schema version. This
 module also brings frames to the store's canonical form (:func:`conform`) and computes row keys
 (:func:`row_keys`), so the rest of the package compares like with like.
 
@@ -25,7 +26,7 @@ from sqlalchemy.types import UserDefinedType
 from ..joins import parcel_key
 from ..schema import LAYERS, Column
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the store's tables that this code writes (see :mod:`geo.store.migrations`)."""
 
 KEY = "row_key"
@@ -131,7 +132,27 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("at", _utc_datetime(), nullable=False),
         sa.Column("note", sa.Text),
     )
-    return {"changesets": changesets, "changes": changes, "store_layers": store_layers, "store_version": version}
+    return {
+        "changesets": changesets,
+        "changes": changes,
+        "store_layers": store_layers,
+        "store_version": version,
+        "store_config": config_table(metadata),
+    }
+
+
+def config_table(metadata: sa.MetaData) -> sa.Table:
+    """``store_config``: the workspace's ``workspace.toml`` as text, one row per changeset that set it.
+
+    The settings in force right after changeset *N* are those of the row with the largest
+    ``changeset_id`` ≤ *N* (store version 2).
+    """
+    return sa.Table(
+        "store_config",
+        metadata,
+        sa.Column("changeset_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("text", sa.Text, nullable=False),
+    )
 
 
 def layer_table(metadata: sa.MetaData, name: str, backend: str, srid: int | None) -> sa.Table:

@@ -1,0 +1,267 @@
+"""Changing a store from files: a folder imported as its first changeset, a layer's file uploaded.
+
+The command line (``python -m geo store create|upload``) and the dashboard's upload page call these
+two functions, so both read files with the folder's readers and check the result with the folder's
+validation (:func:`geo.source.read_layer_file`, :func:`geo.workspace.assemble`):
+
+>>> store = import_folder("hoson.gpkg", "data/hoson", user="Lan")  # doctest: +SKIP
+>>> preview = upload_file(store, "households", "tuan_47/households.xlsx", user="Bình", dry_run=True)  # doctest: +SKIP
+>>> print(preview.render())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import CONFIG_FILE, WorkspaceConfig, config_from_text
+from ..problems import Problem, Report
+from ..schema import LAYERS
+from ..source import RawLayers, SourceInfo, canonical_raw, read_layer_file
+from .changesets import Diff
+from .store import Commit, Store, ValidationRefused
+from .tables import KEY
+
+UNPLACED = "Chưa rõ thôn / unplaced"
+
+
+class FolderRefused(Exception):
+    """A folder that cannot be imported: ``report`` holds its errors."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(report.render())
+
+
+def store_config(store: Store, at: int | None = None, report: Report | None = None) -> WorkspaceConfig:
+    """The workspace's settings kept in the store (defaults where it holds none)."""
+    text = store.config(at)
+    return config_from_text(text, report if report is not None else Report()) if text else WorkspaceConfig()
+
+
+def validator(config: WorkspaceConfig) -> Callable[[Mapping[str, pd.DataFrame]], Report]:
+    """A store validation hook: every layer as it would be, assembled and checked like a folder.
+
+    Parameters
+    ----------
+    config : WorkspaceConfig
+        The settings the layers are checked with (the store's).
+
+    Returns
+    -------
+    callable
+        ``validate(layers) -> Report``, for ``Store.upload(validate=…)`` and ``Store.rollback``.
+    """
+
+    def validate(layers: Mapping[str, pd.DataFrame]) -> Report:
+        from ..workspace import assemble
+
+        raws = {name: canonical_raw(name, frame) for name, frame in layers.items() if name in LAYERS}
+        info = SourceInfo("store", "store", "store", {name: name for name in raws})
+        return assemble(RawLayers(raws, config, Report(), info), config).report
+
+    return validate
+
+
+def import_folder(target: str | Path, folder: str | Path, user: str, note: str | None = None) -> Store:
+    """Make a store from a workspace folder: its layers and ``workspace.toml``, as changeset 1.
+
+    Parameters
+    ----------
+    target : str or Path
+        The new store: a ``.gpkg`` path (must not exist) or a ``postgresql://`` URL (a database with
+        PostGIS and no store yet).
+    folder : str or Path
+        The workspace folder; it stays as it is (the source of truth where it is kept in git).
+    user, note :
+        Who imports, and why.
+
+    Returns
+    -------
+    Store
+        Open; close it when done.
+
+    Raises
+    ------
+    FolderRefused
+        Where the folder has errors (``.report`` lists them, as ``validate`` would).
+    StoreError
+        Where the store exists already.
+    """
+    from ..workspace import load_workspace
+
+    folder = Path(folder)
+    ws = load_workspace(folder)
+    if not ws.report.ok:
+        raise FolderRefused(ws.report)
+    layers = {name: getattr(ws, name) for name in LAYERS if name in ws.present}
+    settings = folder / CONFIG_FILE
+    text = settings.read_bytes().decode("utf-8-sig") if settings.is_file() else None
+    return Store.create(
+        target,
+        layers,
+        user=user,
+        note=note or f"Nhập thư mục {folder.name} / import of the folder {folder.name}",
+        source=folder.resolve(),
+        config=text,
+    )
+
+
+@dataclass
+class Upload:
+    """An upload of one layer's file: its problems, and what it changed (or, dry, would change).
+
+    Attributes
+    ----------
+    layer : str
+    file : Path
+    report : Report
+        Reading and validating the file with the store's other layers; an error refuses the upload.
+    commit : Commit or None
+        None where refused; ``commit.changeset`` is None for a dry run.
+    hamlets : list of str
+        The change summarised per hamlet (``Thôn Nà Pàn: 3 hộ chuyển sang Bàn giao mặt bằng``).
+    """
+
+    layer: str
+    file: Path
+    report: Report
+    commit: Commit | None = None
+    hamlets: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        """True where the file has errors: nothing was written."""
+        return self.commit is None
+
+    @property
+    def diff(self) -> Diff | None:
+        """The layer's diff (None where refused)."""
+        return self.commit.diff if self.commit is not None else None
+
+    def render(self, limit: int = 20) -> str:
+        """The diff's counts and changed values, then the per-hamlet lines (Vietnamese / English)."""
+        if self.commit is None:
+            return self.report.render()
+        lines = [self.commit.diff.render(limit)]
+        if self.hamlets:
+            lines.append("Theo thôn / per hamlet:")
+            lines += [f"  {line}" for line in self.hamlets]
+        return "\n".join(lines)
+
+
+def upload_file(
+    store: Store,
+    layer: str,
+    path: str | Path,
+    user: str,
+    note: str | None = None,
+    base: int | None = None,
+    dry_run: bool = False,
+    merge: bool = False,
+) -> Upload:
+    """Read a new version of ``layer`` from a file and upload it to the store (or, ``dry_run``, only diff it).
+
+    The file is read with the folder's readers and the store's settings, placed and checked against
+    the store's other layers (:func:`geo.source.read_layer_file`); with an error it is refused and
+    nothing is written (``Upload.refused``, ``Upload.report``).
+
+    Parameters
+    ----------
+    store : Store
+    layer : str
+    path : str or Path
+        An XLSX, CSV, zipped shapefile, GeoPackage or GeoJSON file.
+    user, note :
+        Who uploads, and why; the file's name and sha256 are kept with the changeset.
+    base : int, optional
+        The changeset the user started from; a layer changed since is refused (:class:`StaleUpload`
+        naming who changed it), unless ``merge``.
+    dry_run : bool
+        Compute the diff and the per-hamlet summary; write nothing.
+    merge : bool
+        Apply the rows that do not conflict with the changes made since ``base``.
+
+    Raises
+    ------
+    StaleUpload, MergeConflict
+        As :meth:`Store.upload`.
+    """
+    file = Path(path)
+    config = store_config(store)
+    context = store.layers()
+    frame, report = read_layer_file(layer, file, config, context)
+    if not report.ok:
+        return Upload(layer, file, report)
+    try:
+        commit = store.upload(
+            layer,
+            frame,
+            user=user,
+            note=note,
+            source=file,
+            base=base,
+            dry_run=dry_run,
+            merge=merge,
+            validate=validator(config) if merge else None,  # a merged list is checked again as merged
+        )
+    except ValidationRefused as refused:
+        merged = Report()
+        merged.extend(report)
+        for error in refused.errors:
+            if isinstance(error, Problem):
+                merged.problems.append(error)
+            else:
+                merged.error("merge_invalid", file.name, str(error), "Sửa tệp rồi tải lại / Fix the file and retry.")
+        return Upload(layer, file, merged)
+    places = {**context, layer: frame}
+    return Upload(layer, file, report, commit, commit.diff.by_hamlet(hamlet_of(commit.diff, places)))
+
+
+def hamlet_of(d: Diff, layers: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """The hamlet name of every row a diff touches (row key → name), from the layers' own places.
+
+    Households by their parcel's hamlet, stage history by the household's, parcels, grievances and
+    field reports by their ``hamlet_id``; a row that cannot be placed is left out (shown as unplaced).
+    """
+    hamlets = layers.get("hamlets")
+    if hamlets is None or "hamlet_id" not in hamlets:
+        return {}
+    names = pd.Series(hamlets["hamlet_name"].to_numpy(), index=hamlets["hamlet_id"].to_numpy())
+    names = names[~names.index.duplicated()]
+    rows = pd.concat(
+        [d.added, d.removed, d.after.assign(**{KEY: d.after.index}).reset_index(drop=True)], ignore_index=True
+    )
+    if not len(rows):
+        return {}
+    hamlet = _hamlet_ids(d.layer, rows, layers)
+    placed = hamlet.map(names)
+    keep = placed.notna().to_numpy()
+    return dict(zip(rows[KEY].to_numpy()[keep], placed.to_numpy()[keep], strict=True))
+
+
+def _hamlet_ids(layer: str, rows: pd.DataFrame, layers: Mapping[str, pd.DataFrame]) -> pd.Series:
+    empty = pd.Series([None] * len(rows), dtype=object)
+    if layer == "hamlets":
+        return rows["hamlet_id"].reset_index(drop=True)
+    if "hamlet_id" in rows and layer != "households":
+        return rows["hamlet_id"].reset_index(drop=True)
+    parcels = layers.get("parcels")
+    if parcels is None or "parcel_id" not in parcels:
+        return empty
+    parcel_hamlet = pd.Series(parcels["hamlet_id"].to_numpy(), index=parcels["parcel_id"].to_numpy())
+    parcel_hamlet = parcel_hamlet[~parcel_hamlet.index.duplicated()]
+    if layer == "households":
+        return rows["parcel_id"].map(parcel_hamlet).reset_index(drop=True)
+    households = layers.get("households")
+    if layer == "stage_history" and households is not None and len(households):
+        first = households.assign(_h=households["parcel_id"].map(parcel_hamlet)).dropna(subset=["_h"])
+        of_household = first.drop_duplicates("household_id").set_index("household_id")["_h"]
+        return rows["household_id"].map(of_household).reset_index(drop=True)
+    return empty
+
+
+__all__ = ["FolderRefused", "Upload", "hamlet_of", "import_folder", "store_config", "upload_file"]
