@@ -178,6 +178,32 @@ def _resolved_between(grievances: pd.DataFrame, start: date, end: date) -> pd.Da
     return grievances[(grievances["status"] == "resolved") & (when > pd.Timestamp(start)) & (when < pd.Timestamp(end))]
 
 
+def _source_name(files: dict[str, str], folder: Path, name: str, week: int, last: bool) -> str:
+    """The file uploaded: the folder's own in the last week (so its sha256 is kept), else that week's."""
+    file = files.get(name, f"{name}.csv")
+    if last:
+        return str(folder / file)
+    stem, dot, ext = file.rpartition(".")
+    return f"{stem}_tuan{week}.{ext}" if dot else f"{file}_tuan{week}"
+
+
+def _upload_if_changed(
+    store: Store,
+    name: str,
+    state: Frames,
+    user: str,
+    note: str,
+    source: str,
+    validate: Callable[[Frames], Report] | None,
+    at: datetime,
+) -> None:
+    """Upload ``state[name]`` as that week's list, where the layer is there and changed."""
+    if name in state and not store.diff(name, state[name]).empty:
+        store.upload(
+            name, state[name], user=user, note=note, source=source, base=store.head(), validate=validate, at=at
+        )
+
+
 def build(
     folder: str | Path, out: str | Path, weeks: int = 4, officers: Officers = OFFICERS, validate: bool = True
 ) -> Store:
@@ -231,26 +257,19 @@ def build(
             last = i == len(fridays) - 1
             state = layers if last else state_at(layers, friday)
 
-            def source(name: str, week: int = week, last: bool = last) -> str:
-                """The file uploaded: the folder's own in the last week (its sha256 kept), else that week's."""
-                file = files.get(name, f"{name}.csv")
-                if last:
-                    return str(folder_path / file)
-                stem, dot, ext = file.rpartition(".")
-                return f"{stem}_tuan{week}.{ext}" if dot else f"{file}_tuan{week}"
-
-            def upload(name: str, user: str, note: str, hour: int, minute: int) -> None:
-                if name in state and not store.diff(name, state[name]).empty:
-                    store.upload(
-                        name,
-                        state[name],
-                        user=user,
-                        note=note,
-                        source=source(name),
-                        base=store.head(),
-                        validate=check,
-                        at=_at(friday, hour, minute),
-                    )
+            def upload(
+                name: str,
+                user: str,
+                note: str,
+                hour: int,
+                minute: int,
+                state: Frames = state,
+                week: int = week,
+                last: bool = last,
+                friday: date = friday,
+            ) -> None:
+                source = _source_name(files, folder_path, name, week, last)
+                _upload_if_changed(store, name, state, user, note, source, check, _at(friday, hour, minute))
 
             if i == 1 and "grievances" in layers:  # a result recorded by hand between two weekly books
                 done = _resolved_between(layers["grievances"], fridays[0], friday)
