@@ -110,9 +110,12 @@ def masker(store: Store, disclosure: geo.Disclosure) -> Callable[[list[str]], li
     names and ids, grievance numbers and money amounts masked."""
     if disclosure.personal:
         return lambda texts: texts
-    layers = store.layers()
-    households = layers.get("households", pd.DataFrame(columns=["household_id", "household_name"]))
-    grievances = layers.get("grievances", pd.DataFrame(columns=["grievance_id"]))
+
+    def layer(name: str, columns: list[str]) -> pd.DataFrame:  # only the layers that hold the terms
+        return store.layer(name) if store.present.get(name) is not None else pd.DataFrame(columns=columns)
+
+    households = layer("households", ["household_id", "household_name"])
+    grievances = layer("grievances", ["grievance_id"])
 
     def terms(series: pd.Series, shortest: int) -> list[str]:
         found = {str(v).strip() for v in series.dropna()}
