@@ -23,18 +23,21 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 for entry in (ROOT, ROOT / "tests"):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
+import pandas as pd  # noqa: E402
+
 import geo  # noqa: E402
 from benchmarks.workspaces import SIZES, ensure_workspace  # noqa: E402
 from geo.config import WorkspaceConfig  # noqa: E402
 from geo.source import MemorySource  # noqa: E402
 from geo.store import Store  # noqa: E402
+from geo.store.engine import GpkgBackend  # noqa: E402
 from geo.workspace import assemble  # noqa: E402
 
 LAYERS = ("hamlets", "parcels", "projects", "households", "stage_history", "grievances", "field_reports")
@@ -53,10 +56,10 @@ def _folder_bytes(folder: Path) -> int:
 
 
 def _store_bytes(store: Store) -> int:
-    if store.backend.name == "gpkg":
+    if isinstance(store.backend, GpkgBackend):
         return store.backend.path.stat().st_size
     with store.backend.engine.connect() as conn:
-        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar())
+        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() or 0)
 
 
 def open_for_dashboard(url: str, config: WorkspaceConfig) -> geo.Workspace:
@@ -94,7 +97,7 @@ def measure(url: str, layers: dict, folder: Path, changed: int, config: Workspac
     out["open_for_dashboard_errors"] = len(ws.report.errors)
     store, out["open_s"] = _timed(Store.open, url)
     _, out["read_layers_s"] = _timed(store.layers)
-    households = store.layer("households")
+    households = cast(pd.DataFrame, store.layer("households"))
     n = min(changed, len(households))
     new = households.copy()
     new.loc[: n - 1, "stage"] = "handed_over"

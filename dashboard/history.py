@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -48,7 +49,10 @@ PERSONAL_COLUMNS = {
 """Columns whose values only ``Disclosure.PERSONAL`` shows: names, per-household amounts, who filed."""
 
 HIDDEN = "[đã ẩn]"
-LEAD_COLUMNS = {"households": ("stage", "stage_date"), "grievances": ("status", "resolved_date")}
+LEAD_COLUMNS: dict[str, tuple[str, str]] = {
+    "households": ("stage", "stage_date"),
+    "grievances": ("status", "resolved_date"),
+}
 """Per layer, the column whose move a record's history puts first, and the date that goes with it."""
 
 HEADERS = {
@@ -175,7 +179,8 @@ def _value(layer: str, column: str, value: object, disclosure: geo.Disclosure) -
     if col.type == "date":
         return fmt_date(value)
     if col.type in ("int", "float"):
-        return fmt_number(float(value), 0 if float(value).is_integer() else 2)
+        number = float(cast(float, value))
+        return fmt_number(number, 0 if number.is_integer() else 2)
     return str(value)
 
 
@@ -202,7 +207,7 @@ def record_lines(events: list[dict], layer: str, disclosure: geo.Disclosure) -> 
     A household's stage moving on reads ``"DT-0001 (DA-DT242, thửa 06424-6-71): Phê duyệt phương án →
     Bàn giao mặt bằng, 12/11/2026, bởi Hà Thị Thu Trang (#14, 13/11/2026 16:05)"``.
     """
-    lead, lead_date = LEAD_COLUMNS.get(layer, (None, None))
+    lead, lead_date = LEAD_COLUMNS.get(layer, ("", ""))  # "": no lead column
     lines = []
     for e in events:
         old, new = e.get("old") or {}, e.get("new") or {}
