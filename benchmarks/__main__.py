@@ -1,14 +1,20 @@
-"""``python -m benchmarks``: the product at commune, district and province size, against a naive baseline.
+"""``python -m benchmarks``: the product and its store at three sizes, against a naive baseline (store: --parts store).
 
     python -m benchmarks [--sizes commune,district,province] [--json OUT.json] [--repeat N]
                          [--cache DIR] [--no-baseline] [--budget S]
+                         [--parts product,store] [--store-backends gpkg,postgis]
 
 For each size: generate the synthetic workspace (cached; see
 :mod:`benchmarks.workspaces`), measure our steps in a fresh process
 (:mod:`benchmarks.measure`), run ``python -m geo summary`` end to end in
 another (wall time and peak memory), and the naive baseline in a third
-(:mod:`benchmarks.baseline`). Prints one table (a column per size) with the
-targets, and writes every figure to ``--json``.
+(:mod:`benchmarks.baseline`); then the store (:mod:`benchmarks.store`, in
+another process): importing the folder into a GeoPackage and a PostGIS store,
+opening it for the dashboard against reading the folder, committing an upload
+of 1,000 changed household rows, one record's history, size on disk (PostGIS
+on a throwaway server, skipped with a message where none can be started).
+Prints one table (a column per size) with the targets, and writes every figure
+to ``--json``. ``--parts store`` runs only the store's part.
 
 Peak memory is ``ru_maxrss`` of each child process (``os.wait4``), which
 counts what numpy, GEOS and GDAL allocate; tracemalloc would not.
@@ -43,8 +49,19 @@ TARGETS = (
     ("commune", "filter_change_s", 1.0, "s", "slowest filter change (server side)"),
     ("district", "filter_change_s", 2.0, "s", "slowest filter change (server side)"),
     ("district", "gi_s", 30.0, "s", "Gi*, 999 permutations"),
+    ("province", "store_gpkg_open_ratio", 1.0, "×", "store (GeoPackage) opened ÷ folder read"),
+    ("province", "store_postgis_open_ratio", 1.0, "×", "store (PostGIS) opened ÷ folder read"),
+    ("province", "store_gpkg_commit_s", 2.0, "s", "store (GeoPackage): commit 1,000 changed rows"),
+    ("province", "store_gpkg_history_s", 0.2, "s", "store (GeoPackage): one record's history"),
+    ("province", "store_postgis_history_s", 0.2, "s", "store (PostGIS): one record's history"),
 )
-"""The issue's targets (two cores)."""
+"""The issues' targets (two cores). The store's: opening it for the dashboard (open, read, assemble)
+faster than reading the folder; committing an upload of 1,000 changed household rows in a freshly
+opened store, its diff not computed before (the slower case), within 2 s; one record's history within
+0.2 s."""
+
+PARTS = ("product", "store")
+"""What ``python -m benchmarks`` measures: the product on a folder, and the store."""
 
 
 # --------------------------------------------------------------------------- child processes
@@ -131,8 +148,10 @@ def bench_size(
     map_cap: int = DEFAULT_MAP_CAP,
     selections: int | None = None,
     log=print,
+    parts: tuple[str, ...] = ("product",),
+    store_backends: str = "gpkg,postgis",
 ) -> dict:
-    """Every figure of one size (generation, ours, the CLI, the baseline and their ratios)."""
+    """Every figure of one size (generation, ours, the CLI, the baseline and their ratios; the store's)."""
     log(f"[{size.name}] {size.parcels:,} parcels, {size.households:,} household rows, {size.grievances:,} grievances")
     folder, gen_s = ensure_workspace(size, cache, log=log)
     res: dict = {
@@ -146,6 +165,28 @@ def bench_size(
         "workspace": str(folder),
         "generate_s": None if gen_s is None else round(gen_s, 1),
     }
+    if "product" in parts:
+        bench_product(res, folder, repeat, baseline, budget, map_cap, selections, log)
+    if "store" in parts:
+        log(f"  the store ({store_backends}) …")
+        cmd = [sys.executable, "-m", "benchmarks.store", "--workspace", str(folder), "--backends", store_backends]
+        res["store"], run = _child_json(cmd, "benchmarks.store")
+        res["store"]["process"] = run
+    res["figures"] = headline_figures(res)
+    return res
+
+
+def bench_product(
+    res: dict,
+    folder: Path,
+    repeat: int,
+    baseline: bool,
+    budget: float,
+    map_cap: int,
+    selections: int | None,
+    log=print,
+) -> None:
+    """The product's figures on the folder (ours, the CLI, the baseline, their ratios), into ``res``."""
     log(f"  measuring ours (repeat {repeat}) …")
     cmd = [sys.executable, "-m", "benchmarks.measure", str(folder), "--repeat", str(repeat)]
     if selections is not None:
@@ -173,8 +214,6 @@ def bench_size(
         base["process"] = run
         res["baseline"] = base
         res["ratios"] = ratios(ours, base)
-    res["figures"] = headline_figures(res)
-    return res
 
 
 def ratios(ours: dict, base: dict) -> dict:
@@ -198,17 +237,30 @@ def ratios(ours: dict, base: dict) -> dict:
 
 
 def headline_figures(res: dict) -> dict:
-    """The flat figures the targets and the table use."""
-    o = res["ours"]
-    return {
-        "summary_cli_s": res["summary_cli"]["s"],
-        "summary_cli_peak_mb": res["summary_cli"]["peak_mb"],
-        "max_map_bytes": o["filter_change"]["max_map_bytes"],
-        "filter_change_s": o["filter_change"]["worst_s"],
-        "gi_s": o["gi"]["s"],
-        "load_s": o["load_s"],
-        "peak_rss_mb": o["process"]["peak_mb"],
-    }
+    """The flat figures the targets and the table use (of the parts measured)."""
+    out: dict = {}
+    if "ours" in res:
+        o = res["ours"]
+        out.update(
+            {
+                "summary_cli_s": res["summary_cli"]["s"],
+                "summary_cli_peak_mb": res["summary_cli"]["peak_mb"],
+                "max_map_bytes": o["filter_change"]["max_map_bytes"],
+                "filter_change_s": o["filter_change"]["worst_s"],
+                "gi_s": o["gi"]["s"],
+                "load_s": o["load_s"],
+                "peak_rss_mb": o["process"]["peak_mb"],
+            }
+        )
+    store = res.get("store", {})
+    for backend in ("gpkg", "postgis"):
+        figures = store.get(backend)
+        if not figures or "skipped" in figures:
+            continue
+        out[f"store_{backend}_open_ratio"] = _ratio(figures["open_for_dashboard_s"], store["read_folder_s"])
+        out[f"store_{backend}_commit_s"] = figures["upload_cold_commit_s"]
+        out[f"store_{backend}_history_s"] = figures["record_history_s"]
+    return out
 
 
 # --------------------------------------------------------------------------- report
@@ -270,9 +322,19 @@ def rows_of(results: dict) -> list[tuple[str, list[str]]]:
         ),
         row("generate workspace (s; cached: —)", lambda r: _s(r["generate_s"], 1)),
     ]
+    if any("ours" in r for r in results.values()):
+        rows += product_rows(results, row, fc)
+    if any("store" in r for r in results.values()):
+        rows += store_rows(row)
+    return rows
+
+
+def product_rows(results: dict, row, fc) -> list[tuple[str, list[str]]]:
+    """The product's rows of the table."""
+    rows = []
     layer_names = []
     for r in results.values():
-        layer_names += [k for k in r["ours"]["read"] if k not in layer_names]
+        layer_names += [k for k in r.get("ours", {}).get("read", {}) if k not in layer_names]
     for layer in layer_names:
         rows.append(row(f"read {layer} (s)", lambda r, layer=layer: _s(r["ours"]["read"][layer]["s"], 3)))
     rows += [
@@ -316,7 +378,7 @@ def rows_of(results: dict) -> list[tuple[str, list[str]]]:
     for r in results.values():
         projects += [
             x["selection"]
-            for x in r["ours"]["filter_change"]["selections"]
+            for x in r.get("ours", {}).get("filter_change", {}).get("selections", [])
             if x["selection"] != "all" and x["selection"] not in projects
         ]
     for label in projects:
@@ -332,6 +394,40 @@ def rows_of(results: dict) -> list[tuple[str, list[str]]]:
         row("python -m geo summary, peak memory (MB)", lambda r: f"{r['summary_cli']['peak_mb']:,.0f}"),
     ]
     return rows
+
+
+def _both(store: dict, key: str, digits: int = 2) -> str:
+    """``GeoPackage / PostGIS`` figures of the store (``skipped`` where PostGIS was not measured)."""
+    cells = []
+    for backend in ("gpkg", "postgis"):
+        figures = store.get(backend)
+        if figures is None:
+            cells.append("—")
+        elif "skipped" in figures:
+            cells.append("skipped")
+        else:
+            cells.append(_s(figures[key], digits) if isinstance(figures[key], float) else f"{figures[key]:,}")
+    return " / ".join(cells)
+
+
+def store_rows(row) -> list[tuple[str, list[str]]]:
+    """The store's rows of the table: each cell ``GeoPackage / PostGIS``."""
+    return [
+        row("store: read the folder, load_workspace (s)", lambda r: _s(r["store"]["read_folder_s"])),
+        row("store gpkg / postgis: import the folder (s)", lambda r: _both(r["store"], "import_s")),
+        row(
+            "  open for the dashboard: open, read, assemble (s)",
+            lambda r: _both(r["store"], "open_for_dashboard_s"),
+        ),
+        row("  of which reading every layer (s)", lambda r: _both(r["store"], "read_layers_s")),
+        row("  diff of 1,000 changed household rows (s)", lambda r: _both(r["store"], "diff_s")),
+        row("  commit of that upload after its diff (s)", lambda r: _both(r["store"], "upload_commit_s")),
+        row("  commit of such an upload, fresh store (s)", lambda r: _both(r["store"], "upload_cold_commit_s")),
+        row("  one household's history (s)", lambda r: _both(r["store"], "record_history_s", 3)),
+        row("  every layer right after the import (s)", lambda r: _both(r["store"], "state_at_import_s")),
+        row("  size on disk (MB)", lambda r: _both(r["store"], "store_mb", 1)),
+        row("  the folder's size (MB)", lambda r: _s(r["store"]["gpkg"]["folder_mb"], 1)),
+    ]
 
 
 def render_table(results: dict) -> str:
@@ -382,12 +478,20 @@ def run(
     map_cap: int = DEFAULT_MAP_CAP,
     selections: int | None = None,
     log=print,
+    parts: tuple[str, ...] = ("product",),
+    store_backends: str = "gpkg,postgis",
 ) -> dict:
-    """Benchmark ``sizes``; print the table and targets; return (and write) every figure."""
+    """Benchmark ``sizes``; print the table and targets; return (and write) every figure.
+
+    ``parts``: ``product`` (the product on a folder) and/or ``store`` (:mod:`benchmarks.store`); the
+    command line runs both by default.
+    """
     started = time.perf_counter()
     results = {}
     for size in sizes:
-        results[size.name] = bench_size(size, repeat, cache, baseline, budget, map_cap, selections, log)
+        results[size.name] = bench_size(
+            size, repeat, cache, baseline, budget, map_cap, selections, log, parts, store_backends
+        )
     targets = check_targets(results)
     report = {
         "machine": {
@@ -418,8 +522,21 @@ def run(
     return report
 
 
+EPILOG = """examples:
+  python -m benchmarks                                    everything, commune to province
+  python -m benchmarks --sizes commune,district           the two smaller sizes
+  python -m benchmarks --parts store --sizes province     only the store (GeoPackage and PostGIS)
+  python -m benchmarks --parts store --store-backends gpkg   only the GeoPackage store
+  python -m benchmarks.store --size province --postgis postgresql://…   the store on your own server"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__.splitlines()[0],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--sizes",
         default="commune,district,province",
@@ -440,7 +557,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--map-cap", type=int, default=DEFAULT_MAP_CAP, help="parcels folium.GeoJson draws before it is extrapolated"
     )
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help="comma-separated: product (the product on a folder), store (the GeoPackage and PostGIS store); "
+        "default both; --parts store runs only the store",
+    )
+    parser.add_argument(
+        "--store-backends",
+        default="gpkg,postgis",
+        help="the stores measured: gpkg, postgis (default both; PostGIS on a throwaway server, skipped with a "
+        "message where none can be started)",
+    )
     args = parser.parse_args(argv)
+    parts = tuple(p.strip() for p in args.parts.split(",") if p.strip())
+    if not parts or any(p not in PARTS for p in parts):
+        parser.error(f"unknown part(s) in {args.parts!r}; use {', '.join(PARTS)}")
+    backends = [b.strip() for b in args.store_backends.split(",") if b.strip()]
+    if not backends or any(b not in ("gpkg", "postgis") for b in backends):
+        parser.error(f"unknown store backend(s) in {args.store_backends!r}; use gpkg, postgis")
     names = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [n for n in names if n not in SIZES]
     if unknown or not names:
@@ -455,6 +590,8 @@ def main(argv: list[str] | None = None) -> int:
         not args.no_baseline,
         args.budget,
         args.map_cap,
+        parts=parts,
+        store_backends=",".join(backends),
     )
     return 0
 

@@ -118,6 +118,10 @@ else:
         panels.hamlet_page(ws, an)
     with panels.guard(("liệt kê cảnh báo dữ liệu", "the data warnings")):
         panels.warnings_expander(ws)
+    if ws.source.kind == "store":  # the store's changesets and one record's history, read-only
+        from dashboard.history import show as show_history
+
+        show_history(ws.source.location, filters.disclosure(meeting))
 
 with panels.guard(("ghi bộ lọc vào đường dẫn", "the page link")):
     filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))

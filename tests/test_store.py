@@ -180,6 +180,14 @@ def test_creating_a_store_is_its_first_changeset(store):
     assert first["at"].tzinfo is not None
 
 
+def test_a_change_imported_from_elsewhere_keeps_the_time_it_was_made(store):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    made = datetime(2026, 11, 13, 16, 5, tzinfo=timezone(timedelta(hours=7)))
+    store.upload("households", week2(small_layers()["households"]), user="Bình", at=made)
+    assert store.history()[-1]["at"] == made.astimezone(UTC) == datetime(2026, 11, 13, 9, 5, tzinfo=UTC)
+
+
 def test_a_store_of_tables_only_has_no_crs_and_keeps_its_rows(url):
     households = small_layers()["households"]
     with Store.create(url, {"households": households}, user="Lan") as s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -168,6 +169,7 @@ class Store:
         validate: Validator | None = None,
         crs: pyproj.CRS | str | None = None,
         config: str | None = None,
+        at: datetime | None = None,
     ) -> Store:
         """Make a store from layers held in memory; the import is its first changeset.
 
@@ -188,6 +190,10 @@ class Store:
         config : str, optional
             The workspace's settings (the text of its ``workspace.toml``), kept with the import and
             read back by :meth:`config`.
+        at : datetime, optional
+            When the change was made (timezone-aware); default now. Only for importing a history
+            made elsewhere (the sample's weeks, :mod:`geo.sample_history`); every change made here is
+            stamped now.
         """
         unknown = set(layers) - set(LAYERS)
         if unknown:
@@ -225,7 +231,7 @@ class Store:
             conn = backend.begin_write(lock=False)
             try:
                 store._create_tables(conn)
-                cid = store._new_changeset(conn, user, note, "import", source)
+                cid = store._new_changeset(conn, user, note, "import", source, at=at)
                 if config is not None:
                     conn.execute(store.tables["store_config"].insert().values(changeset_id=cid, text=config))
                 for name, frame in frames.items():
@@ -401,14 +407,16 @@ class Store:
         return with_keys(layer, conform(layer, pd.DataFrame(), self.crs))
 
     # --- writing ----------------------------------------------------------------------------------
-    def _new_changeset(self, conn, user, note, kind, source, base=None, restores=None) -> int:
+    def _new_changeset(self, conn, user, note, kind, source, base=None, restores=None, at=None) -> int:
+        if at is not None and at.tzinfo is None:
+            raise StoreError("Thời điểm thay đổi phải có múi giờ / a changeset's time must carry its time zone")
         name, sha = _source(source)
         cs = self.tables["changesets"]
         result = conn.execute(
             cs.insert()
             .values(
                 user=user,
-                at=utc_now(),
+                at=utc_now() if at is None else at.astimezone(UTC),  # SQLite keeps the UTC fields
                 note=note,
                 kind=kind,
                 source_name=name,
@@ -443,6 +451,7 @@ class Store:
         merge: bool = False,
         validate: Validator | None = None,
         kind: str = "upload",
+        at: datetime | None = None,
     ) -> Commit:
         """Replace ``layer`` by a new version of it, as one changeset.
 
@@ -464,9 +473,14 @@ class Store:
             and the store stays exactly as it was.
         kind : str
             ``upload`` (a whole list), or another kind for a whole-layer change made otherwise.
+        at : datetime, optional
+            When the change was made (timezone-aware); default now. Only for importing a history made
+            elsewhere (see :meth:`create`).
         """
         new = with_keys(layer, conform(layer, frame, self.crs))
-        return self._write_layer(layer, lambda current: new, user, note, source, base, dry_run, merge, validate, kind)
+        return self._write_layer(
+            layer, lambda current: new, user, note, source, base, dry_run, merge, validate, kind, at=at
+        )
 
     def edit(
         self,
@@ -478,13 +492,15 @@ class Store:
         base: int | None = None,
         dry_run: bool = False,
         validate: Validator | None = None,
+        at: datetime | None = None,
     ) -> Commit:
         """Change some records of ``layer`` (the forms of the next issues), as one changeset of kind ``edit``.
 
         ``rows`` (canonical columns) replace the rows with the same row key or are added; ``remove``
         lists row keys or record ids (``"H0102"``: every row of that household) to remove. With
         ``base`` older than the layer's last change, the edit goes through unless one of its rows
-        was also changed since (:class:`MergeConflict`, naming who).
+        was also changed since (:class:`MergeConflict`, naming who). ``at``: when (default now; only for
+        importing a history made elsewhere, see :meth:`create`).
         """
         patch = with_keys(layer, conform(layer, rows, self.crs)) if rows is not None else None
         gone = set(remove)
@@ -503,9 +519,11 @@ class Store:
                 out = gpd.GeoDataFrame(out, geometry="geometry", crs=self.crs)
             return out
 
-        return self._write_layer(layer, patched, user, note, None, base, dry_run, False, validate, "edit")
+        return self._write_layer(layer, patched, user, note, None, base, dry_run, False, validate, "edit", at=at)
 
-    def _write_layer(self, layer, make_new, user, note, source, base, dry_run, merge, validate, kind) -> Commit:
+    def _write_layer(
+        self, layer, make_new, user, note, source, base, dry_run, merge, validate, kind, at=None
+    ) -> Commit:
         """One changeset replacing ``layer`` by ``make_new(current)``, in one transaction."""
         if layer not in LAYERS:
             raise StoreError(f"Lớp không có trong quy ước / unknown layer: {layer}")
@@ -534,7 +552,7 @@ class Store:
             if dry_run:
                 conn.rollback()
                 return Commit(None, {layer: d}, merged)
-            cid = self._new_changeset(conn, user, note, kind, source, base=base)
+            cid = self._new_changeset(conn, user, note, kind, source, base=base, at=at)
             write_diff(conn, self.backend, self.tables[layer], self.tables["changes"], d, cid, self.srid)
             if not self.present.get(layer):
                 conn.execute(
@@ -574,11 +592,17 @@ class Store:
         return out
 
     def rollback(
-        self, changeset_id: int, user: str, note: str | None = None, validate: Validator | None = None
+        self,
+        changeset_id: int,
+        user: str,
+        note: str | None = None,
+        validate: Validator | None = None,
+        at: datetime | None = None,
     ) -> Commit:
         """Bring every layer back to its state right after ``changeset_id``, as a new changeset.
 
-        The rollback is itself in the history (kind ``rollback``), so it can be undone in turn.
+        The rollback is itself in the history (kind ``rollback``), so it can be undone in turn. ``at``:
+        when (default now; only for importing a history made elsewhere, see :meth:`create`).
         """
         conn = self.backend.begin_write()
         try:
@@ -601,6 +625,7 @@ class Store:
                 "rollback",
                 None,
                 restores=changeset_id,
+                at=at,
             )
             config_then = self._config(conn, changeset_id)
             if config_then != self._config(conn, None):
