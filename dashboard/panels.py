@@ -17,13 +17,12 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from geo.hotspots.rules import split_reasons
 from geo.hotspots.scope import is_hamlet_wide, level_label
 from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
 from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, write_summary_csv
 from geo.text import printable
-from geo.vocabulary import GRIEVANCE_STATES, LEVEL_RANK
+from geo.vocabulary import GRIEVANCE_STATES, LEVEL_RANK, join_reasons, reason_items, with_joined_reasons
 
 from . import figures
 from .data import Analysis
@@ -174,7 +173,7 @@ def hotspot_list(an: Analysis) -> None:
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
     lines = [
         f"- {LEVEL_BADGE[r.hotspot_level]}{WIDE_BADGE if getattr(r, 'hamlet_wide', False) else ''} "
-        f"**{md(r.hamlet_name)}**: {md(r.hotspot_reasons)}"
+        f"**{md(r.hamlet_name)}**: {md(join_reasons(r.hotspot_reasons))}"
         for r in s.itertuples()
     ]
     st.markdown("\n".join(lines))
@@ -216,8 +215,8 @@ def vn_table(frame: pd.DataFrame, decimals: dict[str, int | str]):
 
 
 def summary_frame(summary: pd.DataFrame) -> pd.DataFrame:
-    """The per-hamlet rows with Vietnamese level names, a hamlet-wide alert labelled as such."""
-    s = summary[list(SUMMARY_COLUMNS)].copy()
+    """The per-hamlet rows with Vietnamese level names (hamlet-wide alerts labelled), the reasons on one line."""
+    s = with_joined_reasons(summary[list(SUMMARY_COLUMNS)])
     wide = is_hamlet_wide(summary)
     s["hotspot_level"] = [level_label(lvl, w) for lvl, w in zip(summary["hotspot_level"], wide)]
     return s
@@ -234,7 +233,7 @@ def summary_table(an: Analysis) -> None:
     rec = reconcile(an.slice, an.summary)
     s = summary_frame(an.summary)
     if rec.unplaced is not None:
-        s = pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True)
+        s = with_joined_reasons(pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True))
     shown = s.rename(columns=SUMMARY_LABELS)
     labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
     cfg = {SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large")}
@@ -277,7 +276,7 @@ def summary_csvs(summary: pd.DataFrame, under: list[dict] | tuple = ()) -> tuple
     """
     s = summary_frame(summary)
     if len(under):
-        s = pd.concat([s, pd.DataFrame(list(under))[list(SUMMARY_COLUMNS)]], ignore_index=True)
+        s = with_joined_reasons(pd.concat([s, pd.DataFrame(list(under))[list(SUMMARY_COLUMNS)]], ignore_index=True))
     vi = spreadsheet_safe(s.rename(columns=SUMMARY_LABELS)).to_csv(index=False).encode("utf-8-sig")
     buf = io.StringIO()
     write_summary_csv(summary, buf)
@@ -417,8 +416,9 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     wide = WIDE_BADGE if _wide(s, hid) and level != "none" else ""
     st.subheader(f"{md(row['hamlet_name'])} {LEVEL_BADGE.get(level, '')}{wide}")
     st.markdown(f"**Cán bộ theo dõi:** {md(officer) or '—'}  \n**Chi bộ:** {md(cell) or '—'}")
-    if row["hotspot_reasons"]:
-        st.markdown("**Lý do cảnh báo:**\n" + "\n".join(f"- {md(r)}" for r in split_reasons(row["hotspot_reasons"])))
+    reasons = reason_items(row["hotspot_reasons"])
+    if reasons:
+        st.markdown("**Lý do cảnh báo:**\n" + "\n".join(f"- {md(r)}" for r in reasons))
     c = st.columns(4)
     c[0].metric("Số hộ", fmt_number(row["households"]))
     c[1].metric("Hộ đã bàn giao", pct(row["handover_pct"]))

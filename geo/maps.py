@@ -50,11 +50,10 @@ from jinja2 import Template
 from .analysis import Analysis
 from .disclosure import Disclosure
 from .formatting import fmt_date, fmt_number, is_missing
-from .hotspots.rules import split_reasons
 from .hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide, project_level_counts
 from .schema import KINDS, STAGES, STATUSES, TOPICS
 from .selection import TimeSlice
-from .vocabulary import AGREEMENT_LABELS, GRIEVANCE_STATES, LEVEL_COLOURS, LEVEL_LABELS, LEVEL_ORDER
+from .vocabulary import AGREEMENT_LABELS, GRIEVANCE_STATES, LEVEL_COLOURS, LEVEL_LABELS, LEVEL_ORDER, reason_items
 from .workspace import WGS84, Workspace
 
 # --------------------------------------------------------------------------- style
@@ -1113,14 +1112,14 @@ def _hamlet_layer(
             continue
         lvl = levels["hotspot_level"].get(hid, "none") if len(levels) else "none"
         lvl = lvl if lvl in _LEVEL_ORDER else "none"
-        reasons = levels["hotspot_reasons"].get(hid, "") if len(levels) else ""
+        reasons = levels["hotspot_reasons"].get(hid) if len(levels) else None
         hamlet_wide = bool(wide.get(hid, False)) and lvl != "none"
         scope = f" ({HAMLET_WIDE_LABEL})" if hamlet_wide else ""
         rows = [f"<b>{esc(name)}</b>", f"Mức cảnh báo: <b>{LEVEL_NAMES[lvl]}{scope}</b>"]
         grievances, _ = _grievance_note(g_counts, hid)
         if grievances:
             rows.append(grievances)
-        items = split_reasons(reasons)
+        items = reason_items(reasons)
         if items:
             rows.append('Lý do:<ul class="why">' + "".join(f"<li>{esc(r)}</li>" for r in items) + "</ul>")
         if not meeting:

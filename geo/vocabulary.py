@@ -1,4 +1,4 @@
-"""One vocabulary for screens, maps and documents: hotspot levels, agreement, grievance state.
+"""One vocabulary for screens, maps and documents: hotspot levels, agreement, grievance state, reasons.
 
 Built on the schema's enumerations (:class:`geo.schema.Enum`): each wording,
 colour and order is written here once and imported wherever it is shown
@@ -8,10 +8,17 @@ colour and order is written here once and imported wherever it is shown
 ('none', 'watch', 'risk', 'hotspot')
 >>> LEVEL_LABELS["hotspot"], GRIEVANCE_STATES.label("open")
 ('Điểm nóng', 'Chưa giải quyết xong')
+>>> join_reasons(["1 đơn khiếu nại quá hạn giải quyết (giá; diện tích)", "chi bộ 8 ngày chưa báo cáo tình hình"])
+'1 đơn khiếu nại quá hạn giải quyết (giá; diện tích); chi bộ 8 ngày chưa báo cáo tình hình'
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .formatting import is_missing
 from .schema import Enum
 
 LEVELS = Enum(
@@ -45,6 +52,47 @@ GRIEVANCE_STATES = Enum(
 )
 """A grievance on the as-of date: overdue, open (not yet resolved) or closed; one wording everywhere."""
 
+REASON_SEPARATOR = "; "
+"""Between the reasons of a hotspot level where they are written on one line (a cell, a paragraph)."""
+
+REASONS_COLUMN = "hotspot_reasons"
+"""The column of a levels or summary frame holding each hamlet's reasons, a list of texts."""
+
+
+def reason_items(reasons: object) -> list[str]:
+    """The reasons of one hamlet as a list: a list stays, a single text is one reason, a blank none.
+
+    A frame built by hand may hold one text instead of a list; nothing is
+    split at a separator (a reason's own details may contain one).
+
+    Example
+    -------
+    >>> reason_items(["a", "", "b"]), reason_items("một lý do"), reason_items(None)
+    (['a', 'b'], ['một lý do'], [])
+    """
+    if isinstance(reasons, str):
+        items: Iterable[object] = [reasons]
+    elif isinstance(reasons, Iterable):
+        items = reasons
+    elif is_missing(reasons):
+        items = []
+    else:
+        items = [reasons]
+    return [text for text in (str(r).strip() for r in items if not is_missing(r)) if text]
+
+
+def join_reasons(reasons: object) -> str:
+    """The reasons of one hamlet on one line, separated by ``"; "`` (empty where there are none)."""
+    return REASON_SEPARATOR.join(reason_items(reasons))
+
+
+def with_joined_reasons(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its reasons column written as one text per row, for a cell of a table or file."""
+    if REASONS_COLUMN not in frame.columns:
+        return frame
+    return frame.assign(**{REASONS_COLUMN: [join_reasons(r) for r in frame[REASONS_COLUMN]]})
+
+
 __all__ = [
     "AGREEMENT_LABELS",
     "GRIEVANCE_STATES",
@@ -53,4 +101,9 @@ __all__ = [
     "LEVEL_LABELS",
     "LEVEL_ORDER",
     "LEVEL_RANK",
+    "REASONS_COLUMN",
+    "REASON_SEPARATOR",
+    "join_reasons",
+    "reason_items",
+    "with_joined_reasons",
 ]

@@ -77,7 +77,7 @@ from ..outputs import atomic_write, guard_output
 from ..schema import KINDS, MOODS, STAGES, TOPICS
 from ..selection import Selection, TimeSlice
 from ..summary import HANDED_OVER, PAID, reconcile
-from ..vocabulary import GRIEVANCE_STATES, LEVEL_ORDER
+from ..vocabulary import GRIEVANCE_STATES, LEVEL_ORDER, join_reasons
 from ..workspace import Workspace
 from ._common import (
     Period,
@@ -1122,7 +1122,7 @@ def _hotspot_section(doc, data: ReportData) -> None:
             _run(p, f"- {names[h]} ", bold=True)
             scope = "cảnh báo chung của cả thôn, dự án không có hộ tại thôn; " if wide[h] else ""
             _run(p, f"({scope}{_level_change(key, before[h])}): ", italic=True)
-            reasons = clean(cur["hotspot_reasons"].get(h, "")) or "không có lý do cụ thể"
+            reasons = clean(join_reasons(cur["hotspot_reasons"].get(h))) or "không có lý do cụ thể"
             _run(p, reasons + ".")
     if not shown:
         _para(doc, "Không có thôn nào ở mức cần theo dõi, nguy cơ hoặc điểm nóng.")
