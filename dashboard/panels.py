@@ -17,6 +17,9 @@ import pandas as pd
 import streamlit as st
 
 import geo
+from geo.disclosure import Disclosure
+from geo.exports._common import scrub_personal
+from geo.formatting import is_missing
 from geo.hotspots.scope import is_hamlet_wide, level_label
 from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
@@ -394,8 +397,15 @@ def grievance_charts(an: Analysis) -> None:
 # --------------------------------------------------------------------------- hamlet page
 
 
-def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
-    """One hamlet: officer, party cell, level and reasons, latest field reports, open grievances, households."""
+def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None:
+    """One hamlet: officer, party cell, level and reasons, latest field reports, open grievances, households.
+
+    ``disclosure`` (the page's one :class:`geo.disclosure.Disclosure`) decides
+    what personal data appears: only with ``PERSONAL`` the household list
+    (names, ids, parcels, amounts), grievance numbers and the reports' notes as
+    written; below it the households are counted per step and agreement, and
+    the notes have names, ids and amounts masked.
+    """
     s = an.summary.assign(order=an.summary["hotspot_level"].map(LEVEL_ORDER))
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
     if not len(s):
@@ -429,13 +439,14 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     fr = fr[fr["hamlet_id"] == hid].sort_values("report_date", ascending=False).head(8)
     st.markdown("**Báo cáo tình hình Nhân dân gần nhất / Latest field reports**")
     if len(fr):
+        notes = fr["note"] if disclosure.personal else fr["note"].map(lambda v: _masked(v, ws))
         st.dataframe(
             pd.DataFrame(
                 {
                     "Ngày báo cáo": fr["report_date"].map(fmt_date),
                     "Tình hình": fr["mood"].map(MOOD_LABELS).fillna(fr["mood"]),
                     "Người báo cáo": fr["reporter"],
-                    "Nội dung": fr["note"],
+                    "Nội dung": notes,
                 }
             ),
             hide_index=True,
@@ -448,11 +459,12 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     g = g[(g["hamlet_id"] == hid) & g["is_open"]].sort_values("received_date")
     st.markdown("**Đơn thư chưa giải quyết / Open grievances**")
     if len(g):
+        numbers = {"Số đơn": g["grievance_id"]} if disclosure.personal else {}
         st.dataframe(
             vn_table(
                 pd.DataFrame(
                     {
-                        "Số đơn": g["grievance_id"],
+                        **numbers,
                         "Loại": g["kind"].map(lambda v: KINDS.label(v) if isinstance(v, str) else ""),
                         "Nội dung": g["topic"].map(lambda v: TOPICS.label(v) if isinstance(v, str) else ""),
                         "Trạng thái": g["status"].map(lambda v: STATUSES.label(v) if isinstance(v, str) else ""),
@@ -471,6 +483,9 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
 
     hh = an.slice.households
     hh = hh[hh["hamlet_id"] == hid]
+    if not disclosure.personal:
+        household_counts(hh)
+        return
     with st.expander(f"Danh sách hộ ({hh['household_id'].nunique()} hộ) / Households"):
         projects = dict(zip(ws.projects["project_id"], ws.projects["project_name"]))
         st.dataframe(
@@ -493,6 +508,34 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def household_counts(hh: pd.DataFrame) -> None:
+    """The hamlet's households counted per step and agreement: no name, id, parcel or amount."""
+    with st.expander(f"Số hộ theo bước ({hh['household_id'].nunique()} hộ) / Households per step"):
+        counts = (
+            hh.assign(
+                step=pd.Categorical(hh["stage"].map(STAGES.label), [STAGES.label(k) for k in STAGES.keys]),
+                agreed=hh["agreement"].map(AGREEMENT_LABELS).fillna(AGREEMENT_LABELS["unknown"]),
+            )
+            .groupby(["step", "agreed"], observed=True)["household_id"]
+            .nunique()
+            .unstack(fill_value=0)
+            .reindex(columns=list(AGREEMENT_LABELS.values()), fill_value=0)
+            .rename_axis(None, axis=1)
+            .reset_index()
+            .rename(columns={"step": "Bước"})
+        )
+        st.dataframe(counts, hide_index=True, width="stretch")
+        st.caption(
+            "Danh sách hộ (họ tên, mã hộ, số tiền) chỉ hiện với quyền xem thông tin cá nhân. / "
+            "The household list (names, ids, amounts) shows only where personal data may be shown."
+        )
+
+
+def _masked(note: object, ws: geo.Workspace) -> str:
+    """A report's note with household names, ids and amounts masked (blank for none)."""
+    return "" if is_missing(note) else scrub_personal(str(note), ws)
 
 
 def _level(summary: pd.DataFrame, hid: str) -> str:
