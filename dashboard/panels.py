@@ -25,7 +25,15 @@ from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
 from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, write_summary_csv
 from geo.text import printable
-from geo.vocabulary import GRIEVANCE_STATES, LEVEL_RANK, join_reasons, reason_items, with_joined_reasons
+from geo.vocabulary import (
+    GRIEVANCE_STATES,
+    LEVEL_LABELS,
+    LEVELS_WORST_FIRST,
+    RISK_LEVELS,
+    join_reasons,
+    reason_items,
+    with_joined_reasons,
+)
 
 from . import figures
 from .data import Analysis
@@ -40,13 +48,10 @@ from .text import (
     pct,
 )
 
-LEVEL_ORDER = {lvl: len(LEVEL_RANK) - 1 - rank for lvl, rank in LEVEL_RANK.items()}  # the worst first
-LEVEL_BADGE = {
-    "hotspot": ":red-badge[Điểm nóng]",
-    "risk": ":orange-badge[Nguy cơ]",
-    "watch": ":yellow-badge[Theo dõi]",
-    "none": ":gray-badge[Bình thường]",
-}
+LEVEL_ORDER = {lvl: i for i, lvl in enumerate(LEVELS_WORST_FIRST)}  # the worst first
+BADGE_COLOURS = {"hotspot": "red", "risk": "orange", "watch": "yellow", "none": "gray"}
+"""Streamlit's badge colour of each level."""
+LEVEL_BADGE = {lvl: f":{BADGE_COLOURS[lvl]}-badge[{LEVEL_LABELS[lvl]}]" for lvl in LEVELS_WORST_FIRST}
 WIDE_BADGE = " :gray-badge[cả thôn / hamlet-wide]"
 """Beside the level of a hamlet-wide alert under a project filter (not one of the project's hotspots)."""
 
@@ -155,9 +160,9 @@ def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
         ("Đơn thư chưa giải quyết", fmt_number(h.grievances_open), None),
         ("Đơn thư quá hạn", fmt_number(h.grievances_overdue), None),
         (
-            "Điểm nóng",
+            LEVEL_LABELS["hotspot"],
             fmt_number(h.hotspots),
-            f"{h.risk} nguy cơ · {h.watch} theo dõi"
+            f"{h.risk} {LEVEL_LABELS['risk'].lower()} · {h.watch} {LEVEL_LABELS['watch'].lower()}"
             + (f" · thêm {h.hamlet_wide} cảnh báo cả thôn" if h.hamlet_wide else ""),
         ),  # not the project's
     ]
@@ -168,7 +173,7 @@ def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
 
 def hotspot_list(an: Analysis) -> None:
     """Hamlets at risk or hotspot level with their reasons (no personal data)."""
-    s = an.summary[an.summary["hotspot_level"].isin(["hotspot", "risk"])].copy()
+    s = an.summary[an.summary["hotspot_level"].isin(RISK_LEVELS)].copy()
     if not len(s):
         st.success("Không có thôn ở mức nguy cơ hoặc điểm nóng. / No hamlet at risk or hotspot level.")
         return
@@ -470,7 +475,7 @@ def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None
                         "Trạng thái": g["status"].map(lambda v: STATUSES.label(v) if isinstance(v, str) else ""),
                         "Ngày nhận": g["received_date"].map(fmt_date),
                         "Số người ký": g["signatories"],
-                        "Quá hạn": g["is_overdue"].map({True: "Quá hạn", False: ""}),
+                        "Quá hạn": g["is_overdue"].map({True: GRIEVANCE_STATES.label("overdue"), False: ""}),
                     }
                 ),
                 {"Số người ký": 0},

@@ -11,7 +11,7 @@ import pandas as pd
 from .hotspots.scope import is_hamlet_wide, project_level_counts
 from .schema import STAGE_ORDER
 from .selection import Selection, TimeSlice
-from .vocabulary import reason_items, with_joined_reasons
+from .vocabulary import ALERT_LEVELS, LEVEL_LABELS, reason_items, with_joined_reasons
 from .workspace import Workspace
 
 SUMMARY_COLUMNS = (
@@ -362,10 +362,8 @@ def _named_parcels(hh: pd.DataFrame) -> int:
 
 def level_counts_text(summary: pd.DataFrame) -> str:
     """``"1 điểm nóng, 2 nguy cơ"``: hamlets per level (a project's own), then hamlet-wide alerts."""
-    from .hotspots import LEVEL_LABELS
-
     counts = project_level_counts(summary)
-    parts = [f"{counts[k]} {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch") if counts.get(k)]
+    parts = [f"{counts[k]} {LEVEL_LABELS[k].lower()}" for k in ALERT_LEVELS if counts.get(k)]
     if counts.get("hamlet_wide"):
         parts.append(f"{counts['hamlet_wide']} cảnh báo cả thôn")
     return ", ".join(parts)

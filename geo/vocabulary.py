@@ -38,6 +38,15 @@ LEVEL_RANK: dict[str, int] = {lvl: i for i, lvl in enumerate(LEVEL_ORDER)}
 LEVEL_LABELS: dict[str, str] = {lvl: LEVELS.label(lvl) for lvl in LEVEL_ORDER}
 """Vietnamese names of the levels, for screens and reports."""
 
+LEVELS_WORST_FIRST: tuple[str, ...] = tuple(reversed(LEVEL_ORDER))
+"""The levels, worst first (lists, legends)."""
+
+ALERT_LEVELS: tuple[str, ...] = LEVELS_WORST_FIRST[:-1]
+"""The levels that say something (all but ``none``), worst first: ``("hotspot", "risk", "watch")``."""
+
+RISK_LEVELS: tuple[str, ...] = LEVEL_ORDER[LEVEL_RANK["risk"] :]
+"""The levels of a hamlet to act on, mildest first: ``("risk", "hotspot")``."""
+
 LEVEL_COLOURS: dict[str, str] = {"none": "#636363", "watch": "#fdb863", "risk": "#e66101", "hotspot": "#b2182b"}
 """The levels' colours (the interactive map and the printed snapshot)."""
 
@@ -47,7 +56,7 @@ AGREEMENT_LABELS: dict[str, str] = {"yes": "Đồng thuận", "no": "Không đ�
 GRIEVANCE_STATES = Enum(
     "grievance_state",
     ("overdue", "open", "closed"),
-    {"overdue": "Quá hạn", "open": "Chưa giải quyết xong", "closed": "Đã xong"},
+    {"overdue": "Quá hạn", "open": "Chưa giải quyết xong", "closed": "Đã giải quyết / rút đơn"},
     {},
 )
 """A grievance on the as-of date: overdue, open (not yet resolved) or closed; one wording everywhere."""
@@ -95,12 +104,15 @@ def with_joined_reasons(frame: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = [
     "AGREEMENT_LABELS",
+    "ALERT_LEVELS",
     "GRIEVANCE_STATES",
     "LEVELS",
+    "LEVELS_WORST_FIRST",
     "LEVEL_COLOURS",
     "LEVEL_LABELS",
     "LEVEL_ORDER",
     "LEVEL_RANK",
+    "RISK_LEVELS",
     "REASONS_COLUMN",
     "REASON_SEPARATOR",
     "join_reasons",

@@ -48,3 +48,15 @@ def test_a_frames_reasons_are_joined_one_cell_per_row_and_the_rest_kept():
     assert shown["hotspot_reasons"].tolist() == ["x; y", ""]
     assert shown["hamlet_id"].tolist() == ["A", "B"]
     assert frame["hotspot_reasons"].tolist() == [["x", "y"], []]
+
+
+def test_the_level_orders_are_one_order_read_both_ways():
+    assert vocabulary.LEVELS_WORST_FIRST == ("hotspot", "risk", "watch", "none")
+    assert vocabulary.ALERT_LEVELS == ("hotspot", "risk", "watch")
+    assert vocabulary.RISK_LEVELS == ("risk", "hotspot")
+
+
+def test_the_open_grievances_signal_uses_the_grievance_states_wording():
+    from geo.hotspots import SIGNAL_LABELS
+
+    assert SIGNAL_LABELS["open_grievances"] == "Đơn thư chưa giải quyết xong"

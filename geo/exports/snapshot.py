@@ -44,7 +44,7 @@ from ..hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide
 from ..outputs import atomic_write, guard_output
 from ..schema import STAGES
 from ..selection import Selection, TimeSlice
-from ..vocabulary import LEVEL_ORDER
+from ..vocabulary import GRIEVANCE_STATES, LEVEL_ORDER, RISK_LEVELS
 from ..workspace import Workspace
 from ._common import (
     analysis_of,
@@ -440,7 +440,7 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
                     markerfacecolor=OPEN_COLOUR,
                     markeredgecolor="#b2182b",
                 ),
-                "Đơn thư đang giải quyết",
+                f"Đơn thư {GRIEVANCE_STATES.label('open').lower()}",
             )
         )
     if projects:
@@ -644,7 +644,7 @@ def snapshot_figure(
         dy = (y1 - y0) * 0.028
         for x, y, hid, name in labels:
             lvl = levels.get(hid, "none")
-            if lvl in ("risk", "hotspot"):
+            if lvl in RISK_LEVELS:
                 big = lvl == "hotspot"
                 ax.scatter(
                     [x],

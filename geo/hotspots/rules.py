@@ -66,7 +66,13 @@ import pandas as pd
 from .. import legal
 from ..schema import KINDS, STAGE_ORDER, STAGES, TOPICS
 from ..selection import TimeSlice
-from ..vocabulary import LEVEL_LABELS, LEVEL_ORDER, LEVEL_RANK  # noqa: F401 - LEVEL_LABELS, LEVEL_RANK re-exported
+from ..vocabulary import (  # noqa: F401 - LEVEL_LABELS, LEVEL_RANK re-exported
+    ALERT_LEVELS,
+    GRIEVANCE_STATES,
+    LEVEL_LABELS,
+    LEVEL_ORDER,
+    LEVEL_RANK,
+)
 from ..workspace import Workspace
 from .config import FIXED_COLLECTIVE, SIGNAL_NAMES, hotspot_config, signal_on
 
@@ -77,7 +83,7 @@ SIGNALS = SIGNAL_NAMES
 """Every signal (see the module docstring)."""
 
 SIGNAL_LABELS = {
-    "open_grievances": "Đơn thư đang giải quyết",
+    "open_grievances": f"Đơn thư {GRIEVANCE_STATES.label('open').lower()}",
     "overdue_grievances": "Đơn thư quá hạn",
     "collective_grievances": "Đơn tập thể",
     "disagreeing_households": "Hộ không đồng thuận chưa bàn giao",
@@ -615,7 +621,7 @@ def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
     level = pd.Series(
         np.select(
             [score >= config["hotspot_score"], score >= config["risk_score"], score >= config["watch_score"]],
-            ["hotspot", "risk", "watch"],
+            list(ALERT_LEVELS),
             default="none",
         ),
         index=signals.index,
