@@ -152,9 +152,9 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
     import esda  # noqa: F401 — its import alone is ~1.5 s, paid once per process
 
     out["esda_import_s"] = round(time.perf_counter() - t, 3)
-    runs = [geo.analyse(ws, sel) for _ in range(max(1, repeat))]
-    an = runs[-1]
-    step = {k: min(r.timings[k] for r in runs) for k in ("slice", "clusters", "levels", "summary")}
+    analyses = [geo.analyse(ws, sel) for _ in range(max(1, repeat))]
+    an = analyses[-1]
+    step = {k: min(a.timings[k] for a in analyses) for k in ("slice", "clusters", "levels", "summary")}
     out["slice_s"] = round(step["slice"], 3)
     clusters = an.clusters
     if clusters is None:
@@ -172,8 +172,8 @@ def measure(path: Path, repeat: int = 1, selections: int | None = None, log=None
     rss["gi"] = peak_rss_mb()
     out["rules_s"] = round(step["levels"], 3)
     out["summary_s"] = round(step["summary"], 3)
-    out["summary_after_load_s"] = round(min(sum(r.timings.values()) for r in runs), 3)
-    del runs
+    out["summary_after_load_s"] = round(min(sum(a.timings.values()) for a in analyses), 3)
+    del analyses
 
     # the map of the whole workspace
     log("map")
