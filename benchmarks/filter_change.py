@@ -48,15 +48,6 @@ STEPS = ("analyse", "build_map", "map_html", "weekly")
 """The timed pieces of a filter change, in the order the app runs them."""
 
 
-def cluster_function():
-    """``geo.hotspots.clusters.grievance_clusters``, or None where the hotspots package lacks it."""
-    try:
-        from geo.hotspots.clusters import grievance_clusters
-    except ImportError:  # pragma: no cover
-        return None
-    return grievance_clusters
-
-
 def selection_times(ws, disp, sel) -> tuple[dict, dict]:
     """Run what the app runs for a new selection ``sel``; seconds per step and what came out.
 

@@ -81,6 +81,7 @@ with panels.guard(("hiện tiêu đề", "the title")):
     title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")
     source = data.source_label(ws)
     st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(source)}")
+disclosure = filters.disclosure(meeting)  # what personal data the page may show: one value for every part
 if ignored:
     st.warning("Bỏ qua giá trị không có trong dữ liệu / ignored: " + text.md(", ".join(ignored)))
 if asset_problems:
@@ -89,7 +90,7 @@ if asset_problems:
 with panels.guard(("tính các số liệu chính", "the headline figures")):
     panels.headline(an, meeting)
 with panels.guard(("vẽ bản đồ", "the map")):
-    mapview.show_map(ws, data.display(path, key), an, filters.disclosure(meeting), meeting, filters.basemap())
+    mapview.show_map(ws, data.display(path, key), an, disclosure, meeting, filters.basemap())
 
 if meeting:
     st.caption(
@@ -115,13 +116,13 @@ else:
     with grievances, panels.guard(("vẽ biểu đồ đơn thư", "the grievance charts")):
         panels.grievance_charts(an)
     with hamlet, panels.guard(("hiện trang thôn", "the hamlet page")):
-        panels.hamlet_page(ws, an)
+        panels.hamlet_page(ws, an, disclosure)
     with panels.guard(("liệt kê cảnh báo dữ liệu", "the data warnings")):
         panels.warnings_expander(ws)
     if ws.source.kind == "store":  # the store's changesets and one record's history, read-only
         from dashboard.history import show as show_history
 
-        show_history(ws.source.location, filters.disclosure(meeting))
+        show_history(ws.source.location, disclosure)
 
 with panels.guard(("ghi bộ lọc vào đường dẫn", "the page link")):
     filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))

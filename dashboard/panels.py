@@ -17,13 +17,23 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from geo.hotspots.rules import split_reasons
+from geo.disclosure import Disclosure
+from geo.exports._common import scrub_personal
+from geo.formatting import is_missing
 from geo.hotspots.scope import is_hamlet_wide, level_label
 from geo.outputs import export_stem, spreadsheet_safe
 from geo.schema import KINDS, STAGES, STATUSES, TOPICS
 from geo.summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, write_summary_csv
 from geo.text import printable
-from geo.vocabulary import GRIEVANCE_STATES, LEVEL_RANK
+from geo.vocabulary import (
+    GRIEVANCE_STATES,
+    LEVEL_LABELS,
+    LEVELS_WORST_FIRST,
+    RISK_LEVELS,
+    join_reasons,
+    reason_items,
+    with_joined_reasons,
+)
 
 from . import figures
 from .data import Analysis
@@ -38,13 +48,10 @@ from .text import (
     pct,
 )
 
-LEVEL_ORDER = {lvl: len(LEVEL_RANK) - 1 - rank for lvl, rank in LEVEL_RANK.items()}  # the worst first
-LEVEL_BADGE = {
-    "hotspot": ":red-badge[Điểm nóng]",
-    "risk": ":orange-badge[Nguy cơ]",
-    "watch": ":yellow-badge[Theo dõi]",
-    "none": ":gray-badge[Bình thường]",
-}
+LEVEL_ORDER = {lvl: i for i, lvl in enumerate(LEVELS_WORST_FIRST)}  # the worst first
+BADGE_COLOURS = {"hotspot": "red", "risk": "orange", "watch": "yellow", "none": "gray"}
+"""Streamlit's badge colour of each level."""
+LEVEL_BADGE = {lvl: f":{BADGE_COLOURS[lvl]}-badge[{LEVEL_LABELS[lvl]}]" for lvl in LEVELS_WORST_FIRST}
 WIDE_BADGE = " :gray-badge[cả thôn / hamlet-wide]"
 """Beside the level of a hamlet-wide alert under a project filter (not one of the project's hotspots)."""
 
@@ -153,9 +160,9 @@ def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
         ("Đơn thư chưa giải quyết", fmt_number(h.grievances_open), None),
         ("Đơn thư quá hạn", fmt_number(h.grievances_overdue), None),
         (
-            "Điểm nóng",
+            LEVEL_LABELS["hotspot"],
             fmt_number(h.hotspots),
-            f"{h.risk} nguy cơ · {h.watch} theo dõi"
+            f"{h.risk} {LEVEL_LABELS['risk'].lower()} · {h.watch} {LEVEL_LABELS['watch'].lower()}"
             + (f" · thêm {h.hamlet_wide} cảnh báo cả thôn" if h.hamlet_wide else ""),
         ),  # not the project's
     ]
@@ -166,7 +173,7 @@ def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
 
 def hotspot_list(an: Analysis) -> None:
     """Hamlets at risk or hotspot level with their reasons (no personal data)."""
-    s = an.summary[an.summary["hotspot_level"].isin(["hotspot", "risk"])].copy()
+    s = an.summary[an.summary["hotspot_level"].isin(RISK_LEVELS)].copy()
     if not len(s):
         st.success("Không có thôn ở mức nguy cơ hoặc điểm nóng. / No hamlet at risk or hotspot level.")
         return
@@ -174,7 +181,7 @@ def hotspot_list(an: Analysis) -> None:
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
     lines = [
         f"- {LEVEL_BADGE[r.hotspot_level]}{WIDE_BADGE if getattr(r, 'hamlet_wide', False) else ''} "
-        f"**{md(r.hamlet_name)}**: {md(r.hotspot_reasons)}"
+        f"**{md(r.hamlet_name)}**: {md(join_reasons(r.hotspot_reasons))}"
         for r in s.itertuples()
     ]
     st.markdown("\n".join(lines))
@@ -216,8 +223,8 @@ def vn_table(frame: pd.DataFrame, decimals: dict[str, int | str]):
 
 
 def summary_frame(summary: pd.DataFrame) -> pd.DataFrame:
-    """The per-hamlet rows with Vietnamese level names, a hamlet-wide alert labelled as such."""
-    s = summary[list(SUMMARY_COLUMNS)].copy()
+    """The per-hamlet rows with Vietnamese level names (hamlet-wide alerts labelled), the reasons on one line."""
+    s = with_joined_reasons(summary[list(SUMMARY_COLUMNS)])
     wide = is_hamlet_wide(summary)
     s["hotspot_level"] = [level_label(lvl, w) for lvl, w in zip(summary["hotspot_level"], wide)]
     return s
@@ -234,7 +241,7 @@ def summary_table(an: Analysis) -> None:
     rec = reconcile(an.slice, an.summary)
     s = summary_frame(an.summary)
     if rec.unplaced is not None:
-        s = pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True)
+        s = with_joined_reasons(pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True))
     shown = s.rename(columns=SUMMARY_LABELS)
     labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
     cfg = {SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large")}
@@ -277,7 +284,7 @@ def summary_csvs(summary: pd.DataFrame, under: list[dict] | tuple = ()) -> tuple
     """
     s = summary_frame(summary)
     if len(under):
-        s = pd.concat([s, pd.DataFrame(list(under))[list(SUMMARY_COLUMNS)]], ignore_index=True)
+        s = with_joined_reasons(pd.concat([s, pd.DataFrame(list(under))[list(SUMMARY_COLUMNS)]], ignore_index=True))
     vi = spreadsheet_safe(s.rename(columns=SUMMARY_LABELS)).to_csv(index=False).encode("utf-8-sig")
     buf = io.StringIO()
     write_summary_csv(summary, buf)
@@ -395,8 +402,15 @@ def grievance_charts(an: Analysis) -> None:
 # --------------------------------------------------------------------------- hamlet page
 
 
-def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
-    """One hamlet: officer, party cell, level and reasons, latest field reports, open grievances, households."""
+def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None:
+    """One hamlet: officer, party cell, level and reasons, latest field reports, open grievances, households.
+
+    ``disclosure`` (the page's one :class:`geo.disclosure.Disclosure`) decides
+    what personal data appears: only with ``PERSONAL`` the household list
+    (names, ids, parcels, amounts), grievance numbers and the reports' notes as
+    written; below it the households are counted per step and agreement, and
+    the notes have names, ids and amounts masked.
+    """
     s = an.summary.assign(order=an.summary["hotspot_level"].map(LEVEL_ORDER))
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
     if not len(s):
@@ -417,8 +431,9 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     wide = WIDE_BADGE if _wide(s, hid) and level != "none" else ""
     st.subheader(f"{md(row['hamlet_name'])} {LEVEL_BADGE.get(level, '')}{wide}")
     st.markdown(f"**Cán bộ theo dõi:** {md(officer) or '—'}  \n**Chi bộ:** {md(cell) or '—'}")
-    if row["hotspot_reasons"]:
-        st.markdown("**Lý do cảnh báo:**\n" + "\n".join(f"- {md(r)}" for r in split_reasons(row["hotspot_reasons"])))
+    reasons = reason_items(row["hotspot_reasons"])
+    if reasons:
+        st.markdown("**Lý do cảnh báo:**\n" + "\n".join(f"- {md(r)}" for r in reasons))
     c = st.columns(4)
     c[0].metric("Số hộ", fmt_number(row["households"]))
     c[1].metric("Hộ đã bàn giao", pct(row["handover_pct"]))
@@ -429,13 +444,14 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     fr = fr[fr["hamlet_id"] == hid].sort_values("report_date", ascending=False).head(8)
     st.markdown("**Báo cáo tình hình Nhân dân gần nhất / Latest field reports**")
     if len(fr):
+        notes = fr["note"] if disclosure.personal else fr["note"].map(lambda v: _masked(v, ws))
         st.dataframe(
             pd.DataFrame(
                 {
                     "Ngày báo cáo": fr["report_date"].map(fmt_date),
                     "Tình hình": fr["mood"].map(MOOD_LABELS).fillna(fr["mood"]),
                     "Người báo cáo": fr["reporter"],
-                    "Nội dung": fr["note"],
+                    "Nội dung": notes,
                 }
             ),
             hide_index=True,
@@ -448,17 +464,18 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
     g = g[(g["hamlet_id"] == hid) & g["is_open"]].sort_values("received_date")
     st.markdown("**Đơn thư chưa giải quyết / Open grievances**")
     if len(g):
+        numbers = {"Số đơn": g["grievance_id"]} if disclosure.personal else {}
         st.dataframe(
             vn_table(
                 pd.DataFrame(
                     {
-                        "Số đơn": g["grievance_id"],
+                        **numbers,
                         "Loại": g["kind"].map(lambda v: KINDS.label(v) if isinstance(v, str) else ""),
                         "Nội dung": g["topic"].map(lambda v: TOPICS.label(v) if isinstance(v, str) else ""),
                         "Trạng thái": g["status"].map(lambda v: STATUSES.label(v) if isinstance(v, str) else ""),
                         "Ngày nhận": g["received_date"].map(fmt_date),
                         "Số người ký": g["signatories"],
-                        "Quá hạn": g["is_overdue"].map({True: "Quá hạn", False: ""}),
+                        "Quá hạn": g["is_overdue"].map({True: GRIEVANCE_STATES.label("overdue"), False: ""}),
                     }
                 ),
                 {"Số người ký": 0},
@@ -471,6 +488,9 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
 
     hh = an.slice.households
     hh = hh[hh["hamlet_id"] == hid]
+    if not disclosure.personal:
+        household_counts(hh)
+        return
     with st.expander(f"Danh sách hộ ({hh['household_id'].nunique()} hộ) / Households"):
         projects = dict(zip(ws.projects["project_id"], ws.projects["project_name"]))
         st.dataframe(
@@ -493,6 +513,34 @@ def hamlet_page(ws: geo.Workspace, an: Analysis) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def household_counts(hh: pd.DataFrame) -> None:
+    """The hamlet's households counted per step and agreement: no name, id, parcel or amount."""
+    with st.expander(f"Số hộ theo bước ({hh['household_id'].nunique()} hộ) / Households per step"):
+        counts = (
+            hh.assign(
+                step=pd.Categorical(hh["stage"].map(STAGES.label), [STAGES.label(k) for k in STAGES.keys]),
+                agreed=hh["agreement"].map(AGREEMENT_LABELS).fillna(AGREEMENT_LABELS["unknown"]),
+            )
+            .groupby(["step", "agreed"], observed=True)["household_id"]
+            .nunique()
+            .unstack(fill_value=0)
+            .reindex(columns=list(AGREEMENT_LABELS.values()), fill_value=0)
+            .rename_axis(None, axis=1)
+            .reset_index()
+            .rename(columns={"step": "Bước"})
+        )
+        st.dataframe(counts, hide_index=True, width="stretch")
+        st.caption(
+            "Danh sách hộ (họ tên, mã hộ, số tiền) chỉ hiện với quyền xem thông tin cá nhân. / "
+            "The household list (names, ids, amounts) shows only where personal data may be shown."
+        )
+
+
+def _masked(note: object, ws: geo.Workspace) -> str:
+    """A report's note with household names, ids and amounts masked (blank for none)."""
+    return "" if is_missing(note) else scrub_personal(str(note), ws)
 
 
 def _level(summary: pd.DataFrame, hid: str) -> str:

@@ -14,7 +14,8 @@ a statistic itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,6 +60,9 @@ class Analysis:
         ``hotspot_score`` and ``hamlet_wide``).
     headline : Headline
         The headline figures (aggregates only).
+    timings : Mapping[str, float]
+        Seconds each step took: ``slice``, ``clusters`` (0 where Gi* did not
+        run), ``levels``, ``summary`` (with the headline). What the benchmarks report.
     """
 
     selection: Selection
@@ -70,6 +74,7 @@ class Analysis:
     summary: pd.DataFrame
     headline: Headline
     workspace: Workspace = field(repr=False)
+    timings: Mapping[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def as_of(self) -> date:
@@ -130,13 +135,17 @@ def analysis_config(ws: Workspace, config: dict[str, Any] | None = None) -> dict
         raise WorkspaceError(report) from None
 
 
-def day_levels(ws: Workspace, sl: TimeSlice, config: dict[str, Any]) -> tuple[pd.DataFrame, ClusterResult | None, str]:
+def day_levels(
+    ws: Workspace, sl: TimeSlice, config: dict[str, Any], timings: dict[str, float] | None = None
+) -> tuple[pd.DataFrame, ClusterResult | None, str]:
     """The hotspot levels of one slice, with its Gi* clusters: ``(levels, clusters, note)``.
 
     Gi* runs only where the ``gi_cluster`` signal is on; where it cannot run,
     ``clusters`` is None and ``note`` says why (the levels go without it).
     Hamlet-wide alerts are marked (:func:`geo.hotspots.scope.mark_hamlet_wide`).
+    ``timings``, where given, receives the seconds of ``clusters`` and ``levels``.
     """
+    start = time.perf_counter()
     clusters: ClusterResult | None = None
     if not signal_on(config, "gi_cluster"):
         note = GI_OFF_NOTE
@@ -147,7 +156,10 @@ def day_levels(ws: Workspace, sl: TimeSlice, config: dict[str, Any]) -> tuple[pd
         except Exception as exc:  # noqa: BLE001 - the levels, map and figures still work without clusters
             note = f"Không tính được cụm Gi*: {exc}"
     hot = clusters.hot_hamlets if clusters is not None else ()
+    tested = time.perf_counter()
     levels = mark_hamlet_wide(ws, sl, hotspot_levels(ws, sl, config, cluster_hamlets=hot))
+    if timings is not None:
+        timings.update(clusters=tested - start, levels=time.perf_counter() - tested)
     return levels, clusters, note
 
 
@@ -178,10 +190,15 @@ def analyse(ws: Workspace, selection: Selection | None = None, *, config: dict[s
     """
     cfg = analysis_config(ws, config)
     sel = selection if selection is not None else Selection(as_of=ws.default_as_of())
+    start = time.perf_counter()
     sl = time_slice(ws, sel)
-    levels, clusters, note = day_levels(ws, sl, cfg)
+    timings = {"slice": time.perf_counter() - start}
+    levels, clusters, note = day_levels(ws, sl, cfg, timings)
+    start = time.perf_counter()
     summary = summarize_slice(ws, sl, levels)
-    return Analysis(sel, cfg, sl, clusters, note, levels, summary, headline(sl, levels), ws)
+    head = headline(sl, levels)
+    timings["summary"] = time.perf_counter() - start
+    return Analysis(sel, cfg, sl, clusters, note, levels, summary, head, ws, timings)
 
 
 __all__ = ["GI_OFF_NOTE", "Analysis", "analyse", "analysis_config", "day_levels"]

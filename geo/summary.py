@@ -11,6 +11,7 @@ import pandas as pd
 from .hotspots.scope import is_hamlet_wide, project_level_counts
 from .schema import STAGE_ORDER
 from .selection import Selection, TimeSlice
+from .vocabulary import ALERT_LEVELS, LEVEL_LABELS, reason_items, with_joined_reasons
 from .workspace import Workspace
 
 SUMMARY_COLUMNS = (
@@ -119,7 +120,9 @@ def summarize_slice(ws: Workspace, sl: TimeSlice, hotspots: pd.DataFrame) -> pd.
     out["area_handed_over_pct"] = _pct(area_handed, out["area_affected_m2"])
     hs = hotspots.set_index("hamlet_id")
     out["hotspot_level"] = hs["hotspot_level"].reindex(out.index).fillna("none")
-    out["hotspot_reasons"] = hs["hotspot_reasons"].reindex(out.index).fillna("")
+    out["hotspot_reasons"] = pd.Series(
+        [reason_items(r) for r in hs["hotspot_reasons"].reindex(out.index)], index=out.index, dtype=object
+    )
     out["hotspot_score"] = hs["hotspot_score"].reindex(out.index).fillna(0.0)
     out["hamlet_wide"] = is_hamlet_wide(hs).reindex(out.index).fillna(False).astype(bool)
     return out.reset_index()[[*SUMMARY_COLUMNS, "hotspot_score", "hamlet_wide"]]
@@ -341,7 +344,7 @@ def _block(hh: pd.DataFrame, g: pd.DataFrame, parcels: int, label: str) -> dict:
         "grievances_overdue": int(g_open["is_overdue"].astype(bool).sum()) if len(g_open) else 0,
         "max_signatories_open": int(g_open["signatories"].max()) if len(g_open) else 0,
         "hotspot_level": "",
-        "hotspot_reasons": "",
+        "hotspot_reasons": [],
     }
 
 
@@ -359,10 +362,8 @@ def _named_parcels(hh: pd.DataFrame) -> int:
 
 def level_counts_text(summary: pd.DataFrame) -> str:
     """``"1 điểm nóng, 2 nguy cơ"``: hamlets per level (a project's own), then hamlet-wide alerts."""
-    from .hotspots import LEVEL_LABELS
-
     counts = project_level_counts(summary)
-    parts = [f"{counts[k]} {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch") if counts.get(k)]
+    parts = [f"{counts[k]} {LEVEL_LABELS[k].lower()}" for k in ALERT_LEVELS if counts.get(k)]
     if counts.get("hamlet_wide"):
         parts.append(f"{counts['hamlet_wide']} cảnh báo cả thôn")
     return ", ".join(parts)
@@ -414,7 +415,7 @@ def reconcile(sl: TimeSlice, summary: pd.DataFrame) -> Reconciliation:
     extra = {c: int(summed[c]) - int(total[c]) for c in COUNTED_ONCE}
     if extra["households"] > 0:
         overlap = {c: None for c in SUMMARY_COLUMNS}
-        overlap.update(hamlet_id="", hamlet_name=OVERLAP_LABEL, hotspot_level="", hotspot_reasons="")
+        overlap.update(hamlet_id="", hamlet_name=OVERLAP_LABEL, hotspot_level="", hotspot_reasons=[])
         overlap.update({c: -v for c, v in extra.items()})
     n_rows, n_g, n_over = len(un_hh), len(un_g), max(extra["households"], 0)
     return Reconciliation(unplaced, overlap, total, reconciliation_note(n_rows, n_g, n_over), n_rows, n_g, n_over)
@@ -457,7 +458,7 @@ def write_summary_csv(summary: pd.DataFrame, path) -> None:
     """
     from .outputs import atomic_write, spreadsheet_safe
 
-    frame = spreadsheet_safe(summary[list(SUMMARY_COLUMNS)])
+    frame = spreadsheet_safe(with_joined_reasons(summary[list(SUMMARY_COLUMNS)]))
     for col in ("handover_pct", "area_handed_over_pct"):
         frame[col] = frame[col].map(lambda v: f"{v:.2f}")
     frame["area_affected_m2"] = frame["area_affected_m2"].map(lambda v: f"{v:.2f}")

@@ -42,6 +42,12 @@ def test_with_the_signal_on_the_clusters_are_tested(ws):
     assert an.clusters is not None and an.cluster_note != GI_OFF_NOTE
 
 
+def test_the_analysis_names_the_seconds_of_each_of_its_steps(ws):
+    an = geo.analyse(ws, geo.Selection.make(as_of=AS_OF))
+    assert set(an.timings) == {"slice", "clusters", "levels", "summary"}
+    assert all(seconds >= 0 for seconds in an.timings.values())
+
+
 def test_the_weekly_series_ends_with_the_analysis_levels(ws):
     an = geo.analyse(ws, geo.Selection.make(as_of=AS_OF))
     series = an.weekly_series(weeks=2)

@@ -14,6 +14,7 @@ from geo.exports import summary_csv, summary_xlsx
 from geo.exports.tables import HEADER_ROW, PCT_FORMAT, SHEET, TOTAL_LABEL, VND_FORMAT
 from geo.hotspots import LEVEL_LABELS
 from geo.summary import OVERLAP_LABEL, UNPLACED_LABEL, write_summary_csv
+from geo.vocabulary import join_reasons
 from tests.conftest import build_workspace, totals_layers
 
 AS_OF = "20/11/2026"
@@ -86,7 +87,7 @@ def test_values_equal_the_summary(book, summary):
             elif col == "hotspot_level":
                 assert cells[col] == LEVEL_LABELS[want]
             elif col == "hotspot_reasons":
-                assert (cells[col] or "") == want
+                assert (cells[col] or "") == join_reasons(want)
             else:
                 assert cells[col] == want, col
 

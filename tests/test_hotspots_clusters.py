@@ -179,7 +179,7 @@ def test_the_hamlets_a_cluster_touches_get_the_gi_cluster_signal(build):
     result = compute_hotspots(ws, geo.Selection.make(as_of=AS_OF), weeks=1)
     levels = result.levels.set_index("hamlet_id")
     assert levels["gi_cluster"].to_dict() == {"A": 0.0, "B": 1.0}
-    assert "cụm đơn thư tập trung" in levels.loc["B", "hotspot_reasons"]
+    assert "có thửa đất trong cụm đơn thư tập trung bất thường (kiểm định Gi*)" in levels.loc["B", "hotspot_reasons"]
     assert result.by_project.set_index(["hamlet_id", "project_id"]).loc[("B", "P1"), "gi_cluster"] == 1.0
 
 

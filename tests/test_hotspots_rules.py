@@ -12,6 +12,7 @@ import pytest
 import geo
 from geo.hotspots import check_config, compute_hotspots, hotspot_config, hotspot_levels
 from geo.problems import WorkspaceError
+from geo.vocabulary import join_reasons
 
 AS_OF = "2026-11-20"
 RECENT = "2026-11-10"
@@ -94,7 +95,7 @@ def test_a_quiet_workspace_has_every_hamlet_at_none_with_score_zero_and_no_reaso
     out = levels(build)
     assert out["hotspot_level"].tolist() == ["none", "none"]
     assert out["hotspot_score"].tolist() == [0.0, 0.0]
-    assert out["hotspot_reasons"].tolist() == ["", ""]
+    assert out["hotspot_reasons"].tolist() == [[], []]
 
 
 def test_an_open_overdue_grievance_with_five_signatories_makes_a_hotspot(build):
@@ -127,7 +128,7 @@ def test_the_collective_fixed_point_holds_even_with_every_signal_switched_off(bu
 def test_a_gathering_risk_report_in_the_last_14_days_makes_a_hotspot(build):
     out = levels(build, field_reports=[report("A", "2026-11-07", "gathering_risk"), report("B", AS_OF, "stable")])
     assert out.loc["A", "hotspot_level"] == "hotspot"
-    assert out.loc["A", "hotspot_reasons"].startswith("1 báo cáo nguy cơ tụ tập đông người trong 14 ngày qua")
+    assert out.loc["A", "hotspot_reasons"][0] == "1 báo cáo nguy cơ tụ tập đông người trong 14 ngày qua"
 
 
 def test_a_gathering_risk_report_15_days_old_no_longer_counts(build):
@@ -174,7 +175,7 @@ def test_each_condition_of_the_none_fixed_point_lifts_the_hamlet_to_at_least_wat
     out = levels(build, config=off, **layers)
     assert out.loc["B", "hotspot_score"] == 0.0
     assert out.loc["B", "hotspot_level"] == "watch"
-    assert out.loc["B", "hotspot_reasons"] != ""
+    assert out.loc["B", "hotspot_reasons"] != []
 
 
 # --------------------------------------------------------------------------- each rule alone
@@ -185,13 +186,13 @@ def test_an_open_complaint_scores_one_and_is_watched(build):
     row = out.loc["B"]
     assert (row["open_grievances"], row["overdue_grievances"], row["hotspot_score"]) == (1.0, 0.0, 1.0)
     assert row["hotspot_level"] == "watch"
-    assert row["hotspot_reasons"] == "1 đơn khiếu nại đang giải quyết (giá bồi thường)"
+    assert row["hotspot_reasons"] == ["1 đơn khiếu nại đang giải quyết (giá bồi thường)"]
 
 
 def test_a_petition_counts_half_by_its_kind_weight(build):
     out = levels(build, grievances=[grievance(kind="petition", topic="support")])
     assert out.loc["B", "open_grievances"] == 0.5
-    assert out.loc["B", "hotspot_reasons"] == "1 đơn kiến nghị đang giải quyết (hỗ trợ)"
+    assert out.loc["B", "hotspot_reasons"] == ["1 đơn kiến nghị đang giải quyết (hỗ trợ)"]
 
 
 def test_a_topic_weight_from_workspace_toml_multiplies_the_count(build):
@@ -221,7 +222,7 @@ def test_an_overdue_complaint_scores_open_plus_overdue_and_says_so(build):
     out = levels(build, grievances=[grievance(received="2026-10-01", topic="area")])
     row = out.loc["B"]
     assert (row["open_grievances"], row["overdue_grievances"], row["hotspot_score"]) == (1.0, 1.0, 5.0)
-    assert row["hotspot_reasons"] == "1 đơn khiếu nại quá hạn giải quyết (diện tích)"
+    assert row["hotspot_reasons"] == ["1 đơn khiếu nại quá hạn giải quyết (diện tích)"]
 
 
 def test_the_settlement_deadline_of_a_kind_comes_from_workspace_toml(build):
@@ -236,7 +237,7 @@ def test_a_collective_grievance_is_a_risk_and_named_with_its_signatories(build):
     row = out.loc["B"]
     assert row["collective_grievances"] == 1.0
     assert row["hotspot_level"] == "risk"
-    assert row["hotspot_reasons"] == "1 đơn tập thể 12 người ký"
+    assert row["hotspot_reasons"] == ["1 đơn tập thể 12 người ký"]
 
 
 def test_collective_min_from_workspace_toml_moves_the_collective_threshold(build):
@@ -250,7 +251,7 @@ def test_a_disagreeing_household_not_handed_over_is_counted(build):
     out = levels(build, households=households)
     row = out.loc["B"]
     assert (row["disagreeing_households"], row["hotspot_score"], row["hotspot_level"]) == (1.0, 2.0, "watch")
-    assert row["hotspot_reasons"] == "1 hộ không đồng thuận chưa bàn giao"
+    assert row["hotspot_reasons"] == ["1 hộ không đồng thuận chưa bàn giao"]
 
 
 def test_a_disagreeing_household_already_handed_over_is_not(build):
@@ -264,7 +265,7 @@ def test_a_disagreeing_household_already_handed_over_is_not(build):
 def test_households_past_their_projects_deadline_and_not_handed_over_are_counted(build):
     out = levels(build, projects=[{"project_id": "P1", "project_name": "Đường", "handover_deadline": "2026-11-01"}])
     assert out["past_deadline_households"].to_dict() == {"A": 1.0, "B": 1.0}  # H2 paid, H3 surveyed; H1 done
-    assert out.loc["A", "hotspot_reasons"] == "1 hộ chưa bàn giao mặt bằng dù đã quá hạn của dự án"
+    assert out.loc["A", "hotspot_reasons"] == ["1 hộ chưa bàn giao mặt bằng dù đã quá hạn của dự án"]
 
 
 def test_a_deadline_after_the_as_of_date_is_not_yet_passed(build):
@@ -278,7 +279,7 @@ def test_a_household_without_a_stage_change_for_60_days_is_stalled(build):
     out = levels(build, households=households)
     assert out.loc["B", "stalled_households"] == 1.0
     assert out.loc["B", "hotspot_score"] == 0.25
-    assert out.loc["B", "hotspot_reasons"] == "1 hộ lâu chưa chuyển bước (lâu nhất 60 ngày)"
+    assert out.loc["B", "hotspot_reasons"] == ["1 hộ lâu chưa chuyển bước (lâu nhất 60 ngày)"]
 
 
 def test_59_days_at_one_stage_is_not_yet_stalled(build):
@@ -296,7 +297,7 @@ def test_stalled_comes_from_stage_history_where_present(build):
     ]
     out = levels(build, households=households, stage_history=history)
     assert out.loc["B", "stalled_households"] == 1.0
-    assert "lâu nhất 111 ngày" in out.loc["B", "hotspot_reasons"]
+    assert "lâu nhất 111 ngày" in join_reasons(out.loc["B", "hotspot_reasons"])
 
 
 def test_an_unpaid_household_more_than_30_days_after_its_stage_at_the_decision_pays_late_not_stalled(build):
@@ -320,7 +321,7 @@ def test_a_stage_reached_while_an_earlier_one_never_was_is_a_skipped_step(build)
     out = levels(build, households=households, stage_history=history)
     row = out.loc["B"]
     assert (row["skipped_steps"], row["hotspot_score"]) == (1.0, 3.0)
-    assert row["hotspot_reasons"] == "1 hộ bị bỏ bước trong trình tự thu hồi (thiếu bước “Điều tra, kiểm đếm”)"
+    assert row["hotspot_reasons"] == ["1 hộ bị bỏ bước trong trình tự thu hồi (thiếu bước “Điều tra, kiểm đếm”)"]
 
 
 def test_paying_before_the_plan_is_approved_is_a_skipped_step(build):
@@ -328,7 +329,7 @@ def test_paying_before_the_plan_is_approved_is_a_skipped_step(build):
     dates = ["2026-08-01", "2026-08-10", "2026-09-01", "2026-09-05", "2026-10-20", "2026-10-20", "2026-10-10"]
     out = levels(build, stage_history=full_history("H3", dict(zip(stages, dates, strict=True))))
     assert out.loc["B", "skipped_steps"] == 1.0
-    assert "chi trả trước khi phê duyệt phương án" in out.loc["B", "hotspot_reasons"]
+    assert "chi trả trước khi phê duyệt phương án" in join_reasons(out.loc["B", "hotspot_reasons"])
 
 
 def test_a_step_skipped_after_the_as_of_date_is_not_yet_seen(build):
@@ -340,25 +341,25 @@ def test_an_agitated_report_in_the_14_days_scores_five_and_lifts_to_watch(build)
     out = levels(build, field_reports=[report("A", AS_OF, "stable"), report("B", "2026-11-15", "agitated")])
     row = out.loc["B"]
     assert (row["agitated_reports"], row["hotspot_score"], row["hotspot_level"]) == (1.0, 5.0, "watch")
-    assert row["hotspot_reasons"] == "1 báo cáo Nhân dân bức xúc trong 14 ngày qua"
+    assert row["hotspot_reasons"] == ["1 báo cáo Nhân dân bức xúc trong 14 ngày qua"]
 
 
 def test_a_concerned_report_scores_one_but_keeps_the_hamlet_at_none(build):
     out = levels(build, field_reports=[report("A", AS_OF, "stable"), report("B", "2026-11-15", "concerned")])
     row = out.loc["B"]
     assert (row["concerned_reports"], row["hotspot_score"], row["hotspot_level"]) == (1.0, 1.0, "none")
-    assert row["hotspot_reasons"] == "1 báo cáo Nhân dân có băn khoăn trong 14 ngày qua"
+    assert row["hotspot_reasons"] == ["1 báo cáo Nhân dân có băn khoăn trong 14 ngày qua"]
 
 
 def test_a_party_cell_silent_for_more_than_seven_days_is_flagged(build):
     out = levels(build, field_reports=[report("A", "2026-11-13", "stable"), report("B", "2026-11-12", "stable")])
     assert out["silent_party_cell"].to_dict() == {"A": 0.0, "B": 1.0}  # 7 days, 8 days
-    assert out.loc["B", "hotspot_reasons"] == "chi bộ 8 ngày chưa báo cáo tình hình"
+    assert out.loc["B", "hotspot_reasons"] == ["chi bộ 8 ngày chưa báo cáo tình hình"]
 
 
 def test_a_party_cell_that_never_reported_is_flagged(build):
     out = levels(build, field_reports=[report("A", AS_OF, "stable")])
-    assert out.loc["B", "hotspot_reasons"] == "chi bộ chưa gửi báo cáo tình hình nào"
+    assert out.loc["B", "hotspot_reasons"] == ["chi bộ chưa gửi báo cáo tình hình nào"]
 
 
 def test_without_field_reports_no_party_cell_is_called_silent(build):
@@ -371,7 +372,7 @@ def test_a_hamlet_touched_by_a_gi_cluster_gets_the_cluster_signal(build):
     out = hotspot_levels(ws, sl, cluster_hamlets=["B"]).set_index("hamlet_id")
     assert out["gi_cluster"].to_dict() == {"A": 0.0, "B": 1.0}
     assert out.loc["B", "hotspot_score"] == 4.0
-    assert out.loc["B", "hotspot_reasons"] == "có thửa đất trong cụm đơn thư tập trung bất thường (kiểm định Gi*)"
+    assert out.loc["B", "hotspot_reasons"] == ["có thửa đất trong cụm đơn thư tập trung bất thường (kiểm định Gi*)"]
 
 
 # --------------------------------------------------------------------------- reasons
@@ -385,10 +386,11 @@ def test_reasons_read_as_the_issue_asks(build):
         grievance("G3", kind="petition", signatories=12),
     ]
     out = levels(build, households=households, grievances=grievances)
-    assert out.loc["B", "hotspot_reasons"] == (
-        "2 đơn khiếu nại quá hạn giải quyết (giá bồi thường); 1 đơn tập thể 12 người ký; "
-        "3 hộ không đồng thuận chưa bàn giao"
-    )
+    assert out.loc["B", "hotspot_reasons"] == [
+        "2 đơn khiếu nại quá hạn giải quyết (giá bồi thường)",
+        "1 đơn tập thể 12 người ký",
+        "3 hộ không đồng thuận chưa bàn giao",
+    ]
     assert out.loc["B", "hotspot_level"] == "hotspot"  # 2.5 open + 8 overdue + 10 collective + 6 disagreeing
 
 
@@ -401,14 +403,14 @@ def test_reasons_break_grievances_down_by_kind_and_most_frequent_topics(build):
         grievance("G5", topic="other"),
     ]
     out = levels(build, grievances=grievances)
-    assert out.loc["B", "hotspot_reasons"] == (
+    assert out.loc["B", "hotspot_reasons"] == [
         "3 đơn khiếu nại, 1 đơn tố cáo, 1 đơn phản ánh đang giải quyết (diện tích, hỗ trợ, thủ tục, …)"
-    )
+    ]
 
 
 def test_an_overdue_collective_grievance_is_named_once(build):
     out = levels(build, grievances=[grievance(received="2026-10-01", signatories=23)])
-    assert out.loc["B", "hotspot_reasons"] == "1 đơn tập thể 23 người ký đã quá hạn"
+    assert out.loc["B", "hotspot_reasons"] == ["1 đơn tập thể 23 người ký đã quá hạn"]
 
 
 # --------------------------------------------------------------------------- configuration
@@ -419,7 +421,7 @@ def test_switching_a_signal_off_removes_its_score_and_its_reason(build):
     households[2]["stage_date"] = "2026-05-01"
     out = levels(build, households=households, toml="[hotspots.signals.stalled_households]\nenabled = false\n")
     assert out.loc["B", "hotspot_score"] == 0.0
-    assert out.loc["B", "hotspot_reasons"] == ""
+    assert out.loc["B", "hotspot_reasons"] == []
 
 
 def test_a_weight_from_workspace_toml_changes_the_score(build):
@@ -532,7 +534,7 @@ def test_a_decision_missing_before_a_payment_is_still_missing_when_nothing_was_p
     history = full_history("H3", {**BEFORE_DECISION, "recovery_decided": "2026-11-01"})
     del_posted = [r for r in history if r["stage"] != "plan_posted"]
     out = levels(build, stage_history=del_posted)
-    assert "thiếu bước “Công khai phương án”" in out.loc["B", "hotspot_reasons"]
+    assert "thiếu bước “Công khai phương án”" in join_reasons(out.loc["B", "hotspot_reasons"])
 
 
 def test_a_household_unpaid_more_than_30_days_after_the_plan_approval_is_paid_late(build):
@@ -557,7 +559,7 @@ def test_a_payment_made_after_the_30_days_is_named_as_owing_interest_but_not_sco
     )
     row = levels(build, stage_history=history).loc["B"]
     assert (row["late_payment"], row["hotspot_score"]) == (0.0, 0.0)
-    assert row["hotspot_reasons"] == "1 hộ được chi trả sau thời hạn 30 ngày, phải trả thêm tiền chậm trả"
+    assert row["hotspot_reasons"] == ["1 hộ được chi trả sau thời hạn 30 ngày, phải trả thêm tiền chậm trả"]
 
 
 def test_a_notice_past_its_12_months_without_a_decision_has_expired(build):
@@ -581,7 +583,7 @@ def test_a_notice_given_before_the_land_law_2024_has_no_12_month_validity(build)
 
 def test_a_dispute_counts_with_its_own_kind_in_the_reasons(build):
     out = levels(build, grievances=[grievance(kind="dispute", status="mediation", received="2026-10-01")])
-    assert out.loc["B", "hotspot_reasons"].startswith("1 đơn tranh chấp đất đai quá hạn giải quyết")
+    assert out.loc["B", "hotspot_reasons"][0].startswith("1 đơn tranh chấp đất đai quá hạn giải quyết")
 
 
 SHORT_NOTICE_ON = {"signals": {"short_notice": {"enabled": True}}}
@@ -617,7 +619,8 @@ def test_a_decision_61_days_after_the_notice_on_agricultural_land_is_too_soon(bu
     history = notice_then_decision("H3", "2026-09-01", "2026-11-01")
     out = levels(build, config=SHORT_NOTICE_ON, households=unsure_households(), stage_history=history)
     assert (out.loc["B", "short_notice"], out.loc["B", "hotspot_score"]) == (1.0, 3.0)
-    assert "1 hộ có quyết định thu hồi đất khi chưa đủ thời hạn thông báo" in out.loc["B", "hotspot_reasons"]
+    reasons = join_reasons(out.loc["B", "hotspot_reasons"])
+    assert "1 hộ có quyết định thu hồi đất khi chưa đủ thời hạn thông báo" in reasons
 
 
 def test_a_household_that_agrees_waives_the_notice_period(build):
@@ -643,3 +646,9 @@ def test_the_reported_60_day_notice_applies_only_when_switched_on_and_from_2026(
         toml='[legal]\nreported = ["nq254"]\n',
     )
     assert (law.loc["B", "short_notice"], reported.loc["B", "short_notice"]) == (1.0, 0.0)
+
+
+def test_each_hamlets_reasons_are_a_list_of_texts(build):
+    out = levels(build, grievances=[grievance(received="2026-10-01", signatories=23)])
+    assert all(isinstance(r, list) for r in out["hotspot_reasons"])
+    assert all(isinstance(text, str) for r in out["hotspot_reasons"] for text in r)

@@ -120,10 +120,10 @@ def test_each_weeks_reasons_are_those_of_that_week(ws):
     s = weekly_series(ws, geo.Selection.make(as_of=AS_OF), weeks=4)
     reasons = by_hamlet(s, "hotspot_reasons")["A"]
     assert reasons == [
-        "",
-        "1 đơn khiếu nại đang giải quyết (giá bồi thường)",
-        "1 đơn tập thể 12 người ký; 1 đơn khiếu nại đang giải quyết (giá bồi thường)",
-        "",
+        [],
+        ["1 đơn khiếu nại đang giải quyết (giá bồi thường)"],
+        ["1 đơn tập thể 12 người ký", "1 đơn khiếu nại đang giải quyết (giá bồi thường)"],
+        [],
     ]
 
 

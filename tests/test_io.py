@@ -193,10 +193,3 @@ def test_csv_in_another_single_byte_encoding_is_refused_with_the_fix(workspace):
     (workspace / "households.csv").write_bytes("ma_ho,ghi_chú\nH1,café €\n".encode("cp1252"))
     ws = geo.load_workspace(workspace)
     assert "not_utf8" in ws.report.codes()
-
-
-def test_sheet_and_parcel_numbers_with_leading_zeros_match(build):
-    households = [{"household_id": "H1", "project_id": "P1", "map_sheet": "01", "parcel_no": "001", "stage": "paid"}]
-    ws = geo.load_workspace(build(households=households))
-    assert ws.households["parcel_id"].tolist() == ["1-1"]
-    assert "unknown_parcel" not in ws.report.codes()

@@ -45,7 +45,7 @@ def run(nb: nbformat.NotebookNode, **env: str) -> None:
         mp.setenv("JUPYTER_PATH", str(Path(sys.prefix) / "share" / "jupyter"))
         mp.delenv("GEO_WORKSPACE", raising=False)
         mp.delenv("PYTHONPATH", raising=False)
-        mp.delenv("MPLBACKEND", raising=False)  # importing streamlit (tests/test_app.py) sets Agg: no inline charts
+        mp.delenv("MPLBACKEND", raising=False)  # importing streamlit (test_dashboard_*) sets Agg: no inline charts
         for key, value in env.items():
             mp.setenv(key, value)
         client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NB_DIR)}})

@@ -8,7 +8,7 @@ import pytest
 
 import geo
 from geo.summary import OVERLAP_LABEL, UNPLACED_LABEL, reconcile
-from tests.conftest import sq, totals_layers
+from tests.conftest import totals_layers
 
 AS_OF = "2026-11-20"
 
@@ -35,19 +35,6 @@ def test_every_hamlet_has_a_row_even_with_nothing_affected(build):
     s = summary(build(households=[hh("H1", "1", "1", "paid")]))
     assert s.index.tolist() == ["A", "B"]
     assert s.loc["B", "households"] == 0 and s.loc["B", "handover_pct"] == 0
-
-
-def test_parcel_belongs_to_the_hamlet_containing_its_representative_point(build):
-    # a parcel straddling the border, mostly in B
-    parcels = [{"so_to": "1", "so_thua": "1", "geometry": sq(950, 10, 300)}]
-    s = summary(build(parcels=parcels, households=[hh("H1", "1", "1", "paid")]))
-    assert s.loc["B", "parcels_affected"] == 1 and s.loc["A", "parcels_affected"] == 0
-
-
-def test_parcel_row_naming_a_hamlet_wins_over_location(build):
-    parcels = [{"so_to": "1", "so_thua": "1", "ma_thon": "B", "geometry": sq(10, 10)}]
-    s = summary(build(parcels=parcels, households=[hh("H1", "1", "1", "paid")]))
-    assert s.loc["B", "households"] == 1
 
 
 def test_acquired_area_defaults_to_declared_then_measured_parcel_area(workspace):
@@ -174,27 +161,6 @@ def test_max_signatories_counts_open_grievances_only(build):
     ]
     s = summary(build(grievances=g))
     assert s.loc["A", "max_signatories_open"] == 12 and s.loc["B", "max_signatories_open"] == 0
-
-
-def test_grievance_is_placed_by_household_then_by_point(build):
-    import geopandas as gpd
-    from shapely.geometry import Point
-
-    pt = gpd.GeoSeries([Point(440_000 + 1500, 2_378_000 + 500)], crs="EPSG:9215").to_crs(4326)[0]
-    g = [
-        {"grievance_id": "G1", "received_date": "01/11/2026", "household_id": "H3"},  # H3's parcel is in B
-        {"grievance_id": "G2", "received_date": "01/11/2026", "lon": pt.x, "lat": pt.y},
-        {"grievance_id": "G3", "received_date": "01/11/2026"},
-    ]  # unplaced
-    path = build(grievances=g)
-    ws = geo.load_workspace(path)
-    assert "unplaced_grievance" in ws.report.codes()
-    assert geo.hamlet_summary(ws, as_of=AS_OF).set_index("hamlet_id").loc["B", "grievances_open"] == 2
-
-
-def test_household_rows_on_unknown_parcels_count_in_no_hamlet(build):
-    s = summary(build(households=[hh("H1", "1", "1", "paid"), hh("H2", "9", "9", "paid")]))
-    assert s["households"].sum() == 1
 
 
 def test_csv_numbers_are_plain_and_percentages_have_two_decimals(workspace, tmp_path):

@@ -41,14 +41,6 @@ def test_parcels_without_prj_still_have_their_ids_checked(sample):
     assert [p.file for p in duplicate] == ["parcels.shp"] and "06451-1-1" in duplicate[0].message
 
 
-def test_households_are_still_matched_to_parcels_without_prj(sample):
-    with_prj = [p.rows for p in problems(geo.load_workspace(sample), "unknown_parcel")]
-    (sample / "parcels.prj").unlink()
-    ws = geo.load_workspace(sample)
-    unknown = problems(ws, "unknown_parcel")
-    assert [p.rows for p in unknown] == with_prj and len(with_prj[0]) == 3
-
-
 def test_parcels_without_prj_keep_their_attributes_and_measure_no_area(sample):
     (sample / "parcels.prj").unlink()
     ws = geo.load_workspace(sample)

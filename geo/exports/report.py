@@ -72,7 +72,7 @@ from ..periods import EnumCounts, PeriodFigures, PeriodKind, period_figures
 from ..schema import KINDS, MOODS, STAGES, TOPICS, Enum
 from ..selection import Selection
 from ..summary import Reconciliation
-from ..vocabulary import GRIEVANCE_STATES, LEVEL_ORDER
+from ..vocabulary import AGREEMENT_LABELS, ALERT_LEVELS, GRIEVANCE_STATES, LEVEL_ORDER, RISK_LEVELS, join_reasons
 from ..workspace import Workspace
 from ._common import (
     clean,
@@ -642,9 +642,7 @@ def _hotspot_section(doc, data: ReportData) -> None:
     level, before, wide = lv.table["level"], lv.table["before"], lv.table["wide"]
 
     def tally(c: dict[str, int], n_wide: int = 0) -> str:
-        text = ", ".join(
-            f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch")
-        )
+        text = ", ".join(f"{fmt_number(c.get(k, 0))} thôn {LEVEL_LABELS[k].lower()}" for k in ALERT_LEVELS)
         return text + (f"; {fmt_number(n_wide)} thôn có cảnh báo chung của cả thôn" if n_wide else "")
 
     para(
@@ -654,7 +652,7 @@ def _hotspot_section(doc, data: ReportData) -> None:
         f"{tally(lv.counts_before, lv.wide_before)}).",
     )
     shown = False
-    for key in ("hotspot", "risk", "watch"):
+    for key in ALERT_LEVELS:
         ids = [h for h in names if level[h] == key]
         if not ids:
             continue
@@ -665,7 +663,7 @@ def _hotspot_section(doc, data: ReportData) -> None:
             run(p, f"- {names[h]} ", bold=True)
             scope = "cảnh báo chung của cả thôn, dự án không có hộ tại thôn; " if wide[h] else ""
             run(p, f"({scope}{_level_change(key, before[h])}): ", italic=True)
-            reasons = clean(cur["hotspot_reasons"].get(h, "")) or "không có lý do cụ thể"
+            reasons = clean(join_reasons(cur["hotspot_reasons"].get(h))) or "không có lý do cụ thể"
             run(p, reasons + ".")
     if not shown:
         para(doc, "Không có thôn nào ở mức cần theo dõi, nguy cơ hoặc điểm nóng.")
@@ -700,7 +698,7 @@ def _tasks_section(doc, data: ReportData) -> None:
                 f"{p.project_name}{when}."
             )
     names = hamlet_names_of(data)
-    hot = data.hotspots[data.hotspots["hotspot_level"].isin(["hotspot", "risk"])]
+    hot = data.hotspots[data.hotspots["hotspot_level"].isin(RISK_LEVELS)]
     if len(hot):
         tasks.append(
             "Phân công đồng chí trong Ban Thường vụ, cán bộ theo dõi thôn bám nắm tình hình, tổ chức đối "
@@ -777,7 +775,7 @@ def _personal_appendix(doc, ws: Workspace, data: ReportData) -> None:
     hh = data.not_handed_over()
     names = hamlet_names_of(data)
     projects = project_names(ws)
-    agreement = {"yes": "Đồng thuận", "no": "Không đồng thuận", "unknown": "Chưa rõ"}
+    agreement = AGREEMENT_LABELS
     rows: list[list[str]] = []
     for r in hh.itertuples(index=False):
         amount = pd.to_numeric(pd.Series([r.compensation_vnd]), errors="coerce").iloc[0]

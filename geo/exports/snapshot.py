@@ -51,7 +51,7 @@ from ..maps import (  # STAGE_COLOURS: the interactive map's colours, so both ma
 from ..outputs import atomic_write, guard_output
 from ..schema import STAGES
 from ..selection import Selection, TimeSlice
-from ..vocabulary import LEVEL_COLOURS, LEVEL_ORDER
+from ..vocabulary import GRIEVANCE_STATES, LEVEL_COLOURS, LEVEL_ORDER, RISK_LEVELS
 from ..workspace import Workspace
 from ._common import (
     analysis_of,
@@ -462,7 +462,7 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
                     markerfacecolor=OPEN_COLOUR,
                     markeredgecolor="#b2182b",
                 ),
-                "Đơn thư đang giải quyết",
+                f"Đơn thư {GRIEVANCE_STATES.label('open').lower()}",
             )
         )
     if projects:
@@ -667,7 +667,7 @@ def snapshot_figure(
         dy = (y1 - y0) * 0.028
         for x, y, hid, name in labels:
             lvl = levels.get(hid, "none")
-            if lvl in ("risk", "hotspot"):
+            if lvl in RISK_LEVELS:
                 big = lvl == "hotspot"
                 ax.scatter(
                     [x],

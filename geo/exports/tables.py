@@ -31,11 +31,11 @@ from openpyxl.utils import get_column_letter
 
 from ..analysis import Analysis
 from ..formatting import fmt_date
-from ..hotspots import LEVEL_LABELS
 from ..hotspots.scope import level_label
 from ..outputs import FORMULA_STARTS, atomic_write, guard_output, spreadsheet_text
 from ..selection import Selection
 from ..summary import SUMMARY_COLUMNS, SUMMARY_LABELS, reconcile, reconciliation_note, write_summary_csv
+from ..vocabulary import ALERT_LEVELS, LEVEL_LABELS, REASONS_COLUMN, join_reasons
 from ..workspace import Workspace
 from ._common import (
     analysis_of,
@@ -102,9 +102,7 @@ def _totals(summary: pd.DataFrame) -> dict[str, object]:
     area = float(s["area_affected_m2"].sum())
     area_handed = float((s["area_affected_m2"] * s["area_handed_over_pct"] / 100.0).sum())
     levels = s["hotspot_level"].value_counts().to_dict()
-    level_text = ", ".join(
-        f"{levels[k]} {LEVEL_LABELS[k].lower()}" for k in ("hotspot", "risk", "watch") if levels.get(k)
-    )
+    level_text = ", ".join(f"{levels[k]} {LEVEL_LABELS[k].lower()}" for k in ALERT_LEVELS if levels.get(k))
     return {
         "hamlet_id": "",
         "hamlet_name": TOTAL_LABEL,
@@ -208,7 +206,7 @@ def summary_workbook(ws: Workspace, selection: Selection | None = None, analysis
         is_total = i == len(rows) - 1
         is_extra = n_hamlets <= i < len(rows) - 1
         for j, col in enumerate(columns, start=1):
-            value = record[col]
+            value = join_reasons(record[col]) if col == REASONS_COLUMN else record[col]
             if value is None:  # the overlap row leaves what it does not correct blank
                 pass
             elif col in PERCENT_COLUMNS:

@@ -28,7 +28,7 @@ from .rules import (
     SIGNAL_LABELS,
     SIGNALS,
     hotspot_levels,
-    reasons_text,
+    reason_list,
     score_levels,
     signal_table,
 )
@@ -73,7 +73,7 @@ __all__ = [
     "mark_hamlet_wide",
     "parcel_intensity",
     "project_level_counts",
-    "reasons_text",
+    "reason_list",
     "score_levels",
     "signal_table",
     "week_state",

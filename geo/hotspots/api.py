@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..outputs import atomic_path, atomic_write, spreadsheet_safe
 from ..selection import Selection
+from ..vocabulary import with_joined_reasons
 from ..workspace import Workspace
 from .clusters import (
     CLUSTER_COLUMNS,
@@ -102,8 +103,8 @@ class HotspotResult:
         return {lvl: int(found.get(lvl, 0)) for lvl in LEVELS}
 
     def table(self) -> pd.DataFrame:
-        """The per-hamlet levels without geometry (what the CSV holds)."""
-        return pd.DataFrame(self.levels.drop(columns="geometry"))[list(HAMLET_COLUMNS)]
+        """The per-hamlet levels without geometry, the reasons on one line each (what the CSV holds)."""
+        return with_joined_reasons(pd.DataFrame(self.levels.drop(columns="geometry"))[list(HAMLET_COLUMNS)])
 
     def write(self, path: str | Path) -> list[Path]:
         """Write the levels (and clusters) by the file's extension.
@@ -131,7 +132,7 @@ class HotspotResult:
         suffix = path.suffix.lower()
         if suffix not in FORMATS:
             raise ValueError(f"unknown output format {suffix!r}; use {', '.join(FORMATS)}")
-        hamlets = self.levels[[*HAMLET_COLUMNS, "geometry"]]
+        hamlets = with_joined_reasons(self.levels[[*HAMLET_COLUMNS, "geometry"]])
         clusters = self.clusters.clusters[[*CLUSTER_COLUMNS, "z_sim", "neighbours", "geometry"]].copy()
         clusters["cluster_label"] = clusters["cluster"].map(CLUSTER_LABELS)
         # each file goes to a temporary file beside it and is renamed over it when complete

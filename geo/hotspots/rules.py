@@ -5,8 +5,9 @@ Each signal is a count per hamlet computed from one
 never filters dates itself); the score is the capped, weighted sum of the
 enabled signals; the level follows the score and the contract's two fixed
 points (see :mod:`geo.hotspots.config`). Every level comes with its reasons
-in plain Vietnamese, e.g. ``"2 đơn khiếu nại quá hạn giải quyết (giá bồi
-thường); 1 đơn tập thể 12 người ký; 3 hộ không đồng thuận chưa bàn giao"``.
+in plain Vietnamese, a list, e.g. ``["2 đơn khiếu nại quá hạn giải quyết (giá
+bồi thường)", "1 đơn tập thể 12 người ký", "3 hộ không đồng thuận chưa bàn
+giao"]`` (written on one line only where shown: :func:`geo.vocabulary.join_reasons`).
 
 Signals
 -------
@@ -63,10 +64,15 @@ import numpy as np
 import pandas as pd
 
 from .. import legal
-from ..formatting import is_missing
 from ..schema import KINDS, STAGE_ORDER, STAGES, TOPICS
 from ..selection import TimeSlice
-from ..vocabulary import LEVEL_LABELS, LEVEL_ORDER, LEVEL_RANK  # noqa: F401 - LEVEL_LABELS, LEVEL_RANK re-exported
+from ..vocabulary import (  # noqa: F401 - LEVEL_LABELS, LEVEL_RANK re-exported
+    ALERT_LEVELS,
+    GRIEVANCE_STATES,
+    LEVEL_LABELS,
+    LEVEL_ORDER,
+    LEVEL_RANK,
+)
 from ..workspace import Workspace
 from .config import FIXED_COLLECTIVE, SIGNAL_NAMES, hotspot_config, signal_on
 
@@ -77,7 +83,7 @@ SIGNALS = SIGNAL_NAMES
 """Every signal (see the module docstring)."""
 
 SIGNAL_LABELS = {
-    "open_grievances": "Đơn thư đang giải quyết",
+    "open_grievances": f"Đơn thư {GRIEVANCE_STATES.label('open').lower()}",
     "overdue_grievances": "Đơn thư quá hạn",
     "collective_grievances": "Đơn tập thể",
     "disagreeing_households": "Hộ không đồng thuận chưa bàn giao",
@@ -475,8 +481,8 @@ def _topics_text(topics: dict[str, int], most: int = 3) -> str:
     return f" ({shown}{', …' if len(named) > most else ''})"
 
 
-def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
-    """The reasons of one :func:`signal_table` row, in plain Vietnamese, separated by ``"; "``.
+def reason_list(row: pd.Series, config: dict[str, Any]) -> list[str]:
+    """The reasons of one :func:`signal_table` row, in plain Vietnamese, most pressing first.
 
     The facts behind the contract's fixed points (open and overdue
     grievances, disagreeing or late households, agitated and gathering_risk
@@ -493,15 +499,15 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
 
     Returns
     -------
-    str
-        E.g. ``"2 đơn khiếu nại quá hạn giải quyết (giá bồi thường); 1 đơn
-        tập thể 12 người ký; 3 hộ không đồng thuận chưa bàn giao"``; empty
+    list of str
+        E.g. ``["2 đơn khiếu nại quá hạn giải quyết (giá bồi thường)", "1 đơn
+        tập thể 12 người ký", "3 hộ không đồng thuận chưa bàn giao"]``; empty
         where there is nothing to say.
 
     Example
     -------
-    >>> reasons_text(signal_table(ws, sl).loc["TH01"], hotspot_config())  # doctest: +SKIP
-    '1 đơn khiếu nại quá hạn giải quyết (diện tích)'
+    >>> reason_list(signal_table(ws, sl).loc["TH01"], hotspot_config())  # doctest: +SKIP
+    ['1 đơn khiếu nại quá hạn giải quyết (diện tích)']
     """
 
     def on(name: str) -> bool:
@@ -578,33 +584,7 @@ def reasons_text(row: pd.Series, config: dict[str, Any]) -> str:
         )
     if on("gi_cluster"):
         parts.append("có thửa đất trong cụm đơn thư tập trung bất thường (kiểm định Gi*)")
-    return REASON_SEPARATOR.join(parts)
-
-
-REASON_SEPARATOR = "; "
-"""Between the reasons of a hotspot level; a reason's own details stand in parentheses."""
-
-
-def split_reasons(text: object) -> list[str]:
-    """The reasons of a hotspot level, one per item: split at "; " outside parentheses.
-
-    Example
-    -------
-    >>> split_reasons("2 đơn khiếu nại (giá; diện tích); chi bộ 20 ngày chưa báo cáo")
-    ['2 đơn khiếu nại (giá; diện tích)', 'chi bộ 20 ngày chưa báo cáo']
-    """
-    if is_missing(text) or not str(text).strip():
-        return []
-    parts, depth, current = [], 0, ""
-    for ch in str(text):
-        depth += (ch == "(") - (ch == ")")
-        if ch == REASON_SEPARATOR[0] and depth <= 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    parts.append(current.strip())
-    return [part for part in parts if part]
+    return parts
 
 
 def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
@@ -621,7 +601,7 @@ def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
     -------
     DataFrame
         Same index; ``hotspot_level``, ``hotspot_score``, ``hotspot_reasons``
-        and ``forced`` (``"hotspot"`` or ``"none"`` where a fixed point
+        (a list of texts per row) and ``forced`` (``"hotspot"`` or ``"none"`` where a fixed point
         decided the level, else ``""``).
 
     Example
@@ -641,7 +621,7 @@ def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
     level = pd.Series(
         np.select(
             [score >= config["hotspot_score"], score >= config["risk_score"], score >= config["watch_score"]],
-            ["hotspot", "risk", "watch"],
+            list(ALERT_LEVELS),
             default="none",
         ),
         index=signals.index,
@@ -659,7 +639,7 @@ def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
     level = level.where(~forced_none, "none")
     level = level.where(~forced_hot, "hotspot")
     reasons = (
-        pd.Series([reasons_text(r, config) for _, r in signals.iterrows()], index=signals.index, dtype=object)
+        pd.Series([reason_list(r, config) for _, r in signals.iterrows()], index=signals.index, dtype=object)
         if len(signals)
         else pd.Series(dtype=object, index=signals.index)
     )
@@ -703,7 +683,7 @@ def hotspot_levels(
     -------
     DataFrame
         ``hamlet_id`` (and ``project_id``), ``hotspot_level``,
-        ``hotspot_score``, ``hotspot_reasons``, ``forced``, every signal
+        ``hotspot_score``, ``hotspot_reasons`` (a list of texts per row), ``forced``, every signal
         value (:data:`SIGNALS`, :data:`FACTS`); one row per hamlet of the
         slice, in the hamlets layer's order. :func:`geo.analyse` adds
         ``hamlet_wide`` (:func:`geo.hotspots.scope.mark_hamlet_wide`).

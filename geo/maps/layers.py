@@ -18,11 +18,18 @@ import pandas as pd
 import shapely
 
 from ..formatting import fmt_date, fmt_number, is_missing
-from ..hotspots.rules import split_reasons
 from ..hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide
 from ..schema import KINDS, STAGES, STATUSES, TOPICS
 from ..selection import TimeSlice
-from ..vocabulary import AGREEMENT_LABELS, GRIEVANCE_STATES, LEVEL_COLOURS, LEVEL_LABELS, LEVEL_ORDER
+from ..vocabulary import (
+    AGREEMENT_LABELS,
+    GRIEVANCE_STATES,
+    LEVEL_COLOURS,
+    LEVEL_LABELS,
+    LEVEL_ORDER,
+    RISK_LEVELS,
+    reason_items,
+)
 from ..workspace import WGS84, Workspace
 from .display import HAMLET_TOLERANCE_M, PRECISION, DisplayGeometry, _to_display
 from .elements import LABEL_FONT_PX, DataLayer, _feature, esc, label_min_zooms
@@ -160,14 +167,14 @@ def _hamlet_layer(
             continue
         lvl = levels["hotspot_level"].get(hid, "none") if len(levels) else "none"
         lvl = lvl if lvl in _LEVEL_ORDER else "none"
-        reasons = levels["hotspot_reasons"].get(hid, "") if len(levels) else ""
+        reasons = levels["hotspot_reasons"].get(hid) if len(levels) else None
         hamlet_wide = bool(wide.get(hid, False)) and lvl != "none"
         scope = f" ({HAMLET_WIDE_LABEL})" if hamlet_wide else ""
         rows = [f"<b>{esc(name)}</b>", f"Mức cảnh báo: <b>{LEVEL_NAMES[lvl]}{scope}</b>"]
         grievances, _ = _grievance_note(g_counts, hid)
         if grievances:
             rows.append(grievances)
-        items = split_reasons(reasons)
+        items = reason_items(reasons)
         if items:
             rows.append('Lý do:<ul class="why">' + "".join(f"<li>{esc(r)}</li>" for r in items) + "</ul>")
         if not meeting:
@@ -190,7 +197,7 @@ def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> 
     for hid in sl.hamlets["hamlet_id"].astype(str):
         lvl = lv.get(hid, "none")
         geom = disp.hamlet_shapes.get(hid)
-        if geom and lvl in ("risk", "hotspot") and not bool(wide.get(hid, False)):
+        if geom and lvl in RISK_LEVELS and not bool(wide.get(hid, False)):
             features.append(_feature(geom, 0 if lvl == "risk" else 1, {}))
     if not features:
         return None

@@ -8,7 +8,7 @@ from ..disclosure import Disclosure
 from ..formatting import fmt_number
 from ..hotspots.scope import HAMLET_WIDE_LABEL
 from ..schema import STAGES
-from ..vocabulary import GRIEVANCE_STATES, LEVEL_COLOURS
+from ..vocabulary import GRIEVANCE_STATES, LEVEL_COLOURS, LEVELS_WORST_FIRST
 from .elements import esc
 from .layers import GRIEVANCE_COLOURS, LEVEL_NAMES, STAGE_COLOURS, MapInfo
 
@@ -54,7 +54,7 @@ def _legend_html(
         "risk": 'class="sw hatch-risk"',
         "hotspot": 'class="sw hatch-hotspot"',
     }
-    for lvl in ("hotspot", "risk", "watch", "none"):
+    for lvl in LEVELS_WORST_FIRST:
         parts.append(f"<div><span {swatch[lvl]}></span>{LEVEL_NAMES[lvl]} ({int(level_counts.get(lvl, 0))} thôn)</div>")
     n_wide = int(level_counts.get("hamlet_wide", 0))
     if n_wide:  # the dashed outline of _hamlet_layer: an alert of the whole hamlet, not the project's hotspot
@@ -68,9 +68,9 @@ def _legend_html(
     if n_grievances:
         parts.append("<h5>Đơn thư</h5>")
         for key, label in (
-            ("overdue", "Quá hạn giải quyết"),
+            ("overdue", GRIEVANCE_STATES.label("overdue")),
             ("open", GRIEVANCE_STATES.label("open")),
-            ("closed", "Đã giải quyết / rút đơn"),
+            ("closed", GRIEVANCE_STATES.label("closed")),
         ):
             parts.append(f'<div><span class="dot" style="background:{GRIEVANCE_COLOURS[key]}"></span>{label}</div>')
         parts.append('<div class="note">Vòng càng lớn càng nhiều người ký.</div>')

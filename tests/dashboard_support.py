@@ -1,0 +1,207 @@
+"""What the dashboard's AppTest files share: the small workspace, running the app, reading the page.
+
+Not a test file: ``tests/test_dashboard_<module>.py`` import from here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+import pyarrow as pa
+from google.protobuf import text_format
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import sq
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+SAMPLE = ROOT / "data" / "hoson"
+NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung")
+EVIL_MD = "![x](http://203.0.113.9/beacon.png)"
+
+
+def _households() -> list[dict]:
+    rows = [
+        ("H1", NAMES[0], "P1", "1", "1", "handed_over", "100000000", "yes"),
+        ("H2", NAMES[1], "P1", "1", "2", "paid", "200000000", "yes"),
+        ("H3", NAMES[2], "P2", "2", "1", "surveyed", "", "no"),
+        ("H4", NAMES[3], "P2", "2", "2", "plan_posted", "", "unknown"),
+    ]
+    return [
+        {
+            "household_id": h,
+            "household_name": n,
+            "project_id": p,
+            "map_sheet": s,
+            "parcel_no": t,
+            "stage": st,
+            "stage_date": "01/10/2026",
+            "compensation_vnd": c,
+            "agreement": a,
+        }
+        for h, n, p, s, t, st, c, a in rows
+    ]
+
+
+def build_app_ws(build: Callable[..., Path]) -> Path:
+    """Two hamlets, two projects, four households, history, grievances and field reports."""
+    return build(
+        toml='[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n',
+        hamlets=[
+            {
+                "hamlet_id": "A",
+                "hamlet_name": "Thôn Đồng Tâm",
+                "officer": "Cán bộ Hoàng Văn Em",
+                "party_cell": "Chi bộ Đồng Tâm",
+                "geometry": sq(0, 0, 1000),
+            },
+            {
+                "hamlet_id": "B",
+                "hamlet_name": f"Thôn {EVIL_MD}",
+                "officer": "Cán bộ Vũ Thị Giang",
+                "party_cell": "Chi bộ Lân Hoài",
+                "geometry": sq(1000, 0, 1000),
+            },
+        ],
+        projects=[
+            {"project_id": "P1", "project_name": "Đường tỉnh ĐT.242", "handover_deadline": "31/12/2026"},
+            {"project_id": "P2", "project_name": "Cụm công nghiệp", "handover_deadline": "30/06/2027"},
+        ],
+        households=_households(),
+        stage_history=[
+            {"household_id": "H1", "project_id": "P1", "stage": "notified", "date": "01/06/2026"},
+            {"household_id": "H1", "project_id": "P1", "stage": "plan_approved", "date": "01/08/2026"},
+            {"household_id": "H1", "project_id": "P1", "stage": "paid", "date": "01/09/2026"},
+            {"household_id": "H1", "project_id": "P1", "stage": "handed_over", "date": "01/10/2026"},
+            {"household_id": "H2", "project_id": "P1", "stage": "notified", "date": "01/06/2026"},
+            {"household_id": "H2", "project_id": "P1", "stage": "paid", "date": "01/10/2026"},
+            {"household_id": "H3", "project_id": "P2", "stage": "surveyed", "date": "01/10/2026"},
+            {"household_id": "H4", "project_id": "P2", "stage": "plan_posted", "date": "01/10/2026"},
+        ],
+        grievances=[
+            {
+                "grievance_id": "G1",
+                "received_date": "01/08/2026",
+                "kind": "complaint",
+                "topic": "area",
+                "signatories": 6,
+                "status": "received",
+                "household_id": "H3",
+                "project_id": "P2",
+            },
+            {
+                "grievance_id": "G2",
+                "received_date": "01/11/2026",
+                "kind": "petition",
+                "topic": "support",
+                "signatories": 1,
+                "status": "resolved",
+                "resolved_date": "10/11/2026",
+                "household_id": "H1",
+                "project_id": "P1",
+            },
+        ],
+        field_reports=[
+            {
+                "report_date": "15/11/2026",
+                "hamlet_id": "B",
+                "reporter": "Đặng Văn Hải",
+                "mood": "agitated",
+                "note": f"Hộ {NAMES[2]} chưa đồng ý",
+            },
+            {
+                "report_date": "15/11/2026",
+                "hamlet_id": "A",
+                "reporter": "Bùi Thị Lan",
+                "mood": "stable",
+                "note": "Ổn định",
+            },
+        ],
+    )
+
+
+def run_app(monkeypatch, path: Path, params: dict | None = None, timeout: float = 120) -> AppTest:
+    monkeypatch.setenv("GEO_WORKSPACE", str(path))
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    """A URL query parameter of the app after its run, always as a list."""
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page holds as text: elements, tables, charts' data and the map's HTML and script."""
+    parts: list[str] = []
+    for node in at._tree:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(text_format.MessageToString(proto, as_utf8=True))
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            table = pa.ipc.open_stream(dataset.data.data).read_all()
+            parts.append(table.to_pandas().to_csv())
+    for comp in at.get("component_instance"):
+        args = json.loads(comp.proto.json_args)
+        parts += [args.get("script", ""), args.get("header", ""), args.get("html", "")]
+    return "\n".join(parts)
+
+
+def map_script(at: AppTest) -> str:
+    comps = at.get("component_instance")
+    assert len(comps) == 1, "one map on the page"
+    return json.loads(comps[0].proto.json_args)["script"]
+
+
+def problem_items(at: AppTest) -> list[str]:
+    """The numbered problems of the validation page (or the warnings expander), one string each, unescaped."""
+    items: list[str] = []
+    for m in at.markdown:
+        items += [re.sub(r"\\(.)", r"\1", part) for part in re.split(r"(?m)^\d+\. ", m.value) if "How to fix" in part]
+    return items
+
+
+def st_cache_clear() -> None:
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def shown(frame: Any) -> pd.DataFrame:
+    """What a table shows on screen: its Styler's display values where it has them, else its values."""
+    from streamlit import dataframe_util
+
+    display = frame.proto.arrow_data.styler.display_values
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(display) if display else frame.value
+
+
+def assert_no_personal_data(at: AppTest) -> None:
+    text = page_text(at)
+    for name in NAMES:
+        assert name not in text, name
+    for amount in ("100.000.000", "200.000.000", "100000000", "200000000"):
+        assert amount not in text, amount
+    for person in ("Đặng Văn Hải", "Bùi Thị Lan"):
+        assert person not in text
+
+
+def raise_bug(*args: object, **kwargs: object) -> NoReturn:
+    raise RuntimeError(f"simulated bug quoting {NAMES[0]}")
