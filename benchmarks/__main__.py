@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -389,7 +390,7 @@ def run(
     for size in sizes:
         results[size.name] = bench_size(size, repeat, cache, baseline, budget, map_cap, selections, log)
     targets = check_targets(results)
-    report = {
+    report: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),

@@ -28,6 +28,7 @@ for entry in (ROOT, ROOT / "tests"):
 import geo  # noqa: E402
 from benchmarks.workspaces import SIZES, ensure_workspace  # noqa: E402
 from geo.store import Store  # noqa: E402
+from geo.store.engine import GpkgBackend  # noqa: E402
 
 LAYERS = ("hamlets", "parcels", "projects", "households", "stage_history", "grievances", "field_reports")
 
@@ -43,10 +44,10 @@ def _folder_bytes(folder: Path) -> int:
 
 
 def _store_bytes(store: Store) -> int:
-    if store.backend.name == "gpkg":
+    if isinstance(store.backend, GpkgBackend):
         return store.backend.path.stat().st_size
     with store.backend.engine.connect() as conn:
-        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar())
+        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one())
 
 
 def measure(url: str, layers: dict, folder: Path, changed: int) -> dict:

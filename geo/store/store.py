@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 import geopandas as gpd
 import pandas as pd
@@ -21,7 +22,7 @@ from .engine import Backend, GpkgBackend, make_backend, utc_now
 from .migrations import store_version, upgrade
 from .tables import GEOMETRY_LAYERS, KEY, SCHEMA_VERSION, conform, history_tables, layer_table, record_of
 
-Frame = pd.DataFrame | gpd.GeoDataFrame
+Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
 Validator = Callable[[dict[str, Frame]], "Report | Iterable[Problem | str] | None"]
 
 
@@ -565,7 +566,8 @@ class Store:
             for name in self._layer_names(None):
                 current = self._read(conn, name, None)
                 since = self.present[name]
-                target = self._read(conn, name, changeset_id) if since <= changeset_id else current.iloc[0:0]
+                present = since is not None and since <= changeset_id  # always set: _layer_names skips None
+                target = self._read(conn, name, changeset_id) if present else current.iloc[0:0]
                 targets[name] = target
                 d = diff(name, current, target)
                 if not d.empty:
