@@ -114,7 +114,7 @@ def parcel_ids(parcels: pd.DataFrame) -> pd.Series:
 
 
 def read_households(folder: Path) -> pd.DataFrame:
-    return pd.read_excel(folder / "households.xlsx", dtype={"Mã xã": str, "Mã hộ": str})
+    return pd.read_excel(folder / "households.xlsx", dtype={"Mã xã": str, "Mã hộ": str}, engine="openpyxl")
 
 
 @pytest.fixture(scope="module")
