@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -493,7 +494,7 @@ def run(
             size, repeat, cache, baseline, budget, map_cap, selections, log, parts, store_backends
         )
     targets = check_targets(results)
-    report = {
+    report: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),

@@ -28,6 +28,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -69,8 +70,16 @@ def _layers(path: Path):
 
     rep = Report()
     cfg = read_config(path, rep)
-    parcels = read_layer(find_layer_file(path, "parcels", cfg, rep), "parcels", cfg, rep, True).frame
-    hamlets = read_layer(find_layer_file(path, "hamlets", cfg, rep), "hamlets", cfg, rep, True).frame
+
+    def read(name: str) -> Any:
+        file = find_layer_file(path, name, cfg, rep)
+        raw = read_layer(file, name, cfg, rep, True) if file is not None else None
+        if raw is None:
+            raise SystemExit(f"{path}: the {name} layer cannot be read\n{rep.render()}")
+        return raw.frame
+
+    parcels = read("parcels")
+    hamlets = read("hamlets")
     hamlets = hamlets.to_crs(parcels.crs)
     id_col = next(c for c in hamlets.columns if c.lower() in ("hamlet_id", "ma_thon"))
     return parcels, hamlets, id_col
@@ -104,7 +113,7 @@ def row_by_row_join(path: Path, budget_s: float = DEFAULT_BUDGET_S) -> dict:
     ours = parcels_to_hamlets(parcels.iloc[:done], hamlets.rename(columns={id_col: "hamlet_id"}))
     mine = pd.Series(found, dtype=object)
     agree = float(np.mean([(a is None and pd.isna(b)) or a == b for a, b in zip(mine, ours.to_numpy())]))
-    out = {
+    out: dict[str, Any] = {
         "s": round(elapsed * n / done, 3),
         "parcels": n,
         "parcels_done": done,
@@ -133,7 +142,7 @@ def folium_geojson(path: Path, cap: int = DEFAULT_MAP_CAP) -> dict:
     secs = time.perf_counter() - t
     size = len(html.encode("utf-8"))
     scale = n / len(part)
-    out = {
+    out: dict[str, Any] = {
         "s": round(secs * scale, 3),
         "bytes": int(size * scale),
         "parcels": n,
@@ -165,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(args.workspace)
     log = lambda step: print(f"    · baseline {step}", file=sys.stderr, flush=True)  # noqa: E731
     log("fiona read")
-    out = {"fiona_read": fiona_read(path)}
+    out: dict[str, Any] = {"fiona_read": fiona_read(path)}
     log("row-by-row join")
     out["row_join"] = row_by_row_join(path, args.budget)
     log("folium.GeoJson")

@@ -29,6 +29,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -119,7 +120,7 @@ def app(path: Path) -> dict:
     _, first = _timed(at.run)
     if at.exception:
         raise SystemExit(f"the app failed: {[e.value for e in at.exception]}")
-    runs = []
+    runs: list[dict[str, Any]] = []
     for project in [*projects, projects[0]]:
         seen = any(r["project"] == project for r in runs)
         _, t = _timed(at.sidebar.selectbox[0].select(project).run)
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-app", action="store_true", help="time the functions only")
     args = parser.parse_args(argv)
     path = Path(args.workspace).resolve()
-    out = {"workspace": str(path), "functions": functions(path)}
+    out: dict[str, Any] = {"workspace": str(path), "functions": functions(path)}
     f = out["functions"]
     print(f"Workspace {path} — {f['parcels']} parcels")
     print(f"  once per workspace: load {f['load_s']:.2f} s, display geometry {f['display_geometry_s']:.2f} s")

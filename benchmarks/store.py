@@ -59,7 +59,7 @@ def _store_bytes(store: Store) -> int:
     if isinstance(store.backend, GpkgBackend):
         return store.backend.path.stat().st_size
     with store.backend.engine.connect() as conn:
-        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() or 0)
+        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one())
 
 
 def open_for_dashboard(url: str, config: WorkspaceConfig) -> geo.Workspace:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -190,7 +191,10 @@ def hotspot_list(an: Analysis) -> None:
 # --------------------------------------------------------------------------- summary table
 
 
-SUMMARY_DECIMALS = {
+Decimals = int | Literal["%"]
+"""How a number is written: its decimals, or ``"%"`` for a percentage (two decimals)."""
+
+SUMMARY_DECIMALS: dict[str, Decimals] = {
     "parcels_affected": 0,
     "area_affected_m2": 1,
     "households": 0,
@@ -206,18 +210,18 @@ SUMMARY_DECIMALS = {
 """How the summary's numbers are written on screen: decimals, or ``"%"`` for a percentage (two decimals)."""
 
 
-def vn_number(decimals: int | str = 0):
+def vn_number(decimals: Decimals = 0) -> Callable[[Any], str]:
     """A cell formatter: dot thousands, decimal comma (``"%"``: two decimals and a percent sign); blank for none."""
 
     def fmt(value) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)):
             return ""
-        return f"{fmt_number(value, 2)}%" if decimals == "%" else fmt_number(value, decimals)
+        return fmt_number(value, decimals) if isinstance(decimals, int) else f"{fmt_number(value, 2)}%"
 
     return fmt
 
 
-def vn_table(frame: pd.DataFrame, decimals: dict[str, int | str]):
+def vn_table(frame: pd.DataFrame, decimals: dict[str, Decimals]):
     """``frame`` for ``st.dataframe`` with Vietnamese numbers shown, the numbers kept (so columns sort as numbers)."""
     return frame.style.format({col: vn_number(d) for col, d in decimals.items() if col in frame.columns})
 

@@ -127,11 +127,13 @@ def install_host_check() -> None:
         return
     original = starlette_app.create_streamlit_middleware
 
-    def create_streamlit_middleware():
-        return [Middleware(HostCheck), *original()]
+    class CreateStreamlitMiddleware:
+        _host_check = True  # what a second call finds
 
-    create_streamlit_middleware._host_check = True
-    starlette_app.create_streamlit_middleware = create_streamlit_middleware
+        def __call__(self) -> list[Middleware]:
+            return [Middleware(HostCheck), *original()]
+
+    starlette_app.create_streamlit_middleware = CreateStreamlitMiddleware()
 
 
 def ensure_host_check() -> bool:
@@ -180,7 +182,7 @@ def lan_hosts() -> list[str]:
     """This machine's names and addresses on the network, and ``GEO_ALLOWED_HOSTS``; no request is sent."""
     names = {socket.gethostname()}
     with contextlib.suppress(OSError):
-        names.update(info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None))
+        names.update(str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None))
     try:  # the address of the interface a packet would leave by (a UDP "connect" sends nothing)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.connect(("10.255.255.255", 1))

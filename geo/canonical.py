@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .problems import Report
-from .schema import Column, Layer, normalize_name
+from .schema import Column, Enum, Layer, normalize_name
 from .text import has_unsafe, quote, shorten, strip_unsafe
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -488,7 +488,7 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             row_kind=row_kind,
         )
     if col.type == "enum" and col.enum is not None:
-        return _parse_enum(col, text, blank, header, file, report, rows_of, row_kind)
+        return _parse_enum(col, col.enum, text, blank, header, file, report, rows_of, row_kind)
     if col.legacy_values:
         return _replace_legacy_codes(col, text, header, file, report, rows_of, row_kind)
     return text
@@ -571,9 +571,9 @@ def _too_long(v: object, limit: int) -> bool:
     return len(s) > limit and len(" ".join(strip_unsafe(s).split())) > limit
 
 
-def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_of, row_kind):
-    lookup = col.enum.lookup()
-    exact = col.enum.exact()
+def _parse_enum(col: Column, enum: Enum, text: pd.Series, blank, header, file, report, rows_of, row_kind):
+    lookup = enum.lookup()
+    exact = enum.exact()
     codes, values = pd.factorize(text)  # distinct cleaned values, in order of appearance
     codes = np.asarray(codes, dtype=np.intp)
     mapping: dict[str, str] = {}
@@ -600,19 +600,19 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
         mask[order[starts[position[v]] : starts[position[v] + 1]]] = True
         return rows_of(mask)
 
-    choices = "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys)
+    choices = "; ".join(f"{k} ({enum.label(k)})" for k in enum.keys)
     for v in unknown:
         report.error(
             "unknown_value",
             file,
             f"Giá trị {quote(v)} ở cột “{col.name}” không thuộc danh mục / "
-            f"Unknown {col.enum.name} {quote(v)} in column “{col.name}”",
+            f"Unknown {enum.name} {quote(v)} in column “{col.name}”",
             f"Dùng một trong / use one of: {choices}",
             rows=rows_with(v),
             column=header,
             row_kind=row_kind,
         )
-    for key, why in col.enum.legacy.items():
+    for key, why in enum.legacy.items():
         found = [v for v, k in mapping.items() if k == key]
         if found:
             rows = sorted(r for v in found for r in rows_with(v))
@@ -621,7 +621,7 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
                 file,
                 f"“{found[0]}” ở cột “{col.name}” là giá trị cũ, vẫn đọc được: {why}",
                 "Nên dùng một giá trị hiện hành / prefer a current value: "
-                + "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys if k not in col.enum.legacy),
+                + "; ".join(f"{k} ({enum.label(k)})" for k in enum.keys if k not in enum.legacy),
                 rows=rows,
                 column=header,
                 row_kind=row_kind,
@@ -630,10 +630,9 @@ def _parse_enum(col: Column, text: pd.Series, blank, header, file, report, rows_
         report.warning(
             "other_spelling",
             file,
-            f"{quote(v)} được hiểu là “{col.enum.label(key)}” ({key}) / "
-            f"{quote(v)} read as “{key}” ({col.enum.label(key)})",
-            f"Nên ghi đúng “{col.enum.label(key)}” hoặc “{key}” / "
-            f"Prefer the exact spelling “{col.enum.label(key)}” or “{key}”.",
+            f"{quote(v)} được hiểu là “{enum.label(key)}” ({key}) / {quote(v)} read as “{key}” ({enum.label(key)})",
+            f"Nên ghi đúng “{enum.label(key)}” hoặc “{key}” / "
+            f"Prefer the exact spelling “{enum.label(key)}” or “{key}”.",
             rows=rows_with(v),
             column=header,
             row_kind=row_kind,

@@ -627,7 +627,7 @@ def with_official_shift(crs: pyproj.CRS) -> pyproj.CRS:
     >>> with_official_shift(pyproj.CRS.from_epsg(9215)).to_proj4()  # doctest: +SKIP
     '+proj=tmerc ... +towgs84=-191.90441429,...,0.252906278 +units=m ...'
     """
-    source = crs.source_crs if crs.is_bound else crs
+    source = _unbound(crs)
     return pyproj.CRS.from_json(_bound_json(source.to_json()))
 
 
@@ -1057,7 +1057,7 @@ def is_vn2000(crs: pyproj.CRS) -> bool:
     >>> is_vn2000(pyproj.CRS.from_epsg(9215)), is_vn2000(pyproj.CRS.from_epsg(4326))
     (True, False)
     """
-    source = crs.source_crs if crs.is_bound else crs
+    source = _unbound(crs)
     key = _datum_key(source)
     if "vn2000" in key or "vietnam2000" in key:
         return True
@@ -1093,7 +1093,7 @@ def _tm3_meridian(crs: pyproj.CRS) -> float | None:
     op = crs.coordinate_operation
     if op is None or op.method_code != "9807":
         return None
-    values = {p.code: p.value * p.unit_conversion_factor for p in op.params}
+    values = {p.code: _number(p.value) * p.unit_conversion_factor for p in op.params}
     try:
         lat0, lon0 = math.degrees(values["8801"]), math.degrees(values["8802"])
         k, fe, fn = values["8805"], values["8806"], values["8807"]
@@ -1111,7 +1111,18 @@ def _bound_params(crs: pyproj.CRS) -> list[float] | None:
     op = crs.coordinate_operation if crs.is_bound else None
     if op is None:
         return None
-    return [p.value for p in op.params]
+    return [_number(p.value) for p in op.params]
+
+
+def _number(value: str | float) -> float:
+    """A numeric operation parameter's value (pyproj's stub types every value as text; a number's is a float)."""
+    return float(value)
+
+
+def _unbound(crs: pyproj.CRS) -> pyproj.CRS:
+    """The CRS a bound CRS (one carrying a datum shift) is bound from; any other CRS itself."""
+    source = crs.source_crs if crs.is_bound else None
+    return crs if source is None else source
 
 
 def describe_crs(crs: pyproj.CRS | None) -> str:
@@ -1137,7 +1148,7 @@ def describe_crs(crs: pyproj.CRS | None) -> str:
     """
     if crs is None:
         return "no CRS"
-    source = crs.source_crs if crs.is_bound else crs
+    source = _unbound(crs)
     if is_vn2000(source):
         meridian = _tm3_meridian(source)
         if meridian is not None:
@@ -1319,9 +1330,9 @@ def resolve_crs(
     crs = file_crs
     if crs.is_bound:
         params = _bound_params(crs)
-        if not (_is_wgs84_datum(crs.source_crs) and params is not None and not any(params)):
+        if not (_is_wgs84_datum(_unbound(crs)) and params is not None and not any(params)):
             return CRSResolution(crs, None, describe_crs(crs))
-        crs = crs.source_crs  # WGS 84 with TOWGS84[0,...] is plain WGS 84
+        crs = _unbound(crs)  # WGS 84 with TOWGS84[0,...] is plain WGS 84
 
     crs, added = _normalise(crs)
     if added:
@@ -1342,7 +1353,7 @@ _AREA_DISTORTING_METHODS = ("mercator", "equidistant cylindrical", "pseudo plate
 
 
 def _is_metric_projected(crs: pyproj.CRS) -> bool:
-    source = crs.source_crs if crs.is_bound else crs
+    source = _unbound(crs)
     if not source.is_projected:
         return False
     axes = source.axis_info[:2]
@@ -1403,7 +1414,7 @@ def metric_crs(
     if bounds_lonlat is not None:
         west, south, east, north = (float(b) for b in bounds_lonlat)
     else:
-        area = (crs.source_crs if crs.is_bound else crs).area_of_use
+        area = _unbound(crs).area_of_use
         if area is None or (area.east - area.west) % 360 > 12 or area.north - area.south > 12:
             raise ValueError(
                 f"Cannot choose a metric CRS for {describe_crs(crs)} without the data's bounds (pass bounds_lonlat)."

@@ -361,7 +361,8 @@ def _is_syllable(token: str) -> bool:
     tone_at: int | None = None
     letters: list[str] = []
     for index, ch in enumerate(unicodedata.normalize("NFC", token.lower())):
-        base, *marks = ch if ch == "đ" else unicodedata.normalize("NFD", ch)
+        decomposed = ch if ch == "đ" else unicodedata.normalize("NFD", ch)
+        base, marks = decomposed[0], decomposed[1:]
         if base not in _ALPHABET:
             return False
         for mark in marks:

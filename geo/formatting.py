@@ -37,7 +37,7 @@ def fmt_number(value: float | None, decimals: int = 0) -> str:
     >>> fmt_number(None), fmt_number(float("inf"))
     ('', '')
     """
-    if is_missing(value) or not math.isfinite(float(value)):
+    if value is None or is_missing(value) or not math.isfinite(float(value)):
         return ""
     text = f"{float(value):,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")

@@ -35,6 +35,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import geopandas as gpd
 import pandas as pd
@@ -354,15 +355,15 @@ def _within_limits(path: Path, limits: Limits, report: Report) -> bool:
             )
             return False
     if ext == ".xlsx":
-        rows = _xlsx_rows(path)
-        if rows is not None and rows > limits.max_rows:
+        sheet_rows = _xlsx_rows(path)
+        if sheet_rows is not None and sheet_rows > limits.max_rows:
             _too_large(
                 report,
                 fname,
                 "max_rows",
                 "Số dòng của sổ tính (mọi trang)",
                 "The workbook's rows (all sheets)",
-                f"{fmt_number(rows)} dòng/rows",
+                f"{fmt_number(sheet_rows)} dòng/rows",
                 f"{fmt_number(limits.max_rows)} dòng/rows",
             )
             return False
@@ -627,12 +628,13 @@ def _legacy_warning(report: Report, fname: str, detected: str) -> None:
 def _read_spatial(path: Path, name: str, cfg: WorkspaceConfig, lcfg: LayerConfig, report: Report) -> RawLayer | None:
     fname = path.name
     ext = path.suffix.lower()
-    source: str = str(path)
-    inner = None
+    source = str(path)
+    inner: str | None = None
     if ext == ".zip":
-        source, inner = _zip_source(path, lcfg, report)
-        if source is None:
+        found = _zip_source(path, lcfg, report)
+        if found is None:
             return None
+        source, inner = found
         if inner.lower().endswith(".shp") and not _shp_complete_in_zip(path, inner, report):
             return None
     elif ext == ".shp" and not _shp_complete(path, report):
@@ -682,8 +684,9 @@ def _read_spatial(path: Path, name: str, cfg: WorkspaceConfig, lcfg: LayerConfig
             frame = encmod.convert_frame(frame, detected)
     override = lcfg.crs or None
     default = cfg.crs if frame.crs is None else None
+    configured = override or default
     try:
-        resolution = crsmod.resolve_crs(frame.crs, override or default, frame.total_bounds)
+        resolution = crsmod.resolve_crs(frame.crs, configured, frame.total_bounds)
     except crsmod.AmbiguousZoneError as exc:
         report.error("ambiguous_crs_zone", fname, f"Lớp {name}: {exc.message}", exc.fix)
         return None
@@ -720,8 +723,8 @@ def _read_spatial(path: Path, name: str, cfg: WorkspaceConfig, lcfg: LayerConfig
             "nếu đúng là VN-2000, sửa .prj cho khỏi cảnh báo / If it really is WGS 84, declare the "
             "CRS in workspace.toml; otherwise fix the .prj to silence this.",
         )
-    if resolution.former:
-        report.warning("crs_zone_of_former_province", fname, *resolution.zone_choice(name, override or default))
+    if resolution.former and configured:  # a zone chosen within the merged province the setting names
+        report.warning("crs_zone_of_former_province", fname, *resolution.zone_choice(name, configured))
     frame = frame.set_crs(resolution.crs, allow_override=True)
     return RawLayer(frame, fname, spatial=True, encoding=legacy or enc)
 
@@ -811,6 +814,7 @@ def _content_is(kind: str, path: Path, inner: str | None, limits: Limits, report
         return True
 
     with contextlib.ExitStack() as stack:
+        fh: IO[bytes]
         if inner is None:
             fh = stack.enter_context(open(path, "rb"))
         else:
@@ -897,7 +901,8 @@ def _read_vector(
         return pyogrio.read_dataframe(source, use_arrow=False, **kwargs)
 
 
-def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str | None, str | None]:
+def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str, str] | None:
+    """The GDAL path of the layer inside a zip and its member's name; None (the problem reported) where none."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
@@ -908,7 +913,7 @@ def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str | No
             "Tệp .zip bị hỏng hoặc không phải tệp nén / The .zip file is damaged or not a zip",
             "Nén lại các tệp shapefile (.shp, .shx, .dbf, .prj) / Zip the shapefile parts again.",
         )
-        return None, None
+        return None
     shps = [n for n in names if n.lower().endswith(".shp")]
     if lcfg.layer:
         shps = [n for n in shps if Path(n).stem.lower() == lcfg.layer.lower()] or shps
@@ -922,7 +927,7 @@ def _zip_source(path: Path, lcfg: LayerConfig, report: Report) -> tuple[str | No
             "Tệp .zip không chứa shapefile (.shp) / The .zip holds no shapefile (.shp)",
             "Nén cả .shp, .shx, .dbf và .prj vào một tệp .zip / Zip .shp, .shx, .dbf and .prj together.",
         )
-        return None, None
+        return None
     if len(shps) > 1 and not lcfg.layer:
         report.warning(
             "several_files",
@@ -962,15 +967,15 @@ def _shp_complete(path: Path, report: Report) -> bool:
         return False
     shx = next((p for p in path.parent.glob(path.stem + ".*") if p.suffix.lower() == ".shx"), None)
     dbf = next((p for p in path.parent.glob(path.stem + ".*") if p.suffix.lower() == ".dbf"), None)
-    for part, what in ((shx, ".shx"), (dbf, ".dbf")):
-        if part is None:
-            report.error(
-                "missing_sidecar",
-                path.name,
-                f"Thiếu tệp {path.stem}{what} đi kèm shapefile / The shapefile's {what} file is missing",
-                f"Chép cả {path.stem}.shp, .shx, .dbf, .prj vào thư mục / Copy all parts of the shapefile.",
-            )
-            return False
+    if shx is None or dbf is None:
+        what = ".shx" if shx is None else ".dbf"
+        report.error(
+            "missing_sidecar",
+            path.name,
+            f"Thiếu tệp {path.stem}{what} đi kèm shapefile / The shapefile's {what} file is missing",
+            f"Chép cả {path.stem}.shp, .shx, .dbf, .prj vào thư mục / Copy all parts of the shapefile.",
+        )
+        return False
     with open(shx, "rb") as fh:
         if not _shp_header_ok(shx.name, fh.read(100), shx.stat().st_size, report, shx.name):
             return False

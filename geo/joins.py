@@ -162,7 +162,8 @@ def households_to_parcels(
         once = (short.notna() & ~short.duplicated(keep=False)).to_numpy()
         unique_short = pd.Series(parcels["parcel_id"].to_numpy()[once], index=short.to_numpy()[once])
         unknown = ~pid.isin(known.index)
-        pid = pid.where(~unknown, pid.map(unique_short).fillna(pid))
+        mapped = pid.map(unique_short).astype(object)  # all NaN (float) where no short key is unique
+        pid = pid.where(~unknown | mapped.isna(), mapped)
     in_layer = pid.isin(known.index)
     missing_key = pid.isna()
     if missing_key.any():

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Severity = Literal["error", "warning"]
+RowKind = Literal["row", "feature"]
 
 ROWS_SHOWN = 12
 
@@ -58,7 +62,7 @@ class Problem:
     fix: str
     rows: tuple[int, ...] = ()
     column: str | None = None
-    row_kind: Literal["row", "feature"] = "row"
+    row_kind: RowKind = "row"
     setting: str | None = None
 
     @property
@@ -88,6 +92,15 @@ class Problem:
         return f"{tag} [{self.where()}]\n    {self.message}\n    → {self.fix}"
 
 
+class Where(TypedDict, total=False):
+    """Where a problem is, beyond its file: the keyword arguments of :meth:`Report.error` and ``warning``."""
+
+    rows: Iterable[int]
+    column: str | None
+    row_kind: RowKind
+    setting: str | None
+
+
 @dataclass
 class Report:
     """The problems found while reading and checking one workspace.
@@ -112,7 +125,7 @@ class Report:
         fix: str,
         rows: Iterable[int] = (),
         column: str | None = None,
-        row_kind: Literal["row", "feature"] = "row",
+        row_kind: RowKind = "row",
         setting: str | None = None,
     ) -> Problem:
         """Record one problem and return it."""
@@ -120,11 +133,11 @@ class Report:
         self.problems.append(problem)
         return problem
 
-    def error(self, code: str, file: str, message: str, fix: str, **kw) -> Problem:
+    def error(self, code: str, file: str, message: str, fix: str, **kw: Unpack[Where]) -> Problem:
         """Record an error."""
         return self.add("error", code, file, message, fix, **kw)
 
-    def warning(self, code: str, file: str, message: str, fix: str, **kw) -> Problem:
+    def warning(self, code: str, file: str, message: str, fix: str, **kw: Unpack[Where]) -> Problem:
         """Record a warning."""
         return self.add("warning", code, file, message, fix, **kw)
 
@@ -192,7 +205,7 @@ class Report:
         )
         return "\n".join(lines)
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """The problems as a pandas DataFrame (for the dashboard's table)."""
         import pandas as pd
 

@@ -305,10 +305,11 @@ class Forecast:
         >>> ax.fill_between(p["week_end"], p["share_low_pct"], p["share_high_pct"], alpha=0.2)  # doctest: +SKIP
         """
         cols = ["week_end", "share_pct", "share_low_pct", "share_high_pct"]
-        if self.status != "forecast":
-            return pd.DataFrame(columns=cols)
+        rate, low, high, expected = self.rate, self.rate_low, self.rate_high, self.expected
+        if self.status != "forecast" or rate is None or low is None or high is None or expected is None:
+            return pd.DataFrame(columns=cols)  # a forecast sets all four
         if until is None:
-            until = self.latest or self.as_of + 2 * (self.expected - self.as_of)
+            until = self.latest or self.as_of + 2 * (expected - self.as_of)
             if self.deadline is not None:
                 until = max(until, self.deadline)
         weeks = np.arange(0, max(0, (until - self.as_of).days) // 7 + 2)
@@ -320,9 +321,9 @@ class Forecast:
         return pd.DataFrame(
             {
                 "week_end": days,
-                "share_pct": share(self.rate),
-                "share_low_pct": share(self.rate_low),
-                "share_high_pct": share(self.rate_high),
+                "share_pct": share(rate),
+                "share_low_pct": share(low),
+                "share_high_pct": share(high),
             }
         )
 

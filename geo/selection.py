@@ -68,7 +68,8 @@ class Selection:
             parsed = parse_dates(pd.Series([as_of]))[0]
             if pd.isna(parsed):  # the reason names an impossible date (no 31 February) as such
                 raise ValueError(date_error(as_of) or f"not a date: {as_of!r} (use YYYY-MM-DD or dd/mm/yyyy)")
-            as_of = parsed.date()
+            day: date = parsed.date()
+            as_of = day
         return cls(
             project=project or None,
             hamlets=_tuple(hamlets),
@@ -169,7 +170,9 @@ def _pair_codes(hh: pd.DataFrame, sh: pd.DataFrame) -> tuple[np.ndarray, np.ndar
     return pair[:n], pair[n:]
 
 
-def _furthest_history(hh: pd.DataFrame, sh: pd.DataFrame, ts: pd.Timestamp):
+def _furthest_history(
+    hh: pd.DataFrame, sh: pd.DataFrame, ts: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per household row: whether its household and project have any dated history, and the
     stage and date of the furthest step reached on or before ``ts`` (NaN/NaT where none).
 
@@ -259,7 +262,8 @@ def _deadline_days(ws: Workspace, g: pd.DataFrame) -> np.ndarray:
             continue
         law = legal.period_days(name, g["received_date"], settings.sets)
         days = days.where(~mine | law.isna(), law)
-    return days.astype("int64").to_numpy()
+    out: np.ndarray = days.astype("int64").to_numpy()
+    return out
 
 
 def time_slice(ws: Workspace, selection: Selection | None = None) -> TimeSlice:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
@@ -51,6 +53,10 @@ SUMMARY_LABELS = {
     "hotspot_reasons": "Lý do",
 }
 """Vietnamese headers for screens and exports."""
+
+SummaryRow = dict[str, Any]
+"""One row of the summary outside the hamlets' table (not placed, overlap, total): column → value, a text,
+a whole number, a decimal or None, by column (:data:`SUMMARY_COLUMNS`)."""
 
 PAID = STAGE_ORDER["paid"]
 HANDED_OVER = STAGE_ORDER["handed_over"]
@@ -296,15 +302,15 @@ class Reconciliation:
     unplaced_rows, unplaced_grievances, overlapping_households : int
     """
 
-    unplaced: dict | None
-    overlap: dict | None
-    total: dict
+    unplaced: SummaryRow | None
+    overlap: SummaryRow | None
+    total: SummaryRow
     note: str
     unplaced_rows: int = 0
     unplaced_grievances: int = 0
     overlapping_households: int = 0
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[SummaryRow]:
         """The rows to put under the hamlets: not placed, the overlap (where any), then the total."""
         return [r for r in (self.unplaced, self.overlap) if r is not None] + [self.total]
 
@@ -321,7 +327,7 @@ class Reconciliation:
         return self.unplaced is not None or self.overlap is not None
 
 
-def _block(hh: pd.DataFrame, g: pd.DataFrame, parcels: int, label: str) -> dict:
+def _block(hh: pd.DataFrame, g: pd.DataFrame, parcels: int, label: str) -> SummaryRow:
     """The summary columns of a set of household rows and grievances taken together."""
     per = hh.groupby("household_id")["stage_rank"].min() if len(hh) else pd.Series(dtype="int64")
     n, handed, paid = len(per), int((per >= HANDED_OVER).sum()), int((per >= PAID).sum())
@@ -402,12 +408,12 @@ def reconcile(sl: TimeSlice, summary: pd.DataFrame) -> Reconciliation:
     un_hh = hh[~placed_hh] if len(hh) else hh
     un_g = g[g["hamlet_id"].isna()] if len(g) else g
     parcels_placed = int(hh.loc[placed_hh, "parcel_id"].nunique()) if len(hh) else 0
-    unplaced = None
+    unplaced: SummaryRow | None = None
     if len(un_hh) or len(un_g):
         unplaced = _block(un_hh, un_g, _named_parcels(un_hh), UNPLACED_LABEL)
     total = _block(hh, g, parcels_placed + _named_parcels(un_hh), TOTAL_LABEL)
     total["hotspot_level"] = level_counts_text(summary)
-    overlap = None
+    overlap: SummaryRow | None = None
     shown = [summary[list(COUNTED_ONCE)].sum()]
     if unplaced is not None:
         shown.append(pd.Series({c: unplaced[c] for c in COUNTED_ONCE}))
@@ -449,7 +455,7 @@ def reconciliation_note(
     )
 
 
-def write_summary_csv(summary: pd.DataFrame, path) -> None:
+def write_summary_csv(summary: pd.DataFrame, path: str | Path | TextIO) -> None:
     """Write the summary as UTF-8 CSV: plain numbers, percentages with two decimals.
 
     ``path`` is a file name (written atomically: :func:`geo.outputs.atomic_write`)

@@ -34,7 +34,7 @@ from .joins import (
     parcels_to_hamlets,
     place_grievances,
 )
-from .problems import Report, WorkspaceError
+from .problems import Report, RowKind, WorkspaceError
 from .schema import LAYERS, Layer
 from .source import FolderSource, RawLayers, SourceInfo, is_store
 from .source import guard as _guard
@@ -249,7 +249,7 @@ class _Loading:
 Frames = dict[str, pd.DataFrame]
 
 
-def _empty_frame(layer: Layer, spatial: bool, crs=None) -> pd.DataFrame:
+def _empty_frame(layer: Layer, spatial: bool, crs: pyproj.CRS | None = None) -> pd.DataFrame:
     cols = {c.name: empty_column(c, pd.RangeIndex(0)) for c in layer.columns}
     cols["row"] = pd.Series(dtype="int64")
     if spatial:
@@ -283,7 +283,7 @@ def _working_crs(raws: dict[str, RawLayer]) -> pyproj.CRS | None:
     ]
     for frame in frames[:2]:
         crs = frame.crs
-        if crs is not None and crs.is_projected and _is_metre(crs):
+        if isinstance(crs, pyproj.CRS) and crs.is_projected and _is_metre(crs):
             return crs
     if not frames:
         return None
@@ -337,7 +337,9 @@ def _columns_found(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig) -> set[str
     return set(match_columns(layer, headers, cfg.layer(layer.name).columns))
 
 
-def _canonical_layer(layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: Report, crs):
+def _canonical_layer(
+    layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: Report, crs: pyproj.CRS | None
+) -> tuple[pd.DataFrame, bool]:
     """The layer's canonical frame, and whether its geometry is in ``crs`` (False: kept as read, no CRS)."""
     frame = raw.frame
     offset, kind = (1, "feature") if raw.spatial else (2, "row")
@@ -431,7 +433,7 @@ def _check_polygons(gdf: gpd.GeoDataFrame, file: str, report: Report) -> gpd.Geo
     return gdf
 
 
-def _grievance_points(g: gpd.GeoDataFrame, file: str, report: Report, crs) -> gpd.GeoDataFrame:
+def _grievance_points(g: gpd.GeoDataFrame, file: str, report: Report, crs: pyproj.CRS) -> gpd.GeoDataFrame:
     lon = pd.to_numeric(g["lon"], errors="coerce")
     lat = pd.to_numeric(g["lat"], errors="coerce")
     has = lon.notna() & lat.notna()
@@ -471,7 +473,7 @@ def _derive_parcels(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
 def _check_unique(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
     """``duplicate_id`` for an id that appears twice in a layer."""
     report = Report()
-    checks = (
+    checks: tuple[tuple[str, str, RowKind | None], ...] = (
         ("hamlets", "hamlet_id", "feature"),
         ("parcels", "parcel_id", "feature"),
         ("projects", "project_id", None),
@@ -501,7 +503,8 @@ def _check_unique(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
             else "Mỗi mã chỉ được xuất hiện một lần; sửa hoặc xóa dòng trùng / Each id must appear "
             "once; correct or delete the duplicate rows."
         )
-        report_kind = kind or ("feature" if isinstance(frame, gpd.GeoDataFrame) and name != "projects" else "row")
+        spatial = isinstance(frame, gpd.GeoDataFrame) and name != "projects"
+        report_kind: RowKind = kind or ("feature" if spatial else "row")
         report.error(
             "duplicate_id",
             state.files[name],

@@ -112,6 +112,9 @@ def app_url():
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
+    if proc.stdout:
+        proc.stdout.close()  # else an unclosed-file ResourceWarning (an error under filterwarnings)
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +186,7 @@ def _map_signature(pg) -> tuple[int, str]:
 
 
 def _household_names() -> list[str]:
-    frame = pd.read_excel(SAMPLE / "households.xlsx", dtype=str)
+    frame = pd.read_excel(SAMPLE / "households.xlsx", dtype=str, engine="openpyxl")
     column = next(c for c in frame.columns if "chủ" in c.lower() or "chu" in c.lower() or "name" in c.lower())
     return sorted({n.strip() for n in frame[column].dropna() if n.strip()})
 

@@ -40,7 +40,8 @@ def test_summary_writes_one_row_per_hamlet(workspace, tmp_path):
     out = tmp_path / "s.csv"
     result = run("summary", workspace, "--out", out, "--as-of", "20/11/2026")
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert [r["hamlet_id"] for r in rows] == ["A", "B"]
     assert rows[0]["handover_pct"] == "50.00"
 

@@ -126,7 +126,7 @@ def test_number_formats_and_widths(book, summary):
 
 def test_pandas_reads_the_same_numbers(ws, summary):
     data = summary_xlsx(ws, Selection.make(as_of=AS_OF))
-    frame = pd.read_excel(io.BytesIO(data), sheet_name=SHEET, header=HEADER_ROW - 1)
+    frame = pd.read_excel(io.BytesIO(data), sheet_name=SHEET, header=HEADER_ROW - 1, engine="openpyxl")
     frame = frame.iloc[:-1]
     assert list(frame[SUMMARY_LABELS["hamlet_name"]]) == list(summary["hamlet_name"])
     assert list(frame[SUMMARY_LABELS["households"]]) == list(summary["households"])

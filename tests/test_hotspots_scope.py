@@ -98,7 +98,8 @@ def test_the_summary_carries_the_flag_but_its_csv_keeps_the_contracts_columns(ws
     s = summarize_slice(ws, sl, lv.reset_index())
     assert s.set_index("hamlet_id")["hamlet_wide"].to_dict() == {"A": True, "B": False}
     write_summary_csv(s, tmp_path / "s.csv")
-    rows = list(csv.DictReader((tmp_path / "s.csv").open(encoding="utf-8")))
+    with (tmp_path / "s.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert list(rows[0]) == list(geo.SUMMARY_COLUMNS) and rows[0]["hotspot_level"] == "hotspot"
 
 

@@ -114,7 +114,7 @@ def parcel_ids(parcels: pd.DataFrame) -> pd.Series:
 
 
 def read_households(folder: Path) -> pd.DataFrame:
-    return pd.read_excel(folder / "households.xlsx", dtype={"Mã xã": str, "Mã hộ": str})
+    return pd.read_excel(folder / "households.xlsx", dtype={"Mã xã": str, "Mã hộ": str}, engine="openpyxl")
 
 
 @pytest.fixture(scope="module")
@@ -323,7 +323,7 @@ def test_stage_history_is_consistent_with_households(default_ws: Path) -> None:
     cur = hh.groupby(["Mã hộ", "Mã dự án"]).agg(stage=("Bước", "first"), d=("Ngày cập nhật", "first"))
     cur["i"] = cur["stage"].map({s: i for i, s in enumerate(STAGE_LABELS)})
     cur.index.names = ["household_id", "project_id"]
-    both = cur.join(last, rsuffix="_h", how="inner")
+    both = cur.merge(last, left_index=True, right_index=True, how="inner", suffixes=("", "_h"))
     assert len(both) == len(cur) == len(last)
     assert (both["i"] == both["i_h"]).all()
     assert (pd.to_datetime(both["d"]) == both["d_h"]).all()

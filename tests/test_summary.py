@@ -289,6 +289,7 @@ def test_the_summary_csv_stays_one_row_per_hamlet_with_unplaced_rows(build, tmp_
     ws = geo.load_workspace(build(**totals_layers()))
     out = tmp_path / "s.csv"
     geo.summary.write_summary_csv(geo.hamlet_summary(ws, as_of=AS_OF), out)
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
     assert [r["hamlet_id"] for r in rows] == ["A", "B"]
     assert list(rows[0]) == list(geo.SUMMARY_COLUMNS)

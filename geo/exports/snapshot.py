@@ -25,7 +25,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import matplotlib
@@ -33,9 +33,11 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.typing import RcKeyType
 
 from ..analysis import Analysis
 from ..disclosure import Disclosure
@@ -82,7 +84,7 @@ MAX_PARCELS = 60_000
 
 TITLE = "BẢN ĐỒ TIẾN ĐỘ BỒI THƯỜNG, HỖ TRỢ, TÁI ĐỊNH CƯ"
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "pdf.fonttype": 42,  # TrueType in the PDF: the text stays text, searchable and copyable
@@ -140,23 +142,30 @@ def _paper_size(orientation: Orientation) -> tuple[float, float]:
     return w / 25.4, h / 25.4
 
 
-def _bounds(geoms: gpd.GeoSeries) -> tuple[float, float, float, float] | None:
+Box = tuple[float, float, float, float]
+"""A bounding box: min x, min y, max x, max y."""
+
+
+def _bounds(geoms: gpd.GeoSeries) -> Box | None:
     geoms = geoms[geoms.notna() & ~geoms.is_empty] if len(geoms) else geoms
     if not len(geoms):
         return None
     b = geoms.total_bounds
-    return None if not np.isfinite(b).all() else tuple(map(float, b))
-
-
-def _union(*boxes) -> tuple[float, float, float, float] | None:
-    boxes = [b for b in boxes if b is not None]
-    if not boxes:
+    if not np.isfinite(b).all():
         return None
-    a = np.asarray(boxes, dtype="float64")
+    x0, y0, x1, y1 = (float(v) for v in b)
+    return x0, y0, x1, y1
+
+
+def _union(*boxes: Box | None) -> Box | None:
+    found = [b for b in boxes if b is not None]
+    if not found:
+        return None
+    a = np.asarray(found, dtype="float64")
     return float(a[:, 0].min()), float(a[:, 1].min()), float(a[:, 2].max()), float(a[:, 3].max())
 
 
-def _extent(ws: Workspace, sl: TimeSlice) -> tuple[float, float, float, float]:
+def _extent(ws: Workspace, sl: TimeSlice) -> Box:
     """The part of the commune to show (workspace CRS, metres)."""
     sel = sl.selection
     box = None
@@ -372,12 +381,15 @@ def _open_grievance_points(ws: Workspace, sl: TimeSlice) -> gpd.GeoDataFrame | N
     return gpd.GeoDataFrame(g.loc[keep].drop(columns="geometry"), geometry=geom[keep].to_numpy(), crs=ws.crs)
 
 
-def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, projects: bool):
+def _legend_rows(
+    sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, projects: bool
+) -> list[list[tuple[Artist | None, str]]]:
     """Sections of ``(handle, label)``; a ``None`` handle is a section heading."""
     hh = sl.households
     counts = hh.groupby("stage")["household_id"].nunique().to_dict() if len(hh) else {}
-    sections: list[list[tuple[object, str]]] = []
-    stage = [(None, "Thửa đất theo bước đã đạt (số hộ)" if mode != "hamlets" else "Tỷ lệ hộ đã bàn giao theo thôn")]
+    sections: list[list[tuple[Artist | None, str]]] = []
+    heading = "Thửa đất theo bước đã đạt (số hộ)" if mode != "hamlets" else "Tỷ lệ hộ đã bàn giao theo thôn"
+    stage: list[tuple[Artist | None, str]] = [(None, heading)]
     for i, key in enumerate(STAGES.keys):
         handle = Patch(facecolor=STAGE_COLOURS[key], edgecolor="#333333", linewidth=0.4)
         if mode == "hamlets":
@@ -390,7 +402,7 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
         )
     sections.append(stage)
     n_level = levels.value_counts().to_dict() if len(levels) else {}
-    lvl = [(None, "Thôn theo mức cảnh báo (số thôn)")]
+    lvl: list[tuple[Artist | None, str]] = [(None, "Thôn theo mức cảnh báo (số thôn)")]
     for i, key in enumerate(LEVEL_ORDER):
         colour = LEVEL_COLOURS[key]
         handle = Patch(
@@ -435,7 +447,7 @@ def _legend_rows(sl: TimeSlice, levels: pd.Series, mode: str, n_points: int, pro
         )
     )
     sections.append(lvl)
-    other = [(None, "Ký hiệu khác")]
+    other: list[tuple[Artist | None, str]] = [(None, "Ký hiệu khác")]
     if n_points:
         other.append(
             (
@@ -596,11 +608,11 @@ def snapshot_figure(
         foot = my + 0.045 * (8.27 / fig_h)
         if orientation == "landscape":
             legend_w = 0.255
-            ax_box = [mx, foot, 1 - 2 * mx - legend_w - 0.012, top - title_h - foot]
+            ax_box = (mx, foot, 1 - 2 * mx - legend_w - 0.012, top - title_h - foot)
             legend_anchor = (1 - mx - legend_w, top - title_h)
         else:
             legend_h = 0.205
-            ax_box = [mx, foot + legend_h + 0.01, 1 - 2 * mx, top - title_h - foot - legend_h - 0.01]
+            ax_box = (mx, foot + legend_h + 0.01, 1 - 2 * mx, top - title_h - foot - legend_h - 0.01)
             legend_anchor = (mx, foot + legend_h)
         ax = fig.add_axes(ax_box)
         ax_w_in, ax_h_in = ax_box[2] * fig_w, ax_box[3] * fig_h

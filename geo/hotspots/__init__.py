@@ -9,6 +9,7 @@ The public API (see ``docs/hotspots.md``):
 >>> res.levels, res.by_project, res.clusters, res.series  # doctest: +SKIP
 """
 
+from ..vocabulary import LEVEL_LABELS, LEVEL_RANK
 from .api import FORMATS, HAMLET_COLUMNS, HotspotResult, compute_hotspots
 from .clusters import (
     CLUSTER_COLUMNS,
@@ -22,8 +23,6 @@ from .clusters import (
 from .config import DEFAULTS, check_config, hotspot_config
 from .rules import (
     FACTS,
-    LEVEL_LABELS,
-    LEVEL_RANK,
     LEVELS,
     SIGNAL_LABELS,
     SIGNALS,

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..outputs import atomic_path, atomic_write, spreadsheet_safe
 from ..selection import Selection
-from ..vocabulary import with_joined_reasons
+from ..vocabulary import LEVEL_LABELS, with_joined_reasons
 from ..workspace import Workspace
 from .clusters import (
     CLUSTER_COLUMNS,
@@ -31,7 +31,7 @@ from .clusters import (
     ClusterResult,
     _empty_parcels,
 )
-from .rules import FACTS, LEVEL_LABELS, LEVELS, SIGNALS
+from .rules import FACTS, LEVELS, SIGNALS
 from .series import CHANGE_LABELS
 
 HAMLET_COLUMNS = (

@@ -81,6 +81,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 
 from ..selection import TimeSlice
 from ..workspace import Workspace
@@ -395,7 +396,7 @@ class ClusterResult:
         )
 
 
-def _empty_parcels(crs) -> gpd.GeoDataFrame:
+def _empty_parcels(crs: pyproj.CRS | None) -> gpd.GeoDataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in CLUSTER_COLUMNS})
     frame["parcel_id"] = pd.Series(dtype=object)
     frame["hamlet_id"] = pd.Series(dtype=object)
@@ -453,7 +454,7 @@ def parcel_intensity(
     # 1. through the household: its parcels in the slice, else its placed rows in the workspace
     all_hh = ws.households.dropna(subset=["parcel_id"])
     all_hh = all_hh[all_hh["parcel_id"].isin(in_sel)]
-    links = []
+    links: list[pd.DataFrame] = []
     for source in (hh, all_hh):
         pending = g[g["household_id"].notna() & ~g["gid"].isin([x for f in links for x in f["gid"]])]
         if not len(pending):

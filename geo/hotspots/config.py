@@ -231,7 +231,7 @@ def hotspot_config(overrides: dict[str, Any] | None = None, *more: dict[str, Any
     return merged
 
 
-def _merge(base: dict, extra: dict) -> None:
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             _merge(base[key], value)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..selection import TimeSlice
+from ..vocabulary import LEVEL_LABELS
 from ..workspace import Workspace
-from .rules import LEVEL_LABELS
 
 HAMLET_WIDE_LABEL = "cả thôn / hamlet-wide"
 """How a hamlet-wide alert is labelled wherever it is shown."""

@@ -30,10 +30,10 @@ from typing import Any
 import pandas as pd
 
 from ..selection import Selection, time_slice, week_ends
+from ..vocabulary import LEVEL_RANK
 from ..workspace import Workspace
 from .clusters import ClusterResult
 from .config import hotspot_config
-from .rules import LEVEL_RANK
 
 CHANGES = ("new", "worse", "better", "same")
 """The changes, in order of concern."""

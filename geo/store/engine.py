@@ -118,8 +118,8 @@ class Backend:
         """Shapely geometries from what :meth:`geom_select` returned."""
         raise NotImplementedError
 
-    def geoms_to_db(self, geoms: np.ndarray, srid: int) -> list:
-        """Bind values for a geometry column from shapely geometries."""
+    def geoms_to_db(self, geoms: np.ndarray, srid: int | None) -> list:
+        """Bind values for a geometry column from shapely geometries (``srid`` None: the store has no CRS)."""
         raise NotImplementedError
 
     # --- schema -------------------------------------------------------------------------------
@@ -168,7 +168,11 @@ class GpkgBackend(Backend):
 
     @property
     def path(self) -> Path:
-        return Path(sa.engine.make_url(self.url).database)
+        """The GeoPackage file (a ``sqlite:///`` URL always names one)."""
+        database = sa.engine.make_url(self.url).database
+        if not database:
+            raise ValueError(f"the store's URL names no file: {self.url}")
+        return Path(database)
 
     def begin_write(self, lock: bool = True) -> sa.Connection:
         conn = self.engine.connect().execution_options(store_write=True)
@@ -182,7 +186,7 @@ class GpkgBackend(Backend):
         wkb = [None if b is None else bytes(b[8 + _ENVELOPE_BYTES[(b[3] >> 1) & 7] :]) for b in values]
         return shapely.from_wkb(np.array(wkb, dtype=object))
 
-    def geoms_to_db(self, geoms: np.ndarray, srid: int) -> list:
+    def geoms_to_db(self, geoms: np.ndarray, srid: int | None) -> list:
         geoms = np.asarray(geoms, dtype=object)
         n = len(geoms)
         missing = shapely.is_missing(geoms)
@@ -298,7 +302,7 @@ class PostgisBackend(Backend):
     def geoms_from_db(self, values: list) -> np.ndarray:
         return shapely.from_wkb(np.array([None if v is None else bytes(v) for v in values], dtype=object))
 
-    def geoms_to_db(self, geoms: np.ndarray, srid: int) -> list:
+    def geoms_to_db(self, geoms: np.ndarray, srid: int | None) -> list:
         geoms = shapely.set_srid(np.asarray(geoms, dtype=object), srid or 0)
         return list(shapely.to_wkb(geoms, hex=True, include_srid=True))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -35,7 +36,7 @@ def read_current(
 ) -> pd.DataFrame:
     """The layer as it is now (only the rows of ``keys`` where given): a conformed frame with its
     ``row_key`` column, in row order."""
-    cols = [table.c[KEY]] + [table.c[c] for c in canonical_names(layer)]
+    cols: list[sa.ColumnElement[Any]] = [table.c[KEY]] + [table.c[c] for c in canonical_names(layer)]
     spatial = layer in GEOMETRY_LAYERS
     if spatial:
         cols.append(backend.geom_select(table.c[GEOM]).label(GEOM))

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 
-from .engine import Backend, utc_now
+from .engine import Backend, GpkgBackend, utc_now
 
 Step = Callable[[Operations, sa.Connection], None]
 
@@ -54,8 +54,8 @@ def store_version(conn: sa.Connection, version_table: sa.Table) -> int:
 def backup_path(backend: Backend, version: int, backup_dir: Path | None) -> Path:
     """Where the backup taken before an upgrade from ``version`` goes."""
     stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
-    if backend.name == "gpkg":
-        path = backend.path  # type: ignore[attr-defined]
+    if isinstance(backend, GpkgBackend):
+        path = backend.path
         folder = backup_dir or path.parent
         return Path(folder) / f"{path.stem}.v{version}.{stamp}.backup.gpkg"
     database = sa.engine.make_url(backend.url).database

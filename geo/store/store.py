@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeAlias
 
 import geopandas as gpd
 import pandas as pd
@@ -22,7 +23,7 @@ from .engine import Backend, GpkgBackend, make_backend, utc_now
 from .migrations import CONFIG_DESCRIPTION, store_version, upgrade
 from .tables import GEOMETRY_LAYERS, KEY, SCHEMA_VERSION, conform, history_tables, layer_table, record_of
 
-Frame = pd.DataFrame | gpd.GeoDataFrame
+Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
 Validator = Callable[[dict[str, Frame]], "Report | Iterable[Problem | str] | None"]
 
 
@@ -612,7 +613,8 @@ class Store:
             for name in self._layer_names(None):
                 current = self._read(conn, name, None)
                 since = self.present[name]
-                target = self._read(conn, name, changeset_id) if since <= changeset_id else current.iloc[0:0]
+                present = since is not None and since <= changeset_id  # always set: _layer_names skips None
+                target = self._read(conn, name, changeset_id) if present else current.iloc[0:0]
                 targets[name] = target
                 d = diff(name, current, target)
                 if not d.empty:
