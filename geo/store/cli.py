@@ -299,7 +299,7 @@ def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> 
         return 1
 
 
-def add_store_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_store_commands(sub: argparse._SubParsersAction) -> None:
     """Register ``store`` and its subcommands on the ``python -m geo`` parser."""
     store = sub.add_parser("store", help="kho dữ liệu có lịch sử (GeoPackage, PostGIS) / the store, with history")
     commands = store.add_subparsers(dest="store_command", required=True)
