@@ -121,7 +121,7 @@ else:
     if ws.source.kind == "store":  # the store's changesets and one record's history, read-only
         from dashboard.history import show as show_history
 
-        show_history(ws.source.location, filters.disclosure(meeting))
+        show_history(data.open_store(path), filters.disclosure(meeting))  # the store as opened, not its label
 
 with panels.guard(("ghi bộ lọc vào đường dẫn", "the page link")):
     filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))
