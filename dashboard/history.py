@@ -169,14 +169,15 @@ def _value(layer: str, column: str, value: object, disclosure: geo.Disclosure) -
     return str(value)
 
 
-def _label(layer: str, column: str) -> str:
+def column_label(layer: str, column: str) -> str:
+    """A column's Vietnamese label (its name where the contract has none)."""
     try:
         return LAYERS[layer].column(column).label or column
     except KeyError:
         return column
 
 
-def _row_label(layer: str, row_key: str, record: str) -> str:
+def row_label(layer: str, row_key: str, record: str = "") -> str:
     """``DT-0001 (DA-DT242, thửa 06424-6-71)`` for a household row; the id for the others."""
     parts = row_key.split("|")
     if layer == "households" and len(parts) == 3:
@@ -209,7 +210,7 @@ def record_lines(events: list[dict], layer: str, disclosure: geo.Disclosure) -> 
                 if column == lead or (column == lead_date and lead in new):
                     continue
                 said.append(
-                    f"{_label(layer, column)}: {_value(layer, column, old.get(column), disclosure)} → "
+                    f"{column_label(layer, column)}: {_value(layer, column, old.get(column), disclosure)} → "
                     f"{_value(layer, column, value, disclosure)}"
                 )
             if e.get("geometry_changed"):
@@ -227,7 +228,7 @@ def record_lines(events: list[dict], layer: str, disclosure: geo.Disclosure) -> 
         else:
             said.append("xóa khỏi danh sách / removed")
         who = f"bởi {e['user']} (#{e['changeset']}, {fmt_datetime(e['at'])})"
-        lines.append(f"{_row_label(layer, e['row_key'], e.get('record', ''))}: {'; '.join(said)}, {who}")
+        lines.append(f"{row_label(layer, e['row_key'], e.get('record', ''))}: {'; '.join(said)}, {who}")
     return lines
 
 
