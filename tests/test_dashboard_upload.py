@@ -102,8 +102,9 @@ def click(at: AppTest, key: str) -> AppTest:
     return at
 
 
-def preview(target: str, data: bytes, name: str = "households.csv", **page: object) -> AppTest:
-    return click(choose(open_page(target, **page), name, data), "upload_preview")  # type: ignore[arg-type]
+def preview(target: str, data: bytes, disclosure: str = "personal") -> AppTest:
+    """The page after choosing ``data`` as households.csv and asking for its preview (the dry run)."""
+    return click(choose(open_page(target, disclosure=disclosure), "households.csv", data), "upload_preview")
 
 
 def history(target: str) -> list[dict]:
