@@ -346,12 +346,16 @@ def show_refusal(up: Upload) -> None:
 # --------------------------------------------------------------------------- the page
 
 
-def _widget_limit(limits: Limits) -> int:
-    """The file widget's own limit in MB: the store's, within Streamlit's ``server.maxUploadSize``."""
+def _server_limit_mb() -> int:
+    """Streamlit's own limit on an upload (``server.maxUploadSize``, MB)."""
     from streamlit import config
 
-    server = int(config.get_option("server.maxUploadSize") or 200)
-    return max(1, min(server, math.ceil(limits.max_file_mb)))
+    return int(config.get_option("server.maxUploadSize") or 200)
+
+
+def _widget_limit(limits: Limits) -> int:
+    """The file widget's limit in whole MB: the store's ``max_file_mb`` rounded up, within Streamlit's."""
+    return max(1, min(_server_limit_mb(), math.ceil(limits.max_file_mb)))
 
 
 def upload_panel(store: Store, base: int | None, disclosure: geo.Disclosure, key: str = "upload") -> None:
@@ -382,7 +386,7 @@ def upload_panel(store: Store, base: int | None, disclosure: geo.Disclosure, key
         "Tệp danh sách / The list's file",
         key=f"{key}_file_{generation}",
         max_upload_size=_widget_limit(limits),
-        help=f"{', '.join(UPLOAD_TYPES)} — tối đa / at most {mb(limits.max_file_bytes)}",
+        help=f"{', '.join(UPLOAD_TYPES)} — tối đa / at most {mb(min(limits.max_file_mb, _server_limit_mb()) * 1e6)}",
     )
     user = st.text_input("Người cập nhật / Your name", key=f"{key}_user").strip()
     note = st.text_input("Ghi chú / Note", key=f"{key}_note_{generation}", placeholder="Tuần 47").strip()
