@@ -119,10 +119,12 @@ else:
         panels.hamlet_page(ws, an, disclosure)
     with panels.guard(("liệt kê cảnh báo dữ liệu", "the data warnings")):
         panels.warnings_expander(ws)
-    if ws.source.kind == "store":  # the store's changesets and one record's history, read-only
+    if ws.source.kind == "store":  # uploads (diff, then confirm) and the history, on the store as the app opened it
         from dashboard.history import show as show_history
+        from dashboard.upload import show as show_upload
 
-        show_history(ws.source.location, disclosure)
+        show_upload(data.open_store(path), ws.source.changeset, disclosure)
+        show_history(data.open_store(path), disclosure)
 
 with panels.guard(("ghi bộ lọc vào đường dẫn", "the page link")):
     filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))

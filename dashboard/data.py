@@ -74,6 +74,15 @@ def _store(path: str) -> Store:
     return Store.open(path)
 
 
+def open_store(path: Path | str) -> Store:
+    """The store at ``path`` as the app opened it (kept open; the address as given, password included).
+
+    For the pages that read or change the store beside the loaded workspace (history, upload):
+    ``ws.source.location`` is for showing only (a PostGIS URL there has no password).
+    """
+    return _store(str(path))
+
+
 @st.cache_resource(show_spinner="Đang đọc dữ liệu / Loading the workspace…", max_entries=4)
 def _load(path: str, file_stamp: tuple) -> geo.Workspace:
     if file_stamp[:1] == ("store",):

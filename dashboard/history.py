@@ -6,29 +6,26 @@ removed; one layer's changesets on demand) and, on demand, one record's history 
 thửa 06424-6-71): Phê duyệt phương án → Bàn giao mặt bằng, 12/11/2026, bởi …"). What it shows follows a
 :class:`geo.Disclosure`: in meeting mode (``PUBLIC``) no record can be looked up and the notes have
 names, household ids, grievance numbers and amounts masked; ``INTERNAL`` looks records up but hides
-names, amounts and who filed a grievance; ``PERSONAL`` shows everything. :func:`show` is the app's hook
-(it opens the store once per location).
+names, amounts and who filed a grievance; ``PERSONAL`` shows everything. :func:`show` is the app's hook:
+it is given the store the app opened (``dashboard.data.open_store``, from the address as given, with
+its password where it has one), never one reopened from the printable ``ws.source.location``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
 from typing import cast
 
 import pandas as pd
 import streamlit as st
 
 import geo
-from geo.exports._common import scrub
-from geo.formatting import fmt_date, fmt_number, is_missing
+from geo.disclosure import scrub
+from geo.formatting import fmt_date, fmt_datetime, fmt_number, is_missing
 from geo.schema import LAYERS
 from geo.store import Store
 
 from .text import md
-
-VN_TIME = timezone(timedelta(hours=7), "ICT")
-"""Vietnam's time (UTC+7, no daylight saving): changesets are stored in UTC and shown in it."""
 
 KIND_LABELS = {
     "import": "Nhập thư mục / import",
@@ -67,18 +64,6 @@ HEADERS = {
     "removed": "Xóa / Removed",
     "source": "Tệp / File",
 }
-
-
-def fmt_time(value: datetime) -> str:
-    """A changeset's time as ``dd/mm/yyyy HH:MM`` in Vietnam time.
-
-    Example
-    -------
-    >>> from datetime import UTC
-    >>> fmt_time(datetime(2026, 11, 13, 9, 5, tzinfo=UTC))
-    '13/11/2026 16:05'
-    """
-    return value.astimezone(VN_TIME).strftime("%d/%m/%Y %H:%M")
 
 
 def layer_counts(layers: dict[str, dict[str, int]]) -> str:
@@ -145,7 +130,7 @@ def changeset_frame(changesets: list[dict], mask: Callable[[list[str]], list[str
         rows.append(
             {
                 HEADERS["id"]: c["id"],
-                HEADERS["at"]: fmt_time(c["at"]),
+                HEADERS["at"]: fmt_datetime(c["at"]),
                 HEADERS["user"]: c["user"],
                 HEADERS["note"]: c["note"] or "",
                 HEADERS["kind"]: kind_label(c),
@@ -184,14 +169,15 @@ def _value(layer: str, column: str, value: object, disclosure: geo.Disclosure) -
     return str(value)
 
 
-def _label(layer: str, column: str) -> str:
+def column_label(layer: str, column: str) -> str:
+    """A column's Vietnamese label (its name where the contract has none)."""
     try:
         return LAYERS[layer].column(column).label or column
     except KeyError:
         return column
 
 
-def _row_label(layer: str, row_key: str, record: str) -> str:
+def row_label(layer: str, row_key: str, record: str = "") -> str:
     """``DT-0001 (DA-DT242, thửa 06424-6-71)`` for a household row; the id for the others."""
     parts = row_key.split("|")
     if layer == "households" and len(parts) == 3:
@@ -224,7 +210,7 @@ def record_lines(events: list[dict], layer: str, disclosure: geo.Disclosure) -> 
                 if column == lead or (column == lead_date and lead in new):
                     continue
                 said.append(
-                    f"{_label(layer, column)}: {_value(layer, column, old.get(column), disclosure)} → "
+                    f"{column_label(layer, column)}: {_value(layer, column, old.get(column), disclosure)} → "
                     f"{_value(layer, column, value, disclosure)}"
                 )
             if e.get("geometry_changed"):
@@ -241,8 +227,8 @@ def record_lines(events: list[dict], layer: str, disclosure: geo.Disclosure) -> 
             said.append(where)
         else:
             said.append("xóa khỏi danh sách / removed")
-        who = f"bởi {e['user']} (#{e['changeset']}, {fmt_time(e['at'])})"
-        lines.append(f"{_row_label(layer, e['row_key'], e.get('record', ''))}: {'; '.join(said)}, {who}")
+        who = f"bởi {e['user']} (#{e['changeset']}, {fmt_datetime(e['at'])})"
+        lines.append(f"{row_label(layer, e['row_key'], e.get('record', ''))}: {'; '.join(said)}, {who}")
     return lines
 
 
@@ -300,17 +286,12 @@ def history_panel(store: Store, disclosure: geo.Disclosure, key: str = "history"
     st.markdown("\n".join(f"- {md(line)}" for line in record_lines(events, found, disclosure)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _open(location: str) -> Store:
-    return Store.open(location)
-
-
-def show(location: str, disclosure: geo.Disclosure) -> None:
-    """The app's hook: the history of the store at ``location``, in an expander, under the page's guard."""
+def show(store: Store, disclosure: geo.Disclosure) -> None:
+    """The app's hook: the history of ``store`` (the one the app opened), in an expander, under the page's guard."""
     from .panels import guard
 
     with (
         guard(("hiện lịch sử thay đổi", "the history")),
         st.expander("Lịch sử thay đổi / History", icon=":material/history:"),
     ):
-        history_panel(_open(location), disclosure)
+        history_panel(store, disclosure)

@@ -1,6 +1,10 @@
 """Start the dashboard: on this machine only by default, on the office network only when asked.
 
-    python -m dashboard.serve [WORKSPACE] [--lan] [--port N]
+    python -m dashboard.serve [WORKSPACE] [--at N] [--lan] [--port N]
+
+WORKSPACE is a folder, a ``.gpkg`` store or a ``postgresql://`` URL (default: ``$GEO_WORKSPACE``, else
+``data/hoson``; ``scripts/run.sh`` sets it to the sample store ``data/hoson.gpkg``); ``--at N`` shows a
+store as it was right after changeset N.
 
 * Default: the server listens on 127.0.0.1 and answers only requests whose
   ``Host`` is ``localhost``, ``127.0.0.1`` or ``[::1]`` (with any port).
@@ -193,8 +197,11 @@ def lan_hosts() -> list[str]:
     return sorted(n for n in names if n)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse the arguments, print the warning where ``--lan``, and run Streamlit on the dashboard."""
+def arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
+    """The command line: the workspace (``$GEO_WORKSPACE``, else ``data/hoson``), ``--at``, ``--lan``, ``--port``.
+
+    Returns the parsed arguments and the rest (Streamlit's own flags, passed on to it).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m dashboard.serve",
         description="Chạy bảng điều khiển (chỉ trên máy này, trừ khi có --lan) / Start the dashboard "
@@ -203,8 +210,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "workspace",
         nargs="?",
-        default=str(ROOT / "data" / "hoson"),
-        help="thư mục dữ liệu / workspace folder (default: data/hoson)",
+        default=os.environ.get("GEO_WORKSPACE") or str(ROOT / "data" / "hoson"),
+        help="thư mục dữ liệu, kho .gpkg hoặc postgresql://… / workspace folder, .gpkg store or "
+        "postgresql://… URL (default: $GEO_WORKSPACE, else data/hoson)",
+    )
+    parser.add_argument(
+        "--at",
+        type=int,
+        default=None,
+        metavar="N",
+        help="kho: xem như ngay sau lần thay đổi N / a store as it was right after changeset N",
     )
     parser.add_argument(
         "--lan",
@@ -212,7 +227,26 @@ def main(argv: list[str] | None = None) -> int:
         help="mở cho cả mạng nội bộ (không đăng nhập!) / serve the office network (no sign-in!)",
     )
     parser.add_argument("--port", type=int, default=None, help="cổng / port (default 8501)")
-    args, rest = parser.parse_known_args(argv)
+    return parser.parse_known_args(argv)
+
+
+def app_arguments(args: argparse.Namespace) -> list[str]:
+    """What the app is given after ``--``: ``--workspace`` and, where asked, ``--at``.
+
+    Example
+    -------
+    >>> app_arguments(argparse.Namespace(workspace="data/hoson.gpkg", at=12))
+    ['--workspace', 'data/hoson.gpkg', '--at', '12']
+    """
+    out = ["--workspace", args.workspace]
+    if args.at is not None:
+        out += ["--at", str(args.at)]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments, print the warning where ``--lan``, and run Streamlit on the dashboard."""
+    args, rest = arguments(argv)
     hosts = list(LOCAL_HOSTS)
     address = "127.0.0.1"
     if args.lan or os.environ.get("GEO_LAN") == "1":
@@ -229,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         flags += ["--server.allowedHosts", h]
     if args.port is not None:
         flags += ["--server.port", str(args.port)]
-    cli.main(["run", str(APP), *flags, *rest, "--", "--workspace", args.workspace], prog_name="streamlit")
+    cli.main(["run", str(APP), *flags, *rest, "--", *app_arguments(args)], prog_name="streamlit")
     return 0
 
 

@@ -7,8 +7,12 @@ reads the same on screen, in a PNG, in Word and in Excel.
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta, timezone
 
 import pandas as pd
+
+VN_TIME = timezone(timedelta(hours=7), "ICT")
+"""Vietnam's time (UTC+7, no daylight saving): times are stored in UTC and shown in it."""
 
 
 def is_missing(value: object) -> bool:
@@ -55,3 +59,25 @@ def fmt_date(value: object) -> str:
     if is_missing(value):
         return ""
     return pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def fmt_datetime(value: datetime | pd.Timestamp | None) -> str:
+    """A moment as ``dd/mm/yyyy HH:MM`` in Vietnam time (:data:`VN_TIME`); a naive one is taken as UTC.
+
+    Blank for a missing value. The store's changesets, the history page and ``python -m geo store
+    history`` show times this way.
+
+    Example
+    -------
+    >>> from datetime import UTC
+    >>> fmt_datetime(datetime(2026, 11, 13, 9, 5, tzinfo=UTC))
+    '13/11/2026 16:05'
+    >>> fmt_datetime(datetime(2026, 12, 31, 20, 0)), fmt_datetime(None)
+    ('01/01/2027 03:00', '')
+    """
+    if is_missing(value):
+        return ""
+    moment = pd.Timestamp(value)
+    if moment.tzinfo is None:
+        moment = moment.tz_localize("UTC")
+    return moment.tz_convert(VN_TIME).strftime("%d/%m/%Y %H:%M")

@@ -20,8 +20,10 @@ land officer uploads a list holding one project only, which is rolled back befor
 uploaded. Changeset times are set with the store's ``at`` parameter (Vietnam time, UTC+7), which
 exists for importing a history like this one. Every state is validated as any upload is.
 
-Running it again does nothing while the store is newer than every file of the folder; otherwise the
-store is rebuilt beside and replaces the old one, which is kept as ``NAME.YYYYmmdd-HHMMSS.bak``.
+The store keeps the folder's ``workspace.toml`` as its settings (``Store.config()``), so it opens
+without the folder. Running it again does nothing while the store is newer than every file of the
+folder (``scripts/run.sh`` runs it on every start); otherwise the store is rebuilt beside and replaces
+the old one, which is kept as ``NAME.YYYYmmdd-HHMMSS.bak``.
 """
 
 from __future__ import annotations
@@ -31,21 +33,18 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from .config import WorkspaceConfig
-from .formatting import fmt_date
+from .config import CONFIG_FILE, WorkspaceConfig
+from .formatting import VN_TIME, fmt_date
 from .problems import Report, WorkspaceError
 from .schema import STAGE_ORDER
 from .source import MemorySource
-from .store import Store
+from .store import Store, StoreError
 from .workspace import Workspace, assemble, load_workspace
-
-VN_TIME = timezone(timedelta(hours=7), "ICT")
-"""Vietnam's time (UTC+7, no daylight saving): the officers' clock."""
 
 STORED_LAYERS = ("hamlets", "parcels", "projects", "households", "stage_history", "grievances", "field_reports")
 """The layers a store holds."""
@@ -241,6 +240,8 @@ def build(
     check = validator(ws.config) if validate else None
     files = dict(ws.source.files)
     folder_path = Path(folder)
+    settings = folder_path / CONFIG_FILE
+    config = settings.read_bytes().decode("utf-8-sig") if settings.is_file() else None
     start = fridays[0]
     store = Store.create(
         out,
@@ -249,6 +250,7 @@ def build(
         note=f"Nhập dữ liệu ban đầu: tình hình đến ngày {fmt_date(start)} / first import, as of {fmt_date(start)}",
         source=folder_path.resolve().name,
         validate=check,
+        config=config,  # the folder's workspace.toml as it is: the store needs no folder beside it
         at=_at(start, 15, 30),
     )
     try:
@@ -378,15 +380,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.folder.is_dir():
         print(f"Không có thư mục / no such folder: {args.folder}", file=sys.stderr)
         return 1
+    if not args.force and is_current(args.folder, args.store):
+        print(f"Kho dữ liệu mẫu đã có và mới hơn thư mục / the sample store is up to date: {args.store}")
+        return 0
+    print("Đang tạo kho dữ liệu mẫu có lịch sử (một lần) / making the sample store with its history (once) …")
     try:
-        made = ensure(args.folder, args.store, args.weeks, args.force)
+        ensure(args.folder, args.store, args.weeks, force=True)
     except WorkspaceError as exc:
         print(f"Thư mục có lỗi, không tạo được kho / the folder has errors, no store made:\n{exc}", file=sys.stderr)
         return 1
-    if made:
-        print(f"Đã tạo kho dữ liệu mẫu / sample store made: {args.store}")
-    else:
-        print(f"Kho dữ liệu mẫu đã có và mới hơn thư mục / the sample store is up to date: {args.store}")
+    except (StoreError, OSError) as exc:  # a store over something else, a full disk: the message, no traceback
+        print(f"Không tạo được kho / no store made: {exc}", file=sys.stderr)
+        return 1
+    print(f"Đã tạo kho dữ liệu mẫu / sample store made: {args.store}")
     return 0
 
 

@@ -157,11 +157,12 @@ def test_the_history_is_read_only(store_path: str) -> None:
 
 
 def hook(path: str) -> None:
-    """The script AppTest runs: the app's hook for a store."""
+    """The script AppTest runs: the app's hook, given the store the app opened."""
     import geo
+    from dashboard.data import open_store
     from dashboard.history import show
 
-    show(path, geo.Disclosure.PERSONAL)
+    show(open_store(path), geo.Disclosure.PERSONAL)
 
 
 def test_the_apps_hook_shows_the_history_in_its_own_section(store_path: str) -> None:

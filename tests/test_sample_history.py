@@ -13,7 +13,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import geo
-from geo.sample_history import VN_TIME, build, ensure, main, state_at, workspace_layers
+from geo.formatting import VN_TIME
+from geo.sample_history import build, ensure, main, state_at, workspace_layers
 from geo.store import Store, conform, row_keys
 
 pytestmark = pytest.mark.slow
@@ -47,11 +48,15 @@ def test_the_stores_head_holds_exactly_the_folders_layers(store: Store, sample: 
 
 
 def test_the_stores_head_gives_the_folders_summary(store: Store, sample: geo.Workspace, tmp_path: Path) -> None:
-    folder = store.export(tmp_path / "head")
-    shutil.copy(SAMPLE / "workspace.toml", folder / "workspace.toml")
+    folder = store.export(tmp_path / "head")  # with the store's settings as workspace.toml
     as_of = sample.default_as_of()
     again = geo.load_workspace(folder).require_ok()
     assert_frame_equal(geo.hamlet_summary(again, as_of=as_of), geo.hamlet_summary(sample, as_of=as_of))
+
+
+def test_the_store_keeps_the_folders_settings_as_they_are_written(store: Store) -> None:
+    assert store.config() == (SAMPLE / "workspace.toml").read_text(encoding="utf-8")
+    assert store.config(at=1) == store.config()
 
 
 def test_the_sample_holds_an_import_four_weeks_of_uploads_an_edit_and_a_rollback(store: Store) -> None:

@@ -66,7 +66,7 @@ def test_strip_diacritics_reads_d_stroke_as_d_and_keeps_case_and_spaces():
 
 def test_the_crs_names_the_exports_and_file_names_fold_diacritics_alike():
     from geo.crs import _fold
-    from geo.exports._common import fold
+    from geo.disclosure import fold
     from geo.outputs import safe_filename
 
     text = "Đồng Hoà"

@@ -253,3 +253,17 @@ def test_plain_streamlit_run_refuses_unknown_hosts_over_http_once_the_app_has_ru
         assert _get(port, f"localhost:{port}")[0] == 200
     finally:
         _stop(proc)
+
+
+def test_at_is_passed_on_to_the_app_with_the_workspace():
+    from dashboard.serve import app_arguments, arguments
+
+    args, rest = arguments(["kho.gpkg", "--at", "3", "--port", "8600"])
+    assert app_arguments(args) == ["--workspace", "kho.gpkg", "--at", "3"] and rest == []
+
+
+def test_without_a_workspace_the_server_opens_the_one_geo_workspace_names(monkeypatch):
+    from dashboard.serve import app_arguments, arguments
+
+    monkeypatch.setenv("GEO_WORKSPACE", "data/hoson.gpkg")
+    assert app_arguments(arguments([])[0]) == ["--workspace", "data/hoson.gpkg"]

@@ -9,7 +9,7 @@ Commands (STORE is a ``.gpkg`` path or a ``postgresql://`` URL)::
     store export STORE OUT_DIR [--at CHANGESET]
     store backup STORE OUT
 
-Human output is Vietnamese first, English second, dates ``dd/mm/yyyy`` in the machine's time zone;
+Human output is Vietnamese first, English second, times ``dd/mm/yyyy HH:MM`` in Vietnam time (UTC+7);
 ``history --json`` gives times in UTC (ISO 8601). A refusal (a file with errors, a stale upload, a
 store that does not exist) prints why and exits 1, never a traceback; wrong arguments exit 2.
 """
@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..formatting import fmt_date, fmt_number
+from ..formatting import fmt_datetime, fmt_number
 from ..problems import Report
 from ..schema import LAYERS
 from ..text import printable
@@ -53,9 +53,8 @@ class StoreUsageError(Exception):
 
 
 def when(at: datetime) -> str:
-    """A changeset's time for people: ``dd/mm/yyyy HH:MM`` in the machine's time zone."""
-    local = at.astimezone()
-    return f"{fmt_date(local.date())} {local:%H:%M}"
+    """A changeset's time for people: ``dd/mm/yyyy HH:MM`` in Vietnam time (:func:`geo.formatting.fmt_datetime`)."""
+    return fmt_datetime(at)
 
 
 def counts_text(layers: dict[str, dict[str, int]]) -> str:
