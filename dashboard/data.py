@@ -66,9 +66,13 @@ def stamp(path: Path, at: int | None = None) -> tuple:
         return ()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+def _close_store(store: Store) -> None:
+    store.close()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, on_release=_close_store)
 def _store(path: str) -> Store:
-    """The store, kept open for the head check of every rerun."""
+    """The store, kept open for the head check of every rerun; closed when the cache lets it go."""
     from geo.store import Store
 
     return Store.open(path)
