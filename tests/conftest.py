@@ -246,3 +246,39 @@ def postgis_url():
 
     with postgis_server() as url:
         yield url
+
+
+# --------------------------------------------------------------------------- a real browser
+# Debian's Chromium, driven by Playwright (tests/test_browser*.py); a system package that
+# `scripts/setup.sh --browser` installs. Where it is missing the tests fail with that advice.
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """The path of Debian's Chromium; fails (never skips) where it is missing."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/setup.sh --browser, "
+            "or apt-get install -y chromium). The browser test does not skip."
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=ARGS)
+        yield b
+        b.close()

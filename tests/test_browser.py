@@ -34,16 +34,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = Path(os.environ.get("GEO_BROWSER_SAMPLE", ROOT / "data" / "hoson"))  # override for development
 DOCS = ROOT / "docs"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 PARCELS = "path.leaflet-interactive"
@@ -53,16 +43,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/setup.sh --browser, "
-            "or apt-get install -y chromium). The browser test does not skip."
-        )
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -115,16 +95,6 @@ def app_url():
         proc.wait()
     if proc.stdout:
         proc.stdout.close()  # else an unclosed-file ResourceWarning (an error under filterwarnings)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
