@@ -364,16 +364,18 @@ def authenticate(store: Store, name: str, password: str, now: datetime | None = 
     stamp = _now(now)
     users = store.tables["users"]
     audit = store.tables["audit"]
+    with store.backend.engine.connect() as reader:  # the slow hash check holds no write lock
+        first = _row(reader, store, name)
+    right = _verify(_dummy_hash() if first is None else first["password_hash"], password)
     conn = _write(store)
     try:
-        row = _row(conn, store, name)
+        row = _row(conn, store, name)  # again, under the write lock: the counts other attempts left
 
         def log(user: str, action: str, outcome: str, what: str | None = None) -> None:
             conn.execute(audit.insert().values(**audit_row(user, action, what, outcome=outcome, at=stamp)))
 
-        if row is None:
-            _verify(_dummy_hash(), password)
-            log(UNKNOWN_USER, "sign_in_failed", "refused")
+        if row is None or first is None or row["password_hash"] != first["password_hash"]:
+            log(UNKNOWN_USER if row is None else row["name"], "sign_in_failed", "refused")
             conn.commit()
             return SignInRefused("wrong", WRONG)
         locked = _utc(row["locked_until"])
@@ -382,7 +384,7 @@ def authenticate(store: Store, name: str, password: str, now: datetime | None = 
             conn.commit()
             return SignInRefused("locked", locked_message(locked), locked)
         where = users.c.name == row["name"]
-        if _verify(row["password_hash"], password):
+        if right:
             if not row["active"]:
                 log(row["name"], "sign_in_failed", "refused", "tài khoản bị vô hiệu hóa / disabled")
                 conn.commit()
