@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import logging
 import sys
 from datetime import UTC, datetime, timedelta
 
@@ -255,3 +256,14 @@ def test_a_store_of_version_2_gains_accounts_and_an_audit_when_opened(store, tmp
         add_user(upgraded, "binh", PASSWORD, "officer", hamlets=["A"])
         assert isinstance(authenticate(upgraded, "binh", PASSWORD), Account)
         assert [c["kind"] for c in upgraded.history()] == ["import"]
+
+
+def test_no_password_or_hash_reaches_a_log_even_with_sql_logging_on(store, caplog):
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # statements and their parameters (echo=True)
+    add_user(store, "binh", PASSWORD, "officer", hamlets=["A"], by="admin")
+    authenticate(store, "binh", PASSWORD)
+    authenticate(store, "binh", "sai-" + PASSWORD)
+    set_password(store, "binh", "mật-khẩu-mới-2", by="admin")
+    assert "INSERT INTO users" in caplog.text  # SQLAlchemy did log its statements
+    assert PASSWORD not in caplog.text and "mật-khẩu-mới-2" not in caplog.text and "$argon2" not in caplog.text
