@@ -24,6 +24,9 @@ takes ``--at CHANGESET`` to read a store as it was right after that changeset.
 
 store create|upload|history|rollback|export|backup STORE …
     The store with its history (``geo/store/cli.py``, docs/store.md).
+users add|passwd|disable|list STORE …, audit STORE [--user NAME] [--since DATE] [--json]
+    Accounts and the audit trail of a store (``geo/store/users_cli.py``, docs/accounts.md);
+    snapshot, export and report from a store are recorded in its audit (``--user NAME``).
 
 Outputs: every file is written to a temporary file beside it and renamed
 when complete; an --out inside the workspace folder or onto a file the
@@ -328,8 +331,17 @@ def build_parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="kèm họ tên, số tiền từng hộ / include household names and amounts",
             )
+        _audit_exports(p, func)
     _add_store(sub)
     return parser
+
+
+def _audit_exports(p: argparse.ArgumentParser, func: Callable) -> None:
+    """``--user NAME``; an export from a store is recorded in its audit (geo/store/users_cli.py)."""
+    from .store.users_cli import add_export_user, audited_export
+
+    add_export_user(p)
+    p.set_defaults(func=audited_export(func))
 
 
 def _add_at(p: argparse.ArgumentParser) -> None:
@@ -340,10 +352,13 @@ def _add_at(p: argparse.ArgumentParser) -> None:
 
 
 def _add_store(sub) -> None:
-    """``store create|upload|history|rollback|export|backup`` (geo/store/cli.py)."""
+    """``store create|upload|history|rollback|export|backup`` (geo/store/cli.py); ``users``, ``audit``
+    (geo/store/users_cli.py)."""
     from .store.cli import add_store_commands
+    from .store.users_cli import add_users_commands
 
     add_store_commands(sub)
+    add_users_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,7 @@ import pandas as pd
 from .config import CONFIG_FILE, WorkspaceConfig
 from .formatting import VN_TIME, fmt_date
 from .problems import Report, WorkspaceError
+from .sample_accounts import add_demo_accounts
 from .schema import STAGE_ORDER
 from .source import MemorySource
 from .store import Store, StoreError
@@ -319,6 +320,7 @@ def build(
                 upload("households", officers.land, f"Cập nhật danh sách hộ tuần {week}", 16, 5)
             upload("grievances", officers.grievances, f"Cập nhật sổ theo dõi đơn thư tuần {week}", 16, 40)
             upload("field_reports", officers.reports, f"Tổng hợp báo cáo tình hình của các chi bộ tuần {week}", 17, 15)
+        add_demo_accounts(store, by=officers.admin, now=_at(start, 15, 35))  # docs/accounts.md
     except BaseException:
         store.close()
         raise

@@ -151,7 +151,7 @@ class GpkgBackend(Backend):
     name = "gpkg"
 
     def _make_engine(self, url: str) -> sa.Engine:
-        engine = sa.create_engine(url, connect_args={"timeout": 60})
+        engine = sa.create_engine(url, connect_args={"timeout": 60}, hide_parameters=True)  # no data in logs
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn, _record):  # pragma: no cover - called by SQLAlchemy
@@ -282,7 +282,7 @@ class PostgisBackend(Backend):
     name = "postgis"
 
     def _make_engine(self, url: str) -> sa.Engine:
-        return sa.create_engine(url)
+        return sa.create_engine(url, hide_parameters=True)  # no personal data or hash in logs and errors
 
     def begin_write(self, lock: bool = True) -> sa.Connection:
         conn = self.engine.connect()

@@ -7,8 +7,10 @@ SQLite …) and the connection. :func:`upgrade` takes a backup first (the GeoPac
 itself, PostGIS through ``pg_dump``), then runs every missing step and records it, in one
 transaction: an upgrade that fails leaves the store at its old version.
 
-Version 1 is the first version; version 2 adds ``store_config`` (the workspace's settings). Add a
-step as ``MIGRATIONS[3] = step`` and raise :data:`geo.store.tables.SCHEMA_VERSION` with it.
+Version 1 is the first version; version 2 adds ``store_config`` (the workspace's settings); version 3
+adds ``users`` (the accounts) and ``audit`` (the append-only audit trail, with triggers that refuse
+an ``UPDATE`` or ``DELETE`` of its rows). Add a step as ``MIGRATIONS[4] = step`` and raise
+:data:`geo.store.tables.SCHEMA_VERSION` with it.
 """
 
 from __future__ import annotations
@@ -41,8 +43,64 @@ def _add_config(ops: Operations, conn: sa.Connection) -> None:
 
 
 CONFIG_DESCRIPTION = "Cấu hình workspace.toml / the workspace's settings"
+USERS_DESCRIPTION = "Tài khoản / accounts"
+AUDIT_DESCRIPTION = "Nhật ký truy cập, chỉ ghi thêm / audit trail, append-only"
 
-MIGRATIONS: dict[int, Step] = {2: _add_config}
+AUDIT_REFUSAL = "audit is append-only: rows are never changed or deleted"
+"""The error an ``UPDATE`` or ``DELETE`` on ``audit`` raises (both backends)."""
+
+_SQLITE_GUARDS = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_no_{verb.lower()} BEFORE {verb} ON audit "
+    f"BEGIN SELECT RAISE(ABORT, '{AUDIT_REFUSAL}'); END"
+    for verb in ("UPDATE", "DELETE")
+]
+
+_POSTGRES_GUARDS = [
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN RAISE EXCEPTION '{AUDIT_REFUSAL}'; END $$",
+    "DROP TRIGGER IF EXISTS audit_append_only ON audit",
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+    "DROP TRIGGER IF EXISTS audit_no_truncate ON audit",
+    "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()",
+]
+
+
+def guard_audit(conn: sa.Connection) -> None:
+    """Make ``audit`` append-only in the database itself: triggers refuse ``UPDATE`` and ``DELETE``.
+
+    SQLite (the GeoPackage): ``BEFORE UPDATE``/``BEFORE DELETE`` triggers that abort; PostgreSQL: a
+    statement trigger (``UPDATE``, ``DELETE``, ``TRUNCATE``) raising an exception, which binds every
+    role but one that disables triggers on purpose. The GeoPackage also lists ``users`` and ``audit``
+    in ``gpkg_contents``.
+    """
+    if conn.dialect.name == "sqlite":
+        for ddl in _SQLITE_GUARDS:
+            conn.exec_driver_sql(ddl)
+        for table, description in (("users", USERS_DESCRIPTION), ("audit", AUDIT_DESCRIPTION)):
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description) "
+                "VALUES (?, 'attributes', ?, ?)",
+                (table, table, description),
+            )
+        return
+    for ddl in _POSTGRES_GUARDS:
+        conn.exec_driver_sql(ddl)
+
+
+def _add_accounts(ops: Operations, conn: sa.Connection) -> None:
+    """Version 3: ``users`` (accounts) and ``audit`` (append-only), where the store lacks them."""
+    from .tables import audit_table, users_table
+
+    metadata = sa.MetaData()
+    inspector = sa.inspect(conn)
+    for table in (users_table(metadata), audit_table(metadata)):
+        if not inspector.has_table(table.name):
+            table.create(conn)
+    guard_audit(conn)
+
+
+MIGRATIONS: dict[int, Step] = {2: _add_config, 3: _add_accounts}
 """Version → the step that upgrades a store from the version before it."""
 
 

@@ -18,9 +18,10 @@ from ..formatting import fmt_date
 from ..problems import Problem, Report
 from ..schema import LAYERS
 from . import history as hist
+from .audit import audit_row
 from .changesets import Diff, diff, with_keys, write_diff
 from .engine import Backend, GpkgBackend, make_backend, utc_now
-from .migrations import CONFIG_DESCRIPTION, store_version, upgrade
+from .migrations import CONFIG_DESCRIPTION, guard_audit, store_version, upgrade
 from .tables import GEOMETRY_LAYERS, KEY, SCHEMA_VERSION, conform, history_tables, layer_table, record_of
 
 Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
@@ -280,6 +281,7 @@ class Store:
         b.register_table(conn, "changesets", None, False, "Lịch sử thay đổi / changesets")
         b.register_table(conn, "changes", None, False, "Các dòng đã thay đổi / changed rows")
         b.register_table(conn, "store_config", None, False, CONFIG_DESCRIPTION)
+        guard_audit(conn)
         conn.execute(
             self.tables["store_layers"].insert(),
             [
@@ -408,16 +410,18 @@ class Store:
         return with_keys(layer, conform(layer, pd.DataFrame(), self.crs))
 
     # --- writing ----------------------------------------------------------------------------------
-    def _new_changeset(self, conn, user, note, kind, source, base=None, restores=None, at=None) -> int:
+    def _new_changeset(self, conn, user, note, kind, source, base=None, restores=None, at=None, layer=None) -> int:
+        """Insert a changeset row and its audit row (same transaction); return the changeset's id."""
         if at is not None and at.tzinfo is None:
             raise StoreError("Thời điểm thay đổi phải có múi giờ / a changeset's time must carry its time zone")
         name, sha = _source(source)
         cs = self.tables["changesets"]
+        stamp = utc_now() if at is None else at.astimezone(UTC)  # SQLite keeps the UTC fields
         result = conn.execute(
             cs.insert()
             .values(
                 user=user,
-                at=utc_now() if at is None else at.astimezone(UTC),  # SQLite keeps the UTC fields
+                at=stamp,
                 note=note,
                 kind=kind,
                 source_name=name,
@@ -427,7 +431,11 @@ class Store:
             )
             .returning(cs.c.id)
         )
-        return int(result.scalar_one())
+        cid = int(result.scalar_one())
+        what = " · ".join(str(b) for b in (f"{kind} #{cid}", name, note) if b)
+        row = audit_row(user, "changeset", what, layer=layer, sha256=sha, at=stamp, changeset_id=cid)
+        conn.execute(self.tables["audit"].insert().values(**row))
+        return cid
 
     def _validate(self, conn, validate: Validator | None, replaced: dict[str, pd.DataFrame]) -> None:
         if validate is None:
@@ -553,7 +561,7 @@ class Store:
             if dry_run:
                 conn.rollback()
                 return Commit(None, {layer: d}, merged)
-            cid = self._new_changeset(conn, user, note, kind, source, base=base, at=at)
+            cid = self._new_changeset(conn, user, note, kind, source, base=base, at=at, layer=layer)
             write_diff(conn, self.backend, self.tables[layer], self.tables["changes"], d, cid, self.srid)
             if not self.present.get(layer):
                 conn.execute(

@@ -2,7 +2,8 @@
 
 Layer tables hold the current state; ``changesets`` and ``changes`` hold every change ever made;
 ``store_layers`` records each layer's geometry and CRS, ``store_config`` the workspace's settings
-(``workspace.toml`` as text, per changeset), ``store_version`` the schema version. This
+(``workspace.toml`` as text, per changeset), ``users`` the accounts and ``audit`` the append-only
+audit trail, ``store_version`` the schema version. This
 module also brings frames to the store's canonical form (:func:`conform`) and computes row keys
 (:func:`row_keys`), so the rest of the package compares like with like.
 
@@ -26,7 +27,7 @@ from sqlalchemy.types import UserDefinedType
 from ..joins import parcel_key
 from ..schema import LAYERS, Column
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The version of the store's tables that this code writes (see :mod:`geo.store.migrations`)."""
 
 KEY = "row_key"
@@ -138,6 +139,8 @@ def history_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         "store_layers": store_layers,
         "store_version": version,
         "store_config": config_table(metadata),
+        "users": users_table(metadata),
+        "audit": audit_table(metadata),
     }
 
 
@@ -152,6 +155,55 @@ def config_table(metadata: sa.MetaData) -> sa.Table:
         metadata,
         sa.Column("changeset_id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("text", sa.Text, nullable=False),
+    )
+
+
+def users_table(metadata: sa.MetaData) -> sa.Table:
+    """``users``: the accounts that sign in (store version 3; :mod:`geo.store.accounts`).
+
+    ``hamlets`` is a JSON list of hamlet ids; ``password_hash`` an argon2id hash (never the password);
+    ``locked_until`` the UTC time a lockout ends (NULL: not locked).
+    """
+    return sa.Table(
+        "users",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.Text, nullable=False, unique=True),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("hamlets", sa.Text, nullable=False, default="[]"),
+        sa.Column("exports_personal", sa.Boolean, nullable=False, default=False),
+        sa.Column("meeting_screen", sa.Boolean, nullable=False, default=False),
+        sa.Column("active", sa.Boolean, nullable=False, default=True),
+        sa.Column("failed_attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("locked_until", _utc_datetime()),
+        sa.Column("created_at", _utc_datetime(), nullable=False),
+        sa.Column("changed_at", _utc_datetime(), nullable=False),
+    )
+
+
+def audit_table(metadata: sa.MetaData) -> sa.Table:
+    """``audit``: append-only, one row per sign-in, changeset, export, download or account change (version 3).
+
+    ``personal``: whether the produced file carried personal data; ``sha256``: the file's digest;
+    ``outcome``: ``done`` or ``refused`` (attempts are recorded too). See :mod:`geo.store.audit`.
+    """
+    return sa.Table(
+        "audit",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", _utc_datetime(), nullable=False),
+        sa.Column("user", sa.Text, nullable=False),
+        sa.Column("action", sa.Text, nullable=False),
+        sa.Column("what", sa.Text),
+        sa.Column("layer", sa.Text),
+        sa.Column("format", sa.Text),
+        sa.Column("personal", sa.Boolean, nullable=False, default=False),
+        sa.Column("sha256", sa.Text),
+        sa.Column("outcome", sa.Text, nullable=False, default="done"),
+        sa.Column("changeset_id", sa.Integer),
+        sa.Index("audit_at", "at"),
+        sa.Index("audit_user", "user"),
     )
 
 
