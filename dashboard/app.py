@@ -69,7 +69,7 @@ if not ws.report.ok:
         panels.validation_page(path, ws)
     st.stop()
 
-if account is not None:
+if account is not None and not account.access.forced_meeting:
     signin.sidebar(data.open_store(path), account)
 with panels.guard(("đọc bộ lọc", "the filters"), stop=True):
     opts = filters.options(ws)
@@ -85,6 +85,8 @@ with panels.guard(("hiện tiêu đề", "the title")):
     title, switch = st.columns([4, 1.25], vertical_alignment="center")
     with switch:
         meeting = filters.meeting_toggle(forced=access is not None and access.forced_meeting)
+        if account is not None and account.access.forced_meeting:  # its sidebar is hidden: sign-out here
+            signin.account_box(data.open_store(path), account)
     st.html(text.page_css(meeting))
     # one line in meeting mode: the short name of the work (GPMB) and the workspace
     title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")

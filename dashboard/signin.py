@@ -131,17 +131,22 @@ def _sign_out(store: Store, name: str) -> None:
     _end_session()
 
 
+def account_box(store: Store, account: Account) -> None:
+    """The signed-in user's name and role (Vietnamese first) and the one-click sign-out, where called."""
+    st.markdown(f"**{md(account.name)}** — {md(account.role_label)}")
+    st.button(
+        "Đăng xuất / Sign out",
+        key="signin_out",
+        icon=":material/logout:",
+        on_click=_sign_out,
+        args=(store, account.name),
+    )
+
+
 def sidebar(store: Store, account: Account) -> None:
-    """The signed-in user's name and role (Vietnamese first) and the one-click sign-out, in the sidebar."""
+    """:func:`account_box` in the sidebar (a meeting screen, whose sidebar is hidden, draws it on the page)."""
     with st.sidebar:
-        st.markdown(f"**{md(account.name)}** — {md(account.role_label)}")
-        st.button(
-            "Đăng xuất / Sign out",
-            key="signin_out",
-            icon=":material/logout:",
-            on_click=_sign_out,
-            args=(store, account.name),
-        )
+        account_box(store, account)
 
 
 def no_sign_in_note() -> None:

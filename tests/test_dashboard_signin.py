@@ -160,6 +160,14 @@ def test_a_meeting_screen_stays_in_meeting_mode_whatever_the_url_says(monkeypatc
         assert not shows(at, name), name
 
 
+def test_a_meeting_screen_signs_out_in_one_click_on_the_page(monkeypatch, store):
+    at = sign_in(open_app(monkeypatch, store), "phonghop")
+    next(b for b in at.main.button if b.label.startswith("Đăng xuất")).click()
+    at.run()
+    assert not at.exception and not at.metric
+    assert at.text_input(key=signin.PASSWORD).value == ""
+
+
 def test_sign_out_returns_to_the_sign_in_page(monkeypatch, store):
     at = sign_in(open_app(monkeypatch, store), "lanhdao")
     next(b for b in at.sidebar.button if b.label.startswith("Đăng xuất")).click()
