@@ -60,7 +60,11 @@ with panels.guard(("đọc dữ liệu", "loading the workspace"), stop=True):
     path = data.resolve_workspace(workspace_argument())
 # a store asks for sign-in before anything of its data is read for the page (signin.require stops the
 # script there); the workspace every part reads is then restricted to the account (geo.access.restrict)
-account = signin.require(data.open_store(path)) if is_store(path) else None
+account = None
+if is_store(path):
+    with panels.guard(("mở kho dữ liệu", "opening the store"), stop=True):
+        signin_store = data.open_store(path)
+    account = signin.require(signin_store)
 access = None if account is None else account.access
 with panels.guard(("đọc dữ liệu", "loading the workspace"), stop=True):
     ws, key = data.load(path, at_argument(), access)
