@@ -23,9 +23,11 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st
 
-from dashboard import data, downloads, filters, mapview, panels, text
+import geo
+from dashboard import data, downloads, filters, mapview, panels, signin, text
 from dashboard.assets import ensure_assets
 from dashboard.serve import ensure_host_check
+from geo.source import is_store
 
 ensure_host_check()  # unknown Host headers refused also under plain `streamlit run` (see dashboard/serve.py)
 
@@ -56,32 +58,47 @@ st.set_page_config(
 with panels.guard(("đọc dữ liệu", "loading the workspace"), stop=True):
     asset_problems = ensure_assets()
     path = data.resolve_workspace(workspace_argument())
-    ws, key = data.load(path, at_argument())
+# a store asks for sign-in before anything of its data is read for the page (signin.require stops the
+# script there); the workspace every part reads is then restricted to the account (geo.access.restrict)
+account = None
+if is_store(path):
+    with panels.guard(("mở kho dữ liệu", "opening the store"), stop=True):
+        signin_store = data.open_store(path)
+    account = signin.require(signin_store)
+access = None if account is None else account.access
+with panels.guard(("đọc dữ liệu", "loading the workspace"), stop=True):
+    ws, key = data.load(path, at_argument(), access)
 if not ws.report.ok:
     with panels.guard(("hiện danh sách lỗi", "the problem page")):
         panels.validation_page(path, ws)
     st.stop()
 
+if account is not None and not account.access.forced_meeting:
+    signin.sidebar(data.open_store(path), account)
 with panels.guard(("đọc bộ lọc", "the filters"), stop=True):
     opts = filters.options(ws)
-    ignored = filters.seed_from_url(opts)
+    ignored = filters.seed_from_url(opts, () if access is None else access.landing)
     sel = filters.sidebar(opts)
 with st.sidebar, panels.guard(("chuẩn bị nút xuất báo cáo", "the export buttons")):
     downloads.panel(ws, sel)
 with panels.guard(("phân tích dữ liệu", "the analysis"), stop=True):
     an = data.analyse(path, key, sel)
 
-meeting = meeting_link
+meeting = meeting_link or (access is not None and access.forced_meeting)
 with panels.guard(("hiện tiêu đề", "the title")):
     title, switch = st.columns([4, 1.25], vertical_alignment="center")
     with switch:
-        meeting = filters.meeting_toggle()
+        meeting = filters.meeting_toggle(forced=access is not None and access.forced_meeting)
+        if account is not None and account.access.forced_meeting:  # its sidebar is hidden: sign-out here
+            signin.account_box(data.open_store(path), account)
     st.html(text.page_css(meeting))
     # one line in meeting mode: the short name of the work (GPMB) and the workspace
     title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")
     source = data.source_label(ws)
     st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(source)}")
-disclosure = filters.disclosure(meeting)  # what personal data the page may show: one value for every part
+    if account is None:
+        signin.no_sign_in_note()
+disclosure = filters.disclosure(meeting, access)  # what personal data the page may show: one value for every part
 if ignored:
     st.warning("Bỏ qua giá trị không có trong dữ liệu / ignored: " + text.md(", ".join(ignored)))
 if asset_problems:
@@ -123,8 +140,11 @@ else:
         from dashboard.history import show as show_history
         from dashboard.upload import show as show_upload
 
-        show_upload(data.open_store(path), ws.source.changeset, disclosure)
-        show_history(data.open_store(path), disclosure)
+        show_upload(data.open_store(path), ws.source.changeset, disclosure, account, ws)
+        # the history reads the store itself: personal data there only for roles that see every hamlet's
+        whole = access is None or access.personal_hamlets is None
+        personal = disclosure is geo.Disclosure.PERSONAL
+        show_history(data.open_store(path), disclosure if whole or not personal else geo.Disclosure.INTERNAL)
 
 with panels.guard(("ghi bộ lọc vào đường dẫn", "the page link")):
     filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))

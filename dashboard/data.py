@@ -20,6 +20,7 @@ import streamlit as st
 
 import geo
 from geo import Analysis
+from geo.access import Access, restrict
 from geo.maps import DisplayGeometry, display_geometry
 from geo.selection import Selection
 from geo.source import URL_PREFIXES, is_store
@@ -50,16 +51,29 @@ def resolve_workspace(arg: str | None) -> Path:
     return path.resolve()
 
 
-def stamp(path: Path, at: int | None = None) -> tuple:
+def access_key(access: Access) -> tuple:
+    """An :class:`~geo.access.Access` as a plain tuple (a cache key; :func:`access_of` makes it again)."""
+    return (access.role, tuple(sorted(access.hamlets)), access.exports_personal, access.meeting)
+
+
+def access_of(key: tuple) -> Access:
+    """The :class:`~geo.access.Access` of :func:`access_key`."""
+    role, hamlets, exports_personal, meeting = key
+    return Access(role, hamlets, exports_personal, meeting)
+
+
+def stamp(path: Path, at: int | None = None, access: Access | None = None) -> tuple:
     """Names, sizes and modification times of the folder's files: a cheap change detector.
 
-    For a store: ``("store", head changeset, at)``.
+    For a store: ``("store", head changeset, at)``, and the signed-in account's access where given
+    (everything derived from the workspace is then cached per (head, access)).
     """
     if is_store(path):
+        scope = () if access is None else (access_key(access),)
         try:
-            return ("store", _store(str(path)).head(), at)
+            return ("store", _store(str(path)).head(), at, *scope)
         except Exception:  # noqa: BLE001 — a store that cannot be opened: loading names the problem
-            return ("store", None, at)
+            return ("store", None, at, *scope)
     try:
         return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(path) if e.is_file()))
     except OSError:
@@ -88,13 +102,21 @@ def open_store(path: Path | str) -> Store:
 
 
 @st.cache_resource(show_spinner="Đang đọc dữ liệu / Loading the workspace…", max_entries=4)
-def _load(path: str, file_stamp: tuple) -> geo.Workspace:
-    if file_stamp[:1] == ("store",):
-        from geo.store.source import StoreSource
+def _read_store(path: str, head: int | None, at: int | None) -> geo.Workspace:
+    """The store's workspace as a whole (never shown as it is where an account is signed in)."""
+    from geo.store.source import StoreSource
 
-        _, head, at = file_stamp
-        store = _store(path) if head is not None else None
-        return geo.assemble(StoreSource(path, at=at, store=store).read())
+    store = _store(path) if head is not None else None
+    return geo.assemble(StoreSource(path, at=at, store=store).read())
+
+
+@st.cache_resource(show_spinner="Đang đọc dữ liệu / Loading the workspace…", max_entries=8)
+def _load(path: str, file_stamp: tuple) -> geo.Workspace:
+    """The workspace every part of the page reads: a store's :func:`~geo.access.restrict`-ed to the account."""
+    if file_stamp[:1] == ("store",):
+        _, head, at, *scope = file_stamp
+        ws = _read_store(path, head, at)
+        return restrict(ws, access_of(scope[0])) if scope else ws
     return geo.load_workspace(path)
 
 
@@ -103,12 +125,13 @@ def _display(path: str, file_stamp: tuple) -> DisplayGeometry:
     return display_geometry(_load(path, file_stamp))
 
 
-def load(path: Path, at: int | None = None) -> tuple[geo.Workspace, tuple]:
+def load(path: Path, at: int | None = None, access: Access | None = None) -> tuple[geo.Workspace, tuple]:
     """The workspace at ``path`` (cached) and the stamp that keys everything derived from it.
 
-    ``at``: a store as it was right after that changeset.
+    ``at``: a store as it was right after that changeset. ``access``: the signed-in account's; the
+    workspace (and so every tab, popup, table and download) is then only what it may read.
     """
-    key = stamp(path, at)
+    key = stamp(path, at, access)
     if at is not None and key[:1] != ("store",):
         return geo.load_workspace(path, at=at), key  # a folder has no history: the report says so
     return _load(str(path), key), key

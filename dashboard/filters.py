@@ -9,6 +9,7 @@ reproduces the view.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import geo
+from geo.access import Access
 from geo.canonical import date_error
 from geo.schema import STAGES
 from geo.selection import Selection
@@ -62,8 +64,11 @@ def _parse_date(text: str | None) -> tuple[date | None, str]:
         return None, date_error(text) or "không phải ngày / not a date"
 
 
-def seed_from_url(opts: Options) -> list[str]:
-    """On a session's first run, put the URL's selection into the widgets; return what was ignored."""
+def seed_from_url(opts: Options, landing: Iterable[str] = ()) -> list[str]:
+    """On a session's first run, put the URL's selection into the widgets; return what was ignored.
+
+    ``landing``: the hamlets a signed-in officer or party cell lands on (where the URL names none).
+    """
     if st.session_state.get("_seeded"):
         return []
     qp = st.query_params
@@ -79,7 +84,9 @@ def seed_from_url(opts: Options) -> list[str]:
         ignored.append(f"project={project}")
         project = ALL
     st.session_state[KEYS["project"]] = project
-    st.session_state[KEYS["hamlet"]] = keep(qp.get_all("hamlet"), opts.hamlets, "hamlet")
+    st.session_state[KEYS["hamlet"]] = keep(qp.get_all("hamlet"), opts.hamlets, "hamlet") or [
+        h for h in opts.hamlets if h in set(landing)
+    ]
     st.session_state[KEYS["stage"]] = keep(qp.get_all("stage"), STAGES.keys, "stage")
     st.session_state[KEYS["land_use"]] = keep(qp.get_all("land_use"), opts.land_uses, "land_use")
     as_of, why = _parse_date(qp.get("as_of"))
@@ -142,19 +149,28 @@ def sidebar(opts: Options) -> Selection:
     )
 
 
-def meeting_toggle() -> bool:
-    """The one-click meeting mode switch (drawn where it is called)."""
+def meeting_toggle(forced: bool = False) -> bool:
+    """The one-click meeting mode switch (drawn where it is called).
+
+    ``forced``: a meeting-room screen's account: on, and disabled (the server's decision, not the URL's).
+    """
+    if forced:
+        st.session_state[KEYS["meeting"]] = True
     return st.toggle(
         "Chế độ họp",
         key=KEYS["meeting"],
+        disabled=forced,
         help="Meeting mode: bản đồ toàn màn hình, chữ lớn, không có thông tin cá nhân. / Full-width map, "
         "large type, no personal data.",
     )
 
 
-def disclosure(meeting: bool) -> geo.Disclosure:
-    """What the page may show: nothing personal or identifying in meeting mode, else everything (no sign-in yet)."""
-    return geo.Disclosure.PUBLIC if meeting else geo.Disclosure.PERSONAL
+def disclosure(meeting: bool, access: Access | None = None) -> geo.Disclosure:
+    """What the page may show: nothing personal or identifying in meeting mode, else the signed-in
+    account's disclosure (everything on a folder workspace, which has no sign-in)."""
+    if meeting:
+        return geo.Disclosure.PUBLIC
+    return geo.Disclosure.PERSONAL if access is None else access.disclosure
 
 
 def basemap() -> bool:

@@ -1,11 +1,14 @@
 """Tải lên danh sách / Upload a list: a new version of one layer, its changes seen before they are kept.
 
 :func:`upload_panel` draws, for a :class:`geo.store.Store`, the upload of one layer's file (XLSX,
-CSV, zipped shapefile, GeoPackage, GeoJSON): the layer, the file, who uploads ("Người cập nhật / Your
-name"; sign-in comes later) and a note. The file's type and size (``[limits] max_file_mb`` of the
-store's settings) are checked before anything of it is read; it is then written to a temporary folder
-under its own name (never into the workspace), read and checked by :func:`geo.store.upload_file` as
-a dry run against ``base`` (the changeset the page shows), and the folder is removed.
+CSV, zipped shapefile, GeoPackage, GeoJSON): the layer, the file, who uploads (the signed-in account's
+name; "Người cập nhật / Your name" only where the page has no sign-in) and a note. Only roles that may
+edit upload: an officer only its hamlets' rows (an upload that changes another hamlet's rows is
+refused, naming their keys: :func:`outside_rows`), an administrator everything. The file's type and
+size (``[limits] max_file_mb`` of the store's settings) are checked before anything of it is read; it
+is then written to a temporary folder under its own name (never into the workspace), read and checked
+by :func:`geo.store.upload_file` as a dry run against ``base`` (the changeset the page shows), and
+the folder is removed.
 
 The page then shows either the refusal (the bilingual message and every problem with its file, rows
 and fix, as the dashboard's problem list shows them) or the diff: the rows added, removed and changed
@@ -42,6 +45,7 @@ from geo.limits import Limits, mb
 from geo.problems import Report
 from geo.schema import LAYERS
 from geo.store import MergeConflict, StaleUpload, Store, StoreError, Upload, upload_file
+from geo.store.accounts import Account
 from geo.store.changesets import Diff, display_value
 from geo.store.tables import KEY
 from geo.store.upload import store_config
@@ -343,6 +347,62 @@ def show_refusal(up: Upload) -> None:
             problem_list(up.report.warnings)
 
 
+# --------------------------------------------------------------------------- who may upload what
+
+
+def _row_hamlets(rows: pd.DataFrame, ws: geo.Workspace) -> pd.Series:
+    """The hamlet id of each row (NaN where the workspace cannot tell): its own ``hamlet_id``, else its
+    parcel's, else its household's."""
+    hamlet = pd.Series(pd.NA, index=rows.index, dtype="object")
+    if "hamlet_id" in rows:
+        hamlet = rows["hamlet_id"].astype("object")
+    if "parcel_id" in rows:
+        by_parcel = ws.parcels.dropna(subset=["parcel_id"]).drop_duplicates("parcel_id")
+        hamlet = hamlet.fillna(rows["parcel_id"].map(by_parcel.set_index("parcel_id")["hamlet_id"]))
+    sheet = ["map_sheet", "parcel_no", "commune_code"]
+    if all(c in rows for c in sheet[:2]):
+        cols = [c for c in sheet if c in rows and c in ws.parcels]
+
+        def label(frame: pd.DataFrame) -> pd.Series:
+            return frame[cols].astype("string").fillna("").agg("|".join, axis=1)
+
+        by_sheet = pd.Series(ws.parcels["hamlet_id"].to_numpy(), index=label(ws.parcels).to_numpy())
+        by_sheet = by_sheet[~by_sheet.index.duplicated()]
+        hamlet = hamlet.fillna(label(rows).map(by_sheet))
+    if "household_id" in rows:
+        homes = ws.households.dropna(subset=["household_id", "hamlet_id"])
+        # a household in more than one hamlet has no single hamlet: NaN (outside)
+        single = homes.groupby("household_id")["hamlet_id"].agg(lambda h: h.iloc[0] if h.nunique() == 1 else pd.NA)
+        hamlet = hamlet.fillna(rows["household_id"].map(single))
+    return hamlet
+
+
+def outside_rows(diff: Diff, hamlets: frozenset[str], ws: geo.Workspace) -> list[str]:
+    """The row keys an upload adds, removes or changes outside ``hamlets`` (before or after the change).
+
+    A row whose hamlet the workspace cannot tell (a layer of the whole commune, a new parcel, a
+    household of several hamlets) counts as outside: an officer edits only what is surely its own.
+    """
+    frames = [diff.added, diff.removed, diff.before.reset_index(), diff.after.reset_index()]
+    outside: list[str] = []
+    for rows in frames:
+        if rows.empty:
+            continue
+        inside = _row_hamlets(rows, ws).isin(hamlets)
+        outside.extend(str(k) for k in rows.loc[~inside.to_numpy(), KEY])
+    return sorted(set(outside))
+
+
+def outside_text(keys: list[str]) -> str:
+    """The refusal of an officer's upload that reaches beyond its hamlets, naming the rows."""
+    shown = ", ".join(keys[:20]) + (f" … (+{len(keys) - 20})" if len(keys) > 20 else "")
+    return (
+        f"Tệp sửa {fmt_number(len(keys))} dòng ngoài các thôn bạn theo dõi, kho dữ liệu không thay đổi: {shown}. "
+        "Chỉ tải lên các dòng của thôn mình. / The file changes rows outside the hamlets you follow; the store is "
+        "unchanged. Upload only your hamlets' rows."
+    )
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -358,11 +418,28 @@ def _widget_limit(limits: Limits) -> int:
     return max(1, min(_server_limit_mb(), math.ceil(limits.max_file_mb)))
 
 
-def upload_panel(store: Store, base: int | None, disclosure: geo.Disclosure, key: str = "upload") -> None:
-    """Draw the upload page for ``store`` (see the module); ``base``: the changeset the page shows."""
+def upload_panel(
+    store: Store,
+    base: int | None,
+    disclosure: geo.Disclosure,
+    key: str = "upload",
+    account: Account | None = None,
+    ws: geo.Workspace | None = None,
+) -> None:
+    """Draw the upload page for ``store`` (see the module); ``base``: the changeset the page shows.
+
+    ``account``: the signed-in account (its name is the uploader's; only roles that may edit upload);
+    ``ws``: the workspace the page shows, which tells an officer's rows from other hamlets'.
+    """
     st.subheader("Tải lên danh sách / Upload a list")
     if disclosure is geo.Disclosure.PUBLIC:
         st.caption("Chế độ họp: không tải lên danh sách. / Meeting mode: no uploads.")
+        return
+    access = None if account is None else account.access
+    if access is not None and access.role not in ("admin", "officer"):
+        st.caption(
+            f"Vai trò {md(access.label)} không tải lên danh sách. / This role does not upload lists.",
+        )
         return
     state = st.session_state
     done = state.pop(f"{key}_done", None)
@@ -388,7 +465,11 @@ def upload_panel(store: Store, base: int | None, disclosure: geo.Disclosure, key
         max_upload_size=_widget_limit(limits),
         help=f"{', '.join(UPLOAD_TYPES)} — tối đa / at most {mb(min(limits.max_file_mb, _server_limit_mb()) * 1e6)}",
     )
-    user = st.text_input("Người cập nhật / Your name", key=f"{key}_user").strip()
+    if account is None:
+        user = st.text_input("Người cập nhật / Your name", key=f"{key}_user").strip()
+    else:
+        user = account.name
+        st.caption(f"Người cập nhật / Uploaded by: {md(user)}")
     note = st.text_input("Ghi chú / Note", key=f"{key}_note_{generation}", placeholder="Tuần 47").strip()
     if file is None:
         st.caption(
@@ -445,6 +526,11 @@ def upload_panel(store: Store, base: int | None, disclosure: geo.Disclosure, key
     if up.refused:
         show_refusal(up)
         return
+    if access is not None and access.role == "officer" and up.diff is not None:
+        outside = outside_rows(up.diff, access.hamlets, ws) if ws is not None else sorted(up.diff.touched_keys())
+        if outside:
+            st.error(md(outside_text(outside)), icon=":material/block:")
+            return
     if previous.merge:
         st.info(
             f"Đã gộp với các thay đổi sau bản #{previous.base} / Merged with the changes made since "
@@ -478,10 +564,16 @@ def upload_panel(store: Store, base: int | None, disclosure: geo.Disclosure, key
         st.rerun()  # the app reads the new head: its data are cached under it
 
 
-def show(store: Store, base: int | None, disclosure: geo.Disclosure) -> None:
+def show(
+    store: Store,
+    base: int | None,
+    disclosure: geo.Disclosure,
+    account: Account | None = None,
+    ws: geo.Workspace | None = None,
+) -> None:
     """The app's hook: the upload page for ``store`` (the one the app opened), in an expander, under a guard."""
     with (
         guard(("tải lên danh sách", "the upload page")),
         st.expander("Tải lên danh sách / Upload a list", icon=":material/upload_file:"),
     ):
-        upload_panel(store, base, disclosure)
+        upload_panel(store, base, disclosure, account=account, ws=ws)

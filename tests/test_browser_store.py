@@ -2,9 +2,10 @@
 
 Builds the sample store (``geo.sample_history``: four weeks of changesets) in a temporary folder,
 starts ``python -m dashboard.serve STORE`` on a free loopback port, and drives Debian's Chromium with
-the network cut off: the map is drawn from the store, the caption names its head changeset, the
-history lists the officers' changesets, and an upload of a households list with one changed amount
-shows its diff (old → new) before anything is saved, then becomes a new changeset once confirmed.
+the network cut off: it signs in as the demo administrator through the sign-in page, then the map is
+drawn from the store, the caption names its head changeset, the history lists the officers'
+changesets, and an upload of a households list with one changed amount shows its diff (old → new)
+before anything is saved, then becomes a new changeset (under the signed-in name) once confirmed.
 """
 
 from __future__ import annotations
@@ -92,6 +93,10 @@ def test_the_store_opens_with_its_history_and_a_list_goes_up_after_its_diff(brow
     context, pg = _guarded_page(browser, 1366, 900)
     try:
         pg.goto(store_url, wait_until="domcontentloaded")
+        # a store asks for sign-in first (issue 16): the sample store's demo administrator
+        pg.get_by_label("Tên đăng nhập / User name").fill("quantri")
+        pg.get_by_label("Mật khẩu / Password").fill("demo-quantri")
+        pg.get_by_role("button", name="Đăng nhập / Sign in").click()
         _wait_for_parcels(pg)
         pg.get_by_text(f"hoson.gpkg #{head}", exact=False).first.wait_for(timeout=10_000)  # the caption
 
@@ -106,7 +111,7 @@ def test_the_store_opens_with_its_history_and_a_list_goes_up_after_its_diff(brow
         pg.get_by_text("Tải lên danh sách / Upload a list", exact=True).first.click()
         upload = pg.locator("[data-testid='stExpander']").filter(has_text="Tải lên danh sách / Upload a list")
         upload.locator("input[type='file']").set_input_files(str(tmp_path / "ho_tuan48.csv"))
-        upload.get_by_label("Người cập nhật / Your name").fill("Hoàng Văn Bình")
+        upload.get_by_text("Người cập nhật / Uploaded by: quantri", exact=False).wait_for()  # the signed-in name
         upload.get_by_label("Ghi chú / Note").fill("Tuần 48")
         upload.get_by_label("Ghi chú / Note").press("Enter")
         upload.get_by_role("button", name="Xem trước thay đổi / Preview the changes").click()
@@ -122,7 +127,7 @@ def test_the_store_opens_with_its_history_and_a_list_goes_up_after_its_diff(brow
         pg.get_by_text(f"Đã lưu thay đổi #{head + 1}", exact=False).wait_for(timeout=60_000)
         with Store.open(sample_store) as store:
             last = store.history()[-1]
-        assert (last["id"], last["user"], last["note"]) == (head + 1, "Hoàng Văn Bình", "Tuần 48")
+        assert (last["id"], last["user"], last["note"]) == (head + 1, "quantri", "Tuần 48")  # the signed-in account
         _wait_for_parcels(pg)
         pg.get_by_text(f"hoson.gpkg #{head + 1}", exact=False).first.wait_for(timeout=30_000)  # the new head
         assert not pg.blocked and not pg.errors, (pg.blocked, pg.errors)

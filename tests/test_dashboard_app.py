@@ -148,7 +148,7 @@ def test_the_officers_view_shows_the_hamlet_pages_household_list(monkeypatch, ap
 
 def test_the_hamlet_page_follows_the_pages_one_disclosure(monkeypatch, app_ws):
     # stands for the sign-in roles of a later issue, which will set the page's disclosure
-    monkeypatch.setattr("dashboard.filters.disclosure", lambda meeting: geo.Disclosure.INTERNAL)
+    monkeypatch.setattr("dashboard.filters.disclosure", lambda meeting, access=None: geo.Disclosure.INTERNAL)
     at = run_app(monkeypatch, app_ws)
     assert "Chủ hộ" not in at.dataframe[-1].value.columns and at.tabs
     text = page_text(at)

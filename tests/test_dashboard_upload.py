@@ -43,6 +43,21 @@ def store(tmp_path: Path) -> str:
     return make_store(tmp_path)
 
 
+PASSWORD = "mật-khẩu-thử-1"
+
+
+@pytest.fixture
+def accounts(store: str) -> str:
+    """The store with an administrator, a leadership account and an officer of hamlet A (H1, H2)."""
+    from geo.store.accounts import add_user
+
+    with Store.open(store) as s:
+        add_user(s, "quantri", PASSWORD, "admin", by="test")
+        add_user(s, "lanhdao", PASSWORD, "leadership", by="test")
+        add_user(s, "canbo", PASSWORD, "officer", hamlets=["A"], by="test")
+    return store
+
+
 def households() -> pd.DataFrame:
     return pd.DataFrame(default_layers()["households"])
 
@@ -69,27 +84,33 @@ def h3_handed_over() -> bytes:
     return csv(week)
 
 
-def panel(target: str, base: int | None, disclosure: str) -> None:
-    """The script AppTest runs: the upload page of the store at ``target``."""
+def panel(target: str, base: int | None, disclosure: str, account: str | None = None) -> None:
+    """The script AppTest runs: the upload page of the store at ``target`` (signed in as ``account``)."""
     import geo
     from dashboard.upload import upload_panel
     from geo.store import Store
+    from geo.store.accounts import get_user
+    from geo.store.source import StoreSource
 
     with Store.open(target) as store:
-        upload_panel(store, base, geo.Disclosure(disclosure))
+        signed_in = None if account is None else get_user(store, account)
+        ws = geo.assemble(StoreSource(target, store=store).read())
+        upload_panel(store, base, geo.Disclosure(disclosure), account=signed_in, ws=ws)
 
 
-def open_page(target: str, base: int | None = 1, disclosure: str = "personal") -> AppTest:
-    at = AppTest.from_function(panel, args=(target, base, disclosure), default_timeout=60)
+def open_page(target: str, base: int | None = 1, disclosure: str = "personal", account: str | None = None) -> AppTest:
+    at = AppTest.from_function(panel, args=(target, base, disclosure, account), default_timeout=60)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def choose(at: AppTest, name: str, data: bytes, user: str = "Bình", note: str = "Tuần 47") -> AppTest:
-    """Pick a households file, say who and why (the page then checks the file's type and size)."""
+def choose(at: AppTest, name: str, data: bytes, user: str | None = "Bình", note: str = "Tuần 47") -> AppTest:
+    """Pick a households file, say who (``None``: signed in, no name to give) and why (the page then checks
+    the file's type and size)."""
     at.file_uploader(key="upload_file_0").set_value((name, data, "application/octet-stream"))
-    at.text_input(key="upload_user").input(user)
+    if user is not None:
+        at.text_input(key="upload_user").input(user)
     at.text_input(key="upload_note_0").input(note)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -302,18 +323,55 @@ def test_an_upload_is_previewed_and_committed_on_a_postgis_store(tmp_path: Path,
     assert len(history(target)) == 2
 
 
-def test_the_app_reloads_its_data_after_an_upload(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_app_reloads_its_data_after_an_upload(accounts: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = accounts
     monkeypatch.setattr(sys, "argv", [APP, "--workspace", store])
     monkeypatch.delenv("GEO_WORKSPACE", raising=False)
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
+    at.text_input(key="signin_name").input("quantri")  # a store asks for sign-in (issue 16)
+    at.text_input(key="signin_password").input(PASSWORD)
+    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("#1" in c.value for c in at.caption)
-    choose(at, "households.csv", week47())
+    choose(at, "households.csv", week47(), user=None)
     click(at, "upload_preview")
     click(at, "upload_confirm")
     assert any("#2" in c.value for c in at.caption)  # the page now shows the new changeset
     handed = next(m.value for m in at.metric if m.label == "Hộ đã bàn giao")
     assert handed == "66,7%"  # H1 and H3 of H1, H3, H4
+
+
+# --------------------------------------------------------------------------- signed in (issue 16)
+
+
+def test_a_signed_in_upload_is_recorded_under_the_account_with_no_name_field(accounts: str) -> None:
+    at = choose(open_page(accounts, account="quantri"), "households.csv", week47(), user=None)
+    assert not [t for t in at.text_input if t.key == "upload_user"]
+    click(click(at, "upload_preview"), "upload_confirm")
+    assert [c["user"] for c in history(accounts)][1:] == ["quantri"]
+
+
+def test_a_role_that_does_not_edit_gets_no_upload(accounts: str) -> None:
+    at = open_page(accounts, account="lanhdao")
+    assert not at.file_uploader and "không tải lên" in " ".join(c.value for c in at.caption)
+
+
+def test_an_officer_may_upload_its_own_hamlets_rows(accounts: str) -> None:
+    week = households()
+    week.loc[week.household_id == "H1", "compensation_vnd"] = "120000000"  # H1: hamlet A, the officer's
+    at = click(choose(open_page(accounts, account="canbo"), "households.csv", csv(week), user=None), "upload_preview")
+    assert not at.error and at.button(key="upload_confirm")
+
+
+def test_an_officer_upload_changing_another_hamlets_row_is_refused_naming_the_row(accounts: str) -> None:
+    at = click(
+        choose(open_page(accounts, account="canbo"), "households.csv", h3_handed_over(), user=None), "upload_preview"
+    )
+    refusal = " ".join(e.value for e in at.error)
+    assert "ngoài các thôn bạn theo dõi" in refusal and "H3" in refusal
+    assert not [b for b in at.button if b.key == "upload_confirm"]
+    assert len(history(accounts)) == 1

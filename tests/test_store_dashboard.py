@@ -12,12 +12,15 @@ import streamlit as st
 from conftest import build_workspace, default_layers
 from streamlit.testing.v1 import AppTest
 
+from dashboard import signin
 from geo.store import Store, import_folder, upload_file
+from geo.store.accounts import add_user
 
 pytestmark = pytest.mark.slow
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 _databases = itertools.count(1)
+PASSWORD = "mật-khẩu-thử-1"
 
 
 @pytest.fixture(params=["gpkg", "postgis"])
@@ -30,7 +33,8 @@ def store(request, tmp_path) -> str:
 
         target = create_database(request.getfixturevalue("postgis_url"), f"app_{next(_databases)}")
     folder = build_workspace(tmp_path / "ws", toml='[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n')
-    import_folder(target, folder, user="Lan").close()
+    with import_folder(target, folder, user="Lan") as s:
+        add_user(s, "quantri", PASSWORD, "admin", by="test")  # a store asks for sign-in (issue 16)
     st.cache_resource.clear()
     st.cache_data.clear()
     return target
@@ -40,6 +44,10 @@ def open_app(monkeypatch, store: str, *extra: str) -> AppTest:
     monkeypatch.setattr(sys, "argv", [APP, "--workspace", store, *extra])
     monkeypatch.delenv("GEO_WORKSPACE", raising=False)
     at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.text_input(key=signin.NAME).input("quantri")
+    at.text_input(key=signin.PASSWORD).input(PASSWORD)
+    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
