@@ -75,6 +75,9 @@ if not ws.report.ok:
 
 if account is not None and not account.access.forced_meeting:
     signin.sidebar(data.open_store(path), account)
+elif account is None:
+    with st.sidebar:  # beside the filters, so a meeting screen's layout is the same with or without it
+        signin.no_sign_in_note()
 with panels.guard(("đọc bộ lọc", "the filters"), stop=True):
     opts = filters.options(ws)
     ignored = filters.seed_from_url(opts, () if access is None else access.landing)
@@ -96,8 +99,6 @@ with panels.guard(("hiện tiêu đề", "the title")):
     title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")
     source = data.source_label(ws)
     st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(source)}")
-    if account is None:
-        signin.no_sign_in_note()
 disclosure = filters.disclosure(meeting, access)  # what personal data the page may show: one value for every part
 if ignored:
     st.warning("Bỏ qua giá trị không có trong dữ liệu / ignored: " + text.md(", ".join(ignored)))

@@ -150,8 +150,19 @@ def sidebar(store: Store, account: Account) -> None:
 
 
 def no_sign_in_note() -> None:
-    """The one caption line of a folder workspace: no sign-in, for this machine only."""
-    st.caption(
-        "Thư mục dữ liệu: không có đăng nhập, chỉ phục vụ máy này (127.0.0.1). / A folder workspace: no sign-in, "
-        "served to this machine only."
-    )
+    """The sidebar's line for a folder workspace: no sign-in, and who can reach the page."""
+    from streamlit import config
+
+    address = str(config.get_option("server.address") or "")
+    if address in ("127.0.0.1", "localhost", "::1"):
+        st.caption(
+            "Thư mục dữ liệu: không có đăng nhập, chỉ phục vụ máy này (127.0.0.1). / A folder workspace: no "
+            "sign-in, served to this machine only."
+        )
+    else:
+        st.warning(
+            "Thư mục dữ liệu: không có đăng nhập, và trang mở cho cả mạng ("
+            + (address or "mọi địa chỉ / every address")
+            + "). / A folder workspace: no sign-in, and the page is open to the network.",
+            icon=":material/warning:",
+        )

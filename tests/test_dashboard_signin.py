@@ -200,4 +200,20 @@ def test_a_folder_workspace_says_it_has_no_sign_in(monkeypatch, tmp_path):
     st.cache_resource.clear()
     at = open_app(monkeypatch, str(folder))
     assert at.metric  # no sign-in: the dashboard at once
-    assert any("không có đăng nhập" in c.value for c in at.caption)
+    said = [c.value for c in at.sidebar.caption] + [w.value for w in at.sidebar.warning]
+    assert any("không có đăng nhập" in s for s in said), said
+
+
+def test_a_folder_workspace_on_the_loopback_says_it_serves_only_this_machine(monkeypatch, tmp_path):
+    from streamlit import config
+
+    folder = build_workspace(tmp_path / "ws", toml=TOML)
+    st.cache_resource.clear()
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")  # as dashboard.serve starts it
+    try:
+        at = open_app(monkeypatch, str(folder))
+    finally:
+        config.set_option("server.address", before)
+    assert any("chỉ phục vụ máy này" in c.value for c in at.sidebar.caption)
+    assert not at.sidebar.warning
