@@ -45,6 +45,15 @@ LAN_WARNING = (
     "(Ctrl+C) after the meeting."
 )
 
+LAN_WARNING_STORE = (
+    "CẢNH BÁO: bảng điều khiển mở cho cả mạng nội bộ. Kho dữ liệu yêu cầu đăng nhập, nhưng kết nối chưa mã hoá "
+    "(http://{name}:{port}): mật khẩu và dữ liệu đi qua mạng ở dạng đọc được. Trong cơ quan, đặt sau một proxy HTTPS "
+    "(nginx).\n"
+    "WARNING: the dashboard is open to the whole local network. The store asks for sign-in, but the connection "
+    "is not encrypted (http://{name}:{port}): passwords and data cross the network readable. In an office, serve it "
+    "behind an HTTPS proxy (nginx)."
+)
+
 REFUSED = (
     "Địa chỉ (Host) không được phép: mở bảng điều khiển bằng http://localhost:PORT / "
     "Host not allowed: open the dashboard at http://localhost:PORT\n"
@@ -244,6 +253,13 @@ def app_arguments(args: argparse.Namespace) -> list[str]:
     return out
 
 
+def lan_warning(workspace: str, name: str, port: int) -> str:
+    """What ``--lan`` prints: a folder has no sign-in at all; a store signs in, but over plain HTTP."""
+    from geo.source import is_store
+
+    return (LAN_WARNING_STORE if is_store(workspace) else LAN_WARNING).format(name=name, port=port)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, print the warning where ``--lan``, and run Streamlit on the dashboard."""
     args, rest = arguments(argv)
@@ -253,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         address = "0.0.0.0"
         hosts += [h for h in lan_hosts() if h not in hosts]
         name = next((h for h in hosts if h not in LOCAL_HOSTS and h.count(".") == 3), socket.gethostname())
-        sys.stderr.write(LAN_WARNING.format(name=name, port=args.port or 8501) + "\n")
+        sys.stderr.write(lan_warning(str(args.workspace), name, args.port or 8501) + "\n")
         sys.stderr.write(f"Tên/địa chỉ được phép / allowed hosts: {', '.join(hosts)}\n")
     install_host_check()
     from streamlit.web import cli

@@ -267,3 +267,12 @@ def test_without_a_workspace_the_server_opens_the_one_geo_workspace_names(monkey
 
     monkeypatch.setenv("GEO_WORKSPACE", "data/hoson.gpkg")
     assert app_arguments(arguments([])[0]) == ["--workspace", "data/hoson.gpkg"]
+
+
+def test_lan_with_a_store_says_it_signs_in_but_is_not_encrypted():
+    from dashboard.serve import lan_warning
+
+    store = lan_warning("data/hoson.gpkg", "may-chu", 8501)
+    folder = lan_warning("data/hoson", "may-chu", 8501)
+    assert "yêu cầu đăng nhập" in store and "chưa mã hoá" in store and "http://may-chu:8501" in store
+    assert "KHÔNG có đăng nhập" in folder and "KHÔNG có đăng nhập" not in store
