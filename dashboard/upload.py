@@ -33,6 +33,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -493,8 +494,9 @@ def upload_panel(
     current = (file.file_id, layer, user, note)
     if previous is not None and previous.key != current:
         previous = None
+    run = partial(attempt, store, layer, file, file.name, file.file_id, user=user, note=note)  # this file, this user
     if st.button("Xem trước thay đổi / Preview the changes", key=f"{key}_preview", disabled=not user):
-        previous = attempt(store, layer, file, file.name, file.file_id, user=user, note=note, base=base, dry_run=True)
+        previous = run(base=base, dry_run=True)
     if previous is None:
         state.pop(f"{key}_attempt", None)
         return
@@ -502,18 +504,7 @@ def upload_panel(
     if previous.stale is not None:
         st.warning(stale_text(previous.stale, masker(store, disclosure)), icon=":material/group:")
         if st.button("Gộp các dòng không trùng / Merge the rows that do not conflict", key=f"{key}_merge"):
-            previous = attempt(
-                store,
-                layer,
-                file,
-                file.name,
-                file.file_id,
-                user=user,
-                note=note,
-                base=previous.base,
-                dry_run=True,
-                merge=True,
-            )
+            previous = run(base=previous.base, dry_run=True, merge=True)
             state[f"{key}_attempt"] = previous
             st.rerun()
         return
@@ -543,18 +534,7 @@ def upload_panel(
     if not previous.can_commit:
         return
     if st.button("Xác nhận cập nhật / Confirm the upload", key=f"{key}_confirm", type="primary"):
-        final = attempt(
-            store,
-            layer,
-            file,
-            file.name,
-            file.file_id,
-            user=user,
-            note=note,
-            base=previous.base,
-            dry_run=False,
-            merge=previous.merge,
-        )
+        final = run(base=previous.base, dry_run=False, merge=previous.merge)
         if final.changeset is None:  # refused at the last moment (someone changed the layer): say why
             state[f"{key}_attempt"] = final
             st.rerun()
