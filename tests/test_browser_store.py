@@ -10,15 +10,13 @@ before anything is saved, then becomes a new changeset (under the signed-in name
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.test_browser import _free_port, _guarded_page, _wait_for_parcels
+from tests.test_dashboard_serve import _start, _stop
 
 pytestmark = pytest.mark.browser
 
@@ -35,38 +33,13 @@ def sample_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store_url(sample_store):
+def store_url(sample_store, tmp_path_factory):
+    """``python -m dashboard.serve STORE`` (what ``scripts/run.sh`` runs) on a free loopback port."""
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.serve", "--port", str(port), str(sample_store)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail("the dashboard exited:\n" + (proc.stdout.read() if proc.stdout else ""))
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the dashboard did not start within 120 s")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    if proc.stdout:
-        proc.stdout.close()
+    log = tmp_path_factory.mktemp("serve_store") / "server.log"
+    proc = _start([sys.executable, "-m", "dashboard.serve", "--port", str(port), str(sample_store)], port, log)
+    yield f"http://127.0.0.1:{port}"
+    _stop(proc)
 
 
 def _week_list(sample_store: Path, out: Path) -> tuple[str, str, str]:
