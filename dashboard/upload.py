@@ -4,7 +4,7 @@
 CSV, zipped shapefile, GeoPackage, GeoJSON): the layer, the file, who uploads (the signed-in account's
 name; "Người cập nhật / Your name" only where the page has no sign-in) and a note. Only roles that may
 edit upload: an officer only its hamlets' rows (an upload that changes another hamlet's rows is
-refused, naming their keys: :func:`outside_rows`), an administrator everything. The file's type and
+refused, naming their keys: :func:`geo.store.upload.refused_rows`), an administrator everything. The file's type and
 size (``[limits] max_file_mb`` of the store's settings) are checked before anything of it is read; it
 is then written to a temporary folder under its own name (never into the workspace), read and checked
 by :func:`geo.store.upload_file` as a dry run against ``base`` (the changeset the page shows), and
@@ -49,7 +49,7 @@ from geo.store import MergeConflict, StaleUpload, Store, StoreError, Upload, upl
 from geo.store.accounts import Account
 from geo.store.changesets import Diff, display_value
 from geo.store.tables import KEY
-from geo.store.upload import store_config
+from geo.store.upload import refusal_text, refused_rows, store_config
 
 from .history import PERSONAL_COLUMNS, column_label, masker, row_label
 from .panels import guard, problem_list
@@ -348,62 +348,6 @@ def show_refusal(up: Upload) -> None:
             problem_list(up.report.warnings)
 
 
-# --------------------------------------------------------------------------- who may upload what
-
-
-def _row_hamlets(rows: pd.DataFrame, ws: geo.Workspace) -> pd.Series:
-    """The hamlet id of each row (NaN where the workspace cannot tell): its own ``hamlet_id``, else its
-    parcel's, else its household's."""
-    hamlet = pd.Series(pd.NA, index=rows.index, dtype="object")
-    if "hamlet_id" in rows:
-        hamlet = rows["hamlet_id"].astype("object")
-    if "parcel_id" in rows:
-        by_parcel = ws.parcels.dropna(subset=["parcel_id"]).drop_duplicates("parcel_id")
-        hamlet = hamlet.fillna(rows["parcel_id"].map(by_parcel.set_index("parcel_id")["hamlet_id"]))
-    sheet = ["map_sheet", "parcel_no", "commune_code"]
-    if all(c in rows for c in sheet[:2]):
-        cols = [c for c in sheet if c in rows and c in ws.parcels]
-
-        def label(frame: pd.DataFrame) -> pd.Series:
-            return frame[cols].astype("string").fillna("").agg("|".join, axis=1)
-
-        by_sheet = pd.Series(ws.parcels["hamlet_id"].to_numpy(), index=label(ws.parcels).to_numpy())
-        by_sheet = by_sheet[~by_sheet.index.duplicated()]
-        hamlet = hamlet.fillna(label(rows).map(by_sheet))
-    if "household_id" in rows:
-        homes = ws.households.dropna(subset=["household_id", "hamlet_id"])
-        # a household in more than one hamlet has no single hamlet: NaN (outside)
-        single = homes.groupby("household_id")["hamlet_id"].agg(lambda h: h.iloc[0] if h.nunique() == 1 else pd.NA)
-        hamlet = hamlet.fillna(rows["household_id"].map(single))
-    return hamlet
-
-
-def outside_rows(diff: Diff, hamlets: frozenset[str], ws: geo.Workspace) -> list[str]:
-    """The row keys an upload adds, removes or changes outside ``hamlets`` (before or after the change).
-
-    A row whose hamlet the workspace cannot tell (a layer of the whole commune, a new parcel, a
-    household of several hamlets) counts as outside: an officer edits only what is surely its own.
-    """
-    frames = [diff.added, diff.removed, diff.before.reset_index(), diff.after.reset_index()]
-    outside: list[str] = []
-    for rows in frames:
-        if rows.empty:
-            continue
-        inside = _row_hamlets(rows, ws).isin(hamlets)
-        outside.extend(str(k) for k in rows.loc[~inside.to_numpy(), KEY])
-    return sorted(set(outside))
-
-
-def outside_text(keys: list[str]) -> str:
-    """The refusal of an officer's upload that reaches beyond its hamlets, naming the rows."""
-    shown = ", ".join(keys[:20]) + (f" … (+{len(keys) - 20})" if len(keys) > 20 else "")
-    return (
-        f"Tệp sửa {fmt_number(len(keys))} dòng ngoài các thôn bạn theo dõi, kho dữ liệu không thay đổi: {shown}. "
-        "Chỉ tải lên các dòng của thôn mình. / The file changes rows outside the hamlets you follow; the store is "
-        "unchanged. Upload only your hamlets' rows."
-    )
-
-
 # --------------------------------------------------------------------------- the page
 
 
@@ -437,7 +381,7 @@ def upload_panel(
         st.caption("Chế độ họp: không tải lên danh sách. / Meeting mode: no uploads.")
         return
     access = None if account is None else account.access
-    if access is not None and access.role not in ("admin", "officer"):
+    if access is not None and not access.may_upload:
         st.caption(
             f"Vai trò {md(access.label)} không tải lên danh sách. / This role does not upload lists.",
         )
@@ -517,10 +461,10 @@ def upload_panel(
     if up.refused:
         show_refusal(up)
         return
-    if access is not None and access.role == "officer" and up.diff is not None:
-        outside = outside_rows(up.diff, access.hamlets, ws) if ws is not None else sorted(up.diff.touched_keys())
-        if outside:
-            st.error(md(outside_text(outside)), icon=":material/block:")
+    if access is not None and up.diff is not None:
+        refused = refused_rows(up.diff, access, ws)  # the library's rule: an officer only its hamlets' rows
+        if refused:
+            st.error(md(refusal_text(refused)), icon=":material/block:")
             return
     if previous.merge:
         st.info(

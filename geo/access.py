@@ -191,8 +191,26 @@ class Access:
         return self.role == "party_cell" and hamlet_id is not None and hamlet_id in self.hamlets
 
     @property
+    def may_upload(self) -> bool:
+        """Whether it uploads lists at all (admin every row; an officer only its hamlets': :meth:`may_edit`)."""
+        return self.role in ("admin", "officer") and not self.meeting
+
+    @property
     def manages_accounts(self) -> bool:
         """Accounts, the store's history and rollback, the audit: admin only."""
+        return self.role == "admin"
+
+    @property
+    def sees_history(self) -> bool:
+        """Whether it sees the store's history (its changesets) and may roll back: admin only.
+
+        An inspector settles denunciations from the records as they are, not from their changesets.
+        """
+        return self.role == "admin"
+
+    @property
+    def sees_audit(self) -> bool:
+        """Whether it reads the audit trail (who signed in, exported, downloaded): admin only."""
         return self.role == "admin"
 
     @property

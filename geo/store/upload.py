@@ -14,16 +14,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..config import CONFIG_FILE, WorkspaceConfig, config_from_text
+from ..formatting import fmt_number
 from ..problems import Problem, Report
 from ..schema import LAYERS
 from ..source import RawLayers, SourceInfo, canonical_raw, read_layer_file
 from .changesets import Diff
 from .store import Commit, Store, ValidationRefused
 from .tables import KEY
+
+if TYPE_CHECKING:
+    from ..access import Access
+    from ..workspace import Workspace
 
 UNPLACED = "Chưa rõ thôn / unplaced"
 
@@ -264,4 +270,84 @@ def _hamlet_ids(layer: str, rows: pd.DataFrame, layers: Mapping[str, pd.DataFram
     return empty
 
 
-__all__ = ["FolderRefused", "Upload", "hamlet_of", "import_folder", "store_config", "upload_file"]
+# --------------------------------------------------------------------------- who may upload what
+
+
+def row_hamlets(rows: pd.DataFrame, ws: Workspace) -> pd.Series:
+    """The hamlet id of each row (NaN where the workspace cannot tell): its own ``hamlet_id``, else its
+    parcel's, else its parcel's by map sheet and number, else its household's (a household of more
+    than one hamlet has none)."""
+    hamlet = pd.Series(pd.NA, index=rows.index, dtype="object")
+    if "hamlet_id" in rows:
+        hamlet = rows["hamlet_id"].astype("object")
+    if "parcel_id" in rows:
+        by_parcel = ws.parcels.dropna(subset=["parcel_id"]).drop_duplicates("parcel_id")
+        hamlet = hamlet.fillna(rows["parcel_id"].map(by_parcel.set_index("parcel_id")["hamlet_id"]))
+    sheet = ["map_sheet", "parcel_no", "commune_code"]
+    if all(c in rows for c in sheet[:2]):
+        cols = [c for c in sheet if c in rows and c in ws.parcels]
+
+        def label(frame: pd.DataFrame) -> pd.Series:
+            return frame[cols].astype("string").fillna("").agg("|".join, axis=1)
+
+        by_sheet = pd.Series(ws.parcels["hamlet_id"].to_numpy(), index=label(ws.parcels).to_numpy())
+        by_sheet = by_sheet[~by_sheet.index.duplicated()]
+        hamlet = hamlet.fillna(label(rows).map(by_sheet))
+    if "household_id" in rows:
+        homes = ws.households.dropna(subset=["household_id", "hamlet_id"])
+        single = homes.groupby("household_id")["hamlet_id"].agg(lambda h: h.iloc[0] if h.nunique() == 1 else pd.NA)
+        hamlet = hamlet.fillna(rows["household_id"].map(single))
+    return hamlet
+
+
+def refused_rows(diff: Diff, access: Access, ws: Workspace | None) -> list[str]:
+    """The row keys of an upload that ``access`` may not make: rows it adds, removes or changes (before
+    or after the change) in a hamlet :meth:`~geo.access.Access.may_edit` refuses; sorted, empty where
+    every row is its own.
+
+    A row whose hamlet the workspace cannot tell (a layer of the whole commune, a new parcel, a
+    household of several hamlets) counts as refused for an account that edits only some hamlets
+    (an officer edits only what is surely its own); without ``ws`` every touched row is refused
+    to such an account. An account that edits every hamlet (admin) is refused nothing.
+
+    Example
+    -------
+    >>> refused_rows(upload.diff, Access("officer", {"A"}), ws)  # doctest: +SKIP
+    ['H3']
+    """
+    if access.may_edit(None):  # even a row of no hamlet: every row
+        return []
+    if ws is None:
+        return sorted(str(k) for k in diff.touched_keys())
+    refused: list[str] = []
+    for rows in (diff.added, diff.removed, diff.before.reset_index(), diff.after.reset_index()):
+        if rows.empty:
+            continue
+        hamlet = row_hamlets(rows, ws)
+        allowed = [h for h in hamlet.dropna().unique() if access.may_edit(str(h))]
+        inside = hamlet.isin(allowed).to_numpy()
+        refused.extend(str(k) for k in rows.loc[~inside, KEY])
+    return sorted(set(refused))
+
+
+def refusal_text(keys: list[str]) -> str:
+    """The refusal of an upload that reaches beyond the hamlets its account edits, naming the rows."""
+    shown = ", ".join(keys[:20]) + (f" … (+{len(keys) - 20})" if len(keys) > 20 else "")
+    return (
+        f"Tệp sửa {fmt_number(len(keys))} dòng ngoài các thôn bạn theo dõi, kho dữ liệu không thay đổi: {shown}. "
+        "Chỉ tải lên các dòng của thôn mình. / The file changes rows outside the hamlets you follow; the store is "
+        "unchanged. Upload only your hamlets' rows."
+    )
+
+
+__all__ = [
+    "FolderRefused",
+    "Upload",
+    "hamlet_of",
+    "import_folder",
+    "refusal_text",
+    "refused_rows",
+    "row_hamlets",
+    "store_config",
+    "upload_file",
+]
