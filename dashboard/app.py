@@ -83,7 +83,17 @@ with panels.guard(("đọc bộ lọc", "the filters"), stop=True):
     ignored = filters.seed_from_url(opts, () if access is None else access.landing)
     sel = filters.sidebar(opts)
 with st.sidebar, panels.guard(("chuẩn bị nút xuất báo cáo", "the export buttons")):
-    downloads.panel(ws, sel)
+    # on a store every download is audited; personal data only where the account may export them, never in
+    # meeting mode (the switch's value as this run starts: it is drawn further down)
+    meeting_now = bool(st.session_state.get(filters.KEYS["meeting"])) or (access is not None and access.forced_meeting)
+    downloads.panel(
+        ws,
+        sel,
+        None if account is None else data.open_store(path),
+        account,
+        lambda: data.whole(path, key),
+        meeting_now,
+    )
 with panels.guard(("phân tích dữ liệu", "the analysis"), stop=True):
     an = data.analyse(path, key, sel)
 
@@ -142,10 +152,16 @@ else:
         from dashboard.upload import show as show_upload
 
         show_upload(data.open_store(path), ws.source.changeset, disclosure, account, ws)
-        # the history reads the store itself: personal data there only for roles that see every hamlet's
-        whole = access is None or access.personal_hamlets is None
-        personal = disclosure is geo.Disclosure.PERSONAL
-        show_history(data.open_store(path), disclosure if whole or not personal else geo.Disclosure.INTERNAL)
+        # the history (and rollback) for the administrator only; it reads the store itself: personal data
+        # there only for roles that see every hamlet's
+        if access is None or access.sees_history:
+            whole = access is None or access.personal_hamlets is None
+            personal = disclosure is geo.Disclosure.PERSONAL
+            show_history(data.open_store(path), disclosure if whole or not personal else geo.Disclosure.INTERNAL)
+        if account is not None and account.access.sees_audit:  # the audit trail: the administrator only
+            from dashboard.audit import show as show_audit
+
+            show_audit(data.open_store(path), account)
 
 with panels.guard(("ghi bộ lọc vào đường dẫn", "the page link")):
     filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))

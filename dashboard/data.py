@@ -137,6 +137,15 @@ def load(path: Path, at: int | None = None, access: Access | None = None) -> tup
     return _load(str(path), key), key
 
 
+def whole(path: Path, key: tuple) -> geo.Workspace:
+    """A store's workspace as a whole, not restricted to the account (cached): only for
+    :func:`geo.access.for_export`, which makes a file with what the account may put in it."""
+    if key[:1] != ("store",):
+        return _load(str(path), key)
+    _, head, at, *_ = key
+    return _read_store(str(path), head, at)
+
+
 def source_label(ws: geo.Workspace) -> str:
     """The source for the page's caption: the folder's name, or the store with its changeset."""
     if ws.source.kind == "store":
