@@ -93,6 +93,15 @@ def test_no_role_but_officer_and_admin_may_edit_rows():
     assert editors == {"officer", "admin"}
 
 
+def test_only_officer_and_admin_upload_lists():
+    assert {a.role for a in ROLES_TO_CHECK if a.may_upload} == {"officer", "admin"}
+
+
+def test_only_the_administrator_sees_the_history_and_the_audit():
+    assert {a.role for a in ROLES_TO_CHECK if a.sees_history} == {"admin"}
+    assert {a.role for a in ROLES_TO_CHECK if a.sees_audit} == {"admin"}
+
+
 def test_only_the_roles_that_settle_denunciations_see_who_denounced():
     assert {a.role for a in ROLES_TO_CHECK if a.sees_denouncers} == {"inspector", "admin"}
 

@@ -171,3 +171,58 @@ def test_the_apps_hook_shows_the_history_in_its_own_section(store_path: str) -> 
     assert not at.exception, [e.value for e in at.exception]
     assert at.expander[0].label == "Lịch sử thay đổi / History"
     assert table(at)["Số / No."].tolist() == [4, 3, 2, 1]
+
+
+# --------------------------------------------------------------------------- who sees it in the app
+
+PASSWORD = "mật-khẩu-thử-1"
+
+
+@pytest.fixture
+def accounts(tmp_path: Path) -> str:
+    """A small store with an administrator, an inspector, a leadership account and an officer of hamlet A."""
+    import streamlit as st
+    from conftest import build_workspace
+
+    from geo.store import import_folder
+    from geo.store.accounts import add_user
+
+    folder = build_workspace(tmp_path / "ws", toml='[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n')
+    target = str(tmp_path / "kho.gpkg")
+    with import_folder(target, folder, user="Lan") as s:
+        add_user(s, "quantri", PASSWORD, "admin", by="test")
+        add_user(s, "thanhtra", PASSWORD, "inspector", by="test")
+        add_user(s, "lanhdao", PASSWORD, "leadership", by="test")
+        add_user(s, "canbo", PASSWORD, "officer", hamlets=["A"], by="test")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return target
+
+
+def app_sections(monkeypatch: pytest.MonkeyPatch, target: str, name: str) -> list[str]:
+    """The sections (expanders) of the app on ``target`` signed in as ``name`` through its form."""
+    import sys
+
+    from dashboard import signin
+
+    app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+    monkeypatch.setattr(sys, "argv", [app, "--workspace", target])
+    monkeypatch.delenv("GEO_WORKSPACE", raising=False)
+    at = AppTest.from_file(app, default_timeout=120)
+    at.run()
+    at.text_input(key=signin.NAME).input(name)
+    at.text_input(key=signin.PASSWORD).input(PASSWORD)
+    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
+    at.run()
+    assert not at.exception and at.metric, [e.value for e in at.exception]
+    return [e.label for e in at.expander]
+
+
+def test_the_administrator_has_the_history_in_the_app(monkeypatch, accounts):
+    assert "Lịch sử thay đổi / History" in app_sections(monkeypatch, accounts, "quantri")
+
+
+@pytest.mark.parametrize("name", ["thanhtra", "lanhdao", "canbo"])
+def test_no_other_role_has_the_history_in_the_app(monkeypatch, accounts, name):
+    sections = app_sections(monkeypatch, accounts, name)
+    assert "Lịch sử thay đổi / History" not in sections and sections  # the page's other sections are there
