@@ -108,7 +108,8 @@ def downloads(target: str) -> list:
 
 
 def named(files: dict, start: str, ext: str):
-    return next(f for name, f in files.items() if name.startswith(start) and name.endswith(ext))
+    """The button's function of the last run (a name first given by an earlier run keeps its place)."""
+    return next(f for name, f in reversed(files.items()) if name.startswith(start) and name.endswith(ext))
 
 
 def docx_text(content: bytes) -> str:
@@ -226,3 +227,23 @@ def test_a_folder_workspace_keeps_its_buttons_without_a_store(monkeypatch, app_w
     at = run_app(monkeypatch, app_ws)
     assert not [t for t in at.toggle if t.key == PERSONAL_TOGGLE]
     assert named(files, "bao_cao_tuan_", ".docx")()[:2] == b"PK"  # made, with no store to record in
+
+
+def test_an_officers_personal_report_names_its_hamlets_households_and_no_other(monkeypatch, tmp_path, files):
+    import streamlit as st
+    from conftest import build_workspace
+
+    from dashboard.downloads import PERSONAL_TOGGLE
+    from geo.store import import_folder
+    from geo.store.accounts import add_user
+
+    target = str(tmp_path / "kho_canbo.gpkg")
+    with import_folder(target, build_workspace(tmp_path / "ws_canbo", toml=TOML), user="Lan") as s:
+        add_user(s, "canbo", PASSWORD, "officer", hamlets=["A"], by="test")
+    st.cache_resource.clear()
+    at = signed_in(monkeypatch, target, "canbo")
+    at.multiselect(key="f_hamlets").set_value([]).run()  # the whole commune
+    at.toggle(key=PERSONAL_TOGGLE).set_value(True).run()
+    text = docx_text(named(files, "bao_cao_tuan_", ".docx")())
+    assert NAME_A in text and "Lê Văn Cường" not in text  # H3 of hamlet B, not handed over either
+    assert [(e.user, e.personal) for e in downloads(target)] == [("canbo", True)]
