@@ -210,7 +210,8 @@ def lan_hosts() -> list[str]:
 
 
 def arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
-    """The command line: the workspace (``$GEO_WORKSPACE``, else ``data/hoson``), ``--at``, ``--lan``, ``--port``.
+    """The command line: the workspace (``$GEO_WORKSPACE``, else ``data/hoson``), ``--at``, ``--lan``, ``--port``,
+    ``--allowed-host``.
 
     Returns the parsed arguments and the rest (Streamlit's own flags, passed on to it).
     """
