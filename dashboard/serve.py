@@ -1,6 +1,6 @@
 """Start the dashboard: on this machine only by default, on the office network only when asked.
 
-    python -m dashboard.serve [WORKSPACE] [--at N] [--lan] [--port N]
+    python -m dashboard.serve [WORKSPACE] [--at N] [--lan] [--port N] [--allowed-host NAME ...]
 
 WORKSPACE is a folder, a ``.gpkg`` store or a ``postgresql://`` URL (default: ``$GEO_WORKSPACE``, else
 ``data/hoson``; ``scripts/run.sh`` sets it to the sample store ``data/hoson.gpkg``); ``--at N`` shows a
@@ -11,6 +11,9 @@ store as it was right after changeset N.
 * ``--lan``: it listens on every interface and also answers this machine's
   name and addresses on the network; a warning says who can then see what.
   More names (a DNS alias) go in ``GEO_ALLOWED_HOSTS`` (comma-separated).
+* ``--allowed-host NAME`` (repeatable): the server also answers ``NAME`` while
+  still listening on 127.0.0.1 only: the office host name that an HTTPS proxy on
+  this machine (``deploy/nginx/tien-do-gpmb.conf``) passes on as the ``Host``.
 
 A request with any other ``Host`` (a DNS-rebinding page, ``Host: evil.example``)
 is refused with 403, HTTP and WebSocket alike: Streamlit's own
@@ -207,7 +210,8 @@ def lan_hosts() -> list[str]:
 
 
 def arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[str]]:
-    """The command line: the workspace (``$GEO_WORKSPACE``, else ``data/hoson``), ``--at``, ``--lan``, ``--port``.
+    """The command line: the workspace (``$GEO_WORKSPACE``, else ``data/hoson``), ``--at``, ``--lan``, ``--port``,
+    ``--allowed-host``.
 
     Returns the parsed arguments and the rest (Streamlit's own flags, passed on to it).
     """
@@ -236,6 +240,14 @@ def arguments(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[s
         help="mở cho cả mạng nội bộ (không đăng nhập!) / serve the office network (no sign-in!)",
     )
     parser.add_argument("--port", type=int, default=None, help="cổng / port (default 8501)")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="cũng trả lời tên này (tên máy chủ của cơ quan sau proxy HTTPS), vẫn chỉ nghe trên 127.0.0.1 / "
+        "also answer this host name (the office name behind an HTTPS proxy), still on 127.0.0.1 only",
+    )
     return parser.parse_known_args(argv)
 
 
@@ -264,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, print the warning where ``--lan``, and run Streamlit on the dashboard."""
     args, rest = arguments(argv)
     hosts = list(LOCAL_HOSTS)
+    hosts += [h.strip() for h in args.allowed_host if h.strip() and h.strip() not in hosts]
     address = "127.0.0.1"
     if args.lan or os.environ.get("GEO_LAN") == "1":
         address = "0.0.0.0"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create or reuse .venv at the repository root and install the pinned requirements.
 # With --browser, also install what the tests need from Debian where it is missing: Chromium
-# (browser tests), LibreOffice Writer (report PDF), fonts, and PostgreSQL with PostGIS (store tests).
+# (browser tests), LibreOffice Writer (report PDF), fonts, PostgreSQL with PostGIS (store tests), and
+# nginx (the office-network deployment's test).
 # Safe to run again: it only reinstalls when requirements.txt changed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +39,8 @@ if [ "${1:-}" = "--browser" ]; then
   # the store's tests start a throwaway PostgreSQL server with PostGIS (tests/postgis.py)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
+  # the deployment's test runs deploy/nginx/tien-do-gpmb.conf in Debian's nginx (tests/test_deploy_nginx.py)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
   if [ ${#need[@]} -gt 0 ]; then
     echo "Cài gói hệ thống / installing system packages: ${need[*]}"
     sudo_cmd=""
