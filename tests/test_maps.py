@@ -262,6 +262,13 @@ def test_parcels_are_coloured_by_their_least_advanced_stage(evil_ws):
     assert {pid: int(s) for s, pid in features} == {"1-1": 8, "1-2": 7, "2-1": 2, "2-2": 0}
 
 
+def test_the_same_selection_builds_the_same_page_byte_for_byte(evil_ws):
+    """Element names follow their place in the page, not chance: the dashboard's rerun sends the same map."""
+    first, second = (map_html(build_map(evil_ws, _analysis(evil_ws))) for _ in range(2))
+    assert first == second
+    assert "map_000001" in first
+
+
 def test_stage_palette_is_sequential_dark_to_light():
     def luminance(hex_colour: str) -> float:
         r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))

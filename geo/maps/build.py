@@ -4,6 +4,7 @@ folium map, returned with what it drew (:class:`BuiltMap`); :func:`map_html` tur
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import cast
@@ -209,7 +210,32 @@ def build_map(
     if bounds is not None:
         # keep the selection clear of the legend (bottom right, measured in the page) and the layer control
         m.add_child(FitView(bounds))
+    _stable_ids(m.get_root())
     return BuiltMap(m, replace(info, grievances_drawn=n_grievances, clusters_drawn=n_clusters, bounds=bounds))
+
+
+def _stable_ids(root: Element) -> None:
+    """Name every element of the page by its place in the page, not at random (branca's default).
+
+    The same map built twice is then the same page byte for byte: a rerun of the
+    dashboard (a click on the map, a widget elsewhere) sends the same component
+    message, which Streamlit's message cache passes as a reference instead of
+    the whole map again, and the map in the browser is left as it is.
+    """
+    count = 0
+
+    def walk(element: Element) -> None:
+        nonlocal count
+        element._id = f"{count:06x}"
+        count += 1
+        children = []
+        for name, child in element._children.items():
+            automatic = name == child.get_name()  # keyed by its old name (add_child without a name)
+            walk(child)
+            children.append((child.get_name() if automatic else name, child))
+        element._children = OrderedDict(children)
+
+    walk(root)
 
 
 def _centre(bounds: tuple[float, float, float, float] | None) -> list[float]:
