@@ -22,6 +22,7 @@ from geo.formatting import fmt_number
 from geo.maps import DisplayGeometry, MapInfo, build_map, parcel_at, parcel_households, selection_title
 
 from .data import Analysis
+from .panels import guard
 from .text import md
 
 CLICK = "last_object_clicked"
@@ -60,8 +61,9 @@ def show_map(
         returned_objects=[CLICK] if on_demand else [],
         key=None,  # the map's own content keys it: a new selection is a new map, and forgets the last click
     )
-    if on_demand:
-        parcel_panel(ws, an, (state or {}).get(CLICK))
+    if on_demand:  # on a click only this fragment reruns: its own net, as panels.guard gives the page's parts
+        with guard(("hiện các hộ của thửa đã chọn", "the clicked parcel's households")):
+            parcel_panel(ws, an, (state or {}).get(CLICK))
     if info.mode == "hamlets":
         st.caption(
             f"Vùng chọn có {fmt_number(info.parcels_in_selection)} thửa: bản đồ hiển thị tiến độ theo thôn. "
@@ -102,7 +104,7 @@ def parcel_panel(ws: geo.Workspace, an: Analysis, click: Any) -> None:
             + (f" · {md(hamlet)}" if hamlet else "")
             + f" — **{len(table)} hộ / households**"
         )
-        if len(table):
-            st.dataframe(table, hide_index=True, width="stretch")
+        if len(table):  # a few rows: a plain table, its text in the page (readable aloud, printable)
+            st.table(table, hide_index=True)
         else:
             st.caption("Thửa không bị thu hồi trong lựa chọn này. / Not acquired in this selection.")

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.maps import OUTSIDE_HAMLETS
 from tests.conftest import CRS, X0, Y0
-from tests.dashboard_support import NAMES, build_app_ws
+from tests.dashboard_support import NAMES, build_app_ws, raise_bug
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def _click(x: float, y: float) -> dict:
 
 def test_a_click_on_a_parcel_lists_its_households_under_the_map(app_ws):
     at = panel(app_ws, _click(250, 60))  # parcel 1-2: sq(200, 10)
-    (table,) = at.dataframe
+    (table,) = at.table
     rows = table.value.to_dict("records")
     assert [(r["Chủ hộ"], r["Mã hộ"], r["Tiền bồi thường (đồng)"]) for r in rows] == [(NAMES[1], "H2", "200.000.000")]
     assert "Thửa 1\\-2" in at.markdown[0].value  # markdown-escaped
@@ -94,21 +94,21 @@ def test_a_click_on_a_parcel_lists_its_households_under_the_map(app_ws):
 
 def test_before_a_click_the_panel_names_no_household(app_ws):
     at = panel(app_ws, None)
-    assert not at.dataframe
+    assert not at.table
     assert "Bấm vào một thửa" in at.caption[0].value
 
 
 def test_a_click_beside_every_parcel_says_so(app_ws):
     at = panel(app_ws, _click(150, 600))
-    assert not at.dataframe
+    assert not at.table
     assert "Không có thửa đất nào" in at.caption[0].value
 
 
 def test_an_officer_sees_a_household_outside_their_hamlets_only_as_outside(app_ws):
     at = panel(app_ws, _click(250, 60), officer_of="B")  # parcel 1-2 is in hamlet A
-    (row,) = at.dataframe[0].value.to_dict("records")
+    (row,) = at.table[0].value.to_dict("records")
     assert row["Chủ hộ"] == OUTSIDE_HAMLETS and row["Mã hộ"] == "" and row["Tiền bồi thường (đồng)"] == ""
-    assert NAMES[1] not in json.dumps(at.dataframe[0].value.to_dict("records"), ensure_ascii=False)
+    assert NAMES[1] not in json.dumps(at.table[0].value.to_dict("records"), ensure_ascii=False)
 
 
 def test_below_personal_the_map_names_no_household(app_ws):
@@ -119,3 +119,14 @@ def test_below_personal_the_map_names_no_household(app_ws):
 def test_large_type_draws_the_map_in_meeting_mode_type(app_ws):
     assert 'classList.add("meeting")' in drawn(app_ws, "public", True)
     assert 'classList.add("meeting")' not in drawn(app_ws, "public", False)
+
+
+def test_a_failing_households_panel_is_named_and_the_map_still_drawn(monkeypatch, app_ws):
+    """On a click only the map's fragment reruns, outside the page's guards: the panel has its own."""
+    monkeypatch.setattr("dashboard.mapview.parcel_panel", raise_bug)
+    at = AppTest.from_function(map_script, args=(str(app_ws), "personal", False), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = [e.value for e in at.error]
+    assert "Lỗi không mong đợi khi hiện các hộ của thửa đã chọn" in error
+    assert len(at.get("component_instance")) == 1
