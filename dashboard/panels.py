@@ -405,15 +405,21 @@ def grievance_charts(an: Analysis) -> None:
 
 # --------------------------------------------------------------------------- hamlet page
 
+HOUSEHOLDS_TOGGLE = "hamlet_households"
+"""The session key of the hamlet page's "Show households" toggle (off until the user asks)."""
+
 
 def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None:
     """One hamlet: officer, party cell, level and reasons, latest field reports, open grievances, households.
 
     ``disclosure`` (the page's one :class:`geo.disclosure.Disclosure`) decides
-    what personal data appears: only with ``PERSONAL`` the household list
-    (names, ids, parcels, amounts), grievance numbers and the reports' notes as
-    written; below it the households are counted per step and agreement, and
-    the notes have names, ids and amounts masked.
+    what personal data may appear: only with ``PERSONAL`` the grievance
+    numbers, and — once the user asks for them with the toggle "Hiện danh sách
+    hộ / Show households" (off by default, kept for the session) — the
+    household list (names, ids, parcels, amounts) and the reports' notes as
+    written. Until then, as below ``PERSONAL``, the households are counted per
+    step and agreement and the notes have names, ids and amounts masked: a page
+    load sends no household's name (issue 16: personal details on demand).
     """
     s = an.summary.assign(order=an.summary["hotspot_level"].map(LEVEL_ORDER))
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
@@ -443,12 +449,20 @@ def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None
     c[1].metric("Hộ đã bàn giao", pct(row["handover_pct"]))
     c[2].metric("Đơn thư chưa giải quyết", fmt_number(row["grievances_open"]))
     c[3].metric("Đơn thư quá hạn", fmt_number(row["grievances_overdue"]))
+    # personal details only when asked for: nothing of them is sent to the browser before
+    asked = disclosure.personal and st.toggle(
+        "Hiện danh sách hộ / Show households",
+        value=False,
+        key=HOUSEHOLDS_TOGGLE,
+        help="Họ tên, mã hộ, số tiền của các hộ trong thôn và nội dung báo cáo như đã ghi. / The hamlet's "
+        "households by name, id and amount, and the reports' notes as written.",
+    )
 
     fr = an.slice.field_reports
     fr = fr[fr["hamlet_id"] == hid].sort_values("report_date", ascending=False).head(8)
     st.markdown("**Báo cáo tình hình Nhân dân gần nhất / Latest field reports**")
     if len(fr):
-        notes = fr["note"] if disclosure.personal else fr["note"].map(lambda v: _masked(v, ws))
+        notes = fr["note"] if asked else fr["note"].map(lambda v: _masked(v, ws))
         st.dataframe(
             pd.DataFrame(
                 {
@@ -492,10 +506,10 @@ def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None
 
     hh = an.slice.households
     hh = hh[hh["hamlet_id"] == hid]
-    if not disclosure.personal:
-        household_counts(hh)
+    household_counts(hh, disclosure.personal)
+    if not asked:
         return
-    with st.expander(f"Danh sách hộ ({hh['household_id'].nunique()} hộ) / Households"):
+    with st.expander(f"Danh sách hộ ({hh['household_id'].nunique()} hộ) / Households", expanded=True):
         projects = dict(zip(ws.projects["project_id"], ws.projects["project_name"]))
         st.dataframe(
             vn_table(
@@ -519,8 +533,11 @@ def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None
         )
 
 
-def household_counts(hh: pd.DataFrame) -> None:
-    """The hamlet's households counted per step and agreement: no name, id, parcel or amount."""
+def household_counts(hh: pd.DataFrame, may_list: bool = False) -> None:
+    """The hamlet's households counted per step and agreement: no name, id, parcel or amount.
+
+    ``may_list``: the page may show the list on demand (``PERSONAL``); the note says how.
+    """
     with st.expander(f"Số hộ theo bước ({hh['household_id'].nunique()} hộ) / Households per step"):
         counts = (
             hh.assign(
@@ -537,7 +554,9 @@ def household_counts(hh: pd.DataFrame) -> None:
         )
         st.dataframe(counts, hide_index=True, width="stretch")
         st.caption(
-            "Danh sách hộ (họ tên, mã hộ, số tiền) chỉ hiện với quyền xem thông tin cá nhân. / "
+            "Bật “Hiện danh sách hộ” để xem họ tên, mã hộ, số tiền. / Switch on “Show households” for the list."
+            if may_list
+            else "Danh sách hộ (họ tên, mã hộ, số tiền) chỉ hiện với quyền xem thông tin cá nhân. / "
             "The household list (names, ids, amounts) shows only where personal data may be shown."
         )
 

@@ -16,6 +16,7 @@ where it is missing the test fails with that advice instead of skipping.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -247,7 +248,8 @@ def test_static_assets_are_served_locally(app_url):
 
 
 def test_a_hostile_name_shows_as_text_in_the_popup(browser, tmp_path):
-    """The map page alone (assets inlined): a household named like an HTML tag is shown, not run."""
+    """The map file alone (assets inlined, households embedded as a file asked for with PERSONAL disclosure,
+    geo.exports.snapshot_html): a household named like an HTML tag is shown, not run."""
     import geo
     from geo.maps import build_map, map_html
     from tests.conftest import build_workspace, default_layers
@@ -258,7 +260,7 @@ def test_a_hostile_name_shows_as_text_in_the_popup(browser, tmp_path):
     ws = geo.load_workspace(build_workspace(tmp_path / "ws", households=households))
     page_file = tmp_path / "map.html"
     an = geo.analyse(ws, geo.Selection.make(as_of="2026-11-20"))
-    page_file.write_text(map_html(build_map(ws, an), inline_assets=True), encoding="utf-8")
+    page_file.write_text(map_html(build_map(ws, an, household_details=True), inline_assets=True), encoding="utf-8")
     context = browser.new_context(viewport={"width": 1000, "height": 700})
     blocked, dialogs = [], []
     context.route(
@@ -327,13 +329,14 @@ _POPUP_AT_ITS_PLACE_JS = """(name) => {
 
 
 def test_a_parcel_popup_is_drawn_above_the_legend_and_stays_on_its_parcel(browser, tmp_path):
-    """The map page alone (assets inlined), normal mode: a popup that meets the legend is on top of it."""
+    """The map file alone (assets inlined, the households' popups of a file asked for): a popup that meets the
+    legend is on top of it."""
     import geo
     from geo.maps import build_map, map_html
     from tests.conftest import build_workspace
 
     ws = geo.load_workspace(build_workspace(tmp_path / "ws"))
-    m = build_map(ws, geo.analyse(ws, geo.Selection.make(as_of="2026-11-20")))
+    m = build_map(ws, geo.analyse(ws, geo.Selection.make(as_of="2026-11-20")), household_details=True)
     page_file = tmp_path / "map.html"
     page_file.write_text(map_html(m, inline_assets=True), encoding="utf-8")
     context = browser.new_context(viewport={"width": 900, "height": 650})
@@ -350,6 +353,111 @@ def test_a_parcel_popup_is_drawn_above_the_legend_and_stays_on_its_parcel(browse
         pg.wait_for_timeout(1000)
         dx, dy = pg.evaluate(_POPUP_AT_ITS_PLACE_JS, m.map.get_name())
         assert abs(dx) <= 2 and abs(dy) <= 2
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- households on demand (issue 16)
+
+_PARCEL_ON_TOP_JS = """(colours) => {
+    // affected parcels (filled in a stage colour) whose box centre is on the parcel itself, clear of the legend
+    const lg = document.querySelector('.map-legend').getBoundingClientRect();
+    return [...document.querySelectorAll('path.leaflet-interactive')]
+        .filter(p => colours.includes(p.getAttribute('fill'))).map(p => {
+            const r = p.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+            const clear = x < lg.left - 10 || y < lg.top - 10;
+            return clear && r.width > 6 && r.height > 6 && document.elementFromPoint(x, y) === p ? [x, y] : null; })
+        .filter(Boolean).slice(0, 40);
+}"""
+
+
+def _frame_text(payload) -> str:
+    """A websocket frame as text: Streamlit's protobuf frames are bytes, the strings in them UTF-8."""
+    return payload.decode("utf-8", errors="ignore") if isinstance(payload, bytes) else str(payload)
+
+
+def _spelt(name: str) -> list[str]:
+    """``name`` as it may travel: UTF-8 as such, or JSON with its letters as \\u escapes."""
+    return [name, json.dumps(name)[1:-1]]
+
+
+def test_a_page_load_sends_no_household_name_and_a_click_on_a_parcel_lists_its_households(browser, app_url):
+    """Folder sample, normal mode (PERSONAL): nothing personal in the websocket before a click; a click on a
+    parcel shows its households under the map, and the map in the browser is kept, not drawn again."""
+    import geo
+    from geo.maps import STAGE_COLOURS
+
+    ws = geo.load_workspace(SAMPLE)
+    hh = ws.households.dropna(subset=["household_name", "parcel_id"])
+    names_of = hh.groupby(hh["parcel_id"].astype(str))["household_name"].agg(lambda s: sorted(set(s))).to_dict()
+    # the staff named on the page by design (officers, party-cell reporters) are no household's data, even where a
+    # household bears the same name (the sample's reporter Lăng Văn Sáu does)
+    staff = set(ws.hamlets["officer"].dropna()) | set(ws.field_reports["reporter"].dropna())
+    all_names = sorted(set(hh["household_name"]) - staff)
+    assert len(all_names) > 500
+    frames: list[tuple[float, str]] = []  # (when, text) of every frame the page received
+    sent: list[float] = []  # when the page sent a frame (a click's value, a rerun request)
+
+    def watch(socket) -> None:
+        socket.on("framereceived", lambda payload: frames.append((time.monotonic(), _frame_text(payload))))
+        socket.on("framesent", lambda payload: sent.append(time.monotonic()))
+
+    context, pg = _guarded_page(browser, 1600, 1150)
+    pg.on("websocket", watch)
+    try:
+        pg.goto(app_url, wait_until="domcontentloaded")
+        _wait_for_parcels(pg)
+        pg.wait_for_timeout(2000)
+        loaded = "\n".join(text for _, text in frames)
+        assert len(loaded) > 100_000, "the page's data came over the websocket"
+        leaked = [n for n in all_names if any(v in loaded for v in _spelt(n))]
+        assert not leaked, f"household names sent before any click: {leaked[:5]}"
+        assert "Chủ hộ" not in loaded and "Ch\\u1ee7 h\\u1ed9" not in loaded.lower()
+        assert pg.get_by_text("Bấm vào một thửa trên bản đồ").count() == 1
+
+        frame = _map_frame(pg)
+        frame.evaluate("() => { window.__kept = 'before the click'; }")
+        origin = pg.locator(MAP_FRAME).bounding_box()
+        panel = pg.locator(".st-key-parcel_households")
+        clicked: list[tuple[str, str]] = []  # (parcel, the panel's text)
+        timings = []
+        for x, y in frame.evaluate(_PARCEL_ON_TOP_JS, list(STAGE_COLOURS.values())):
+            pg.mouse.move(origin["x"] + x, origin["y"] + y)
+            pg.wait_for_timeout(150)
+            tip = frame.evaluate("() => { const t = document.querySelector('.geo-tip'); return t && t.innerText; }")
+            pid = tip.split("·")[0].replace("Thửa", "").strip() if tip and tip.startswith("Thửa") else None
+            if pid not in names_of or pid in dict(clicked):
+                continue
+            n_in, n_out = len(frames), len(sent)
+            started = time.monotonic()
+            pg.mouse.click(origin["x"] + x, origin["y"] + y)
+            panel.get_by_text(f"Thửa {pid}").wait_for(timeout=30_000)
+            shown = time.monotonic()
+            clicked.append((pid, panel.inner_text()))
+            after = frames[n_in:]
+            timings.append(
+                (
+                    shown - started,
+                    (sent[n_out] - started) if len(sent) > n_out else float("nan"),
+                    (after[-1][0] - sent[n_out]) if after and len(sent) > n_out else float("nan"),
+                    sum(len(text) for _, text in after),
+                )
+            )
+            if len(clicked) == 3:
+                break
+        assert clicked, "no affected parcel with a named household could be clicked"
+        for pid, text in clicked:
+            assert [n for n in names_of[pid] if n in text], (pid, text)
+        for (pid, _), (total, to_send, server, size) in zip(clicked, timings):
+            print(
+                f"\nclick on parcel {pid}: households under the map {total:.2f} s after the click "
+                f"(click sent after {to_send:.2f} s: streamlit-folium waits 250 ms; then {server:.2f} s to the last "
+                f"frame of the rerun); {size:,} characters received"
+            )
+        # the map was not drawn again: the same iframe, the same document, the same Leaflet map
+        assert pg.locator(MAP_FRAME).count() == 1
+        assert _map_frame(pg).evaluate("() => window.__kept") == "before the click"
+        assert not pg.blocked and not pg.errors, (pg.blocked, pg.errors)
     finally:
         context.close()
 

@@ -55,7 +55,8 @@ def test_page_shows_figures_map_table_charts_and_hamlet_page(monkeypatch, app_ws
 
 def test_meeting_mode_one_click_hides_personal_data(monkeypatch, app_ws):
     at = run_app(monkeypatch, app_ws)
-    assert NAMES[0] in page_text(at)  # the officers' view has the names
+    at.toggle(key="hamlet_households").set_value(True).run()  # names only once asked for (issue 16)
+    assert [n for n in NAMES if n in page_text(at)]  # the officers' view has the names (of the hamlet shown)
     at.toggle(key="f_meeting").set_value(True).run()
     assert not at.exception
     assert qp(at, "meeting") == ["1"]
@@ -143,7 +144,19 @@ def test_an_analysis_that_fails_shows_what_failed_and_what_to_do_not_the_crash_p
 
 def test_the_officers_view_shows_the_hamlet_pages_household_list(monkeypatch, app_ws):
     at = run_app(monkeypatch, app_ws)  # no sign-in yet: outside meeting mode the page's disclosure is PERSONAL
+    at.toggle(key="hamlet_households").set_value(True).run()  # once asked for (issue 16)
     assert "Chủ hộ" in at.dataframe[-1].value.columns
+
+
+def test_a_page_load_with_personal_disclosure_names_no_household_anywhere(monkeypatch, app_ws):
+    """Issue 16: personal details are sent only on demand (a clicked parcel, the hamlet page's toggle)."""
+    at = run_app(monkeypatch, app_ws)
+    assert at.toggle(key="hamlet_households").value is False
+    text = page_text(at)
+    for secret in (*NAMES, "100.000.000 đồng", "Chủ hộ"):
+        assert secret not in text, secret
+    at.toggle(key="hamlet_households").set_value(True).run()
+    assert [n for n in NAMES if n in page_text(at)]
 
 
 def test_the_hamlet_page_follows_the_pages_one_disclosure(monkeypatch, app_ws):

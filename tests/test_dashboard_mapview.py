@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from pyproj import Transformer
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard_support import NAMES, build_app_ws
+from geo.maps import OUTSIDE_HAMLETS
+from tests.conftest import CRS, X0, Y0
+from tests.dashboard_support import NAMES, build_app_ws, raise_bug
 
 
 @pytest.fixture
@@ -26,17 +29,86 @@ def map_script(path: str, disclosure: str, large_type: bool) -> None:
     mapview.show_map(ws, display_geometry(ws), geo.analyse(ws), geo.Disclosure(disclosure), large_type, False)
 
 
-def drawn(path: Path, disclosure: str, large_type: bool) -> str:
+def map_args(path: Path, disclosure: str, large_type: bool) -> dict:
+    """The map component's arguments, as the browser receives them."""
     at = AppTest.from_function(map_script, args=(str(path), disclosure, large_type), default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     (comp,) = at.get("component_instance")
-    args = json.loads(comp.proto.json_args)
+    return json.loads(comp.proto.json_args)
+
+
+def drawn(path: Path, disclosure: str, large_type: bool) -> str:
+    args = map_args(path, disclosure, large_type)
     return args["script"] + args.get("html", "")
 
 
-def test_with_personal_disclosure_the_map_names_the_households(app_ws):
-    assert NAMES[0] in drawn(app_ws, "personal", False)
+def test_with_personal_disclosure_the_map_names_no_household_either(app_ws):
+    """Issue 16: a parcel's households are read when it is clicked, not sent with every page."""
+    script = drawn(app_ws, "personal", False)
+    assert not [name for name in NAMES if name in script]
+    assert "100.000.000" not in script and "Chủ hộ" not in script
+
+
+def test_with_personal_disclosure_a_click_on_the_map_returns_the_point(app_ws):
+    assert map_args(app_ws, "personal", False)["returned_objects"] == ["last_object_clicked"]
+
+
+@pytest.mark.parametrize("disclosure", ["internal", "public"])
+def test_below_personal_a_click_on_the_map_does_not_rerun_the_page(app_ws, disclosure):
+    assert map_args(app_ws, disclosure, False)["returned_objects"] == []
+
+
+def panel_script(path: str, click: dict | None, officer_of: str | None) -> None:
+    """The households panel under the map after a click at ``click`` (run by AppTest)."""
+    import geo
+    from dashboard import mapview
+    from geo.access import Access, restrict
+
+    ws = geo.load_workspace(path)
+    if officer_of:
+        ws = restrict(ws, Access("officer", [officer_of]))
+    mapview.parcel_panel(ws, geo.analyse(ws), click)
+
+
+def panel(path: Path, click: dict | None, officer_of: str | None = None) -> AppTest:
+    at = AppTest.from_function(panel_script, args=(str(path), click, officer_of), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _click(x: float, y: float) -> dict:
+    """Leaflet's click value at (x, y) metres from the test origin."""
+    lon, lat = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True).transform(X0 + x, Y0 + y)
+    return {"lat": lat, "lng": lon}
+
+
+def test_a_click_on_a_parcel_lists_its_households_under_the_map(app_ws):
+    at = panel(app_ws, _click(250, 60))  # parcel 1-2: sq(200, 10)
+    (table,) = at.table
+    rows = table.value.to_dict("records")
+    assert [(r["Chủ hộ"], r["Mã hộ"], r["Tiền bồi thường (đồng)"]) for r in rows] == [(NAMES[1], "H2", "200.000.000")]
+    assert "Thửa 1\\-2" in at.markdown[0].value  # markdown-escaped
+
+
+def test_before_a_click_the_panel_names_no_household(app_ws):
+    at = panel(app_ws, None)
+    assert not at.table
+    assert "Bấm vào một thửa" in at.caption[0].value
+
+
+def test_a_click_beside_every_parcel_says_so(app_ws):
+    at = panel(app_ws, _click(150, 600))
+    assert not at.table
+    assert "Không có thửa đất nào" in at.caption[0].value
+
+
+def test_an_officer_sees_a_household_outside_their_hamlets_only_as_outside(app_ws):
+    at = panel(app_ws, _click(250, 60), officer_of="B")  # parcel 1-2 is in hamlet A
+    (row,) = at.table[0].value.to_dict("records")
+    assert row["Chủ hộ"] == OUTSIDE_HAMLETS and row["Mã hộ"] == "" and row["Tiền bồi thường (đồng)"] == ""
+    assert NAMES[1] not in json.dumps(at.table[0].value.to_dict("records"), ensure_ascii=False)
 
 
 def test_below_personal_the_map_names_no_household(app_ws):
@@ -47,3 +119,14 @@ def test_below_personal_the_map_names_no_household(app_ws):
 def test_large_type_draws_the_map_in_meeting_mode_type(app_ws):
     assert 'classList.add("meeting")' in drawn(app_ws, "public", True)
     assert 'classList.add("meeting")' not in drawn(app_ws, "public", False)
+
+
+def test_a_failing_households_panel_is_named_and_the_map_still_drawn(monkeypatch, app_ws):
+    """On a click only the map's fragment reruns, outside the page's guards: the panel has its own."""
+    monkeypatch.setattr("dashboard.mapview.parcel_panel", raise_bug)
+    at = AppTest.from_function(map_script, args=(str(app_ws), "personal", False), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = [e.value for e in at.error]
+    assert "Lỗi không mong đợi khi hiện các hộ của thửa đã chọn" in error
+    assert len(at.get("component_instance")) == 1

@@ -82,6 +82,7 @@ def test_every_table_on_screen_writes_vietnamese_numbers(monkeypatch, app_ws):
     totals = at.dataframe[1].value.set_index("Tên thôn")
     assert totals.loc["Tổng cộng", "Tiền đã chi trả (đồng)"] == "300.000.000"
     at.selectbox(key="hamlet_page").select("A").run()
+    at.toggle(key="hamlet_households").set_value(True).run()  # the list is drawn once asked for (issue 16)
     households = shown(at.dataframe[-1])  # the hamlet page's household list
     assert set(households["Tiền bồi thường (đồng)"]) == {"100.000.000", "200.000.000"}
     progress = next(spec for spec in (json.loads(c.proto.spec) for c in at.get("vega_lite_chart")) if "layer" in spec)
@@ -146,16 +147,19 @@ def hamlet_page_script(path: str, disclosure: str, hamlet: str) -> None:
     panels.hamlet_page(ws, geo.analyse(ws), geo.Disclosure(disclosure))
 
 
-def hamlet_page(path: Path, disclosure: str, hamlet: str) -> AppTest:
+def hamlet_page(path: Path, disclosure: str, hamlet: str, show_households: bool = False) -> AppTest:
     at = AppTest.from_function(hamlet_page_script, args=(str(path), disclosure, hamlet), default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="hamlet_page").value == hamlet
+    if show_households:  # the user asks for the list (issue 16: personal details on demand)
+        at.toggle(key="hamlet_households").set_value(True).run()
+        assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 def test_with_personal_disclosure_the_hamlet_page_lists_households_by_name_id_and_amount(app_ws):
-    at = hamlet_page(app_ws, "personal", "A")
+    at = hamlet_page(app_ws, "personal", "A", show_households=True)
     households = shown(at.dataframe[-1])
     assert set(households["Chủ hộ"]) == {NAMES[0], NAMES[1]}
     assert set(households["Mã hộ"]) == {"H1", "H2"}
@@ -182,7 +186,30 @@ def test_below_personal_the_hamlet_page_hides_grievance_numbers_and_masks_names_
     assert NAMES[2] not in page_text(at) and "G1" not in page_text(at)
 
 
-def test_with_personal_disclosure_a_reports_note_and_the_grievance_number_are_shown_as_written(app_ws):
+def test_with_personal_disclosure_the_hamlet_page_names_no_household_until_the_user_asks(app_ws):
+    at = hamlet_page(app_ws, "personal", "A")
+    assert at.toggle(key="hamlet_households").value is False
+    text = page_text(at)
+    for secret in (NAMES[0], NAMES[1], "H1", "H2", "100.000.000", "200.000.000", "100000000", "200000000"):
+        assert secret not in text, secret
+    counts = at.dataframe[-1].value.set_index("Bước")  # counts per step and agreement, without asking
+    assert counts.loc["Bàn giao mặt bằng", "Đồng thuận"] == 1 and counts["Đồng thuận"].sum() == 2
+
+
+def test_with_personal_disclosure_a_reports_note_names_no_one_until_the_user_asks(app_ws):
     at = hamlet_page(app_ws, "personal", "B")
+    assert at.dataframe[0].value["Nội dung"].tolist() == ["Hộ [họ tên đã ẩn] chưa đồng ý"]
+    assert at.dataframe[1].value["Số đơn"].tolist() == ["G1"]  # a case number is not personal
+    assert NAMES[2] not in page_text(at)
+
+
+@pytest.mark.parametrize("disclosure", ["public", "internal"])
+def test_below_personal_the_hamlet_page_offers_no_household_list(app_ws, disclosure):
+    at = hamlet_page(app_ws, disclosure, "A")
+    assert not at.get("toggle")
+
+
+def test_with_personal_disclosure_a_reports_note_and_the_grievance_number_are_shown_as_written(app_ws):
+    at = hamlet_page(app_ws, "personal", "B", show_households=True)
     assert at.dataframe[0].value["Nội dung"].tolist() == [f"Hộ {NAMES[2]} chưa đồng ý"]
     assert at.dataframe[1].value["Số đơn"].tolist() == ["G1"]

@@ -17,6 +17,7 @@ from pyproj import Transformer
 from shapely.geometry import box
 
 import geo
+from geo.formatting import fmt_number
 from geo.maps import (
     STAGE_COLOURS,
     BuiltMap,
@@ -161,7 +162,7 @@ def _tables(html: str) -> list[dict]:
 
 def test_every_data_value_is_escaped_in_tooltips_popups_and_labels(evil_ws):
     sl = _analysis(evil_ws)
-    page = map_html(build_map(evil_ws, sl))
+    page = map_html(build_map(evil_ws, sl, household_details=True))  # the popups of a file asked for
     assert "<img src=x" not in page
     assert "\\u003cimg" not in page, "a raw '<' from the data reached the page's data"
     assert "<b>ONT</b>" not in page
@@ -261,6 +262,13 @@ def test_parcels_are_coloured_by_their_least_advanced_stage(evil_ws):
     assert {pid: int(s) for s, pid in features} == {"1-1": 8, "1-2": 7, "2-1": 2, "2-2": 0}
 
 
+def test_the_same_selection_builds_the_same_page_byte_for_byte(evil_ws):
+    """Element names follow their place in the page, not chance: the dashboard's rerun sends the same map."""
+    first, second = (map_html(build_map(evil_ws, _analysis(evil_ws))) for _ in range(2))
+    assert first == second
+    assert "map_000001" in first
+
+
 def test_stage_palette_is_sequential_dark_to_light():
     def luminance(hex_colour: str) -> float:
         r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
@@ -291,7 +299,7 @@ def test_filters_reach_the_map(evil_ws):
 
 
 def test_meeting_mode_shows_no_personal_data(evil_ws):
-    normal = map_html(build_map(evil_ws, _analysis(evil_ws)))
+    normal = map_html(build_map(evil_ws, _analysis(evil_ws), household_details=True))
     assert "Trần Thị Bình" in normal and "987.654.321" in normal
     page = map_html(build_map(evil_ws, _analysis(evil_ws), disclosure=geo.Disclosure.PUBLIC, large_type=True))
     for text in (
@@ -308,6 +316,49 @@ def test_meeting_mode_shows_no_personal_data(evil_ws):
     assert all("hh" not in t for t in _tables(page))
     assert 'classList.add("meeting")' in page
     assert "font-size: 18px" in page
+
+
+@pytest.mark.parametrize("disclosure", list(geo.Disclosure))
+def test_no_disclosure_puts_a_household_name_id_or_amount_in_the_page(evil_ws, disclosure):
+    page = map_html(build_map(evil_ws, _analysis(evil_ws), disclosure=disclosure))
+    for text in (EVIL_ESCAPED + "</b>", "Trần Thị Bình", "Lê Văn Cường", "123.456.789", "987.654.321"):
+        assert not _has(page, text), text
+    for word in ("Chủ hộ", "Mã hộ", "Tiền bồi thường", "(H1)", "(H2)", "(H3)"):
+        assert not _has(page, word), word
+    assert all("hh" not in t for t in _tables(page))
+
+
+def test_household_details_are_embedded_only_when_asked_for_and_personal(evil_ws):
+    asked = map_html(build_map(evil_ws, _analysis(evil_ws), household_details=True))
+    assert _has(asked, "Trần Thị Bình") and "987.654.321" in asked and "Mã hộ: H1" in asked
+    internal = map_html(
+        build_map(evil_ws, _analysis(evil_ws), disclosure=geo.Disclosure.INTERNAL, household_details=True)
+    )
+    assert not _has(internal, "Trần Thị Bình") and "987.654.321" not in internal and "Mã hộ" not in internal
+
+
+def test_the_personal_map_keeps_each_parcels_own_facts(evil_ws):
+    page = map_html(build_map(evil_ws, _analysis(evil_ws)))
+    features = re.findall(r"\]\]\],(\d),(\{[^}]*\})", page)
+    props = {d["i"]: d for d in map(json.loads, (p for _, p in features)) if "i" in d}
+    assert set(props) == {"1-1", "1-2", "2-1", "2-2"}  # the parcel numbers, outside meeting mode
+    assert props["2-1"]["n"] == 1 and "u" in props["2-1"] and "a" in props["2-1"]  # households counted, not named
+    assert not [p for p in props.values() if "k" in p]  # no household rows to look up
+
+
+@pytest.mark.skipif(not (SAMPLE / "hamlets.gpkg").exists(), reason="the sample workspace data/hoson is not there")
+def test_the_samples_personal_map_names_no_household_and_shows_no_id_or_amount():
+    ws = geo.load_workspace(SAMPLE)
+    page = map_html(build_map(ws, geo.analyse(ws, geo.Selection.make(as_of=ws.default_as_of()))))
+    hh = ws.households
+    names = [n for n in hh["household_name"].dropna().unique() if len(n) > 5]
+    ids = list(hh["household_id"].dropna().unique())
+    amounts = [fmt_number(v) for v in pd.to_numeric(hh["compensation_vnd"], errors="coerce").dropna().unique()]
+    amounts = [a for a in amounts if len(a) >= 9]  # "25.715.000": not a number that may mean something else
+    assert len(names) > 500 and len(ids) > 500 and len(amounts) > 500
+    assert not [n for n in names if _has(page, n)]
+    assert not [i for i in ids if i in page]
+    assert not [a for a in amounts if a in page]
 
 
 # --------------------------------------------------------------------------- geometry and size
@@ -627,8 +678,8 @@ def test_a_hamlet_wide_hotspot_is_not_hatched_as_the_projects_at_hamlet_level(wi
 
 
 def test_popups_are_drawn_in_the_maps_box_above_the_legend(case_ws):
-    page = map_html(build_map(case_ws, _analysis(case_ws)))
-    assert "bindPopup" in page  # normal mode: parcels open a popup with their households
+    page = map_html(build_map(case_ws, _analysis(case_ws), household_details=True))
+    assert "bindPopup" in page  # a file asked for: parcels open a popup with their households
     # the popup pane leaves the map pane (its own stacking context at z-index 400, under the legend's 1000) ...
     assert "box.appendChild(pane);" in page and 'pane.classList.add("geo-popup-pane")' in page
     assert 'L.DomUtil.setPosition(pane, L.DomUtil.getPosition(map.getPane("mapPane")))' in page  # and follows it

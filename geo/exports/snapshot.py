@@ -843,7 +843,9 @@ def snapshot_html(
     >>> open("ban_do.html", "wb").write(snapshot_html(ws, sel))  # doctest: +SKIP
     """
     an = analysis_of(ws, selection, analysis)
-    built = build_map(ws, an, disclosure, basemap=False, title=f"{commune_name(ws)} — {selection_title(ws, an.slice)}")
+    title = f"{commune_name(ws)} — {selection_title(ws, an.slice)}"
+    # a file asked for: with PERSONAL disclosure the parcel popups embed their households (the page never does)
+    built = build_map(ws, an, disclosure, basemap=False, title=title, household_details=disclosure.personal)
     page = map_html(built, inline_assets=True)
     return page.encode("utf-8")
 

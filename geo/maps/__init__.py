@@ -12,7 +12,9 @@ The package has one module per concern: :mod:`~geo.maps.display` (display
 geometry and its cache), :mod:`~geo.maps.elements` (the Leaflet elements, their
 JavaScript and CSS), :mod:`~geo.maps.layers` and :mod:`~geo.maps.legend` (what
 is drawn, and its key), :mod:`~geo.maps.assets` (Leaflet served or inlined
-offline) and :mod:`~geo.maps.build` (the map and its page).
+offline), :mod:`~geo.maps.build` (the map and its page) and
+:mod:`~geo.maps.pick` (what a click picks: :func:`parcel_at`, and the parcel's
+households read on demand, :func:`parcel_households`).
 
 Three rules hold for everything drawn here:
 
@@ -34,8 +36,11 @@ What may appear is one value, ``disclosure``
 (:class:`geo.disclosure.Disclosure`): anything below ``PERSONAL`` (the
 dashboard's meeting mode is ``PUBLIC``) shows no personal data: no household
 names, no per-household amounts, no household ids, in tooltips and popups
-too, and no parcel or grievance case numbers. Large type (``large_type``) is
-presentation, a separate argument.
+too, and no parcel or grievance case numbers. Even ``PERSONAL`` embeds no
+household's name, id or amount unless ``household_details=True`` asks for it
+(a file a permitted user asked for, :func:`geo.exports.snapshot_html`); the
+dashboard shows a clicked parcel's households on demand instead. Large type
+(``large_type``) is presentation, a separate argument.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from .build import BuiltMap, build_map, map_html, selection_title
 from .display import DisplayGeometry, display_geometry
 from .elements import DataLayer, esc, label_min_zooms
 from .layers import MAX_PARCEL_BYTES, MAX_PARCELS, STAGE_COLOURS, UNAFFECTED_COLOUR, MapInfo, hamlet_grievance_counts
+from .pick import HOUSEHOLD_COLUMNS, OUTSIDE_HAMLETS, parcel_at, parcel_households
 
 __all__ = [
     "ASSET_BASE",
@@ -58,7 +64,9 @@ __all__ = [
     "BuiltMap",
     "DataLayer",
     "DisplayGeometry",
+    "HOUSEHOLD_COLUMNS",
     "MapInfo",
+    "OUTSIDE_HAMLETS",
     "asset_files",
     "build_map",
     "display_geometry",
@@ -69,5 +77,7 @@ __all__ = [
     "label_min_zooms",
     "map_html",
     "offline_links",
+    "parcel_at",
+    "parcel_households",
     "selection_title",
 ]

@@ -4,6 +4,7 @@ folium map, returned with what it drew (:class:`BuiltMap`); :func:`map_html` tur
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import cast
@@ -66,6 +67,7 @@ def build_map(
     asset_base: str = ASSET_BASE,
     title: str | None = None,
     large_type: bool = False,
+    household_details: bool = False,
 ) -> BuiltMap:
     """The handover-progress map of one analysed selection.
 
@@ -80,7 +82,9 @@ def build_map(
         What may appear: below ``PERSONAL``, no personal data (no names, ids
         or amounts of households), no parcel or grievance case numbers, no
         grievance points (counts per hamlet instead). Default ``PERSONAL``:
-        the dashboard's view outside meeting mode, before sign-in.
+        the dashboard's view outside meeting mode, before sign-in. Even
+        ``PERSONAL`` puts no household's name, id or amount in the page
+        unless ``household_details`` asks for it.
     clusters : GeoDataFrame, optional
         Gi* clusters to outline (polygons or points, any CRS; a ``label`` or
         ``cluster`` column is shown in the tooltip where present).
@@ -98,6 +102,15 @@ def build_map(
         The legend's heading.
     large_type : bool
         Presentation for a projector: large type, and the map fills the window.
+    household_details : bool
+        Embed the households in the page: each affected parcel's popup lists
+        its households (name, id, project, stage, area, amount, agreement) and
+        a grievance point's tooltip its household's id. Only with ``PERSONAL``
+        disclosure (ignored below it), and only for a file a permitted user
+        asks for (:func:`geo.exports.snapshot_html`). Off by default: a page
+        sent on every load carries no personal data, and the dashboard reads a
+        clicked parcel's households on demand, server-side
+        (:func:`geo.maps.parcel_at`, :func:`geo.maps.parcel_households`).
 
     Returns
     -------
@@ -126,6 +139,7 @@ def build_map(
     m.default_js = js
     m.default_css = css
     meeting = not disclosure.personal  # hide everything personal or identifying
+    details = household_details and disclosure.personal  # names, ids, amounts in the page: only when asked for
     cast(Figure, m.get_root()).header.add_child(Element(_css(large_type)), name="geo_css")
     if large_type:
         m.add_child(MeetingClass())
@@ -148,7 +162,7 @@ def build_map(
     _hamlet_layer(sl, disp, levels, meeting, g_counts).add_to(m)
 
     # parcels, or hamlet-level progress where the selection is too large
-    parcel_layer, info = _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, project_names)
+    parcel_layer, info = _parcel_layer(ws, sl, disp, meeting, max_parcels, max_bytes, summary, project_names, details)
     if parcel_layer is not None:
         parcel_layer.add_to(m)
     if info.mode == "hamlets":  # the progress fill hides the level's fill: hatch the hot hamlets above it
@@ -167,7 +181,7 @@ def build_map(
         cl_layer.add_to(m)
 
     # grievances: points with their case numbers only outside meeting mode
-    g_layer, n_grievances = (None, 0) if meeting else _grievance_layer(sl, disp, meeting, project_names)
+    g_layer, n_grievances = (None, 0) if meeting else _grievance_layer(sl, disp, meeting, project_names, details)
     if g_layer is not None:
         g_layer.add_to(m)
 
@@ -196,7 +210,32 @@ def build_map(
     if bounds is not None:
         # keep the selection clear of the legend (bottom right, measured in the page) and the layer control
         m.add_child(FitView(bounds))
+    _stable_ids(m.get_root())
     return BuiltMap(m, replace(info, grievances_drawn=n_grievances, clusters_drawn=n_clusters, bounds=bounds))
+
+
+def _stable_ids(root: Element) -> None:
+    """Name every element of the page by its place in the page, not at random (branca's default).
+
+    The same map built twice is then the same page byte for byte: a rerun of the
+    dashboard (a click on the map, a widget elsewhere) sends the same component
+    message, which Streamlit's message cache passes as a reference instead of
+    the whole map again, and the map in the browser is left as it is.
+    """
+    count = 0
+
+    def walk(element: Element) -> None:
+        nonlocal count
+        element._id = f"{count:06x}"
+        count += 1
+        children = []
+        for name, child in element._children.items():
+            automatic = name == child.get_name()  # keyed by its old name (add_child without a name)
+            walk(child)
+            children.append((child.get_name() if automatic else name, child))
+        element._children = OrderedDict(children)
+
+    walk(root)
 
 
 def _centre(bounds: tuple[float, float, float, float] | None) -> list[float]:

@@ -291,8 +291,14 @@ def _parcel_layer(
     max_bytes: int,
     summary: pd.DataFrame,
     project_names: dict[str, Any],
+    household_details: bool = False,
 ) -> tuple[DataLayer, MapInfo]:
-    """Parcels by the least advanced stage of their households, or the fallbacks; with what was drawn."""
+    """Parcels by the least advanced stage of their households, or the fallbacks; with what was drawn.
+
+    ``household_details`` (never in meeting mode): each affected parcel opens a popup with its
+    households (name, id, stage, amount, agreement), all embedded in the page.
+    """
+    popups = household_details and not meeting
     hh = sl.households
     parcels = sl.parcels
     pos = disp.parcel_index.get_indexer(parcels.index)
@@ -302,7 +308,7 @@ def _parcel_layer(
     is_aff = parcels["parcel_id"].isin(affected_ids).to_numpy()
     n_sel = len(parcels)
     shape_bytes = disp.shape_bytes[pos] + _PROPS_BYTES
-    rows_bytes = 0 if meeting else len(hh) * _HOUSEHOLD_BYTES
+    rows_bytes = len(hh) * _HOUSEHOLD_BYTES if popups else 0
     mode = "parcels"
     if n_sel > max_parcels or shape_bytes.sum() + rows_bytes > max_bytes:
         fits = is_aff.sum() <= max_parcels and shape_bytes[is_aff].sum() + rows_bytes <= max_bytes
@@ -332,7 +338,7 @@ def _parcel_layer(
     else:
         per = pd.DataFrame({"rank": pd.Series(dtype="int64"), "n": pd.Series(dtype="int64")})
     rows_of: dict[str, list[int]] = {}
-    if not meeting and len(hh):
+    if popups and len(hh):
         rows_of = _household_table(hh, project_names, tables)
     ranks = per["rank"].to_dict()
     nhh = per["n"].to_dict()
@@ -366,13 +372,14 @@ def _parcel_layer(
         name,
         tables=tables,
         tooltip_js=_PARCEL_MEETING_TIP_JS if meeting else _PARCEL_TIP_JS,
-        popup_js=None if meeting else _PARCEL_POPUP_JS,
+        popup_js=_PARCEL_POPUP_JS if popups else None,
         sticky=True,
     ), info
 
 
 def _household_table(hh: pd.DataFrame, project_names: dict[str, Any], tables: dict[str, Any]) -> dict[str, list[int]]:
-    """Household rows for the popups (names and amounts: never in meeting mode), by parcel.
+    """Household rows for the popups (names and amounts: only for a file asked for, never in meeting mode),
+    by parcel.
 
     Fills ``tables["hh"]`` with ``[name, id, project, stage, date, area, amount, agreement]``
     (escaped text, indexes into ``tables["pj"]``, ``tables["st"]``, ``tables["ag"]``).
@@ -548,8 +555,9 @@ def _cluster_areas(frame: gpd.GeoDataFrame) -> tuple[DataLayer | None, int]:
 
 
 def _grievance_layer(
-    sl: TimeSlice, disp: DisplayGeometry, meeting: bool, project_names: dict[str, Any]
+    sl: TimeSlice, disp: DisplayGeometry, meeting: bool, project_names: dict[str, Any], household_details: bool = False
 ) -> tuple[DataLayer | None, int]:
+    """Grievance points with their case numbers; the household's id only with ``household_details``."""
     g = sl.grievances
     if not len(g) or not disp.grievance_points:
         return None, 0
@@ -576,7 +584,7 @@ def _grievance_layer(
         ]
         if isinstance(row.project_id, str) and row.project_id:
             rows.append(f"Dự án: {esc(project_names.get(row.project_id, row.project_id))}")
-        if not meeting and isinstance(row.household_id, str) and row.household_id:
+        if household_details and not meeting and isinstance(row.household_id, str) and row.household_id:
             rows.append(f"Mã hộ: {esc(row.household_id)}")
         radius = round(5 + 2.2 * float(np.sqrt(max(n, 1))), 1)
         features.append(_feature(f"[{pt[0]},{pt[1]}]", style, {"t": "<br>".join(rows), "r": radius}))
