@@ -509,8 +509,23 @@ def _features(page: str) -> list[list]:
 
 def test_normal_mode_shows_grievance_case_numbers_at_their_points(case_ws):
     page = map_html(build_map(case_ws, _analysis(case_ws)))
-    assert "0062/2026/ĐT" in page and "Số người ký: 1" in page
+    assert "0063/2026/KN" in page and "Số người ký: 12" in page
     assert "47-318" in page
+
+
+@pytest.mark.parametrize("disclosure", list(geo.Disclosure))
+def test_a_denunciation_is_never_a_point_on_the_map_in_any_disclosure(case_ws, disclosure):
+    built = build_map(case_ws, _analysis(case_ws), disclosure=disclosure, household_details=True)
+    page = map_html(built)
+    assert "0062/2026/ĐT" not in page and "tố cáo số" not in page
+    assert built.info.grievances_drawn == (1 if disclosure.personal else 0)  # the complaint, where points are drawn
+
+
+def test_a_denunciation_is_never_a_point_on_the_printed_map(case_ws):
+    from geo.exports.snapshot import _open_grievance_points
+
+    points = _open_grievance_points(case_ws, _analysis(case_ws).slice)
+    assert points is not None and points["grievance_id"].tolist() == ["0063/2026/KN"]
 
 
 def test_meeting_mode_shows_no_grievance_case_number_or_point(case_ws):

@@ -48,6 +48,7 @@ from ..maps import (  # STAGE_COLOURS: the interactive map's colours, so both ma
     STAGE_COLOURS,
     build_map,
     map_html,
+    mappable_grievances,
     selection_title,
 )
 from ..outputs import atomic_write, guard_output
@@ -371,14 +372,10 @@ def _open_grievance_points(ws: Workspace, sl: TimeSlice) -> gpd.GeoDataFrame | N
     g = sl.grievances
     if not len(g) or "geometry" not in g:
         return None
-    g = g[g["is_open"].astype(bool)]
-    if not len(g):
-        return None
-    geom = gpd.GeoSeries(g["geometry"].to_numpy(), crs=ws.crs)
-    keep = (geom.notna() & ~geom.is_empty).to_numpy()
+    keep = g["is_open"].astype(bool).to_numpy() & mappable_grievances(g)  # never a denunciation's point
     if not keep.any():
         return None
-    return gpd.GeoDataFrame(g.loc[keep].drop(columns="geometry"), geometry=geom[keep].to_numpy(), crs=ws.crs)
+    return gpd.GeoDataFrame(g.loc[keep].drop(columns="geometry"), geometry=g["geometry"].to_numpy()[keep], crs=ws.crs)
 
 
 def _legend_rows(

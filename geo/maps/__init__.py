@@ -49,7 +49,7 @@ from ..formatting import fmt_date, fmt_number
 from ..vocabulary import LEVEL_COLOURS
 from .assets import ASSET_BASE, asset_files, offline_links
 from .build import BuiltMap, build_map, map_html, selection_title
-from .display import DisplayGeometry, display_geometry
+from .display import UNMAPPED_KINDS, DisplayGeometry, display_geometry, mappable_grievances
 from .elements import DataLayer, esc, label_min_zooms
 from .layers import MAX_PARCEL_BYTES, MAX_PARCELS, STAGE_COLOURS, UNAFFECTED_COLOUR, MapInfo, hamlet_grievance_counts
 from .pick import HOUSEHOLD_COLUMNS, OUTSIDE_HAMLETS, parcel_at, parcel_households
@@ -61,6 +61,7 @@ __all__ = [
     "MAX_PARCEL_BYTES",
     "STAGE_COLOURS",
     "UNAFFECTED_COLOUR",
+    "UNMAPPED_KINDS",
     "BuiltMap",
     "DataLayer",
     "DisplayGeometry",
@@ -76,6 +77,7 @@ __all__ = [
     "hamlet_grievance_counts",
     "label_min_zooms",
     "map_html",
+    "mappable_grievances",
     "offline_links",
     "parcel_at",
     "parcel_households",

@@ -51,6 +51,21 @@ class DisplayGeometry:
     shape_bytes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
+UNMAPPED_KINDS = frozenset({"denunciation"})
+"""Grievance kinds never drawn as a point on any map: where a denunciation was filed from can name who
+denounced (the Law on Denunciation protects the denouncer), so it counts in its hamlet's figures only."""
+
+
+def mappable_grievances(g: pd.DataFrame) -> np.ndarray:
+    """Which grievance rows may be a point on a map: located, and not of an :data:`UNMAPPED_KINDS` kind."""
+    if not len(g) or "geometry" not in g:
+        return np.zeros(len(g), dtype=bool)
+    geoms = np.asarray(g["geometry"].to_numpy(), dtype=object)
+    located = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    kinds = g["kind"].to_numpy(dtype=object) if "kind" in g else np.full(len(g), None, dtype=object)
+    return np.asarray(located & ~np.isin(kinds, list(UNMAPPED_KINDS)), dtype=bool)
+
+
 _DISPLAY_CACHE: dict[int, tuple[weakref.ref[Workspace], tuple[float, float], DisplayGeometry]] = {}
 
 
@@ -219,12 +234,13 @@ def _compute_display(ws: Workspace, parcel_tol: float, hamlet_tol: float) -> Dis
                     project_bounds[pid] = tuple(b)
     grievance_points: dict[str, tuple[float, float]] = {}
     g = ws.grievances
-    if len(g) and "geometry" in g and g.geometry.notna().any():
-        has = g[g.geometry.notna()]
+    mappable = mappable_grievances(g)
+    if mappable.any():
+        has = g[mappable]
         pts = has.geometry.to_crs(WGS84) if crs is not None else has.geometry
-        for gid, pt in zip(has["grievance_id"].astype(str), pts):
-            if pt is not None and not pt.is_empty:
-                grievance_points[gid] = (round(pt.y, PRECISION), round(pt.x, PRECISION))
+        ys = np.round(shapely.get_y(pts.to_numpy()), PRECISION)
+        xs = np.round(shapely.get_x(pts.to_numpy()), PRECISION)
+        grievance_points = dict(zip(has["grievance_id"].astype(str), zip(ys.tolist(), xs.tolist())))
     finite = np.isfinite(h_bounds).all(axis=1)
     if finite.any():
         hb = h_bounds[finite]
