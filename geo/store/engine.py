@@ -4,7 +4,9 @@ Everything above this module is one implementation in SQLAlchemy Core. What diff
 kept here, in :class:`Backend`: how a geometry is written and read (GeoPackage binary blobs in a
 GeoPackage, PostGIS geometries through GeoAlchemy2), how a CRS is registered (``gpkg_spatial_ref_sys``
 or ``spatial_ref_sys``), the GeoPackage's own metadata tables (so that GDAL and QGIS open every layer
-with its CRS), how writers are serialised, and how a consistent copy is taken while the app runs.
+with its CRS), how writers are serialised, how a consistent copy is taken while the app runs, and
+how a whole layer is read (:meth:`Backend.read_rows`: one SQLAlchemy ``SELECT``, or on PostGIS a
+``COPY`` parsed by Arrow and the geometries as WKB, with no Python object per value).
 """
 
 from __future__ import annotations
