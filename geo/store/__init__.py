@@ -1,11 +1,11 @@
 """The store: a workspace's layers kept with every change, in one GeoPackage file or a PostGIS database.
 
 Design (``docs/store.md``): one implementation in SQLAlchemy Core above the storage; only geometry
-encoding, CRS registration, the GeoPackage metadata tables, write locking and backups differ per
-backend (:mod:`.engine`). Each layer is a table with the contract's canonical columns and a row key
-(:mod:`.tables`); every change is a changeset of row-level changes with old and new values
-(:mod:`.changesets`), written in one transaction; any past state is rebuilt from the current one and
-the changes made since (:mod:`.history`). The store works on layers held in memory::
+encoding, CRS registration, the GeoPackage metadata tables, write locking, backups and the fast read
+of a whole layer differ per backend (:mod:`.engine`). Each layer is a table with the contract's
+canonical columns and a row key (:mod:`.tables`); every change is a changeset of row-level changes
+with old and new values (:mod:`.changesets`), written in one transaction; any past state is rebuilt
+from the current one and the changes made since (:mod:`.history`). The store works on layers held in memory::
 
     store = Store.create("hoson.gpkg", layers, user="Lan", note="Nhập thư mục / import")
     d = store.diff("households", new_households)        # before committing: added / removed / old → new

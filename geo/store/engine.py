@@ -4,7 +4,9 @@ Everything above this module is one implementation in SQLAlchemy Core. What diff
 kept here, in :class:`Backend`: how a geometry is written and read (GeoPackage binary blobs in a
 GeoPackage, PostGIS geometries through GeoAlchemy2), how a CRS is registered (``gpkg_spatial_ref_sys``
 or ``spatial_ref_sys``), the GeoPackage's own metadata tables (so that GDAL and QGIS open every layer
-with its CRS), how writers are serialised, and how a consistent copy is taken while the app runs.
+with its CRS), how writers are serialised, how a consistent copy is taken while the app runs, and
+how a whole layer is read (:meth:`Backend.read_rows`: one SQLAlchemy ``SELECT``, or on PostGIS a
+``COPY`` parsed by Arrow and the geometries as WKB, with no Python object per value).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import subprocess
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 import sqlalchemy as sa
@@ -121,6 +125,41 @@ class Backend:
     def geoms_to_db(self, geoms: np.ndarray, srid: int | None) -> list:
         """Bind values for a geometry column from shapely geometries (``srid`` None: the store has no CRS)."""
         raise NotImplementedError
+
+    # --- reading a table ------------------------------------------------------------------------
+    def read_rows(
+        self,
+        conn: sa.Connection,
+        table: sa.Table,
+        columns: dict[str, str],
+        geometry: str | None = None,
+        order_by: str = "fid",
+        where: sa.ColumnElement[bool] | None = None,
+    ) -> pd.DataFrame:
+        """The rows of ``table`` in ``order_by`` order, in ``conn``'s transaction: the one read of a layer.
+
+        ``columns`` maps each column to read to its kind in :mod:`geo.schema` (``int``, ``float``,
+        ``date``; anything else is text); ``geometry`` names a geometry column, read as shapely
+        geometries into a column of that name; ``where`` keeps only some rows. The frame holds the
+        columns in that order; their values are the database's (Python objects here, typed arrays in
+        :class:`PostgisBackend`), for :func:`geo.store.tables.conform` to bring to one form.
+        """
+        cols: list[sa.ColumnElement[Any]] = [table.c[name] for name in columns]
+        if geometry is not None:
+            cols.append(self.geom_select(table.c[geometry]).label(geometry))
+        stmt = sa.select(*cols).order_by(table.c[order_by])
+        if where is not None:
+            stmt = stmt.where(where)
+        # the driver's own tuples: SQLAlchemy's Row objects would cost more than the query
+        result = conn.execute(stmt)
+        rows = result.cursor.fetchall() if result.cursor is not None else []
+        result.close()
+        names = [*columns] + ([geometry] if geometry is not None else [])
+        values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        out = pd.DataFrame({n: pd.Series(np.array(v, dtype=object), dtype=object) for n, v in zip(names, values)})
+        if geometry is not None:
+            out[geometry] = pd.Series(self.geoms_from_db(out[geometry].tolist()), index=out.index, dtype=object)
+        return out
 
     # --- schema -------------------------------------------------------------------------------
     def prepare(self, conn: sa.Connection) -> None:
@@ -306,6 +345,34 @@ class PostgisBackend(Backend):
         geoms = shapely.set_srid(np.asarray(geoms, dtype=object), srid or 0)
         return list(shapely.to_wkb(geoms, hex=True, include_srid=True))
 
+    def read_rows(self, conn, table, columns, geometry=None, order_by="fid", where=None):
+        """A whole table in two queries on one snapshot, without a Python object per value read: the
+        columns through ``COPY … TO STDOUT (FORMAT csv)`` parsed by Arrow into typed arrays, the
+        geometries as WKB through a binary cursor, decoded by :func:`shapely.from_wkb` at once. Some
+        rows only (``where``): the generic read, as they are few."""
+        if where is not None:
+            return super().read_rows(conn, table, columns, geometry, order_by, where)
+        driver = conn.connection.driver_connection  # psycopg's, in ``conn``'s transaction
+        quote = self.engine.dialect.identifier_preparer.quote
+        name, order = quote(table.name), quote(order_by)
+        # dates as days since 1970 (no DateStyle to parse); floats exact (PostgreSQL ≥ 12: shortest exact)
+        exprs = [f"({quote(c)} - DATE '1970-01-01')" if kind == "date" else quote(c) for c, kind in columns.items()]
+        sql = f"COPY (SELECT {', '.join(exprs)} FROM {name} ORDER BY {order}) TO STDOUT (FORMAT csv, ENCODING 'UTF8')"
+        buf = bytearray()
+        with driver.cursor() as cur, cur.copy(sql) as copy:
+            for chunk in copy:
+                buf += chunk
+        out = _csv_frame(bytes(buf), columns)
+        if geometry is not None:
+            with driver.cursor(binary=True) as cur:
+                cur.execute(f"SELECT ST_AsBinary({quote(geometry)}) FROM {name} ORDER BY {order}")
+                rows = cur.fetchall()
+            wkb = np.array(rows, dtype=object).reshape(len(rows), -1)[:, 0] if rows else np.array([], dtype=object)
+            if len(wkb) != len(out):  # one snapshot: cannot happen unless the transaction is not one
+                raise RuntimeError(f"{table.name}: {len(out)} rows but {len(wkb)} geometries read")
+            out[geometry] = pd.Series(shapely.from_wkb(wkb), index=out.index, dtype=object)
+        return out
+
     def prepare(self, conn: sa.Connection) -> None:
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
 
@@ -354,6 +421,44 @@ class PostgisBackend(Backend):
             raise RuntimeError(f"pg_dump failed: {result.stderr.strip()}")
         tmp.replace(out)
         return out
+
+
+_ARROW_KINDS = {"int": "int64", "float": "float64", "date": "int32"}
+
+
+def _csv_frame(data: bytes, columns: dict[str, str]) -> pd.DataFrame:
+    """PostgreSQL's CSV (``COPY … (FORMAT csv)``: NULL unquoted and empty, an empty text quoted) as a
+    frame of typed columns: ``Int64``, ``float64``, ``datetime64[us]`` (from days since 1970), text as
+    ``object`` with None."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = list(columns)
+    types = {c: getattr(pa, _ARROW_KINDS.get(kind, "string"))() for c, kind in columns.items()}
+    if data:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False
+            ),
+        )
+    else:
+        table = pa.table({c: pa.array([], type=t) for c, t in types.items()})
+    out: dict[str, Any] = {}
+    for c, kind in columns.items():
+        col = table.column(c)
+        if kind == "int":
+            mask = col.is_null().to_numpy(zero_copy_only=False)
+            out[c] = pd.arrays.IntegerArray(col.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64), mask)
+        elif kind == "float":
+            out[c] = col.to_numpy(zero_copy_only=False).astype(np.float64)
+        elif kind == "date":
+            out[c] = col.cast(pa.date32()).cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
+        else:
+            out[c] = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object)
+    return pd.DataFrame(out, index=pd.RangeIndex(table.num_rows))
 
 
 def _proj4(crs: pyproj.CRS) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -23,7 +22,7 @@ import sqlalchemy as sa
 
 from ..schema import LAYERS
 from .engine import Backend
-from .tables import FID, GEOM, GEOMETRY_LAYERS, KEY, canonical_names, conform, record_of
+from .tables import FID, GEOM, GEOMETRY_LAYERS, KEY, conform, record_of
 
 
 def read_current(
@@ -36,23 +35,13 @@ def read_current(
 ) -> pd.DataFrame:
     """The layer as it is now (only the rows of ``keys`` where given): a conformed frame with its
     ``row_key`` column, in row order."""
-    cols: list[sa.ColumnElement[Any]] = [table.c[KEY]] + [table.c[c] for c in canonical_names(layer)]
+    kinds = {KEY: "str"} | {col.name: col.type for col in LAYERS[layer].columns}
     spatial = layer in GEOMETRY_LAYERS
+    where = table.c[KEY].in_(keys) if keys is not None else None
+    raw = backend.read_rows(conn, table, kinds, GEOM if spatial else None, FID, where)
     if spatial:
-        cols.append(backend.geom_select(table.c[GEOM]).label(GEOM))
-    # the driver's own tuples: SQLAlchemy's Row objects would cost more than the query; conform types them
-    stmt = sa.select(*cols).order_by(table.c[FID])
-    if keys is not None:
-        stmt = stmt.where(table.c[KEY].in_(keys))
-    result = conn.execute(stmt)
-    rows = result.cursor.fetchall() if result.cursor is not None else []
-    result.close()
-    names = [KEY, *canonical_names(layer)] + ([GEOM] if spatial else [])
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    raw = pd.DataFrame({n: pd.Series(np.array(c, dtype=object), dtype=object) for n, c in zip(names, columns)})
-    if spatial:
-        geoms = backend.geoms_from_db(raw[GEOM].tolist())
-        raw = gpd.GeoDataFrame(raw.drop(columns=GEOM), geometry=gpd.GeoSeries(geoms, index=raw.index), crs=crs)
+        geoms = gpd.GeoSeries(raw[GEOM].to_numpy(dtype=object), index=raw.index)
+        raw = gpd.GeoDataFrame(raw.drop(columns=GEOM), geometry=geoms, crs=crs)
     out = conform(layer, raw, crs)
     out[KEY] = pd.Series(raw[KEY].to_numpy(dtype=object), index=out.index, dtype=object)
     return out

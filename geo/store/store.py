@@ -341,7 +341,9 @@ class Store:
         return conn.execute(stmt).scalar()
 
     def _layer_names(self, at: int | None) -> list[str]:
-        return [n for n, since in self.present.items() if since is not None and (at is None or since <= at)]
+        """The layers present now or right after ``at``, in the contract's order (on every backend)."""
+        since = {n: self.present.get(n) for n in LAYERS}
+        return [n for n, first in since.items() if first is not None and (at is None or first <= at)]
 
     def _read(self, conn: sa.Connection, name: str, at: int | None) -> pd.DataFrame:
         current = self._current(conn, name)
