@@ -491,8 +491,8 @@ def test_an_officer_lands_on_its_hamlet(session, store_url, sample):
     pg = session.page
     _sign_in(pg, store_url, "canbo1")
     hamlet_filter = _sidebar(pg).locator("[data-testid='stMultiSelect']").filter(has_text="Thôn / Hamlet")
-    chosen = hamlet_filter.locator("[data-baseweb='tag']")
-    assert chosen.all_inner_texts() == [sample.hamlet_names["HS01"]]
+    chosen = hamlet_filter.locator("[data-tag]")  # the chips of the chosen hamlets
+    assert [" ".join(t.split()) for t in chosen.all_inner_texts()] == [sample.hamlet_names["HS01"]]
 
 
 def test_an_officer_sees_no_other_hamlets_household_names_in_any_tab_tooltip_popup_frame_or_download(
@@ -520,8 +520,8 @@ def test_an_officer_who_widens_the_filter_to_the_whole_commune_still_sees_no_oth
     _sign_in(pg, store_url, "canbo1")
     hamlet_filter = _sidebar(pg).locator("[data-testid='stMultiSelect']").filter(has_text="Thôn / Hamlet")
     legend = pg.frame_locator(MAP_FRAME).locator(".map-legend").inner_text()
-    hamlet_filter.locator("[data-baseweb='tag'] [role='presentation']").first.click()  # the chip's ×
-    hamlet_filter.locator("[data-baseweb='tag']").first.wait_for(state="detached")
+    hamlet_filter.get_by_role("button", name=f"Remove {sample.hamlet_names['HS01']}").click()  # the chip's ×
+    hamlet_filter.locator("[data-tag]").first.wait_for(state="detached")
     pg.wait_for_function(
         "([sel, old]) => { const f = document.querySelector(sel); const lg = f && f.contentDocument"
         " && f.contentDocument.querySelector('.map-legend'); return !!lg && lg.innerText !== old; }",
@@ -560,7 +560,7 @@ def test_the_meeting_room_screen_stays_in_meeting_mode_with_meeting_0_in_the_url
         timeout=60_000,
     )
     _idle(pg)
-    switch = pg.get_by_role("checkbox", name="Chế độ họp")
+    switch = pg.get_by_role("switch", name="Chế độ họp")
     assert switch.is_checked() and switch.is_disabled()
     assert pg.get_by_role("tab").count() == 0  # meeting mode: no tabs, no household pages
     assert "Chế độ họp: bộ lọc ẩn" in pg.locator("body").inner_text()
