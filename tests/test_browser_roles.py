@@ -280,7 +280,19 @@ _TIP_TEXT_JS = """() => { const t = document.querySelector('.geo-tip');
 
 _HIDE_TIP_JS = """() => { const t = document.querySelector('.geo-tip'); if (t) { t.style.display = 'none'; } }"""
 
-_POPUP_TEXT_JS = """() => [...document.querySelectorAll('.leaflet-popup-content')].map(p => p.innerText).join('\\n')"""
+_HAS_POPUP_JS = """([x, y]) => {
+    const el = document.elementFromPoint(x, y);
+    const map = Object.keys(window).map(k => window[k]).find(v => v instanceof L.Map);
+    let bound = false;
+    map.eachLayer(l => { if (l._path === el && l.getPopup && l.getPopup()) { bound = true; } });
+    return bound;
+}"""
+
+_CLOSE_POPUP_JS = """() => Object.keys(window).map(k => window[k]).filter(v => v instanceof L.Map)
+    .forEach(m => m.closePopup())"""
+
+_OPEN_POPUP_JS = """() => { const m = Object.keys(window).map(k => window[k]).find(v => v instanceof L.Map);
+    const p = m && m._popup; return p && p.isOpen() && p._contentNode ? p._contentNode.innerText : null; }"""
 
 
 def _map_points(pg):
@@ -319,13 +331,14 @@ def _map_texts(pg, hovers: int = 12, clicks: int = 4) -> str:
     assert tips >= hovers // 2, f"{tips} tooltips shown for {hovers} parcels hovered"
     for k in range(clicks):
         inner, points = _map_points(pg)
-        pg.mouse.click(*points[k * len(points) // clicks])
-        try:  # a popup on the map, or (personal details on demand) a rerun drawing them under the map
-            inner.locator(".leaflet-popup-content").first.wait_for(timeout=3_000)
-        except PlaywrightTimeout:  # no popup: what the click brought is in the page and its frames
-            _idle(pg)
-        if not inner.is_detached():
-            texts.append(inner.evaluate(_POPUP_TEXT_JS))
+        point = points[k * len(points) // clicks]
+        origin = pg.locator(MAP_FRAME).bounding_box()
+        bound = inner.evaluate(_HAS_POPUP_JS, [point[0] - origin["x"], point[1] - origin["y"]])
+        inner.evaluate(_CLOSE_POPUP_JS)  # the next popup's text, not the last one's
+        pg.mouse.click(*point)
+        if bound:  # its popup; else (personal details on demand) what the click brings is in the page and frames
+            texts.append(inner.wait_for_function(_OPEN_POPUP_JS, timeout=10_000).json_value())
+        _idle(pg)
         texts.append(pg.locator("body").inner_text())
     return "\n".join(t for t in texts if t)
 
