@@ -120,6 +120,11 @@ class Sample:
         one list of names: a reporter may share a household head's name)."""
         return sorted(n for n in set().union(*self.names_by_hamlet.values()) if not self._staff(n))
 
+    @property
+    def every_name(self) -> list[str]:
+        """Every household's and staff member's name."""
+        return sorted(set().union(*self.names_by_hamlet.values(), self.staff))
+
     def _staff(self, name: str) -> bool:
         return any(name in s for s in self.staff)
 
@@ -443,8 +448,8 @@ def test_before_sign_in_the_page_holds_the_product_and_commune_names_and_nothing
     assert pg.locator(MAP_FRAME).count() == 0
     secrets = [
         *sample.hamlet_names.values(),
-        *sample.household_names,
-        *sample.household_ids,
+        *sample.every_name,
+        *sample.all_household_ids,
         *sample.projects,
         *sample.amounts,
     ]
