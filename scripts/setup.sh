@@ -41,6 +41,8 @@ if [ "${1:-}" = "--browser" ]; then
   ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql-15-postgis-3)
   # the deployment's test runs deploy/nginx/tien-do-gpmb.conf in Debian's nginx (tests/test_deploy_nginx.py)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+  # the role tests read the map PDF a user downloads for names (tests/test_browser_roles.py)
+  command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   if [ ${#need[@]} -gt 0 ]; then
     echo "Cài gói hệ thống / installing system packages: ${need[*]}"
     sudo_cmd=""
