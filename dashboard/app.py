@@ -138,7 +138,7 @@ else:
         ]
     )
     with table, panels.guard(("lập bảng tổng hợp theo thôn", "the per-hamlet table")):
-        panels.summary_table(an)
+        panels.summary_table(an, data.open_store(path) if account is not None else None, account)
     with progress, panels.guard(("vẽ tiến độ theo dự án", "the progress chart")):
         panels.progress_chart(ws, data.weekly(path, key, sel))
     with grievances, panels.guard(("vẽ biểu đồ đơn thư", "the grievance charts")):

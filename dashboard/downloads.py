@@ -136,6 +136,18 @@ def audited(
     return data
 
 
+def file_data(
+    name: str, make: Callable[[], bytes], store: Store | None, account: Account | None
+) -> Callable[[], bytes]:
+    """A download's data anywhere on the page: :func:`audited` on a store (an account signed in), else ``make``.
+
+    Every download button of the page goes through here or :func:`panel`, so none escapes the audit.
+    """
+    if store is None or account is None:
+        return make
+    return audited(store, account.name, name, make, failed=st.session_state.setdefault(FAILED, []))
+
+
 def _button(label: str, make: Callable[[], bytes], name: str, mime: str, key: str, primary: bool = False) -> None:
     st.download_button(
         label,

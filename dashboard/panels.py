@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -38,6 +38,7 @@ from geo.vocabulary import (
 
 from . import figures
 from .data import Analysis
+from .downloads import file_data
 from .text import (
     AGREEMENT_LABELS,
     MOOD_LABELS,
@@ -48,6 +49,10 @@ from .text import (
     md,
     pct,
 )
+
+if TYPE_CHECKING:
+    from geo.store import Store
+    from geo.store.accounts import Account
 
 LEVEL_ORDER = {lvl: i for i, lvl in enumerate(LEVELS_WORST_FIRST)}  # the worst first
 BADGE_COLOURS = {"hotspot": "red", "risk": "orange", "watch": "yellow", "none": "gray"}
@@ -234,8 +239,11 @@ def summary_frame(summary: pd.DataFrame) -> pd.DataFrame:
     return s
 
 
-def summary_table(an: Analysis) -> None:
+def summary_table(an: Analysis, store: Store | None = None, account: Account | None = None) -> None:
     """The per-hamlet summary: Vietnamese headers and numbers, sortable, downloadable.
+
+    On a store, ``store`` and the signed-in ``account``: each CSV downloaded is a row of the audit
+    (:func:`dashboard.downloads.file_data`).
 
     Under the hamlets: "Chưa xác định thôn" where household rows or
     grievances have no hamlet, then a second table with the households
@@ -269,10 +277,20 @@ def summary_table(an: Analysis) -> None:
     vi, canonical = summary_csvs(an.summary, rec.rows())
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)", vi, f"{stem}.csv", "text/csv", icon=":material/download:"
+        "Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)",
+        file_data(f"{stem}.csv", lambda: vi, store, account),
+        f"{stem}.csv",
+        "text/csv",
+        icon=":material/download:",
+        on_click="ignore",
     )
     c2.download_button(
-        "CSV cột chuẩn / canonical columns", canonical, f"{stem}_en.csv", "text/csv", icon=":material/download:"
+        "CSV cột chuẩn / canonical columns",
+        file_data(f"{stem}_en.csv", lambda: canonical, store, account),
+        f"{stem}_en.csv",
+        "text/csv",
+        icon=":material/download:",
+        on_click="ignore",
     )
 
 

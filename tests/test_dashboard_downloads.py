@@ -133,6 +133,19 @@ def test_a_download_on_a_store_leaves_an_audit_row_with_the_files_sha256(monkeyp
     assert rows[0].sha256 == hashlib.sha256(content).hexdigest()
 
 
+def test_the_per_hamlet_tables_csv_downloads_are_audited_too(monkeypatch, store, files):
+    import hashlib
+
+    signed_in(monkeypatch, store, "vanphong")
+    names = [n for n in files if n.startswith("tong_hop_thon_") and n.endswith(".csv")]
+    assert len(names) == 2  # the CSV for Excel and the canonical one
+    made = {n: files[n]() for n in names}
+    rows = downloads(store)
+    assert sorted((e.what, e.format, e.personal, e.sha256) for e in rows) == sorted(
+        (n, "csv", False, hashlib.sha256(c).hexdigest()) for n, c in made.items()
+    )
+
+
 def test_a_download_is_recorded_only_when_its_file_is_asked_for(monkeypatch, store, files):
     signed_in(monkeypatch, store, "vanphong")
     assert files and downloads(store) == []
