@@ -205,3 +205,52 @@ def assert_no_personal_data(at: AppTest) -> None:
 
 def raise_bug(*args: object, **kwargs: object) -> NoReturn:
     raise RuntimeError(f"simulated bug quoting {NAMES[0]}")
+
+
+def open_app(monkeypatch: Any, target: str, *extra: str, **params: str) -> AppTest:
+    """The app on ``target`` (``--workspace``, then ``extra`` arguments), ``params`` in its URL, run once."""
+    import sys
+
+    monkeypatch.setattr(sys, "argv", [APP, "--workspace", target, *extra])
+    monkeypatch.delenv("GEO_WORKSPACE", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    """Fill the sign-in form and press “Đăng nhập / Sign in”, as a person would."""
+    from dashboard import signin
+
+    at.text_input(key=signin.NAME).input(name)
+    at.text_input(key=signin.PASSWORD).input(password)
+    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def signed_in(monkeypatch: Any, target: str, name: str, password: str, *extra: str) -> AppTest:
+    """The app on the store ``target``, signed in as ``name`` through its form."""
+    return sign_in(open_app(monkeypatch, target, *extra), name, password)
+
+
+def keep_download_files(monkeypatch: Any) -> dict[str, Callable[[], bytes]]:
+    """File name → the function the page gave its download button (Streamlit calls it on a click).
+
+    Streamlit's own registration still runs; the dict fills as the app runs.
+    """
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict[str, Callable[[], bytes]] = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self: Any, data: Any, mimetype: Any, coordinates: Any, file_name: Any = None, **kwargs: Any) -> Any:
+        made[file_name] = data
+        return register(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return made

@@ -7,7 +7,6 @@ holds the rows its import and accounts left, and the rows each test records at g
 from __future__ import annotations
 
 import io
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,14 +16,13 @@ import streamlit as st
 from conftest import build_workspace
 from streamlit.testing.v1 import AppTest
 
-from dashboard import signin
 from geo.store import Store, import_folder
 from geo.store.accounts import add_user
 from geo.store.audit import read_audit, record
+from tests import dashboard_support as support
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 TOML = '[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n'
 PASSWORD = "mật-khẩu-thử-1"
 ROLES = {"quantri": "admin", "lanhdao": "leadership", "canbo": "officer", "vanphong": "clerk"}
@@ -47,16 +45,7 @@ def store(tmp_path: Path) -> str:
 
 def signed_in(monkeypatch: pytest.MonkeyPatch, target: str, name: str) -> AppTest:
     """The app on ``target``, signed in as ``name`` through its form."""
-    monkeypatch.setattr(sys, "argv", [APP, "--workspace", target])
-    monkeypatch.delenv("GEO_WORKSPACE", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.text_input(key=signin.NAME).input(name)
-    at.text_input(key=signin.PASSWORD).input(PASSWORD)
-    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return support.signed_in(monkeypatch, target, name, PASSWORD)
 
 
 def sections(at: AppTest) -> list[str]:
@@ -169,16 +158,7 @@ def test_the_audit_filters_from_a_day_on(store):
 def test_the_audits_csv_holds_the_filtered_rows_and_its_download_is_audited(store, monkeypatch):
     import hashlib
 
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    made: dict = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        made[file_name] = data
-        return register(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    made = support.keep_download_files(monkeypatch)
     at = page(store)
     at.selectbox(key="audit_user").set_value("Lan").run()
     name, data = next((n, f) for n, f in made.items() if n.startswith("nhat_ky_truy_cap_Lan_"))

@@ -66,37 +66,15 @@ def store(tmp_path: Path) -> str:
 @pytest.fixture
 def files(monkeypatch) -> dict:
     """File name → the function the page gave its download button (Streamlit calls it on a click)."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
+    from tests.dashboard_support import keep_download_files
 
-    made: dict = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(self, data, mimetype, coordinates, file_name=None, **kwargs):
-        made[file_name] = data
-        return register(self, data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return made
+    return keep_download_files(monkeypatch)
 
 
 def signed_in(monkeypatch, target: str, name: str):
-    import sys
+    from tests.dashboard_support import signed_in
 
-    from streamlit.testing.v1 import AppTest
-
-    from dashboard import signin
-    from tests.dashboard_support import APP
-
-    monkeypatch.setattr(sys, "argv", [APP, "--workspace", target])
-    monkeypatch.delenv("GEO_WORKSPACE", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.text_input(key=signin.NAME).input(name)
-    at.text_input(key=signin.PASSWORD).input(PASSWORD)
-    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return signed_in(monkeypatch, target, name, PASSWORD)
 
 
 def downloads(target: str) -> list:

@@ -201,20 +201,10 @@ def accounts(tmp_path: Path) -> str:
 
 def app_sections(monkeypatch: pytest.MonkeyPatch, target: str, name: str) -> list[str]:
     """The sections (expanders) of the app on ``target`` signed in as ``name`` through its form."""
-    import sys
+    from tests.dashboard_support import signed_in
 
-    from dashboard import signin
-
-    app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
-    monkeypatch.setattr(sys, "argv", [app, "--workspace", target])
-    monkeypatch.delenv("GEO_WORKSPACE", raising=False)
-    at = AppTest.from_file(app, default_timeout=120)
-    at.run()
-    at.text_input(key=signin.NAME).input(name)
-    at.text_input(key=signin.PASSWORD).input(PASSWORD)
-    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
-    at.run()
-    assert not at.exception and at.metric, [e.value for e in at.exception]
+    at = signed_in(monkeypatch, target, name, PASSWORD)
+    assert at.metric
     return [e.label for e in at.expander]
 
 

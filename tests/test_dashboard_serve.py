@@ -72,23 +72,27 @@ def _get(port: int, host: str, path: str = "/", address: str = "127.0.0.1") -> t
         conn.close()
 
 
-def _websocket_status(port: int, host: str) -> int:
-    """The status line's code of a WebSocket handshake on ``/_stcore/stream`` (101: opened)."""
+def _websocket_handshake(sock: socket.socket, host: str, origin: str) -> int:
+    """The status line's code of a WebSocket handshake on ``/_stcore/stream`` over ``sock`` (101: opened)."""
     key = base64.b64encode(os.urandom(16)).decode()
     request = (
         f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-        f"Origin: http://{host}\r\n\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
     )
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(request.encode("latin-1"))
-        head = b""
-        while b"\r\n" not in head:
-            chunk = s.recv(1024)
-            if not chunk:
-                break
-            head += chunk
+    sock.sendall(request.encode("latin-1"))
+    head = b""
+    while b"\r\n" not in head:
+        chunk = sock.recv(1024)
+        if not chunk:
+            break
+        head += chunk
     return int(head.split(b" ", 2)[1])
+
+
+def _websocket_status(port: int, host: str) -> int:
+    """The status line's code of a WebSocket handshake on the server itself (101: opened)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        return _websocket_handshake(s, host, f"http://{host}")
 
 
 def _listening(port: int) -> set[str]:

@@ -8,7 +8,6 @@ tables, the map's HTML) are searched for what must not be there.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,10 +20,10 @@ from dashboard import signin
 from geo.store import Store, import_folder
 from geo.store.accounts import add_user
 from geo.store.audit import read_audit
+from tests import dashboard_support as support
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 TOML = '[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n'
 PASSWORD = "mật-khẩu-thử-1"
 NAMES_A = ("Nguyễn Văn An", "Trần Thị Bình")  # households of hamlet A
@@ -47,24 +46,12 @@ def store(tmp_path: Path) -> str:
 
 
 def open_app(monkeypatch: pytest.MonkeyPatch, target: str, **params: str) -> AppTest:
-    monkeypatch.setattr(sys, "argv", [APP, "--workspace", target])
-    monkeypatch.delenv("GEO_WORKSPACE", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return support.open_app(monkeypatch, target, **params)
 
 
 def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
     """Fill the form and press “Đăng nhập / Sign in”, as a person would."""
-    at.text_input(key=signin.NAME).input(name)
-    at.text_input(key=signin.PASSWORD).input(password)
-    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return support.sign_in(at, name, password)
 
 
 def _nodes(node: object) -> Iterator[object]:

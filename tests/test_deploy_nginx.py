@@ -36,7 +36,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.test_browser import MAP_FRAME, PARCELS, _wait_for_parcels
-from tests.test_dashboard_serve import _get, _listening, _start, _stop
+from tests.test_dashboard_serve import _get, _listening, _start, _stop, _websocket_handshake
 
 pytestmark = pytest.mark.browser
 
@@ -231,21 +231,9 @@ def _https(
 
 def _handshake_status(d, origin: str) -> int:
     """The status of a WebSocket handshake on ``/_stcore/stream`` through the proxy (101: opened)."""
-    key = base64.b64encode(os.urandom(16)).decode()
-    request = (
-        f"GET /_stcore/stream HTTP/1.1\r\nHost: {HOST}:{d.https}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n"
-    )
     raw = socket.create_connection(("127.0.0.1", d.https), timeout=10)
     with _office_context(d.ca).wrap_socket(raw, server_hostname=HOST) as s:
-        s.sendall(request.encode("latin-1"))
-        head = b""
-        while b"\r\n" not in head:
-            chunk = s.recv(1024)
-            if not chunk:
-                break
-            head += chunk
-    return int(head.split(b" ", 2)[1])
+        return _websocket_handshake(s, f"{HOST}:{d.https}", origin)
 
 
 # --------------------------------------------------------------------------- the dashboard behind it

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,13 +11,12 @@ import streamlit as st
 from conftest import build_workspace, default_layers
 from streamlit.testing.v1 import AppTest
 
-from dashboard import signin
 from geo.store import Store, import_folder, upload_file
 from geo.store.accounts import add_user
+from tests.dashboard_support import signed_in
 
 pytestmark = pytest.mark.slow
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 _databases = itertools.count(1)
 PASSWORD = "mật-khẩu-thử-1"
 
@@ -41,16 +39,8 @@ def store(request, tmp_path) -> str:
 
 
 def open_app(monkeypatch, store: str, *extra: str) -> AppTest:
-    monkeypatch.setattr(sys, "argv", [APP, "--workspace", store, *extra])
-    monkeypatch.delenv("GEO_WORKSPACE", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.text_input(key=signin.NAME).input("quantri")
-    at.text_input(key=signin.PASSWORD).input(PASSWORD)
-    next(b for b in at.button if b.label.startswith("Đăng nhập")).click()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The app on ``store`` (with ``extra`` arguments), signed in as the administrator."""
+    return signed_in(monkeypatch, store, "quantri", PASSWORD, *extra)
 
 
 def handed_over(at: AppTest) -> str:
