@@ -432,6 +432,13 @@ def test_a_page_load_sends_no_household_name_and_a_click_on_a_parcel_lists_its_h
             started = time.monotonic()
             pg.mouse.click(origin["x"] + x, origin["y"] + y)
             panel.get_by_text(f"Thửa {pid}").wait_for(timeout=30_000)
+            # the heading can arrive before the table under it is replaced: wait for the parcel's own rows
+            pg.wait_for_function(
+                "([sel, names]) => { const p = document.querySelector(sel);"
+                " return !!p && names.some(n => p.innerText.includes(n)); }",
+                arg=[".st-key-parcel_households", names_of[pid]],
+                timeout=30_000,
+            )
             shown = time.monotonic()
             clicked.append((pid, panel.inner_text()))
             after = frames[n_in:]
