@@ -254,6 +254,20 @@ def _blank_value(v: object) -> bool:
     return isinstance(v, str) and v.strip() == ""
 
 
+_UNITS = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def header_key(text: object) -> str:
+    """A header's comparison key: :func:`normalize_name` without a trailing unit in parentheses.
+
+    Example
+    -------
+    >>> header_key("Diện tích thu hồi (m²)")
+    'dientichthuhoi'
+    """
+    return normalize_name(_UNITS.sub("", str(text)))
+
+
 def match_columns(layer: Layer, headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
     """Map canonical column names to the file's headers.
 
@@ -280,6 +294,8 @@ def match_columns(layer: Layer, headers: list[str], overrides: dict[str, str] | 
     by_norm: dict[str, str] = {}
     for h in headers:
         by_norm.setdefault(normalize_name(h), h)
+    for h in headers:  # a unit in parentheses is ignored: "Diện tích thu hồi (m²)"
+        by_norm.setdefault(header_key(h), h)
     found: dict[str, str] = {}
     used: set[str] = set()
     overrides = overrides or {}
@@ -312,6 +328,7 @@ def canonicalize(
     overrides: dict[str, str] | None = None,
     row_offset: int = 2,
     row_kind: str = "row",
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Rename, parse and check the columns of one layer.
 
@@ -331,6 +348,9 @@ def canonicalize(
         Added to the 0-based position to give the row a user sees
         (2 for a table with one header line, 1 for features).
     row_kind : {"row", "feature"}
+    rows : numpy.ndarray, optional
+        The row a user sees for each row of ``frame`` (a workbook's own row
+        numbers, below its title block); where given, ``row_offset`` is unused.
 
     Returns
     -------
@@ -344,6 +364,8 @@ def canonicalize(
 
     def rows_of(mask) -> list[int]:
         flags = pd.Series(mask).astype(object).fillna(False).astype(bool).to_numpy()
+        if rows is not None:
+            return np.asarray(rows)[np.flatnonzero(flags)].astype(int).tolist()
         return (np.flatnonzero(flags) + row_offset).tolist()
 
     for col in layer.columns:

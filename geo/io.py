@@ -38,14 +38,17 @@ from pathlib import Path
 from typing import IO
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import crs as crsmod
 from . import encoding as encmod
+from .canonical import header_key, match_columns
 from .config import LayerConfig, WorkspaceConfig
 from .formatting import fmt_number
 from .limits import RATIO_FLOOR_MB, Limits, mb
 from .problems import Report
+from .schema import LAYERS, Layer, normalize_name
 from .text import quote
 
 SPATIAL_EXT = (".gpkg", ".shp", ".zip", ".geojson", ".json")
@@ -144,6 +147,8 @@ class RawLayer:
     encoding: str | None = None
     georeferenced: bool = True  # False: a spatial file whose CRS is missing or unusable (already an error)
     canonical: bool = False  # True: the frame already has the canonical columns and values (a store's layer)
+    rows: np.ndarray | None = None  # a workbook's own row numbers of the frame's rows (None: position + 2)
+    sheets: np.ndarray | None = None  # a workbook's sheet name of each row
 
 
 def find_layer_file(folder: Path, name: str, cfg: WorkspaceConfig, report: Report) -> Path | None:
@@ -294,10 +299,12 @@ def read_layer(path: Path, name: str, cfg: WorkspaceConfig, report: Report, spat
                 "Dùng GeoPackage, shapefile hoặc GeoJSON / Use a GeoPackage, shapefile or GeoJSON.",
             )
             return None
-        frame = _read_table(path, lcfg, report)
+        frame = _read_table(path, lcfg, report, LAYERS.get(name))
         if frame is None:
             return None
-        return RawLayer(frame, fname, spatial=False)
+        rows = frame.attrs.pop("sheet_rows", None)
+        sheets = frame.attrs.pop("sheets", None)
+        return RawLayer(frame, fname, spatial=False, rows=rows, sheets=sheets)
     return _read_spatial(path, name, cfg, lcfg, report)
 
 
@@ -470,10 +477,10 @@ class _Prefixed:
 # --------------------------------------------------------------------------- tables
 
 
-def _read_table(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | None:
+def _read_table(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | None = None) -> pd.DataFrame | None:
     fname = path.name
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path, lcfg, report)
+        return _read_xlsx(path, lcfg, report, layer)
     raw = path.read_bytes()
     enc = (lcfg.encoding or "utf-8-sig").lower()
     legacy = enc if enc in encmod.LEGACY_ENCODINGS else None
@@ -543,8 +550,14 @@ def _read_table(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame |
     return frame
 
 
-def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | None:
-    """Read one sheet with calamine (Rust; ~30× faster than openpyxl on 80,000 rows)."""
+def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | None = None) -> pd.DataFrame | None:
+    """Read a workbook with calamine (Rust; ~30× faster than openpyxl on 80,000 rows).
+
+    A list is read as an office keeps it (see the module's docstring): the header
+    is searched for below a title block, and every sheet whose header matches the
+    layer is read (the others are named in a warning). The sheet's own row numbers
+    and names are left in ``frame.attrs`` (``sheet_rows``, ``sheets``).
+    """
     from python_calamine import CalamineWorkbook
 
     fname = path.name
@@ -578,14 +591,32 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | 
             "Sửa sheet = … trong workspace.toml / Correct sheet = … in workspace.toml.",
         )
         return None
-    try:
-        rows = book.get_sheet_by_name(chosen).to_python()
-    except Exception:  # noqa: BLE001
-        report.error("bad_workbook", fname, *not_a_workbook)
-        return None
-    while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
-        rows.pop()
-    if not rows:
+    candidates = [chosen] if sheet is not None or layer is None else names
+    read: list[tuple[str, pd.DataFrame, np.ndarray, _Header]] = []
+    for name in candidates:
+        try:
+            calamine_sheet = book.get_sheet_by_name(name)
+            rows = calamine_sheet.to_python()
+            merged = _merged_ranges(calamine_sheet)
+            start_row = int(calamine_sheet.start[0]) if calamine_sheet.start else 0
+        except Exception:  # noqa: BLE001
+            report.error("bad_workbook", fname, *not_a_workbook)
+            return None
+        while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
+            rows.pop()
+        if not rows:
+            continue
+        if layer is None:
+            width = max(len(r) for r in rows)
+            header = [("" if h is None else str(h).strip()) for h in rows[0]] + [""] * (width - len(rows[0]))
+            header = [h if h else f"_col{i + 1}" for i, h in enumerate(header)]
+            frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows[1:]], columns=header, dtype=object)
+            numbers = np.arange(len(frame)) + start_row + 2
+            read.append((name, frame.replace("", None), numbers, _Header(0, [], 0, False)))
+            continue
+        frame, numbers, head = _office_sheet(rows, merged, start_row, layer)
+        read.append((name, frame, numbers, head))
+    if not read:
         report.error(
             "empty_file",
             fname,
@@ -593,11 +624,195 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report) -> pd.DataFrame | 
             "Dòng 1 phải là tiêu đề cột, dữ liệu từ dòng 2 / Row 1 must hold the headers.",
         )
         return None
+    if len(read) > 1 and layer is not None:
+        read = _list_sheets(read, layer, fname, report)
+    if len(read) == 1:
+        name, frame, numbers, _ = read[0]
+        frame.attrs["sheet_rows"] = numbers
+        frame.attrs["sheets"] = np.full(len(frame), name, dtype=object)
+        return frame
+    return _concat_sheets(read, layer)
+
+
+def _merged_ranges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The sheet's merged cells, relative to its first row and column (none where calamine cannot tell)."""
+    try:
+        ranges = sheet.merged_cell_ranges or []
+    except Exception:  # noqa: BLE001 — older calamine: merged cells inferred from empty cells
+        return []
+    r0, c0 = sheet.start if sheet.start else (0, 0)
+    return [((a - r0, b - c0), (c - r0, d - c0)) for (a, b), (c, d) in ranges]
+
+
+def _list_sheets(read: list, layer: Layer, fname: str, report: Report) -> list:
+    """The sheets that hold the layer's list; the others (cover, guide, summary) named in a warning."""
+    required = {c.name for c in layer.columns if c.required}
+
+    def is_list(head: _Header, frame: pd.DataFrame) -> bool:
+        found = set(_header_map(layer, [str(c) for c in frame.columns]))
+        return head.score >= 2 and bool(found & required)
+
+    lists = [r for r in read if is_list(r[3], r[1])]
+    if not lists:
+        return [max(read, key=lambda r: r[3].score)]
+    for name, *_ in (r for r in read if r not in lists):
+        report.warning(
+            "sheet_skipped",
+            fname,
+            f"Trang tính “{name}” không phải danh sách {layer.label or layer.name} (không có tiêu đề cột "
+            f"khớp) — bỏ qua / Sheet “{name}” is no {layer.name} list (no matching header) — skipped",
+            "Nếu trang này là danh sách, sửa tiêu đề cột theo mẫu / If this sheet is a list, name its "
+            "columns as the template does.",
+        )
+    return lists
+
+
+def _concat_sheets(read: list, layer: Layer | None) -> pd.DataFrame:
+    """The list sheets one under the other, each sheet's headers renamed to the first sheet's for the same column."""
+    first = read[0][1]
+    canon_to_header = _header_map(layer, [str(c) for c in first.columns]) if layer is not None else {}
+    frames = []
+    for _, frame, _, _ in read:
+        mapping = _header_map(layer, [str(c) for c in frame.columns]) if layer is not None else {}
+        rename = {h: canon_to_header[c] for c, h in mapping.items() if c in canon_to_header}
+        out = frame.rename(columns=rename)
+        seen: dict[str, int] = {}
+        cols = []
+        for c in out.columns:
+            seen[c] = seen.get(c, 0) + 1
+            cols.append(c if seen[c] == 1 else f"{c} ({seen[c]})")
+        out.columns = cols
+        frames.append(out)
+    frame = pd.concat(frames, ignore_index=True, sort=False)
+    frame.attrs["sheet_rows"] = np.concatenate([r[2] for r in read])
+    frame.attrs["sheets"] = np.concatenate([np.full(len(r[1]), r[0], dtype=object) for r in read])
+    return frame
+
+
+# --------------------------------------------------------------------------- office lists
+
+HEADER_SCAN_ROWS = 30
+"""How many rows at the top of a sheet are searched for the header (below a title block)."""
+
+_NUMBERING = re.compile(r"^\(?\s*\d{1,3}\s*\)?$")
+_NOT_DATA_START = ("tongcong", "cong", "tong")
+_EMPTY_TEXT = ("", "nan", "none")
+
+
+def _layer_keys(layer: Layer) -> set[str]:
+    return {normalize_name(n) for c in layer.columns for n in (c.name, *c.aliases)}
+
+
+def _cell_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v).strip()
+
+
+def _filled_header(rows: list[list], r: int, merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[str]:
+    """Row ``r``'s texts, a horizontally merged cell's text carried across its span."""
+    texts = [_cell_text(v) for v in rows[r]]
+    for (r0, c0), (r1, c1) in merged:
+        if r0 <= r <= r1 and c1 > c0 and 0 <= r0 < len(rows) and c0 < len(rows[r0]):
+            top = _cell_text(rows[r0][c0])
+            for c in range(c0, min(c1 + 1, len(texts))):
+                if not texts[c]:
+                    texts[c] = top
+    return texts
+
+
+def _score(texts: list[str], keys: set[str]) -> int:
+    return len({k for k in (header_key(t) for t in texts if t) if k in keys})
+
+
+@dataclass
+class _Header:
+    row: int  # 0-based index in the sheet's rows of the header's last row
+    names: list[str]
+    score: int
+    office: bool  # False: a plain first-row header (read exactly as before)
+
+
+def _find_header(rows: list[list], merged: list, layer: Layer) -> _Header:
+    """The header of a sheet: the row (or two rows) among the first 30 naming most of the layer's columns."""
+    keys = _layer_keys(layer)
+    width = max((len(r) for r in rows), default=0)
+    best: _Header | None = None
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        upper = _filled_header(rows, r, merged) + [""] * (width - len(rows[r]))
+        cand = _Header(r, upper, _score(upper, keys), office=r > 0)
+        if r + 1 < len(rows):
+            lower = _filled_header(rows, r + 1, merged) + [""] * (width - len(rows[r + 1]))
+            both = [lo or up for up, lo in zip(upper, lower, strict=True)]
+            score = _score(both, keys)
+            if score > cand.score and not _is_numbering(lower):
+                cand = _Header(r + 1, both, score, office=True)
+        if best is None or cand.score > best.score:
+            best = cand
+    if best is None:
+        return _Header(0, [], 0, office=False)
+    return best
+
+
+def _is_numbering(texts: list[str]) -> bool:
+    """True for a numbering row under a header: "(1) (2) (3) …" or 1 2 3 … in sequence."""
+    filled = [t for t in texts if t]
+    if len(filled) < 2 or not all(_NUMBERING.match(t.removesuffix(".0")) for t in filled):
+        return False
+    nums = [int(re.sub(r"\D", "", t.removesuffix(".0"))) for t in filled]
+    return all(b > a for a, b in zip(nums, nums[1:], strict=False))
+
+
+def _not_data(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Rows of an office list that are no data: group, subtotal and total rows, the signature block.
+
+    A row is keyed where every required column found (``keys``) is filled. A row
+    that is not keyed is no data where it has text in at most two cells (a group
+    row "I. Dự án …", "Thôn Nà Pàn", a signature line) or its first text starts
+    with "Cộng" / "Tổng cộng"; every row after the last keyed row with at most
+    three cells filled is the signature block. A data row that lacks a required
+    value keeps its other cells and stays (its problem is named).
+    """
+    text = frame.astype(str).apply(lambda s: s.str.strip())
+    filled = frame.notna() & ~text.isin(_EMPTY_TEXT)
+    count = filled.sum(axis=1)
+    keyed = filled[keys].all(axis=1) if keys else count > 2
+    first = text.where(filled).bfill(axis=1).iloc[:, 0].fillna("")
+    first_key = first.map(normalize_name)
+    total = first_key.str.startswith(_NOT_DATA_START)
+    grouping = count <= 2
+    positions = np.arange(len(frame))
+    last = positions[keyed.to_numpy()].max() if keyed.any() else -1
+    signature = (positions > last) & (count <= 3).to_numpy()
+    return (~keyed & (total | grouping)) | pd.Series(signature, index=frame.index) | (count == 0)
+
+
+def _office_sheet(
+    rows: list[list], merged: list, start_row: int, layer: Layer
+) -> tuple[pd.DataFrame, np.ndarray, _Header]:
+    """One sheet as an office keeps it: the header found, the rows that are data and their sheet row numbers."""
+    head = _find_header(rows, merged, layer)
     width = max(len(r) for r in rows)
-    header = [("" if h is None else str(h).strip()) for h in rows[0]] + [""] * (width - len(rows[0]))
-    header = [h if h else f"_col{i + 1}" for i, h in enumerate(header)]
-    frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows[1:]], columns=header, dtype=object)
-    return frame.replace("", None)
+    names = [h if h else f"_col{i + 1}" for i, h in enumerate(head.names)]
+    body = rows[head.row + 1 :]
+    first = head.row + 1
+    if not head.office:
+        frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in body], columns=names, dtype=object)
+        return frame.replace("", None), np.arange(len(frame)) + start_row + first + 1, head
+    if body and _is_numbering([_cell_text(v) for v in body[0]]):
+        body, first = body[1:], first + 1
+    frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in body], columns=names, dtype=object)
+    frame = frame.replace("", None)
+    required = [c for c in layer.columns if c.required]
+    mapping = _header_map(layer, names)
+    keys = list(dict.fromkeys(mapping[c.name] for c in required if c.name in mapping))
+    drop = _not_data(frame, keys).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
+    numbers = np.arange(len(frame)) + start_row + first + 1
+    return frame.loc[~drop].reset_index(drop=True), numbers[~drop], head
+
+
+def _header_map(layer: Layer, names: list[str]) -> dict[str, str]:
+    return match_columns(layer, names)
 
 
 def _texts(frame: pd.DataFrame, limit: int = 2000) -> list[str]:

@@ -135,6 +135,13 @@ def place_grievances(
     return result.astype(object).where(result.notna(), pd.NA)
 
 
+def _rows(frame: pd.DataFrame, mask: np.ndarray, row_offset: int) -> list[int]:
+    """The rows a user sees where ``mask`` holds: the frame's ``row`` column, else position + offset."""
+    if "row" in frame.columns:
+        return frame["row"].to_numpy()[mask].astype(int).tolist()
+    return (np.flatnonzero(mask) + row_offset).tolist()
+
+
 def households_to_parcels(
     households: pd.DataFrame, parcels: pd.DataFrame, file: str, report: Report, row_offset: int = 2
 ) -> pd.DataFrame:
@@ -173,7 +180,7 @@ def households_to_parcels(
             "Dòng không ghi thửa đất (cần mã thửa, hoặc số tờ + số thửa) / The row names no parcel "
             "(give parcel_id, or map sheet + parcel number)",
             "Điền Số tờ và Số thửa (và Mã xã nếu xã đã sáp nhập) / Fill in sheet and parcel number.",
-            rows=(np.flatnonzero(missing_key.to_numpy()) + row_offset).tolist(),
+            rows=_rows(households, missing_key.to_numpy(), row_offset),
         )
     unknown = ~in_layer & ~missing_key
     if unknown.any():
@@ -185,7 +192,7 @@ def households_to_parcels(
             f"thôn nào / Parcel not in the parcels layer: {examples} — these rows count in no hamlet",
             "Kiểm tra số tờ, số thửa, mã xã; hoặc bổ sung thửa vào lớp thửa đất / Check sheet, parcel "
             "number and commune code, or add the parcel to the parcels layer.",
-            rows=(np.flatnonzero(unknown.to_numpy()) + row_offset).tolist(),
+            rows=_rows(households, unknown.to_numpy(), row_offset),
         )
     out["parcel_id"] = pid.where(in_layer, pd.NA)
     out["hamlet_id"] = out["parcel_id"].map(known["hamlet_id"])

@@ -335,7 +335,11 @@ HOUSEHOLDS = Layer(
     "households",
     (
         Column("household_id", ("ma_ho",), True, label="Mã hộ"),
-        Column("household_name", ("chu_ho", "chu_su_dung", "ten_chu_ho", "ho_ten"), label="Chủ hộ"),
+        Column(
+            "household_name",
+            ("chu_ho", "chu_su_dung", "ten_chu_ho", "ho_ten", "ho_va_ten", "ho_va_ten_chu_ho", "ho_ten_chu_ho"),
+            label="Chủ hộ",
+        ),
         Column("project_id", ("ma_du_an", "ma_da"), True, label="Mã dự án"),
         Column("parcel_id", ("ma_thua",), label="Mã thửa"),
         Column("map_sheet", ("so_to", "to_ban_do", "to"), label="Số tờ"),
@@ -345,7 +349,10 @@ HOUSEHOLDS = Layer(
         Column("stage", ("buoc", "trang_thai"), True, type="enum", enum=STAGES, label="Bước"),
         Column("stage_date", ("ngay_cap_nhat",), type="date", label="Ngày cập nhật"),
         Column(
-            "compensation_vnd", ("so_tien_boi_thuong", "tien_boi_thuong"), type="float", label="Tiền bồi thường (đồng)"
+            "compensation_vnd",
+            ("so_tien_boi_thuong", "tien_boi_thuong", "so_tien"),
+            type="float",
+            label="Tiền bồi thường (đồng)",
         ),
         Column("resettlement", ("tai_dinh_cu",), type="enum", enum=YES_NO, label="Tái định cư"),
         Column("agreement", ("dong_thuan",), type="enum", enum=AGREEMENT, label="Đồng thuận"),

@@ -358,8 +358,8 @@ def _canonical_layer(
         )
         canon["row"] = frame["row"].to_numpy() if "row" in frame else np.arange(len(canon)) + offset
     else:
-        canon = canonicalize(layer, frame, raw.file, report, cfg.layer(layer.name).columns, offset, kind)
-        canon["row"] = np.arange(len(canon)) + offset
+        canon = canonicalize(layer, frame, raw.file, report, cfg.layer(layer.name).columns, offset, kind, raw.rows)
+        canon["row"] = np.asarray(raw.rows, dtype="int64") if raw.rows is not None else np.arange(len(canon)) + offset
     located = crs is not None
     if raw.spatial:
         geom = gpd.GeoSeries(frame.geometry.to_numpy(), crs=frame.crs if raw.georeferenced else None)
