@@ -8,6 +8,23 @@ is resolved by :mod:`geo.crs`, legacy Vietnamese text converted by
 :mod:`geo.encoding`. Anything that cannot be read becomes a problem, never an
 exception. Nothing is written.
 
+A list is read as an office keeps it in Excel, without a ``workspace.toml``
+(data contract, "Lists as offices keep them"): the header is the row, or the
+two rows, among the first 30 of a sheet that name most of the layer's columns
+(by name or alias, ignoring diacritics and a unit in parentheses), so the title
+block above it is passed over; a horizontally merged upper cell ("Thửa đất")
+gives its text to the cells it spans, and a lower cell ("Số tờ", "Số thửa")
+names the column under it. Below the header, a numbering row "(1) (2) …" is
+skipped, and rows that are no data are dropped by frame operations: rows
+lacking a required value that hold at most two cells (group rows "I. Dự án …",
+"Thôn Nà Pàn") or start with "Cộng" / "Tổng cộng", and the signature block after
+the last data row. Every sheet whose header matches the layer is read (one list
+per hamlet or round), the others (cover, guide, summary) are named in a
+``sheet_skipped`` warning; each row keeps its sheet and its row number in the
+sheet (:attr:`RawLayer.rows`, :attr:`RawLayer.sheets`), so a problem names
+"file, sheet, row". A sheet whose first row is its header reads as it always
+did; a ``sheet`` in ``workspace.toml`` still picks one sheet.
+
 Hostile or careless files are refused before they are read:
 
 - only files inside the workspace folder are read: a ``file`` in

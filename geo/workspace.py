@@ -358,7 +358,7 @@ def _canonical_layer(
         )
         canon["row"] = frame["row"].to_numpy() if "row" in frame else np.arange(len(canon)) + offset
     else:
-        canon = canonicalize(layer, frame, raw.file, report, cfg.layer(layer.name).columns, offset, kind, raw.rows)
+        canon = _canonical_sheets(layer, raw, cfg, report, offset, kind)
         canon["row"] = np.asarray(raw.rows, dtype="int64") if raw.rows is not None else np.arange(len(canon)) + offset
     located = crs is not None
     if raw.spatial:
@@ -386,6 +386,25 @@ def _canonical_layer(
     if layer.name == "grievances" and crs is not None:
         canon = _grievance_points(canon, raw.file, report, crs)
     return canon, located
+
+
+def _canonical_sheets(
+    layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: Report, offset: int, kind: str
+) -> pd.DataFrame:
+    """``canonicalize`` the raw layer; a workbook of several list sheets sheet by sheet, its problems naming
+    "file, sheet, row" (each sheet's own row numbers)."""
+    columns = cfg.layer(layer.name).columns
+    sheets = raw.sheets
+    names = pd.unique(pd.Series(sheets, dtype=object)) if sheets is not None else []
+    if raw.rows is None or sheets is None or len(names) < 2:
+        return canonicalize(layer, raw.frame, raw.file, report, columns, offset, kind, raw.rows)
+    parts = []
+    for name in names:
+        mask = np.asarray(sheets == name)
+        where = f"{raw.file}, trang/sheet “{name}”"
+        part = raw.frame.loc[mask].reset_index(drop=True)
+        parts.append(canonicalize(layer, part, where, report, columns, offset, kind, np.asarray(raw.rows)[mask]))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _check_polygons(gdf: gpd.GeoDataFrame, file: str, report: Report) -> gpd.GeoDataFrame:

@@ -195,3 +195,18 @@ def test_an_office_grievance_list_is_read(tmp_path):
     assert ws.grievances["grievance_id"].tolist() == ["0012/2026/KN", "0013/2026/KN"]
     assert ws.grievances["signatories"].tolist() == [1, 6]
     assert ws.grievances["row"].tolist() == [10, 11]
+
+
+def test_a_problem_in_a_second_list_sheet_names_the_file_the_sheet_and_its_row(tmp_path):
+    folder = build_workspace(tmp_path / "office")
+    (folder / "households.csv").unlink()
+    bad = [list(HAMLET_B[0])]
+    bad[0][7] = "32/09/2026"
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _office_sheet(book, "Thôn Đồng Tâm", HAMLET_A)
+    _office_sheet(book, "Thôn Lân Hoài", bad)
+    book.save(folder / "households.xlsx")
+    report = geo.load_workspace(folder).report
+    dates = [p for p in report.problems if p.code == "bad_date"]
+    assert [(p.file, list(p.rows)) for p in dates] == [("households.xlsx, trang/sheet “Thôn Lân Hoài”", [10])]
