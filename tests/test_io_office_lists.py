@@ -210,3 +210,26 @@ def test_a_problem_in_a_second_list_sheet_names_the_file_the_sheet_and_its_row(t
     report = geo.load_workspace(folder).report
     dates = [p for p in report.problems if p.code == "bad_date"]
     assert [(p.file, list(p.rows)) for p in dates] == [("households.xlsx, trang/sheet “Thôn Lân Hoài”", [10])]
+
+
+def test_units_in_headers_are_ignored_and_text_amounts_areas_and_dates_are_read(tmp_path):
+    folder = build_workspace(tmp_path / "office")
+    (folder / "households.csv").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in TITLE:
+        sheet.append(line)
+    sheet.append(["Mã hộ", "Mã dự án", "Số tờ", "Số thửa", "Diện tích thu hồi (m²)", "Số tiền (đồng)", "Bước"])
+    sheet.append(["H1", "P1", "1", "1", "1.234,5", "328.000.000", "Đã chi trả"])
+    sheet.append(["Tổng cộng", None, None, None, "1.234,5", "328.000.000"])
+    book.save(folder / "households.xlsx")
+    ws = geo.load_workspace(folder)
+    assert not ws.report.errors, ws.report.render()
+    row = ws.households.iloc[0]
+    assert (row["acquired_area_m2"], row["compensation_vnd"], row["stage"], row["row"]) == (
+        1234.5,
+        328_000_000.0,
+        "paid",
+        7,
+    )
+    assert len(ws.households) == 1
