@@ -795,8 +795,10 @@ def _not_data(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     count = filled.sum(axis=1)
     keyed = filled[keys].all(axis=1) if keys else count > 2
     first = text.where(filled).bfill(axis=1).iloc[:, 0].fillna("")
-    first_key = first.map(normalize_name)
-    total = first_key.str.startswith(_NOT_DATA_START)
+    total = pd.Series(False, index=frame.index)
+    loose = ~keyed  # only rows lacking a required value can be group, subtotal or total rows
+    if loose.any():
+        total[loose] = first[loose].map(normalize_name).str.startswith(_NOT_DATA_START)
     grouping = count <= 2
     positions = np.arange(len(frame))
     last = positions[keyed.to_numpy()].max() if keyed.any() else -1
