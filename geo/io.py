@@ -748,6 +748,7 @@ class _Header:
     names: list[str]
     score: int
     office: bool  # False: a plain first-row header (read exactly as before)
+    top: int = 0  # the header's first row (``row - 1`` for a two-row header)
 
 
 def _find_header(rows: list[list], merged: list, layer: Layer) -> _Header:
@@ -757,18 +758,32 @@ def _find_header(rows: list[list], merged: list, layer: Layer) -> _Header:
     best: _Header | None = None
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
         upper = _filled_header(rows, r, merged) + [""] * (width - len(rows[r]))
-        cand = _Header(r, upper, _score(upper, keys), office=r > 0)
+        cand = _Header(r, upper, _score(upper, keys), office=r > 0, top=r)
         if r + 1 < len(rows):
             lower = _filled_header(rows, r + 1, merged) + [""] * (width - len(rows[r + 1]))
             both = [lo or up for up, lo in zip(upper, lower, strict=True)]
             score = _score(both, keys)
             if score > cand.score and not _is_numbering(lower):
-                cand = _Header(r + 1, both, score, office=True)
+                cand = _Header(r + 1, both, score, office=True, top=r)
         if best is None or cand.score > best.score:
             best = cand
     if best is None:
         return _Header(0, [], 0, office=False)
+    if not best.office:  # a plain first-row header: its own texts, as it always was read
+        best.names = _own(rows, 0, width)
+    else:  # a merged text carried into several cells with nothing under them names only the first
+        own = [a or b for a, b in zip(_own(rows, best.top, width), _own(rows, best.row, width), strict=True)]
+        seen: set[str] = set()
+        for i, name in enumerate(best.names):
+            if name in seen and not own[i]:
+                best.names[i] = ""
+            seen.add(name)
     return best
+
+
+def _own(rows: list[list], r: int, width: int) -> list[str]:
+    """Row ``r``'s own texts (nothing carried), ``width`` long."""
+    return [_cell_text(v) for v in rows[r]] + [""] * (width - len(rows[r]))
 
 
 def _is_numbering(texts: list[str]) -> bool:

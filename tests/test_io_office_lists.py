@@ -233,3 +233,21 @@ def test_units_in_headers_are_ignored_and_text_amounts_areas_and_dates_are_read(
         7,
     )
     assert len(ws.households) == 1
+
+
+def test_a_merged_header_over_empty_cells_names_only_its_first_column(tmp_path):
+    folder = build_workspace(tmp_path / "office")
+    (folder / "households.csv").unlink()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in TITLE:
+        sheet.append(line)
+    sheet.append(["Mã hộ", "Mã dự án", "Thửa đất", None, "Ghi chú", None, "Bước"])  # row 6
+    sheet.append([None, None, "Số tờ", "Số thửa", None, None, None])  # row 7
+    sheet.merge_cells("C6:D6")
+    sheet.merge_cells("E6:F7")
+    sheet.append(["H1", "P1", "1", "1", "đã họp", "lần 2", "paid"])
+    book.save(folder / "households.xlsx")
+    ws = geo.load_workspace(folder)
+    assert not ws.report.errors, ws.report.render()
+    assert ws.households[["household_id", "parcel_id", "stage", "row"]].values.tolist() == [["H1", "1-1", "paid", 8]]
