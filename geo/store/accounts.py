@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -218,8 +219,8 @@ def _check_access(store: Store, role: str, hamlets: list[str], meeting_screen: b
         )
 
 
-def _write(store: Store) -> sa.Connection:
-    return store.backend.begin_write(lock=False)
+def _write(store: Store) -> AbstractContextManager[sa.Connection]:
+    return store.backend.writing(lock=False)
 
 
 def _row(conn: sa.Connection, store: Store, name: str) -> Any:
@@ -275,8 +276,7 @@ def add_user(
     _check_password(password)
     hashed = _hasher().hash(password)
     stamp = _now(now)
-    conn = _write(store)
-    try:
+    with _write(store) as conn:
         if _row(conn, store, name) is not None:
             raise AccountError(f"Đã có tài khoản “{name}” / the account “{name}” exists")
         conn.execute(
@@ -301,28 +301,17 @@ def add_user(
         account = _account(_row(conn, store, name))
         conn.commit()
         return account
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        conn.close()
 
 
 def _update(store: Store, name: str, action: str, by: str, now: datetime | None, **values: Any) -> None:
     stamp = _now(now)
     users = store.tables["users"]
-    conn = _write(store)
-    try:
+    with _write(store) as conn:
         if _row(conn, store, name) is None:
             raise _no_account(name)
         conn.execute(users.update().where(users.c.name == name).values(changed_at=stamp, **values))
         conn.execute(store.tables["audit"].insert().values(**audit_row(by or name, action, name, at=stamp)))
         conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        conn.close()
 
 
 def set_password(store: Store, name: str, password: str, by: str = "", now: datetime | None = None) -> None:
@@ -367,8 +356,7 @@ def authenticate(store: Store, name: str, password: str, now: datetime | None = 
     with store.backend.engine.connect() as reader:  # the slow hash check holds no write lock
         first = _row(reader, store, name)
     right = _verify(_dummy_hash() if first is None else first["password_hash"], password)
-    conn = _write(store)
-    try:
+    with _write(store) as conn:
         row = _row(conn, store, name)  # again, under the write lock: the counts other attempts left
 
         def log(user: str, action: str, outcome: str, what: str | None = None) -> None:
@@ -409,11 +397,6 @@ def authenticate(store: Store, name: str, password: str, now: datetime | None = 
         log(row["name"], "sign_in_failed", "refused")
         conn.commit()
         return SignInRefused("wrong", WRONG)
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        conn.close()
 
 
 def sign_out(store: Store, name: str, now: datetime | None = None) -> None:

@@ -159,15 +159,9 @@ def record(
         When (timezone-aware); default now.
     """
     row = audit_row(user, action, what, layer, format, personal, sha256, outcome, at)
-    conn = store.backend.begin_write(lock=False)
-    try:
+    with store.backend.writing(lock=False) as conn:
         conn.execute(store.tables["audit"].insert().values(**row))
         conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        conn.close()
 
 
 def _since(value: date | datetime) -> datetime:

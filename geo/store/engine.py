@@ -11,10 +11,12 @@ how a whole layer is read (:meth:`Backend.read_rows`: one SQLAlchemy ``SELECT``,
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import subprocess
 import warnings
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -106,6 +108,21 @@ class Backend:
     def begin_write(self, lock: bool = True) -> sa.Connection:
         """A connection in a transaction that holds the store's write lock (writers wait their turn)."""
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def writing(self, lock: bool = True) -> Iterator[sa.Connection]:
+        """:meth:`begin_write` as a block: committed when the block ends, rolled back on any error or
+        interruption (a refused change leaves the store as it was), closed either way. A commit or a
+        rollback inside the block (a dry run) is kept; the one at the end then has nothing to do."""
+        conn = self.begin_write(lock)
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
 
     def begin_read(self) -> sa.Connection:
         """A connection in a read transaction: one consistent state of the store."""

@@ -137,8 +137,7 @@ def upgrade(
     if missing:
         raise RuntimeError(f"no migration to store version {missing[0]}")
     backup = backend.backup(backup_path(backend, current, backup_dir))
-    conn = backend.begin_write()
-    try:
+    with backend.writing() as conn:
         ops = Operations(MigrationContext.configure(conn))
         for version in range(current + 1, target + 1):
             steps[version](ops, conn)
@@ -146,9 +145,4 @@ def upgrade(
                 version_table.insert().values(version=version, at=utc_now(), note=f"upgraded from {version - 1}")
             )
         conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        conn.close()
     return backup

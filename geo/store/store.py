@@ -230,8 +230,7 @@ class Store:
                 backend.dispose()
                 raise ValidationRefused(errors)
         try:
-            conn = backend.begin_write(lock=False)
-            try:
+            with backend.writing(lock=False) as conn:
                 store._create_tables(conn)
                 cid = store._new_changeset(conn, user, note, "import", source, at=at)
                 if config is not None:
@@ -257,11 +256,6 @@ class Store:
                     store.present[name] = cid
                 backend.touch(conn, list(frames) + ["changesets", "changes"])
                 conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
-            finally:
-                conn.close()
         except BaseException:
             backend.dispose()
             if created_file is not None:
@@ -538,8 +532,7 @@ class Store:
         """One changeset replacing ``layer`` by ``make_new(current)``, in one transaction."""
         if layer not in LAYERS:
             raise StoreError(f"Lớp không có trong quy ước / unknown layer: {layer}")
-        conn = self.backend.begin_write()
-        try:
+        with self.backend.writing() as conn:
             current = self._read(conn, layer, None) if self.present.get(layer) else self._empty(layer)
             new = make_new(current)
             latest = hist.layer_latest(conn, self.tables, layer)
@@ -577,11 +570,6 @@ class Store:
             if not self.present.get(layer):
                 self.present[layer] = cid
             return Commit(cid, {layer: d}, merged)
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            conn.close()
 
     def _merge(self, conn, layer, current, new, base, since) -> pd.DataFrame:
         base_state = hist.state_at(conn, self.backend, self.tables, layer, base, self.crs)
@@ -615,8 +603,7 @@ class Store:
         The rollback is itself in the history (kind ``rollback``), so it can be undone in turn. ``at``:
         when (default now; only for importing a history made elsewhere, see :meth:`create`).
         """
-        conn = self.backend.begin_write()
-        try:
+        with self.backend.writing() as conn:
             self._check_at(conn, changeset_id)
             diffs: dict[str, Diff] = {}
             targets: dict[str, pd.DataFrame] = {}
@@ -647,11 +634,6 @@ class Store:
             self.backend.touch(conn, [*diffs, "changesets", "changes"])
             conn.commit()
             return Commit(cid, diffs)
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            conn.close()
 
     def set_config(self, text: str, user: str, note: str | None = None, source: str | Path | None = None) -> int:
         """Replace the workspace's settings (``workspace.toml`` text), as a changeset of kind ``config``.
@@ -659,18 +641,12 @@ class Store:
         Returns the changeset's id. The earlier settings stay in the history (``config(at=…)``); a
         rollback brings back the settings in force at its target too.
         """
-        conn = self.backend.begin_write()
-        try:
+        with self.backend.writing() as conn:
             cid = self._new_changeset(conn, user, note, "config", source)
             conn.execute(self.tables["store_config"].insert().values(changeset_id=cid, text=text))
             self.backend.touch(conn, ["changesets", "store_config"])
             conn.commit()
             return cid
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            conn.close()
 
     # --- copies -----------------------------------------------------------------------------------
     def backup(self, out: str | Path) -> Path:
