@@ -298,16 +298,23 @@ def run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> 
         return 1
 
 
+def add_on_store(
+    commands: argparse._SubParsersAction, name: str, func: Callable[[argparse.Namespace], int], help_text: str
+) -> argparse.ArgumentParser:
+    """A subcommand ``name STORE …`` that runs ``func`` on the store (its failures said, not raised)."""
+    p = commands.add_parser(name, help=help_text)
+    p.add_argument("workspace", metavar="STORE", help="tệp .gpkg hoặc postgresql://… / .gpkg path or URL")
+    p.set_defaults(func=lambda args: run(func, args))
+    return p
+
+
 def add_store_commands(sub: argparse._SubParsersAction) -> None:
     """Register ``store`` and its subcommands on the ``python -m geo`` parser."""
     store = sub.add_parser("store", help="kho dữ liệu có lịch sử (GeoPackage, PostGIS) / the store, with history")
     commands = store.add_subparsers(dest="store_command", required=True)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
-        p = commands.add_parser(name, help=help_text)
-        p.add_argument("workspace", metavar="STORE", help="tệp .gpkg hoặc postgresql://… / .gpkg path or URL")
-        p.set_defaults(func=lambda args: run(func, args))
-        return p
+        return add_on_store(commands, name, func, help_text)
 
     def user(p: argparse.ArgumentParser) -> None:
         p.add_argument("--user", required=True, help="người thực hiện / who makes the change")

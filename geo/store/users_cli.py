@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from ..access import ROLES, role_label
 from ..text import printable
-from .cli import StoreUsageError, run, when
+from .cli import StoreUsageError, add_on_store, run, when
 
 if TYPE_CHECKING:
     from .accounts import Account
@@ -175,10 +175,7 @@ def add_users_commands(sub: argparse._SubParsersAction) -> None:
     commands = users.add_subparsers(dest="users_command", required=True)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
-        p = commands.add_parser(name, help=help_text)
-        p.add_argument("workspace", metavar="STORE", help="tệp .gpkg hoặc postgresql://… / .gpkg path or URL")
-        p.set_defaults(func=lambda args: run(func, args))
-        return p
+        return add_on_store(commands, name, func, help_text)
 
     def named(p: argparse.ArgumentParser, password: bool) -> None:
         p.add_argument("name", metavar="NAME", help="tên đăng nhập / user name")
