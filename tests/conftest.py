@@ -251,16 +251,7 @@ def postgis_url():
 # --------------------------------------------------------------------------- a real browser
 # Debian's Chromium, driven by Playwright (tests/test_browser*.py); a system package that
 # `scripts/setup.sh --browser` installs. Where it is missing the tests fail with that advice.
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from benchmarks.browser import ARGS, CHROMIUM  # noqa: E402 — the same Chromium and flags as the benchmark
 
 
 @pytest.fixture(scope="module")
