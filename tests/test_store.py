@@ -23,7 +23,7 @@ from pandas.testing import assert_frame_equal
 
 import geo
 from geo.problems import Report
-from geo.store import MergeConflict, StaleUpload, Store, StoreError, ValidationRefused, conform, row_keys
+from geo.store import Edit, MergeConflict, StaleUpload, Store, StoreError, ValidationRefused, conform, row_keys
 from geo.store import migrations as migrations_module
 from geo.store.tables import SCHEMA_VERSION
 
@@ -408,6 +408,32 @@ def test_an_edit_from_an_older_state_is_refused_only_where_its_row_changed_since
     with pytest.raises(MergeConflict) as conflict:
         store.edit("households", h3, user="Cường", base=1)
     assert "Bình" in str(conflict.value)
+
+
+def test_an_edit_of_several_layers_is_one_changeset(store):
+    step = pd.DataFrame(
+        {"household_id": ["H3"], "project_id": ["P1"], "stage": ["plan_drafted"], "date": ["2026-11-20"]}
+    )
+    h3 = small_layers()["households"].iloc[[2]].assign(stage="plan_drafted", stage_date=pd.Timestamp("2026-11-20"))
+    edits = {"stage_history": Edit(step), "households": Edit(h3)}
+    commit = store.edit_layers(edits, user="Bình", note="Bước của hộ H3")
+    assert set(commit.diffs) == {"stage_history", "households"}
+    assert [c["id"] for c in store.history()].count(commit.changeset) == 1
+    now = store.layers()
+    assert now["households"].set_index("household_id").loc["H3", "stage"] == "plan_drafted"
+    assert now["stage_history"]["stage"].tolist() == ["plan_drafted"]
+
+
+def test_a_refused_edit_of_several_layers_leaves_every_layer_as_it_was(store):
+    before = store.head()
+    step = pd.DataFrame({"household_id": ["H3"], "project_id": ["P1"], "stage": ["paid"], "date": ["2026-11-20"]})
+    h3 = small_layers()["households"].iloc[[2]].assign(stage="paid")
+    with pytest.raises(ValidationRefused):
+        store.edit_layers(
+            {"stage_history": Edit(step), "households": Edit(h3)}, user="Bình", validate=lambda layers: ["không / no"]
+        )
+    assert store.head() == before and "stage_history" not in store.layers()
+    assert store.layers()["households"].set_index("household_id").loc["H3", "stage"] == "surveyed"
 
 
 # --- history, states and rollback --------------------------------------------------------------------------

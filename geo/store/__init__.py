@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .changesets import Diff
     from .engine import resolve_url
     from .source import StoreSource
-    from .store import Commit, MergeConflict, StaleUpload, Store, StoreError, ValidationRefused
+    from .store import Commit, Edit, MergeConflict, StaleUpload, Store, StoreError, ValidationRefused
     from .tables import KEY_COLUMNS, conform, row_keys
     from .upload import Upload, import_folder, upload_file
 
@@ -38,6 +38,7 @@ _WHERE = {
     "resolve_url": "engine",
     "StoreSource": "source",
     "Commit": "store",
+    "Edit": "store",
     "MergeConflict": "store",
     "StaleUpload": "store",
     "Store": "store",
@@ -62,6 +63,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Commit",
     "Diff",
+    "Edit",
     "KEY_COLUMNS",
     "MergeConflict",
     "StaleUpload",

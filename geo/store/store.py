@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,6 +111,15 @@ def _errors(found) -> list:
         else:
             out.append(item)
     return out
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Some records of one layer changed: ``rows`` replace the rows with their row keys or are added;
+    ``remove`` lists row keys or record ids to remove (see :meth:`Store.edit`)."""
+
+    rows: Frame | None = None
+    remove: Iterable[str] = ()
 
 
 def _public(frame: pd.DataFrame) -> pd.DataFrame:
@@ -483,8 +492,8 @@ class Store:
             elsewhere (see :meth:`create`).
         """
         new = with_keys(layer, conform(layer, frame, self.crs))
-        return self._write_layer(
-            layer, lambda current: new, user, note, source, base, dry_run, merge, validate, kind, at=at
+        return self._write_layers(
+            {layer: lambda current: new}, user, note, source, base, dry_run, merge, validate, kind, at=at
         )
 
     def edit(
@@ -499,16 +508,43 @@ class Store:
         validate: Validator | None = None,
         at: datetime | None = None,
     ) -> Commit:
-        """Change some records of ``layer`` (the forms of the next issues), as one changeset of kind ``edit``.
+        """Change some records of ``layer`` (a form, a correction), as one changeset of kind ``edit``.
 
         ``rows`` (canonical columns) replace the rows with the same row key or are added; ``remove``
         lists row keys or record ids (``"H0102"``: every row of that household) to remove. With
         ``base`` older than the layer's last change, the edit goes through unless one of its rows
         was also changed since (:class:`MergeConflict`, naming who). ``at``: when (default now; only for
-        importing a history made elsewhere, see :meth:`create`).
+        importing a history made elsewhere, see :meth:`create`). :meth:`edit_layers` changes several
+        layers in one changeset.
         """
-        patch = with_keys(layer, conform(layer, rows, self.crs)) if rows is not None else None
-        gone = set(remove)
+        return self.edit_layers({layer: Edit(rows, remove)}, user, note, base, dry_run, validate, at)
+
+    def edit_layers(
+        self,
+        edits: Mapping[str, Edit],
+        user: str = "",
+        note: str | None = None,
+        base: int | None = None,
+        dry_run: bool = False,
+        validate: Validator | None = None,
+        at: datetime | None = None,
+    ) -> Commit:
+        """Change records of several layers as ONE changeset: all of it is written, or nothing.
+
+        A form that adds a grievance's step and moves the grievance's status, or a household's
+        stage history entry and its row's stage, is one change with one author and one note; a
+        refusal (validation, a conflict) leaves every layer as it was. Each :class:`Edit` is applied
+        as :meth:`edit` applies its ``rows`` and ``remove``.
+        """
+        makers = {layer: self._patcher(layer, e) for layer, e in edits.items()}
+        return self._write_layers(makers, user, note, None, base, dry_run, False, validate, "edit", at=at)
+
+    def _patcher(self, layer: str, e: Edit) -> Callable[[pd.DataFrame], pd.DataFrame]:
+        """The function turning ``layer``'s current rows into its rows after ``e``."""
+        if layer not in LAYERS:
+            raise StoreError(f"Lớp không có trong quy ước / unknown layer: {layer}")
+        patch = with_keys(layer, conform(layer, e.rows, self.crs)) if e.rows is not None else None
+        gone = set(e.remove)
 
         def patched(current: pd.DataFrame) -> pd.DataFrame:
             records = current[KEY].map(record_of)
@@ -524,52 +560,57 @@ class Store:
                 out = gpd.GeoDataFrame(out, geometry="geometry", crs=self.crs)
             return out
 
-        return self._write_layer(layer, patched, user, note, None, base, dry_run, False, validate, "edit", at=at)
+        return patched
 
-    def _write_layer(
-        self, layer, make_new, user, note, source, base, dry_run, merge, validate, kind, at=None
-    ) -> Commit:
-        """One changeset replacing ``layer`` by ``make_new(current)``, in one transaction."""
-        if layer not in LAYERS:
-            raise StoreError(f"Lớp không có trong quy ước / unknown layer: {layer}")
+    def _write_layers(self, makers, user, note, source, base, dry_run, merge, validate, kind, at=None) -> Commit:
+        """One changeset replacing each layer by ``makers[layer](current)``, in one transaction."""
+        unknown = [layer for layer in makers if layer not in LAYERS]
+        if unknown:
+            raise StoreError(f"Lớp không có trong quy ước / unknown layer: {', '.join(unknown)}")
         with self.backend.writing() as conn:
-            current = self._read(conn, layer, None) if self.present.get(layer) else self._empty(layer)
-            new = make_new(current)
-            latest = hist.layer_latest(conn, self.tables, layer)
+            news: dict[str, pd.DataFrame] = {}
+            diffs: dict[str, Diff] = {}
             merged = False
-            if base is not None and latest is not None and base < latest:
-                since = hist.changesets_since(conn, self.tables, layer, base)
-                if kind == "edit":
-                    conflicts = sorted(
-                        diff(layer, current, new).touched_keys()
-                        & hist.keys_changed_since(conn, self.tables, layer, base)
-                    )
-                    if conflicts:
-                        raise MergeConflict(layer, conflicts, since)
-                elif not merge:
-                    raise StaleUpload(layer, base, since)
-                else:
-                    new = self._merge(conn, layer, current, new, base, since)
-                    merged = True
-            d = diff(layer, current, new)
-            self._validate(conn, validate, {layer: new})
+            for layer, make_new in makers.items():
+                current = self._read(conn, layer, None) if self.present.get(layer) else self._empty(layer)
+                new = make_new(current)
+                latest = hist.layer_latest(conn, self.tables, layer)
+                if base is not None and latest is not None and base < latest:
+                    since = hist.changesets_since(conn, self.tables, layer, base)
+                    if kind == "edit":
+                        conflicts = sorted(
+                            diff(layer, current, new).touched_keys()
+                            & hist.keys_changed_since(conn, self.tables, layer, base)
+                        )
+                        if conflicts:
+                            raise MergeConflict(layer, conflicts, since)
+                    elif not merge:
+                        raise StaleUpload(layer, base, since)
+                    else:
+                        new = self._merge(conn, layer, current, new, base, since)
+                        merged = True
+                news[layer] = new
+                diffs[layer] = diff(layer, current, new)
+            self._validate(conn, validate, news)
             if dry_run:
                 conn.rollback()
-                return Commit(None, {layer: d}, merged)
-            cid = self._new_changeset(conn, user, note, kind, source, base=base, at=at, layer=layer)
-            write_diff(conn, self.backend, self.tables[layer], self.tables["changes"], d, cid, self.srid)
-            if not self.present.get(layer):
-                conn.execute(
-                    self.tables["store_layers"]
-                    .update()
-                    .where(self.tables["store_layers"].c.layer == layer)
-                    .values(since=cid)
-                )
-            self.backend.touch(conn, [layer, "changesets", "changes"])
+                return Commit(None, diffs, merged)
+            cid = self._new_changeset(conn, user, note, kind, source, base=base, at=at, layer=", ".join(makers))
+            for layer, d in diffs.items():
+                write_diff(conn, self.backend, self.tables[layer], self.tables["changes"], d, cid, self.srid)
+                if not self.present.get(layer):
+                    conn.execute(
+                        self.tables["store_layers"]
+                        .update()
+                        .where(self.tables["store_layers"].c.layer == layer)
+                        .values(since=cid)
+                    )
+            self.backend.touch(conn, [*makers, "changesets", "changes"])
             conn.commit()
-            if not self.present.get(layer):
-                self.present[layer] = cid
-            return Commit(cid, {layer: d}, merged)
+            for layer in makers:
+                if not self.present.get(layer):
+                    self.present[layer] = cid
+            return Commit(cid, diffs, merged)
 
     def _merge(self, conn, layer, current, new, base, since) -> pd.DataFrame:
         base_state = hist.state_at(conn, self.backend, self.tables, layer, base, self.crs)
