@@ -41,6 +41,15 @@ MAX_CHARS = 1500
 BULLET = "- "
 """Every list item starts with this (plain text: Zalo shows no markdown)."""
 
+INDENT = "  "
+"""The start of a list item's further lines."""
+
+LINE = 100
+"""The longest line (a list wraps, a name or reason is shortened): short lines read well on a phone."""
+
+NAME_CHARS = 40
+"""The longest hamlet name shown."""
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -88,6 +97,7 @@ class ProjectLine:
     delta: int
     deadline: date | None
     days_left: int | None
+    project_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,14 +214,6 @@ def _level(level: str) -> str:
     return LEVEL_LABELS.get(level, level).lower()
 
 
-def _names(names: Sequence[str], most: int, noun: str = "thôn") -> str:
-    """``"A, B và 3 thôn khác"``: at most ``most`` names, the rest counted."""
-    shown = list(names[:most])
-    rest = len(names) - len(shown)
-    text = ", ".join(shown)
-    return f"{text} và {_n(rest)} {noun} khác" if rest and shown else (f"{_n(rest)} {noun}" if rest else text)
-
-
 def period_title(period: Period) -> str:
     """``"tuần 14/11–20/11/2026"`` (a week across new year: both dates in full) or ``"tháng 11/2026"``.
 
@@ -246,6 +248,7 @@ def _projects(fig: PeriodFigures) -> tuple[ProjectLine, ...]:
             int(r.handed_over) - int(r.handed_over_prev),
             r.handover_deadline if isinstance(r.handover_deadline, date) else None,
             None if r.days_left is None or pd.isna(r.days_left) else int(r.days_left),
+            clean(r.project_id),
         )
         for r in fig.projects.itertuples()
     ]
@@ -338,24 +341,92 @@ def _deadline(p: ProjectLine) -> str:
     return f"còn {_n(p.days_left)} ngày (hạn {fmt_date(p.deadline)})"
 
 
-def _project_line(p: ProjectLine, noun: str, limits: Limits) -> str:
-    pct = p.handed_over / p.households * 100 if p.households else 0.0
-    head = f"{BULLET}{shorten(p.name, limits.name_chars)}: {_n(p.handed_over)}/{_n(p.households)} hộ"
+_BOILERPLATE = re.compile(r"^(dự án\s+)?(đầu tư\s+)?(xây dựng\s+)?(công trình\s*)?[:,–-]?\s*", re.IGNORECASE)
+
+
+def project_label(name: str, project_id: str, limit: int) -> str:
+    """A project's name in at most ``limit`` characters that still tells projects apart.
+
+    A long name loses its opening words every project shares ("Dự án đầu tư xây dựng công trình"); where
+    it still has to be cut, the project's id follows the cut name.
+
+    Example
+    -------
+    >>> project_label("Dự án đầu tư xây dựng công trình đường cao tốc Hữu Nghị – Chi Lăng", "DA-CT", 40)
+    'Đường cao tốc Hữu Nghị – Chi Lăng'
+    >>> project_label("Dự án đầu tư xây dựng đường cao tốc đoạn qua tỉnh, gói thầu số 12", "DA-012", 30)
+    'Đường cao tốc đoạn… (DA-012)'
+    """
+    if len(name) <= limit:
+        return name
+    short = _BOILERPLATE.sub("", name, count=1).strip() or name
+    short = short[:1].upper() + short[1:]
+    if len(short) <= limit:
+        return short
+    if not project_id or len(project_id) + 4 >= limit:
+        return shorten(short, limit)
+    return f"{shorten(short, limit - len(project_id) - 3)} ({project_id})"
+
+
+def _project_lines(p: ProjectLine, noun: str, limits: Limits) -> list[str]:
+    """The project's name on its bullet, its figures and deadline on the next line."""
+    figures = f"{INDENT}{_n(p.handed_over)}/{_n(p.households)} hộ"
     if p.households:
-        head += f" ({fmt_number(pct, 1)}%)"
-    delta = f", {noun} này {_signed(p.delta)}" if p.delta else ""
-    return f"{head}{delta}; {_deadline(p)}"
+        figures += f" ({fmt_number(p.handed_over / p.households * 100, 1)}%)"
+    if p.delta:
+        figures += f", {noun} này {_signed(p.delta)}"
+    name = project_label(p.name, p.project_id, min(limits.name_chars, LINE - len(BULLET)))
+    return [BULLET + name, f"{figures}; {_deadline(p)}"]
 
 
-def _watch_line(w: WatchLine, limits: Limits) -> str:
+def _watch_lines(w: WatchLine, limits: Limits) -> list[str]:
+    """The hamlet and its level on the bullet, then its first reasons, one a line."""
     level = _level(w.level) + (", cả thôn" if w.hamlet_wide else "")
-    line = f"{BULLET}{w.name} ({level})"
-    reasons = [r for r in (shorten(r, limits.reason_chars) for r in w.reasons[: limits.reasons]) if r]
-    return line + (": " + "; ".join(reasons) if reasons else "")
+    lines = [f"{BULLET}{shorten(w.name, NAME_CHARS)} ({level})"]
+    limit = min(limits.reason_chars, LINE - len(INDENT))
+    lines += [INDENT + r for r in (shorten(r, limit) for r in w.reasons[: limits.reasons]) if r]
+    return lines
+
+
+def wrap(items: Sequence[str], first: str, width: int | None = None) -> list[str]:
+    """``items`` joined by ", " on lines of at most ``width`` characters (default :data:`LINE`), the first
+    starting with ``first``, the others indented.
+
+    Example
+    -------
+    >>> wrap(["Thôn Một", "Thôn Hai", "Thôn Ba"], "- ", 20)
+    ['- Thôn Một,', '  Thôn Hai, Thôn Ba']
+    """
+    width = width or LINE
+    lines: list[str] = []
+    line, empty = first, True
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        if empty:
+            line, empty = line + piece, False
+        elif len(line) + 1 + len(piece) > width:
+            lines.append(line)
+            line = INDENT + piece
+        else:
+            line = f"{line} {piece}"
+    lines.append(line)
+    return lines
+
+
+def _name_list(names: Sequence[str], most: int, first: str) -> list[str]:
+    """At most ``most`` names wrapped on short lines, then "và N thôn khác"."""
+    shown = [shorten(n, NAME_CHARS) for n in names[:most]]
+    rest = len(names) - len(shown)
+    if rest:
+        shown.append(f"và {_n(rest)} thôn khác")
+        if len(shown) > 1:  # "A, B và 3 thôn khác"
+            shown[-2:] = [f"{shown[-2]} {shown[-1]}"]
+    return wrap(shown, first)
 
 
 def _changes(f: BriefFacts, limits: Limits) -> list[str]:
-    lines = [f"{BULLET}{_signed(f.handed_over_delta)} hộ bàn giao mặt bằng"]
+    handed = f.handed_over_delta
+    lines = [f"{BULLET}{_signed(handed)} hộ bàn giao mặt bằng" if handed else f"{BULLET}Không có thêm hộ bàn giao"]
     letters = [f"{_n(f.received)} đơn mới" if f.received else "Không có đơn mới"]
     if f.resolved:
         letters.append(f"{_n(f.resolved)} đơn đã giải quyết")
@@ -363,18 +434,18 @@ def _changes(f: BriefFacts, limits: Limits) -> list[str]:
         letters.append(f"{_n(f.withdrawn)} đơn rút")
     if f.new_overdue:
         letters.append(f"{_n(f.new_overdue)} đơn mới quá hạn")
-    lines.append(BULLET + ", ".join(letters))
+    lines += wrap(letters, BULLET)
     if f.field_reports:
         lines.append(f"{BULLET}{_n(f.field_reports)} báo cáo tình hình của chi bộ")
-
-    def moves(label: str, rows: Sequence[tuple[str, str, str]]) -> str:
-        named = [f"{n} ({_level(b)} → {_level(a)})" for n, b, a in rows]
-        return f"{BULLET}{label}: {_names(named, limits.names)}"
-
-    if f.risen:
-        lines.append(moves("Thôn tăng mức cảnh báo", f.risen))
-    if f.fallen:
-        lines.append(moves("Thôn giảm mức cảnh báo", f.fallen))
+    moves = [*f.risen, *f.fallen]  # worse first, then better
+    if moves:
+        lines.append(f"{BULLET}Thôn đổi mức cảnh báo:")
+        lines += [
+            f"{INDENT}{shorten(n, NAME_CHARS)}: {_level(before)} → {_level(now)}"
+            for n, before, now in moves[: limits.names]
+        ]
+        if len(moves) > limits.names:
+            lines.append(f"{INDENT}và {_n(len(moves) - limits.names)} thôn khác")
     return lines
 
 
@@ -390,7 +461,8 @@ def render(f: BriefFacts, limits: Limits = STEPS[0]) -> str:
 
     lines += ["", "TIẾN ĐỘ BÀN GIAO MẶT BẰNG"]
     if f.projects:
-        lines += [_project_line(p, noun, limits) for p in f.projects[: limits.projects]]
+        for p in f.projects[: limits.projects]:
+            lines += _project_lines(p, noun, limits)
         rest = len(f.projects) - limits.projects
         if rest > 0:
             late = sum(1 for p in f.projects[limits.projects :] if p.days_left is not None and p.days_left < 0)
@@ -401,7 +473,8 @@ def render(f: BriefFacts, limits: Limits = STEPS[0]) -> str:
 
     lines += ["", "THÔN CẦN CHÚ Ý"]
     if f.watch:
-        lines += [_watch_line(w, limits) for w in f.watch[: limits.hamlets]]
+        for w in f.watch[: limits.hamlets]:
+            lines += _watch_lines(w, limits)
         rest = f.watch[limits.hamlets :]
         if rest:
             counts = [
@@ -426,7 +499,7 @@ def render(f: BriefFacts, limits: Limits = STEPS[0]) -> str:
     if f.unreported is not None:
         lines += ["", "CHI BỘ CHƯA BÁO CÁO TUẦN NÀY"]
         if f.unreported:
-            lines.append(BULLET + _names(list(f.unreported), limits.names))
+            lines += _name_list(list(f.unreported), limits.names, BULLET)
         else:
             lines.append(f"{BULLET}Tất cả chi bộ đã báo cáo")
     return "\n".join(lines)
@@ -531,6 +604,7 @@ __all__ = [
     "brief_facts",
     "clean",
     "fit",
+    "project_label",
     "period_title",
     "render",
     "shorten",
