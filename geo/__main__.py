@@ -268,7 +268,11 @@ def cmd_brief(args) -> int:
     ws = _load(args).require_ok()
     _check_project(ws, args)
     # the party cells not reported this week are not passed yet (geo.entry.mood, wired by the lead)
-    _out(brief(ws, args.period, project=args.project, as_of=args.as_of))
+    try:
+        text = brief(ws, args.period, project=args.project, as_of=args.as_of)
+    except ValueError as exc:  # a project the workspace has no projects layer for
+        raise _UsageError(str(exc)) from None
+    _out(text)
     _mention_warnings(ws, args)
     return 0
 

@@ -428,6 +428,14 @@ def test_an_unknown_project_exits_2_listing_the_known_ones(capsys, dated):
     assert code == 2 and "P9" in err and "P1" in err and "Traceback" not in err
 
 
+def test_a_project_in_a_workspace_without_projects_exits_2(capsys, tmp_path):
+    folder = build_workspace(tmp_path / "ws", projects=None)
+    assert geo.load_workspace(folder).report.ok
+    code = main(["brief", str(folder), "--project", "P1", "--as-of", "20/11/2026"])
+    err = capsys.readouterr().err
+    assert code == 2 and "P1" in err and "Traceback" not in err
+
+
 def test_a_bad_period_or_date_exits_2(capsys, dated):
     for argv in (["--period", "year"], ["--as-of", "31/02/2026"]):
         with pytest.raises(SystemExit) as exc:
