@@ -76,7 +76,7 @@ def show(
         return
     silent = None if unreported is None else tuple(str(h) for h in unreported)
     text = _text(str(path), key, period, sel.project, sel.as_of.isoformat(), silent, ws)
-    st.code(text, language=None, wrap_lines=True)
+    st.code(text, language=None, wrap_lines=True, height=360)  # scrolls in the sidebar; copies whole
     scope = "dự án đang chọn" if sel.project else "mọi dự án"
     st.caption(
         f"Bấm nút sao chép ở góc khung rồi dán vào nhóm Zalo ({fmt_number(len(text))} ký tự, {scope}, "

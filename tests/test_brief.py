@@ -20,6 +20,7 @@ from geo.periods import period_of
 from tests.conftest import build_workspace, default_layers, sq
 from tests.dashboard_support import NAMES as APP_NAMES
 from tests.dashboard_support import build_app_ws, run_app, st_cache_clear
+from tests.test_browser import _guarded_page, app_url  # noqa: F401 — app_url: the sample's dashboard, a fixture
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "hoson"
 AS_OF = date(2026, 11, 20)
@@ -486,3 +487,21 @@ def test_meeting_mode_keeps_the_brief(monkeypatch, tmp_path):
     at.sidebar.radio(key="brief_period").set_value("month").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.code[0].value.startswith("BẢN TIN THÁNG 11/2026")
+
+
+def test_in_chromium_the_copy_button_puts_the_whole_brief_on_the_clipboard(browser, app_url, sample_ws):  # noqa: F811
+    context, pg = _guarded_page(browser, 1400, 1000)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    try:
+        pg.goto(app_url)
+        sidebar = pg.locator("[data-testid='stSidebar']")
+        sidebar.get_by_text("Tuần / Week").click(timeout=120_000)
+        box = sidebar.locator("[data-testid='stCode']")
+        box.wait_for(timeout=120_000)
+        box.hover()
+        box.get_by_role("button", name="Copy to clipboard").click()
+        copied = pg.evaluate("navigator.clipboard.readText()")
+        assert copied == brief(sample_ws, "week")
+        assert not pg.errors and not pg.blocked
+    finally:
+        context.close()
