@@ -94,6 +94,10 @@ with st.sidebar, panels.guard(("chuẩn bị nút xuất báo cáo", "the export
         lambda: data.whole(path, key),
         meeting_now,
     )
+with st.sidebar, panels.guard(("lập bản tin cho nhóm Zalo", "the brief for the Zalo group")):
+    from dashboard.brief import show as show_brief
+
+    show_brief(ws, path, key, sel)  # no personal data: shown in meeting mode too
 with panels.guard(("phân tích dữ liệu", "the analysis"), stop=True):
     an = data.analyse(path, key, sel)
 

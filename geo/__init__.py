@@ -14,11 +14,13 @@ The public API, chosen by hand (everything else is internal):
 
 Also public: the subpackages ``geo.hotspots`` (rules, Gi* clusters, weekly
 series), ``geo.exports`` (snapshots, tables, reports) and ``geo.maps``; the
-module ``geo.progress`` (weekly handover and completion forecast). See
+module ``geo.progress`` (weekly handover and completion forecast). ``geo.brief(ws, "week")`` is
+the plain-text brief for the Zalo group (module ``geo.brief``; the name in ``geo`` is the function). See
 ``docs/api.md``.
 """
 
 from .analysis import Analysis, analyse
+from .brief import brief
 from .disclosure import Disclosure
 from .hotspots import HotspotResult, compute_hotspots, hotspot_levels
 from .maps import build_map, map_html
@@ -69,6 +71,7 @@ __all__ = [
     "WorkspaceError",
     "analyse",
     "assemble",
+    "brief",
     "build_map",
     "completion_forecast",
     "compute_hotspots",
