@@ -71,15 +71,19 @@ PHONE_CSS = """<style>
     .block-container, [data-testid="stMainBlockContainer"] {
         max-width: 40rem; padding: 3.5rem 1rem 3rem 1rem !important; }
     [data-testid="stMainBlockContainer"] * { overflow-wrap: anywhere; }
+    [data-testid="stMainBlockContainer"] h1 { font-size: 1.9rem; }
+    [data-testid="stMainBlockContainer"] h2 { font-size: 1.6rem; }
     .stButton button, [data-testid="stFormSubmitButton"] button, [data-testid="stPageLink"] a {
-        min-height: 52px; font-size: 1.1rem; width: 100%; justify-content: center; }
-    [data-testid="stRadio"] [role="radiogroup"] { gap: 0.5rem; width: 100%; }
-    [data-testid="stRadio"] [role="radiogroup"] > label {
+        min-height: 52px; width: 100%; justify-content: center; }
+    .stButton button p, [data-testid="stFormSubmitButton"] button p, [data-testid="stPageLink"] a p {
+        font-size: 1.1rem; }
+    [data-testid="stRadioGroup"] { gap: 0.5rem; width: 100%; align-items: stretch; }
+    [data-testid="stRadioGroup"] > div { width: 100%; }
+    [data-testid="stRadioOption"] {
         min-height: 52px; width: 100%; box-sizing: border-box; margin: 0; padding: 0.6rem 0.8rem;
         border: 1px solid rgba(49, 51, 63, 0.25); border-radius: 0.6rem; align-items: center; }
-    [data-testid="stRadio"] [role="radiogroup"] > label:has(input:checked) {
-        border: 2px solid #b2182b; background: rgba(178, 24, 43, 0.06); }
-    [data-testid="stRadio"] [role="radiogroup"] > label p { font-size: 1.15rem; }
+    [data-testid="stRadioOption"]:has(input:checked) { border: 2px solid #b2182b; background: rgba(178, 24, 43, 0.06); }
+    [data-testid="stRadioOption"] p { font-size: 1.15rem; }
     [data-testid="stTextArea"] textarea, [data-testid="stTextInput"] input { font-size: 16px; }
 </style>"""
 # PHONE_CSS: no sidebar and no horizontal scroll at 390 px; choices and buttons as touch targets ≥ 48 px high
@@ -228,7 +232,7 @@ def show() -> None:
     monday, sunday = iso_week(today)
     st.markdown(f"**Tuần {fmt_date(monday)} – {fmt_date(sunday)}** · hôm nay {fmt_date(today)}")
     if len(own) > 1:
-        hamlet = str(st.radio("Thôn", own, key=HAMLET, format_func=lambda h: names.get(h, h)))
+        hamlet = str(st.radio("Thôn", own, key=HAMLET, format_func=lambda h: names.get(h, h), width="stretch"))
     else:
         hamlet = own[0]
         st.markdown(f"**{md(names[hamlet])}**")
@@ -244,7 +248,7 @@ def show() -> None:
         with panels.guard(("đọc báo cáo tuần này", "reading this week's reports")):
             _week_status(store, hamlet, names[hamlet], today)
     with st.form(FORM, border=False):
-        st.radio("Tình hình Nhân dân", list(MOODS.keys), key=MOOD, index=None, format_func=MOODS.label)
+        st.radio("Tình hình Nhân dân", list(MOODS.keys), key=MOOD, index=None, format_func=MOODS.label, width="stretch")
         _problem("mood")
         st.text_area(
             "Nội dung (ngắn gọn)",
