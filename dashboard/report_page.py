@@ -20,6 +20,7 @@ week of its as-of date.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -131,7 +132,14 @@ def _submit(store: Store, names: dict[str, str], own: list[str]) -> None:
     )
     commit = None
     if row is not None:
-        commit, problems = save_mood_report(store, row, account.name)
+        try:
+            commit, problems = save_mood_report(store, row, account.name)
+        except Exception as exc:  # noqa: BLE001 — a store that cannot be written now: say so, never a traceback
+            logging.getLogger(__name__).error("report page: saving the report failed", exc_info=exc)
+            problems = {
+                "store": "Chưa lưu được báo cáo vì kho dữ liệu đang bận hoặc gặp lỗi; chờ một lát rồi gửi lại. "
+                "Nếu vẫn lỗi, báo cán bộ phụ trách kỹ thuật. / the store could not be written"
+            }
     if row is None or commit is None:
         state[PROBLEMS] = problems
         state.pop(DONE, None)
