@@ -11,7 +11,9 @@ the store is shown as it was right after changeset N.
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +51,20 @@ def resolve_workspace(arg: str | None) -> Path:
     if not path.is_absolute() and not path.exists() and (REPO / path).exists():
         path = REPO / path
     return path.resolve()
+
+
+def workspace_argument() -> str | None:
+    """``--workspace PATH`` after ``--`` on the ``streamlit run`` line."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--workspace")
+    return parser.parse_known_args(sys.argv[1:])[0].workspace
+
+
+def at_argument() -> int | None:
+    """``--at N`` after ``--``: a store as it was right after changeset N."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--at", type=int)
+    return parser.parse_known_args(sys.argv[1:])[0].at
 
 
 def access_key(access: Access) -> tuple:

@@ -264,12 +264,14 @@ def cmd_hotspots(args) -> int:
 def cmd_brief(args) -> int:
     """Print the brief for the Zalo group (:func:`geo.brief.brief`)."""
     from .brief import brief
+    from .entry.mood import unreported
 
     ws = _load(args).require_ok()
     _check_project(ws, args)
-    # the party cells not reported this week are not passed yet (geo.entry.mood, wired by the lead)
+    as_of = args.as_of or ws.default_as_of()
+    silent = unreported(ws.field_reports, ws.hamlets, as_of)  # the party cells not reported in as-of's week
     try:
-        text = brief(ws, args.period, project=args.project, as_of=args.as_of)
+        text = brief(ws, args.period, project=args.project, as_of=as_of, unreported=silent)
     except ValueError as exc:  # a project the workspace has no projects layer for
         raise _UsageError(str(exc)) from None
     _out(text)
