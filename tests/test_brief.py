@@ -16,6 +16,7 @@ import pytest
 import geo
 from geo.__main__ import main
 from geo.brief import MAX_CHARS, STEPS, BriefFacts, ProjectLine, WatchLine, brief, fit, render, shorten
+from geo.entry.mood import unreported
 from geo.periods import period_of
 from tests.conftest import build_workspace, default_layers, sq
 from tests.dashboard_support import NAMES as APP_NAMES
@@ -413,7 +414,9 @@ def test_the_command_prints_the_brief_and_exits_0(capsys, dated, dated_ws):
     code = main(["brief", str(dated), "--period", "month", "--as-of", "20/11/2026"])
     out = capsys.readouterr().out
     assert code == 0
-    assert out == brief(dated_ws, "month", as_of=AS_OF) + "\n"
+    silent = unreported(dated_ws.field_reports, dated_ws.hamlets, AS_OF)
+    assert out == brief(dated_ws, "month", as_of=AS_OF, unreported=silent) + "\n"
+    assert "CHI BỘ CHƯA BÁO CÁO TUẦN NÀY" in out  # the party cells not reported in the as-of date's week
 
 
 def test_the_command_takes_a_project_and_an_iso_date(capsys, dated):
@@ -472,7 +475,9 @@ def test_the_sidebar_shows_the_brief_with_its_copy_box_once_a_period_is_chosen(m
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.code) == 1
     text = at.code[0].value
-    assert text == brief(geo.load_workspace(app_ws), "week", project="P1", as_of=AS_OF)
+    ws = geo.load_workspace(app_ws)
+    silent = unreported(ws.field_reports, ws.hamlets, AS_OF)
+    assert text == brief(ws, "week", project="P1", as_of=AS_OF, unreported=silent)
     assert text.startswith("BẢN TIN TUẦN 14/11–20/11/2026") and "Dự án: Đường tỉnh ĐT.242" in text
     assert at.code[0].proto.wrap_lines and at.code[0].proto.language == "plaintext"  # no highlighting
     for name in APP_NAMES:
@@ -500,7 +505,10 @@ def test_in_chromium_the_copy_button_puts_the_whole_brief_on_the_clipboard(brows
         box.hover()
         box.get_by_role("button", name="Copy to clipboard").click()
         copied = pg.evaluate("navigator.clipboard.readText()")
-        assert copied == brief(sample_ws, "week")
+        as_of = sample_ws.default_as_of()
+        assert copied == brief(
+            sample_ws, "week", unreported=unreported(sample_ws.field_reports, sample_ws.hamlets, as_of)
+        )
         assert not pg.errors and not pg.blocked
     finally:
         context.close()
