@@ -401,7 +401,7 @@ def receive(
     cfg = config or ws.config
     today = today or date.today()
     problems: Problems = {}
-    if not may_receive(access, None):
+    if access.meeting or access.role not in FORM_ROLES:
         problems["hamlet_id"] = (
             "Tài khoản này không tiếp nhận đơn / this account does not receive grievances: "
             "cán bộ văn phòng hoặc cán bộ theo dõi địa bàn tiếp nhận / the office or a hamlet officer does."
