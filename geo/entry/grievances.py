@@ -68,7 +68,7 @@ COLLECTIVE = 5
 SUMMARY_LIMIT = 500
 """The longest summary, in characters (a short summary; the letter itself stays on paper)."""
 
-FORM_ROLES = frozenset({"admin", "officer", "clerk"})
+FORM_ROLES = ("admin", "officer", "clerk")
 """Roles that receive grievances: the administrator, an officer (its hamlets), the clerk (every hamlet)."""
 
 FIELDS = (
@@ -259,6 +259,9 @@ def deadlines(
         name = f"complaint_{'second' if second else 'first'}{remote}"
         start = accepted or received
     out["settlement"] = _due(name, start, settings.sets)
+    if out["settlement"] is None:  # no law of that name in force yet (a petition before 1 August 2024)
+        days = cfg.deadline_days.get(kind, cfg.deadline_days.get("complaint", 30))
+        out["settlement"] = received + pd.Timedelta(days=days).to_pytimedelta()
     return out
 
 
