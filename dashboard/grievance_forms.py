@@ -64,7 +64,7 @@ def show(path: Path | str, key: tuple, account: Account | None) -> None:
         return
     with guard(("hiện biểu mẫu đơn thư", "the grievance forms")):
         store = data.open_store(path)
-        ws = data.whole(Path(path), key)
+        ws = data.whole(path, key)  # a postgresql:// URL stays a str (a Path would fold its //)
         if access.role in ge.FORM_ROLES:
             receive_form(store, ws, account)
         move_on_form(store, ws, account)

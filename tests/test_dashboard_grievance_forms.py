@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
 from dashboard import filters
-from geo.store import import_folder
+from geo.store import Store, import_folder
 from geo.store.accounts import add_user
 from tests.conftest import build_workspace
 from tests.dashboard_support import NAMES, signed_in
@@ -19,10 +20,19 @@ RECEIVE = "Tiếp nhận đơn / Receive a grievance"
 MOVE = "Cập nhật xử lý đơn / Move a grievance on"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> str:
+_databases = itertools.count(1)
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def store(request, tmp_path: Path) -> str:
+    """The small workspace with four grievances, in a GeoPackage or a PostGIS store, with three accounts."""
     folder = build_workspace(tmp_path / "ws", toml='[workspace]\nname = "Xã Thử"\n', grievances=GRIEVANCES)
-    target = str(tmp_path / "kho.gpkg")
+    if request.param == "gpkg":
+        target = str(tmp_path / "kho.gpkg")
+    else:
+        from postgis import create_database
+
+        target = create_database(request.getfixturevalue("postgis_url"), f"forms_{next(_databases)}")
     with import_folder(target, folder, user="Lan") as s:
         add_user(s, "vanphong", PASSWORD, "clerk", by="test")
         add_user(s, "lanhdao", PASSWORD, "leadership", by="test")
@@ -64,3 +74,19 @@ def test_meeting_mode_shows_no_grievance_form(monkeypatch, store):
     at = signed_in(monkeypatch, store, "vanphong", PASSWORD)
     at.toggle(key=filters.KEYS["meeting"]).set_value(True).run()
     assert not at.exception and RECEIVE not in subheaders(at) and MOVE not in subheaders(at)
+
+
+def test_a_grievance_received_in_the_form_is_saved_in_the_store_with_its_number(monkeypatch, store):
+    at = signed_in(monkeypatch, store, "vanphong", PASSWORD)
+    at.selectbox(key="gf_kind_0").select("petition").run()
+    assert any("Số đơn sẽ cấp / Number to be given: **0005/" in i.value for i in at.info)
+    at.selectbox(key="gf_topic_0").select("support")
+    at.selectbox(key="gf_hamlet_0").select("B")
+    at.text_area(key="gf_summary_0").input("Đề nghị hỗ trợ chuyển đổi nghề")
+    next(b for b in at.button if b.label == "Tiếp nhận đơn / Receive").click().run()
+    assert not at.exception and [e.value for e in at.error] == []
+    assert any("Đã tiếp nhận đơn số" in s.value and "#2" in s.value for s in at.success)
+    with Store.open(store) as s:
+        g = s.layer("grievances")
+        assert g.loc[g["kind"] == "petition", ["status", "hamlet_id"]].values.tolist() == [["received", "B"]]
+        assert s.history()[-1]["user"] == "vanphong"

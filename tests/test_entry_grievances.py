@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from geo.store.tables import SCHEMA_VERSION
 from tests.conftest import build_workspace
 
 TODAY = date(2026, 11, 25)
+_databases = itertools.count(1)
 CLERK = Access("clerk")
 
 GRIEVANCES = [
@@ -82,7 +84,7 @@ def store(folder: Path, tmp_path: Path):
 
 
 def ws_of(store: Store) -> geo.Workspace:
-    return geo.load_workspace(store.backend.path)
+    return geo.load_workspace(store.backend.url if store.backend.name == "postgis" else store.backend.path)
 
 
 def moved(store: Store, number: str, step: str, access: Access = CLERK, **values):
@@ -383,16 +385,31 @@ def test_the_steps_come_back_from_a_store_export_read_as_a_folder(store, tmp_pat
     ]
 
 
-def test_a_store_of_version_3_gains_the_steps_layer_when_opened(store, tmp_path):
-    path = store.backend.path
+@pytest.fixture(params=["gpkg", "postgis"])
+def any_store(request, folder: Path, tmp_path: Path):
+    """The small store on a GeoPackage or on PostGIS."""
+    if request.param == "gpkg":
+        target = str(tmp_path / "kho.gpkg")
+    else:
+        from postgis import create_database
+
+        target = create_database(request.getfixturevalue("postgis_url"), f"entry_{next(_databases)}")
+    with import_folder(target, folder, user="Lan") as s:
+        yield s
+
+
+def test_a_store_of_version_3_gains_the_steps_layer_when_opened(any_store, tmp_path):
+    store = any_store
+    target = store.backend.url if store.backend.name == "postgis" else store.backend.path
     with store.backend.engine.begin() as conn:  # the store as version 3 made it: no grievance_steps
         conn.exec_driver_sql("DROP TABLE grievance_steps")
         conn.exec_driver_sql("DELETE FROM store_layers WHERE layer = 'grievance_steps'")
-        conn.exec_driver_sql("DELETE FROM gpkg_contents WHERE table_name = 'grievance_steps'")
+        if store.backend.name == "gpkg":
+            conn.exec_driver_sql("DELETE FROM gpkg_contents WHERE table_name = 'grievance_steps'")
         conn.exec_driver_sql("DELETE FROM store_version")
         conn.execute(store.tables["store_version"].insert().values(version=3, at=pd.Timestamp.now(tz="UTC")))
     store.close()
-    with Store.open(path, backup_dir=tmp_path) as upgraded:
+    with Store.open(target, backup_dir=tmp_path) as upgraded:
         assert upgraded.backup_taken is not None
         with upgraded.backend.engine.connect() as conn:
             assert sa.inspect(conn).has_table("grievance_steps")
