@@ -135,6 +135,9 @@ else:
         panels.progress_chart(ws, data.weekly(path, key, sel))
     with grievances, panels.guard(("vẽ biểu đồ đơn thư", "the grievance charts")):
         panels.grievance_charts(an)
+        from dashboard.grievance_forms import show as grievance_forms  # receive a grievance, move one on
+
+        grievance_forms(path, key, account)
     with hamlet, panels.guard(("hiện trang thôn", "the hamlet page")):
         panels.hamlet_page(ws, an, disclosure)
     with panels.guard(("liệt kê cảnh báo dữ liệu", "the data warnings")):

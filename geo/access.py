@@ -354,7 +354,29 @@ def restrict(ws: Workspace, access: Access) -> Workspace:
             known = g["household_id"].notna() & ~g["household_id"].isin(masked_ids)
             g = _hide_denouncers(g, ws.households, known.to_numpy())
         g["household_id"] = mask(g["household_id"])
-    return dataclasses.replace(ws, households=hh, stage_history=sh, grievances=g)
+    steps = _hide_step_names(ws, access)
+    return dataclasses.replace(ws, households=hh, stage_history=sh, grievances=g, grievance_steps=steps)
+
+
+def _hide_step_names(ws: Workspace, access: Access) -> pd.DataFrame:
+    """The grievance steps with who attended and the notes (names, a letter's summary) blanked where
+    ``access`` may not read them: outside the hamlets whose personal data it reads, and on a
+    denunciation for roles that do not settle them."""
+    steps = ws.grievance_steps
+    if not len(steps) or "grievance_id" not in steps:
+        return steps
+    g = ws.grievances.dropna(subset=["grievance_id"]).drop_duplicates("grievance_id").set_index("grievance_id")
+    hamlet = steps["grievance_id"].map(g["hamlet_id"])
+    kind = steps["grievance_id"].map(g["kind"])
+    scope = access.personal_hamlets
+    hidden = ~hamlet.isin(scope) if scope is not None else pd.Series(False, index=steps.index)
+    if not access.sees_denouncers:
+        hidden |= kind.eq(DENUNCIATION)
+    steps = steps.copy()
+    for col in ("attended", "note"):
+        if col in steps:
+            steps[col] = steps[col].astype(object).where(~hidden, None)
+    return steps
 
 
 def _hide_denouncers(g: pd.DataFrame, households: pd.DataFrame, known: np.ndarray) -> pd.DataFrame:

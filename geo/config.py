@@ -18,6 +18,10 @@ The file is optional. Its shape::
     [layers.parcels.columns]
     map_sheet = "SHBANDO"           # canonical name = the file's header
 
+    [grievances]
+    number = "{seq:04d}/{year}/{code}"  # the office's numbering of received grievances (geo/entry/grievances.py)
+    [grievances.codes]              # the code of each kind in a number; the defaults:
+    complaint = "KN"                # denunciation TC, petition KNg, feedback PA, dispute TCĐ
     [grievances.deadline_days]      # settlement deadline per kind (days); default: geo/legal.py
     complaint = 30
 
@@ -91,7 +95,17 @@ REPORT_KEYS = {
     "signer": TEXT,
     "recipients": "text_list",
 }
-GRIEVANCE_KEYS = {"deadline_days": "deadlines"}
+GRIEVANCE_KEYS = {"deadline_days": "deadlines", "number": TEXT, "codes": "codes"}
+
+DEFAULT_NUMBER = "{seq:04d}/{year}/{code}"
+"""The default pattern of a grievance's number (``0063/2026/KN``): ``seq`` the place in the year's
+reception book, ``year`` the year received, ``code`` the kind's code (:data:`DEFAULT_KIND_CODES`)."""
+
+DEFAULT_KIND_CODES = {"complaint": "KN", "denunciation": "TC", "petition": "KNg", "feedback": "PA", "dispute": "TCĐ"}
+"""The code of each grievance kind in its number, as reception books write them."""
+
+NUMBER_FIELDS = ("seq", "year", "code")
+"""The fields a ``[grievances] number`` pattern may use (``seq`` is required)."""
 ENGINES = ("pyogrio", "fiona")
 
 DEFAULT_DEADLINE_DAYS = {"complaint": 30, "denunciation": 30, "petition": 30, "feedback": 30}
@@ -134,6 +148,8 @@ class WorkspaceConfig:
     as_of: date | None = None
     layers: dict[str, LayerConfig] = field(default_factory=dict)
     deadline_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DEADLINE_DAYS))
+    grievance_number: str = DEFAULT_NUMBER
+    grievance_codes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KIND_CODES))
     hotspots: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
@@ -253,6 +269,36 @@ def _parse_text(text: str, report: Report) -> dict | None:
     return None
 
 
+def number_pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot number grievances (Vietnamese / English), or None where it can.
+
+    Example
+    -------
+    >>> number_pattern_problem("{seq:04d}/{year}/{code}") is None
+    True
+    >>> number_pattern_problem("{year}/{code}")
+    'thiếu trường {seq} (số thứ tự) / the field {seq} (the sequence number) is missing'
+    """
+    import string
+
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError as exc:
+        return f"dấu ngoặc {{ }} không khớp ({exc}) / unbalanced braces ({exc})"
+    unknown = [f for f in fields if f not in NUMBER_FIELDS]
+    if unknown:
+        return f"không có trường {{{unknown[0]}}}; dùng {{seq}}, {{year}}, {{code}} / unknown field {{{unknown[0]}}}"
+    if "seq" not in fields:
+        return "thiếu trường {seq} (số thứ tự) / the field {seq} (the sequence number) is missing"
+    if fields.count("seq") > 1 or fields.count("year") > 1 or fields.count("code") > 1:
+        return "mỗi trường chỉ dùng một lần / each field at most once"
+    try:
+        pattern.format(seq=1, year=2026, code="KN")
+    except (ValueError, TypeError) as exc:
+        return f"định dạng sai ({exc}) / a wrong format ({exc})"
+    return None
+
+
 def _describe(value: Any) -> tuple[str, str]:
     """A value as a clerk would call it: (Vietnamese, English)."""
     if isinstance(value, bool):
@@ -361,6 +407,8 @@ class _Reader:
             as_of=self.as_of(ws.get("as_of")),
             layers=self.layers(raw.get("layers", {})),
             deadline_days=self.deadlines(raw.get("grievances", {})),
+            grievance_number=self.number(raw.get("grievances", {})),
+            grievance_codes=self.codes(raw.get("grievances", {})),
             hotspots=self.hotspots(raw.get("hotspots", {})),
             report=report_cfg,
             limits=read_limits(
@@ -470,6 +518,58 @@ class _Reader:
                     f"{kind} = 30",
                 )
         return deadlines
+
+    def number(self, value: Any) -> str:
+        """``[grievances] number``: a pattern with ``{seq}`` and only the fields :data:`NUMBER_FIELDS`."""
+        grievances = value if isinstance(value, dict) else {}
+        pattern = self.text("[grievances] number", grievances.get("number"))
+        if pattern is None:
+            return DEFAULT_NUMBER
+        problem = number_pattern_problem(pattern)
+        if problem is None:
+            return pattern
+        self.report.error(
+            "bad_config",
+            CONFIG_FILE,
+            f"[grievances] number “{pattern}” không dùng được: {problem}",
+            f'Ví dụ / e.g.: number = "{DEFAULT_NUMBER}" (các trường / fields: {{seq}}, {{year}}, {{code}})',
+            setting="[grievances] number",
+        )
+        return DEFAULT_NUMBER
+
+    def codes(self, value: Any) -> dict[str, str]:
+        """``[grievances.codes]``: the code of each kind in a number (the defaults for kinds not named)."""
+        out = dict(DEFAULT_KIND_CODES)
+        grievances = value if isinstance(value, dict) else {}
+        if "codes" not in grievances:
+            return out
+        table = self.table("[grievances.codes]", grievances["codes"], '[grievances.codes] complaint = "KN"')
+        for kind, code in table.items():
+            if kind not in KINDS.keys:
+                self.unknown("[grievances.codes]", str(kind), KINDS.keys)
+            elif isinstance(code, str) and code.strip() and "/" not in code and "{" not in code:
+                out[kind] = code.strip()
+            else:
+                self.wrong(
+                    f"[grievances.codes] {kind}",
+                    code,
+                    "một mã ngắn trong ngoặc kép, không có “/” / a short quoted code without “/”",
+                    f'{kind} = "{DEFAULT_KIND_CODES[kind]}"',
+                )
+        taken: dict[str, str] = {}
+        for kind, code in out.items():
+            if code in taken:
+                self.report.error(
+                    "bad_config",
+                    CONFIG_FILE,
+                    f"[grievances.codes]: {taken[code]} và {kind} cùng mã “{code}” / {taken[code]} and {kind} share "
+                    f"the code “{code}”",
+                    "Đặt cho mỗi loại đơn một mã riêng / Give each kind its own code.",
+                    setting="[grievances.codes]",
+                )
+                return dict(DEFAULT_KIND_CODES)
+            taken[code] = kind
+        return out
 
     def hotspots(self, value: Any) -> dict[str, Any]:
         table = self.table("[hotspots]", value, "[hotspots] risk_score = 10")

@@ -411,8 +411,60 @@ FIELD_REPORTS = Layer(
     label="Báo cáo tình hình Nhân dân",
 )
 
+GRIEVANCE_STEPS_ENUM = Enum(
+    "grievance_step",
+    (
+        "received",
+        "accepted",
+        "dialogue",
+        "mediation",
+        "settled_first",
+        "settled_second",
+        "escalated",
+        "withdrawn",
+    ),
+    {
+        "received": "Tiếp nhận đơn",
+        "accepted": "Thụ lý",
+        "dialogue": "Đối thoại",
+        "mediation": "Hòa giải",
+        "settled_first": "Giải quyết lần đầu",
+        "settled_second": "Giải quyết lần hai",
+        "escalated": "Chuyển cấp trên",
+        "withdrawn": "Rút đơn",
+    },
+    {
+        "received": ("tiếp nhận", "nhận đơn"),
+        "accepted": ("thụ lý đơn",),
+        "dialogue": ("tổ chức đối thoại",),
+        "mediation": ("hoà giải",),
+        "settled_first": ("giải quyết lần 1",),
+        "settled_second": ("giải quyết lần 2",),
+        "withdrawn": ("đã rút đơn",),
+    },
+)
+"""The steps of a grievance's handling (optional layer ``grievance_steps``; see ``docs/forms.md``).
+
+``received`` is the reception itself: its ``attended`` holds the representatives of a collective letter
+and its ``note`` the letter's short summary (the grievances layer of the contract has no column for them)."""
+
+GRIEVANCE_STEPS = Layer(
+    "grievance_steps",
+    (
+        Column("grievance_id", ("ma_don", "so_don"), True, label="Số đơn"),
+        Column("step", ("buoc",), True, type="enum", enum=GRIEVANCE_STEPS_ENUM, label="Bước"),
+        Column("date", ("ngay",), True, type="date", label="Ngày"),
+        Column("attended", ("thanh_phan", "nguoi_dai_dien"), label="Thành phần"),
+        Column("outcome", ("ket_qua",), label="Kết quả"),
+        Column("note", ("ghi_chu", "tom_tat"), label="Ghi chú"),
+    ),
+    label="Các bước xử lý đơn",
+)
+"""Optional: each step of a grievance, one row per step (a product extension, not in the contract)."""
+
 LAYERS: dict[str, Layer] = {
-    layer.name: layer for layer in (HAMLETS, PARCELS, PROJECTS, HOUSEHOLDS, STAGE_HISTORY, GRIEVANCES, FIELD_REPORTS)
+    layer.name: layer
+    for layer in (HAMLETS, PARCELS, PROJECTS, HOUSEHOLDS, STAGE_HISTORY, GRIEVANCES, GRIEVANCE_STEPS, FIELD_REPORTS)
 }
 """Every layer of a workspace, in reading order."""
 

@@ -74,6 +74,8 @@ class Workspace:
         point, a ``geometry`` column in :attr:`crs`.
     present : set of str
         The layers that were found in the source.
+    grievance_steps : DataFrame
+        The optional steps of each grievance's handling (canonical columns; empty where absent).
 
     Every layer is a frame: an absent or unreadable layer is an empty frame
     with the canonical columns.
@@ -91,6 +93,7 @@ class Workspace:
     grievances: gpd.GeoDataFrame
     field_reports: pd.DataFrame
     present: set[str] = field(default_factory=set)
+    grievance_steps: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def name(self) -> str:
@@ -730,6 +733,7 @@ def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                 "mã thôn của từng báo cáo / each report's hamlet id",
                 _because_missing(state, "hamlets", ("hamlet_id",)),
             )
+    report.extend(_check_grievance_steps(frames, state))
     sh = frames["stage_history"]
     keys = ("household_id", "project_id")
     if "stage_history" in state.files and len(sh) and len(hh):
@@ -758,3 +762,50 @@ def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                 _because_missing(state, layer, keys),
             )
     return {}, report
+
+
+def _check_grievance_steps(frames: Frames, state: _Loading) -> Report:
+    """Each grievance step names a grievance of the grievances layer (else an error); a step dated
+    before its grievance was received is a warning."""
+    report = Report()
+    steps = frames["grievance_steps"]
+    if "grievance_steps" not in state.files or not len(steps) or not state.has("grievance_steps", "grievance_id"):
+        return report
+    file = state.files["grievance_steps"]
+    if "grievances" in state.files and not state.has("grievances", "grievance_id"):
+        report.skipped(
+            file,
+            "số đơn của từng bước / each step's grievance",
+            _because_missing(state, "grievances", ("grievance_id",)),
+        )
+        return report
+    g = frames["grievances"]
+    known = set(g["grievance_id"].dropna())
+    unknown = steps["grievance_id"].notna() & ~steps["grievance_id"].isin(known)
+    if unknown.any():
+        examples = ", ".join(pd.unique(steps.loc[unknown, "grievance_id"].astype(str))[:5])
+        report.error(
+            "unknown_grievance",
+            file,
+            f"Bước xử lý ghi số đơn không có trong lớp đơn thư: {examples} / "
+            f"Step of a grievance not in the grievances layer: {examples}",
+            "Sửa số đơn cho khớp sổ tiếp nhận đơn, hoặc bổ sung đơn vào lớp đơn thư / "
+            "Use a grievance id of the grievances layer, or add the grievance.",
+            rows=steps.loc[unknown, "row"].tolist(),
+            column="grievance_id",
+        )
+    if state.has("grievances", "received_date") and state.has("grievance_steps", "date"):
+        received = steps["grievance_id"].map(
+            g.dropna(subset=["grievance_id"]).drop_duplicates("grievance_id").set_index("grievance_id")["received_date"]
+        )
+        early = steps["date"].notna() & received.notna() & (steps["date"] < received)
+        if early.any():
+            report.warning(
+                "step_before_received",
+                file,
+                "Bước xử lý có ngày trước ngày nhận đơn / Step dated before its grievance was received",
+                "Kiểm tra lại ngày của bước hoặc ngày nhận đơn / Check the step's date or the received date.",
+                rows=steps.loc[early, "row"].tolist(),
+                column="date",
+            )
+    return report

@@ -52,7 +52,7 @@ GROUPS = {
 }
 """How ``geo.__all__`` is laid out; names not listed go to "Khác / Other"."""
 
-SUBPACKAGES = ("geo.hotspots", "geo.exports")
+SUBPACKAGES = ("geo.hotspots", "geo.exports", "geo.entry.grievances")
 
 HEADER = """# Tra cứu API — API reference
 

@@ -9,7 +9,8 @@ transaction: an upgrade that fails leaves the store at its old version.
 
 Version 1 is the first version; version 2 adds ``store_config`` (the workspace's settings); version 3
 adds ``users`` (the accounts) and ``audit`` (the append-only audit trail, with triggers that refuse
-an ``UPDATE`` or ``DELETE`` of its rows). Add a step as ``MIGRATIONS[4] = step`` and raise
+an ``UPDATE`` or ``DELETE`` of its rows); version 4 adds the layer ``grievance_steps`` (each step of a
+grievance's handling, :mod:`geo.entry.grievances`). Add a step as ``MIGRATIONS[5] = step`` and raise
 :data:`geo.store.tables.SCHEMA_VERSION` with it.
 """
 
@@ -100,7 +101,34 @@ def _add_accounts(ops: Operations, conn: sa.Connection) -> None:
     guard_audit(conn)
 
 
-MIGRATIONS: dict[int, Step] = {2: _add_config, 3: _add_accounts}
+def _add_layer(name: str) -> Step:
+    """A step adding layer ``name`` (a table without geometry): its table, its ``store_layers`` row (not
+    yet present: ``since`` NULL) and, in a GeoPackage, its ``gpkg_contents`` entry."""
+
+    def step(ops: Operations, conn: sa.Connection) -> None:
+        from ..schema import LAYERS
+        from .tables import history_tables, layer_table
+
+        metadata = sa.MetaData()
+        store_layers = history_tables(metadata)["store_layers"]
+        table = layer_table(metadata, name, "postgis" if conn.dialect.name == "postgresql" else "gpkg", None)
+        if not sa.inspect(conn).has_table(name):
+            table.create(conn)
+        listed = conn.execute(sa.select(store_layers.c.layer).where(store_layers.c.layer == name)).scalar()
+        if listed is None:
+            conn.execute(store_layers.insert().values(layer=name, has_geometry=0, srid=None, crs=None, since=None))
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description) "
+                "VALUES (?, 'attributes', ?, ?)",
+                (name, name, LAYERS[name].label),
+            )
+
+    step.__doc__ = f"Version with the layer ``{name}``: its table and its ``store_layers`` row."
+    return step
+
+
+MIGRATIONS: dict[int, Step] = {2: _add_config, 3: _add_accounts, 4: _add_layer("grievance_steps")}
 """Version → the step that upgrades a store from the version before it."""
 
 

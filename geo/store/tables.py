@@ -27,7 +27,7 @@ from sqlalchemy.types import UserDefinedType
 from ..joins import parcel_key
 from ..schema import LAYERS, Column
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The version of the store's tables that this code writes (see :mod:`geo.store.migrations`)."""
 
 KEY = "row_key"
@@ -47,6 +47,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "households": ("household_id", "project_id", "parcel_id"),
     "stage_history": ("household_id", "project_id", "stage", "date"),
     "grievances": ("grievance_id",),
+    "grievance_steps": ("grievance_id", "step", "date"),
     "field_reports": ("report_date", "hamlet_id"),
 }
 """The columns that identify a row of each layer (the contract's ids). Where a parcel id is blank it is
