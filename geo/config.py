@@ -556,19 +556,6 @@ class _Reader:
                     "một mã ngắn trong ngoặc kép, không có “/” / a short quoted code without “/”",
                     f'{kind} = "{DEFAULT_KIND_CODES[kind]}"',
                 )
-        taken: dict[str, str] = {}
-        for kind, code in out.items():
-            if code in taken:
-                self.report.error(
-                    "bad_config",
-                    CONFIG_FILE,
-                    f"[grievances.codes]: {taken[code]} và {kind} cùng mã “{code}” / {taken[code]} and {kind} share "
-                    f"the code “{code}”",
-                    "Đặt cho mỗi loại đơn một mã riêng / Give each kind its own code.",
-                    setting="[grievances.codes]",
-                )
-                return dict(DEFAULT_KIND_CODES)
-            taken[code] = kind
         return out
 
     def hotspots(self, value: Any) -> dict[str, Any]:

@@ -227,6 +227,12 @@ def generate_workspace(
             *[f"    {_toml_str(r)}," for r in recipients],
             "]",
             "",
+            "[grievances]",
+            "number = \"{seq:04d}/{year}/{code}\"",
+            "",
+            "[grievances.codes]  # this office numbers every letter in one book, “ĐT” (đơn thư)",
+            *[f"{kind} = \"ĐT\"" for kind in ("complaint", "denunciation", "petition", "feedback", "dispute")],
+            "",
         ]
     )
     atomic_write(out / "workspace.toml", toml.encode("utf-8"))
