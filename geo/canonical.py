@@ -392,6 +392,59 @@ def canonicalize(
     return out
 
 
+def check_canonical(layer: Layer, frame: pd.DataFrame, file: str, report: Report, rows: np.ndarray) -> None:
+    """Check a layer already in canonical columns (a store's, as a change would leave it) as a file is checked.
+
+    A store's rows come typed, from a file read earlier or from a form, an edit through the Python API:
+    what no typing guarantees is checked again here — a blank in a required column, a value of a
+    list column (stage, kind, status, mood …) that is no key of its list, a negative or fractional
+    whole number — so a change that would leave such a row is refused like the file it could have come
+    from. ``rows`` gives the row a user sees for each row of ``frame``.
+    """
+    for col in layer.columns:
+        if col.name not in frame:
+            continue
+        values = frame[col.name]
+        missing = values.isna().to_numpy(dtype=bool)
+        if values.dtype == object:
+            missing = missing | values.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+        if col.required and missing.any():
+            report.error(
+                "missing_value",
+                file,
+                f"Ô trống ở cột bắt buộc “{col.name}” / Blank value in required column “{col.name}”",
+                "Điền giá trị vào các ô này / Fill in these values.",
+                rows=np.asarray(rows)[missing].astype(int).tolist(),
+                column=col.name,
+            )
+        if col.type == "enum" and col.enum is not None:
+            bad = ~missing & ~values.isin(list(col.enum.keys)).to_numpy()
+            for v in pd.unique(values[bad].astype(str)):
+                choices = "; ".join(f"{k} ({col.enum.label(k)})" for k in col.enum.keys)
+                report.error(
+                    "unknown_value",
+                    file,
+                    f"Giá trị {quote(v)} ở cột “{col.name}” không thuộc danh mục / "
+                    f"Unknown {col.enum.name} {quote(v)} in column “{col.name}”",
+                    f"Dùng một trong / use one of: {choices}",
+                    rows=np.asarray(rows)[bad & (values.astype(str) == v).to_numpy()].astype(int).tolist(),
+                    column=col.name,
+                )
+        if col.type == "int":
+            number = pd.to_numeric(values, errors="coerce")
+            bad = (~missing & (number.isna() | (number < 0) | (number % 1 != 0))).to_numpy(dtype=bool)
+            if bad.any():
+                report.error(
+                    "bad_number",
+                    file,
+                    f"Giá trị ở cột “{col.name}” không phải số nguyên không âm / Not a whole number in column "
+                    f"“{col.name}”",
+                    "Ghi một số nguyên không âm / Write a whole number.",
+                    rows=np.asarray(rows)[bad].astype(int).tolist(),
+                    column=col.name,
+                )
+
+
 HEADERS_SHOWN = 40
 
 

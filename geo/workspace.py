@@ -25,7 +25,7 @@ import pyproj
 import shapely
 
 from . import crs as crsmod
-from .canonical import canonicalize, empty_column, headers_found, match_columns
+from .canonical import canonicalize, check_canonical, empty_column, headers_found, match_columns
 from .config import WorkspaceConfig
 from .io import RawLayer
 from .joins import (
@@ -360,6 +360,7 @@ def _canonical_layer(
             index=index,
         )
         canon["row"] = frame["row"].to_numpy() if "row" in frame else np.arange(len(canon)) + offset
+        check_canonical(layer, canon, raw.file, report, canon["row"].to_numpy())
     else:
         canon = _canonical_sheets(layer, raw, cfg, report, offset, kind)
         canon["row"] = np.asarray(raw.rows, dtype="int64") if raw.rows is not None else np.arange(len(canon)) + offset

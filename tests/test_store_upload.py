@@ -68,3 +68,24 @@ def test_the_refusal_names_the_rows_in_vietnamese_then_english():
     text = refusal_text(["H3", "H9"])
     assert text.startswith("Tệp sửa 2 dòng ngoài các thôn bạn theo dõi") and "H3, H9" in text
     assert "Upload only your hamlets' rows" in text
+
+
+# --- a change through the Python API is checked like a file ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [("stage", "xong", "unknown_value"), ("household_id", "", "missing_value"), ("stage", None, "missing_value")],
+)
+def test_an_edit_that_leaves_a_value_no_file_could_hold_is_refused_and_the_store_kept(target, column, value, code):
+    from geo.store import ValidationRefused
+    from geo.store.upload import store_config, validator
+
+    with Store.open(target) as store:
+        before = store.head()
+        row = store.layer("households").iloc[[0]].copy()
+        row[column] = value
+        with pytest.raises(ValidationRefused) as refused:
+            store.edit("households", row, user="Bình", validate=validator(store_config(store)))
+        assert code in {p.code for p in refused.value.errors}
+        assert store.head() == before
