@@ -1,0 +1,1 @@
+"""Data entry: forms that become changesets of a store."""
