@@ -136,25 +136,25 @@ def recordable(ws: Workspace, access: Access, hamlet_id: str | None = None) -> p
     if not len(hh):
         return pd.DataFrame(columns=columns)
     hamlet = hh["hamlet_id"].astype(object) if "hamlet_id" in hh else pd.Series(None, index=hh.index, dtype=object)
-    editable = {h: access.may_edit(str(h)) for h in hamlet.dropna().unique()}
-    ok = hamlet.map(editable).fillna(access.may_edit(None)).astype(bool)
-    frame = hh.assign(_ok=ok.to_numpy(), _hamlet=hamlet.to_numpy(), _rank=hh["stage"].map(STAGE_ORDER))
-    frame = frame[frame["household_id"].notna() & frame["project_id"].notna()]
-    pairs = frame.groupby(PAIR, sort=True)
-    every = pairs["_ok"].all()
-    keep = every[every].index
-    if hamlet_id is not None:
-        here = frame[frame["_hamlet"] == hamlet_id].set_index(PAIR).index.unique()
-        keep = keep.intersection(here)
-    chosen = frame.set_index(PAIR).loc[keep] if len(keep) else frame.iloc[0:0].set_index(PAIR)
-    chosen = chosen.reset_index().sort_values([*PAIR, "_rank", "stage_date"], kind="stable")
-    out = chosen.drop_duplicates(PAIR, keep="last")
-    names = out.get("household_name", pd.Series(None, index=out.index, dtype=object)).astype(object)
-    seen = [
-        access.sees_personal(None if is_missing(h) else str(h))
-        for h in frame.drop_duplicates(PAIR).set_index(PAIR)["_hamlet"].reindex(out.set_index(PAIR).index)
-    ]
-    out = out.assign(household_name=names.where(np.array(seen, dtype=bool), None))
+    places = {h: str(h) for h in hamlet.dropna().unique()}
+
+    def per_hamlet(allowed) -> np.ndarray:  # asked once per hamlet; a row of no known hamlet asks None
+        answer = {h: allowed(name) for h, name in places.items()}
+        return hamlet.map(answer).fillna(allowed(None)).astype(bool).to_numpy()
+
+    rows = hh.assign(
+        _hamlet=hamlet.to_numpy(),
+        _ok=per_hamlet(access.may_edit),
+        _seen=per_hamlet(access.sees_personal),
+        _here=(hamlet == hamlet_id).to_numpy() if hamlet_id is not None else True,
+        _rank=hh["stage"].map(STAGE_ORDER),
+    ).dropna(subset=PAIR)
+    pairs = rows.groupby(PAIR, sort=True).agg(ok=("_ok", "all"), seen=("_seen", "all"), here=("_here", "any"))
+    keep = pairs[pairs["ok"] & pairs["here"]]
+    furthest_row = rows.sort_values([*PAIR, "_rank", "stage_date"], kind="stable").drop_duplicates(PAIR, keep="last")
+    out = furthest_row.set_index(PAIR).loc[keep.index].reset_index()
+    names = out["household_name"].astype(object) if "household_name" in out else pd.Series(None, index=out.index)
+    out["household_name"] = names.where(keep["seen"].to_numpy(), None)
     return out[columns].reset_index(drop=True)
 
 
