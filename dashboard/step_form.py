@@ -92,8 +92,9 @@ def _save(store: Store, ws: geo.Workspace, account: Account) -> None:
         commit = save(store, step, user=account.name)
     except MergeConflict:
         state[PROBLEMS] = {
-            "form": "Hộ này vừa được người khác sửa sau khi trang mở; tải lại trang rồi ghi lại. / The household was "
-            "changed by someone else after the page opened; reload the page and record the step again."
+            "form": "Hộ này vừa được người khác sửa sau khi trang mở, bước chưa được lưu. Trang đã đọc lại dữ liệu mới "
+            "nhất: xem lại rồi bấm “Lưu bước” lần nữa. / The household was changed by someone else after the page "
+            "opened; nothing was saved. The page now shows the latest data: check it and save again."
         }
         return
     except ValidationRefused as refused:
