@@ -139,7 +139,7 @@ else:
 
         grievance_forms(path, key, account)
     with hamlet, panels.guard(("hiện trang thôn", "the hamlet page")):
-        panels.hamlet_page(ws, an, disclosure)
+        panels.hamlet_page(ws, an, disclosure, data.open_store(path) if account is not None else None, account)
     with panels.guard(("liệt kê cảnh báo dữ liệu", "the data warnings")):
         panels.warnings_expander(ws)
     if ws.source.kind == "store":  # uploads (diff, then confirm) and the history, on the store as the app opened it

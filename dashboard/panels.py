@@ -427,7 +427,9 @@ HOUSEHOLDS_TOGGLE = "hamlet_households"
 """The session key of the hamlet page's "Show households" toggle (off until the user asks)."""
 
 
-def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None:
+def hamlet_page(
+    ws: geo.Workspace, an: Analysis, disclosure: Disclosure, store: Store | None = None, account: Account | None = None
+) -> None:
     """One hamlet: officer, party cell, level and reasons, latest field reports, open grievances, households.
 
     ``disclosure`` (the page's one :class:`geo.disclosure.Disclosure`) decides
@@ -438,6 +440,9 @@ def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None
     written. Until then, as below ``PERSONAL``, the households are counted per
     step and agreement and the notes have names, ids and amounts masked: a page
     load sends no household's name (issue 16: personal details on demand).
+
+    On a store (``store`` and the signed-in ``account``), the form "Ghi bước của hộ / Record a
+    household's step" follows, for the accounts that record steps (:mod:`dashboard.step_form`).
     """
     s = an.summary.assign(order=an.summary["hotspot_level"].map(LEVEL_ORDER))
     s = s.sort_values(["order", "hotspot_score"], ascending=[True, False])
@@ -525,6 +530,10 @@ def hamlet_page(ws: geo.Workspace, an: Analysis, disclosure: Disclosure) -> None
     hh = an.slice.households
     hh = hh[hh["hamlet_id"] == hid]
     household_counts(hh, disclosure.personal)
+    if store is not None:  # the form of issue 17 point 3: a household's step, one changeset of the store
+        from .step_form import show as step_form
+
+        step_form(store, ws, hid, account, disclosure, an.selection.as_of)
     if not asked:
         return
     with st.expander(f"Danh sách hộ ({hh['household_id'].nunique()} hộ) / Households", expanded=True):
