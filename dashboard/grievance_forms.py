@@ -25,7 +25,6 @@ received.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ import streamlit as st
 
 import geo
 from geo.entry import grievances as ge
-from geo.formatting import fmt_date, is_missing
+from geo.formatting import fmt_date, is_missing, today_in_vietnam
 from geo.schema import GRIEVANCE_STEPS_ENUM, KINDS, STATUSES, TOPICS
 from geo.store import Store, StoreError, ValidationRefused
 from geo.store.accounts import Account
@@ -98,7 +97,7 @@ def receive_form(store: Store, ws: geo.Workspace, account: Account) -> None:
     problems: dict[str, str] = state.get(f"{KEY}_receive_problems", {})
     left, right = st.columns(2)
     received = left.date_input(
-        "Ngày nhận đơn / Received on", value=date.today(), format="DD/MM/YYYY", key=f"{KEY}_received_date_{gen}"
+        "Ngày nhận đơn / Received on", value=today_in_vietnam(), format="DD/MM/YYYY", key=f"{KEY}_received_date_{gen}"
     )
     with left:
         _error(problems, "received_date")
@@ -279,7 +278,7 @@ def move_on_form(store: Store, ws: geo.Workspace, account: Account) -> None:
     )
     _error(problems, "step")
     with st.form(f"{KEY}_move_form_{gen}", border=True):
-        day = st.date_input("Ngày / Date", value=date.today(), format="DD/MM/YYYY", key=f"{KEY}_date_{gen}")
+        day = st.date_input("Ngày / Date", value=today_in_vietnam(), format="DD/MM/YYYY", key=f"{KEY}_date_{gen}")
         _error(problems, "date")
         attended = outcome = ""
         if step in ("dialogue", "mediation"):

@@ -40,7 +40,7 @@ from geo.entry.mood import (
     unreported,
     week_label,
 )
-from geo.formatting import fmt_date
+from geo.formatting import fmt_date, today_in_vietnam
 from geo.schema import MOODS
 from geo.source import is_store
 
@@ -126,7 +126,7 @@ def _submit(store: Store, names: dict[str, str], own: list[str]) -> None:
     if account is None:  # the session ended meanwhile: the page asks for sign-in again
         return
     hamlet = state.get(HAMLET) if len(own) > 1 else (own[0] if own else None)
-    today = date.today()
+    today = today_in_vietnam()
     row, problems = mood_report(
         hamlet, state.get(MOOD), state.get(NOTE), account.name, today, account.access, list(names)
     )
@@ -236,7 +236,7 @@ def show() -> None:
         st.page_link(MAIN_PAGE, label="Về trang chính", icon=":material/home:")
         _account_line(store, account)
         return
-    today = date.today()
+    today = today_in_vietnam()
     monday, sunday = iso_week(today)
     st.markdown(f"**Tuần {fmt_date(monday)} – {fmt_date(sunday)}** · hôm nay {fmt_date(today)}")
     if len(own) > 1:
@@ -290,7 +290,7 @@ def unreported_expander(ws: geo.Workspace, as_of: date, store: Store | None) -> 
     """
     names = _hamlet_names(ws.hamlets)
     missing = unreported(ws.field_reports, list(names), as_of)
-    this_week = iso_week(as_of) == iso_week(date.today())
+    this_week = iso_week(as_of) == iso_week(today_in_vietnam())
     when = "tuần này" if this_week else f"tuần {week_label(as_of)}"
     when_en = "this week" if this_week else f"the week {week_label(as_of)}"
     label = f"Chi bộ chưa báo cáo {when} ({len(missing)}) / Party cells not reported {when_en}"

@@ -29,8 +29,8 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from geo.entry.stages import history_of, household_step, recordable, save, stage_label, today_in_vietnam
-from geo.formatting import fmt_date
+from geo.entry.stages import history_of, household_step, recordable, save, stage_label
+from geo.formatting import fmt_date, today_in_vietnam
 from geo.schema import STAGE_ORDER, STAGES
 from geo.store import MergeConflict, StoreError, ValidationRefused
 

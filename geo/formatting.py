@@ -7,12 +7,18 @@ reads the same on screen, in a PNG, in Word and in Excel.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 
 VN_TIME = timezone(timedelta(hours=7), "ICT")
 """Vietnam's time (UTC+7, no daylight saving): times are stored in UTC and shown in it."""
+
+
+def today_in_vietnam() -> date:
+    """Today in Vietnam (UTC+7): the product's "today" (a form's latest date, the default as-of date,
+    the week a party cell reports for), whatever time zone the server runs in."""
+    return datetime.now(VN_TIME).date()
 
 
 def is_missing(value: object) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import legal
+from .formatting import today_in_vietnam
 from .schema import CLOSED_STATUSES, STAGE_ORDER
 from .workspace import Workspace
 
@@ -50,7 +51,7 @@ class Selection:
     hamlets: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     land_uses: tuple[str, ...] = ()
-    as_of: date = field(default_factory=date.today)
+    as_of: date = field(default_factory=today_in_vietnam)
 
     @classmethod
     def make(
@@ -75,7 +76,7 @@ class Selection:
             hamlets=_tuple(hamlets),
             stages=_tuple(stages),
             land_uses=_tuple(land_uses),
-            as_of=as_of or date.today(),
+            as_of=as_of or today_in_vietnam(),
         )
 
     def with_as_of(self, as_of: date) -> Selection:

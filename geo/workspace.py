@@ -27,6 +27,7 @@ import shapely
 from . import crs as crsmod
 from .canonical import canonicalize, check_canonical, empty_column, headers_found, match_columns
 from .config import WorkspaceConfig
+from .formatting import today_in_vietnam
 from .io import RawLayer
 from .joins import (
     households_to_parcels,
@@ -102,7 +103,7 @@ class Workspace:
 
     def default_as_of(self) -> date:
         """``[workspace] as_of`` from ``workspace.toml``, else today."""
-        return self.config.as_of or date.today()
+        return self.config.as_of or today_in_vietnam()
 
     def require_ok(self) -> Workspace:
         """Return ``self``, or raise :class:`WorkspaceError` if there are errors."""

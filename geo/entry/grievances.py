@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..canonical import date_error, parse_dates
 from ..config import DEFAULT_KIND_CODES, DEFAULT_NUMBER, WorkspaceConfig
-from ..formatting import fmt_date, is_missing
+from ..formatting import fmt_date, is_missing, today_in_vietnam
 from ..legal import KIND_PERIODS, due_dates, legal_settings
 from ..schema import CLOSED_STATUSES, GRIEVANCE_STEPS_ENUM, KINDS, TOPICS, Enum, normalize_name
 from ..store.store import Commit, Edit
@@ -402,7 +402,7 @@ def receive(
         Field → what to fix (Vietnamese / English); empty where the grievance can be saved.
     """
     cfg = config or ws.config
-    today = today or date.today()
+    today = today or today_in_vietnam()
     problems: Problems = {}
     if access.meeting or access.role not in FORM_ROLES:
         problems["hamlet_id"] = (
@@ -620,7 +620,7 @@ def move_on(
     settled once; a mediation of anything but a land dispute; a second settlement before the first,
     or of anything but a complaint; a second acceptance; the same step twice on one day.
     """
-    today = today or date.today()
+    today = today or today_in_vietnam()
     problems: Problems = {}
     found = _grievance(ws, stored, grievance_id)
     if found is None:

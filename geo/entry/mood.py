@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..canonical import date_error, parse_dates
-from ..formatting import fmt_date, fmt_number
+from ..formatting import fmt_date, fmt_number, today_in_vietnam
 from ..schema import LAYERS, MOODS, normalize_name
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def mood_report(
     if not who:
         problems["reporter"] = "Thiếu người báo cáo; đăng nhập lại. / The reporter is missing; sign in again."
     reported, why = _day(day)
-    now = today if today is not None else date.today()
+    now = today if today is not None else today_in_vietnam()
     if why is not None:
         problems["report_date"] = why
     elif reported is not None and reported > now:

@@ -27,14 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..canonical import date_error, parse_dates
-from ..formatting import VN_TIME, fmt_date, is_missing
+from ..formatting import fmt_date, is_missing
 from ..schema import STAGE_ORDER, STAGES, normalize_name
 
 if TYPE_CHECKING:
@@ -478,11 +478,6 @@ def save(store: Store, step: Step | Mapping[str, Edit], user: str, note: str | N
     return store.edit_layers(edits, user, note, base=base, validate=validator(store_config(store)))
 
 
-def today_in_vietnam() -> date:
-    """Today in Vietnam (UTC+7): the day a form's date is checked against (a server may run in UTC)."""
-    return datetime.now(VN_TIME).date()
-
-
 __all__ = [
     "FIELDS",
     "Step",
@@ -493,5 +488,4 @@ __all__ = [
     "save",
     "stage_key",
     "stage_label",
-    "today_in_vietnam",
 ]

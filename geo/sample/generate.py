@@ -228,10 +228,10 @@ def generate_workspace(
             "]",
             "",
             "[grievances]",
-            "number = \"{seq:04d}/{year}/{code}\"",
+            'number = "{seq:04d}/{year}/{code}"',
             "",
             "[grievances.codes]  # this office numbers every letter in one book, “ĐT” (đơn thư)",
-            *[f"{kind} = \"ĐT\"" for kind in ("complaint", "denunciation", "petition", "feedback", "dispute")],
+            *[f'{kind} = "ĐT"' for kind in ("complaint", "denunciation", "petition", "feedback", "dispute")],
             "",
         ]
     )
