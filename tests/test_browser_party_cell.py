@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.formatting import today_in_vietnam
 from tests.test_browser import MAP_FRAME, _free_port, _guarded_page, _wait_for_parcels
 from tests.test_dashboard_serve import _start, _stop
 
@@ -112,7 +113,7 @@ def test_a_party_cells_phone_report_turns_its_hamlet_hot_on_an_open_leadership_p
     from geo.store import Store
 
     hamlet, name = cell
-    today = date.today()
+    today = today_in_vietnam()
     assert _level(sample_store, hamlet, today) != "hotspot", "the check could not fail: the hamlet is hot already"
 
     # the leadership's page, opened before the report and never touched again

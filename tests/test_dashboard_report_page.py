@@ -8,7 +8,6 @@ with a party cell of both hamlets, one of B only, and a leadership account.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import streamlit as st
 from conftest import build_workspace
 from streamlit.testing.v1 import AppTest
 
+from geo.formatting import today_in_vietnam
 from geo.store import Store, import_folder
 from geo.store.accounts import add_user
 from tests import dashboard_support as support
@@ -79,7 +79,7 @@ def test_a_party_cell_of_several_hamlets_picks_the_one_it_reports_on(monkeypatch
     assert "của Thôn Lân Hoài: **Bức xúc**" in at.success[0].value
     with Store.open(store) as s:
         reports = s.layer("field_reports")
-    assert reports.loc[reports["report_date"] == str(date.today()), "hamlet_id"].tolist() == ["B"]
+    assert reports.loc[reports["report_date"] == str(today_in_vietnam()), "hamlet_id"].tolist() == ["B"]
 
 
 def test_a_report_without_a_mood_says_so_next_to_the_field_and_saves_nothing(monkeypatch, store):

@@ -137,7 +137,6 @@ def test_a_pattern_without_a_year_counts_every_number_it_made():
     [
         ('[grievances]\nnumber = "{year}/{code}"\n', "thiếu trường {seq}"),
         ('[grievances]\nnumber = "{seq}/{nam}"\n', "không có trường {nam}"),
-        ('[grievances.codes]\ncomplaint = "TC"\n', "cùng mã “TC”"),
     ],
 )
 def test_an_unusable_numbering_setting_is_an_error_naming_it(toml, fragment):
@@ -450,3 +449,14 @@ def test_who_attended_is_hidden_from_an_account_outside_the_hamlet(store):
     assert restrict(ws, Access("officer", {"A"})).grievance_steps["attended"].tolist() == ["Ông Nguyễn Văn An"]
     assert restrict(ws, Access("officer", {"B"})).grievance_steps["attended"].isna().all()
     assert restrict(ws, CLERK).grievance_steps["attended"].isna().all()
+
+
+def test_kinds_may_share_a_code_when_the_office_keeps_one_reception_book():
+    report = Report()
+    cfg = config_from_text('[grievances.codes]\ncomplaint = "ĐT"\ndenunciation = "ĐT"\n', report)
+    assert report.ok, report.render()
+    assert cfg.grievance_codes["complaint"] == cfg.grievance_codes["denunciation"] == "ĐT"
+    ids = ["0007/2026/ĐT", "0009/2026/ĐT"]
+    assert ge.next_number(ids, "denunciation", date(2026, 5, 1), cfg.grievance_number, cfg.grievance_codes) == (
+        "0010/2026/ĐT"
+    )
