@@ -325,6 +325,17 @@ def read_layer(path: Path, name: str, cfg: WorkspaceConfig, report: Report, spat
     return _read_spatial(path, name, cfg, lcfg, report)
 
 
+def layer_headers(path: Path, name: str, cfg: WorkspaceConfig, report: Report) -> list[str]:
+    """The headers of a layer's file as they are read: an office list's header found below its title
+    block (every list sheet's, in order), a two-row header's lower cells under a merged upper one named
+    "upper – lower"; cells without a header and the geometry left out. Empty where the file cannot be
+    read (``report`` says why). What the upload page offers to match to the layer's columns."""
+    raw = read_layer(path, name, cfg, report, spatial_required=False)
+    if raw is None:
+        return []
+    return [str(c) for c in raw.frame.columns if c != "geometry" and not re.fullmatch(r"_col\d+", str(c))]
+
+
 # --------------------------------------------------------------------------- limits
 
 
@@ -758,7 +769,9 @@ def _find_header(rows: list[list], merged: list, layer: Layer, overrides: dict[s
     """The header of a sheet: the row (or two rows) among the first 30 naming most of the layer's columns.
 
     ``overrides`` (``[layers.NAME.columns]``: canonical → header) count as names of the layer's columns.
-    Under a horizontally merged upper cell, a lower cell that names no column by itself is called
+    Two rows are the header where the lower one names more columns, or where a cell of the upper one is
+    merged down into it (the lower row is then no data, even where its cells name no column). Under a
+    horizontally merged upper cell, a lower cell that names no column by itself is called
     "upper – lower" ("Số tiền bồi thường (đồng) – Tổng"), so that the lower cells of two merged groups
     ("Tổng" under the area, "Tổng" under the amount) stay apart. Where no row names any column, the
     first of the widest rows is taken as the header (its texts are listed in the "missing column"
@@ -770,7 +783,7 @@ def _find_header(rows: list[list], merged: list, layer: Layer, overrides: dict[s
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
         upper = _filled_header(rows, r, merged) + [""] * (width - len(rows[r]))
         cand = _Header(r, upper, _score(upper, keys), office=r > 0, top=r)
-        if r + 1 < len(rows):
+        if r + 1 < len(rows) and any(upper):  # an empty row is no upper header row
             lower = _filled_header(rows, r + 1, merged) + [""] * (width - len(rows[r + 1]))
             spanned = _spanned(r, merged)
             both = [
@@ -778,8 +791,9 @@ def _find_header(rows: list[list], merged: list, layer: Layer, overrides: dict[s
                 for i, (up, lo) in enumerate(zip(upper, lower, strict=True))
             ]
             score = _score(both, keys)
-            if score > cand.score and not _is_numbering(lower):
-                cand = _Header(r + 1, both, score, office=True, top=r)
+            joined = any(r0 == r and r1 > r for (r0, _), (r1, _) in merged)  # a cell merged down into row r + 1
+            if (score > cand.score or (joined and score)) and not _is_numbering(lower):
+                cand = _Header(r + 1, both, max(score, cand.score), office=True, top=r)
         if best is None or cand.score > best.score:
             best = cand
     if best is None:
