@@ -591,7 +591,7 @@ def upload_panel(
     if access is not None and up.diff is not None:
         refused = refused_rows(up.diff, access, ws)  # the library's rule: an officer only its hamlets' rows
         if refused:
-            st.error(md(refusal_text(refused)), icon=":material/block:")
+            st.error(md(refusal_text(refused, up.rows)), icon=":material/block:")
             return
     if previous.merge:
         st.info(

@@ -375,7 +375,7 @@ def test_an_officer_upload_changing_another_hamlets_row_is_refused_naming_the_ro
         choose(open_page(accounts, account="canbo"), "households.csv", h3_handed_over(), user=None), "upload_preview"
     )
     refusal = " ".join(e.value for e in at.error)
-    assert "ngoài các thôn bạn theo dõi" in refusal and "H3" in refusal
+    assert "ngoài các thôn bạn theo dõi" in refusal and "H3" in refusal and "dòng/row 4" in refusal
     assert not [b for b in at.button if b.key == "upload_confirm"]
     assert len(history(accounts)) == 1
 

@@ -70,6 +70,18 @@ def test_the_refusal_names_the_rows_in_vietnamese_then_english():
     assert "Upload only your hamlets' rows" in text
 
 
+def test_the_refusal_names_each_refused_rows_row_in_the_file(target, tmp_path):
+    week = pd.DataFrame(default_layers()["households"])
+    week.loc[week.household_id == "H3", "stage"] = "handed_over"  # the file's row 4
+    path = tmp_path / "households.csv"
+    week.to_csv(path, index=False)
+    with Store.open(target) as store:
+        ws = geo.assemble(StoreSource(target, store=store).read())
+        up = upload_file(store, "households", path, user="Bình", dry_run=True)
+    refused = refused_rows(up.diff, Access("officer", {"A"}), ws)
+    assert refusal_text(refused, up.rows).split(":")[1].split(".")[0] == " H3|P1|2-1 (dòng/row 4)"
+
+
 def test_a_clerk_is_refused_no_row_of_any_hamlet(target, tmp_path):
     diff, ws = dry_run(target, tmp_path, {"H1": ("compensation_vnd", "120000000"), "H3": ("stage", "handed_over")})
     assert refused_rows(diff, Access("clerk"), ws) == []

@@ -30,7 +30,7 @@ from ..schema import LAYERS
 from ..source import RawLayers, SourceInfo, canonical_raw, read_layer_file
 from .changesets import Diff
 from .store import Commit, Store, ValidationRefused
-from .tables import KEY
+from .tables import KEY, conform, row_keys
 
 if TYPE_CHECKING:
     from ..access import Access
@@ -138,6 +138,9 @@ class Upload:
     remembered : int or None
         The settings' changeset that keeps the columns matched for this upload (``columns`` of
         :func:`upload_file`) for the layer's next uploads; None where nothing new was kept.
+    rows : dict
+        Row key → the row of the file it was read from (a workbook's own row), for a refusal that names
+        rows (:func:`refusal_text`).
     """
 
     layer: str
@@ -146,6 +149,7 @@ class Upload:
     commit: Commit | None = None
     hamlets: list[str] = field(default_factory=list)
     remembered: int | None = None
+    rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def refused(self) -> bool:
@@ -242,11 +246,18 @@ def upload_file(
     places = {**context, layer: frame}
     remembered = None
     if columns and not dry_run and commit.changeset is not None:
-        remembered = remember_columns(
-            store, layer, columns, user, f"Ghép cột khi tải lên {file.name} / columns matched"
-        )
+        remembered = remember_columns(store, layer, columns, user)
     hamlets = commit.diff.by_hamlet(hamlet_of(commit.diff, places))
-    return Upload(layer, file, report, commit, hamlets, remembered)
+    return Upload(layer, file, report, commit, hamlets, remembered, file_rows(layer, frame))
+
+
+def file_rows(layer: str, frame: pd.DataFrame) -> dict[str, int]:
+    """The row key of each row of a layer's file as read (:func:`geo.source.read_layer_file`) → its row in
+    the file (a workbook's own row number); empty where the frame has no ``row``."""
+    if "row" not in frame.columns or not len(frame) or layer not in LAYERS:
+        return {}
+    keys = row_keys(layer, conform(layer, pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))))
+    return dict(zip(keys.tolist(), frame["row"].astype(int).tolist(), strict=True))
 
 
 # --------------------------------------------------------------------------- matching a file's columns
@@ -491,9 +502,18 @@ def refused_rows(diff: Diff, access: Access, ws: Workspace | None) -> list[str]:
     return sorted(set(refused))
 
 
-def refusal_text(keys: list[str]) -> str:
-    """The refusal of an upload that reaches beyond the hamlets its account edits, naming the rows."""
-    shown = ", ".join(keys[:20]) + (f" … (+{len(keys) - 20})" if len(keys) > 20 else "")
+def refusal_text(keys: list[str], rows: Mapping[str, int] | None = None) -> str:
+    """The refusal of an upload that reaches beyond the hamlets its account edits, naming the rows: each
+    key, with its row in the file where ``rows`` (:attr:`Upload.rows`) has it (a row removed has none).
+
+    Example
+    -------
+    >>> refusal_text(["H3|P1|2-1"], {"H3|P1|2-1": 4}).split(":")[1].split(".")[0]
+    ' H3|P1|2-1 (dòng/row 4)'
+    """
+    rows = rows or {}
+    named = [f"{k} (dòng/row {rows[k]})" if k in rows else k for k in keys[:20]]
+    shown = ", ".join(named) + (f" … (+{len(keys) - 20})" if len(keys) > 20 else "")
     return (
         f"Tệp sửa {fmt_number(len(keys))} dòng ngoài các thôn bạn theo dõi, kho dữ liệu không thay đổi: {shown}. "
         "Chỉ tải lên các dòng của thôn mình. / The file changes rows outside the hamlets you follow; the store is "
@@ -507,6 +527,7 @@ __all__ = [
     "Upload",
     "column_choices",
     "columns_text",
+    "file_rows",
     "hamlet_of",
     "import_folder",
     "refusal_text",
