@@ -488,7 +488,7 @@ def upload_panel(
 ) -> None:
     """Draw the upload page for ``store`` (see the module); ``base``: the changeset the page shows.
 
-    ``account``: the signed-in account (its name is the uploader's; only roles that may edit upload);
+    ``account``: the signed-in account (its name is the uploader's; only roles that upload: officer, clerk, admin);
     ``ws``: the workspace the page shows, which tells an officer's rows from other hamlets'.
     """
     st.subheader("Tải lên danh sách / Upload a list")
