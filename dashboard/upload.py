@@ -2,26 +2,36 @@
 
 :func:`upload_panel` draws, for a :class:`geo.store.Store`, the upload of one layer's file (XLSX,
 CSV, zipped shapefile, GeoPackage, GeoJSON): the layer, the file, who uploads (the signed-in account's
-name; "Người cập nhật / Your name" only where the page has no sign-in) and a note. Only roles that may
-edit upload: an officer only its hamlets' rows (an upload that changes another hamlet's rows is
-refused, naming their keys: :func:`geo.store.upload.refused_rows`), an administrator everything. The file's type and
+name; "Người cập nhật / Your name" only where the page has no sign-in) and a note. Only roles that upload
+(:attr:`geo.access.Access.may_upload`): an officer only its hamlets' rows (an upload that changes another
+hamlet's rows is refused, naming their keys: :func:`geo.store.upload.refused_rows`), a clerk (the office)
+and an administrator every hamlet's. The file's type and
 size (``[limits] max_file_mb`` of the store's settings) are checked before anything of it is read; it
 is then written to a temporary folder under its own name (never into the workspace), read and checked
 by :func:`geo.store.upload_file` as a dry run against ``base`` (the changeset the page shows), and
 the folder is removed.
 
-The page then shows either the refusal (the bilingual message and every problem with its file, rows
-and fix, as the dashboard's problem list shows them) or the diff: the rows added, removed and changed
+The page then shows either the refusal (the bilingual message and every problem with its file, sheet,
+rows and fix, as the dashboard's problem list shows them) or the diff: the rows added, removed and changed
 (old → new per column, with the columns' Vietnamese labels) and the summary per hamlet ("Thôn Nà Pàn:
 3 hộ chuyển sang Bàn giao mặt bằng"). "Xác nhận cập nhật / Confirm" commits the same file with the
 same base; where someone changed the layer since, the upload is refused naming who, and a merge of
 the rows that do not conflict is offered. After the commit the page names the new changeset and the
 app reruns: its data are cached under the store's head, so it shows the new state.
 
-Personal data follow a :class:`geo.Disclosure`: household names, per-household amounts, who filed a
+Where a header of the file matches no column (a required one missing, or an amount spread over several
+lower cells of a two-row header), "Ghép cột / Match the columns" offers, for each of the layer's columns,
+the file's headers to choose from; the file is read again with that choice (the preview), and once the
+upload is confirmed the choice is kept in the store's settings (``[layers.LAYER.columns]``, a changeset
+under the user's name: :func:`geo.store.upload.remember_columns`), so the layer's next upload, here or
+with ``python -m geo store upload``, reads the same layout without asking.
+
+Personal data follow a :class:`geo.Disclosure` (:func:`upload_disclosure`: a clerk's account sees
+personal values only with ``exports_personal``): household names, per-household amounts, who filed a
 grievance and the field reports' notes show only with ``PERSONAL``; otherwise their values read
-"đã ẩn / hidden", and the notes of other people's changesets are masked as on the history page. In
-meeting mode (``PUBLIC``) there is no upload. :func:`show` is the app's hook.
+"đã ẩn / hidden", household ids read as pseudonyms (``ẩn-…``, the same id the same pseudonym), and the
+notes of other people's changesets are masked as on the history page. In meeting mode (``PUBLIC``)
+there is no upload. :func:`show` is the app's hook.
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ import pandas as pd
 import streamlit as st
 
 import geo
+from geo.access import Access, pseudonym
+from geo.canonical import match_columns
 from geo.formatting import fmt_datetime, fmt_number
 from geo.limits import Limits, mb
 from geo.problems import Report
@@ -49,7 +61,7 @@ from geo.store import MergeConflict, StaleUpload, Store, StoreError, Upload, upl
 from geo.store.accounts import Account
 from geo.store.changesets import Diff, display_value
 from geo.store.tables import KEY
-from geo.store.upload import refusal_text, refused_rows, store_config
+from geo.store.upload import ColumnChoice, column_choices, refusal_text, refused_rows, store_config
 
 from .history import PERSONAL_COLUMNS, column_label, masker, row_label
 from .panels import guard, problem_list
@@ -63,6 +75,13 @@ HIDDEN = "đã ẩn / hidden"
 
 MAX_ROWS = 500
 """Rows of each diff table shown on the page (the counts and the per-hamlet summary cover every row)."""
+
+ID_COLUMNS = {"households": "household_id", "stage_history": "household_id"}
+"""Per layer, the household id that reads as a pseudonym below ``Disclosure.PERSONAL`` (in the rows and
+their labels)."""
+
+NONE = "— (không có / none) —"
+"""The choice of no header for a column in "Ghép cột / Match the columns"."""
 
 DIFF_HEADERS = {
     "row": "Dòng / Row",
@@ -172,6 +191,9 @@ class Attempt:
         Refused because the layer changed after ``base`` (a merge can then be offered).
     refusal : str or None
         Another refusal's message (a merge that conflicts, a store error).
+    columns : tuple of (str, str)
+        The columns matched by hand (canonical → the file's header), read with and, once committed,
+        remembered.
     """
 
     file_id: str
@@ -184,11 +206,12 @@ class Attempt:
     upload: Upload | None = None
     stale: StaleUpload | None = None
     refusal: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        """What the preview was made of: the file, the layer, who and the note."""
-        return (self.file_id, self.layer, self.user, self.note)
+    def key(self) -> tuple[str, str, str, str, tuple[tuple[str, str], ...]]:
+        """What the preview was made of: the file, the layer, who, the note and the columns matched by hand."""
+        return (self.file_id, self.layer, self.user, self.note, self.columns)
 
     @property
     def changeset(self) -> int | None:
@@ -221,16 +244,26 @@ def attempt(
     base: int | None,
     dry_run: bool,
     merge: bool = False,
+    columns: dict[str, str] | None = None,
 ) -> Attempt:
     """Upload ``file`` (a dry run, or the commit) through :func:`geo.store.upload_file`, refusals caught.
 
+    ``columns``: canonical → header, matched by hand (remembered in the store's settings once committed).
     The file is written to a temporary folder (:func:`saved_copy`) for the reading and removed after.
     """
-    result = Attempt(file_id, name, layer, user, note, base, merge)
+    result = Attempt(file_id, name, layer, user, note, base, merge, columns=tuple(sorted((columns or {}).items())))
     with saved_copy(name, file) as path:
         try:
             result.upload = upload_file(
-                store, layer, path, user=user, note=note or None, base=base, dry_run=dry_run, merge=merge
+                store,
+                layer,
+                path,
+                user=user,
+                note=note or None,
+                base=base,
+                dry_run=dry_run,
+                merge=merge,
+                columns=columns or None,
             )
         except StaleUpload as exc:
             result.stale = exc
@@ -242,8 +275,36 @@ def attempt(
 # --------------------------------------------------------------------------- the diff, for people
 
 
+def upload_disclosure(disclosure: geo.Disclosure, access: Access | None) -> geo.Disclosure:
+    """What an upload's diff may show: the page's disclosure, but for a clerk what its account may put in
+    an export (personal values only with ``exports_personal``: :meth:`geo.access.Access.export_disclosure`).
+
+    Example
+    -------
+    >>> upload_disclosure(geo.Disclosure.INTERNAL, Access("clerk", exports_personal=True)).value
+    'personal'
+    >>> upload_disclosure(geo.Disclosure.INTERNAL, Access("clerk")).value
+    'internal'
+    """
+    if access is None or disclosure is geo.Disclosure.PUBLIC or access.role != "clerk":
+        return disclosure
+    return access.export_disclosure(include_personal=True)
+
+
+def _row_labels(layer: str, keys: pd.Series, disclosure: geo.Disclosure) -> list[str]:
+    """The rows' labels (``H1 (P1, thửa 1-1)``); a household id as its pseudonym below ``PERSONAL``."""
+    keys = keys.astype(str).reset_index(drop=True)
+    if layer in ID_COLUMNS and not disclosure.personal and len(keys):
+        parts = keys.str.split("|", n=1, expand=True)
+        masked = pseudonym(parts[0])
+        keys = masked if parts.shape[1] == 1 else masked + "|" + parts[1].fillna("")
+    return [row_label(layer, k) for k in keys]
+
+
 def _shown(layer: str, column: str, values: list[object], disclosure: geo.Disclosure) -> list[str]:
-    """Values of one column as people read them; personal ones hidden below ``PERSONAL``."""
+    """Values of one column as people read them; personal ones hidden (an id pseudonymous) below ``PERSONAL``."""
+    if not disclosure.personal and ID_COLUMNS.get(layer) == column:
+        return [display_value(layer, column, v) for v in pseudonym(pd.Series(values, dtype=object))]
     if column in PERSONAL_COLUMNS.get(layer, ()) and not disclosure.personal:
         return [HIDDEN] * len(values)
     return [display_value(layer, column, v) for v in values]
@@ -262,7 +323,7 @@ def changed_frame(d: Diff, disclosure: geo.Disclosure, limit: int = MAX_ROWS) ->
     columns, olds, news = rows["column"].tolist(), rows["old"].tolist(), rows["new"].tolist()
     return pd.DataFrame(
         {
-            DIFF_HEADERS["row"]: [row_label(d.layer, k) for k in rows[KEY]],
+            DIFF_HEADERS["row"]: _row_labels(d.layer, rows[KEY], disclosure),
             DIFF_HEADERS["column"]: ["Hình / shape" if c == "geometry" else column_label(d.layer, c) for c in columns],
             DIFF_HEADERS["old"]: [shown(c, v, "(hình cũ / old shape)") for c, v in zip(columns, olds, strict=True)],
             DIFF_HEADERS["new"]: [shown(c, v, "(hình mới / new shape)") for c, v in zip(columns, news, strict=True)],
@@ -273,7 +334,7 @@ def changed_frame(d: Diff, disclosure: geo.Disclosure, limit: int = MAX_ROWS) ->
 def rows_frame(layer: str, rows: pd.DataFrame, disclosure: geo.Disclosure, limit: int = MAX_ROWS) -> pd.DataFrame:
     """Whole rows added or removed, with the columns' labels (personal values hidden, no geometry)."""
     part = rows.head(limit)
-    out = {DIFF_HEADERS["row"]: [row_label(layer, k) for k in part[KEY]]}
+    out = {DIFF_HEADERS["row"]: _row_labels(layer, part[KEY], disclosure)}
     for column in (c.name for c in LAYERS[layer].columns):
         if column in part:
             out[column_label(layer, column)] = _shown(layer, column, part[column].tolist(), disclosure)
@@ -328,8 +389,8 @@ def show_diff(up: Upload, disclosure: geo.Disclosure) -> None:
             )
     if not disclosure.personal:
         st.caption(
-            "Họ tên, số tiền từng hộ và người gửi đơn được ẩn (đã ẩn / hidden). / Names, per-household amounts "
-            "and who filed a grievance are hidden."
+            "Họ tên, số tiền từng hộ và người gửi đơn được ẩn (đã ẩn / hidden), mã hộ thay bằng mã ẩn (ẩn-…). / "
+            "Names, per-household amounts and who filed a grievance are hidden; household ids read as pseudonyms."
         )
 
 
@@ -346,6 +407,60 @@ def show_refusal(up: Upload) -> None:
     if up.report.warnings:
         with st.expander(f"{len(up.report.warnings)} cảnh báo / warnings"):
             problem_list(up.report.warnings)
+
+
+# --------------------------------------------------------------------------- matching the columns by hand
+
+
+def choices(store: Store, layer: str, file: IO[bytes], name: str, columns: dict[str, str]) -> ColumnChoice:
+    """The file's headers and what they match (:func:`geo.store.upload.column_choices`), read from a
+    temporary copy removed afterwards."""
+    with saved_copy(name, file) as path:
+        return column_choices(store, layer, path, columns)
+
+
+def column_label_of(layer: str, name: str, required: bool) -> str:
+    """A column's label in "Ghép cột / Match the columns": ``Mã hộ (household_id) — bắt buộc / required``."""
+    label = f"{column_label(layer, name)} ({name})"
+    return label + (" — bắt buộc / required" if required else "")
+
+
+def column_form(choice: ColumnChoice, automatic: dict[str, str], key: str) -> dict[str, str] | None:
+    """One choice of the file's headers for each column of the layer (required first); the columns chosen
+    by hand (those automatic matching does not give) once the form is sent, else None."""
+    layer = choice.layer
+    shown = ", ".join(f"“{h}”" for h in choice.headers[:60]) or "(không có / none)"
+    with st.form(f"{key}_columns_form", border=True):
+        st.markdown(
+            "**Ghép cột / Match the columns** — chọn cột của tệp ứng với từng cột; với tiêu đề hai dòng, chọn "
+            "cột ghi tổng (ví dụ “… – Tổng”). Cách ghép được ghi nhớ cho lần tải lên sau của lớp này. / Choose "
+            "the file's header for each column; under a two-row header, the one that holds the total. The "
+            "choice is remembered for this layer's next upload."
+        )
+        st.caption(f"Các cột có trong tệp / The file's headers: {md(shown)}")
+        if choice.missing:
+            missing = ", ".join(column_label_of(layer, c, True) for c in choice.missing)
+            st.caption(f"Chưa tìm thấy / Not found: {md(missing)}")
+        options = [NONE, *choice.headers]
+        picks: dict[str, str] = {}
+        for name in [*choice.required, *choice.optional]:
+            current = choice.matched.get(name)
+            picks[name] = st.selectbox(
+                column_label_of(layer, name, name in choice.required),
+                options,
+                index=options.index(current) if current in options else 0,
+                key=f"{key}_column_{name}",
+            )
+        sent = st.form_submit_button("Đọc lại với cách ghép này / Read the file again with these columns")
+    if not sent:
+        return None
+    return {name: header for name, header in picks.items() if header != NONE and automatic.get(name) != header}
+
+
+def _matching(state, key: str, file_id: str, layer: str) -> dict[str, str]:
+    """The columns matched by hand for this file and layer (none for another file or layer)."""
+    kept = state.get(f"{key}_columns")
+    return dict(kept["columns"]) if kept and kept["file"] == file_id and kept["layer"] == layer else {}
 
 
 # --------------------------------------------------------------------------- the page
@@ -373,7 +488,7 @@ def upload_panel(
 ) -> None:
     """Draw the upload page for ``store`` (see the module); ``base``: the changeset the page shows.
 
-    ``account``: the signed-in account (its name is the uploader's; only roles that may edit upload);
+    ``account``: the signed-in account (its name is the uploader's; only roles that upload: officer, clerk, admin);
     ``ws``: the workspace the page shows, which tells an officer's rows from other hamlets'.
     """
     st.subheader("Tải lên danh sách / Upload a list")
@@ -386,12 +501,20 @@ def upload_panel(
             f"Vai trò {md(access.label)} không tải lên danh sách. / This role does not upload lists.",
         )
         return
+    disclosure = upload_disclosure(disclosure, access)  # a clerk: personal values only with exports_personal
     state = st.session_state
     done = state.pop(f"{key}_done", None)
     if done is not None:
+        kept = done.get("remembered")
         st.success(
             f"Đã lưu thay đổi #{done['changeset']} ({md(done['layer'])}, bởi {md(done['user'])}); bảng điều khiển "
-            f"đã đọc lại dữ liệu. / Saved as changeset #{done['changeset']}; the dashboard shows it now.",
+            f"đã đọc lại dữ liệu. / Saved as changeset #{done['changeset']}; the dashboard shows it now."
+            + (
+                f" Cách ghép cột được ghi nhớ cho lần sau (thay đổi #{kept}). / The columns matched are "
+                f"remembered for next time (changeset #{kept})."
+                if kept
+                else ""
+            ),
             icon=":material/check_circle:",
         )
     generation = state.setdefault(f"{key}_generation", 0)
@@ -435,10 +558,12 @@ def upload_panel(
     if not user:
         st.caption("Nhập tên người cập nhật để xem trước thay đổi. / Enter your name to preview the changes.")
     previous: Attempt | None = state.get(f"{key}_attempt")
-    current = (file.file_id, layer, user, note)
+    columns = _matching(state, key, file.file_id, layer)
+    current = (file.file_id, layer, user, note, tuple(sorted(columns.items())))
     if previous is not None and previous.key != current:
         previous = None
-    run = partial(attempt, store, layer, file, file.name, file.file_id, user=user, note=note)  # this file, this user
+    # this file, this user, the columns matched by hand
+    run = partial(attempt, store, layer, file, file.name, file.file_id, user=user, note=note, columns=columns)
     if st.button("Xem trước thay đổi / Preview the changes", key=f"{key}_preview", disabled=not user):
         previous = run(base=base, dry_run=True)
     if previous is None:
@@ -460,11 +585,13 @@ def upload_panel(
         return
     if up.refused:
         show_refusal(up)
+        if up.report.has("missing_column"):  # a header no name or alias matches: the user matches it
+            _match_by_hand(store, layer, file, columns, key, previous)
         return
     if access is not None and up.diff is not None:
         refused = refused_rows(up.diff, access, ws)  # the library's rule: an officer only its hamlets' rows
         if refused:
-            st.error(md(refusal_text(refused)), icon=":material/block:")
+            st.error(md(refusal_text(refused, up.rows)), icon=":material/block:")
             return
     if previous.merge:
         st.info(
@@ -475,6 +602,16 @@ def upload_panel(
     if up.report.warnings:
         with st.expander(f"{len(up.report.warnings)} cảnh báo / warnings"):
             problem_list(up.report.warnings)
+    if columns:
+        shown = ", ".join(f"{column_label(layer, c)} = “{h}”" for c, h in columns.items())
+        st.caption(
+            f"Cột ghép bằng tay / Columns matched by hand: {md(shown)} — ghi nhớ khi xác nhận / remembered once "
+            "confirmed."
+        )
+    if file.name.lower().endswith((".xlsx", ".csv")) and st.toggle(
+        "Ghép cột bằng tay / Match the columns by hand", key=f"{key}_by_hand", value=bool(columns)
+    ):  # e.g. an amount spread over several lower cells of a two-row header: the total's column
+        _match_by_hand(store, layer, file, columns, key, previous)
     if not previous.can_commit:
         return
     if st.button("Xác nhận cập nhật / Confirm the upload", key=f"{key}_confirm", type="primary"):
@@ -482,10 +619,37 @@ def upload_panel(
         if final.changeset is None:  # refused at the last moment (someone changed the layer): say why
             state[f"{key}_attempt"] = final
             st.rerun()
-        state[f"{key}_done"] = {"changeset": final.changeset, "layer": layer, "user": user}
+        remembered = final.upload.remembered if final.upload is not None else None
+        state[f"{key}_done"] = {"changeset": final.changeset, "layer": layer, "user": user, "remembered": remembered}
+        state.pop(f"{key}_columns", None)
         state[f"{key}_generation"] = generation + 1  # a fresh file widget and note
         state.pop(f"{key}_attempt", None)
         st.rerun()  # the app reads the new head: its data are cached under it
+
+
+def _match_by_hand(store: Store, layer: str, file, columns: dict[str, str], key: str, previous: Attempt) -> None:
+    """The "Ghép cột / Match the columns" form; once sent, the file is read again with the columns chosen."""
+    choice = choices(store, layer, file, file.name, columns)
+    if not choice.headers:
+        return
+    automatic = match_columns(LAYERS[layer], choice.headers, store_config(store).layer(layer).columns)
+    chosen = column_form(choice, automatic, key)
+    if chosen is None:
+        return
+    st.session_state[f"{key}_columns"] = {"file": file.file_id, "layer": layer, "columns": chosen}
+    st.session_state[f"{key}_attempt"] = attempt(
+        store,
+        layer,
+        file,
+        file.name,
+        file.file_id,
+        user=previous.user,
+        note=previous.note,
+        base=previous.base,
+        dry_run=True,
+        columns=chosen,
+    )
+    st.rerun()
 
 
 def show(

@@ -15,15 +15,15 @@ Roles (issue 16)
 ``officer`` (cán bộ theo dõi địa bàn)
     The personal data of the hamlets it follows and only those; may upload and edit their rows.
 ``clerk`` (văn phòng)
-    Reports and exports; personal data in an export only where the account allows it
-    (``exports_personal``).
+    Reports and exports; uploads the office's lists, every hamlet's rows (issue 17), and sees personal
+    values in an upload's diff, as in an export, only where the account allows it (``exports_personal``).
 ``party_cell`` (chi bộ)
-    Its hamlet's aggregate figures; submits its hamlet's weekly public-mood report.
+    Its hamlet's aggregate figures; submits its hamlet's weekly public-mood report. Does not upload.
 ``admin`` (quản trị)
     Everything: accounts, the store's history and rollback, the audit.
 ``inspector`` (thanh tra)
     Settles denunciations: sees who denounced (as ``admin`` does), and the personal data a
-    settlement needs.
+    settlement needs. Does not upload (nor does ``leadership``).
 
 Example
 -------
@@ -73,6 +73,9 @@ ROLE_ENGLISH: dict[str, str] = {
 
 HAMLET_ROLES = frozenset({"officer", "party_cell"})
 """Roles that follow hamlets: an account of these needs at least one."""
+
+UPLOAD_ROLES = frozenset({"admin", "clerk", "officer"})
+"""Roles that upload lists (issue 17: "an officer or clerk picks a layer and a file"; admin too)."""
 
 SETTLING_ROLES = frozenset({"admin", "inspector"})
 """Roles that settle denunciations: the only ones that see who denounced."""
@@ -192,8 +195,17 @@ class Access:
 
     @property
     def may_upload(self) -> bool:
-        """Whether it uploads lists at all (admin every row; an officer only its hamlets': :meth:`may_edit`)."""
-        return self.role in ("admin", "officer") and not self.meeting
+        """Whether it uploads lists at all: admin and clerk (the office) every hamlet's rows, an officer only
+        its hamlets' (:meth:`may_upload_rows_of`); leadership, party cell and inspector do not."""
+        return self.role in UPLOAD_ROLES and not self.meeting
+
+    def may_upload_rows_of(self, hamlet_id: str | None) -> bool:
+        """Whether an upload of its may add, change or remove rows of ``hamlet_id`` (None: a row of no
+        hamlet, or of a hamlet the data cannot tell): admin and clerk every row, an officer its hamlets'
+        (:meth:`may_edit`), the other roles none."""
+        if not self.may_upload:
+            return False
+        return self.role in ("admin", "clerk") or self.may_edit(hamlet_id)
 
     @property
     def manages_accounts(self) -> bool:

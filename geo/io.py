@@ -325,6 +325,17 @@ def read_layer(path: Path, name: str, cfg: WorkspaceConfig, report: Report, spat
     return _read_spatial(path, name, cfg, lcfg, report)
 
 
+def layer_headers(path: Path, name: str, cfg: WorkspaceConfig, report: Report) -> list[str]:
+    """The headers of a layer's file as they are read: an office list's header found below its title
+    block (every list sheet's, in order), a two-row header's lower cells under a merged upper one named
+    "upper – lower"; cells without a header and the geometry left out. Empty where the file cannot be
+    read (``report`` says why). What the upload page offers to match to the layer's columns."""
+    raw = read_layer(path, name, cfg, report, spatial_required=False)
+    if raw is None:
+        return []
+    return [str(c) for c in raw.frame.columns if c != "geometry" and not re.fullmatch(r"_col\d+", str(c))]
+
+
 # --------------------------------------------------------------------------- limits
 
 
@@ -631,7 +642,7 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | Non
             numbers = np.arange(len(frame)) + start_row + 2
             read.append((name, frame.replace("", None), numbers, _Header(0, [], 0, False)))
             continue
-        frame, numbers, head = _office_sheet(rows, merged, start_row, layer)
+        frame, numbers, head = _office_sheet(rows, merged, start_row, layer, lcfg.columns)
         read.append((name, frame, numbers, head))
     if not read:
         report.error(
@@ -642,13 +653,14 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | Non
         )
         return None
     if len(read) > 1 and layer is not None:
-        read = _list_sheets(read, layer, fname, report)
+        read = _list_sheets(read, layer, fname, report, lcfg.columns)
     if len(read) == 1:
         name, frame, numbers, _ = read[0]
         frame.attrs["sheet_rows"] = numbers
-        frame.attrs["sheets"] = np.full(len(frame), name, dtype=object)
+        if len(names) > 1:  # the sheet is named only where the workbook has others
+            frame.attrs["sheets"] = np.full(len(frame), name, dtype=object)
         return frame
-    return _concat_sheets(read, layer)
+    return _concat_sheets(read, layer, lcfg.columns)
 
 
 def _merged_ranges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -661,12 +673,12 @@ def _merged_ranges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     return [((a - r0, b - c0), (c - r0, d - c0)) for (a, b), (c, d) in ranges]
 
 
-def _list_sheets(read: list, layer: Layer, fname: str, report: Report) -> list:
+def _list_sheets(read: list, layer: Layer, fname: str, report: Report, overrides: dict[str, str] | None = None) -> list:
     """The sheets that hold the layer's list; the others (cover, guide, summary) named in a warning."""
     required = {c.name for c in layer.columns if c.required}
 
     def is_list(head: _Header, frame: pd.DataFrame) -> bool:
-        found = set(_header_map(layer, [str(c) for c in frame.columns]))
+        found = set(_header_map(layer, [str(c) for c in frame.columns], overrides))
         return head.score >= 2 and bool(found & required)
 
     lists = [r for r in read if is_list(r[3], r[1])]
@@ -684,13 +696,13 @@ def _list_sheets(read: list, layer: Layer, fname: str, report: Report) -> list:
     return lists
 
 
-def _concat_sheets(read: list, layer: Layer | None) -> pd.DataFrame:
+def _concat_sheets(read: list, layer: Layer | None, overrides: dict[str, str] | None = None) -> pd.DataFrame:
     """The list sheets one under the other, each sheet's headers renamed to the first sheet's for the same column."""
     first = read[0][1]
-    canon_to_header = _header_map(layer, [str(c) for c in first.columns]) if layer is not None else {}
+    canon_to_header = _header_map(layer, [str(c) for c in first.columns], overrides) if layer is not None else {}
     frames = []
     for _, frame, _, _ in read:
-        mapping = _header_map(layer, [str(c) for c in frame.columns]) if layer is not None else {}
+        mapping = _header_map(layer, [str(c) for c in frame.columns], overrides) if layer is not None else {}
         rename = {h: canon_to_header[c] for c, h in mapping.items() if c in canon_to_header}
         out = frame.rename(columns=rename)
         seen: dict[str, int] = {}
@@ -716,8 +728,10 @@ _NOT_DATA_START = ("tongcong", "cong", "tong")
 _EMPTY_TEXT = ("", "nan", "none")
 
 
-def _layer_keys(layer: Layer) -> set[str]:
-    return {normalize_name(n) for c in layer.columns for n in (c.name, *c.aliases)}
+def _layer_keys(layer: Layer, overrides: dict[str, str] | None = None) -> set[str]:
+    """The header keys that name a column of ``layer``: its names, aliases and the headers mapped in ``overrides``."""
+    keys = {normalize_name(n) for c in layer.columns for n in (c.name, *c.aliases)}
+    return keys | {normalize_name(h) for h in (overrides or {}).values()}
 
 
 def _cell_text(v: object) -> str:
@@ -739,7 +753,7 @@ def _filled_header(rows: list[list], r: int, merged: list[tuple[tuple[int, int],
 
 
 def _score(texts: list[str], keys: set[str]) -> int:
-    return len({k for k in (header_key(t) for t in texts if t) if k in keys})
+    return len({header_key(t) for t in texts if t and (header_key(t) in keys or normalize_name(t) in keys)})
 
 
 @dataclass
@@ -751,24 +765,43 @@ class _Header:
     top: int = 0  # the header's first row (``row - 1`` for a two-row header)
 
 
-def _find_header(rows: list[list], merged: list, layer: Layer) -> _Header:
-    """The header of a sheet: the row (or two rows) among the first 30 naming most of the layer's columns."""
-    keys = _layer_keys(layer)
+def _find_header(rows: list[list], merged: list, layer: Layer, overrides: dict[str, str] | None = None) -> _Header:
+    """The header of a sheet: the row (or two rows) among the first 30 naming most of the layer's columns.
+
+    ``overrides`` (``[layers.NAME.columns]``: canonical → header) count as names of the layer's columns.
+    Two rows are the header where the lower one names more columns, or where a cell of the upper one is
+    merged down into it (the lower row is then no data, even where its cells name no column). Under a
+    horizontally merged upper cell, a lower cell that names no column by itself is called
+    "upper – lower" ("Số tiền bồi thường (đồng) – Tổng"), so that the lower cells of two merged groups
+    ("Tổng" under the area, "Tổng" under the amount) stay apart. Where no row names any column, the
+    first of the widest rows is taken as the header (its texts are listed in the "missing column"
+    problem, and the upload page offers them to map).
+    """
+    keys = _layer_keys(layer, overrides)
     width = max((len(r) for r in rows), default=0)
     best: _Header | None = None
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
         upper = _filled_header(rows, r, merged) + [""] * (width - len(rows[r]))
         cand = _Header(r, upper, _score(upper, keys), office=r > 0, top=r)
-        if r + 1 < len(rows):
+        if r + 1 < len(rows) and any(upper):  # an empty row is no upper header row
             lower = _filled_header(rows, r + 1, merged) + [""] * (width - len(rows[r + 1]))
-            both = [lo or up for up, lo in zip(upper, lower, strict=True)]
+            spanned = _spanned(r, merged)
+            both = [
+                (f"{up} – {lo}" if up and lo != up and i in spanned and not _score([lo], keys) else lo) or up
+                for i, (up, lo) in enumerate(zip(upper, lower, strict=True))
+            ]
             score = _score(both, keys)
-            if score > cand.score and not _is_numbering(lower):
-                cand = _Header(r + 1, both, score, office=True, top=r)
+            joined = any(r0 == r and r1 > r for (r0, _), (r1, _) in merged)  # a cell merged down into row r + 1
+            if (score > cand.score or (joined and score)) and not _is_numbering(lower):
+                cand = _Header(r + 1, both, max(score, cand.score), office=True, top=r)
         if best is None or cand.score > best.score:
             best = cand
     if best is None:
         return _Header(0, [], 0, office=False)
+    if best.score == 0:  # nothing named: the first of the widest rows (a header the user maps)
+        counts = [sum(1 for v in rows[r] if _cell_text(v)) for r in range(min(HEADER_SCAN_ROWS, len(rows)))]
+        r = counts.index(max(counts))
+        best = _Header(r, _own(rows, r, width), 0, office=r > 0, top=r)
     if not best.office:  # a plain first-row header: its own texts, as it always was read
         best.names = _own(rows, 0, width)
     else:  # a merged text carried into several cells with nothing under them names only the first
@@ -779,6 +812,11 @@ def _find_header(rows: list[list], merged: list, layer: Layer) -> _Header:
                 best.names[i] = ""
             seen.add(name)
     return best
+
+
+def _spanned(r: int, merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> set[int]:
+    """The columns of row ``r`` inside a horizontally merged cell that starts on that row."""
+    return {c for (r0, c0), (_, c1) in merged if r0 == r and c1 > c0 for c in range(c0, c1 + 1)}
 
 
 def _own(rows: list[list], r: int, width: int) -> list[str]:
@@ -822,10 +860,10 @@ def _not_data(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 
 def _office_sheet(
-    rows: list[list], merged: list, start_row: int, layer: Layer
+    rows: list[list], merged: list, start_row: int, layer: Layer, overrides: dict[str, str] | None = None
 ) -> tuple[pd.DataFrame, np.ndarray, _Header]:
     """One sheet as an office keeps it: the header found, the rows that are data and their sheet row numbers."""
-    head = _find_header(rows, merged, layer)
+    head = _find_header(rows, merged, layer, overrides)
     width = max(len(r) for r in rows)
     names = [h if h else f"_col{i + 1}" for i, h in enumerate(head.names)]
     body = rows[head.row + 1 :]
@@ -838,15 +876,15 @@ def _office_sheet(
     frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in body], columns=names, dtype=object)
     frame = frame.replace("", None)
     required = [c for c in layer.columns if c.required]
-    mapping = _header_map(layer, names)
+    mapping = _header_map(layer, names, overrides)
     keys = list(dict.fromkeys(mapping[c.name] for c in required if c.name in mapping))
     drop = _not_data(frame, keys).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
     numbers = np.arange(len(frame)) + start_row + first + 1
     return frame.loc[~drop].reset_index(drop=True), numbers[~drop], head
 
 
-def _header_map(layer: Layer, names: list[str]) -> dict[str, str]:
-    return match_columns(layer, names)
+def _header_map(layer: Layer, names: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
+    return match_columns(layer, names, overrides)
 
 
 def _texts(frame: pd.DataFrame, limit: int = 2000) -> list[str]:

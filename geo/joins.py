@@ -143,13 +143,19 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray, row_offset: int) -> list[int]:
 
 
 def households_to_parcels(
-    households: pd.DataFrame, parcels: pd.DataFrame, file: str, report: Report, row_offset: int = 2
+    households: pd.DataFrame,
+    parcels: pd.DataFrame,
+    file: str,
+    report: Report,
+    row_offset: int = 2,
+    sheets: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Give each household row its ``parcel_id`` and ``hamlet_id``.
 
     A row names its parcel by ``parcel_id``, or by ``map_sheet`` +
     ``parcel_no`` (+ ``commune_code``). Rows whose parcel is not in the
-    parcels layer stay unplaced, with a warning naming the rows.
+    parcels layer stay unplaced, with a warning naming the rows (and, where ``sheets`` gives the
+    workbook sheet of each row, their sheets).
 
     Returns
     -------
@@ -181,6 +187,7 @@ def households_to_parcels(
             "(give parcel_id, or map sheet + parcel number)",
             "Điền Số tờ và Số thửa (và Mã xã nếu xã đã sáp nhập) / Fill in sheet and parcel number.",
             rows=_rows(households, missing_key.to_numpy(), row_offset),
+            sheets=None if sheets is None else list(sheets[missing_key.to_numpy()]),
         )
     unknown = ~in_layer & ~missing_key
     if unknown.any():
@@ -193,6 +200,7 @@ def households_to_parcels(
             "Kiểm tra số tờ, số thửa, mã xã; hoặc bổ sung thửa vào lớp thửa đất / Check sheet, parcel "
             "number and commune code, or add the parcel to the parcels layer.",
             rows=_rows(households, unknown.to_numpy(), row_offset),
+            sheets=None if sheets is None else list(sheets[unknown.to_numpy()]),
         )
     out["parcel_id"] = pid.where(in_layer, pd.NA)
     out["hamlet_id"] = out["parcel_id"].map(known["hamlet_id"])

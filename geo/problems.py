@@ -53,6 +53,9 @@ class Problem:
     setting : str or None
         The setting of ``workspace.toml`` concerned (``"[grievances] deadline_days"``),
         where the problem is one of the settings file.
+    sheet : str or None
+        The sheet of a workbook of several sheets the ``rows`` are in (their numbers are the
+        sheet's own), where the problem is in one sheet.
     """
 
     severity: Severity
@@ -64,6 +67,7 @@ class Problem:
     column: str | None = None
     row_kind: RowKind = "row"
     setting: str | None = None
+    sheet: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -71,8 +75,16 @@ class Problem:
         return self.severity == "error"
 
     def where(self) -> str:
-        """``file, column, rows`` as one readable phrase."""
+        """``file, sheet, column, rows`` as one readable phrase.
+
+        Example
+        -------
+        >>> Problem("error", "bad_date", "households.xlsx", "…", "…", (14,), "Ngày", sheet="HS02").where()
+        'households.xlsx, trang tính/sheet “HS02”, cột/column “Ngày”, dòng/row 14'
+        """
         parts = [self.file]
+        if self.sheet:
+            parts.append(f"trang tính/sheet “{self.sheet}”")
         if self.setting:
             parts.append(f"mục/setting {self.setting}")
         if self.column:
@@ -99,6 +111,8 @@ class Where(TypedDict, total=False):
     column: str | None
     row_kind: RowKind
     setting: str | None
+    sheet: str | None
+    sheets: Sequence[str | None] | None
 
 
 @dataclass
@@ -127,9 +141,37 @@ class Report:
         column: str | None = None,
         row_kind: RowKind = "row",
         setting: str | None = None,
+        sheet: str | None = None,
+        sheets: Sequence[str | None] | None = None,
     ) -> Problem:
-        """Record one problem and return it."""
-        problem = Problem(severity, code, file, message, fix, tuple(int(r) for r in rows), column, row_kind, setting)
+        """Record one problem and return it.
+
+        ``sheets``, where given, names the sheet of each of ``rows`` (a workbook of several list
+        sheets, each row numbered in its own sheet): the problem is then recorded once per sheet,
+        each naming its sheet and its rows, and the first is returned.
+
+        Example
+        -------
+        >>> r = Report()
+        >>> _ = r.error("bad_date", "hh.xlsx", "…", "…", rows=[10, 14, 11], sheets=["HS01", "HS02", "HS01"])
+        >>> [p.where() for p in r.problems]
+        ['hh.xlsx, trang tính/sheet “HS01”, dòng/row 10, 11', 'hh.xlsx, trang tính/sheet “HS02”, dòng/row 14']
+        """
+        numbers = tuple(int(r) for r in rows)
+        if sheets is None or not numbers:
+            return self._record(Problem(severity, code, file, message, fix, numbers, column, row_kind, setting, sheet))
+        if len(sheets) != len(numbers):
+            raise ValueError("sheets must name the sheet of every row")
+        groups: dict[str | None, list[int]] = {}
+        for number, name in zip(numbers, sheets, strict=True):
+            groups.setdefault(None if name is None else str(name), []).append(number)
+        recorded = [
+            self._record(Problem(severity, code, file, message, fix, tuple(g), column, row_kind, setting, n or sheet))
+            for n, g in groups.items()
+        ]
+        return recorded[0]
+
+    def _record(self, problem: Problem) -> Problem:
         self.problems.append(problem)
         return problem
 

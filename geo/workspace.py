@@ -213,6 +213,8 @@ def assemble(raw: RawLayers, config: WorkspaceConfig | None = None) -> Workspace
             frames[name] = frame
             state.found[name] = found
             state.raws[name] = layer  # a layer whose columns cannot be read counts as unread
+            if layer.sheets is not None and not layer.canonical and len(layer.sheets) == len(frame):
+                state.sheets[name] = np.asarray(layer.sheets, dtype=object)
             if located:
                 state.located.add(name)
     for step, layer_name, doing in (
@@ -240,6 +242,13 @@ class _Loading:
     found: dict[str, set[str]] = field(default_factory=dict)  # canonical columns found per layer
     located: set[str] = field(default_factory=set)  # layers whose geometry is in the working CRS
     linked: bool = False  # household rows were matched to parcels
+    sheets: dict[str, np.ndarray] = field(default_factory=dict)  # a workbook's sheet of each row, by layer
+
+    def sheets_of(self, layer: str, mask: object) -> list[str | None] | None:
+        """The sheet of each row where ``mask`` holds (rows in the layer's order), for a problem naming
+        "file, sheet, rows"; None where the layer is no workbook of several sheets."""
+        sheets = self.sheets.get(layer)
+        return None if sheets is None else sheets[np.asarray(mask, dtype=bool)].tolist()
 
     def has(self, layer: str, *columns: str) -> bool:
         """The layer was read and has every one of ``columns``."""
@@ -389,27 +398,29 @@ def _canonical_layer(
     elif layer.geometry != "none" or layer.name == "grievances":
         canon = gpd.GeoDataFrame(canon, geometry=gpd.GeoSeries([None] * len(canon), crs=crs), crs=crs)
     if layer.name == "grievances" and crs is not None:
-        canon = _grievance_points(canon, raw.file, report, crs)
+        canon = _grievance_points(canon, raw.file, report, crs, raw.sheets if not raw.canonical else None)
     return canon, located
 
 
 def _canonical_sheets(
     layer: Layer, raw: RawLayer, cfg: WorkspaceConfig, report: Report, offset: int, kind: str
 ) -> pd.DataFrame:
-    """``canonicalize`` the raw layer; a workbook of several list sheets sheet by sheet, its problems naming
-    "file, sheet, row" (each sheet's own row numbers)."""
+    """``canonicalize`` the raw layer; a workbook of several sheets sheet by sheet, each problem naming its
+    file, its sheet and the sheet's own rows (:attr:`geo.problems.Problem.sheet`). The rows keep their order."""
     columns = cfg.layer(layer.name).columns
     sheets = raw.sheets
-    names = pd.unique(pd.Series(sheets, dtype=object)) if sheets is not None else []
-    if raw.rows is None or sheets is None or len(names) < 2:
+    if raw.rows is None or sheets is None:
         return canonicalize(layer, raw.frame, raw.file, report, columns, offset, kind, raw.rows)
-    parts = []
-    for name in names:
+    parts, positions = [], []
+    for name in pd.unique(pd.Series(sheets, dtype=object)):
         mask = np.asarray(sheets == name)
-        where = f"{raw.file}, trang/sheet “{name}”"
         part = raw.frame.loc[mask].reset_index(drop=True)
-        parts.append(canonicalize(layer, part, where, report, columns, offset, kind, np.asarray(raw.rows)[mask]))
-    return pd.concat(parts, ignore_index=True)
+        found = Report()
+        parts.append(canonicalize(layer, part, raw.file, found, columns, offset, kind, np.asarray(raw.rows)[mask]))
+        report.extend([replace(p, sheet=str(name)) for p in found.problems])
+        positions.append(np.flatnonzero(mask))
+    order = np.argsort(np.concatenate(positions), kind="stable")
+    return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
 
 
 def _check_polygons(gdf: gpd.GeoDataFrame, file: str, report: Report) -> gpd.GeoDataFrame:
@@ -457,7 +468,9 @@ def _check_polygons(gdf: gpd.GeoDataFrame, file: str, report: Report) -> gpd.Geo
     return gdf
 
 
-def _grievance_points(g: gpd.GeoDataFrame, file: str, report: Report, crs: pyproj.CRS) -> gpd.GeoDataFrame:
+def _grievance_points(
+    g: gpd.GeoDataFrame, file: str, report: Report, crs: pyproj.CRS, sheets: np.ndarray | None = None
+) -> gpd.GeoDataFrame:
     lon = pd.to_numeric(g["lon"], errors="coerce")
     lat = pd.to_numeric(g["lat"], errors="coerce")
     has = lon.notna() & lat.notna()
@@ -470,6 +483,7 @@ def _grievance_points(g: gpd.GeoDataFrame, file: str, report: Report, crs: pypro
             "Longitude/latitude out of range (swapped, or VN-2000 metres?) — point ignored",
             "Ghi kinh độ, vĩ độ WGS 84 bằng độ thập phân (106.38, 21.50) / Write WGS 84 decimal degrees.",
             rows=g.loc[outside, "row"].tolist(),
+            sheets=None if sheets is None or len(sheets) != len(g) else list(np.asarray(sheets)[outside.to_numpy()]),
         )
         has &= ~outside
     if has.any():
@@ -535,6 +549,7 @@ def _check_unique(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
             f"{what}: {examples}",
             fix,
             rows=frame.loc[dup, "row"].tolist() if "row" in frame else [],
+            sheets=state.sheets_of(name, dup) if "row" in frame else None,
             row_kind=report_kind,
         )
     return {}, report
@@ -641,6 +656,7 @@ def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                     "Ghi mã thôn (ma_thon), mã hộ (ma_ho) hoặc kinh độ/vĩ độ / Give a hamlet id, household "
                     "id or a point.",
                     rows=g.loc[unplaced, "row"].tolist(),
+                    sheets=state.sheets_of("grievances", unplaced),
                 )
             else:
                 report.skipped(
@@ -682,7 +698,7 @@ def _link_households(
             "(and commune_code), or map your headers in workspace.toml.",
         )
     else:
-        return households_to_parcels(hh, parcels, file, report), True
+        return households_to_parcels(hh, parcels, file, report, sheets=state.sheets.get("households")), True
     # not linked (or no rows): no row has a parcel or a hamlet (the columns every later step reads)
     unlinked = hh.assign(
         parcel_id=pd.Series(pd.NA, index=hh.index, dtype=object),
@@ -708,6 +724,7 @@ def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                     f"Mã dự án không có trong lớp dự án: {examples} / Project not in the projects layer: {examples}",
                     "Sửa mã dự án hoặc bổ sung dự án vào lớp dự án / Correct the id or add the project.",
                     rows=hh.loc[unknown, "row"].tolist(),
+                    sheets=state.sheets_of("households", unknown),
                 )
         else:
             layer = "projects" if not state.has("projects", "project_id") else "households"
@@ -728,6 +745,7 @@ def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                     "Báo cáo ghi mã thôn không có trong lớp thôn — bỏ qua / Report names an unknown hamlet — ignored",
                     "Sửa mã thôn cho khớp lớp thôn / Use a hamlet id from the hamlets layer.",
                     rows=fr.loc[unknown, "row"].tolist(),
+                    sheets=state.sheets_of("field_reports", unknown),
                 )
         else:
             report.skipped(
@@ -755,6 +773,7 @@ def _cross_checks(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                     "Household has no stage history — its own stage and date are used",
                     "Bổ sung lịch sử các bước cho các hộ này / Add their stage history.",
                     rows=hh.loc[missing, "row"].tolist(),
+                    sheets=state.sheets_of("households", missing),
                 )
         else:
             layer = "households" if not state.has("households", *keys) else "stage_history"

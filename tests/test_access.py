@@ -93,8 +93,24 @@ def test_no_role_but_officer_and_admin_may_edit_rows():
     assert editors == {"officer", "admin"}
 
 
-def test_only_officer_and_admin_upload_lists():
-    assert {a.role for a in ROLES_TO_CHECK if a.may_upload} == {"officer", "admin"}
+def test_officer_clerk_and_admin_upload_lists():  # issue 17: "an officer or clerk picks a layer and a file"
+    assert {a.role for a in ROLES_TO_CHECK if a.may_upload} == {"officer", "clerk", "admin"}
+
+
+def test_a_clerk_uploads_every_hamlets_rows_and_an_officer_only_its_own():
+    assert Access("clerk").may_upload_rows_of("HS02") and Access("clerk").may_upload_rows_of(None)
+    officer = Access("officer", {"HS01"})
+    assert officer.may_upload_rows_of("HS01") and not officer.may_upload_rows_of("HS02")
+    assert not officer.may_upload_rows_of(None)
+
+
+def test_leadership_party_cell_and_inspector_upload_no_hamlets_rows():
+    for access in (Access("leadership"), Access("party_cell", {"HS01"}), Access("inspector")):
+        assert not access.may_upload and not access.may_upload_rows_of("HS01")
+
+
+def test_a_clerk_does_not_edit_rows_outside_an_upload():
+    assert not Access("clerk").may_edit("HS01")
 
 
 def test_only_the_administrator_sees_the_history_and_the_audit():

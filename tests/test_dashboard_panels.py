@@ -45,7 +45,7 @@ def test_data_warnings_of_a_usable_workspace_are_listed_with_their_fixes_in_full
     # skipped (issue 17: every list sheet of a workbook is read, a sheet that is no list is named)
     sheet, item = sorted(problem_items(at), key=lambda text: "dòng/row" in text)
     assert "“Ghi chú”" in sheet and "skipped" in sheet
-    assert "households.xlsx, dòng/row 312, 473, 801" in item
+    assert "households.xlsx, trang tính/sheet “Danh sách hộ”, dòng/row 312, 473, 801" in item  # its sheet named too
     assert item.rstrip().endswith("or add the parcel to the parcels layer.")
 
 

@@ -48,13 +48,16 @@ PASSWORD = "mật-khẩu-thử-1"
 
 @pytest.fixture
 def accounts(store: str) -> str:
-    """The store with an administrator, a leadership account and an officer of hamlet A (H1, H2)."""
+    """The store with an administrator, a leadership account, an officer of hamlet A (H1, H2) and two clerks
+    (``vanphong2`` may export personal data)."""
     from geo.store.accounts import add_user
 
     with Store.open(store) as s:
         add_user(s, "quantri", PASSWORD, "admin", by="test")
         add_user(s, "lanhdao", PASSWORD, "leadership", by="test")
         add_user(s, "canbo", PASSWORD, "officer", hamlets=["A"], by="test")
+        add_user(s, "vanphong", PASSWORD, "clerk", by="test")
+        add_user(s, "vanphong2", PASSWORD, "clerk", exports_personal=True, by="test")
     return store
 
 
@@ -372,6 +375,109 @@ def test_an_officer_upload_changing_another_hamlets_row_is_refused_naming_the_ro
         choose(open_page(accounts, account="canbo"), "households.csv", h3_handed_over(), user=None), "upload_preview"
     )
     refusal = " ".join(e.value for e in at.error)
-    assert "ngoài các thôn bạn theo dõi" in refusal and "H3" in refusal
+    assert "ngoài các thôn bạn theo dõi" in refusal and "H3" in refusal and "dòng/row 4" in refusal
     assert not [b for b in at.button if b.key == "upload_confirm"]
     assert len(history(accounts)) == 1
+
+
+# --------------------------------------------------------------------------- a clerk uploads (issue 17)
+
+
+def test_a_clerk_may_upload_every_hamlets_rows(accounts: str) -> None:
+    at = click(
+        choose(open_page(accounts, account="vanphong"), "households.csv", h3_handed_over(), user=None), "upload_preview"
+    )  # H3 is in hamlet B: no officer's, the office's
+    assert not at.error and metrics(at)["Sửa / Changed"] == "1"
+    click(at, "upload_confirm")
+    assert [c["user"] for c in history(accounts)][1:] == ["vanphong"]
+
+
+def test_a_clerks_diff_shows_no_names_ids_or_amounts(accounts: str) -> None:
+    at = click(choose(open_page(accounts, account="vanphong"), "households.csv", week47(), user=None), "upload_preview")
+    shown = pd.concat(frames(at)).to_string()
+    assert "Phạm Thị Dung" not in shown and "120.000.000" not in shown and "100.000.000" not in shown
+    assert not re.search(r"\bH[1-4]\b", shown) and "ẩn-" in shown  # household ids as pseudonyms
+    assert "Bàn giao mặt bằng" in shown  # the stage is no personal data
+
+
+def test_a_clerk_allowed_personal_exports_sees_the_values_in_the_diff(accounts: str) -> None:
+    at = click(
+        choose(open_page(accounts, account="vanphong2"), "households.csv", week47(), user=None), "upload_preview"
+    )
+    t = changed(at).set_index("Cột / Column")
+    assert t.loc["Tiền bồi thường (đồng)", ["Cũ / Old", "Mới / New"]].tolist() == ["100.000.000", "120.000.000"]
+    assert "H3 (P1, thửa 2-1)" in t["Dòng / Row"].tolist()
+
+
+def test_an_officers_diff_of_its_hamlet_shows_its_households(accounts: str) -> None:
+    week = households()
+    week.loc[week.household_id == "H1", "compensation_vnd"] = "120000000"
+    at = click(choose(open_page(accounts, account="canbo"), "households.csv", csv(week), user=None), "upload_preview")
+    assert changed(at)["Dòng / Row"].tolist() == ["H1 (P1, thửa 1-1)"]
+
+
+# --------------------------------------------------------------------------- the file's type, before reading
+
+
+@pytest.mark.parametrize("name", ["ds_ho.xlsx", "DS_HO.CSV", "thua_dat.zip", "thua_dat.gpkg", "du_an.geojson"])
+def test_the_upload_types_pass_the_check_before_reading(name: str) -> None:
+    from dashboard.upload import check_file
+    from geo.limits import Limits
+
+    assert check_file(name, 1_000, Limits()).ok
+
+
+@pytest.mark.parametrize("name", ["ds_ho.xls", "thua_dat.shp", "ds_ho.docx", "ds_ho.pdf", "ds_ho"])
+def test_other_types_are_refused_before_reading_with_what_to_do(name: str) -> None:
+    from dashboard.upload import check_file
+    from geo.limits import Limits
+
+    problem = check_file(name, 1_000, Limits()).errors[0]
+    assert problem.code == "unknown_format" and ".xlsx" in problem.message and ".zip" in problem.message
+    assert "Save the list as .xlsx or .csv" in problem.fix
+
+
+# --------------------------------------------------------------------------- columns matched by hand
+
+
+def office_xlsx() -> bytes:
+    """An office's households list whose household id reads “Mã số hộ” and whose amount is spread over
+    three lower cells (land, assets, total) of a two-row header (test_store_upload.office_list)."""
+    from test_store_upload import office_list
+
+    with tempfile.TemporaryDirectory() as folder:
+        return office_list(Path(folder) / "ds_ho.xlsx").read_bytes()
+
+
+def test_a_header_no_alias_matches_offers_the_files_headers_to_choose(store: str) -> None:
+    at = click(choose(open_page(store), "ds_ho.xlsx", office_xlsx()), "upload_preview")
+    assert "Mã số hộ" in markdown(at)  # the headers found, in the refusal
+    household = at.selectbox(key="upload_column_household_id")
+    assert household.value == "— (không có / none) —" and "Mã số hộ" in household.options
+    assert at.selectbox(key="upload_column_map_sheet").value == "Số tờ"  # what matches, chosen already
+    assert "Số tiền bồi thường (đồng) – Tổng" in at.selectbox(key="upload_column_compensation_vnd").options
+
+
+def test_columns_chosen_in_the_page_read_the_file_and_are_remembered_once_confirmed(store: str) -> None:
+    at = click(choose(open_page(store), "ds_ho.xlsx", office_xlsx()), "upload_preview")
+    at.selectbox(key="upload_column_household_id").set_value("Mã số hộ")
+    at.selectbox(key="upload_column_compensation_vnd").set_value("Số tiền bồi thường (đồng) – Tổng")
+    at = next(b for b in at.button if b.label.startswith("Đọc lại")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    t = changed(at).set_index(["Dòng / Row", "Cột / Column"])
+    amount = ("H1 (P1, thửa 1-1)", "Tiền bồi thường (đồng)")
+    assert t.loc[amount, ["Cũ / Old", "Mới / New"]].tolist() == ["100.000.000", "120.000.000"]  # the total
+    with Store.open(store) as s:
+        assert s.config() == TOML  # nothing kept before the confirmation
+    at = click(at, "upload_confirm")
+    assert "ghi nhớ" in at.success[0].value
+    changes = history(store)
+    assert [(c["user"], c["kind"]) for c in changes[1:]] == [("Bình", "upload"), ("Bình", "config")]
+    with Store.open(store) as s:
+        kept = s.config()
+        assert kept.startswith(TOML) and 'household_id = "Mã số hộ"' in kept
+        # the next upload of the same layout: read without asking (the command line's too)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "ds_ho_tuan_sau.xlsx"
+            path.write_bytes(office_xlsx())
+            assert not upload_file(s, "households", path, user="Chi", dry_run=True).refused

@@ -209,7 +209,75 @@ def test_a_problem_in_a_second_list_sheet_names_the_file_the_sheet_and_its_row(t
     book.save(folder / "households.xlsx")
     report = geo.load_workspace(folder).report
     dates = [p for p in report.problems if p.code == "bad_date"]
-    assert [(p.file, list(p.rows)) for p in dates] == [("households.xlsx, trang/sheet “Thôn Lân Hoài”", [10])]
+    assert [(p.file, p.sheet, list(p.rows)) for p in dates] == [("households.xlsx", "Thôn Lân Hoài", [10])]
+    assert dates[0].where().startswith("households.xlsx, trang tính/sheet “Thôn Lân Hoài”, cột/column")
+
+
+def _two_hamlet_book(folder: Path, hs01: list[list], hs02: list[list]) -> Path:
+    (folder / "households.csv").unlink(missing_ok=True)
+    book = openpyxl.Workbook()
+    book.active.title = "Hướng dẫn"
+    book.active.append(["Mỗi thôn một trang tính / one sheet per hamlet"])
+    _office_sheet(book, "HS01", hs01)
+    _office_sheet(book, "HS02", hs02)
+    return _saved(book, folder / "households.xlsx")
+
+
+def _saved(book: openpyxl.Workbook, path: Path) -> Path:
+    book.save(path)
+    return path
+
+
+def test_an_unknown_parcel_found_after_reading_names_the_file_the_sheet_and_its_row(tmp_path):
+    folder = build_workspace(tmp_path / "office")
+    stray = [list(HAMLET_B[0]), list(HAMLET_B[0])]
+    stray[1][1], stray[1][4], stray[1][5] = "H9", "9", "99"  # row 11 of HS02: parcel 9-99 is in no layer
+    _two_hamlet_book(folder, HAMLET_A, stray)
+    report = geo.load_workspace(folder).report
+    unknown = [p for p in report.problems if p.code == "unknown_parcel"]
+    assert [(p.file, p.sheet, list(p.rows)) for p in unknown] == [("households.xlsx", "HS02", [11])]
+    assert "households.xlsx, trang tính/sheet “HS02”, dòng/row 11" in report.render()
+
+
+def test_a_problem_in_rows_of_two_sheets_is_named_once_per_sheet_with_each_sheets_rows(tmp_path):
+    folder = build_workspace(tmp_path / "office")
+    (folder / "projects.csv").write_text("project_id,project_name\nP2,Khác\n", encoding="utf-8")
+    _two_hamlet_book(folder, HAMLET_A, HAMLET_B)  # every row names project P1, not in the projects layer
+    report = geo.load_workspace(folder).report
+    unknown = [p for p in report.problems if p.code == "unknown_project"]
+    assert [(p.sheet, list(p.rows)) for p in unknown] == [("HS01", [10, 11]), ("HS02", [10])]
+
+
+def test_duplicate_ids_across_two_sheets_name_each_sheet_and_row(tmp_path):
+    folder = build_workspace(tmp_path / "office")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, number in (("HS01", "0012/2026/KN"), ("HS02", "0012/2026/KN")):
+        sheet = book.create_sheet(title)
+        for line in TITLE:
+            sheet.append(line)
+        sheet.append(["STT", "Số đơn", "Ngày nhận", "Mã hộ", "Trạng thái"])  # row 6
+        sheet.append(["1", number, "05/11/2026", "H1", "received"])  # row 7
+    _saved(book, folder / "grievances.xlsx")
+    report = geo.load_workspace(folder).report
+    dups = [p for p in report.errors if p.code == "duplicate_id"]
+    assert [(p.file, p.sheet, list(p.rows)) for p in dups] == [
+        ("grievances.xlsx", "HS01", [7]),
+        ("grievances.xlsx", "HS02", [7]),
+    ]
+
+
+def test_a_single_sheet_workbook_names_no_sheet(tmp_path):
+    folder = build_workspace(tmp_path / "office")
+    (folder / "households.csv").unlink()
+    bad = [list(HAMLET_A[0])]
+    bad[0][7] = "31/02/2026"
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _office_sheet(book, "HS01", bad)
+    _saved(book, folder / "households.xlsx")
+    dates = [p for p in geo.load_workspace(folder).report.problems if p.code == "bad_date"]
+    assert [(p.sheet, list(p.rows)) for p in dates] == [(None, [10])]
 
 
 def test_units_in_headers_are_ignored_and_text_amounts_areas_and_dates_are_read(tmp_path):

@@ -89,3 +89,115 @@ def test_an_edit_that_leaves_a_value_no_file_could_hold_is_refused_and_the_store
             store.edit("households", row, user="Bình", validate=validator(store_config(store)))
         assert code in {p.code for p in refused.value.errors}
         assert store.head() == before
+
+
+def test_the_refusal_names_each_refused_rows_row_in_the_file(target, tmp_path):
+    week = pd.DataFrame(default_layers()["households"])
+    week.loc[week.household_id == "H3", "stage"] = "handed_over"  # the file's row 4
+    path = tmp_path / "households.csv"
+    week.to_csv(path, index=False)
+    with Store.open(target) as store:
+        ws = geo.assemble(StoreSource(target, store=store).read())
+        up = upload_file(store, "households", path, user="Bình", dry_run=True)
+    refused = refused_rows(up.diff, Access("officer", {"A"}), ws)
+    assert refusal_text(refused, up.rows).split(":")[1].split(".")[0] == " H3|P1|2-1 (dòng/row 4)"
+
+
+def test_a_clerk_is_refused_no_row_of_any_hamlet(target, tmp_path):
+    diff, ws = dry_run(target, tmp_path, {"H1": ("compensation_vnd", "120000000"), "H3": ("stage", "handed_over")})
+    assert refused_rows(diff, Access("clerk"), ws) == []
+
+
+@pytest.mark.parametrize("role", ["leadership", "party_cell", "inspector"])
+def test_a_role_that_does_not_upload_is_refused_every_touched_row(target, tmp_path, role):
+    diff, ws = dry_run(target, tmp_path, {"H1": ("compensation_vnd", "120000000")})
+    hamlets = {"A"} if role == "party_cell" else ()
+    assert [key.split("|")[0] for key in refused_rows(diff, Access(role, hamlets), ws)] == ["H1"]
+
+
+# --------------------------------------------------------------------------- columns matched once, remembered
+
+
+def office_list(path: Path, id_header: str = "Mã số hộ") -> Path:
+    """The households as an office keeps them: a title block, a header whose household id reads “Mã số hộ”
+    (no alias of household_id), and the amount spread over three lower cells under a merged upper one."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["DANH SÁCH HỘ CÓ ĐẤT BỊ THU HỒI"])
+    sheet.append([])
+    sheet.append(["STT", id_header, "Mã dự án", "Số tờ", "Số thửa", "Bước", "Số tiền bồi thường (đồng)", None, None])
+    sheet.append([None, None, None, None, None, None, "Đất", "Tài sản", "Tổng"])  # row 4
+    sheet.merge_cells("G3:I3")
+    for col in "ABCDEF":
+        sheet.merge_cells(f"{col}3:{col}4")
+    for i, (hid, to, thua, stage, land, assets) in enumerate(
+        [("H1", "1", "1", "handed_over", 90_000_000, 30_000_000), ("H2", "1", "2", "paid", 200_000_000, 0)]
+    ):
+        sheet.append([i + 1, hid, "P1", to, thua, stage, land, assets, land + assets])
+    sheet.append([None, "H3", "P1", "2", "1", "surveyed"])
+    book.save(path)
+    return path
+
+
+def test_a_header_no_alias_matches_is_refused_listing_the_headers_found_and_the_columns_expected(target, tmp_path):
+    with Store.open(target) as store:
+        up = upload_file(store, "households", office_list(tmp_path / "ds_ho.xlsx"), user="Bình", dry_run=True)
+    missing = [p for p in up.report.errors if p.code == "missing_column"]
+    assert up.refused and len(missing) == 1
+    assert "“Mã số hộ”" in missing[0].message and "“Số tiền bồi thường (đồng) – Tổng”" in missing[0].message
+    assert "household_id, ma_ho" in missing[0].fix
+
+
+def test_the_headers_offered_name_a_lower_cell_under_a_merged_amount_with_its_upper_cell(target, tmp_path):
+    from geo.store.upload import column_choices
+
+    with Store.open(target) as store:
+        choice = column_choices(store, "households", office_list(tmp_path / "ds_ho.xlsx"))
+    assert choice.missing == ["household_id"]
+    assert choice.headers[-3:] == [
+        "Số tiền bồi thường (đồng) – Đất",
+        "Số tiền bồi thường (đồng) – Tài sản",
+        "Số tiền bồi thường (đồng) – Tổng",
+    ]
+    assert choice.matched["map_sheet"] == "Số tờ" and "compensation_vnd" not in choice.matched
+
+
+def test_columns_matched_for_an_upload_are_remembered_under_the_users_name_for_the_next_one(target, tmp_path):
+    columns = {"household_id": "Mã số hộ", "compensation_vnd": "Số tiền bồi thường (đồng) – Tổng"}
+    with Store.open(target) as store:
+        head = store.head()
+        up = upload_file(store, "households", office_list(tmp_path / "ds_ho.xlsx"), user="Bình", columns=columns)
+        assert not up.refused and up.remembered == head + 2  # the list, then the settings
+        last = store.history()[-1]
+        assert (last["user"], last["kind"]) == ("Bình", "config")
+        assert '[layers.households.columns]\nhousehold_id = "Mã số hộ"' in store.config()
+        amounts = store.layer("households").set_index("household_id")["compensation_vnd"]
+        assert amounts["H1"] == 120_000_000  # the total, not the land's share
+        # the next list of the office, in the same layout: read with the remembered columns, nothing asked
+        again = office_list(tmp_path / "ds_ho_2.xlsx")
+        nxt = upload_file(store, "households", again, user="Chi", dry_run=True)
+    assert not nxt.refused, nxt.report.render()
+    assert nxt.remembered is None
+
+
+def test_remembering_columns_keeps_the_settings_comments_and_other_sections(target, tmp_path):
+    from geo.store.upload import columns_text
+
+    text = '# Xã Thử\n[workspace]\nname = "Xã Thử"\n\n[layers.households.columns]\nstage = "Tình trạng"  # cũ\n'
+    out = columns_text(text, "households", {"household_id": "Mã số hộ", "stage": "Bước"})
+    assert out.startswith('# Xã Thử\n[workspace]\nname = "Xã Thử"\n')
+    import tomllib
+
+    assert tomllib.loads(out)["layers"]["households"]["columns"] == {"household_id": "Mã số hộ", "stage": "Bước"}
+
+
+def test_a_mapping_kept_as_an_inline_table_is_written_again_with_its_values(target, tmp_path):
+    import tomllib
+
+    from geo.store.upload import columns_text
+
+    text = '[layers.households]\ncolumns = { stage = "Tình trạng" }\n'
+    out = columns_text(text, "households", {"household_id": "Mã số hộ"})
+    assert tomllib.loads(out)["layers"]["households"]["columns"] == {"stage": "Tình trạng", "household_id": "Mã số hộ"}

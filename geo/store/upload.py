@@ -11,13 +11,18 @@ validation (:func:`geo.source.read_layer_file`, :func:`geo.workspace.assemble`):
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import tomli_w
 
+from ..canonical import match_columns
 from ..config import CONFIG_FILE, WorkspaceConfig, config_from_text
 from ..formatting import fmt_number
 from ..problems import Problem, Report
@@ -25,7 +30,7 @@ from ..schema import LAYERS
 from ..source import RawLayers, SourceInfo, canonical_raw, read_layer_file
 from .changesets import Diff
 from .store import Commit, Store, ValidationRefused
-from .tables import KEY
+from .tables import KEY, conform, row_keys
 
 if TYPE_CHECKING:
     from ..access import Access
@@ -130,6 +135,12 @@ class Upload:
         None where refused; ``commit.changeset`` is None for a dry run.
     hamlets : list of str
         The change summarised per hamlet (``Thôn Nà Pàn: 3 hộ chuyển sang Bàn giao mặt bằng``).
+    remembered : int or None
+        The settings' changeset that keeps the columns matched for this upload (``columns`` of
+        :func:`upload_file`) for the layer's next uploads; None where nothing new was kept.
+    rows : dict
+        Row key → the row of the file it was read from (a workbook's own row), for a refusal that names
+        rows (:func:`refusal_text`).
     """
 
     layer: str
@@ -137,6 +148,8 @@ class Upload:
     report: Report
     commit: Commit | None = None
     hamlets: list[str] = field(default_factory=list)
+    remembered: int | None = None
+    rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def refused(self) -> bool:
@@ -168,12 +181,16 @@ def upload_file(
     base: int | None = None,
     dry_run: bool = False,
     merge: bool = False,
+    columns: Mapping[str, str] | None = None,
 ) -> Upload:
     """Read a new version of ``layer`` from a file and upload it to the store (or, ``dry_run``, only diff it).
 
     The file is read with the folder's readers and the store's settings, placed and checked against
     the store's other layers (:func:`geo.source.read_layer_file`); with an error it is refused and
-    nothing is written (``Upload.refused``, ``Upload.report``).
+    nothing is written (``Upload.refused``, ``Upload.report``). The columns the store's settings match
+    (``[layers.LAYER.columns]``) are matched, and ``columns`` on top of them; once committed, those
+    ``columns`` are remembered in the store's settings for the layer's next uploads (a changeset of kind
+    ``config`` under ``user``: :func:`remember_columns`), from the page or the command line alike.
 
     Parameters
     ----------
@@ -190,6 +207,9 @@ def upload_file(
         Compute the diff and the per-hamlet summary; write nothing.
     merge : bool
         Apply the rows that do not conflict with the changes made since ``base``.
+    columns : Mapping, optional
+        Canonical column → the file's header, where the names and aliases do not find it (a header
+        chosen in the upload page).
 
     Raises
     ------
@@ -197,7 +217,7 @@ def upload_file(
         As :meth:`Store.upload`.
     """
     file = Path(path)
-    config = store_config(store)
+    config = with_columns(store_config(store), layer, columns or {})
     context = store.layers()
     frame, report = read_layer_file(layer, file, config, context)
     if not report.ok:
@@ -224,7 +244,159 @@ def upload_file(
                 merged.error("merge_invalid", file.name, str(error), "Sửa tệp rồi tải lại / Fix the file and retry.")
         return Upload(layer, file, merged)
     places = {**context, layer: frame}
-    return Upload(layer, file, report, commit, commit.diff.by_hamlet(hamlet_of(commit.diff, places)))
+    remembered = None
+    if columns and not dry_run and commit.changeset is not None:
+        remembered = remember_columns(store, layer, columns, user)
+    hamlets = commit.diff.by_hamlet(hamlet_of(commit.diff, places))
+    return Upload(layer, file, report, commit, hamlets, remembered, file_rows(layer, frame))
+
+
+def file_rows(layer: str, frame: pd.DataFrame) -> dict[str, int]:
+    """The row key of each row of a layer's file as read (:func:`geo.source.read_layer_file`) → its row in
+    the file (a workbook's own row number); empty where the frame has no ``row``."""
+    if "row" not in frame.columns or not len(frame) or layer not in LAYERS:
+        return {}
+    keys = row_keys(layer, conform(layer, pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))))
+    return dict(zip(keys.tolist(), frame["row"].astype(int).tolist(), strict=True))
+
+
+# --------------------------------------------------------------------------- matching a file's columns
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """A layer file's headers and what they match, for the user to match the rest (the upload page).
+
+    Attributes
+    ----------
+    layer : str
+    headers : list of str
+        The file's headers as read (:func:`geo.io.layer_headers`: below an office list's title block,
+        every list sheet's; "upper – lower" under a merged upper cell).
+    matched : dict
+        Canonical column → header, as reading matches them now (names, aliases, the store's
+        ``[layers.LAYER.columns]`` and the ``columns`` asked for).
+    report : Report
+        The problems of reading the headers (an unreadable file: no headers).
+    """
+
+    layer: str
+    headers: list[str]
+    matched: dict[str, str]
+    report: Report
+
+    @property
+    def required(self) -> list[str]:
+        """The layer's required columns (every row must have them)."""
+        return [c.name for c in LAYERS[self.layer].columns if c.required]
+
+    @property
+    def optional(self) -> list[str]:
+        """The layer's other columns."""
+        return [c.name for c in LAYERS[self.layer].columns if not c.required]
+
+    @property
+    def missing(self) -> list[str]:
+        """The required columns no header matches."""
+        return [c for c in self.required if c not in self.matched]
+
+
+def column_choices(
+    store: Store, layer: str, path: str | Path, columns: Mapping[str, str] | None = None
+) -> ColumnChoice:
+    """The headers of an uploaded file of ``layer`` and the columns they match with the store's settings
+    and ``columns`` (canonical → header).
+
+    Example
+    -------
+    >>> choice = column_choices(store, "households", "ds_ho_tuan48.xlsx")  # doctest: +SKIP
+    >>> choice.missing, choice.headers[:3]  # doctest: +SKIP
+    (['household_id'], ['STT', 'Mã số hộ', 'Họ và tên chủ hộ'])
+    """
+    from ..io import layer_headers
+
+    report = Report()
+    config = with_columns(store_config(store), layer, columns or {})
+    headers = layer_headers(Path(path), layer, config, report) if layer in LAYERS else []
+    matched = match_columns(LAYERS[layer], headers, config.layer(layer).columns) if headers else {}
+    return ColumnChoice(layer, headers, matched, report)
+
+
+def with_columns(config: WorkspaceConfig, layer: str, columns: Mapping[str, str]) -> WorkspaceConfig:
+    """``config`` with ``columns`` (canonical → header) added to ``[layers.LAYER.columns]`` (they win)."""
+    if not columns:
+        return config
+    own = config.layer(layer)
+    merged = dataclasses.replace(own, columns={**own.columns, **dict(columns)})
+    return dataclasses.replace(config, layers={**config.layers, layer: merged})
+
+
+_COLUMNS_SECTION = re.compile(r'^\s*\[\s*layers\s*\.\s*"?(?P<layer>[\w-]+)"?\s*\.\s*"?columns"?\s*\]\s*(#.*)?$')
+_KEY = re.compile(r'^\s*"?(?P<key>[\w-]+)"?\s*=')
+
+
+def columns_text(text: str, layer: str, columns: Mapping[str, str]) -> str:
+    """``workspace.toml`` text with ``columns`` (canonical → header) set under ``[layers.LAYER.columns]``.
+
+    The text is edited, not rewritten: its comments and the order of its settings stay; the keys are
+    set in the section where it exists (any earlier value of the same key replaced), else the section
+    is added at the end. Where the text holds the mapping in another shape (an inline table), it is
+    written again from its values instead.
+
+    Example
+    -------
+    >>> text = '# xã Hồ Sơn\\n[workspace]\\nname = "Hồ Sơn"\\n'
+    >>> print(columns_text(text, "households", {"household_id": "Mã số hộ"}))
+    # xã Hồ Sơn
+    [workspace]
+    name = "Hồ Sơn"
+    <BLANKLINE>
+    [layers.households.columns]
+    household_id = "Mã số hộ"
+    <BLANKLINE>
+    """
+    lines = [tomli_w.dumps({k: v}).rstrip("\n") for k, v in columns.items()]
+    rows = text.splitlines()
+    start = next(
+        (i for i, line in enumerate(rows) if (m := _COLUMNS_SECTION.match(line)) and m["layer"] == layer), None
+    )
+    if start is None:
+        body = text.rstrip("\n")
+        out = (body + "\n\n" if body else "") + f"[layers.{layer}.columns]\n" + "\n".join(lines) + "\n"
+    else:
+        end = next((j for j in range(start + 1, len(rows)) if rows[j].lstrip().startswith("[")), len(rows))
+        kept = [r for r in rows[start + 1 : end] if not ((m := _KEY.match(r)) and m["key"] in columns)]
+        out = "\n".join([*rows[: start + 1], *lines, *kept, *rows[end:]]) + "\n"
+    try:
+        got = tomllib.loads(out).get("layers", {}).get(layer, {}).get("columns", {})
+    except tomllib.TOMLDecodeError:
+        got = {}
+    if all(got.get(k) == v for k, v in columns.items()):
+        return out
+    data = tomllib.loads(text) if text.strip() else {}  # another shape: written again (comments lost)
+    data.setdefault("layers", {}).setdefault(layer, {}).setdefault("columns", {}).update(columns)
+    return tomli_w.dumps(data)
+
+
+def remember_columns(
+    store: Store, layer: str, columns: Mapping[str, str], user: str, note: str | None = None
+) -> int | None:
+    """Keep ``columns`` (canonical → header) in the store's settings for the layer's next uploads.
+
+    A changeset of kind ``config`` under ``user`` (:meth:`Store.set_config`), so the history says who
+    matched which header; the command line's ``geo store upload`` reads the same settings. Returns
+    its id, or None where the settings say so already (or cannot be read as TOML: they are left as
+    they are).
+    """
+    current = store.config() or ""
+    report = Report()
+    known = store_config(store, report=report).layer(layer).columns
+    if report.has("bad_config") or all(known.get(k) == v for k, v in columns.items()):
+        return None
+    text = columns_text(current, layer, columns)
+    label = LAYERS[layer].label if layer in LAYERS else layer
+    shown = ", ".join(f"{k} = “{v}”" for k, v in columns.items())
+    return store.set_config(text, user, note or f"Ghép cột {label} / columns of {layer}: {shown}")
 
 
 def hamlet_of(d: Diff, layers: Mapping[str, pd.DataFrame]) -> dict[str, str]:
@@ -302,20 +474,20 @@ def row_hamlets(rows: pd.DataFrame, ws: Workspace) -> pd.Series:
 
 def refused_rows(diff: Diff, access: Access, ws: Workspace | None) -> list[str]:
     """The row keys of an upload that ``access`` may not make: rows it adds, removes or changes (before
-    or after the change) in a hamlet :meth:`~geo.access.Access.may_edit` refuses; sorted, empty where
-    every row is its own.
+    or after the change) in a hamlet :meth:`~geo.access.Access.may_upload_rows_of` refuses; sorted, empty
+    where every row is its own.
 
     A row whose hamlet the workspace cannot tell (a layer of the whole commune, a new parcel, a
     household of several hamlets) counts as refused for an account that edits only some hamlets
     (an officer edits only what is surely its own); without ``ws`` every touched row is refused
-    to such an account. An account that edits every hamlet (admin) is refused nothing.
+    to such an account. An account that uploads every hamlet's rows (admin, clerk) is refused nothing.
 
     Example
     -------
     >>> refused_rows(upload.diff, Access("officer", {"A"}), ws)  # doctest: +SKIP
     ['H3']
     """
-    if access.may_edit(None):  # even a row of no hamlet: every row
+    if access.may_upload_rows_of(None):  # even a row of no hamlet: every row (admin, clerk)
         return []
     if ws is None:
         return sorted(str(k) for k in diff.touched_keys())
@@ -324,15 +496,24 @@ def refused_rows(diff: Diff, access: Access, ws: Workspace | None) -> list[str]:
         if rows.empty:
             continue
         hamlet = row_hamlets(rows, ws)
-        allowed = [h for h in hamlet.dropna().unique() if access.may_edit(str(h))]
+        allowed = [h for h in hamlet.dropna().unique() if access.may_upload_rows_of(str(h))]
         inside = hamlet.isin(allowed).to_numpy()
         refused.extend(str(k) for k in rows.loc[~inside, KEY])
     return sorted(set(refused))
 
 
-def refusal_text(keys: list[str]) -> str:
-    """The refusal of an upload that reaches beyond the hamlets its account edits, naming the rows."""
-    shown = ", ".join(keys[:20]) + (f" … (+{len(keys) - 20})" if len(keys) > 20 else "")
+def refusal_text(keys: list[str], rows: Mapping[str, int] | None = None) -> str:
+    """The refusal of an upload that reaches beyond the hamlets its account edits, naming the rows: each
+    key, with its row in the file where ``rows`` (:attr:`Upload.rows`) has it (a row removed has none).
+
+    Example
+    -------
+    >>> refusal_text(["H3|P1|2-1"], {"H3|P1|2-1": 4}).split(":")[1].split(".")[0]
+    ' H3|P1|2-1 (dòng/row 4)'
+    """
+    rows = rows or {}
+    named = [f"{k} (dòng/row {rows[k]})" if k in rows else k for k in keys[:20]]
+    shown = ", ".join(named) + (f" … (+{len(keys) - 20})" if len(keys) > 20 else "")
     return (
         f"Tệp sửa {fmt_number(len(keys))} dòng ngoài các thôn bạn theo dõi, kho dữ liệu không thay đổi: {shown}. "
         "Chỉ tải lên các dòng của thôn mình. / The file changes rows outside the hamlets you follow; the store is "
@@ -341,13 +522,19 @@ def refusal_text(keys: list[str]) -> str:
 
 
 __all__ = [
+    "ColumnChoice",
     "FolderRefused",
     "Upload",
+    "column_choices",
+    "columns_text",
+    "file_rows",
     "hamlet_of",
     "import_folder",
     "refusal_text",
     "refused_rows",
+    "remember_columns",
     "row_hamlets",
     "store_config",
     "upload_file",
+    "with_columns",
 ]
