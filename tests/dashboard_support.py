@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -254,3 +255,34 @@ def keep_download_files(monkeypatch: Any) -> dict[str, Callable[[], bytes]]:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     return made
+
+
+def sample_store_in(folder: Path) -> Path:
+    """The sample folder made into a store in ``folder`` with its weeks of changesets and demo accounts
+    (:func:`geo.sample_history.build`, what ``scripts/run.sh`` does)."""
+    from geo.sample_history import build
+
+    out = folder / "hoson.gpkg"
+    build(Path(__file__).resolve().parents[1] / "data" / "hoson", out)
+    return out
+
+
+@contextmanager
+def serving(store: Path | str, log_dir: Path) -> Iterator[str]:
+    """``python -m dashboard.serve STORE`` (what ``scripts/run.sh`` runs) on a free loopback port: its URL.
+
+    What the server prints goes to ``log_dir/server.log``; it is stopped on leaving the block.
+    """
+    import sys
+
+    from tests.test_browser import _free_port
+    from tests.test_dashboard_serve import _start, _stop
+
+    port = _free_port()
+    proc = _start(
+        [sys.executable, "-m", "dashboard.serve", "--port", str(port), str(store)], port, log_dir / "server.log"
+    )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(proc)

@@ -10,14 +10,13 @@ records its acceptance and a dialogue; the store holds the grievance with status
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import _free_port, _guarded_page, _wait_for_parcels
-from tests.test_dashboard_serve import _start, _stop
+from tests.dashboard_support import sample_store_in, serving
+from tests.test_browser import _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -27,20 +26,14 @@ RECEIVED = date(2026, 11, 20)
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory) -> Path:
-    from geo.sample_history import build
-
-    out = tmp_path_factory.mktemp("grievance_forms") / "hoson.gpkg"
-    build(ROOT / "data" / "hoson", out)
+    out = sample_store_in(tmp_path_factory.mktemp("grievance_forms"))
     return out
 
 
 @pytest.fixture(scope="module")
 def store_url(sample_store, tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve_grievance_forms") / "server.log"
-    proc = _start([sys.executable, "-m", "dashboard.serve", "--port", str(port), str(sample_store)], port, log)
-    yield f"http://127.0.0.1:{port}"
-    _stop(proc)
+    with serving(sample_store, tmp_path_factory.mktemp("serve_grievance_forms")) as url:
+        yield url
 
 
 def _idle(pg, timeout: float = 60_000) -> None:
@@ -69,12 +62,19 @@ def _date(pg, label: str, day: date) -> None:
 def test_a_clerk_receives_a_complaint_sees_its_number_and_deadlines_then_records_a_dialogue(
     browser, store_url, sample_store
 ):
-    from geo.entry.grievances import deadline_text, deadlines
+    from geo.entry.grievances import deadline_text, deadlines, next_number
     from geo.store import Store
+    from geo.store.upload import store_config
 
     with Store.open(sample_store) as store:
         head = store.head()
         hamlets = store.layer("hamlets")
+        cfg = store_config(store)
+        # the sample office's own book: every letter “…/2026/ĐT”, the next after the last of 2026
+        number = next_number(
+            store.layer("grievances")["grievance_id"], "complaint", RECEIVED, cfg.grievance_number, cfg.grievance_codes
+        )
+    assert number.endswith("/2026/ĐT") and number != "0001/2026/ĐT"
     hamlet_name = str(hamlets["hamlet_name"].iloc[0])
     due = deadline_text(deadlines(RECEIVED, "complaint"), "complaint").split(" / ")[0]
     context, pg = _guarded_page(browser, 1366, 1000)
@@ -91,7 +91,7 @@ def test_a_clerk_receives_a_complaint_sees_its_number_and_deadlines_then_records
         _date(pg, "Ngày nhận đơn / Received on", RECEIVED)
         _idle(pg)
         _choose(pg, pg, "Loại đơn / Kind", "Khiếu nại (complaint)")
-        pg.get_by_text("Số đơn sẽ cấp / Number to be given: 0001/2026/KN", exact=False).wait_for()
+        pg.get_by_text(f"Số đơn sẽ cấp / Number to be given: {number}", exact=False).wait_for()
         assert due in pg.locator("[data-testid='stAlert']").filter(has_text="Số đơn sẽ cấp").inner_text()
 
         # a collective letter without its representatives: refused, under that field
@@ -116,17 +116,17 @@ def test_a_clerk_receives_a_complaint_sees_its_number_and_deadlines_then_records
         saved = pg.get_by_text("Đã tiếp nhận đơn số", exact=False)
         saved.wait_for(timeout=60_000)
         message = saved.inner_text()
-        assert "0001/2026/KN" in message and f"#{head + 1}" in message and due in message
+        assert number in message and f"#{head + 1}" in message and due in message
 
         # move it on: accepted, then a dialogue
         _idle(pg)
-        _choose(pg, pg, "Đơn / Grievance", "0001/2026/KN")
+        _choose(pg, pg, "Đơn / Grievance", number)
         _choose(pg, pg, "Bước / Step", "Thụ lý (accepted)")
         move = pg.locator("[data-testid='stForm']").filter(has_text="Ghi bước xử lý").first
         move.get_by_role("button", name="Ghi bước xử lý / Record the step").click()
         pg.get_by_text(f"thay đổi #{head + 2}", exact=False).wait_for(timeout=60_000)
         _idle(pg)
-        _choose(pg, pg, "Đơn / Grievance", "0001/2026/KN")
+        _choose(pg, pg, "Đơn / Grievance", number)
         _choose(pg, pg, "Bước / Step", "Đối thoại (dialogue)")
         move = pg.locator("[data-testid='stForm']").filter(has_text="Ghi bước xử lý").first
         move.get_by_label("Thành phần tham dự / Who attended").fill("UBND xã, Mặt trận, 12 hộ ký đơn")
@@ -135,7 +135,7 @@ def test_a_clerk_receives_a_complaint_sees_its_number_and_deadlines_then_records
         pg.get_by_text(f"thay đổi #{head + 3}", exact=False).wait_for(timeout=60_000)
 
         with Store.open(sample_store) as store:
-            g = store.layer("grievances").set_index("grievance_id").loc["0001/2026/KN"]
+            g = store.layer("grievances").set_index("grievance_id").loc[number]
             steps = store.layer("grievance_steps")
             history = store.history()
         assert g["status"] == "dialogue" and g["signatories"] == 12

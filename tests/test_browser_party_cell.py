@@ -14,7 +14,6 @@ was opened, shows it as a hotspot (its list and its map) within seconds.
 from __future__ import annotations
 
 import re
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -22,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from geo.formatting import today_in_vietnam
-from tests.test_browser import MAP_FRAME, _free_port, _guarded_page, _wait_for_parcels
-from tests.test_dashboard_serve import _start, _stop
+from tests.dashboard_support import sample_store_in, serving
+from tests.test_browser import MAP_FRAME, _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -35,20 +34,27 @@ FOLLOW_S = 60  # the page asks the store every 10 s; a rerun of the whole page o
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory) -> Path:
-    from geo.sample_history import build
-
-    out = tmp_path_factory.mktemp("party_cell") / "hoson.gpkg"
-    build(ROOT / "data" / "hoson", out)
+    out = sample_store_in(tmp_path_factory.mktemp("party_cell"))
     return out
 
 
 @pytest.fixture(scope="module")
 def store_url(sample_store, tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve_party_cell") / "server.log"
-    proc = _start([sys.executable, "-m", "dashboard.serve", "--port", str(port), str(sample_store)], port, log)
-    yield f"http://127.0.0.1:{port}"
-    _stop(proc)
+    with serving(sample_store, tmp_path_factory.mktemp("serve_party_cell")) as url:
+        yield url
+
+
+
+def _settled_height(locator, timeout: float = 20.0) -> None:
+    """Wait until ``locator`` has kept one height for half a second (the page's CSS arrives as one of its
+    elements: a height read before it applies is the default's); the caller asserts the height."""
+    end, last = time.monotonic() + timeout, None
+    while time.monotonic() < end:
+        height = locator.bounding_box()["height"]
+        if height == last:
+            return
+        last = height
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +138,7 @@ def test_a_party_cells_phone_report_turns_its_hamlet_hot_on_an_open_leadership_p
         sign_in_button.wait_for(timeout=60_000)
         _idle(pg)
         assert _horizontal_overflow(pg) == 0, "the sign-in page scrolls sideways at 390 px"
+        _settled_height(sign_in_button)
         assert sign_in_button.bounding_box()["height"] >= 44
         _sign_in(pg, "chibo", "demo-chibo")
         send = pg.get_by_role("button", name="Gửi báo cáo")
@@ -145,6 +152,8 @@ def test_a_party_cells_phone_report_turns_its_hamlet_hot_on_an_open_leadership_p
         assert _horizontal_overflow(pg) == 0, "the report page scrolls sideways at 390 px"
         assert send.bounding_box()["height"] >= 44
         choices = pg.locator("[data-testid='stRadioOption']")
+        choices.nth(3).wait_for(timeout=60_000)  # the page is drawn element by element
+        _settled_height(choices.nth(3))
         assert choices.count() == 4
         assert all(choices.nth(i).bounding_box()["height"] >= 44 for i in range(4))
         assert [" ".join(choices.nth(i).inner_text().split()) for i in range(4)] == [

@@ -29,7 +29,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import unicodedata
 import zipfile
@@ -40,8 +39,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import MAP_FRAME, PARCELS, _free_port, _guarded_page, _wait_for_parcels, _wait_until_still
-from tests.test_dashboard_serve import _listening, _outside_address, _start, _stop
+from tests.dashboard_support import sample_store_in, serving
+from tests.test_browser import MAP_FRAME, PARCELS, _guarded_page, _wait_for_parcels, _wait_until_still
+from tests.test_dashboard_serve import _listening, _outside_address
 
 pytestmark = pytest.mark.browser
 
@@ -79,12 +79,10 @@ TABS = ["Tổng hợp theo thôn", "Tiến độ theo dự án", "Đơn thư", "
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory) -> Path:
-    from geo.sample_history import build
     from geo.store import Store
     from geo.store.accounts import add_user
 
-    out = tmp_path_factory.mktemp("roles") / "hoson.gpkg"
-    build(ROOT / "data" / "hoson", out)
+    out = sample_store_in(tmp_path_factory.mktemp("roles"))
     with Store.open(out) as store:
         add_user(store, *LOCKED, "leadership", by="test")
         for name, password in AUDITED.values():
@@ -95,11 +93,8 @@ def sample_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def store_url(sample_store, tmp_path_factory):
     """``python -m dashboard.serve STORE`` (what ``scripts/run.sh`` runs), no ``--lan``, on a free port."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve_roles") / "server.log"
-    proc = _start([sys.executable, "-m", "dashboard.serve", "--port", str(port), str(sample_store)], port, log)
-    yield f"http://127.0.0.1:{port}"
-    _stop(proc)
+    with serving(sample_store, tmp_path_factory.mktemp("serve_roles")) as url:
+        yield url
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ hamlet page's figure and the colour of the household's parcels on the map follow
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +18,8 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.schema import STAGE_ORDER
-from tests.test_browser import MAP_FRAME, _free_port, _guarded_page, _wait_for_parcels
-from tests.test_dashboard_serve import _start, _stop
+from tests.dashboard_support import sample_store_in, serving
+from tests.test_browser import MAP_FRAME, _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -32,21 +31,15 @@ TITLE = "Ghi bước của hộ / Record a household's step"
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory) -> Path:
-    from geo.sample_history import build
-
-    out = tmp_path_factory.mktemp("store") / "hoson.gpkg"
-    build(ROOT / "data" / "hoson", out)
+    out = sample_store_in(tmp_path_factory.mktemp("store"))
     return out
 
 
 @pytest.fixture(scope="module")
 def store_url(sample_store, tmp_path_factory):
     """``python -m dashboard.serve STORE`` on a free loopback port."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve_steps") / "server.log"
-    proc = _start([sys.executable, "-m", "dashboard.serve", "--port", str(port), str(sample_store)], port, log)
-    yield f"http://127.0.0.1:{port}"
-    _stop(proc)
+    with serving(sample_store, tmp_path_factory.mktemp("serve_steps")) as url:
+        yield url
 
 
 def _households(sample_store: Path) -> tuple[str, str, list[str]]:

@@ -10,13 +10,12 @@ before anything is saved, then becomes a new changeset (under the signed-in name
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import _free_port, _guarded_page, _wait_for_parcels
-from tests.test_dashboard_serve import _start, _stop
+from tests.dashboard_support import sample_store_in, serving
+from tests.test_browser import _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -25,21 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory) -> Path:
-    from geo.sample_history import build
-
-    out = tmp_path_factory.mktemp("store") / "hoson.gpkg"
-    build(ROOT / "data" / "hoson", out)
+    out = sample_store_in(tmp_path_factory.mktemp("store"))
     return out
 
 
 @pytest.fixture(scope="module")
 def store_url(sample_store, tmp_path_factory):
     """``python -m dashboard.serve STORE`` (what ``scripts/run.sh`` runs) on a free loopback port."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve_store") / "server.log"
-    proc = _start([sys.executable, "-m", "dashboard.serve", "--port", str(port), str(sample_store)], port, log)
-    yield f"http://127.0.0.1:{port}"
-    _stop(proc)
+    with serving(sample_store, tmp_path_factory.mktemp("serve_store")) as url:
+        yield url
 
 
 def _week_list(sample_store: Path, out: Path) -> tuple[str, str, str]:

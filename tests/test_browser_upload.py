@@ -17,14 +17,13 @@ changeset is the clerk's.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.test_browser import _free_port, _guarded_page, _wait_for_parcels
-from tests.test_dashboard_serve import _start, _stop
+from tests.dashboard_support import sample_store_in, serving
+from tests.test_browser import _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -40,12 +39,10 @@ LOWER = [None, None, None, None, "Mã xã", "Số tờ", "Số thửa", "Mã th�
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory) -> Path:
-    from geo.sample_history import build
     from geo.store import Store
     from geo.store.accounts import add_user
 
-    out = tmp_path_factory.mktemp("store") / "hoson.gpkg"
-    build(ROOT / "data" / "hoson", out)
+    out = sample_store_in(tmp_path_factory.mktemp("store"))
     with Store.open(out) as store:
         add_user(store, *CLERK, "clerk", by="test")
     return out
@@ -54,11 +51,8 @@ def sample_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def store_url(sample_store, tmp_path_factory):
     """``python -m dashboard.serve STORE`` on a free loopback port."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("serve_upload") / "server.log"
-    proc = _start([sys.executable, "-m", "dashboard.serve", "--port", str(port), str(sample_store)], port, log)
-    yield f"http://127.0.0.1:{port}"
-    _stop(proc)
+    with serving(sample_store, tmp_path_factory.mktemp("serve_upload")) as url:
+        yield url
 
 
 def _text(value: object, kind: str = "") -> str | None:
