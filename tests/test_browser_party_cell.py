@@ -44,7 +44,6 @@ def store_url(sample_store, tmp_path_factory):
         yield url
 
 
-
 def _settled_height(locator, timeout: float = 20.0) -> None:
     """Wait until ``locator`` has kept one height for half a second (the page's CSS arrives as one of its
     elements: a height read before it applies is the default's); the caller asserts the height."""
