@@ -153,7 +153,7 @@ def load(path: Path, at: int | None = None, access: Access | None = None) -> tup
     return _load(str(path), key), key
 
 
-def whole(path: Path, key: tuple) -> geo.Workspace:
+def whole(path: Path | str, key: tuple) -> geo.Workspace:
     """A store's workspace as a whole, not restricted to the account (cached): only for
     :func:`geo.access.for_export`, which makes a file with what the account may put in it."""
     if key[:1] != ("store",):

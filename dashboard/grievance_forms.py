@@ -192,7 +192,10 @@ def receive_form(store: Store, ws: geo.Workspace, account: Account) -> None:
     if edits is None:
         state[f"{KEY}_receive_problems"] = problems
         st.rerun()
-    row = edits["grievances"].rows.iloc[0]
+        return
+    new_rows = edits["grievances"].rows
+    assert new_rows is not None  # receive always gives the new grievance's row
+    row = new_rows.iloc[0]
     number = str(row["grievance_id"])
     try:
         commit = ge.save(store, edits, account.name, f"Tiếp nhận đơn {number} / grievance {number} received")

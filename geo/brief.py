@@ -475,14 +475,14 @@ def render(f: BriefFacts, limits: Limits = STEPS[0]) -> str:
     if f.watch:
         for w in f.watch[: limits.hamlets]:
             lines += _watch_lines(w, limits)
-        rest = f.watch[limits.hamlets :]
-        if rest:
+        unnamed = f.watch[limits.hamlets :]
+        if unnamed:
             counts = [
                 f"{_n(n)} {_level(lvl)}"
                 for lvl in ("hotspot", "risk", "watch")
-                if (n := sum(1 for w in rest if w.level == lvl))
+                if (n := sum(1 for w in unnamed if w.level == lvl))
             ]
-            lines.append(f"{BULLET}và {_n(len(rest))} thôn khác ({', '.join(counts)})")
+            lines.append(f"{BULLET}và {_n(len(unnamed))} thôn khác ({', '.join(counts)})")
     else:
         lines.append(f"{BULLET}Không có thôn ở mức cảnh báo")
 

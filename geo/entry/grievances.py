@@ -190,7 +190,7 @@ def next_number(
 def _as_day(value: object) -> date | None:
     if is_missing(value):
         return None
-    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+    return pd.Timestamp(value).date()
 
 
 def _due(name: str, start: date, sets: tuple[str, ...]) -> date | None:
@@ -340,6 +340,7 @@ def _day(value: object, today: date, problems: Problems, field: str, what: tuple
             problems[field] = f"{reason} — ghi ngày dạng 20/11/2026 / write it as 20/11/2026."
             return None
         value = parsed.date()
+    assert isinstance(value, date)
     if value > today:
         problems[field] = (
             f"{what[0].capitalize()} {fmt_date(value)} còn ở tương lai (hôm nay {fmt_date(today)}) / "
