@@ -286,3 +286,29 @@ def serving(store: Path | str, log_dir: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         _stop(proc)
+
+
+def map_styles(pg: Any, parcels: list[str]) -> dict[str, int | None]:
+    """The style each parcel has on the page's map as the browser got it (1 + its stage's rank in
+    procedure order; 0 a parcel no household has); None where the map does not draw it."""
+    from tests.test_browser import MAP_FRAME
+
+    frame = pg.locator(MAP_FRAME).element_handle().content_frame()
+    scripts = frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')")
+    out: dict[str, int | None] = {}
+    for parcel in parcels:
+        found = re.search(r",(\d+),\{\"i\": ?\"" + re.escape(parcel) + r"\"", scripts)
+        out[parcel] = int(found.group(1)) if found else None
+    return out
+
+
+def map_style_counts(pg: Any) -> dict[int, int]:
+    """How many parcels the page's map draws in each style (1 + a stage's rank; 0 no household), as the
+    browser got them: for a view whose map carries no parcel numbers (no personal data)."""
+    from collections import Counter
+
+    from tests.test_browser import MAP_FRAME
+
+    frame = pg.locator(MAP_FRAME).element_handle().content_frame()
+    scripts = frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')")
+    return dict(Counter(int(m) for m in re.findall(r",(\d+),\{(?:\"i\": ?\"[^\"]*\", ?)?\"u\":", scripts)))

@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.schema import STAGE_ORDER
-from tests.dashboard_support import sample_store_in, serving
-from tests.test_browser import MAP_FRAME, _guarded_page, _wait_for_parcels
+from tests.dashboard_support import map_styles, sample_store_in, serving
+from tests.test_browser import _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -68,18 +68,6 @@ def _households(sample_store: Path) -> tuple[str, str, list[str]]:
     return mine[0], other[0], parcels
 
 
-def _map_styles(pg, parcels: list[str]) -> list[int]:
-    """The style (1 + the stage's rank in procedure order) of each parcel as the map got it."""
-    frame = pg.locator(MAP_FRAME).element_handle().content_frame()
-    scripts = frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')")
-    styles = []
-    for parcel in parcels:
-        found = re.search(r",(\d+),\{\"i\": ?\"" + re.escape(parcel) + r"\"", scripts)
-        assert found, f"parcel {parcel} is not on the officer's map"
-        styles.append(int(found.group(1)))
-    return styles
-
-
 def _idle(pg, timeout: float = 120_000) -> None:
     """Wait until the app's run that the last action started has ended (Streamlit's own run state)."""
     pg.wait_for_timeout(300)  # the action's rerun request reaches the server
@@ -109,7 +97,7 @@ def test_an_officer_records_a_households_handover_and_the_page_follows(browser, 
         pg.get_by_label("Mật khẩu / Password").fill("demo-canbo1")
         pg.get_by_role("button", name="Đăng nhập / Sign in").click()
         _wait_for_parcels(pg)
-        assert _map_styles(pg, parcels) == [STAGE_ORDER["paid"] + 1] * len(parcels)
+        assert list(map_styles(pg, parcels).values()) == [STAGE_ORDER["paid"] + 1] * len(parcels)
 
         pg.get_by_role("tab", name=re.compile("Trang thôn")).click()
         panel = pg.locator("[role='tabpanel']:visible").first
@@ -157,10 +145,10 @@ def test_an_officer_records_a_households_handover_and_the_page_follows(browser, 
         expect(_figure(panel, "Hộ đã bàn giao")).not_to_have_text(handed_before, timeout=60_000)  # the share moved
         handed = [STAGE_ORDER["handed_over"] + 1] * len(parcels)
         for _ in range(120):  # the map's frame is drawn again after the run (at most a minute on a busy machine)
-            if _map_styles(pg, parcels) == handed:
+            if list(map_styles(pg, parcels).values()) == handed:
                 break
             pg.wait_for_timeout(500)
-        assert _map_styles(pg, parcels) == handed  # the household's parcels in the colour of the handover
+        assert list(map_styles(pg, parcels).values()) == handed  # the household's parcels in the colour of the handover
         assert not pg.blocked and not pg.errors, (pg.blocked, pg.errors)
     finally:
         context.close()

@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.dashboard_support import sample_store_in, serving
+from geo.schema import STAGE_ORDER
+from tests.dashboard_support import map_style_counts, sample_store_in, serving
 from tests.test_browser import _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
@@ -170,13 +171,17 @@ def test_a_clerk_uploads_the_offices_list_sees_its_diff_confirms_and_the_map_fol
     parcel = office_list(sample_store, tmp_path / "Danh sách hộ tuần 48.xlsx")
     context, pg = _guarded_page(browser, 1366, 900)
     try:
-        pg.goto(store_url, wait_until="domcontentloaded")
+        # the hamlet of the parcel the list adds a household on: its parcels are drawn one by one
+        pg.goto(f"{store_url}/?hamlet=DT02", wait_until="domcontentloaded")
         pg.get_by_label("Tên đăng nhập / User name").fill(CLERK[0])
         pg.get_by_label("Mật khẩu / Password").fill(CLERK[1])
         pg.get_by_role("button", name="Đăng nhập / Sign in").click()
         _wait_for_parcels(pg)
         households_before = _count(_metric(pg, "Số hộ bị thu hồi đất"))
         handed_before = _handed_over(_metric(pg, "Hộ đã bàn giao"))
+        handed = STAGE_ORDER["handed_over"] + 1
+        styles_before = map_style_counts(pg)  # the clerk's map carries no parcel numbers: count parcels per style
+        assert styles_before.get(0, 0) > 0  # parcels with no household yet, the one the list adds among them
 
         pg.get_by_text("Tải lên danh sách / Upload a list", exact=True).first.click()
         upload = pg.locator("[data-testid='stExpander']").filter(has_text="Tải lên danh sách / Upload a list")
@@ -214,6 +219,14 @@ def test_a_clerk_uploads_the_offices_list_sees_its_diff_confirms_and_the_map_fol
         # the page's figures follow: one household more, handed over
         assert _count(_metric(pg, "Số hộ bị thu hồi đất")) == households_before + 1
         assert _handed_over(_metric(pg, "Hộ đã bàn giao")) == handed_before + 1
+        # and the map: one parcel moves from “no household” to the colour of the handover (its frame is drawn
+        # again after the run)
+        expected = {**styles_before, 0: styles_before[0] - 1, handed: styles_before.get(handed, 0) + 1}
+        for _ in range(120):
+            if map_style_counts(pg) == expected:
+                break
+            pg.wait_for_timeout(500)
+        assert map_style_counts(pg) == expected
         assert not pg.blocked and not pg.errors, (pg.blocked, pg.errors)
     finally:
         context.close()
