@@ -224,9 +224,6 @@ def save_mood_report(store: Store, row: pd.DataFrame, user: str) -> tuple[Commit
     from ..store import ValidationRefused
     from ..store.upload import store_config, validator
 
-    wrong = _contract_errors(row)
-    if wrong:
-        return None, {"store": _refusal(wrong)}
     dates = ", ".join(dict.fromkeys(fmt_date(d) for d in row["report_date"]))
     hamlets = ", ".join(dict.fromkeys(str(h) for h in row["hamlet_id"]))
     moods = ", ".join(dict.fromkeys(MOODS.label(str(m)) for m in row["mood"]))
@@ -244,23 +241,6 @@ def _refusal(lines: list[str]) -> str:
         + "; ".join(lines)
         + " / the report was not saved; the store is unchanged"
     )
-
-
-def _contract_errors(rows: pd.DataFrame) -> list[str]:
-    """What in ``rows`` breaks the contract's ``field_reports`` columns: a required value blank, a mood or
-    date that is none (a store's own check takes its layers' values as read already)."""
-    out: list[str] = []
-    for col in LAYERS[LAYER].columns:
-        values = rows[col.name] if col.name in rows else pd.Series([None] * len(rows), dtype=object)
-        blank = values.isna() | (values.astype(str).str.strip() == "")
-        if col.required and blank.any():
-            out.append(f"thiếu {col.label} / {col.name} is missing")
-        if col.enum is not None and (~blank & ~values.isin(col.enum.keys)).any():
-            found = ", ".join(dict.fromkeys(str(v) for v in values[~blank & ~values.isin(col.enum.keys)]))
-            out.append(f"{col.label} “{found}” không có trong quy ước / {col.name} “{found}” is not in the contract")
-        if col.type == "date" and (~blank & pd.to_datetime(values, errors="coerce").isna()).any():
-            out.append(f"{col.label} không phải ngày / {col.name} is not a date")
-    return out
 
 
 def unreported(field_reports: pd.DataFrame, hamlets: Iterable[str] | pd.DataFrame, week_of: date) -> list[str]:
