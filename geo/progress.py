@@ -1,6 +1,6 @@
 """Handover progress week by week, and an honest forecast of the completion date.
 
-:func:`weekly_progress` is one :func:`geo.selection.time_slice` per week end
+:func:`weekly_progress` is one :func:`geo.selection.household_slice` (a time slice's households) per week end
 (:func:`geo.selection.week_ends`): the share of each project's households
 (and acquired area) handed over on that day, exactly as the per-hamlet
 summary would count it on that day. Nothing here reads a date column to
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .schema import STAGE_ORDER
-from .selection import Selection, time_slice, week_ends
+from .selection import Selection, household_slice, week_ends
 from .workspace import Workspace
 
 HANDED_OVER = STAGE_ORDER["handed_over"]
@@ -148,13 +148,13 @@ def weekly_progress(ws: Workspace, selection: Selection | None = None, weeks: in
     if n < 1:
         raise ValueError("weeks must be at least 1")
     days = week_ends(sel.as_of, n)
-    base = time_slice(ws, sel).households.dropna(subset=["household_id", "project_id"])
+    base = household_slice(ws, sel).dropna(subset=["household_id", "project_id"])
     if not len(base):
         return _empty()
     # stage rank of every base row on every week end (0 where not yet counted)
     ranks = np.zeros((len(base), n), dtype=np.int16)
     for j, day in enumerate(days):
-        hh = base if day == sel.as_of else time_slice(ws, sel.with_as_of(day)).households
+        hh = base if day == sel.as_of else household_slice(ws, sel.with_as_of(day))
         ranks[:, j] = hh["stage_rank"].reindex(base.index).fillna(0).to_numpy(dtype=np.int16)
     handed = pd.DataFrame(ranks >= HANDED_OVER, index=base.index)
     keys = [base["project_id"].astype(str), base["household_id"].astype(str)]

@@ -267,6 +267,34 @@ def _deadline_days(ws: Workspace, g: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def _selected_parcels(ws: Workspace, sel: Selection) -> gpd.GeoDataFrame:
+    parcels = ws.parcels
+    if sel.hamlets:
+        parcels = parcels[parcels["hamlet_id"].isin(sel.hamlets)]
+    if sel.land_uses:
+        parcels = parcels[parcels["land_use"].isin(sel.land_uses)]
+    return parcels
+
+
+def household_slice(ws: Workspace, selection: Selection) -> pd.DataFrame:
+    """The household rows of :func:`time_slice` alone: each row's stage on ``selection.as_of``
+    (:func:`current_stages`) with ``area_m2``, filtered by the selection's project, hamlets, land uses
+    and stages — without the grievances, reports and history a slice also carries (the weekly series
+    needs one per week end)."""
+    sel = selection
+    hh = current_stages(ws, sel.as_of)
+    hh = hh.assign(area_m2=hh["acquired_area_m2"].astype("float64").fillna(hh["parcel_area_m2"]))
+    if sel.project:
+        hh = hh[hh["project_id"] == sel.project]
+    if sel.hamlets:
+        hh = hh[hh["hamlet_id"].isin(sel.hamlets)]
+    if sel.land_uses:
+        hh = hh[hh["parcel_id"].isin(_selected_parcels(ws, sel)["parcel_id"])]
+    if sel.stages:
+        hh = hh[hh["stage"].isin(sel.stages)]
+    return hh
+
+
 def time_slice(ws: Workspace, selection: Selection | None = None) -> TimeSlice:
     """The state of ``ws`` on ``selection.as_of``, filtered by ``selection``.
 
@@ -288,27 +316,18 @@ def time_slice(ws: Workspace, selection: Selection | None = None) -> TimeSlice:
     """
     sel = selection or Selection(as_of=ws.default_as_of())
     ts = pd.Timestamp(sel.as_of)
-    hh = current_stages(ws, sel.as_of)
-    hh = hh.assign(area_m2=hh["acquired_area_m2"].astype("float64").fillna(hh["parcel_area_m2"]))
+    hh = household_slice(ws, sel)
     g = grievance_state(ws, sel.as_of)
-    parcels = ws.parcels
     hamlets = ws.hamlets
     projects = ws.projects
+    parcels = _selected_parcels(ws, sel)
     if sel.project:
-        hh = hh[hh["project_id"] == sel.project]
         in_project = set(ws.households.loc[ws.households["project_id"] == sel.project, "household_id"])
         g = g[(g["project_id"] == sel.project) | (g["project_id"].isna() & g["household_id"].isin(in_project))]
         projects = projects[projects["project_id"] == sel.project]
     if sel.hamlets:
-        hh = hh[hh["hamlet_id"].isin(sel.hamlets)]
         g = g[g["hamlet_id"].isin(sel.hamlets)]
         hamlets = hamlets[hamlets["hamlet_id"].isin(sel.hamlets)]
-        parcels = parcels[parcels["hamlet_id"].isin(sel.hamlets)]
-    if sel.land_uses:
-        parcels = parcels[parcels["land_use"].isin(sel.land_uses)]
-        hh = hh[hh["parcel_id"].isin(parcels["parcel_id"])]
-    if sel.stages:
-        hh = hh[hh["stage"].isin(sel.stages)]
     fr = ws.field_reports
     fr = fr[fr["report_date"].notna() & (fr["report_date"] <= ts)]
     if sel.hamlets:
@@ -338,6 +357,7 @@ __all__ = [
     "TimeSlice",
     "current_stages",
     "grievance_state",
+    "household_slice",
     "time_slice",
     "week_ends",
 ]
