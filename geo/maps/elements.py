@@ -1,8 +1,8 @@
 """Leaflet elements: the custom folium/branca elements of the map, their JavaScript and the page's CSS.
 
 Vector layers travel as compact encoded data (:class:`DataLayer`), hamlet names
-as labels shown from the zoom where they do not collide (:class:`LabelLayer`,
-:func:`label_min_zooms`); the legend, the scale bar, the view and the popups are
+as labels the page places at each zoom so that none overlaps another
+(:class:`LabelLayer`); the legend, the scale bar, the view and the popups are
 controls written here. Every value from the data reaches the page escaped
 (:func:`esc`) and as JSON safe inside a ``<script>`` element (:func:`_script_json`).
 """
@@ -25,7 +25,7 @@ from ..vocabulary import LEVEL_COLOURS
 
 FONT = '"DejaVu Sans", "Noto Sans", "Segoe UI", Arial, sans-serif'
 LABEL_FONT_PX: dict[bool, int] = {False: 13, True: 16}
-"""Hamlet names in pixels, normal and meeting mode (the label collision test uses the same sizes)."""
+"""Hamlet names in pixels, normal and meeting mode (the page measures the labels in these sizes)."""
 
 
 def esc(value: object) -> str:
@@ -315,6 +315,10 @@ def label_min_zooms(
     ``floor_zoom`` (pairs apart there are apart closer in too); the zooms are
     computed for all pairs at once, in a few passes.
 
+    The map does not use it: :class:`LabelLayer` places its labels in the page,
+    from their measured sizes. This stays for a caller that must decide ahead,
+    from sizes it gives (a static rendering).
+
     Parameters
     ----------
     lat, lon : array-like
@@ -336,7 +340,7 @@ def label_min_zooms(
     Example
     -------
     >>> z = label_min_zooms([21.50, 21.5001], [106.40, 106.40], [80, 80], [16, 16], [1, 0], floor_zoom=10)
-    >>> bool(np.isneginf(z[0])) and 17.5 < z[1] < 18.5
+    >>> bool(np.isneginf(z[0]) and 17.5 < z[1] < 18.5)
     True
     """
     lat = np.asarray(lat, dtype="float64")
