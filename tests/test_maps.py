@@ -768,4 +768,4 @@ def test_a_district_map_labels_hamlets_by_zoom(build):
     page = map_html(build_map(ws, _analysis(ws)))
     labels = json.loads(re.search(r"var D = (\[.*?\]), n = D\.length", page).group(1))
     assert len(labels) == side * side  # every name travels; the page shows those that fit at each zoom
-    assert 'map.on("zoomend viewreset", update)' in page  # (tests/test_maps_labels.py: no overlap in a browser)
+    assert 'map.on("zoomend viewreset resize", update)' in page  # (tests/test_maps_labels.py: no overlap in a browser)

@@ -268,12 +268,12 @@ class LabelLayer(folium.map.Layer):
             function update() { if (map) { place(); show(); } }
             group.on("add", function () {
                 map = group._map;
-                map.on("zoomend viewreset", update);
-                map.on("moveend resize", show);
+                map.on("zoomend viewreset resize", update);  // resize: a map laid out late is measured then
+                map.on("moveend", show);
                 update();
             });
             group.on("remove", function () {
-                if (map) { map.off("zoomend viewreset", update); map.off("moveend resize", show); }
+                if (map) { map.off("zoomend viewreset resize", update); map.off("moveend", show); }
                 map = null;
             });
             return group;
