@@ -185,7 +185,7 @@ def build_map(
     if g_layer is not None:
         g_layer.add_to(m)
 
-    labels = _hamlet_labels(sl, disp, levels, large_type, g_counts)
+    labels = _hamlet_labels(sl, disp, levels, summary, g_counts)
     LabelLayer(labels, "Tên thôn").add_to(m)
 
     counts = sl.households.groupby("stage")["household_id"].nunique().to_dict() if len(sl.households) else {}

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..formatting import fmt_date, fmt_number, is_missing
+from ..formatting import fmt_date, fmt_number
 from ..hotspots.scope import HAMLET_WIDE_LABEL, is_hamlet_wide
 from ..schema import KINDS, STAGES, STATUSES, TOPICS
 from ..selection import TimeSlice
@@ -32,7 +32,7 @@ from ..vocabulary import (
 )
 from ..workspace import WGS84, Workspace
 from .display import HAMLET_TOLERANCE_M, PRECISION, DisplayGeometry, _to_display
-from .elements import LABEL_FONT_PX, DataLayer, _feature, esc, label_min_zooms
+from .elements import DataLayer, _feature, esc
 
 STAGE_COLOURS: dict[str, str] = dict(
     zip(STAGES.keys, ("#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"))
@@ -209,9 +209,18 @@ def _hatch_layer(sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame) -> 
 
 
 def _hamlet_labels(
-    sl: TimeSlice, disp: DisplayGeometry, levels: pd.DataFrame, large_type: bool, g_counts: pd.DataFrame | None
-) -> list[tuple[Any, ...]]:
-    """``(lat, lon, name, min_zoom, note)`` per hamlet: names shown from the zoom where they do not collide."""
+    sl: TimeSlice,
+    disp: DisplayGeometry,
+    levels: pd.DataFrame,
+    summary: pd.DataFrame | None,
+    g_counts: pd.DataFrame | None,
+) -> list[tuple[float, float, str, str]]:
+    """``(lat, lon, name, note)`` per hamlet, the most important first (the page places them in that order).
+
+    Importance: the hotspot level, then the affected parcels of the selection
+    (``summary``), then the hamlet's size; where two names would overlap on
+    screen the more important one shows (:class:`~geo.maps.elements.LabelLayer`).
+    """
     h = sl.hamlets
     hids = h["hamlet_id"].astype(str).to_numpy()
     names = h["hamlet_name"].to_numpy()
@@ -221,32 +230,20 @@ def _hamlet_labels(
         return []
     pts = np.array([disp.hamlet_points[k] for k in hids], dtype="float64")
     notes = [_grievance_note(g_counts, k)[1] for k in hids] if g_counts is not None else [""] * len(hids)
-    font = LABEL_FONT_PX[large_type]
-    text_len = np.array([len(str(t)) if not is_missing(t) else 0 for t in names], dtype="float64")
-    note_len = np.array([len(t) for t in notes], dtype="float64")
-    width = np.maximum(text_len * font * 0.64, note_len * (font - 2) * 0.62) + 4
-    height = 1.15 * (font + np.where(note_len > 0, font - 2, 0))  # the CSS line height, one or two lines
-    lvl = (
-        levels["hotspot_level"].reindex(hids).fillna("none").to_numpy()
+    level_rank = (
+        levels["hotspot_level"].reindex(hids).map({v: i for i, v in enumerate(_LEVEL_ORDER)}).fillna(0).to_numpy()
         if len(levels)
-        else np.full(len(hids), "none", dtype=object)
+        else np.zeros(len(hids))
     )
-    level_rank = np.array([_LEVEL_ORDER.index(v) if v in _LEVEL_ORDER else 0 for v in lvl], dtype="float64")
+    if summary is not None and len(summary) and "parcels_affected" in summary:
+        per_hamlet = summary.groupby(summary["hamlet_id"].astype(str))["parcels_affected"].sum()
+        parcels = per_hamlet.reindex(hids).fillna(0).to_numpy(dtype="float64")
+    else:
+        parcels = np.zeros(len(hids))
     b = np.array([disp.hamlet_bounds.get(k, (np.nan,) * 4) for k in hids], dtype="float64")
     area = np.nan_to_num((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))
-    priority = level_rank * 10 + area / (area.max() or 1)  # hot hamlets first, then the larger
-    floor = _floor_zoom(disp.bounds)
-    zooms = label_min_zooms(pts[:, 0], pts[:, 1], width, height, priority, floor, gap_px=3.0)
-    return [(float(pt[0]), float(pt[1]), name, float(z), note) for pt, name, z, note in zip(pts, names, zooms, notes)]
-
-
-def _floor_zoom(bounds: tuple[float, float, float, float] | None, screen_px: float = 1000.0) -> float:
-    """About two zoom steps below the view that fits ``bounds`` on a screen of ``screen_px``."""
-    if bounds is None:
-        return 10.0
-    w, s, e, n = bounds
-    span = max(e - w, (n - s) * 1.3, 1e-6) / 360 * 256  # zoom-0 pixels, roughly (latitude stretch ≈ 1.3)
-    return float(np.floor(np.log2(screen_px / span)) - 2)
+    order = np.lexsort((np.arange(len(hids)), -area, -parcels, -level_rank.astype("float64")))
+    return [(float(pts[i, 0]), float(pts[i, 1]), names[i], notes[i]) for i in order]
 
 
 _PARCEL_TIP_JS = """function (p, T, s) {
