@@ -706,45 +706,6 @@ def test_popups_are_drawn_in_the_maps_box_above_the_legend(case_ws):
 # --------------------------------------------------------------------------- hamlet labels
 
 
-def _grid_points(n_side: int, step_deg: float) -> tuple[np.ndarray, np.ndarray]:
-    lat, lon = np.meshgrid(21.40 + np.arange(n_side) * step_deg, 106.20 + np.arange(n_side) * step_deg)
-    return lat.ravel(), lon.ravel()
-
-
-def _overlaps(lat, lon, w, h, zoom, gap=4.0) -> int:
-    """Pairs of labels that overlap on screen at ``zoom`` (brute force, as Leaflet places them)."""
-    x = (lon + 180) / 360 * 256 * 2**zoom
-    s = np.sin(np.radians(lat))
-    y = (0.5 - np.log((1 + s) / (1 - s)) / (4 * np.pi)) * 256 * 2**zoom
-    dx = np.abs(x[:, None] - x[None, :])
-    dy = np.abs(y[:, None] - y[None, :])
-    hit = (dx < (w[:, None] + w[None, :] + 2 * gap) / 2) & (dy < (h[:, None] + h[None, :] + 2 * gap) / 2)
-    return int(np.triu(hit, 1).sum())
-
-
-def test_two_hundred_hamlet_labels_never_overprint_at_any_zoom():
-    from geo.maps import label_min_zooms
-
-    lat, lon = _grid_points(14, 0.012)  # 196 hamlets about 1.3 km apart, a district
-    n = len(lat)
-    rng = np.random.default_rng(3)
-    w = rng.uniform(70, 140, n)
-    h = np.full(n, 16.0)
-    zooms = label_min_zooms(lat, lon, w, h, rng.random(n), floor_zoom=9)
-    for zoom in np.arange(9, 16.01, 0.25):
-        shown = zooms <= zoom
-        assert _overlaps(lat[shown], lon[shown], w[shown], h[shown], zoom, gap=1.9) == 0, zoom
-    assert (zooms <= 10).sum() < n / 2, "zoomed out, most names wait"
-    assert (zooms <= 16).all(), "zoomed in, every name shows"
-
-
-def test_a_hotspot_name_wins_over_a_larger_neighbour():
-    from geo.maps import label_min_zooms
-
-    z = label_min_zooms([21.5, 21.5], [106.4, 106.4005], [120, 80], [16, 16], [1.0, 30.0], floor_zoom=10)
-    assert np.isneginf(z[1]) and z[0] > 14
-
-
 def test_a_district_map_labels_hamlets_by_zoom(build):
     side = 10
     hamlets = [

@@ -50,7 +50,7 @@ from ..vocabulary import LEVEL_COLOURS
 from .assets import ASSET_BASE, asset_files, offline_links
 from .build import BuiltMap, build_map, map_html, selection_title
 from .display import UNMAPPED_KINDS, DisplayGeometry, display_geometry, mappable_grievances
-from .elements import DataLayer, esc, label_min_zooms
+from .elements import DataLayer, esc
 from .layers import MAX_PARCEL_BYTES, MAX_PARCELS, STAGE_COLOURS, UNAFFECTED_COLOUR, MapInfo, hamlet_grievance_counts
 from .pick import HOUSEHOLD_COLUMNS, OUTSIDE_HAMLETS, parcel_at, parcel_households
 
@@ -75,7 +75,6 @@ __all__ = [
     "fmt_date",
     "fmt_number",
     "hamlet_grievance_counts",
-    "label_min_zooms",
     "map_html",
     "mappable_grievances",
     "offline_links",

@@ -14,11 +14,8 @@ import json
 from typing import Any
 
 import folium
-import numpy as np
-import shapely
 from branca.element import MacroElement
 from jinja2 import Template
-from numpy.typing import ArrayLike
 
 from ..formatting import is_missing
 from ..vocabulary import LEVEL_COLOURS
@@ -292,95 +289,6 @@ class LabelLayer(folium.map.Layer):
         self.css_class = css_class
         self.gap_px = int(gap_px)
         self.count = len(rows)
-
-
-def label_min_zooms(
-    lat: ArrayLike,
-    lon: ArrayLike,
-    width_px: ArrayLike,
-    height_px: ArrayLike,
-    priority: ArrayLike,
-    floor_zoom: float,
-    gap_px: float = 4.0,
-) -> np.ndarray:
-    """From which zoom each label can be shown without overprinting a more important one.
-
-    Labels are boxes of ``width_px`` × ``height_px`` centred on their point.
-    Positions are Web Mercator pixels at zoom 0 (as Leaflet draws them), so at
-    zoom ``z`` two labels are ``2**z`` times as far apart and stop overlapping
-    from ``log2(min(needed_x / dx, needed_y / dy))``. A label waits while a more
-    important label it overlaps is shown (from that label's own zoom until the
-    two are apart), so no two shown labels overlap at any zoom from
-    ``floor_zoom`` in. Pairs are found once, with an STRtree query at
-    ``floor_zoom`` (pairs apart there are apart closer in too); the zooms are
-    computed for all pairs at once, in a few passes.
-
-    The map does not use it: :class:`LabelLayer` places its labels in the page,
-    from their measured sizes. This stays for a caller that must decide ahead,
-    from sizes it gives (a static rendering).
-
-    Parameters
-    ----------
-    lat, lon : array-like
-        Label points, WGS 84 degrees.
-    width_px, height_px : array-like
-        Label size on screen, pixels.
-    priority : array-like
-        Higher first (ties: the earlier label first).
-    floor_zoom : float
-        The smallest zoom that matters (a little below the fitted view).
-    gap_px : float
-        Free space kept between labels.
-
-    Returns
-    -------
-    ndarray
-        One zoom per label; ``-inf`` where it never collides (always shown).
-
-    Example
-    -------
-    >>> z = label_min_zooms([21.50, 21.5001], [106.40, 106.40], [80, 80], [16, 16], [1, 0], floor_zoom=10)
-    >>> bool(np.isneginf(z[0]) and 17.5 < z[1] < 18.5)
-    True
-    """
-    lat = np.asarray(lat, dtype="float64")
-    lon = np.asarray(lon, dtype="float64")
-    n = len(lat)
-    out = np.full(n, -np.inf)
-    if n < 2:
-        return out
-    half_w = (np.asarray(width_px, dtype="float64") + gap_px) / 2
-    half_h = (np.asarray(height_px, dtype="float64") + gap_px) / 2
-    x = (lon + 180.0) / 360.0 * 256.0
-    sin = np.sin(np.radians(np.clip(lat, -85.0511, 85.0511)))
-    y = (0.5 - np.log((1 + sin) / (1 - sin)) / (4 * np.pi)) * 256.0
-    scale = 2.0**floor_zoom
-    boxes = shapely.box(x - half_w / scale, y - half_h / scale, x + half_w / scale, y + half_h / scale)
-    left, right = shapely.STRtree(boxes).query(boxes, predicate="intersects")
-    pair = left < right
-    i, j = left[pair], right[pair]
-    if not len(i):
-        return out
-    # zoom from which the pair is apart along x or along y (the easier of the two)
-    with np.errstate(divide="ignore"):
-        zx = np.log2((half_w[i] + half_w[j]) / np.abs(x[i] - x[j]))
-        zy = np.log2((half_h[i] + half_h[j]) / np.abs(y[i] - y[j]))
-    apart = np.minimum(zx, zy)
-    order = np.lexsort((np.arange(n), -np.asarray(priority, dtype="float64")))  # most important first
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    loser = np.where(rank[i] > rank[j], i, j)
-    winner = np.where(rank[i] > rank[j], j, i)
-    # a more important label blocks from where it shows up (its own zoom) until the two are apart; the zooms
-    # settle in order of importance, one level of "waits for" per pass (a few passes, each over all pairs)
-    for _ in range(n):
-        active = apart > out[winner]
-        new = np.full(n, -np.inf)
-        np.maximum.at(new, loser[active], apart[active])
-        if np.array_equal(new, out):
-            break
-        out = new
-    return out
 
 
 class Legend(MacroElement):
