@@ -30,6 +30,7 @@ KEYS = {
     "as_of": "f_as_of",
     "meeting": "f_meeting",
     "basemap": "f_basemap",
+    "tab": "f_tab",  # the open tab under the map (dashboard.panels.TABS)
 }
 ALL = ""
 

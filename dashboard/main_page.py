@@ -121,25 +121,24 @@ if meeting:
     with panels.guard(("liệt kê thôn cần chú ý", "the hamlets to watch")):
         panels.hotspot_list(an)
 else:
-    table, progress, grievances, hamlet = st.tabs(
-        [
-            ":material/table: Tổng hợp theo thôn",
-            ":material/show_chart: Tiến độ theo dự án",
-            ":material/mail: Đơn thư",
-            ":material/home_pin: Trang thôn",
-        ]
-    )
-    with table, panels.guard(("lập bảng tổng hợp theo thôn", "the per-hamlet table")):
-        panels.summary_table(an, data.open_store(path) if account is not None else None, account)
-    with progress, panels.guard(("vẽ tiến độ theo dự án", "the progress chart")):
-        panels.progress_chart(ws, data.weekly(path, key, sel))
-    with grievances, panels.guard(("vẽ biểu đồ đơn thư", "the grievance charts")):
-        panels.grievance_charts(an)
-        from dashboard.grievance_forms import show as grievance_forms  # receive a grievance, move one on
+    # only the open tab's content is computed and sent (a tab click reruns the page): a filter change
+    # costs the map and one tab, not four
+    table, progress, grievances, hamlet = st.tabs(list(panels.TABS), key=filters.KEYS["tab"], on_change="rerun")
+    if table.open:
+        with table, panels.guard(("lập bảng tổng hợp theo thôn", "the per-hamlet table")):
+            panels.summary_table(an, data.open_store(path) if account is not None else None, account)
+    if progress.open:
+        with progress, panels.guard(("vẽ tiến độ theo dự án", "the progress chart")):
+            panels.progress_chart(ws, data.weekly(path, key, sel))
+    if grievances.open:
+        with grievances, panels.guard(("vẽ biểu đồ đơn thư", "the grievance charts")):
+            panels.grievance_charts(an)
+            from dashboard.grievance_forms import show as grievance_forms  # receive a grievance, move one on
 
-        grievance_forms(path, key, account)
-    with hamlet, panels.guard(("hiện trang thôn", "the hamlet page")):
-        panels.hamlet_page(ws, an, disclosure, data.open_store(path) if account is not None else None, account)
+            grievance_forms(path, key, account)
+    if hamlet.open:
+        with hamlet, panels.guard(("hiện trang thôn", "the hamlet page")):
+            panels.hamlet_page(ws, an, disclosure, data.open_store(path) if account is not None else None, account)
     with panels.guard(("liệt kê cảnh báo dữ liệu", "the data warnings")):
         panels.warnings_expander(ws)
     if ws.source.kind == "store":  # uploads (diff, then confirm) and the history, on the store as the app opened it

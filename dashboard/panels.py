@@ -62,6 +62,17 @@ WIDE_BADGE = " :gray-badge[cả thôn / hamlet-wide]"
 """Beside the level of a hamlet-wide alert under a project filter (not one of the project's hotspots)."""
 
 
+TABS = (
+    ":material/table: Tổng hợp theo thôn",
+    ":material/show_chart: Tiến độ theo dự án",
+    ":material/mail: Đơn thư",
+    ":material/home_pin: Trang thôn",
+)
+"""The main page's tabs under the map, the first open when a page opens. Only the open tab's content is
+computed and sent (``st.tabs(..., on_change="rerun")``; which is open: ``st.session_state[filters.KEYS["tab"]]``,
+its label)."""
+
+
 # --------------------------------------------------------------------------- unforeseen errors
 
 

@@ -312,3 +312,13 @@ def map_style_counts(pg: Any) -> dict[int, int]:
     frame = pg.locator(MAP_FRAME).element_handle().content_frame()
     scripts = frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')")
     return dict(Counter(int(m) for m in re.findall(r",(\d+),\{(?:\"i\": ?\"[^\"]*\", ?)?\"u\":", scripts)))
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open the main page's tab whose label contains ``label``, as a click on it does (a rerun): only the
+    open tab's content is drawn (:data:`dashboard.panels.TABS`)."""
+    from dashboard.filters import KEYS
+    from dashboard.panels import TABS
+
+    at.session_state[KEYS["tab"]] = next(t for t in TABS if label in t)
+    return at.run()

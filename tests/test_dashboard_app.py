@@ -17,6 +17,7 @@ from tests.dashboard_support import (
     build_app_ws,
     map_script,
     metric,
+    open_tab,
     page_text,
     problem_items,
     qp,
@@ -44,17 +45,22 @@ def test_page_shows_figures_map_table_charts_and_hamlet_page(monkeypatch, app_ws
     assert list(table.columns[:3]) == ["Mã thôn", "Tên thôn", "Số thửa bị ảnh hưởng"]
     assert "Mức cảnh báo" in table.columns and len(table) == 2
     assert len(at.get("download_button")) == 8  # 2 table CSVs + 6 exports in the sidebar
-    assert len(at.get("vega_lite_chart")) >= 4  # progress + kind, topic, status
     assert at.tabs and len(at.tabs) == 4
+    assert not at.get("vega_lite_chart")  # only the open tab's content is drawn
     script = map_script(at)
     assert "L.control.layers" in script and "map-legend" in script
+    open_tab(at, "Tiến độ theo dự án")
+    assert len(at.get("vega_lite_chart")) == 1
+    assert "Hạn 31/12/2026" in page_text(at)  # deadline of the progress chart, day-first
+    open_tab(at, "Đơn thư")
+    assert len(at.get("vega_lite_chart")) >= 3  # kind, topic, status
+    open_tab(at, "Trang thôn")
     text = page_text(at)
     assert "Chi bộ Đồng Tâm" in text or "Chi bộ Lân Hoài" in text
-    assert "Hạn 31/12/2026" in text  # deadline of the progress chart, day-first
 
 
 def test_meeting_mode_one_click_hides_personal_data(monkeypatch, app_ws):
-    at = run_app(monkeypatch, app_ws)
+    at = open_tab(run_app(monkeypatch, app_ws), "Trang thôn")
     at.toggle(key="hamlet_households").set_value(True).run()  # names only once asked for (issue 16)
     assert [n for n in NAMES if n in page_text(at)]  # the officers' view has the names (of the hamlet shown)
     at.toggle(key="f_meeting").set_value(True).run()
@@ -143,14 +149,14 @@ def test_an_analysis_that_fails_shows_what_failed_and_what_to_do_not_the_crash_p
 
 
 def test_the_officers_view_shows_the_hamlet_pages_household_list(monkeypatch, app_ws):
-    at = run_app(monkeypatch, app_ws)  # no sign-in yet: outside meeting mode the page's disclosure is PERSONAL
+    at = open_tab(run_app(monkeypatch, app_ws), "Trang thôn")  # no sign-in: outside meeting mode, PERSONAL
     at.toggle(key="hamlet_households").set_value(True).run()  # once asked for (issue 16)
     assert "Chủ hộ" in at.dataframe[-1].value.columns
 
 
 def test_a_page_load_with_personal_disclosure_names_no_household_anywhere(monkeypatch, app_ws):
     """Issue 16: personal details are sent only on demand (a clicked parcel, the hamlet page's toggle)."""
-    at = run_app(monkeypatch, app_ws)
+    at = open_tab(run_app(monkeypatch, app_ws), "Trang thôn")
     assert at.toggle(key="hamlet_households").value is False
     text = page_text(at)
     for secret in (*NAMES, "100.000.000 đồng", "Chủ hộ"):

@@ -12,7 +12,7 @@ from dashboard import filters
 from geo.store import Store, import_folder
 from geo.store.accounts import add_user
 from tests.conftest import build_workspace
-from tests.dashboard_support import NAMES, signed_in
+from tests.dashboard_support import NAMES, open_tab, signed_in
 from tests.test_entry_grievances import GRIEVANCES
 
 PASSWORD = "mật-khẩu-thử-1"
@@ -52,7 +52,7 @@ def picker(at) -> list[str]:
 
 
 def test_the_clerk_sees_both_forms_and_a_picker_without_names_or_denunciations(monkeypatch, store):
-    at = signed_in(monkeypatch, store, "vanphong", PASSWORD)
+    at = open_tab(signed_in(monkeypatch, store, "vanphong", PASSWORD), "Đơn thư")
     assert RECEIVE in subheaders(at) and MOVE in subheaders(at)
     shown = picker(at)
     assert [o.split(" · ")[0] for o in shown] == ["0002/2026/KN", "0001/2026/TCĐ"]
@@ -61,23 +61,23 @@ def test_the_clerk_sees_both_forms_and_a_picker_without_names_or_denunciations(m
 
 
 def test_an_officer_picks_only_its_own_hamlets_grievances(monkeypatch, store):
-    at = signed_in(monkeypatch, store, "canbo", PASSWORD)
+    at = open_tab(signed_in(monkeypatch, store, "canbo", PASSWORD), "Đơn thư")
     assert [o.split(" · ")[0] for o in picker(at)] == ["0001/2026/TCĐ"]
 
 
 def test_leadership_sees_no_grievance_form(monkeypatch, store):
-    at = signed_in(monkeypatch, store, "lanhdao", PASSWORD)
+    at = open_tab(signed_in(monkeypatch, store, "lanhdao", PASSWORD), "Đơn thư")
     assert RECEIVE not in subheaders(at) and MOVE not in subheaders(at)
 
 
 def test_meeting_mode_shows_no_grievance_form(monkeypatch, store):
-    at = signed_in(monkeypatch, store, "vanphong", PASSWORD)
+    at = open_tab(signed_in(monkeypatch, store, "vanphong", PASSWORD), "Đơn thư")
     at.toggle(key=filters.KEYS["meeting"]).set_value(True).run()
     assert not at.exception and RECEIVE not in subheaders(at) and MOVE not in subheaders(at)
 
 
 def test_a_grievance_received_in_the_form_is_saved_in_the_store_with_its_number(monkeypatch, store):
-    at = signed_in(monkeypatch, store, "vanphong", PASSWORD)
+    at = open_tab(signed_in(monkeypatch, store, "vanphong", PASSWORD), "Đơn thư")
     at.selectbox(key="gf_kind_0").select("petition").run()
     assert any("Số đơn sẽ cấp / Number to be given: **0005/" in i.value for i in at.info)
     at.selectbox(key="gf_topic_0").select("support")

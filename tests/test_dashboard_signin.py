@@ -133,6 +133,7 @@ def test_an_officer_sees_its_hamlets_household_names_and_no_other(monkeypatch, s
     assert at.multiselect(key="f_hamlets").value == ["A"]  # it lands on its hamlet
     at.multiselect(key="f_hamlets").set_value([]).run()  # the whole commune: still no name of hamlet B
     assert not at.exception
+    support.open_tab(at, "Trang thôn")
     for name in (*NAMES_A, *NAMES_B):  # issue 16: no name before the user asks for the households
         assert not shows(at, name), name
     at.toggle(key="hamlet_households").set_value(True).run()

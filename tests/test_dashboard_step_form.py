@@ -14,7 +14,7 @@ import pytest
 from dashboard.step_form import KEYS, project_key
 from geo.store import Store
 from geo.store.accounts import add_user
-from tests.dashboard_support import signed_in
+from tests.dashboard_support import open_tab, signed_in
 from tests.test_entry_stages import layers
 
 PASSWORD = "mat-khau-thu-nghiem"
@@ -40,6 +40,7 @@ def has_form(at) -> bool:
 
 
 def open_form(at):
+    open_tab(at, "Trang thôn")
     at.toggle(key=KEYS["open"]).set_value(True).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -79,7 +80,7 @@ def test_a_date_that_is_no_date_is_named_under_the_field_and_nothing_is_saved(mo
 
 @pytest.mark.parametrize("name", ["vanphong", "lanhdao"])
 def test_clerks_and_leadership_record_no_step(monkeypatch, store, name):
-    at = signed_in(monkeypatch, store, name, PASSWORD)
+    at = open_tab(signed_in(monkeypatch, store, name, PASSWORD), "Trang thôn")
     assert any("Trang thôn" in t.label for t in at.tabs)  # the hamlet page is there, without the form
     assert not has_form(at)
 
@@ -87,7 +88,7 @@ def test_clerks_and_leadership_record_no_step(monkeypatch, store, name):
 def test_the_form_is_never_in_meeting_mode(monkeypatch, store):
     from tests.dashboard_support import open_app, sign_in
 
-    at = sign_in(open_app(monkeypatch, store, meeting="1"), "quantri", PASSWORD)
+    at = open_tab(sign_in(open_app(monkeypatch, store, meeting="1"), "quantri", PASSWORD), "Trang thôn")
     assert any("Thôn cần chú ý" in h.value for h in at.subheader)  # the meeting page
     assert not has_form(at)
 
@@ -95,6 +96,6 @@ def test_the_form_is_never_in_meeting_mode(monkeypatch, store):
 def test_a_past_state_of_the_store_offers_no_form(monkeypatch, store):
     with Store.open(store) as s:  # a second changeset, so that changeset 1 is a past state
         s.edit("field_reports", pd.DataFrame({"report_date": ["2026-11-02"], "hamlet_id": ["A"], "mood": ["stable"]}))
-    at = signed_in(monkeypatch, store, "quantri", PASSWORD, "--at", "1")
+    at = open_tab(signed_in(monkeypatch, store, "quantri", PASSWORD, "--at", "1"), "Trang thôn")
     assert not has_form(at)
     assert any("trạng thái cũ" in c.value for c in at.caption)
