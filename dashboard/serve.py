@@ -287,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
     install_host_check()
     from streamlit.web import cli
 
+    from dashboard import warm
+
+    warm.start(args.workspace, args.at)  # the first visitor finds the imports and the first view done
+
     flags = ["--server.address", address]
     for h in hosts:
         flags += ["--server.allowedHosts", h]

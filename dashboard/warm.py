@@ -1,0 +1,126 @@
+"""Warm the server before its first visitor: the page's imports and its first view, computed once.
+
+A fresh server process pays, on its first page, for importing the page's libraries (Streamlit's
+components, folium, geopandas, altair, esda: about 3–4 s on two cores), reading the workspace,
+its display geometry, and the first selection's analysis and weekly series. :func:`start`, called by
+``python -m dashboard.serve`` as the server starts, does all of that in a background thread, through
+the very cached functions the page calls (:mod:`dashboard.data`), so the first visitor finds them
+done — or, arriving earlier, waits only for what is left (Streamlit computes a cached value once;
+a second caller of the same key waits for it).
+
+What it warms, in order: the imports; the workspace as a whole and its display geometry; then the
+landing selection (the workspace's as-of date; an officer's or party cell's own hamlets) of each
+access the store's active accounts have — leadership first, the meeting room's screen being the
+one that must never wait — or, for a folder (no sign-in), the whole workspace's selection.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+LOG = logging.getLogger(__name__)
+
+ROLE_ORDER = ("leadership", "officer", "party_cell", "clerk", "inspector", "admin")
+"""Which accounts' first view is warmed first (a meeting room's screen before everyone else)."""
+
+
+def _imports() -> None:
+    """Everything the main page imports, and what its first run imports lazily (Gi*: esda, libpysal)."""
+    import altair  # noqa: F401
+    import esda  # noqa: F401
+    import libpysal.weights  # noqa: F401
+    import streamlit_folium  # noqa: F401
+
+    import dashboard.brief  # noqa: F401
+    import dashboard.downloads  # noqa: F401
+    import dashboard.grievance_forms  # noqa: F401
+    import dashboard.history  # noqa: F401
+    import dashboard.mapview  # noqa: F401
+    import dashboard.panels  # noqa: F401
+    import dashboard.report_page  # noqa: F401
+    import dashboard.signin  # noqa: F401
+    import dashboard.upload  # noqa: F401
+
+
+def _wait_for_runtime(timeout: float = 120.0) -> None:
+    """Wait until Streamlit's runtime exists: a component (the map's) declared before it would not be
+    registered with it, and the page's map would stay blank."""
+    from streamlit.runtime import Runtime
+
+    deadline = time.monotonic() + timeout
+    while not Runtime.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _accesses(path: Path | str) -> list:
+    """The distinct accesses of the store's active accounts, leadership first; ``[None]`` for a folder."""
+    from geo.source import is_store
+
+    if not is_store(path):
+        return [None]
+    from dashboard import data
+    from geo.store.accounts import list_users
+
+    seen: dict[tuple, object] = {}
+    users = [u for u in list_users(data.open_store(path)) if u.active]
+    rank = {role: i for i, role in enumerate(ROLE_ORDER)}
+    for user in sorted(users, key=lambda u: (not u.meeting_screen, rank.get(u.role, len(rank)), u.name)):
+        seen.setdefault(data.access_key(user.access), user.access)
+    return list(seen.values())
+
+
+def warm(workspace: str, at: int | None = None) -> list[str]:
+    """Compute what the page's first run for each access would compute (see the module docstring).
+
+    ``workspace``: as given to the app (``--workspace``), resolved as the page resolves it.
+
+    Returns what was done, with seconds (for the server's log); never raises: a workspace with
+    problems is the page's to explain.
+    """
+    done: list[str] = []
+
+    def step(what: str, fn, *args) -> object:
+        t = time.perf_counter()
+        out = fn(*args)
+        done.append(f"{what} {time.perf_counter() - t:.2f} s")
+        return out
+
+    try:
+        _wait_for_runtime()
+        step("imports", _imports)
+        from dashboard import data
+
+        path = data.resolve_workspace(workspace)
+        from geo.selection import Selection
+
+        for access in step("accounts", _accesses, path):
+            ws, key = data.load(path, at, access)
+            if not ws.report.ok:
+                break
+            step("display geometry", data.display, path, key)
+            landing = () if access is None else access.landing
+            as_of = ws.default_as_of()
+            hamlets = [h for h in ws.hamlets["hamlet_id"].astype(str) if h in set(landing)]
+            sel = Selection.make(hamlets=hamlets, as_of=as_of)
+            role = "folder" if access is None else access.role
+            step(f"analysis ({role})", data.analyse, path, key, sel)
+            step(f"weekly ({role})", data.weekly, path, key, sel)
+    except Exception:  # noqa: BLE001 — warming is an optimisation: the page reports real problems itself
+        LOG.exception("dashboard warm-up stopped")
+    return done
+
+
+def start(workspace: str, at: int | None = None) -> threading.Thread:
+    """Run :func:`warm` in a daemon thread (the server starts answering meanwhile)."""
+
+    def run() -> None:
+        t = time.perf_counter()
+        done = warm(workspace, at)
+        LOG.info("dashboard warmed in %.1f s: %s", time.perf_counter() - t, "; ".join(done))
+
+    thread = threading.Thread(target=run, name="dashboard-warm", daemon=True)
+    thread.start()
+    return thread
