@@ -1,0 +1,332 @@
+"""The dashboard as a user meets it: a fresh server, a real Chromium, the time until the map has drawn.
+
+    .venv/bin/python -m benchmarks.visits WORKSPACE [--account NAME] [--runs N] [--sessions 10,30]
+                                          [--changes N] [--out FIGURES.json]
+
+For ``WORKSPACE`` (a folder or a store; with a store, ``--account`` signs in with the demo password
+``demo-NAME``, as the sample's accounts have), each figure is measured the way a person meets it:
+
+``cold``
+    ``--runs`` times: start ``python -m dashboard.serve`` (a new process), wait until it answers its
+    health check (the server is up), open the page in a new browser context (signing in where the
+    store asks), and time from opening the page until the map has drawn: the Leaflet map with its
+    legend and at least one shape on screen. ``cold_from_start_s`` also counts the server's start.
+``later``
+    On the same server, ``--runs`` new browser contexts (another person, or the same after closing
+    the tab): the same time.
+``filter``
+    In one page, the project filter changed ``--changes`` times (to each project in turn, then
+    back to "all"): from choosing the option until the map has drawn the new selection (the
+    legend's heading changed and a shape on screen).
+``sessions``
+    For each N of ``--sessions``: N pages signed in at once; every page changes the project filter
+    ``--changes`` times, all together; each change is timed from the click until the page's run has
+    finished (the selection's caption changed and Streamlit's status idle). Every page shares this
+    machine's two cores with the server, so the map's drawing is left out here (the map component is
+    not loaded): each person draws on their own computer. Errors (an exception shown, a page that
+    never finished) are counted.
+
+Memory: the server's resident set (RSS, psutil, polled) at its highest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+VIEWPORT = {"width": 1366, "height": 768}
+"""The meeting room's projector."""
+
+DRAWN = """([sel, before]) => {
+  const frames = document.querySelectorAll(sel);
+  if (frames.length !== 1) return false;
+  const doc = frames[0].contentDocument;
+  const legend = doc && doc.querySelector('.map-legend');
+  if (!legend || (before !== null && legend.innerText === before)) return false;
+  return !!(doc.querySelector('path.leaflet-interactive') || doc.querySelector('canvas.leaflet-zoom-animated'));
+}"""
+"""The map has drawn: one map frame, its legend (another than ``before``, where given) and a shape."""
+
+LEGEND = """(sel) => { const f = document.querySelector(sel);
+  const l = f && f.contentDocument && f.contentDocument.querySelector('.map-legend');
+  return l ? l.innerText : null; }"""
+
+SELECTION = """() => { const c = [...document.querySelectorAll("[data-testid='stCaptionContainer']")]
+  .find(e => e.innerText.includes('dữ liệu / workspace')); return c ? c.innerText : null; }"""
+"""The caption under the page's title: the selection and the data it shows (drawn after the analysis)."""
+
+IDLE = """([before]) => { const c = [...document.querySelectorAll("[data-testid='stCaptionContainer']")]
+  .find(e => e.innerText.includes('dữ liệu / workspace'));
+  if (!c || c.innerText === before) return false;
+  return !document.querySelector("[data-testid='stStatusWidget']"); }"""
+"""The page's run has finished on a new selection: its caption changed, Streamlit's status idle."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _healthy(port: int) -> bool:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        conn.request("GET", "/_stcore/health")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+
+
+class Server:
+    """``python -m dashboard.serve WORKSPACE`` on a free loopback port, its peak RSS watched."""
+
+    def __init__(self, workspace: str, log: Path) -> None:
+        self.workspace, self.log = workspace, log
+        self.port = free_port()
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+
+    def __enter__(self) -> Server:
+        env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "PYTHONPATH": str(ROOT)}
+        self.started = time.perf_counter()
+        with self.log.open("w", encoding="utf-8") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "dashboard.serve", "--port", str(self.port), self.workspace],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 180
+        while not _healthy(self.port):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise SystemExit("the server did not start:\n" + self.log.read_text(encoding="utf-8"))
+            time.sleep(0.02)
+        self.up = time.perf_counter()
+        threading.Thread(target=self._watch, daemon=True).start()
+        return self
+
+    def _watch(self) -> None:
+        import psutil
+
+        proc = psutil.Process(self.proc.pid)
+        while not self._stop.is_set():
+            with contextlib.suppress(psutil.Error):
+                self.peak_mb = max(self.peak_mb, proc.memory_info().rss / 2**20)
+            time.sleep(0.1)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+async def _offline(context: Any, draw_map: bool = True) -> None:
+    """Every request off this machine aborted (the app works offline); without ``draw_map``, the map
+    component is not loaded either (the many-sessions figure leaves each person's drawing out)."""
+
+    async def guard(route: Any) -> None:
+        url = route.request.url
+        local = url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+        if not local or (not draw_map and "/component/streamlit_folium" in url):
+            await route.abort()
+        else:
+            await route.continue_()
+
+    await context.route("**/*", guard)
+
+
+async def _open(browser: Any, url: str, account: str | None, draw_map: bool = True) -> tuple[Any, Any, float]:
+    """A new context and page at ``url``, signed in as ``account``; seconds until the map has drawn
+    (or, without ``draw_map``, until the page's first run has finished)."""
+    context = await browser.new_context(viewport=VIEWPORT, locale="vi-VN", service_workers="block")
+    await _offline(context, draw_map)
+    page = await context.new_page()
+    t = time.perf_counter()
+    await page.goto(url, wait_until="domcontentloaded")
+    if account:
+        await page.get_by_label("Tên đăng nhập / User name").fill(account)
+        await page.get_by_label("Mật khẩu / Password").fill(f"demo-{account}")
+        await page.get_by_role("button", name="Đăng nhập / Sign in").click()
+    if draw_map:
+        await page.wait_for_function(DRAWN, arg=[MAP_FRAME, None], timeout=300_000, polling="raf")
+    else:
+        await page.wait_for_function(IDLE, arg=[None], timeout=300_000, polling=50)
+    return context, page, time.perf_counter() - t
+
+
+async def _choose_project(page: Any, index: int) -> None:
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    await box.click()
+    option = page.locator("[role='option']").nth(index)
+    await option.wait_for()
+    await option.click()
+
+
+async def _project_count(page: Any) -> int:
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    await box.click()
+    await page.locator("[role='option']").first.wait_for()
+    n = await page.locator("[role='option']").count()
+    await page.keyboard.press("Escape")
+    return int(n)
+
+
+def _order(n_options: int, changes: int) -> list[int]:
+    """Each project in turn (options 1…), then back to all (0): ``changes`` choices."""
+    cycle = [*range(1, n_options), 0] if n_options > 1 else [0]
+    return [cycle[i % len(cycle)] for i in range(changes)]
+
+
+async def filter_changes(page: Any, changes: int) -> list[float]:
+    """Seconds from choosing each project until the map has drawn it."""
+    times = []
+    for index in _order(await _project_count(page), changes):
+        before = await page.evaluate(LEGEND, MAP_FRAME)
+        t = time.perf_counter()
+        await _choose_project(page, index)
+        await page.wait_for_function(DRAWN, arg=[MAP_FRAME, before], timeout=120_000, polling="raf")
+        times.append(time.perf_counter() - t)
+        await page.wait_for_timeout(300)  # a person reads the map before the next change
+    return times
+
+
+async def _session_changes(page: Any, changes: int, start: asyncio.Event) -> tuple[list[float], int]:
+    times, errors = [], 0
+    order = _order(await _project_count(page), changes)
+    await start.wait()
+    for index in order:
+        before = await page.evaluate(SELECTION)
+        t = time.perf_counter()
+        try:
+            await _choose_project(page, index)
+            await page.wait_for_function(IDLE, arg=[before], timeout=120_000, polling=50)
+            times.append(time.perf_counter() - t)
+        except Exception:  # noqa: BLE001 — a change that never finished is an error of the figure
+            errors += 1
+        if await page.locator("[data-testid='stException']").count():
+            errors += 1
+    return times, errors
+
+
+async def sessions(browser: Any, url: str, account: str | None, n: int, changes: int) -> dict:
+    """``n`` pages open at once, all changing the project filter together (see the module docstring)."""
+    opened = [await _open(browser, url, account, draw_map=False) for _ in range(n)]
+    start = asyncio.Event()
+    tasks = [asyncio.create_task(_session_changes(page, changes, start)) for _, page, _ in opened]
+    await asyncio.sleep(0.5)
+    start.set()
+    done = await asyncio.gather(*tasks)
+    for context, _, _ in opened:
+        await context.close()
+    times = sorted(t for ts, _ in done for t in ts)
+    return {"sessions": n, **_stats(times), "errors": sum(e for _, e in done)}
+
+
+def _stats(times: list[float]) -> dict:
+    if not times:
+        return {"n": 0, "median_s": None, "p90_s": None, "max_s": None}
+    ordered = sorted(times)
+    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    return {
+        "n": len(ordered),
+        "median_s": round(statistics.median(ordered), 3),
+        "p90_s": round(p90, 3),
+        "max_s": round(ordered[-1], 3),
+    }
+
+
+async def measure(
+    workspace: str, account: str | None, runs: int, changes: int, session_counts: list[int], log=print
+) -> dict:
+    """Every figure of the module docstring for one workspace."""
+    from playwright.async_api import async_playwright
+
+    out: dict[str, Any] = {"workspace": workspace, "account": account, "cold": [], "cold_from_start": [], "later": []}
+    with tempfile.TemporaryDirectory(prefix="geo-visits-") as tmp:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            peak = 0.0
+            for run in range(runs):
+                with Server(workspace, Path(tmp) / f"server-{run}.log") as server:
+                    context, page, first = await _open(browser, server.url, account)
+                    out["cold"].append(round(first, 3))
+                    out["cold_from_start"].append(round(first + server.up - server.started, 3))
+                    log(f"    cold {first:.2f} s (server up after {server.up - server.started:.2f} s)")
+                    if run == 0:
+                        out["filter"] = [round(t, 3) for t in await filter_changes(page, changes)]
+                        log("    filter changes " + ", ".join(f"{t:.2f}" for t in out["filter"]) + " s")
+                    await context.close()
+                    context, page, later = await _open(browser, server.url, account)
+                    out["later"].append(round(later, 3))
+                    log(f"    later visit {later:.2f} s")
+                    if run == 0:
+                        opened = [await _open(browser, server.url, account) for _ in range(4)]
+                        out["five_sessions_peak_mb"] = round(server.peak_mb, 1)
+                        for c, _, _ in opened:
+                            await c.close()
+                    await context.close()
+                    peak = max(peak, server.peak_mb)
+            out["server_peak_mb"] = round(peak, 1)
+            out["sessions"] = []
+            for n in session_counts:
+                with Server(workspace, Path(tmp) / f"server-sessions-{n}.log") as server:
+                    warm_context, _, _ = await _open(browser, server.url, account)  # the server warm, as in office
+                    await warm_context.close()
+                    res = await sessions(browser, server.url, account, n, changes)
+                    res["server_peak_mb"] = round(server.peak_mb, 1)
+                    out["sessions"].append(res)
+                    log(f"    {n} sessions: median {res['median_s']} s, p90 {res['p90_s']} s, errors {res['errors']}")
+            await browser.close()
+    for key in ("cold", "cold_from_start", "later", "filter"):
+        if out.get(key):
+            out[f"{key}_median_s"] = round(statistics.median(out[key]), 3)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workspace")
+    parser.add_argument("--account", default=None, help="sign in as this account (password demo-NAME)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh servers (cold) and later visits")
+    parser.add_argument("--changes", type=int, default=6, help="filter changes per page")
+    parser.add_argument("--sessions", default="", help="comma-separated counts of simultaneous sessions")
+    parser.add_argument("--out", type=Path, default=None, help="write every figure to this JSON file")
+    args = parser.parse_args(argv)
+    counts = [int(x) for x in args.sessions.split(",") if x.strip()]
+    res = asyncio.run(measure(args.workspace, args.account, max(1, args.runs), max(1, args.changes), counts))
+    if args.out:
+        args.out.write_text(json.dumps(res, indent=1), encoding="utf-8")
+    else:
+        print(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
