@@ -407,7 +407,7 @@ def check_canonical(layer: Layer, frame: pd.DataFrame, file: str, report: Report
         values = frame[col.name]
         missing = values.isna().to_numpy(dtype=bool)
         if values.dtype == object:
-            missing = missing | values.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+            missing = missing | _blank_text(values)
         if col.required and missing.any():
             report.error(
                 "missing_value",
@@ -572,7 +572,7 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
 def _replace_legacy_codes(col: Column, text: pd.Series, header, file, report, rows_of, row_kind) -> pd.Series:
     """Codes a newer regulation replaced (land use BHK, NHK → HNK), read as the current code with a warning."""
     old = {normalize_name(a): b for a, b in col.legacy_values}
-    key = text.map(lambda v: normalize_name(v) if isinstance(v, str) else "")
+    key = _map_unique(text, lambda v: normalize_name(v) if isinstance(v, str) else "")
     out = text.copy()
     for spelling in pd.unique(text[key.isin(list(old))]):
         new = old[normalize_name(spelling)]
@@ -589,6 +589,15 @@ def _replace_legacy_codes(col: Column, text: pd.Series, header, file, report, ro
             row_kind=row_kind,
         )
     return out
+
+
+def _blank_text(values: pd.Series) -> np.ndarray:
+    """Where an object column holds a text of only spaces (or an empty text), vectorised."""
+    try:
+        stripped = values.str.strip()
+    except AttributeError:  # no text at all in the column (numbers, dates …)
+        return np.zeros(len(values), dtype=bool)
+    return stripped.eq("").to_numpy(dtype=bool)
 
 
 class _Distinct:

@@ -255,17 +255,21 @@ def _permutation_counts(
     reps = sites[first]
     g_count = len(reps)
     n_ge, n_le, total, total_sq = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m)
-    chunk = max(1, 6_000_000 // max(1, permutations * max(kmax, 1)))
     obs_all = observed[sites]
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(g_count + 1), side="left")
+    # a draw whose every candidate value is 0 sums to 0 for every site: only the others are summed
+    live = np.flatnonzero((y0 != 0).any(axis=1) | (y1 != 0).any(axis=1))
+    ids_live, y0_live, y1_live = ids[live], y0[live], y1[live]
+    chunk = max(1, 6_000_000 // max(1, len(live) * max(kmax, 1), permutations))
     for start in range(0, g_count, chunk):
         stop = min(g_count, start + chunk)
         idx = reps[start:stop]
-        vals = np.where(ids[None, :, :] >= idx[:, None, None], y1[None], y0[None])
+        vals = np.where(ids_live[None, :, :] >= idx[:, None, None], y1_live[None], y0_live[None])
         if not uniform:
             vals = vals * (cols[None, None, :] < card[idx, None, None])
-        sums = vals.sum(axis=2)
+        sums = np.zeros((stop - start, permutations))
+        sums[:, live] = vals.sum(axis=2)
         g_total = sums.sum(axis=1)
         g_total_sq = (sums * sums).sum(axis=1)
         sums.sort(axis=1)
