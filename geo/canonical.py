@@ -21,7 +21,7 @@ import pandas as pd
 
 from .problems import Report
 from .schema import Column, Enum, Layer, normalize_name
-from .text import has_unsafe, quote, shorten, strip_unsafe
+from .text import UNSAFE, has_unsafe, quote, shorten, strip_unsafe
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -523,8 +523,9 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             parsed = parsed.mask(bad)
         return parsed.astype("Int64") if col.type == "int" else parsed
     limit = text_limit(col.name)
-    text = distinct.map(lambda v: _clean_text(v, limit))
-    unsafe = distinct.flags(lambda v: isinstance(v, str) and has_unsafe(v), missing=False)
+    plain = distinct.plain(limit)  # texts every check below would leave as they are: not looked at again
+    text = distinct.map(lambda v: _clean_text(v, limit), unchanged=plain)
+    unsafe = distinct.flags(lambda v: isinstance(v, str) and has_unsafe(v), missing=False, unless=plain)
     if unsafe.any():
         report.warning(
             "unsafe_characters",
@@ -537,7 +538,7 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             column=header,
             row_kind=row_kind,
         )
-    cut = distinct.flags(lambda v: _too_long(v, limit), missing=False)
+    cut = distinct.flags(lambda v: _too_long(v, limit), missing=False, unless=plain)
     if cut.any():
         report.warning(
             "text_too_long",
@@ -550,7 +551,9 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             column=header,
             row_kind=row_kind,
         )
-    stray = distinct.flags(lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "", missing=False)
+    stray = distinct.flags(
+        lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "", missing=False, unless=plain
+    )
     if stray.any():
         report.warning(
             "stray_spaces",
@@ -591,6 +594,11 @@ def _replace_legacy_codes(col: Column, text: pd.Series, header, file, report, ro
     return out
 
 
+_WORD = r"[^\s" + UNSAFE.pattern[1:-1] + "]+"
+_PLAIN = re.compile(_WORD + "(?: " + _WORD + ")*")
+"""Words of safe characters separated by single spaces (``\\S`` is ``str.split``'s idea of a non-space)."""
+
+
 def _blank_text(values: pd.Series) -> np.ndarray:
     """Where an object column holds a text of only spaces (or an empty text), vectorised."""
     try:
@@ -618,17 +626,40 @@ class _Distinct:
         self.uniques = uniques if isinstance(uniques, np.ndarray) else np.asarray(uniques, dtype=object)
         self.codes = np.asarray(codes, dtype=np.intp)
 
-    def map(self, func) -> pd.Series:
-        """``func`` of every value (``func(None)`` where missing), as an object Series."""
+    def map(self, func, unchanged: np.ndarray | None = None) -> pd.Series:
+        """``func`` of every value (``func(None)`` where missing), as an object Series; values where
+        ``unchanged`` holds (one flag per distinct value) are known to be their own ``func`` and kept."""
         mapped = np.empty(len(self.uniques) + 1, dtype=object)
-        mapped[:-1] = [func(u) for u in self.uniques]
+        if unchanged is None:
+            mapped[:-1] = [func(u) for u in self.uniques]
+        else:
+            mapped[:-1] = self.uniques
+            todo = np.flatnonzero(~unchanged)
+            mapped[todo] = [func(u) for u in self.uniques[todo]]
         mapped[-1] = func(None)
         return pd.Series(mapped[self.codes], index=self.index, dtype=object)
 
-    def flags(self, test, missing: bool) -> pd.Series:
-        """``test`` of every present value, as booleans; ``missing`` where the value is missing."""
-        mapped = np.fromiter((bool(test(u)) for u in self.uniques), dtype=bool, count=len(self.uniques))
+    def flags(self, test, missing: bool, unless: np.ndarray | None = None) -> pd.Series:
+        """``test`` of every present value, as booleans; ``missing`` where the value is missing; False
+        without testing where ``unless`` holds (one flag per distinct value)."""
+        values = self.uniques if unless is None else self.uniques[~unless]
+        tested = np.fromiter((bool(test(u)) for u in values), dtype=bool, count=len(values))
+        if unless is None:
+            mapped = tested
+        else:
+            mapped = np.zeros(len(self.uniques), dtype=bool)
+            mapped[~unless] = tested
         return pd.Series(np.append(mapped, missing)[self.codes], index=self.index, dtype=bool)
+
+    def plain(self, limit: int | None) -> np.ndarray:
+        """Per distinct value: a text of words separated by single spaces, nothing unsafe, at most
+        ``limit`` characters — what cleaning leaves as it is and no text check flags."""
+        match = _PLAIN.fullmatch
+        return np.fromiter(
+            (isinstance(u, str) and (limit is None or len(u) <= limit) and match(u) is not None for u in self.uniques),
+            dtype=bool,
+            count=len(self.uniques),
+        )
 
 
 def _map_unique(values: pd.Series, func) -> pd.Series:
