@@ -599,13 +599,24 @@ _PLAIN = re.compile(_WORD + "(?: " + _WORD + ")*")
 """Words of safe characters separated by single spaces (``\\S`` is ``str.split``'s idea of a non-space)."""
 
 
+_SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_BLANK = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]*$"
+"""A text of nothing but what ``str.strip`` removes (Python's own list of spaces, for Arrow's RE2)."""
+
+
 def _blank_text(values: pd.Series) -> np.ndarray:
     """Where an object column holds a text of only spaces (or an empty text), vectorised."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    objects = values.to_numpy(dtype=object)
     try:
-        stripped = values.str.strip()
-    except AttributeError:  # no text at all in the column (numbers, dates …)
-        return np.zeros(len(values), dtype=bool)
-    return stripped.eq("").to_numpy(dtype=bool)
+        if pd.api.types.infer_dtype(objects, skipna=True) not in ("string", "empty"):
+            raise TypeError
+        text = pa.array(objects, type=pa.string(), from_pandas=True)
+    except (TypeError, ValueError, pa.ArrowException):  # not only texts: each distinct value on its own
+        return _Distinct(values).flags(_blank_value, missing=False).to_numpy(dtype=bool)
+    return pc.fill_null(pc.match_substring_regex(text, _BLANK), False).to_numpy(zero_copy_only=False)
 
 
 class _Distinct:
