@@ -41,11 +41,16 @@ workspaces of even parcels.
 
 Inference
 ---------
-The statistic and its analytical z come from :class:`esda.G_Local`
-(``star=True``). Its pseudo p-values are *not* used: esda 2.9 computes them
-with the "directed" alternative, which counts ties at the minimum as
-extreme, so on sparse counts every parcel whose neighbourhood holds no
-grievance at all gets the smallest possible p (on 900 random parcels with
+The statistic and its analytical z are :class:`esda.G_Local`'s (``star=True``,
+row-standardised), computed here with SciPy and NumPy from the same k-d tree
+query and the same sparse matrix as libpysal builds, to the last bit
+(``tests/test_hotspots_clusters.py`` compares them with esda's), without
+importing esda or building libpysal's weights object (several seconds at
+province scale); esda still computes the distance-band option. esda's
+pseudo p-values are *not* used: esda 2.9 computes them with the
+"directed" alternative, which counts ties at the minimum as extreme,
+so on sparse counts every parcel whose neighbourhood holds no grievance
+at all gets the smallest possible p (on 900 random parcels with
 20 grievances, 744 came out at p = 0.001). Instead, a conditional
 permutation (the parcel's own value fixed, its neighbours drawn at random
 from the other parcels, ``permutations`` = 999 times, seeded) counts ties as
@@ -68,8 +73,11 @@ cluster where ``p_fdr ≤ alpha`` (0.05) and its neighbourhood is above
 with sparse grievances.
 
 The permutation is vectorised with NumPy (shared draws across parcels, as
-esda does); 30,000 parcels with 999 permutations take a few seconds without
-numba.
+esda does). Parcel i's draws depend on i only through which drawn positions
+come after it, so parcels with no drawn position between them share every
+drawn sum: each such group is summed once (and draws whose values are all 0
+not at all), the same sums and counts as parcel by parcel. 80,000 affected
+parcels with 999 permutations take well under a second without numba.
 """
 
 from __future__ import annotations
