@@ -269,7 +269,7 @@ def _permutation_counts(
     # a draw whose every candidate value is 0 sums to 0 for every site: only the others are summed
     live = np.flatnonzero((y0 != 0).any(axis=1) | (y1 != 0).any(axis=1))
     ids_live, y0_live, y1_live = ids[live], y0[live], y1[live]
-    chunk = max(1, 6_000_000 // max(1, len(live) * max(kmax, 1), permutations))
+    chunk = max(1, 2_000_000 // max(1, len(live) * max(kmax, 1), permutations))
     for start in range(0, g_count, chunk):
         stop = min(g_count, start + chunk)
         idx = reps[start:stop]
