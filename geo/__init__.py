@@ -89,10 +89,11 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """``geo.build_map``, ``geo.map_html``: the map package (folium) is imported when first asked for,
+    """``geo.maps``, ``geo.build_map``, ``geo.map_html``: the map package (folium) is imported when first asked for,
     so commands that draw no map (``summary``, ``validate``) do not pay for it."""
-    if name in ("build_map", "map_html"):
-        from . import maps
+    if name in ("build_map", "map_html", "maps"):
+        import importlib
 
-        return getattr(maps, name)
+        maps = importlib.import_module(f"{__name__}.maps")
+        return maps if name == "maps" else getattr(maps, name)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")
