@@ -23,7 +23,6 @@ from .analysis import Analysis, analyse
 from .brief import brief
 from .disclosure import Disclosure
 from .hotspots import HotspotResult, compute_hotspots, hotspot_levels
-from .maps import build_map, map_html
 from .problems import Problem, Report, WorkspaceError
 from .progress import (
     PROGRESS_COLUMNS,
@@ -87,3 +86,14 @@ __all__ = [
     "week_ends",
     "weekly_progress",
 ]
+
+
+def __getattr__(name: str):
+    """``geo.maps``, ``geo.build_map``, ``geo.map_html``: the map package (folium) is imported when first asked for,
+    so commands that draw no map (``summary``, ``validate``) do not pay for it."""
+    if name in ("build_map", "map_html", "maps"):
+        import importlib
+
+        maps = importlib.import_module(f"{__name__}.maps")
+        return maps if name == "maps" else getattr(maps, name)
+    raise AttributeError(f"module 'geo' has no attribute {name!r}")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .problems import Report
 from .schema import Column, Enum, Layer, normalize_name
-from .text import has_unsafe, quote, shorten, strip_unsafe
+from .text import UNSAFE, has_unsafe, quote, shorten, strip_unsafe
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -407,7 +407,7 @@ def check_canonical(layer: Layer, frame: pd.DataFrame, file: str, report: Report
         values = frame[col.name]
         missing = values.isna().to_numpy(dtype=bool)
         if values.dtype == object:
-            missing = missing | values.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+            missing = missing | _blank_text(values)
         if col.required and missing.any():
             report.error(
                 "missing_value",
@@ -523,8 +523,9 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             parsed = parsed.mask(bad)
         return parsed.astype("Int64") if col.type == "int" else parsed
     limit = text_limit(col.name)
-    text = distinct.map(lambda v: _clean_text(v, limit))
-    unsafe = distinct.flags(lambda v: isinstance(v, str) and has_unsafe(v), missing=False)
+    plain = distinct.plain(limit)  # texts every check below would leave as they are: not looked at again
+    text = distinct.map(lambda v: _clean_text(v, limit), unchanged=plain)
+    unsafe = distinct.flags(lambda v: isinstance(v, str) and has_unsafe(v), missing=False, unless=plain)
     if unsafe.any():
         report.warning(
             "unsafe_characters",
@@ -537,7 +538,7 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             column=header,
             row_kind=row_kind,
         )
-    cut = distinct.flags(lambda v: _too_long(v, limit), missing=False)
+    cut = distinct.flags(lambda v: _too_long(v, limit), missing=False, unless=plain)
     if cut.any():
         report.warning(
             "text_too_long",
@@ -550,7 +551,9 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
             column=header,
             row_kind=row_kind,
         )
-    stray = distinct.flags(lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "", missing=False)
+    stray = distinct.flags(
+        lambda v: isinstance(v, str) and v != v.strip() and v.strip() != "", missing=False, unless=plain
+    )
     if stray.any():
         report.warning(
             "stray_spaces",
@@ -572,7 +575,7 @@ def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows
 def _replace_legacy_codes(col: Column, text: pd.Series, header, file, report, rows_of, row_kind) -> pd.Series:
     """Codes a newer regulation replaced (land use BHK, NHK → HNK), read as the current code with a warning."""
     old = {normalize_name(a): b for a, b in col.legacy_values}
-    key = text.map(lambda v: normalize_name(v) if isinstance(v, str) else "")
+    key = _map_unique(text, lambda v: normalize_name(v) if isinstance(v, str) else "")
     out = text.copy()
     for spelling in pd.unique(text[key.isin(list(old))]):
         new = old[normalize_name(spelling)]
@@ -589,6 +592,31 @@ def _replace_legacy_codes(col: Column, text: pd.Series, header, file, report, ro
             row_kind=row_kind,
         )
     return out
+
+
+_WORD = r"[^\s" + UNSAFE.pattern[1:-1] + "]+"
+_PLAIN = re.compile(_WORD + "(?: " + _WORD + ")*")
+"""Words of safe characters separated by single spaces (``\\S`` is ``str.split``'s idea of a non-space)."""
+
+
+_SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+_BLANK = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]*$"
+"""A text of nothing but what ``str.strip`` removes (Python's own list of spaces, for Arrow's RE2)."""
+
+
+def _blank_text(values: pd.Series) -> np.ndarray:
+    """Where an object column holds a text of only spaces (or an empty text), vectorised."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    objects = values.to_numpy(dtype=object)
+    try:
+        if pd.api.types.infer_dtype(objects, skipna=True) not in ("string", "empty"):
+            raise TypeError
+        text = pa.array(objects, type=pa.string(), from_pandas=True)
+    except (TypeError, ValueError, pa.ArrowException):  # not only texts: each distinct value on its own
+        return _Distinct(values).flags(_blank_value, missing=False).to_numpy(dtype=bool)
+    return pc.fill_null(pc.match_substring_regex(text, _BLANK), False).to_numpy(zero_copy_only=False)
 
 
 class _Distinct:
@@ -609,17 +637,40 @@ class _Distinct:
         self.uniques = uniques if isinstance(uniques, np.ndarray) else np.asarray(uniques, dtype=object)
         self.codes = np.asarray(codes, dtype=np.intp)
 
-    def map(self, func) -> pd.Series:
-        """``func`` of every value (``func(None)`` where missing), as an object Series."""
+    def map(self, func, unchanged: np.ndarray | None = None) -> pd.Series:
+        """``func`` of every value (``func(None)`` where missing), as an object Series; values where
+        ``unchanged`` holds (one flag per distinct value) are known to be their own ``func`` and kept."""
         mapped = np.empty(len(self.uniques) + 1, dtype=object)
-        mapped[:-1] = [func(u) for u in self.uniques]
+        if unchanged is None:
+            mapped[:-1] = [func(u) for u in self.uniques]
+        else:
+            mapped[:-1] = self.uniques
+            todo = np.flatnonzero(~unchanged)
+            mapped[todo] = [func(u) for u in self.uniques[todo]]
         mapped[-1] = func(None)
         return pd.Series(mapped[self.codes], index=self.index, dtype=object)
 
-    def flags(self, test, missing: bool) -> pd.Series:
-        """``test`` of every present value, as booleans; ``missing`` where the value is missing."""
-        mapped = np.fromiter((bool(test(u)) for u in self.uniques), dtype=bool, count=len(self.uniques))
+    def flags(self, test, missing: bool, unless: np.ndarray | None = None) -> pd.Series:
+        """``test`` of every present value, as booleans; ``missing`` where the value is missing; False
+        without testing where ``unless`` holds (one flag per distinct value)."""
+        values = self.uniques if unless is None else self.uniques[~unless]
+        tested = np.fromiter((bool(test(u)) for u in values), dtype=bool, count=len(values))
+        if unless is None:
+            mapped = tested
+        else:
+            mapped = np.zeros(len(self.uniques), dtype=bool)
+            mapped[~unless] = tested
         return pd.Series(np.append(mapped, missing)[self.codes], index=self.index, dtype=bool)
+
+    def plain(self, limit: int | None) -> np.ndarray:
+        """Per distinct value: a text of words separated by single spaces, nothing unsafe, at most
+        ``limit`` characters — what cleaning leaves as it is and no text check flags."""
+        match = _PLAIN.fullmatch
+        return np.fromiter(
+            (isinstance(u, str) and (limit is None or len(u) <= limit) and match(u) is not None for u in self.uniques),
+            dtype=bool,
+            count=len(self.uniques),
+        )
 
 
 def _map_unique(values: pd.Series, func) -> pd.Series:

@@ -38,6 +38,74 @@ def test_benjamini_hochberg_adjusts_as_the_textbook_does():
     assert fdr_bh(p).round(5).tolist() == expected
 
 
+def _points_with_coincident_sites(n: int, seed: int) -> np.ndarray:
+    """Random points on a coarse grid (many equal distances), a few of them stacked on the same spot."""
+    rng = np.random.default_rng(seed)
+    xy = rng.integers(0, 40, size=(n, 2)).astype("float64") * 10.0
+    xy[1:12] = xy[0]  # more than k + 1: some sites miss themselves in the k-d tree answer
+    return xy
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_gi_star_statistic_and_z_are_esdas_to_the_last_bit(seed):
+    from esda import G_Local
+    from libpysal.weights import KNN, fill_diagonal
+
+    xy = _points_with_coincident_sites(500, seed)
+    y = np.random.default_rng(seed).poisson(0.3, 500).astype("float64") / 3.0
+    w = fill_diagonal(KNN.from_array(xy, k=8), 1.0)
+    ref = G_Local(y, w, transform="R", star=True, permutations=0)
+    res = gi_star(y, xy, k=8, permutations=9, max_permutations=9)
+    assert np.array_equal(res["gi"].to_numpy(), np.asarray(ref.Gs)) and np.array_equal(res["z"].to_numpy(), ref.Zs)
+
+
+def test_knn_neighbours_are_libpysals():
+    from libpysal.weights import KNN
+
+    from geo.hotspots.clusters import _knn_adjacency
+
+    xy = _points_with_coincident_sites(400, 3)
+    ours = _knn_adjacency(xy, 6)
+    theirs = KNN.from_array(xy, k=6).sparse.tocsr()
+    assert (ours != theirs).nnz == 0 and np.array_equal(ours.indices, theirs.indices)
+
+
+def _counts_site_by_site(y, observed, card, sites, permutations, rng):
+    """The permutation counts computed for each site on its own (the plain reading of the method)."""
+    from geo.hotspots.clusters import _draw
+
+    n = len(y)
+    kmax = int(card[sites].max())
+    ids = _draw(rng, n - 1, kmax, permutations)
+    tol = 1e-9 * max(1.0, float(np.abs(y).max())) * kmax
+    out = np.zeros((4, len(sites)))
+    for j, i in enumerate(sites):
+        vals = np.where(ids >= i, y[np.minimum(ids + 1, n - 1)], y[ids])
+        sums = (vals * (np.arange(kmax) < card[i])).sum(axis=1)
+        out[:, j] = (
+            (sums >= observed[i] - tol).sum(),
+            (sums <= observed[i] + tol).sum(),
+            sums.sum(),
+            (sums * sums).sum(),
+        )
+    return out
+
+
+@pytest.mark.parametrize("uniform", [True, False])
+def test_permutation_counts_shared_across_sites_equal_those_drawn_site_by_site(uniform):
+    from geo.hotspots.clusters import _permutation_counts
+
+    rng = np.random.default_rng(5)
+    n = 600
+    y = np.where(rng.random(n) < 0.05, rng.integers(1, 4, n) / 2.0, 0.0)
+    card = np.full(n, 8) if uniform else rng.integers(3, 9, n)
+    observed = rng.integers(0, 4, n) / 2.0
+    sites = np.flatnonzero(rng.random(n) < 0.7)
+    ours = np.array(_permutation_counts(y, observed, card, sites, 199, np.random.default_rng(9)))
+    plain = _counts_site_by_site(y, observed, card, sites, 199, np.random.default_rng(9))
+    assert np.allclose(ours[2:], plain[2:], rtol=1e-12, atol=0) and np.array_equal(ours[:2], plain[:2])
+
+
 def test_a_planted_cluster_is_found_hot():
     rng = np.random.default_rng(7)
     y = np.zeros(900)

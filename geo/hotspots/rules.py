@@ -57,7 +57,7 @@ gi_cluster
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -481,7 +481,7 @@ def _topics_text(topics: dict[str, int], most: int = 3) -> str:
     return f" ({shown}{', …' if len(named) > most else ''})"
 
 
-def reason_list(row: pd.Series, config: dict[str, Any]) -> list[str]:
+def reason_list(row: pd.Series | Mapping[str, Any], config: dict[str, Any]) -> list[str]:
     """The reasons of one :func:`signal_table` row, in plain Vietnamese, most pressing first.
 
     The facts behind the contract's fixed points (open and overdue
@@ -492,8 +492,8 @@ def reason_list(row: pd.Series, config: dict[str, Any]) -> list[str]:
 
     Parameters
     ----------
-    row : Series
-        One row of :func:`signal_table`.
+    row : Series or mapping
+        One row of :func:`signal_table` (column → value).
     config : dict
         The merged configuration.
 
@@ -639,7 +639,7 @@ def score_levels(signals: pd.DataFrame, config: dict[str, Any]) -> pd.DataFrame:
     level = level.where(~forced_none, "none")
     level = level.where(~forced_hot, "hotspot")
     reasons = (
-        pd.Series([reason_list(r, config) for _, r in signals.iterrows()], index=signals.index, dtype=object)
+        pd.Series([reason_list(r, config) for r in signals.to_dict("records")], index=signals.index, dtype=object)
         if len(signals)
         else pd.Series(dtype=object, index=signals.index)
     )

@@ -168,14 +168,23 @@ class Backend:
         if where is not None:
             stmt = stmt.where(where)
         # the driver's own tuples: SQLAlchemy's Row objects would cost more than the query
+        # by blocks of rows, each turned into columns (its geometries decoded) before the next is fetched:
+        # a province's parcels never sit in memory as one tuple per row and one bytes object per shape
         result = conn.execute(stmt)
-        rows = result.cursor.fetchall() if result.cursor is not None else []
-        result.close()
         names = [*columns] + ([geometry] if geometry is not None else [])
-        values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        out = pd.DataFrame({n: pd.Series(np.array(v, dtype=object), dtype=object) for n, v in zip(names, values)})
-        if geometry is not None:
-            out[geometry] = pd.Series(self.geoms_from_db(out[geometry].tolist()), index=out.index, dtype=object)
+        parts: list[list[np.ndarray]] = [[] for _ in names]
+        while result.cursor is not None:
+            rows = result.cursor.fetchmany(50_000)
+            if not rows:
+                break
+            for part, values in zip(parts, zip(*rows, strict=True), strict=True):
+                part.append(np.array(values, dtype=object))
+            del rows
+            if geometry is not None:
+                parts[-1][-1] = np.asarray(self.geoms_from_db(parts[-1][-1].tolist()), dtype=object)
+        result.close()
+        arrays = [np.concatenate(p) if p else np.array([], dtype=object) for p in parts]
+        out = pd.DataFrame({n: pd.Series(a, dtype=object) for n, a in zip(names, arrays, strict=True)})
         return out
 
     # --- schema -------------------------------------------------------------------------------
