@@ -1,7 +1,7 @@
 """Warm the server before its first visitor: the page's imports and its first view, computed once.
 
 A fresh server process pays, on its first page, for importing the page's libraries (Streamlit's
-components, folium, geopandas, altair, esda: about 3–4 s on two cores), reading the workspace,
+components, folium, geopandas, altair: about 3 s on two cores), reading the workspace,
 its display geometry, and the first selection's analysis and weekly series. :func:`start`, called by
 ``python -m dashboard.serve`` as the server starts, does all of that in a background thread, through
 the very cached functions the page calls (:mod:`dashboard.data`), so the first visitor finds them
@@ -17,9 +17,14 @@ one that must never wait — or, for a folder (no sign-in), the whole workspace'
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 LOG = logging.getLogger(__name__)
 
@@ -28,10 +33,8 @@ ROLE_ORDER = ("leadership", "officer", "party_cell", "clerk", "inspector", "admi
 
 
 def _imports() -> None:
-    """Everything the main page imports, and what its first run imports lazily (Gi*: esda, libpysal)."""
+    """Everything the main page imports, and what its first run imports lazily (the map's modules)."""
     import altair  # noqa: F401
-    import esda  # noqa: F401
-    import libpysal.weights  # noqa: F401
     import streamlit_folium  # noqa: F401
 
     import dashboard.brief  # noqa: F401
@@ -43,6 +46,7 @@ def _imports() -> None:
     import dashboard.report_page  # noqa: F401
     import dashboard.signin  # noqa: F401
     import dashboard.upload  # noqa: F401
+    import geo.maps  # noqa: F401
 
 
 def _wait_for_runtime(timeout: float = 120.0) -> None:
@@ -82,7 +86,7 @@ def warm(workspace: str, at: int | None = None) -> list[str]:
     """
     done: list[str] = []
 
-    def step(what: str, fn, *args) -> object:
+    def step(what: str, fn: Callable[..., T], *args: Any) -> T:
         t = time.perf_counter()
         out = fn(*args)
         done.append(f"{what} {time.perf_counter() - t:.2f} s")
@@ -119,7 +123,7 @@ def start(workspace: str, at: int | None = None) -> threading.Thread:
     def run() -> None:
         t = time.perf_counter()
         done = warm(workspace, at)
-        LOG.info("dashboard warmed in %.1f s: %s", time.perf_counter() - t, "; ".join(done))
+        sys.stderr.write(f"Đã chuẩn bị sẵn trang / page warmed in {time.perf_counter() - t:.1f} s: {'; '.join(done)}\n")
 
     thread = threading.Thread(target=run, name="dashboard-warm", daemon=True)
     thread.start()
