@@ -2,7 +2,7 @@
 
 A fresh server process pays, on its first page, for importing the page's libraries (Streamlit's
 components, folium, geopandas, altair: about 3 s on two cores), reading the workspace,
-its display geometry, and the first selection's analysis and weekly series. :func:`start`, called by
+its display geometry, and the first selection's analysis. :func:`start`, called by
 ``python -m dashboard.serve`` as the server starts, does all of that in a background thread, through
 the very cached functions the page calls (:mod:`dashboard.data`), so the first visitor finds them
 done — or, arriving earlier, waits only for what is left (Streamlit computes a cached value once;
@@ -33,15 +33,16 @@ ROLE_ORDER = ("leadership", "officer", "party_cell", "clerk", "inspector", "admi
 
 
 def _imports() -> None:
-    """Everything the main page imports, and what its first run imports lazily (the map's modules)."""
+    """What the main page imports, and what its first run imports lazily (the map's modules) — except
+    the map's Streamlit component (``streamlit_folium``, ``dashboard.mapview``): declared outside a
+    page's run, it is not served, and the map stays blank; the page imports it (a few milliseconds)."""
     import altair  # noqa: F401
-    import streamlit_folium  # noqa: F401
+    import folium  # noqa: F401
 
     import dashboard.brief  # noqa: F401
     import dashboard.downloads  # noqa: F401
     import dashboard.grievance_forms  # noqa: F401
     import dashboard.history  # noqa: F401
-    import dashboard.mapview  # noqa: F401
     import dashboard.panels  # noqa: F401
     import dashboard.report_page  # noqa: F401
     import dashboard.signin  # noqa: F401
@@ -50,12 +51,15 @@ def _imports() -> None:
 
 
 def _wait_for_runtime(timeout: float = 120.0) -> None:
-    """Wait until Streamlit's runtime exists: a component (the map's) declared before it would not be
-    registered with it, and the page's map would stay blank."""
+    """Wait until Streamlit's runtime has started: a component (the map's) declared before its registry
+    is in place would not be registered with it, and the page's map would stay blank."""
     from streamlit.runtime import Runtime
+    from streamlit.runtime.runtime import RuntimeState
 
     deadline = time.monotonic() + timeout
-    while not Runtime.exists() and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if Runtime.exists() and Runtime.instance().state not in (RuntimeState.INITIAL,):
+            return
         time.sleep(0.05)
 
 
@@ -111,7 +115,6 @@ def warm(workspace: str, at: int | None = None) -> list[str]:
             sel = Selection.make(hamlets=hamlets, as_of=as_of)
             role = "folder" if access is None else access.role
             step(f"analysis ({role})", data.analyse, path, key, sel)
-            step(f"weekly ({role})", data.weekly, path, key, sel)
     except Exception:  # noqa: BLE001 — warming is an optimisation: the page reports real problems itself
         LOG.exception("dashboard warm-up stopped")
     return done
