@@ -1,0 +1,71 @@
+"""The server's warm-up (dashboard/warm.py): the first view of each account is computed before anyone asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import geo
+from dashboard import data, warm
+from geo.selection import Selection
+from tests.dashboard_support import build_app_ws, st_cache_clear
+
+
+@pytest.fixture
+def app_ws(build) -> Path:
+    return build_app_ws(build)
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[Selection]:
+    """Every selection :func:`geo.analyse` is asked for, through the dashboard's cache."""
+    calls: list[Selection] = []
+    real = geo.analyse
+
+    def analyse(ws: geo.Workspace, sel: Selection) -> geo.Analysis:
+        calls.append(sel)
+        return real(ws, sel)
+
+    monkeypatch.setattr(geo, "analyse", analyse)
+    monkeypatch.setattr(warm, "_wait_for_runtime", lambda timeout=0.0: None)  # no Streamlit server in a test
+    st_cache_clear()
+    yield calls
+    st_cache_clear()
+
+
+def test_a_folders_first_view_is_analysed_before_the_first_visit(app_ws, counted):
+    done = warm.warm(str(app_ws))
+    assert any(step.startswith("analysis (folder)") for step in done), done
+    assert len(counted) == 1
+    path = data.resolve_workspace(str(app_ws))
+    ws, key = data.load(path)
+    data.analyse(path, key, Selection.make(as_of=ws.default_as_of()))  # the page's first run
+    assert len(counted) == 1, "the page found it done"
+
+
+def test_each_accounts_landing_view_of_a_store_is_warmed_leadership_first(tmp_path, counted):
+    from tests.dashboard_support import sample_store_in
+
+    store = sample_store_in(tmp_path)
+    done = warm.warm(str(store))
+    roles = [step.split("(")[1].split(")")[0] for step in done if step.startswith("analysis")]
+    assert roles[0] == "leadership" and {"officer", "party_cell", "admin"} <= set(roles), roles
+    officers = [sel for sel in counted if sel.hamlets]
+    assert officers, "an officer lands on its own hamlets"
+    before = len(counted)
+    from geo.store import Store
+    from geo.store.accounts import get_user
+
+    with Store.open(store) as s:
+        access = get_user(s, "canbo1").access  # type: ignore[union-attr]
+    ws, key = data.load(store, None, access)
+    hamlets = [h for h in ws.hamlets["hamlet_id"].astype(str) if h in access.landing]
+    data.analyse(store, key, Selection.make(hamlets=hamlets, as_of=ws.default_as_of()))
+    assert len(counted) == before, "the officer's first view was ready"
+
+
+def test_a_workspace_that_cannot_be_read_stops_the_warm_up_quietly(tmp_path, counted):
+    done = warm.warm(str(tmp_path / "nowhere"))
+    assert not any(step.startswith("analysis") for step in done)
+    assert counted == []
