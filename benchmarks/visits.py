@@ -24,9 +24,12 @@ For ``WORKSPACE`` (a folder or a store; with a store, ``--account`` signs in wit
     finished (the selection's caption changed and Streamlit's status idle). Every page shares this
     machine's two cores with the server, so the map's drawing is left out here (the map component is
     not loaded): each person draws on their own computer. Errors (an exception shown, a page that
-    never finished) are counted.
+    never finished) are counted, and the server's own CPU seconds per change
+    (``server_cpu_s_per_change``) tell the server's share from the browsers'.
 
-Memory: the server's resident set (RSS, psutil, polled) at its highest.
+Memory: the server's resident set (RSS, psutil, polled) at its highest, and with five sessions open
+(``five_sessions_peak_mb``). Weight: ``first_view_bytes``, what the browser received for the first view
+(HTTP bodies as sent, and WebSocket frames).
 """
 
 from __future__ import annotations
@@ -133,6 +136,13 @@ class Server:
                 self.peak_mb = max(self.peak_mb, proc.memory_info().rss / 2**20)
             time.sleep(0.1)
 
+    def cpu_s(self) -> float:
+        """CPU seconds the server process has used so far (user and system)."""
+        import psutil
+
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return float(times.user + times.system)
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
@@ -168,8 +178,19 @@ async def _open(browser: Any, url: str, account: str | None, draw_map: bool = Tr
     context = await browser.new_context(viewport=VIEWPORT, locale="vi-VN", service_workers="block")
     await _offline(context, draw_map)
     page = await context.new_page()
+    page.received = [0]  # bytes the page received: HTTP bodies and WebSocket frames (the first view's weight)
+
+    def frame(payload: str | bytes) -> None:
+        page.received[0] += len(payload)
+
+    async def body(request: Any) -> None:
+        with contextlib.suppress(Exception):
+            page.received[0] += int((await request.sizes())["responseBodySize"])
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    page.on("requestfinished", body)
     t = time.perf_counter()
-    await page.goto(url, wait_until="domcontentloaded")
+    await page.goto(url, wait_until="domcontentloaded", timeout=120_000)
     if account:
         await page.get_by_label("Tên đăng nhập / User name").fill(account)
         await page.get_by_label("Mật khẩu / Password").fill(f"demo-{account}")
@@ -237,7 +258,12 @@ async def _session_changes(page: Any, changes: int, start: asyncio.Event) -> tup
 
 async def sessions(browser: Any, url: str, account: str | None, n: int, changes: int) -> dict:
     """``n`` pages open at once, all changing the project filter together (see the module docstring)."""
-    opened = [await _open(browser, url, account, draw_map=False) for _ in range(n)]
+    opened, refused = [], 0
+    for _ in range(n):
+        try:
+            opened.append(await _open(browser, url, account, draw_map=False))
+        except Exception:  # noqa: BLE001 — a page that never opened is an error of the figure
+            refused += 1
     start = asyncio.Event()
     tasks = [asyncio.create_task(_session_changes(page, changes, start)) for _, page, _ in opened]
     await asyncio.sleep(0.5)
@@ -246,7 +272,7 @@ async def sessions(browser: Any, url: str, account: str | None, n: int, changes:
     for context, _, _ in opened:
         await context.close()
     times = sorted(t for ts, _ in done for t in ts)
-    return {"sessions": n, **_stats(times), "errors": sum(e for _, e in done)}
+    return {"sessions": n, **_stats(times), "errors": refused + sum(e for _, e in done), "not_opened": refused}
 
 
 def _stats(times: list[float]) -> dict:
@@ -277,6 +303,9 @@ async def measure(
                 with Server(workspace, Path(tmp) / f"server-{run}.log") as server:
                     context, page, first = await _open(browser, server.url, account)
                     out["cold"].append(round(first, 3))
+                    if run == 0:
+                        await page.wait_for_timeout(500)  # the last frames of the first view
+                        out["first_view_bytes"] = page.received[0]
                     out["cold_from_start"].append(round(first + server.up - server.started, 3))
                     log(f"    cold {first:.2f} s (server up after {server.up - server.started:.2f} s)")
                     if run == 0:
@@ -299,8 +328,11 @@ async def measure(
                 with Server(workspace, Path(tmp) / f"server-sessions-{n}.log") as server:
                     warm_context, _, _ = await _open(browser, server.url, account)  # the server warm, as in office
                     await warm_context.close()
+                    cpu = server.cpu_s()
                     res = await sessions(browser, server.url, account, n, changes)
                     res["server_peak_mb"] = round(server.peak_mb, 1)
+                    # the server's own CPU per change: what the server pays, apart from the browsers' share
+                    res["server_cpu_s_per_change"] = round((server.cpu_s() - cpu) / max(1, res["n"]), 3)
                     out["sessions"].append(res)
                     log(f"    {n} sessions: median {res['median_s']} s, p90 {res['p90_s']} s, errors {res['errors']}")
             await browser.close()

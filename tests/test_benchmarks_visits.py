@@ -1,0 +1,64 @@
+"""The browser benchmark (benchmarks/visits.py) at a tiny size: every figure measured, none asserted in time."""
+
+from __future__ import annotations
+
+import asyncio
+import numbers
+
+import pytest
+
+from benchmarks import visits
+from benchmarks.__main__ import TARGETS, check_targets, headline_figures, render_table
+from benchmarks.workspaces import Size, ensure_workspace
+
+pytestmark = pytest.mark.slow
+
+
+def _positive(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and value > 0
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory) -> dict:
+    folder, _ = ensure_workspace(Size("tiny", 300, 80, 15), tmp_path_factory.mktemp("cache"), log=lambda *_: None)
+    return asyncio.run(visits.measure(str(folder), None, runs=1, changes=2, session_counts=[2], log=lambda *_: None))
+
+
+def test_the_first_map_a_later_visit_and_each_filter_change_are_timed(figures):
+    assert len(figures["cold"]) == 1 and len(figures["later"]) == 1 and len(figures["filter"]) == 2
+    assert all(_positive(t) for t in [*figures["cold"], *figures["later"], *figures["filter"]])
+    assert figures["cold_from_start"][0] > figures["cold"][0], "the server's own start is counted there"
+
+
+def test_the_first_views_weight_and_the_servers_memory_are_measured(figures):
+    assert figures["first_view_bytes"] > 100_000  # Streamlit's page and the map's data, at least
+    assert _positive(figures["five_sessions_peak_mb"]) and figures["server_peak_mb"] >= figures["five_sessions_peak_mb"]
+
+
+def test_simultaneous_sessions_each_change_is_timed_without_errors(figures):
+    (two,) = figures["sessions"]
+    assert two["sessions"] == 2 and two["n"] == 4 and two["errors"] == 0
+    assert two["median_s"] <= two["p90_s"] <= two["max_s"]
+
+
+def test_the_browser_figures_reach_the_targets_and_the_table(figures):
+    res = {"district": {"size": {"parcels": 300, "households": 80, "grievances": 15}, "generate_s": None}}
+    res["district"]["browser"] = figures
+    res["district"]["figures"] = headline_figures(res["district"])
+    checked = {t["figure"]: t for t in check_targets(res) if t["size"] == "district"}
+    assert {"cold_s", "later_s", "filter_s", "first_view_bytes"} <= checked.keys()
+    assert all(t["value"] is not None for t in checked.values())
+    table = render_table(res)
+    assert "browser: first map, fresh server (s)" in table and "2 sessions" not in table
+    assert len([t for t in TARGETS if t[0] == "sample"]) == 7
+
+
+def test_changes_visit_each_project_then_all():
+    assert visits._order(4, 5) == [1, 2, 3, 0, 1]
+    assert visits._order(1, 2) == [0, 0]
+
+
+def test_the_ninetieth_percentile_is_a_measured_change():
+    stats = visits._stats([0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 0.4, 0.6, 0.8, 1.0])
+    assert stats["median_s"] == 0.55 and stats["p90_s"] == 0.9 and stats["max_s"] == 1.0
+    assert visits._stats([])["median_s"] is None
