@@ -3,10 +3,12 @@
 A fresh server process pays, on its first page, for importing the page's libraries (Streamlit's
 components, folium, geopandas, altair: about 3 s on two cores), reading the workspace,
 its display geometry, and the first selection's analysis. :func:`start`, called by
-``python -m dashboard.serve`` as the server starts, does all of that in a background thread, through
-the very cached functions the page calls (:mod:`dashboard.data`), so the first visitor finds them
-done — or, arriving earlier, waits only for what is left (Streamlit computes a cached value once;
-a second caller of the same key waits for it).
+``python -m dashboard.serve`` before Streamlit starts, does the imports and the first view (leadership's,
+meeting screens first, or a folder's) before the server answers — it is up when it can serve — and every other account's
+view in a background thread while it answers, through the very cached functions the page calls
+(:mod:`dashboard.data`), so the page finds them done (Streamlit computes a cached value once; a
+second caller of the same key waits for it). The map's Streamlit component is left to the page:
+declared outside a page's run, it is not served and the map stays blank.
 
 What it warms, in order: the imports; the workspace as a whole and its display geometry; then the
 landing selection (the workspace's as-of date; an officer's or party cell's own hamlets) of each
@@ -50,19 +52,6 @@ def _imports() -> None:
     import geo.maps  # noqa: F401
 
 
-def _wait_for_runtime(timeout: float = 120.0) -> None:
-    """Wait until Streamlit's runtime has started: a component (the map's) declared before its registry
-    is in place would not be registered with it, and the page's map would stay blank."""
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.runtime import RuntimeState
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if Runtime.exists() and Runtime.instance().state not in (RuntimeState.INITIAL,):
-            return
-        time.sleep(0.05)
-
-
 def _accesses(path: Path | str) -> list:
     """The distinct accesses of the store's active accounts, leadership first; ``[None]`` for a folder."""
     from geo.source import is_store
@@ -80,10 +69,12 @@ def _accesses(path: Path | str) -> list:
     return list(seen.values())
 
 
-def warm(workspace: str, at: int | None = None) -> list[str]:
+def warm(workspace: str, at: int | None = None, which: str = "all") -> list[str]:
     """Compute what the page's first run for each access would compute (see the module docstring).
 
-    ``workspace``: as given to the app (``--workspace``), resolved as the page resolves it.
+    ``workspace``: as given to the app (``--workspace``), resolved as the page resolves it;
+    ``which``: ``"all"`` the accesses (in the order of the module docstring), ``"first"`` a folder's view or
+    the leadership's (meeting screens and the others), ``"rest"`` every other.
 
     Returns what was done, with seconds (for the server's log); never raises: a workspace with
     problems is the page's to explain.
@@ -97,7 +88,6 @@ def warm(workspace: str, at: int | None = None) -> list[str]:
         return out
 
     try:
-        _wait_for_runtime()
         step("imports", _imports)
         from dashboard import data
 
@@ -105,6 +95,9 @@ def warm(workspace: str, at: int | None = None) -> list[str]:
         from geo.selection import Selection
 
         for access in step("accounts", _accesses, path):
+            first = access is None or access.role == "leadership"
+            if (which == "first" and not first) or (which == "rest" and first):
+                continue
             ws, key = data.load(path, at, access)
             if not ws.report.ok:
                 break
@@ -121,13 +114,20 @@ def warm(workspace: str, at: int | None = None) -> list[str]:
 
 
 def start(workspace: str, at: int | None = None) -> threading.Thread:
-    """Run :func:`warm` in a daemon thread (the server starts answering meanwhile)."""
+    """Warm the imports and the first view before the server answers (its first visitor never waits
+    for them: the server is up when it can serve), then every other account's view in a daemon thread
+    while it answers."""
 
-    def run() -> None:
-        t = time.perf_counter()
-        done = warm(workspace, at)
+    def report(done: list[str], t: float) -> None:
         sys.stderr.write(f"Đã chuẩn bị sẵn trang / page warmed in {time.perf_counter() - t:.1f} s: {'; '.join(done)}\n")
 
-    thread = threading.Thread(target=run, name="dashboard-warm", daemon=True)
+    t = time.perf_counter()
+    report(warm(workspace, at, "first"), t)
+
+    def rest() -> None:
+        t = time.perf_counter()
+        report(warm(workspace, at, "rest"), t)
+
+    thread = threading.Thread(target=rest, name="dashboard-warm", daemon=True)
     thread.start()
     return thread

@@ -28,7 +28,6 @@ def counted(monkeypatch) -> list[Selection]:
         return real(ws, sel)
 
     monkeypatch.setattr(geo, "analyse", analyse)
-    monkeypatch.setattr(warm, "_wait_for_runtime", lambda timeout=0.0: None)  # no Streamlit server in a test
     st_cache_clear()
     yield calls
     st_cache_clear()
@@ -63,6 +62,16 @@ def test_each_accounts_landing_view_of_a_store_is_warmed_leadership_first(tmp_pa
     hamlets = [h for h in ws.hamlets["hamlet_id"].astype(str) if h in access.landing]
     data.analyse(store, key, Selection.make(hamlets=hamlets, as_of=ws.default_as_of()))
     assert len(counted) == before, "the officer's first view was ready"
+
+
+def test_before_the_server_answers_only_the_leaderships_views_are_warmed(tmp_path, counted):
+    from tests.dashboard_support import sample_store_in
+
+    store = str(sample_store_in(tmp_path))
+    first = [step.split(" s")[0].rsplit(" ", 1)[0] for step in warm.warm(store, which="first")]
+    assert [s for s in first if s.startswith("analysis")] == ["analysis (leadership)"] * 2  # meeting screen, lanhdao
+    rest = [step.rsplit(" ", 2)[0] for step in warm.warm(store, which="rest")]
+    assert "analysis (leadership)" not in rest and "analysis (officer)" in rest
 
 
 def test_a_workspace_that_cannot_be_read_stops_the_warm_up_quietly(tmp_path, counted):
