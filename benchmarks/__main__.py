@@ -373,7 +373,7 @@ def rows_of(results: dict) -> list[tuple[str, list[str]]]:
         for n in names:
             try:
                 cells.append(get(results[n]))
-            except (KeyError, TypeError):
+            except (KeyError, TypeError, StopIteration):  # a figure this size has not (another's project)
                 cells.append("—")
         return label, cells
 
@@ -595,6 +595,8 @@ def run(
         "notes": notes(results),
         "elapsed_s": round(time.perf_counter() - started, 1),
     }
+    if json_out:  # first: a figure the table cannot show must not lose the run
+        Path(json_out).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     log("")
     log(render_table(results))
     log("")
@@ -606,7 +608,6 @@ def run(
         "naive, below 1 is better)"
     )
     if json_out:
-        Path(json_out).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
         log(f"Figures written to {json_out}")
     return report
 
