@@ -46,7 +46,8 @@ def _choose(pg, scope, label: str, option: str) -> None:
     """Open the select box ``label`` inside ``scope`` and pick the option whose name holds ``option``."""
     scope.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
     pg.keyboard.type(option)  # the list is filtered as one types: the option is the one shown
-    pg.get_by_role("option", name=option).first.click()  # a name that holds it
+    pg.get_by_role("option", name=option).first.wait_for()  # a name that holds it, highlighted
+    pg.keyboard.press("Enter")  # not a click: a chart redrawn beneath the open list may take the pointer
     _idle(pg)
 
 
