@@ -65,6 +65,12 @@ def _parse_date(text: str | None) -> tuple[date | None, str]:
         return None, date_error(text) or "không phải ngày / not a date"
 
 
+def landing_hamlets(opts: Options, landing: Iterable[str]) -> list[str]:
+    """The hamlets a page opens on for an account landing on ``landing`` (in the filter's order)."""
+    wanted = set(landing)
+    return [h for h in opts.hamlets if h in wanted]
+
+
 def seed_from_url(opts: Options, landing: Iterable[str] = ()) -> list[str]:
     """On a session's first run, put the URL's selection into the widgets; return what was ignored.
 
@@ -85,9 +91,9 @@ def seed_from_url(opts: Options, landing: Iterable[str] = ()) -> list[str]:
         ignored.append(f"project={project}")
         project = ALL
     st.session_state[KEYS["project"]] = project
-    st.session_state[KEYS["hamlet"]] = keep(qp.get_all("hamlet"), opts.hamlets, "hamlet") or [
-        h for h in opts.hamlets if h in set(landing)
-    ]
+    st.session_state[KEYS["hamlet"]] = keep(qp.get_all("hamlet"), opts.hamlets, "hamlet") or landing_hamlets(
+        opts, landing
+    )
     st.session_state[KEYS["stage"]] = keep(qp.get_all("stage"), STAGES.keys, "stage")
     st.session_state[KEYS["land_use"]] = keep(qp.get_all("land_use"), opts.land_uses, "land_use")
     as_of, why = _parse_date(qp.get("as_of"))

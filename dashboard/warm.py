@@ -89,7 +89,7 @@ def warm(workspace: str, at: int | None = None, which: str = "all") -> list[str]
 
     try:
         step("imports", _imports)
-        from dashboard import data
+        from dashboard import data, filters
 
         path = data.resolve_workspace(workspace)
         from geo.selection import Selection
@@ -102,10 +102,9 @@ def warm(workspace: str, at: int | None = None, which: str = "all") -> list[str]
             if not ws.report.ok:
                 break
             step("display geometry", data.display, path, key)
-            landing = () if access is None else access.landing
-            as_of = ws.default_as_of()
-            hamlets = [h for h in ws.hamlets["hamlet_id"].astype(str) if h in set(landing)]
-            sel = Selection.make(hamlets=hamlets, as_of=as_of)
+            opts = filters.options(ws)  # the page's first selection, as filters.seed_from_url makes it
+            hamlets = filters.landing_hamlets(opts, () if access is None else access.landing)
+            sel = Selection.make(hamlets=hamlets, as_of=opts.default_as_of)
             role = "folder" if access is None else access.role
             step(f"analysis ({role})", data.analyse, path, key, sel)
     except Exception:  # noqa: BLE001 — warming is an optimisation: the page reports real problems itself
