@@ -8,6 +8,10 @@ page only (a Streamlit fragment) and lists that parcel's households under the
 map, read server-side from the workspace the account may read
 (:func:`geo.maps.parcel_at`, :func:`geo.maps.parcel_households`). The map is
 rebuilt the same byte for byte, so the browser keeps the one it has.
+
+A new selection does not make a new map: the map's frame (:func:`geo.maps.split_selection`) is the same
+for every selection of the workspace, so the browser keeps its Leaflet map and only the selection's
+layers, legend and view are replaced in it.
 """
 
 from __future__ import annotations
@@ -19,14 +23,25 @@ from streamlit_folium import st_folium
 
 import geo
 from geo.formatting import fmt_number
-from geo.maps import DisplayGeometry, MapInfo, build_map, parcel_at, parcel_households, selection_title
+from geo.maps import (
+    DisplayGeometry,
+    MapInfo,
+    build_map,
+    parcel_at,
+    parcel_households,
+    selection_title,
+    split_selection,
+)
 
 from .data import Analysis
 from .panels import guard
 from .text import md
 
-CLICK = "last_object_clicked"
-"""What a click on the map returns (the point clicked on a shape): the only value that reruns the page."""
+CLICK = "last_clicked"
+"""What a click on the map returns (the point clicked): the only value that reruns the page."""
+
+SEEN = "map_click_seen"
+"""Session key: the selection drawn and the click the map held when it was first drawn."""
 
 
 @st.fragment
@@ -54,16 +69,19 @@ def show_map(
     )
     info = built.info
     on_demand = disclosure.personal and info.mode != "hamlets"  # parcels drawn, and their households may show
+    frame, _ = split_selection(built)
     state = st_folium(
-        built.map,
+        frame,
         height=560 if large_type else 620,
         use_container_width=True,
         returned_objects=[CLICK] if on_demand else [],
-        key=None,  # the map's own content keys it: a new selection is a new map, and forgets the last click
+        # the frame's page and this key name the map: the same map for every selection (its layers replaced
+        # in place); another presentation or whether clicks are read is another map
+        key=f"map-{int(on_demand)}",
     )
     if on_demand:  # on a click only this fragment reruns: its own net, as panels.guard gives the page's parts
         with guard(("hiện các hộ của thửa đã chọn", "the clicked parcel's households")):
-            parcel_panel(ws, an, (state or {}).get(CLICK))
+            parcel_panel(ws, an, fresh_click(an.slice.selection, (state or {}).get(CLICK)))
     if info.mode == "hamlets":
         st.caption(
             f"Vùng chọn có {fmt_number(info.parcels_in_selection)} thửa: bản đồ hiển thị tiến độ theo thôn. "
@@ -75,6 +93,19 @@ def show_map(
     if an.cluster_note and not large_type:
         st.caption("Cụm Gi*: " + an.cluster_note)
     return info
+
+
+def fresh_click(selection: geo.Selection, click: Any) -> Any:
+    """``click`` where it was made on the map of ``selection``, else None.
+
+    The map stays in the browser from one selection to the next and keeps its last click: a click made
+    on the previous selection's map does not open a parcel of this one.
+    """
+    seen = st.session_state.get(SEEN)
+    if seen is None or seen[0] != selection:
+        st.session_state[SEEN] = (selection, click)
+        return None
+    return None if click == seen[1] else click
 
 
 def parcel_panel(ws: geo.Workspace, an: Analysis, click: Any) -> None:

@@ -240,6 +240,51 @@ def test_map_draws_offline_filters_and_meeting_mode(page, app_url, tmp_path):
     assert not pg.errors, pg.errors
 
 
+def _choose_project(pg, index: int) -> str:
+    """Choose the ``index``-th option of the sidebar's project box; its text."""
+    pg.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    option = pg.locator("[role='option']").nth(index)
+    option.wait_for()
+    chosen = option.inner_text()
+    option.click()
+    return chosen
+
+
+def _wait_for_legend(pg, text: str) -> None:
+    pg.wait_for_function(
+        "([sel, text]) => { const f = document.querySelector(sel); const d = f && f.contentDocument;"
+        " const l = d && d.querySelector('.map-legend'); return !!(l && l.innerText.includes(text)); }",
+        arg=[MAP_FRAME, text],
+        timeout=60_000,
+    )
+    _wait_for_parcels(pg)
+
+
+def test_a_filter_change_redraws_the_selection_in_the_map_the_browser_has(page, app_url):
+    """No new frame, Leaflet or map for a new selection; nothing of the previous one is left on the map."""
+    pg = page
+    pg.goto(app_url, wait_until="domcontentloaded")
+    _wait_for_parcels(pg)
+    pg.wait_for_timeout(1000)
+    whole = _map_signature(pg)
+    pg.evaluate("(sel) => { document.querySelector(sel).contentWindow.keptFromTheFirstView = true; }", MAP_FRAME)
+    project = _choose_project(pg, 1).split(" / ")[0][:20]
+    _wait_for_legend(pg, project)
+    pg.wait_for_timeout(1000)
+    kept = "(sel) => document.querySelector(sel).contentWindow.keptFromTheFirstView === true"
+    assert pg.evaluate(kept, MAP_FRAME), "the same map frame"
+    frame = _map_frame(pg)
+    assert frame.locator(".map-legend").count() == 1 and frame.locator(".leaflet-control-layers").count() == 1
+    assert _map_signature(pg) != whole
+    _choose_project(pg, 0)
+    _wait_for_legend(pg, "Tất cả dự án")
+    pg.wait_for_timeout(1000)
+    assert pg.evaluate(kept, MAP_FRAME)
+    assert _map_signature(pg) == whole  # the same parcels and legend as at first: nothing left over, none missing
+    assert frame.locator(".hamlet-label").count() >= 5
+    assert not pg.errors, pg.errors
+
+
 def test_static_assets_are_served_locally(app_url):
     for rel in ("leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js"):
         with urllib.request.urlopen(f"{app_url}/app/static/vendor/{rel}", timeout=10) as r:

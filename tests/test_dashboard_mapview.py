@@ -51,7 +51,7 @@ def test_with_personal_disclosure_the_map_names_no_household_either(app_ws):
 
 
 def test_with_personal_disclosure_a_click_on_the_map_returns_the_point(app_ws):
-    assert map_args(app_ws, "personal", False)["returned_objects"] == ["last_object_clicked"]
+    assert map_args(app_ws, "personal", False)["returned_objects"] == ["last_clicked"]
 
 
 @pytest.mark.parametrize("disclosure", ["internal", "public"])
@@ -130,3 +130,55 @@ def test_a_failing_households_panel_is_named_and_the_map_still_drawn(monkeypatch
     (error,) = [e.value for e in at.error]
     assert "Lỗi không mong đợi khi hiện các hộ của thửa đã chọn" in error
     assert len(at.get("component_instance")) == 1
+
+
+def selection_map_script(path: str, hamlets: tuple[str, ...]) -> None:
+    """The map of the hamlets ``hamlets`` (all where empty), as the page draws it (run by AppTest)."""
+    import geo
+    from dashboard import mapview
+    from geo.maps import display_geometry
+
+    ws = geo.load_workspace(path)
+    an = geo.analyse(ws, geo.Selection.make(hamlets=list(hamlets)))
+    mapview.show_map(ws, display_geometry(ws), an, geo.Disclosure.PERSONAL, False, False)
+
+
+def _component(path: Path, hamlets: tuple[str, ...]):
+    at = AppTest.from_function(selection_map_script, args=(str(path), hamlets), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (comp,) = at.get("component_instance")
+    return comp.proto
+
+
+def test_a_new_selection_is_the_same_map_with_other_layers(app_ws):
+    """The browser keeps the map's frame (its Leaflet, its map) and redraws the selection in it."""
+    everything, hamlet_a = _component(app_ws, ()), _component(app_ws, ("A",))
+    assert everything.id == hamlet_a.id
+    before, after = json.loads(everything.json_args), json.loads(hamlet_a.json_args)
+    assert before["script"] == after["script"]
+    assert before["html"] != after["html"]
+
+
+def click_script() -> None:
+    """What the households panel is given after each run (run by AppTest; selection and click in session state)."""
+    import streamlit as st
+
+    from dashboard import mapview
+
+    st.session_state["given"] = mapview.fresh_click(st.session_state.get("sel", "A"), st.session_state.get("click"))
+
+
+def test_a_click_made_on_the_previous_selections_map_opens_no_parcel_of_the_next():
+    at = AppTest.from_function(click_script)
+    at.run()
+    assert at.session_state["given"] is None
+    at.session_state["click"] = {"lat": 21.5, "lng": 106.4}
+    at.run()
+    assert at.session_state["given"] == {"lat": 21.5, "lng": 106.4}
+    at.session_state["sel"] = "B"  # a new selection; the map still holds the last click
+    at.run()
+    assert at.session_state["given"] is None
+    at.session_state["click"] = {"lat": 21.6, "lng": 106.5}
+    at.run()
+    assert at.session_state["given"] == {"lat": 21.6, "lng": 106.5}

@@ -26,7 +26,9 @@ from geo.maps import (
     build_map,
     display_geometry,
     map_html,
+    split_selection,
 )
+from geo.maps.elements import SelectionScript
 from tests.conftest import CRS, X0, Y0, default_layers, sq
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "hoson"
@@ -267,6 +269,44 @@ def test_the_same_selection_builds_the_same_page_byte_for_byte(evil_ws):
     first, second = (map_html(build_map(evil_ws, _analysis(evil_ws))) for _ in range(2))
     assert first == second
     assert "map_000001" in first
+
+
+def _split(ws, **kw):
+    """The frame's page as streamlit-folium sends it (its Leaflet script and html) and the selection's script."""
+    from streamlit_folium import _get_html, _get_map_string
+
+    frame, code = split_selection(build_map(ws, _analysis(ws, **kw)))
+    frame.get_root().render()
+    return _get_map_string(frame), _get_html(frame), code
+
+
+def test_every_selection_of_a_workspace_has_the_same_map_frame(evil_ws):
+    """The browser keeps its map from one selection to the next: only the selection's script differs."""
+    whole, _, whole_code = _split(evil_ws)
+    hamlet, _, hamlet_code = _split(evil_ws, hamlets=["B"])
+    assert whole == hamlet
+    assert whole_code != hamlet_code
+
+
+def test_the_frame_draws_nothing_of_the_selection_and_its_script_draws_it_all(evil_ws):
+    frame, html, code = _split(evil_ws)
+    whole = map_html(build_map(evil_ws, _analysis(evil_ws)))
+    for drawn in ("map-legend", "L.control.layers", "fitBounds", "hamlet-label", "Thôn Lân Hoài"):
+        assert drawn in whole and drawn in code and drawn not in frame, drawn
+    assert "geoApplySelection" in frame  # the frame draws the selection it is given
+    assert "map_div" in code and "map_0000" not in code  # the map by streamlit-folium's name for it
+
+
+def test_the_selection_travels_inert_in_the_frames_page(evil_ws):
+    _, html, code = _split(evil_ws)
+    (carried,) = re.findall(r'<script type="text/plain" id="geo-selection">(.*?)</script>', html, flags=re.S)
+    assert carried == code
+    assert EVIL not in carried
+
+
+def test_a_selection_script_cannot_close_the_element_that_carries_it():
+    page = SelectionScript('var s = "</script><script>alert(1)</SCRIPT>";').render()
+    assert page.count("</script>") == 1 and page.endswith("</script>\n")
 
 
 def test_stage_palette_is_sequential_dark_to_light():

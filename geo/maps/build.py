@@ -21,7 +21,18 @@ from ..selection import TimeSlice
 from ..workspace import Workspace
 from .assets import ASSET_BASE, inline_local_assets, offline_links
 from .display import DisplayGeometry, display_geometry
-from .elements import FillViewport, FitView, LabelLayer, Legend, MeetingClass, MetricScale, PopupsAbove, _css
+from .elements import (
+    FillViewport,
+    FitView,
+    LabelLayer,
+    Legend,
+    MeetingClass,
+    MetricScale,
+    PopupsAbove,
+    SelectionReceiver,
+    SelectionScript,
+    _css,
+)
 from .layers import (
     MAX_PARCEL_BYTES,
     MAX_PARCELS,
@@ -212,6 +223,51 @@ def build_map(
         m.add_child(FitView(bounds))
     _stable_ids(m.get_root())
     return BuiltMap(m, replace(info, grievances_drawn=n_grievances, clusters_drawn=n_clusters, bounds=bounds))
+
+
+FRAME_ELEMENTS = (MeetingClass, FillViewport, MetricScale, PopupsAbove, folium.TileLayer)
+"""What a map holds that does not depend on the selection: its presentation (meeting mode), the scale, the
+popups' pane and the optional base map. Everything else is the selection's."""
+
+
+def split_selection(built: BuiltMap) -> tuple[folium.Map, str]:
+    """The map as a frame (what depends on the workspace and the presentation only) and, apart, the
+    selection's layers, legend, layer control and view as one script.
+
+    For the dashboard: the frame's page is the same for every selection of a workspace, so the browser
+    keeps its map, and a new selection replaces the previous one's layers in it
+    (:class:`~geo.maps.elements.SelectionReceiver`, which the frame holds; the page carries the selection
+    inert, :class:`~geo.maps.elements.SelectionScript`). ``built`` is taken apart: build it again to draw
+    it whole.
+
+    Returns
+    -------
+    tuple of folium.Map and str
+        The frame (for ``streamlit_folium.st_folium``) and the selection's script, which refers to the
+        map as ``map_div`` (streamlit-folium's name for it).
+    """
+    fmap = built.map
+    figure = cast(Figure, fmap.get_root())
+    figure.render()  # every element's script, in the page's order, named by its element
+    ours: set[str] = set()
+
+    def walk(element: Element) -> None:
+        ours.add(element.get_name())
+        for child in element._children.values():
+            walk(child)
+
+    frame: OrderedDict[str, Element] = OrderedDict()
+    for name, child in fmap._children.items():
+        if isinstance(child, FRAME_ELEMENTS):
+            frame[name] = child
+        else:
+            walk(child)
+    code = "\n".join(el.render() for name, el in figure.script._children.items() if name in ours)
+    code = code.replace(fmap.get_name(), "map_div")
+    fmap._children = frame
+    SelectionReceiver().add_to(fmap)
+    figure.html.add_child(SelectionScript(code), name="geo_selection")
+    return fmap, code
 
 
 def _stable_ids(root: Element) -> None:

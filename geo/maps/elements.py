@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from ..formatting import is_missing
@@ -514,3 +515,86 @@ def _css(large_type: bool) -> str:
 .geo-popup .hh {{ border-top: 1px solid #ddd; padding-top: 3px; margin-top: 3px; }}
 .leaflet-control-scale-line {{ font-size: {base - 2}px; }}
 </style>"""
+
+
+_SELECTION_JS = """window.geoApplySelection = window.geoApplySelection || function (map, code) {
+    // the selection's scripts replace the previous selection's: everything they add to the map (layers,
+    // controls) is recorded while they run, and removed when the next selection arrives
+    var sel = window.geoSelection || (window.geoSelection = {code: null, items: []});
+    if (code === null || code === sel.code) { return; }
+    sel.code = code;
+    sel.items.forEach(function (item) { item.remove(); });
+    sel.items = [];
+    map.closePopup();
+    var addTo = L.Control.prototype.addTo;
+    map.addLayer = function (layer) { sel.items.push(layer); return L.Map.prototype.addLayer.call(map, layer); };
+    L.Control.prototype.addTo = function (m) { if (m === map) { sel.items.push(this); } return addTo.call(this, m); };
+    try {
+        var el = document.createElement("script");  // an inline script, as the map's own (no eval)
+        el.textContent = "(function () {\\n" + code + "\\n})();";
+        document.body.appendChild(el);
+        el.remove();
+    } finally {
+        delete map.addLayer;
+        L.Control.prototype.addTo = addTo;
+    }
+};"""
+
+
+class SelectionScript(Element):
+    """The selection's layers, legend, layer control and view as one script, carried inert in the page.
+
+    Made by :func:`geo.maps.split_selection`; run by :class:`SelectionReceiver`
+    (``<script type="text/plain">`` is never run by the browser itself).
+    """
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "SelectionScript"
+        self.code = re.sub("</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
+
+    def render(self, **kwargs: Any) -> str:
+        return f'\n<script type="text/plain" id="{SELECTION_ID}">{self.code}</script>\n'
+
+
+SELECTION_ID = "geo-selection"
+"""The id of the :class:`SelectionScript` in the map's page."""
+
+
+class SelectionReceiver(MacroElement):
+    """In the map's frame: draw the selection carried by the page, and each next selection sent to the frame.
+
+    The dashboard keeps one map per workspace and presentation in the browser
+    (:func:`geo.maps.split_selection`). Its first page carries the selection
+    (:class:`SelectionScript`); each later selection arrives in the message
+    Streamlit sends the frame with the component's new arguments (its
+    ``html``), and replaces the previous one in the same Leaflet map, without
+    a new frame, a new Leaflet or a new map. Messages from anything but the
+    page holding the frame are ignored.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.selection_js }}
+        (function (map) {
+            var first = document.getElementById({{ this.selection_id|tojson }});
+            geoApplySelection(map, first ? first.textContent : null);
+            window.addEventListener("message", function (e) {
+                var d = e.data;
+                if (e.source !== window.parent || !d || d.type !== "streamlit:render" || !d.args
+                    || typeof d.args.html !== "string") { return; }
+                var doc = new DOMParser().parseFromString(d.args.html, "text/html");
+                var el = doc.getElementById({{ this.selection_id|tojson }});
+                geoApplySelection(map, el ? el.textContent : null);
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "SelectionReceiver"
+        self.selection_js = _SELECTION_JS
+        self.selection_id = SELECTION_ID
