@@ -19,7 +19,8 @@ A request with any other ``Host`` (a DNS-rebinding page, ``Host: evil.example``)
 is refused with 403, HTTP and WebSocket alike: Streamlit's own
 ``server.allowedHosts`` covers its WebSocket, and :class:`HostCheck`, put in
 front of Streamlit's web application before the server starts, covers every
-route. Where the app was started with plain ``streamlit run dashboard/app.py``,
+route. Behind it, the page's scripts and styles are sent compressed
+(:mod:`dashboard.compression`). Where the app was started with plain ``streamlit run dashboard/app.py``,
 the app installs the same check on its first run (:func:`ensure_host_check`).
 """
 
@@ -134,10 +135,13 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
-def install_host_check() -> None:
-    """Put :class:`HostCheck` first in the middleware of every Streamlit server started from now on."""
+def install_middleware() -> None:
+    """Put :class:`HostCheck` first in the middleware of every Streamlit server started from now on, then
+    :class:`dashboard.compression.StaticGzip` (the page's scripts and styles sent compressed)."""
     from starlette.middleware import Middleware
     from streamlit.web.server.starlette import starlette_app
+
+    from dashboard.compression import StaticGzip
 
     if getattr(starlette_app.create_streamlit_middleware, "_host_check", False):
         return
@@ -147,7 +151,7 @@ def install_host_check() -> None:
         _host_check = True  # what a second call finds
 
         def __call__(self) -> list[Middleware]:
-            return [Middleware(HostCheck), *original()]
+            return [Middleware(HostCheck), Middleware(StaticGzip), *original()]
 
     starlette_app.create_streamlit_middleware = CreateStreamlitMiddleware()
 
@@ -284,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         name = next((h for h in hosts if h not in LOCAL_HOSTS and h.count(".") == 3), socket.gethostname())
         sys.stderr.write(lan_warning(str(args.workspace), name, args.port or 8501) + "\n")
         sys.stderr.write(f"Tên/địa chỉ được phép / allowed hosts: {', '.join(hosts)}\n")
-    install_host_check()
+    install_middleware()
     from streamlit.web import cli
 
     from dashboard import warm

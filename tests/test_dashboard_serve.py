@@ -194,6 +194,27 @@ def test_this_machine_opens_the_websocket(served):
 
 
 @needs_sample
+def test_the_pages_scripts_are_sent_compressed_and_unpack_to_streamlits_own(served):
+    import gzip
+    import re
+
+    import streamlit
+
+    _, page = _get(served, f"localhost:{served}")
+    (script,) = re.findall(rb'src="\.?(/static/js/index\.[^"]+\.js)"', page)
+    conn = http.client.HTTPConnection("127.0.0.1", served, timeout=10)
+    try:
+        conn.request("GET", script.decode(), headers={"Accept-Encoding": "gzip, deflate, br"})
+        answer = conn.getresponse()
+        packed = answer.read()
+    finally:
+        conn.close()
+    original = (Path(streamlit.__file__).parent / "static" / script.decode().lstrip("/")).read_bytes()
+    assert answer.status == 200 and answer.getheader("Content-Encoding") == "gzip"
+    assert gzip.decompress(packed) == original and len(packed) < len(original) / 2
+
+
+@needs_sample
 def test_lan_prints_who_can_see_what(served_lan):
     _, log = served_lan
     out = log.read_text(encoding="utf-8")
