@@ -110,7 +110,7 @@ if asset_problems:
 with panels.guard(("tính các số liệu chính", "the headline figures")):
     panels.headline(an, meeting)
 with panels.guard(("vẽ bản đồ", "the map")):
-    mapview.show_map(ws, data.display(path, key), an, disclosure, meeting, filters.basemap())
+    mapview.show_map(ws, data.display(path, key), an, disclosure, meeting, filters.basemap(), key)
 
 if meeting:
     st.caption(

@@ -9,7 +9,7 @@ map, read server-side from the workspace the account may read
 (:func:`geo.maps.parcel_at`, :func:`geo.maps.parcel_households`). The map is
 rebuilt the same byte for byte, so the browser keeps the one it has.
 
-A new selection does not make a new map: the map's frame (:func:`geo.maps.split_selection`) is the same
+A new selection does not make a new map: the map's frame (:func:`geo.maps.map_frame`) is the same
 for every selection of the workspace, so the browser keeps its Leaflet map and only the selection's
 layers, legend and view are replaced in it.
 """
@@ -27,10 +27,12 @@ from geo.maps import (
     DisplayGeometry,
     MapInfo,
     build_map,
+    carry_selection,
+    map_frame,
     parcel_at,
     parcel_households,
+    selection_script,
     selection_title,
-    split_selection,
 )
 
 from .data import Analysis
@@ -44,19 +46,11 @@ SEEN = "map_click_seen"
 """Session key: the selection drawn and the click the map held when it was first drawn."""
 
 
-@st.fragment
-def show_map(
+def _draw(
     ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, disclosure: geo.Disclosure, large_type: bool, basemap: bool
-) -> MapInfo:
-    """Draw the selection's map full width (and, with ``PERSONAL``, the clicked parcel's households under it);
-    return what was drawn.
-
-    ``disclosure`` decides what personal data may appear; ``large_type`` is
-    meeting mode's presentation (large type, the map filling the window). A
-    fragment: a click on the map reruns this function, not the whole page.
-    """
-    # meeting mode: the page's caption names the selection, so the legend stays short; the map stretches to
-    # the bottom of the window in the browser (geo.maps.FillViewport), 560 px until it has measured
+) -> tuple[str, MapInfo]:
+    """The selection's script for the map's frame (:func:`geo.maps.selection_script`) and what it draws."""
+    # meeting mode: the page's caption names the selection, so the legend stays short
     built = build_map(
         ws,
         an,
@@ -67,11 +61,51 @@ def show_map(
         title=None if large_type else selection_title(ws, an.slice),
         large_type=large_type,
     )
-    info = built.info
+    return selection_script(built), built.info
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _drawn(
+    _ws: geo.Workspace,
+    _disp: DisplayGeometry,
+    _an: Analysis,
+    key: tuple,
+    disclosure: geo.Disclosure,
+    large_type: bool,
+    basemap: bool,
+) -> tuple[str, MapInfo]:
+    """:func:`_draw`, kept per ``key`` (the data's stamp and the selection): one script for every session."""
+    return _draw(_ws, _disp, _an, disclosure, large_type, basemap)
+
+
+@st.fragment
+def show_map(
+    ws: geo.Workspace,
+    disp: DisplayGeometry,
+    an: Analysis,
+    disclosure: geo.Disclosure,
+    large_type: bool,
+    basemap: bool,
+    stamp: tuple | None = None,
+) -> MapInfo:
+    """Draw the selection's map full width (and, with ``PERSONAL``, the clicked parcel's households under it);
+    return what was drawn.
+
+    ``disclosure`` decides what personal data may appear; ``large_type`` is
+    meeting mode's presentation (large type, the map filling the window). A
+    fragment: a click on the map reruns this function, not the whole page.
+    ``stamp``: the data's (:func:`dashboard.data.load`, with the account's access); where given, the
+    selection's map is drawn once per stamp and selection and kept for every rerun and session.
+    """
+    if stamp is None:
+        code, info = _draw(ws, disp, an, disclosure, large_type, basemap)
+    else:
+        key = (stamp, repr(an.slice.selection))
+        code, info = _drawn(ws, disp, an, key, disclosure, large_type, basemap)
     on_demand = disclosure.personal and info.mode != "hamlets"  # parcels drawn, and their households may show
-    frame, _ = split_selection(built)
+    # the map stretches to the bottom of the window in meeting mode (geo.maps FillViewport), 560 px until measured
     state = st_folium(
-        frame,
+        carry_selection(map_frame(disp, large_type, basemap), code),
         height=560 if large_type else 620,
         use_container_width=True,
         returned_objects=[CLICK] if on_demand else [],

@@ -166,9 +166,11 @@ def page_text(at: AppTest) -> str:
 
 
 def map_script(at: AppTest) -> str:
+    """The page's map as the browser receives it: the frame's script and the page carrying the selection."""
     comps = at.get("component_instance")
     assert len(comps) == 1, "one map on the page"
-    return json.loads(comps[0].proto.json_args)["script"]
+    args = json.loads(comps[0].proto.json_args)
+    return args["script"] + "\n" + args["html"]
 
 
 def problem_items(at: AppTest) -> list[str]:
@@ -291,10 +293,10 @@ def serving(store: Path | str, log_dir: Path) -> Iterator[str]:
 def map_styles(pg: Any, parcels: list[str]) -> dict[str, int | None]:
     """The style each parcel has on the page's map as the browser got it (1 + its stage's rank in
     procedure order; 0 a parcel no household has); None where the map does not draw it."""
-    from tests.test_browser import MAP_FRAME
+    from tests.test_browser import MAP_DRAWN, MAP_FRAME
 
     frame = pg.locator(MAP_FRAME).element_handle().content_frame()
-    scripts = frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')")
+    scripts = frame.evaluate(MAP_DRAWN)
     out: dict[str, int | None] = {}
     for parcel in parcels:
         found = re.search(r",(\d+),\{\"i\": ?\"" + re.escape(parcel) + r"\"", scripts)
@@ -307,10 +309,10 @@ def map_style_counts(pg: Any) -> dict[int, int]:
     browser got them: for a view whose map carries no parcel numbers (no personal data)."""
     from collections import Counter
 
-    from tests.test_browser import MAP_FRAME
+    from tests.test_browser import MAP_DRAWN, MAP_FRAME
 
     frame = pg.locator(MAP_FRAME).element_handle().content_frame()
-    scripts = frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')")
+    scripts = frame.evaluate(MAP_DRAWN)
     return dict(Counter(int(m) for m in re.findall(r",(\d+),\{(?:\"i\": ?\"[^\"]*\", ?)?\"u\":", scripts)))
 
 

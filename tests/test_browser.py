@@ -38,6 +38,13 @@ DOCS = ROOT / "docs"
 LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 PARCELS = "path.leaflet-interactive"
+MAP_DRAWN = "() => window.geoSelection ? window.geoSelection.code : ''"
+"""In the map's frame: the script of the selection the map draws now (geo.maps.SelectionReceiver runs it)."""
+MAP_SCRIPTS = (
+    "() => [...document.scripts].map(s => s.textContent)"
+    ".concat(window.geoSelection ? [window.geoSelection.code] : []).join('\\n')"
+)
+"""In a frame: every script it has received, the selection drawn now included (for what must never be there)."""
 
 
 def _free_port() -> int:
@@ -230,7 +237,7 @@ def test_map_draws_offline_filters_and_meeting_mode(page, app_url, tmp_path):
     frame = _map_frame(pg)
     texts = [pg.locator("body").inner_text(), pg.content(), frame.content(), frame.locator("body").inner_text()]
     # the tooltips' source too: the map script as the component received it
-    texts.append(frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')"))
+    texts.append(frame.evaluate(MAP_SCRIPTS))
     names = _household_names()
     assert len(names) > 50
     page_text = "\n".join(texts)
@@ -622,7 +629,7 @@ def test_meeting_mode_tooltips_stay_in_the_map_and_name_no_case_parcel_or_househ
     try:
         frame = _map_frame(pg)
         # the map as the component received it: no case number, no parcel or household number anywhere
-        script = frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')")
+        script = frame.evaluate(MAP_SCRIPTS)
         assert not [g for g in grievance_ids if g in script]
         assert "Số người ký" not in script and "Đơn thư (điểm)" not in script
         assert not [p for p in parcel_ids if p in script]

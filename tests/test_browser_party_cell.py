@@ -22,7 +22,7 @@ import pytest
 
 from geo.formatting import today_in_vietnam
 from tests.dashboard_support import sample_store_in, serving
-from tests.test_browser import MAP_FRAME, _guarded_page, _wait_for_parcels
+from tests.test_browser import MAP_DRAWN, MAP_FRAME, _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ def _watch_line(pg, name: str) -> str:
 def _map_says_hotspot(pg, name: str) -> bool:
     """Whether the map's frame (its data, as the browser holds it) gives hamlet ``name`` the level “Điểm nóng”."""
     frame = pg.locator(MAP_FRAME).element_handle().content_frame()
-    scripts = frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')")
+    scripts = frame.evaluate(MAP_DRAWN)
     scripts = scripts.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\/", "/")
     return bool(re.search(rf"<b>{re.escape(name)}</b><br>Mức cảnh báo: <b>Điểm nóng", scripts))
 

@@ -40,7 +40,14 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.dashboard_support import sample_store_in, serving
-from tests.test_browser import MAP_FRAME, PARCELS, _guarded_page, _wait_for_parcels, _wait_until_still
+from tests.test_browser import (
+    MAP_FRAME,
+    MAP_SCRIPTS,
+    PARCELS,
+    _guarded_page,
+    _wait_for_parcels,
+    _wait_until_still,
+)
 from tests.test_dashboard_serve import _listening, _outside_address
 
 pytestmark = pytest.mark.browser
@@ -229,7 +236,7 @@ def _texts(pg) -> str:
             continue
         parts.append(frame.content())
         parts.append(frame.evaluate("() => document.body ? document.body.innerText : ''"))
-        parts.append(frame.evaluate("() => [...document.scripts].map(s => s.textContent).join('\\n')"))
+        parts.append(frame.evaluate(MAP_SCRIPTS))
     return "\n".join(parts)
 
 

@@ -24,9 +24,11 @@ from geo.maps import (
     MapInfo,
     asset_files,
     build_map,
+    carry_selection,
     display_geometry,
+    map_frame,
     map_html,
-    split_selection,
+    selection_script,
 )
 from geo.maps.elements import SelectionScript
 from tests.conftest import CRS, X0, Y0, default_layers, sq
@@ -275,7 +277,8 @@ def _split(ws, **kw):
     """The frame's page as streamlit-folium sends it (its Leaflet script and html) and the selection's script."""
     from streamlit_folium import _get_html, _get_map_string
 
-    frame, code = split_selection(build_map(ws, _analysis(ws, **kw)))
+    code = selection_script(build_map(ws, _analysis(ws, **kw)))
+    frame = carry_selection(map_frame(display_geometry(ws)), code)
     frame.get_root().render()
     return _get_map_string(frame), _get_html(frame), code
 

@@ -48,7 +48,7 @@ from __future__ import annotations
 from ..formatting import fmt_date, fmt_number
 from ..vocabulary import LEVEL_COLOURS
 from .assets import ASSET_BASE, asset_files, offline_links
-from .build import BuiltMap, build_map, map_html, selection_title, split_selection
+from .build import BuiltMap, build_map, carry_selection, map_frame, map_html, selection_script, selection_title
 from .display import UNMAPPED_KINDS, DisplayGeometry, display_geometry, mappable_grievances
 from .elements import DataLayer, esc
 from .layers import MAX_PARCEL_BYTES, MAX_PARCELS, STAGE_COLOURS, UNAFFECTED_COLOUR, MapInfo, hamlet_grievance_counts
@@ -70,16 +70,18 @@ __all__ = [
     "OUTSIDE_HAMLETS",
     "asset_files",
     "build_map",
+    "carry_selection",
     "display_geometry",
     "esc",
     "fmt_date",
     "fmt_number",
     "hamlet_grievance_counts",
+    "map_frame",
     "map_html",
     "mappable_grievances",
     "offline_links",
     "parcel_at",
     "parcel_households",
+    "selection_script",
     "selection_title",
-    "split_selection",
 ]

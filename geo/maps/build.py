@@ -137,30 +137,9 @@ def build_map(
     """
     disp = display or display_geometry(ws)
     sl, hotspots, summary = analysis.slice, analysis.levels, analysis.summary
-    m = folium.Map(
-        tiles=None,
-        control_scale=False,
-        prefer_canvas=False,
-        zoom_start=14,
-        location=_centre(disp.bounds),
-        zoom_snap=0.25,
-        zoom_delta=0.5,
-    )
-    js, css = offline_links(asset_base)
-    m.default_js = js
-    m.default_css = css
+    m = map_frame(disp, large_type, basemap, asset_base)
     meeting = not disclosure.personal  # hide everything personal or identifying
     details = household_details and disclosure.personal  # names, ids, amounts in the page: only when asked for
-    cast(Figure, m.get_root()).header.add_child(Element(_css(large_type)), name="geo_css")
-    if large_type:
-        m.add_child(MeetingClass())
-        m.add_child(FillViewport())
-    MetricScale().add_to(m)
-    PopupsAbove().add_to(m)
-    if basemap:
-        folium.TileLayer(
-            "OpenStreetMap", name="Nền OpenStreetMap (trực tuyến)", overlay=False, control=True, opacity=0.6
-        ).add_to(m)
 
     levels = (
         hotspots.set_index("hamlet_id") if len(hotspots) else pd.DataFrame(columns=["hotspot_level", "hotspot_reasons"])
@@ -225,26 +204,50 @@ def build_map(
     return BuiltMap(m, replace(info, grievances_drawn=n_grievances, clusters_drawn=n_clusters, bounds=bounds))
 
 
+def map_frame(
+    display: DisplayGeometry, large_type: bool = False, basemap: bool = False, asset_base: str = ASSET_BASE
+) -> folium.Map:
+    """The map before any selection: the workspace's centre, the page's CSS, the scale, the popups' pane,
+    meeting mode's presentation (``large_type``) and, where asked, the online base map.
+
+    :func:`build_map` draws a selection on it; the dashboard keeps it in the browser from one selection to
+    the next and sends each selection apart (:func:`selection_script`, :func:`carry_selection`).
+    """
+    m = folium.Map(
+        tiles=None,
+        control_scale=False,
+        prefer_canvas=False,
+        zoom_start=14,
+        location=_centre(display.bounds),
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    js, css = offline_links(asset_base)
+    m.default_js = js
+    m.default_css = css
+    cast(Figure, m.get_root()).header.add_child(Element(_css(large_type)), name="geo_css")
+    if large_type:
+        m.add_child(MeetingClass())
+        m.add_child(FillViewport())
+    MetricScale().add_to(m)
+    PopupsAbove().add_to(m)
+    if basemap:
+        folium.TileLayer(
+            "OpenStreetMap", name="Nền OpenStreetMap (trực tuyến)", overlay=False, control=True, opacity=0.6
+        ).add_to(m)
+    _stable_ids(m.get_root())
+    return m
+
+
 FRAME_ELEMENTS = (MeetingClass, FillViewport, MetricScale, PopupsAbove, folium.TileLayer)
-"""What a map holds that does not depend on the selection: its presentation (meeting mode), the scale, the
-popups' pane and the optional base map. Everything else is the selection's."""
+"""What :func:`map_frame` puts on a map; everything else :func:`build_map` adds is the selection's."""
 
 
-def split_selection(built: BuiltMap) -> tuple[folium.Map, str]:
-    """The map as a frame (what depends on the workspace and the presentation only) and, apart, the
-    selection's layers, legend, layer control and view as one script.
+def selection_script(built: BuiltMap) -> str:
+    """The selection's layers, legend, layer control and view of a map from :func:`build_map`, as one script.
 
-    For the dashboard: the frame's page is the same for every selection of a workspace, so the browser
-    keeps its map, and a new selection replaces the previous one's layers in it
-    (:class:`~geo.maps.elements.SelectionReceiver`, which the frame holds; the page carries the selection
-    inert, :class:`~geo.maps.elements.SelectionScript`). ``built`` is taken apart: build it again to draw
-    it whole.
-
-    Returns
-    -------
-    tuple of folium.Map and str
-        The frame (for ``streamlit_folium.st_folium``) and the selection's script, which refers to the
-        map as ``map_div`` (streamlit-folium's name for it).
+    The script refers to the map as ``map_div`` (streamlit-folium's name for it) and is run in the
+    browser by the map's frame (:func:`carry_selection`), replacing the previous selection's.
     """
     fmap = built.map
     figure = cast(Figure, fmap.get_root())
@@ -256,18 +259,24 @@ def split_selection(built: BuiltMap) -> tuple[folium.Map, str]:
         for child in element._children.values():
             walk(child)
 
-    frame: OrderedDict[str, Element] = OrderedDict()
-    for name, child in fmap._children.items():
-        if isinstance(child, FRAME_ELEMENTS):
-            frame[name] = child
-        else:
+    for child in fmap._children.values():
+        if not isinstance(child, FRAME_ELEMENTS):
             walk(child)
     code = "\n".join(el.render() for name, el in figure.script._children.items() if name in ours)
-    code = code.replace(fmap.get_name(), "map_div")
-    fmap._children = frame
-    SelectionReceiver().add_to(fmap)
-    figure.html.add_child(SelectionScript(code), name="geo_selection")
-    return fmap, code
+    return code.replace(fmap.get_name(), "map_div")
+
+
+def carry_selection(frame: folium.Map, code: str) -> folium.Map:
+    """``frame`` (from :func:`map_frame`) carrying the selection ``code`` (from :func:`selection_script`).
+
+    The frame's page (its script) is the same for every selection of a workspace, so the browser keeps
+    its map; the selection travels inert in the page's html
+    (:class:`~geo.maps.elements.SelectionScript`) and the frame runs it, and each next one it is sent,
+    in place of the previous (:class:`~geo.maps.elements.SelectionReceiver`).
+    """
+    SelectionReceiver().add_to(frame)
+    cast(Figure, frame.get_root()).html.add_child(SelectionScript(code), name="geo_selection")
+    return frame
 
 
 def _stable_ids(root: Element) -> None:

@@ -544,8 +544,8 @@ _SELECTION_JS = """window.geoApplySelection = window.geoApplySelection || functi
 class SelectionScript(Element):
     """The selection's layers, legend, layer control and view as one script, carried inert in the page.
 
-    Made by :func:`geo.maps.split_selection`; run by :class:`SelectionReceiver`
-    (``<script type="text/plain">`` is never run by the browser itself).
+    Made by :func:`geo.maps.selection_script`, put in the page by :func:`geo.maps.carry_selection`; run
+    by :class:`SelectionReceiver` (``<script type="text/plain">`` is never run by the browser itself).
     """
 
     def __init__(self, code: str) -> None:
@@ -565,7 +565,7 @@ class SelectionReceiver(MacroElement):
     """In the map's frame: draw the selection carried by the page, and each next selection sent to the frame.
 
     The dashboard keeps one map per workspace and presentation in the browser
-    (:func:`geo.maps.split_selection`). Its first page carries the selection
+    (:func:`geo.maps.carry_selection`). Its first page carries the selection
     (:class:`SelectionScript`); each later selection arrives in the message
     Streamlit sends the frame with the component's new arguments (its
     ``html``), and replaces the previous one in the same Leaflet map, without
