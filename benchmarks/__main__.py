@@ -30,7 +30,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.baseline import DEFAULT_BUDGET_S, DEFAULT_MAP_CAP  # noqa: E402
+from benchmarks.children import run_child, summary_cli  # noqa: E402
 from benchmarks.workspaces import SIZES, Size, default_cache, ensure_workspace  # noqa: E402
 
 MB = 2**20
@@ -61,6 +61,7 @@ TARGETS = (
     ("district", "first_view_bytes", 3_000_000, "bytes", "received by the browser for the first view"),
     ("province", "summary_cli_s", 8.0, "s", "`python -m geo summary FOLDER` end to end"),
     ("province", "summary_cli_peak_mb", 1024.0, "MB", "`python -m geo summary FOLDER` peak memory"),
+    ("province", "store_gpkg_summary_cli_s", 4.0, "s", "`python -m geo summary STORE` end to end (GeoPackage)"),
     ("province", "cold_s", 10.0, "s", "first map, a fresh server (median)"),
     ("province", "later_s", 3.0, "s", "first map, a later visit (median)"),
     ("province", "filter_s", 2.0, "s", "filter change until the map is drawn (median)"),
@@ -87,39 +88,6 @@ browsers (a load average of 30), not the server."""
 # --------------------------------------------------------------------------- child processes
 
 
-def run_child(cmd: list[str], stdout=None, stderr=None) -> dict:
-    """Run ``cmd`` from the repository root; its wall seconds, exit code and peak memory (MB).
-
-    The peak is the child's own ``ru_maxrss`` (``os.wait4``); where there is
-    no ``wait4`` (Windows) it is the largest RSS psutil sees, polled.
-    """
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-    }
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=stdout, stderr=stderr, env=env)
-    if hasattr(os, "wait4"):
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        peak_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)
-        peak = peak_kb / 1024
-    else:  # pragma: no cover - Windows
-        import psutil
-
-        ps, peak = psutil.Process(proc.pid), 0.0
-        while proc.poll() is None:
-            try:
-                peak = max(peak, ps.memory_info().rss / MB)
-            except psutil.Error:
-                break
-            time.sleep(0.05)
-        proc.wait()
-        wall = time.perf_counter() - t
-    return {"s": round(wall, 3), "returncode": proc.returncode, "peak_mb": round(peak, 1)}
-
-
 def _child_json(cmd: list[str], what: str) -> tuple[dict, dict]:
     with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
         out = Path(tmp) / "figures.json"
@@ -127,27 +95,6 @@ def _child_json(cmd: list[str], what: str) -> tuple[dict, dict]:
         if run["returncode"] != 0 or not out.is_file():
             raise SystemExit(f"{what} failed (exit {run['returncode']}): {' '.join(cmd)}")
         return json.loads(out.read_text(encoding="utf-8")), run
-
-
-def summary_cli(folder: Path, repeat: int) -> dict:
-    """``python -m geo summary FOLDER --out …`` end to end: best wall time, its peak memory."""
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
-        for _ in range(max(1, repeat)):
-            with open(Path(tmp) / "log.txt", "wb") as log:
-                run = run_child(
-                    [sys.executable, "-m", "geo", "summary", str(folder), "--out", str(Path(tmp) / "summary.csv")],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            if run["returncode"] != 0:
-                raise SystemExit(
-                    "python -m geo summary failed:\n"
-                    + (Path(tmp) / "log.txt").read_text(encoding="utf-8", errors="replace")
-                )
-            runs.append(run)
-    fastest = min(runs, key=lambda r: r["s"])
-    return {"s": fastest["s"], "peak_mb": max(r["peak_mb"] for r in runs), "runs": [r["s"] for r in runs]}
 
 
 # --------------------------------------------------------------------------- one size
@@ -325,6 +272,7 @@ def headline_figures(res: dict) -> dict:
         out[f"store_{backend}_open_ratio"] = _ratio(figures["open_for_dashboard_s"], store["read_folder_s"])
         out[f"store_{backend}_commit_s"] = figures["upload_cold_commit_s"]
         out[f"store_{backend}_history_s"] = figures["record_history_s"]
+        out[f"store_{backend}_summary_cli_s"] = figures.get("summary_cli_s")
     return out
 
 
@@ -495,7 +443,8 @@ def _both(store: dict, key: str, digits: int = 2) -> str:
         elif "skipped" in figures:
             cells.append("skipped")
         else:
-            cells.append(_s(figures[key], digits) if isinstance(figures[key], float) else f"{figures[key]:,}")
+            value = figures.get(key)
+            cells.append("—" if value is None else _s(value, digits) if isinstance(value, float) else f"{value:,}")
     return " / ".join(cells)
 
 
@@ -509,6 +458,7 @@ def store_rows(row) -> list[tuple[str, list[str]]]:
             lambda r: _both(r["store"], "open_for_dashboard_s"),
         ),
         row("  of which reading every layer (s)", lambda r: _both(r["store"], "read_layers_s")),
+        row("  `python -m geo summary STORE`, end to end (s)", lambda r: _both(r["store"], "summary_cli_s")),
         row("  diff of 1,000 changed household rows (s)", lambda r: _both(r["store"], "diff_s")),
         row("  commit of that upload after its diff (s)", lambda r: _both(r["store"], "upload_commit_s")),
         row("  commit of such an upload, fresh store (s)", lambda r: _both(r["store"], "upload_cold_commit_s")),

@@ -33,6 +33,7 @@ for entry in (ROOT, ROOT / "tests"):
 import pandas as pd  # noqa: E402
 
 import geo  # noqa: E402
+from benchmarks.children import summary_cli  # noqa: E402
 from benchmarks.workspaces import SIZES, ensure_workspace  # noqa: E402
 from geo.config import WorkspaceConfig  # noqa: E402
 from geo.source import MemorySource  # noqa: E402
@@ -95,6 +96,8 @@ def measure(url: str, layers: dict, folder: Path, changed: int, config: Workspac
     store.close()
     ws, out["open_for_dashboard_s"] = _timed(open_for_dashboard, url, config or WorkspaceConfig())
     out["open_for_dashboard_errors"] = len(ws.report.errors)
+    summary = summary_cli(url, 1)  # `python -m geo summary STORE`, end to end in a fresh process
+    out["summary_cli_s"], out["summary_cli_peak_mb"] = summary["s"], summary["peak_mb"]
     store, out["open_s"] = _timed(Store.open, url)
     _, out["read_layers_s"] = _timed(store.layers)
     households = cast(pd.DataFrame, store.layer("households"))

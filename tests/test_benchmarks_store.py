@@ -26,6 +26,8 @@ FIGURES = (
     "state_at_import_s",
     "store_mb",
     "folder_mb",
+    "summary_cli_s",
+    "summary_cli_peak_mb",
 )
 
 
@@ -52,7 +54,14 @@ def test_every_store_figure_is_measured_on_both_stores(figures: dict, backend: s
 def test_the_store_figures_are_compared_with_reading_the_folder(figures: dict) -> None:
     assert _number(figures["read_folder_s"]) and figures["rows"]["households"] == 80
     flat = headline_figures({"store": figures})
-    for key in ("store_gpkg_open_ratio", "store_postgis_open_ratio", "store_gpkg_commit_s", "store_postgis_history_s"):
+    for key in (
+        "store_gpkg_open_ratio",
+        "store_postgis_open_ratio",
+        "store_gpkg_commit_s",
+        "store_postgis_history_s",
+        "store_gpkg_summary_cli_s",
+        "store_postgis_summary_cli_s",
+    ):
         assert _number(flat[key]), key
 
 
