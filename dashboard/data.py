@@ -23,7 +23,7 @@ import streamlit as st
 import geo
 from geo import Analysis
 from geo.access import Access, restrict
-from geo.maps import DisplayGeometry, display_geometry
+from geo.maps import DisplayGeometry, MapInfo, build_map, display_geometry, selection_script, selection_title
 from geo.selection import Selection
 from geo.source import URL_PREFIXES, is_store
 
@@ -200,3 +200,38 @@ def _weekly(path: str, file_stamp: tuple, key: tuple) -> pd.DataFrame:
 def weekly(path: Path, key: tuple, sel: Selection) -> pd.DataFrame:
     """Weekly handover share per project for the progress chart (cached; stage filter does not apply)."""
     return _weekly(str(path), key, (sel.project, sel.hamlets, sel.land_uses, sel.as_of.isoformat()))
+
+
+def draw_map(
+    ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, disclosure: geo.Disclosure, large_type: bool, basemap: bool
+) -> tuple[str, MapInfo]:
+    """The map of the analysed selection ``an`` as the script the browser's map runs
+    (:func:`geo.maps.selection_script`), and what it draws."""
+    built = build_map(
+        ws,
+        an,
+        disclosure,
+        clusters=an.cluster_layer(),
+        display=disp,
+        basemap=basemap,
+        # meeting mode: the page's caption names the selection, so the legend stays short
+        title=None if large_type else selection_title(ws, an.slice),
+        large_type=large_type,
+    )
+    return selection_script(built), built.info
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map_script(
+    path: str, file_stamp: tuple, key: tuple, disclosure: geo.Disclosure, large_type: bool, basemap: bool
+) -> tuple[str, MapInfo]:
+    ws, an = _load(path, file_stamp), _analyse(path, file_stamp, key)
+    return draw_map(ws, _display(path, file_stamp), an, disclosure, large_type, basemap)
+
+
+def map_script(
+    path: Path, key: tuple, sel: Selection, disclosure: geo.Disclosure, large_type: bool, basemap: bool
+) -> tuple[str, MapInfo]:
+    """:func:`draw_map` of ``sel``, made once per stamp, selection and presentation for every rerun and
+    session (cached)."""
+    return _map_script(str(path), key, _selection_key(sel), disclosure, large_type, basemap)

@@ -17,6 +17,7 @@ import streamlit as st
 import geo
 from dashboard import data, downloads, filters, mapview, panels, report_page, signin, text
 from dashboard.assets import ensure_assets
+from geo.maps import selection_title
 from geo.source import is_store
 
 HEAD_CHECK_SECONDS = 10  # how often an open page asks the store for its head changeset (one indexed query)
@@ -100,7 +101,7 @@ with panels.guard(("hiện tiêu đề", "the title")):
     # one line in meeting mode: the short name of the work (GPMB) and the workspace
     title.title(f"{'Tiến độ GPMB' if meeting else 'Tiến độ giải phóng mặt bằng'} — {text.md(ws.name)}")
     source = data.source_label(ws)
-    st.caption(f"{text.md(mapview.selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(source)}")
+    st.caption(f"{text.md(selection_title(ws, an.slice))} · dữ liệu / workspace: {text.md(source)}")
 disclosure = filters.disclosure(meeting, access)  # what personal data the page may show: one value for every part
 if ignored:
     st.warning("Bỏ qua giá trị không có trong dữ liệu / ignored: " + text.md(", ".join(ignored)))
@@ -110,7 +111,8 @@ if asset_problems:
 with panels.guard(("tính các số liệu chính", "the headline figures")):
     panels.headline(an, meeting)
 with panels.guard(("vẽ bản đồ", "the map")):
-    mapview.show_map(ws, data.display(path, key), an, disclosure, meeting, filters.basemap(), key)
+    drawn = data.map_script(path, key, sel, disclosure, meeting, filters.basemap())
+    mapview.show_map(ws, data.display(path, key), an, disclosure, meeting, filters.basemap(), drawn)
 
 if meeting:
     st.caption(

@@ -26,16 +26,13 @@ from geo.formatting import fmt_number
 from geo.maps import (
     DisplayGeometry,
     MapInfo,
-    build_map,
     carry_selection,
     map_frame,
     parcel_at,
     parcel_households,
-    selection_script,
-    selection_title,
 )
 
-from .data import Analysis
+from .data import Analysis, draw_map
 from .panels import guard
 from .text import md
 
@@ -46,38 +43,6 @@ SEEN = "map_click_seen"
 """Session key: the selection drawn and the click the map held when it was first drawn."""
 
 
-def _draw(
-    ws: geo.Workspace, disp: DisplayGeometry, an: Analysis, disclosure: geo.Disclosure, large_type: bool, basemap: bool
-) -> tuple[str, MapInfo]:
-    """The selection's script for the map's frame (:func:`geo.maps.selection_script`) and what it draws."""
-    # meeting mode: the page's caption names the selection, so the legend stays short
-    built = build_map(
-        ws,
-        an,
-        disclosure,
-        clusters=an.cluster_layer(),
-        display=disp,
-        basemap=basemap,
-        title=None if large_type else selection_title(ws, an.slice),
-        large_type=large_type,
-    )
-    return selection_script(built), built.info
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _drawn(
-    _ws: geo.Workspace,
-    _disp: DisplayGeometry,
-    _an: Analysis,
-    key: tuple,
-    disclosure: geo.Disclosure,
-    large_type: bool,
-    basemap: bool,
-) -> tuple[str, MapInfo]:
-    """:func:`_draw`, kept per ``key`` (the data's stamp and the selection): one script for every session."""
-    return _draw(_ws, _disp, _an, disclosure, large_type, basemap)
-
-
 @st.fragment
 def show_map(
     ws: geo.Workspace,
@@ -86,7 +51,7 @@ def show_map(
     disclosure: geo.Disclosure,
     large_type: bool,
     basemap: bool,
-    stamp: tuple | None = None,
+    drawn: tuple[str, MapInfo] | None = None,
 ) -> MapInfo:
     """Draw the selection's map full width (and, with ``PERSONAL``, the clicked parcel's households under it);
     return what was drawn.
@@ -94,14 +59,10 @@ def show_map(
     ``disclosure`` decides what personal data may appear; ``large_type`` is
     meeting mode's presentation (large type, the map filling the window). A
     fragment: a click on the map reruns this function, not the whole page.
-    ``stamp``: the data's (:func:`dashboard.data.load`, with the account's access); where given, the
-    selection's map is drawn once per stamp and selection and kept for every rerun and session.
+    ``drawn``: the selection's script and what it draws, as :func:`dashboard.data.map_script` keeps them
+    for every rerun and session; drawn here (:func:`dashboard.data.draw_map`) where not given.
     """
-    if stamp is None:
-        code, info = _draw(ws, disp, an, disclosure, large_type, basemap)
-    else:
-        key = (stamp, repr(an.slice.selection))
-        code, info = _drawn(ws, disp, an, key, disclosure, large_type, basemap)
+    code, info = drawn if drawn is not None else draw_map(ws, disp, an, disclosure, large_type, basemap)
     on_demand = disclosure.personal and info.mode != "hamlets"  # parcels drawn, and their households may show
     # the map stretches to the bottom of the window in meeting mode (geo.maps FillViewport), 560 px until measured
     state = st_folium(

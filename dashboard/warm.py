@@ -11,9 +11,11 @@ second caller of the same key waits for it). The map's Streamlit component is le
 declared outside a page's run, it is not served and the map stays blank.
 
 What it warms, in order: the imports; the workspace as a whole and its display geometry; then the
-landing selection (the workspace's as-of date; an officer's or party cell's own hamlets) of each
-access the store's active accounts have — leadership first, the meeting room's screen being the
-one that must never wait — or, for a folder (no sign-in), the whole workspace's selection.
+landing selection (the workspace's as-of date; an officer's or party cell's own hamlets), its analysis
+and its map, of each access the store's active accounts have — leadership first, the meeting room's
+screen being the one that must never wait — or, for a folder (no sign-in), the whole workspace's
+selection; in the background, then, each project of the leadership's (or the folder's) view, the
+clicks a meeting makes first.
 """
 
 from __future__ import annotations
@@ -96,17 +98,26 @@ def warm(workspace: str, at: int | None = None, which: str = "all") -> list[str]
 
         for access in step("accounts", _accesses, path):
             first = access is None or access.role == "leadership"
-            if (which == "first" and not first) or (which == "rest" and first):
+            if which == "first" and not first:
                 continue
             ws, key = data.load(path, at, access)
             if not ws.report.ok:
                 break
-            step("display geometry", data.display, path, key)
             opts = filters.options(ws)  # the page's first selection, as filters.seed_from_url makes it
             hamlets = filters.landing_hamlets(opts, () if access is None else access.landing)
-            sel = Selection.make(hamlets=hamlets, as_of=opts.default_as_of)
+            meeting = access is not None and access.forced_meeting  # a meeting screen: meeting mode
+            shown = filters.disclosure(meeting, access)
             role = "folder" if access is None else access.role
-            step(f"analysis ({role})", data.analyse, path, key, sel)
+            if not (which == "rest" and first):  # the landing view ("first" did the leadership's)
+                sel = Selection.make(hamlets=hamlets, as_of=opts.default_as_of)
+                step("display geometry", data.display, path, key)
+                step(f"analysis ({role})", data.analyse, path, key, sel)
+                step(f"map ({role})", data.map_script, path, key, sel, shown, meeting, False)
+            if which != "first" and first:  # the leadership's next clicks: each project of its view
+                for project in opts.projects:
+                    each = Selection.make(project=project, hamlets=hamlets, as_of=opts.default_as_of)
+                    step(f"analysis {project}", data.analyse, path, key, each)
+                    step(f"map {project}", data.map_script, path, key, each, shown, meeting, False)
     except Exception:  # noqa: BLE001 — warming is an optimisation: the page reports real problems itself
         LOG.exception("dashboard warm-up stopped")
     return done

@@ -33,14 +33,39 @@ def counted(monkeypatch) -> list[Selection]:
     st_cache_clear()
 
 
-def test_a_folders_first_view_is_analysed_before_the_first_visit(app_ws, counted):
-    done = warm.warm(str(app_ws))
+def test_a_folders_first_view_is_analysed_and_drawn_before_the_first_visit(app_ws, counted):
+    done = warm.warm(str(app_ws), which="first")
     assert any(step.startswith("analysis (folder)") for step in done), done
+    assert any(step.startswith("map (folder)") for step in done), done
     assert len(counted) == 1
     path = data.resolve_workspace(str(app_ws))
     ws, key = data.load(path)
-    data.analyse(path, key, Selection.make(as_of=ws.default_as_of()))  # the page's first run
+    sel = Selection.make(as_of=ws.default_as_of())
+    data.analyse(path, key, sel)  # the page's first run
     assert len(counted) == 1, "the page found it done"
+
+
+def test_each_project_of_the_first_view_is_analysed_and_drawn_in_the_background(app_ws, counted, monkeypatch):
+    drawn: list[str] = []
+    real = data.build_map
+
+    def build_map(ws, an, *args, **kw):
+        drawn.append(an.slice.selection.project)
+        return real(ws, an, *args, **kw)
+
+    monkeypatch.setattr(data, "build_map", build_map)
+    warm.warm(str(app_ws), which="first")
+    warm.warm(str(app_ws), which="rest")
+    path = data.resolve_workspace(str(app_ws))
+    ws, key = data.load(path)
+    projects = sorted(str(p) for p in ws.projects["project_id"])
+    assert sorted(p for p in drawn if p) == projects
+    before = (len(counted), len(drawn))
+    for project in projects:  # the meeting's first clicks
+        sel = Selection.make(project=project, as_of=ws.default_as_of())
+        data.analyse(path, key, sel)
+        data.map_script(path, key, sel, geo.Disclosure.PERSONAL, False, False)
+    assert (len(counted), len(drawn)) == before, "every project's view was ready"
 
 
 def test_each_accounts_landing_view_of_a_store_is_warmed_leadership_first(tmp_path, counted):
@@ -48,7 +73,7 @@ def test_each_accounts_landing_view_of_a_store_is_warmed_leadership_first(tmp_pa
 
     store = sample_store_in(tmp_path)
     done = warm.warm(str(store))
-    roles = [step.split("(")[1].split(")")[0] for step in done if step.startswith("analysis")]
+    roles = [step.split("(")[1].split(")")[0] for step in done if step.startswith("analysis (")]
     assert roles[0] == "leadership" and {"officer", "party_cell", "admin"} <= set(roles), roles
     officers = [sel for sel in counted if sel.hamlets]
     assert officers, "an officer lands on its own hamlets"
