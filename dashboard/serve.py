@@ -137,11 +137,13 @@ class HostCheck:
 
 def install_middleware() -> None:
     """Put :class:`HostCheck` first in the middleware of every Streamlit server started from now on, then
+    :class:`dashboard.remember.KeepSignIn` (a sign-in kept across reloads) and
     :class:`dashboard.compression.StaticGzip` (the page's scripts and styles sent compressed)."""
     from starlette.middleware import Middleware
     from streamlit.web.server.starlette import starlette_app
 
     from dashboard.compression import StaticGzip
+    from dashboard.remember import KeepSignIn
 
     if getattr(starlette_app.create_streamlit_middleware, "_host_check", False):
         return
@@ -151,7 +153,7 @@ def install_middleware() -> None:
         _host_check = True  # what a second call finds
 
         def __call__(self) -> list[Middleware]:
-            return [Middleware(HostCheck), Middleware(StaticGzip), *original()]
+            return [Middleware(HostCheck), Middleware(KeepSignIn), Middleware(StaticGzip), *original()]
 
     starlette_app.create_streamlit_middleware = CreateStreamlitMiddleware()
 

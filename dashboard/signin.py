@@ -4,8 +4,11 @@ A workspace that is a store keeps its accounts (``geo/store/accounts.py``). Befo
 shows the product's name and the commune's name only — no hamlet, no figure, no map: the app stops
 before it loads the workspace. The signed-in :class:`~geo.store.accounts.Account` (no password, no
 hash) is kept in ``st.session_state``; a session expires after a working day (:data:`IDLE`) without a
-rerun. The sidebar names the user and its role and offers a one-click sign-out (recorded in the
-audit by :func:`geo.store.accounts.sign_out`). A folder workspace has no sign-in (:func:`no_sign_in_note`).
+rerun. A reload or another tab of the same browser finds the sign-in kept (:mod:`dashboard.remember`:
+a cookie the page's scripts cannot read, gone when the browser closes), as long as the account has not
+changed since. The sidebar names the user and its role and offers a one-click sign-out (recorded in the
+audit by :func:`geo.store.accounts.sign_out`; it ends the kept sign-in too). A folder workspace has no
+sign-in (:func:`no_sign_in_note`).
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from geo.store.accounts import Account, authenticate, sign_out
+from geo.store.accounts import Account, authenticate, get_user, sign_out
 from geo.store.upload import store_config
 
+from . import remember
 from .text import md
 
 if TYPE_CHECKING:
@@ -39,6 +43,8 @@ FORM = "signin_form"
 NAME = "signin_name"
 PASSWORD = "signin_password"
 MESSAGE = "signin_message"
+KEEP = "signin_keep"
+"""The session key of the ticket the page exchanges for the kept sign-in's cookie, once, after sign-in."""
 
 
 def _now() -> datetime:
@@ -95,6 +101,7 @@ def _submit(store: Store) -> None:
     if isinstance(result, Account):
         state[ACCOUNT] = result
         state[SEEN] = _now()
+        state[KEEP] = remember.ticket(_store_id(store), result.name, result.changed_at)
         state.pop(MESSAGE, None)
     else:
         state[MESSAGE] = result.message
@@ -116,18 +123,52 @@ def page(store: Store) -> None:
         st.form_submit_button("Đăng nhập / Sign in", type="primary", on_click=_submit, args=(store,))
 
 
+def _store_id(store: Store) -> str:
+    return str(store.backend.url)
+
+
+def _kept_token() -> str | None:
+    """The kept sign-in's token this browser sent with the page (None where there is none)."""
+    try:
+        value = st.context.cookies.get(remember.COOKIE)
+    except Exception:  # noqa: BLE001 — no request behind this run (a test, a script): nothing kept
+        return None
+    return str(value) if value else None
+
+
+def restore(store: Store) -> Account | None:
+    """The account of the sign-in this browser kept (:mod:`dashboard.remember`), put in this session; None
+    where there is none, it has lapsed, or the account changed since (password, role, disabled)."""
+    token = _kept_token()
+    kept = remember.recall(token, _store_id(store))
+    if kept is None:
+        return None
+    account = get_user(store, kept.name)
+    if account is None or not account.active or account.changed_at != kept.changed_at:
+        remember.forget(token)
+        return None
+    st.session_state[ACCOUNT] = account
+    st.session_state[SEEN] = _now()
+    return account
+
+
 def require(store: Store) -> Account:
-    """The signed-in account; otherwise draw the sign-in page and stop the script (nothing else runs)."""
-    account = current()
+    """The signed-in account (this session's, or the one this browser kept); otherwise draw the sign-in page
+    and stop the script (nothing else runs)."""
+    account = current() or restore(store)
     if account is None:
         page(store)
         st.stop()
+    ticket = st.session_state.pop(KEEP, None)
+    if ticket:  # right after signing in: the browser fetches its kept sign-in's cookie (dashboard.remember)
+        st.html(f'<img src="{remember.PATH}?t={ticket}" alt="" width="1" height="1" style="position:absolute">')
     return account
 
 
 def _sign_out(store: Store, name: str) -> None:
-    """The sign-out button's callback: the audit row, then a fresh session."""
+    """The sign-out button's callback: the audit row, the kept sign-in ended, then a fresh session."""
     sign_out(store, name)
+    remember.forget(_kept_token())
     _end_session()
 
 

@@ -62,6 +62,11 @@ AUDITED = {
     "download": ("taive", "mat-khau-tai-ve"),
 }
 """One clerk account per audit test, so each test reads only its own rows."""
+KEPT = {
+    "reload": ("giulai", "mat-khau-giu-lai"),
+    "password": ("doimatkhau", "mat-khau-doi-mat-khau"),
+}
+"""One clerk account per test of the sign-in kept across reloads."""
 
 PDFTOTEXT = shutil.which("pdftotext") or "pdftotext"  # a missing one fails the test, naming the program
 SIDEBAR_FILES = [
@@ -92,7 +97,7 @@ def sample_store(tmp_path_factory) -> Path:
     out = sample_store_in(tmp_path_factory.mktemp("roles"))
     with Store.open(out) as store:
         add_user(store, *LOCKED, "leadership", by="test")
-        for name, password in AUDITED.values():
+        for name, password in [*AUDITED.values(), *KEPT.values()]:
             add_user(store, name, password, "clerk", by="test")
     return out
 
@@ -677,6 +682,55 @@ def test_each_download_leaves_an_audit_row_with_its_file_name_format_and_sha256(
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert path.name in (row.what or ""), row
         assert (row.format, row.personal, row.sha256, row.outcome) == (path.suffix[1:], False, digest, "done"), row
+
+
+# --------------------------------------------------------------------------- the sign-in kept across reloads
+
+
+def _signed_in_page(pg) -> bool:
+    """After a load: the page signed in (its sign-out button) or the sign-in form (False)."""
+    signed = pg.get_by_text("Đăng xuất / Sign out")
+    form = pg.get_by_label("Mật khẩu / Password")
+    signed.or_(form).first.wait_for(timeout=60_000)
+    return signed.count() > 0
+
+
+def test_a_reload_and_a_new_tab_keep_the_sign_in_and_sign_out_ends_it(session, store_url, browser):
+    name, password = KEPT["reload"]
+    pg = session.page
+    _sign_in(pg, store_url, name, password)
+    pg.wait_for_timeout(1000)  # the page has fetched its kept sign-in
+    pg.reload(wait_until="domcontentloaded")
+    assert _signed_in_page(pg), "a reload keeps the sign-in"
+    _wait_for_parcels(pg)
+    tab = session.context.new_page()
+    tab.goto(store_url, wait_until="domcontentloaded")
+    assert _signed_in_page(tab), "so does another tab of the same browser"
+    other = Session(browser)  # another browser (or a private window): its own sign-in
+    try:
+        other.page.goto(store_url, wait_until="domcontentloaded")
+        assert not _signed_in_page(other.page)
+    finally:
+        other.close()
+    tab.get_by_role("button", name="Đăng xuất / Sign out").click()
+    tab.get_by_label("Mật khẩu / Password").wait_for(timeout=60_000)
+    pg.reload(wait_until="domcontentloaded")
+    assert not _signed_in_page(pg), "signed out: the next load asks for the password"
+    assert not pg.errors, pg.errors
+
+
+def test_a_new_password_ends_the_sign_in_kept_elsewhere(session, store_url, sample_store):
+    from geo.store import Store
+    from geo.store.accounts import set_password
+
+    name, password = KEPT["password"]
+    pg = session.page
+    _sign_in(pg, store_url, name, password)
+    pg.wait_for_timeout(1000)
+    with Store.open(sample_store) as store:
+        set_password(store, name, password + "-moi", by="admin")
+    pg.reload(wait_until="domcontentloaded")
+    assert not _signed_in_page(pg)
 
 
 # --------------------------------------------------------------------------- where it listens
