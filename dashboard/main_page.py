@@ -168,3 +168,5 @@ with panels.guard(("ghi bộ lọc vào đường dẫn", "the page link")):
     filters.write_url(filters.to_params(sel, meeting, filters.basemap(), opts.default_as_of))
 if ws.source.kind == "store" and data.at_argument() is None:  # a report or an upload made elsewhere redraws the page
     follow_store(str(path), key[1])
+if account is not None:
+    signin.keep()  # last: a reload or a new tab of this browser stays signed in

@@ -235,6 +235,7 @@ def show() -> None:
             )
         st.page_link(MAIN_PAGE, label="Về trang chính", icon=":material/home:")
         _account_line(store, account)
+        signin.keep()  # last: a reload of this phone's browser stays signed in
         return
     today = today_in_vietnam()
     monday, sunday = iso_week(today)
@@ -280,6 +281,7 @@ def show() -> None:
         st.session_state.pop(DONE, None)  # shown once: the next visit shows the week's state again
     st.page_link(MAIN_PAGE, label="Về trang chính", icon=":material/home:")
     _account_line(store, account)
+    signin.keep()  # last: a reload of this phone's browser stays signed in
 
 
 def unreported_expander(ws: geo.Workspace, as_of: date, store: Store | None) -> None:

@@ -159,10 +159,18 @@ def require(store: Store) -> Account:
     if account is None:
         page(store)
         st.stop()
-    ticket = st.session_state.pop(KEEP, None)
-    if ticket:  # right after signing in: the browser fetches its kept sign-in's cookie (dashboard.remember)
-        st.html(f'<img src="{remember.PATH}?t={ticket}" alt="" width="1" height="1" style="position:absolute">')
     return account
+
+
+def keep() -> None:
+    """Right after a sign-in, have the browser fetch its kept sign-in's cookie (:mod:`dashboard.remember`).
+
+    Called last on a page: an element drawn once shifts the place of every element after it on the next
+    run, and Streamlit would take those for new ones (an open expander closing).
+    """
+    ticket = st.session_state.pop(KEEP, None)
+    if ticket:
+        st.html(f'<img src="{remember.PATH}?t={ticket}" alt="" width="1" height="1" style="position:absolute">')
 
 
 def _sign_out(store: Store, name: str) -> None:
