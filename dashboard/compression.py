@@ -18,16 +18,9 @@ requests, 304 answers) passes untouched.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
 import anyio.to_thread
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 STATIC_PREFIXES = ("/static/", "/component/", "/app/static/")
 """Streamlit's frontend, its components' files (the map's frame) and the app's own static files."""

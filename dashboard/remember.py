@@ -18,17 +18,11 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from urllib.parse import parse_qs
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 COOKIE = "tdgpmb_signin"
 """The cookie holding the token."""
@@ -36,7 +30,8 @@ PATH = "/_signin/keep"
 """The address that turns a ticket into the cookie."""
 TICKET_SECONDS = 60.0
 IDLE = timedelta(hours=8)
-"""A working day without a visit ends a kept sign-in (as it ends a session: :data:`dashboard.signin.IDLE`)."""
+"""A working day without a visit ends a kept sign-in, as it ends a session (:data:`dashboard.signin.IDLE`
+is this)."""
 
 
 @dataclass
@@ -90,13 +85,13 @@ def recall(token: str | None, store: str, now: datetime | None = None) -> Kept |
     """The sign-in kept for ``token`` on ``store`` where seen within :data:`IDLE` (then seen now), else None."""
     if not token:
         return None
-    now = now or _now()
+    now, hashed = now or _now(), _hash(token)
     with _LOCK:
-        kept = _KEPT.get(_hash(token))
+        kept = _KEPT.get(hashed)
         if kept is None or kept.store != store:
             return None
         if now - kept.seen > IDLE:
-            del _KEPT[_hash(token)]
+            del _KEPT[hashed]
             return None
         kept.seen = now
         return kept

@@ -13,7 +13,7 @@ sign-in (:func:`no_sign_in_note`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -36,8 +36,8 @@ ACCOUNT = "signin_account"
 SEEN = "signin_seen"
 """The session key of the last rerun's time (UTC): the session expires :data:`IDLE` after it."""
 
-IDLE = timedelta(hours=8)
-"""A working day of inactivity ends a session."""
+IDLE = remember.IDLE
+"""A working day of inactivity ends a session (and a sign-in kept by the browser)."""
 
 FORM = "signin_form"
 NAME = "signin_name"
