@@ -72,7 +72,8 @@ def _selection(args):
 def _load(args):
     from .workspace import load_workspace
 
-    ws = load_workspace(args.workspace, at=getattr(args, "at", None))
+    # a reading command: this process writes nothing to a store while reading it
+    ws = load_workspace(args.workspace, at=getattr(args, "at", None), fast_read=True)
     if args.as_of is None:
         args.as_of = ws.default_as_of()
     return ws

@@ -112,7 +112,7 @@ class Workspace:
         return self
 
 
-def load_workspace(path: str | Path, at: int | None = None) -> Workspace:
+def load_workspace(path: str | Path, at: int | None = None, *, fast_read: bool = False) -> Workspace:
     """Read, check and join a workspace folder or a store: ``assemble(source.read())``.
 
     ``path`` is a folder (:class:`~geo.source.FolderSource`) or a store — a ``.gpkg`` file or a
@@ -135,6 +135,12 @@ def load_workspace(path: str | Path, at: int | None = None) -> Workspace:
     at : int, optional
         For a store: the changeset whose state to read (default: now). A folder has no history:
         ``at`` with a folder is an error in the report.
+    fast_read : bool
+        For a GeoPackage store read as it is now: each layer read whole by GDAL, 2–5× faster, outside
+        SQLite's transactions and checked against the store's latest changeset (see
+        :meth:`geo.store.Store.layers`). Only where this process writes nothing to the store
+        meanwhile, in no other thread either: two copies of SQLite in one process do not see each
+        other's locks. The command line's reading commands use it.
 
     Returns
     -------
@@ -156,7 +162,7 @@ def load_workspace(path: str | Path, at: int | None = None) -> Workspace:
     if is_store(path):
         from .store.source import StoreSource  # the store's packages load only for a store
 
-        return assemble(StoreSource(path, at=at).read())
+        return assemble(StoreSource(path, at=at, fast_read=fast_read).read())
     raw = FolderSource(path).read()
     if at is not None:
         raw.report.error(

@@ -167,3 +167,64 @@ def test_both_stores_give_the_same_frames_right_after_an_earlier_changeset(both)
     assert_same_frames(gpkg.layers(at=2), postgis.layers(at=2))
     assert_same_frames(gpkg.layers(), postgis.layers())
     assert postgis.layer("households", at=1)["stage"].tolist() == ["handed_over", "paid", "surveyed"]
+
+
+@pytest.fixture
+def gpkg_store(tmp_path):
+    store = Store.create(str(tmp_path / "s.gpkg"), awkward_layers(), user="Lan")
+    yield store
+    store.close()
+
+
+def test_a_fast_read_of_a_geopackage_gives_the_same_frames_as_the_consistent_read(gpkg_store):
+    consistent = gpkg_store.layers()
+    fresh = Store.open(gpkg_store.backend.url)
+    try:
+        assert_same_frames(fresh.layers(fast_read=True), consistent)
+    finally:
+        fresh.close()
+
+
+def test_a_fast_read_of_a_geopackage_reads_the_changes_of_a_commit(gpkg_store):
+    households = gpkg_store.layer("households").copy()
+    households.loc[2, "household_name"] = "Lường Văn Bình"
+    Store.open(gpkg_store.backend.url).upload("households", households, user="Bình")
+    got = gpkg_store.layers(fast_read=True)["households"]
+    assert got["household_name"].tolist() == ["Nguyễn Văn An", "Hoàng Thị Dung", "Lường Văn Bình"]
+
+
+def test_a_changeset_committed_during_a_fast_read_sends_it_back_to_one_transaction(gpkg_store, monkeypatch):
+    """Another writer commits a household after the fast read read the households: the read is not
+    kept (its layers could be of two states); the layers come from one consistent read, the commit's."""
+    import geo.store.history as hist
+
+    writer = Store.open(gpkg_store.backend.url)
+    real = hist.read_detached
+
+    def read_then_commit(backend, table, layer, crs):
+        frame = real(backend, table, layer, crs)
+        if layer == "field_reports":  # the last layer read
+            households = writer.layer("households").copy()
+            households.loc[0, "stage"] = "paid"
+            writer.upload("households", households, user="Bình")
+        return frame
+
+    monkeypatch.setattr(hist, "read_detached", read_then_commit)
+    try:
+        got = gpkg_store.layers(fast_read=True)
+        assert got["households"]["stage"].tolist() == ["paid", "paid", "surveyed"]
+        monkeypatch.setattr(hist, "read_detached", real)
+        assert_same_frames(got, Store.open(gpkg_store.backend.url).layers())
+    finally:
+        writer.close()
+
+
+def test_a_fast_read_of_a_past_state_is_the_consistent_read(gpkg_store):
+    households = gpkg_store.layer("households").copy()
+    households.loc[0, "stage"] = "paid"
+    gpkg_store.upload("households", households, user="Bình")
+    assert gpkg_store.layers(1, fast_read=True)["households"]["stage"].tolist() == [
+        "handed_over",
+        "paid",
+        "surveyed",
+    ]

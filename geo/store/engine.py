@@ -144,6 +144,11 @@ class Backend:
         raise NotImplementedError
 
     # --- reading a table ------------------------------------------------------------------------
+    def read_detached(self, table: str, columns: dict[str, str], geometry: str | None = None) -> pd.DataFrame | None:
+        """A whole table read outside this process's connections, where the backend has such a read
+        (a GeoPackage's, by GDAL); None where it has none."""
+        return None
+
     def read_rows(
         self,
         conn: sa.Connection,
@@ -246,6 +251,17 @@ class GpkgBackend(Backend):
 
     def geom_select(self, column):
         return column
+
+    def read_detached(self, table: str, columns: dict[str, str], geometry: str | None = None) -> pd.DataFrame:
+        """A whole table read by GDAL into Arrow (pyogrio): typed arrays and WKB decoded at once, no
+        Python object per value, 2–5× faster than :meth:`read_rows` on a large layer.
+
+        Outside any transaction of this process: GDAL's SQLite is another copy of the library, and two
+        copies in one process do not see each other's locks (closing GDAL's file releases every lock
+        the process holds on it; https://www.sqlite.org/howtocorrupt.html, 2.2.1). Only for a process
+        that holds no transaction on the store meanwhile; :meth:`geo.store.Store.layers` checks the
+        store's latest changeset before and after (``fast_read``)."""
+        return _gdal_rows(self.path, table, columns, geometry)
 
     def geoms_from_db(self, values: list) -> np.ndarray:
         wkb = [None if b is None else bytes(b[8 + _ENVELOPE_BYTES[(b[3] >> 1) & 7] :]) for b in values]
@@ -452,6 +468,30 @@ class PostgisBackend(Backend):
 _ARROW_KINDS = {"int": "int64", "float": "float64", "date": "int32"}
 
 
+def _gdal_rows(path: Path, layer: str, columns: dict[str, str], geometry: str | None) -> pd.DataFrame:
+    """A GeoPackage table read whole by GDAL (pyogrio's Arrow reader) in ``fid`` order, as
+    :func:`_typed_frame` types it, the geometries (GDAL's WKB) decoded at once into ``geometry``."""
+    import pyogrio
+
+    from ..io import gdal_offline
+
+    gdal_offline()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GDAL's notes on the store's non-spatial tables
+        _meta, table = pyogrio.read_arrow(
+            str(path), layer=layer, columns=list(columns), read_geometry=geometry is not None, return_fids=True
+        )
+    fids = table.column(0).to_numpy(zero_copy_only=False)
+    order = None if len(fids) < 2 or bool(np.all(fids[1:] > fids[:-1])) else np.argsort(fids, kind="stable")
+    if order is not None:
+        table = table.take(order)
+    out = _typed_frame(table, columns)
+    if geometry is not None:
+        wkb = table.column(table.num_columns - 1).to_numpy(zero_copy_only=False)
+        out[geometry] = pd.Series(shapely.from_wkb(wkb), index=out.index, dtype=object)
+    return out
+
+
 def _csv_frame(data: bytes, columns: dict[str, str]) -> pd.DataFrame:
     """PostgreSQL's CSV (``COPY … (FORMAT csv)``: NULL unquoted and empty, an empty text quoted) as a
     frame of typed columns: ``Int64``, ``float64``, ``datetime64[us]`` (from days since 1970), text as
@@ -472,18 +512,28 @@ def _csv_frame(data: bytes, columns: dict[str, str]) -> pd.DataFrame:
         )
     else:
         table = pa.table({c: pa.array([], type=t) for c, t in types.items()})
+    return _typed_frame(table, columns)
+
+
+def _typed_frame(table: Any, columns: dict[str, str]) -> pd.DataFrame:
+    """``columns`` of an Arrow table (each kind of :mod:`geo.schema`) as a frame of typed columns:
+    ``Int64``, ``float64``, ``datetime64[us]`` (from Arrow dates or days since 1970), text as ``object``
+    with None."""
+    import pyarrow as pa
+
     out: dict[str, Any] = {}
     for c, kind in columns.items():
         col = table.column(c)
         if kind == "int":
+            col = col.cast(pa.int64())
             mask = col.is_null().to_numpy(zero_copy_only=False)
             out[c] = pd.arrays.IntegerArray(col.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64), mask)
         elif kind == "float":
-            out[c] = col.to_numpy(zero_copy_only=False).astype(np.float64)
+            out[c] = col.cast(pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
         elif kind == "date":
             out[c] = col.cast(pa.date32()).cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
         else:
-            out[c] = pd.Series(col.to_numpy(zero_copy_only=False), dtype=object)
+            out[c] = pd.Series(col.cast(pa.string()).to_numpy(zero_copy_only=False), dtype=object)
     return pd.DataFrame(out, index=pd.RangeIndex(table.num_rows))
 
 

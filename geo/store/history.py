@@ -35,11 +35,27 @@ def read_current(
 ) -> pd.DataFrame:
     """The layer as it is now (only the rows of ``keys`` where given): a conformed frame with its
     ``row_key`` column, in row order."""
-    kinds = {KEY: "str"} | {col.name: col.type for col in LAYERS[layer].columns}
-    spatial = layer in GEOMETRY_LAYERS
     where = table.c[KEY].in_(keys) if keys is not None else None
-    raw = backend.read_rows(conn, table, kinds, GEOM if spatial else None, FID, where)
-    if spatial:
+    raw = backend.read_rows(conn, table, column_kinds(layer), GEOM if layer in GEOMETRY_LAYERS else None, FID, where)
+    return layer_frame(raw, layer, crs)
+
+
+def read_detached(backend: Backend, table: sa.Table, layer: str, crs: pyproj.CRS | None) -> pd.DataFrame | None:
+    """The layer as it is now, read outside any transaction (:meth:`Backend.read_detached`; the caller
+    checks that no changeset came meanwhile), as :func:`read_current` gives it; None where the backend
+    has no such read."""
+    raw = backend.read_detached(table.name, column_kinds(layer), GEOM if layer in GEOMETRY_LAYERS else None)
+    return None if raw is None else layer_frame(raw, layer, crs)
+
+
+def column_kinds(layer: str) -> dict[str, str]:
+    """The columns of a layer's table to read, each with its kind in :mod:`geo.schema`."""
+    return {KEY: "str"} | {col.name: col.type for col in LAYERS[layer].columns}
+
+
+def layer_frame(raw: pd.DataFrame, layer: str, crs: pyproj.CRS | None) -> pd.DataFrame:
+    """A layer's rows as read (:meth:`Backend.read_rows`) as a conformed frame with its ``row_key``."""
+    if layer in GEOMETRY_LAYERS:
         geoms = gpd.GeoSeries(raw[GEOM].to_numpy(dtype=object), index=raw.index)
         raw = gpd.GeoDataFrame(raw.drop(columns=GEOM), geometry=geoms, crs=crs)
     out = conform(layer, raw, crs)

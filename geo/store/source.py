@@ -86,6 +86,9 @@ class StoreSource:
         A changeset id: the workspace as it was right after it. None: now (the head).
     store : Store, optional
         An open store to read from (the dashboard keeps one); opened from ``target`` otherwise.
+    fast_read : bool
+        Read the layers now outside transactions (:meth:`Store.layers`): only for a process that
+        writes nothing to the store meanwhile (the command line's reading commands).
 
     Example
     -------
@@ -94,10 +97,13 @@ class StoreSource:
     (12, True)
     """
 
-    def __init__(self, target: str | Path, at: int | None = None, store: Store | None = None):
+    def __init__(
+        self, target: str | Path, at: int | None = None, store: Store | None = None, *, fast_read: bool = False
+    ):
         self.target = str(target)
         self.at = at
         self.store = store
+        self.fast_read = fast_read
         self._files: dict[str, str] = {}
         self._changeset: int | None = at
 
@@ -123,7 +129,7 @@ class StoreSource:
                 store = Store.open(self.target)
             head = store.head()
             self._changeset = head if self.at is None else self.at
-            frames = store.layers(self.at)
+            frames = store.layers(self.at, fast_read=self.fast_read)
             text = store.config(self.at)
         except (StoreError, sa.exc.SQLAlchemyError, OSError) as exc:
             if os.environ.get("GEO_DEBUG"):

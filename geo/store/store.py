@@ -325,7 +325,10 @@ class Store:
     def head(self) -> int:
         """The id of the latest changeset."""
         with self.backend.begin_read() as conn:
-            return int(conn.execute(sa.select(sa.func.max(self.tables["changesets"].c.id))).scalar() or 0)
+            return self._head(conn)
+
+    def _head(self, conn: sa.Connection) -> int:
+        return int(conn.execute(sa.select(sa.func.max(self.tables["changesets"].c.id))).scalar() or 0)
 
     def config(self, at: int | None = None) -> str | None:
         """The workspace's settings (``workspace.toml`` text) now or right after changeset ``at``.
@@ -366,15 +369,52 @@ class Store:
         self._cache[name] = (latest, frame)
         return frame
 
-    def layers(self, at: int | None = None) -> dict[str, Frame]:
+    def layers(self, at: int | None = None, *, fast_read: bool = False) -> dict[str, Frame]:
         """Every layer present, as it is now or right after changeset ``at``.
 
         Frames carry the contract's canonical columns (hamlets, parcels and projects as GeoDataFrames
         in the store's CRS), in one consistent read.
+
+        ``fast_read``: the state now, each layer that changed since this store last read it read whole
+        outside any transaction (a GeoPackage's by GDAL, :meth:`Backend.read_detached`), and the
+        same state only if the store's latest changeset is the same before and after (else the
+        consistent read). Only for a process that writes nothing to the store meanwhile and holds
+        no other connection to it that may: the command line's reading commands.
         """
+        if fast_read and at is None:
+            frames = self._layers_detached()
+            if frames is not None:
+                return frames
         with self.backend.begin_read() as conn:
             self._check_at(conn, at)
             return {name: _public(self._read(conn, name, at)) for name in self._layer_names(at)}
+
+    def _layers_detached(self) -> dict[str, Frame] | None:
+        """:meth:`layers` now, read outside transactions; None where a changeset came meanwhile or the
+        backend has no detached read."""
+        with self.backend.begin_read() as conn:
+            before = self._head(conn)
+            names = self._layer_names(None)
+            latest = {name: hist.layer_latest(conn, self.tables, name) for name in names}
+        frames: dict[str, pd.DataFrame] = {}
+        for name in names:
+            cached = self._cache.get(name)
+            if cached is not None and cached[0] == latest[name]:
+                frames[name] = cached[1]
+                continue
+            try:
+                frame = hist.read_detached(self.backend, self.tables[name], name, self.crs)
+            except Exception:  # noqa: BLE001 - GDAL could not read the file now: the consistent read
+                return None
+            if frame is None:
+                return None
+            frames[name] = frame
+        with self.backend.begin_read() as conn:
+            if self._head(conn) != before:
+                return None
+        for name, frame in frames.items():
+            self._cache[name] = (latest[name], frame)
+        return {name: _public(frame) for name, frame in frames.items()}
 
     def layer(self, name: str, at: int | None = None) -> Frame:
         """One layer, now or right after changeset ``at``."""
