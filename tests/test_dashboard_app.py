@@ -124,6 +124,7 @@ def test_one_streamlit_configuration_beside_the_script():
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["server"]["enableStaticServing"] is True
     assert cfg["theme"]["primaryColor"]
+    assert cfg["runner"]["postScriptGC"] is False  # no full collection of the server's heap after every run
     assert not list(ROOT.glob(".streamlit/config.toml")), "one configuration only"
 
 
