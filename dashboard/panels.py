@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -250,6 +253,55 @@ def summary_frame(summary: pd.DataFrame) -> pd.DataFrame:
     return s
 
 
+@dataclass(frozen=True)
+class SummaryView:
+    """The per-hamlet table as the page shows it, made once per analysis (:func:`summary_view`)."""
+
+    shown: pd.DataFrame  # the hamlets (and "not placed"), Vietnamese headers, numbers kept
+    totals: pd.DataFrame  # the overlap and total rows, written out
+    note: str | None  # why the rows under the hamlets are needed, where they are
+    stem: str  # the downloads' file name stem
+    vi: bytes  # the CSV for Excel
+    canonical: bytes  # the canonical CSV
+
+
+_views: weakref.WeakKeyDictionary[Analysis, SummaryView] = weakref.WeakKeyDictionary()
+_views_lock = threading.Lock()
+
+
+def summary_view(an: Analysis) -> SummaryView:
+    """The per-hamlet table of ``an``: made once per analysis object and kept while the analysis is (the
+    dashboard keeps one per selection for every session), so a rerun only draws it."""
+    with _views_lock:
+        view = _views.get(an)
+    if view is None:
+        view = _make_summary_view(an)
+        with _views_lock:
+            _views[an] = view
+    return view
+
+
+def _make_summary_view(an: Analysis) -> SummaryView:
+    rec = reconcile(an.slice, an.summary)
+    s = summary_frame(an.summary)
+    if rec.unplaced is not None:
+        s = with_joined_reasons(pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True))
+    labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
+    totals = pd.DataFrame([r for r in rec.rows() if r is not rec.unplaced])[list(SUMMARY_COLUMNS)]
+    totals = totals.drop(columns=["hamlet_id", "hotspot_reasons"]).rename(columns=SUMMARY_LABELS)
+    # two fixed rows, nothing to sort: written out (a blank number would otherwise show as "None")
+    written = totals.assign(**{c: totals[c].map(vn_number(d)) for c, d in labels.items() if c in totals})
+    vi, canonical = summary_csvs(an.summary, rec.rows())
+    return SummaryView(
+        shown=s.rename(columns=SUMMARY_LABELS),
+        totals=written,
+        note=rec.note if rec.needed else None,
+        stem=f"tong_hop_thon_{export_stem(an.slice.selection)}",
+        vi=vi,
+        canonical=canonical,
+    )
+
+
 def summary_table(an: Analysis, store: Store | None = None, account: Account | None = None) -> None:
     """The per-hamlet summary: Vietnamese headers and numbers, sortable, downloadable.
 
@@ -261,11 +313,8 @@ def summary_table(an: Analysis, store: Store | None = None, account: Account | N
     counted in more than one row and the total, which equals the headline
     (:func:`geo.summary.reconcile`), and the note saying why.
     """
-    rec = reconcile(an.slice, an.summary)
-    s = summary_frame(an.summary)
-    if rec.unplaced is not None:
-        s = with_joined_reasons(pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True))
-    shown = s.rename(columns=SUMMARY_LABELS)
+    view = summary_view(an)
+    shown = view.shown
     labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
     cfg = {SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large")}
     st.dataframe(
@@ -275,30 +324,23 @@ def summary_table(an: Analysis, store: Store | None = None, account: Account | N
         column_config=cfg,
         height=35 * (min(len(shown), 20) + 1) + 3,
     )  # every hamlet and the "not placed" row in view
-    totals = pd.DataFrame([r for r in rec.rows() if r is not rec.unplaced])[list(SUMMARY_COLUMNS)]
-    totals = totals.drop(columns=["hamlet_id", "hotspot_reasons"]).rename(columns=SUMMARY_LABELS)
-    # two fixed rows, nothing to sort: written out (a blank number would otherwise show as "None")
-    written = totals.assign(**{c: totals[c].map(vn_number(d)) for c, d in labels.items() if c in totals})
-    right = {c: st.column_config.TextColumn(alignment="right") for c in labels if c in totals}
-    st.dataframe(written, hide_index=True, width="stretch", column_config=right)
-    if rec.needed:
-        st.caption(md(rec.note))
-    sel = an.slice.selection
-    stem = f"tong_hop_thon_{export_stem(sel)}"
-    vi, canonical = summary_csvs(an.summary, rec.rows())
+    right = {c: st.column_config.TextColumn(alignment="right") for c in labels if c in view.totals}
+    st.dataframe(view.totals, hide_index=True, width="stretch", column_config=right)
+    if view.note:
+        st.caption(md(view.note))
     c1, c2 = st.columns(2)
     c1.download_button(
         "Tải bảng (CSV, tiêu đề tiếng Việt, mở bằng Excel)",
-        file_data(f"{stem}.csv", lambda: vi, store, account),
-        f"{stem}.csv",
+        file_data(f"{view.stem}.csv", lambda: view.vi, store, account),
+        f"{view.stem}.csv",
         "text/csv",
         icon=":material/download:",
         on_click="ignore",
     )
     c2.download_button(
         "CSV cột chuẩn / canonical columns",
-        file_data(f"{stem}_en.csv", lambda: canonical, store, account),
-        f"{stem}_en.csv",
+        file_data(f"{view.stem}_en.csv", lambda: view.canonical, store, account),
+        f"{view.stem}_en.csv",
         "text/csv",
         icon=":material/download:",
         on_click="ignore",

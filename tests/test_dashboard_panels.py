@@ -229,3 +229,22 @@ def test_with_personal_disclosure_a_reports_note_and_the_grievance_number_are_sh
     at = hamlet_page(app_ws, "personal", "B", show_households=True)
     assert at.dataframe[0].value["Nội dung"].tolist() == [f"Hộ {NAMES[2]} chưa đồng ý"]
     assert at.dataframe[1].value["Số đơn"].tolist() == ["G1"]
+
+
+def test_the_summary_table_is_made_once_per_analysis_and_let_go_with_it(app_ws):
+    import gc
+
+    import geo
+    from dashboard import panels
+
+    ws = geo.load_workspace(app_ws)
+    an = geo.analyse(ws)
+    view = panels.summary_view(an)
+    assert panels.summary_view(an) is view  # a rerun draws it again, nothing is recomputed
+    assert view.shown["Tên thôn"].tolist() == ws.hamlets["hamlet_name"].tolist()
+    other = geo.analyse(ws, geo.Selection.make(project="P1", as_of=an.selection.as_of))
+    assert panels.summary_view(other) is not view
+    kept = len(panels._views)
+    del an, other
+    gc.collect()
+    assert len(panels._views) == kept - 2
