@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st
 
-from dashboard import report_page
+from dashboard import report_page, warm
 from dashboard.serve import ensure_host_check
 
 ensure_host_check()  # unknown Host headers refused also under plain `streamlit run` (see dashboard/serve.py)
@@ -44,4 +44,5 @@ st.set_page_config(
     layout="centered" if phone else "wide",
     initial_sidebar_state="collapsed" if phone or meeting_link else "expanded",
 )
-page.run()
+with warm.page_run():  # the server's background warm-up waits while pages run
+    page.run()

@@ -15,7 +15,8 @@ landing selection (the workspace's as-of date; an officer's or party cell's own 
 and its map, of each access the store's active accounts have — leadership first, the meeting room's
 screen being the one that must never wait — or, for a folder (no sign-in), the whole workspace's
 selection; in the background, then, each project of the leadership's (or the folder's) view, the
-clicks a meeting makes first.
+clicks a meeting makes first. The background steps give way to visitors: each waits until no page
+has run for :data:`QUIET_S` (:func:`page_run`), so a visitor at a fresh server is not slowed by them.
 """
 
 from __future__ import annotations
@@ -24,13 +25,52 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 LOG = logging.getLogger(__name__)
+
+QUIET_S = 3.0
+"""The background warm-up's next step waits until no page has run for this long: a visitor's pages run
+first (its sign-in, its page, its next clicks), the warm-up uses the pauses between."""
+
+_runs = 0
+_runs_lock = threading.Lock()
+_quiet = threading.Event()
+_quiet.set()
+_last_run = 0.0
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """Around each run of a page (``dashboard/app.py``): the background warm-up waits while any runs."""
+    global _runs, _last_run
+    with _runs_lock:
+        _runs += 1
+        _quiet.clear()
+    try:
+        yield
+    finally:
+        with _runs_lock:
+            _runs -= 1
+            _last_run = time.monotonic()
+            if _runs == 0:
+                _quiet.set()
+
+
+def _wait_quiet() -> None:
+    """Until no page has run for :data:`QUIET_S` seconds."""
+    while True:
+        _quiet.wait()
+        rest = _last_run + QUIET_S - time.monotonic()
+        if rest <= 0 and _quiet.is_set():
+            return
+        time.sleep(max(rest, 0.05))
+
 
 ROLE_ORDER = ("leadership", "officer", "party_cell", "clerk", "inspector", "admin")
 """Which accounts' first view is warmed first (a meeting room's screen before everyone else)."""
@@ -84,6 +124,8 @@ def warm(workspace: str, at: int | None = None, which: str = "all") -> list[str]
     done: list[str] = []
 
     def step(what: str, fn: Callable[..., T], *args: Any) -> T:
+        if which == "rest":
+            _wait_quiet()
         t = time.perf_counter()
         out = fn(*args)
         done.append(f"{what} {time.perf_counter() - t:.2f} s")

@@ -12,6 +12,12 @@ from geo.selection import Selection
 from tests.dashboard_support import build_app_ws, st_cache_clear
 
 
+@pytest.fixture(autouse=True)
+def no_pause(monkeypatch):
+    """The background steps here run without waiting for a quiet server (tested on its own below)."""
+    monkeypatch.setattr(warm, "QUIET_S", 0.0)
+
+
 @pytest.fixture
 def app_ws(build) -> Path:
     return build_app_ws(build)
@@ -103,3 +109,25 @@ def test_a_workspace_that_cannot_be_read_stops_the_warm_up_quietly(tmp_path, cou
     done = warm.warm(str(tmp_path / "nowhere"))
     assert not any(step.startswith("analysis") for step in done)
     assert counted == []
+
+
+def test_a_background_step_waits_until_no_page_has_run_for_a_while(monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setattr(warm, "QUIET_S", 0.3)
+    entered, ended = threading.Event(), {}
+
+    def a_page_run() -> None:
+        with warm.page_run():
+            entered.set()
+            time.sleep(0.2)
+        ended["at"] = time.monotonic()
+
+    visitor = threading.Thread(target=a_page_run)
+    visitor.start()
+    entered.wait()
+    warm._wait_quiet()
+    resumed = time.monotonic()
+    visitor.join()
+    assert resumed >= ended["at"] + 0.3  # the page's run first, then a quiet pause, then the warm-up's step
