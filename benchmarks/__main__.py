@@ -355,6 +355,12 @@ def browser_rows(row) -> list[tuple[str, list[str]]]:
         found = next((x for x in r["browser"]["sessions"] if x["sessions"] == n), None)
         return "—" if found is None else f"{_s(found['median_s'])} / {_s(found['p90_s'])} / {found['errors']}"
 
+    def cpu(r: dict, n: int) -> str:
+        found = next((x for x in r["browser"]["sessions"] if x["sessions"] == n), None)
+        if found is None or "server_cpu_s_per_change" not in found:
+            return "—"
+        return f"{_s(found['server_cpu_s_per_change'])} / {_s(found.get('browsers_cpu_s_per_change'))}"
+
     return [
         row("browser: first map, fresh server (s)", lambda r: _runs(r["browser"]["cold"])),
         row("  the same from starting the server (s)", lambda r: _runs(r["browser"]["cold_from_start"])),
@@ -363,6 +369,7 @@ def browser_rows(row) -> list[tuple[str, list[str]]]:
         row("  first view, received (bytes)", lambda r: _bytes(r["browser"]["first_view_bytes"])),
         row("  server memory, five sessions (MB)", lambda r: f"{r['browser']['five_sessions_peak_mb']:,.0f}"),
         *[row(f"  {n} sessions: median / p90 (s) / errors", lambda r, n=n: sessions(r, n)) for n in SESSIONS],
+        *[row(f"    {n} sessions: CPU per change, server / browsers (s)", lambda r, n=n: cpu(r, n)) for n in SESSIONS],
     ]
 
 

@@ -25,7 +25,8 @@ For ``WORKSPACE`` (a folder or a store; with a store, ``--account`` signs in wit
     machine's two cores with the server, so the map's drawing is left out here (the map component is
     not loaded): each person draws on their own computer. Errors (an exception shown, a page that
     never finished) are counted, and the server's own CPU seconds per change
-    (``server_cpu_s_per_change``) tell the server's share from the browsers'.
+    (``server_cpu_s_per_change``) and the pages' (``browsers_cpu_s_per_change``: every Chromium
+    process) tell the server's share from the browsers'.
 
 Memory: the server's resident set (RSS, psutil, polled) at its highest, and with five sessions open
 (``five_sessions_peak_mb``). Weight: ``first_view_bytes``, what the browser received for the first view
@@ -277,6 +278,19 @@ async def sessions(browser: Any, url: str, account: str | None, n: int, changes:
     return {"sessions": n, **_stats(times), "errors": refused + sum(e for _, e in done), "not_opened": refused}
 
 
+def _browsers_cpu_s() -> float:
+    """CPU seconds used so far by the Chromium processes this benchmark started (user and system)."""
+    import psutil
+
+    total = 0.0
+    for proc in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "chrom" in proc.name().lower():
+                times = proc.cpu_times()
+                total += times.user + times.system
+    return total
+
+
 def _stats(times: list[float]) -> dict:
     if not times:
         return {"n": 0, "median_s": None, "p90_s": None, "max_s": None}
@@ -330,11 +344,13 @@ async def measure(
                 with Server(workspace, Path(tmp) / f"server-sessions-{n}.log") as server:
                     warm_context, _, _ = await _open(browser, server.url, account)  # the server warm, as in office
                     await warm_context.close()
-                    cpu = server.cpu_s()
+                    cpu, browsers = server.cpu_s(), _browsers_cpu_s()
                     res = await sessions(browser, server.url, account, n, changes)
                     res["server_peak_mb"] = round(server.peak_mb, 1)
-                    # the server's own CPU per change: what the server pays, apart from the browsers' share
+                    # the server's own CPU per change, and the pages' (every Chromium process of this
+                    # benchmark): what the server pays, apart from what the browsers on its two cores do
                     res["server_cpu_s_per_change"] = round((server.cpu_s() - cpu) / max(1, res["n"]), 3)
+                    res["browsers_cpu_s_per_change"] = round((_browsers_cpu_s() - browsers) / max(1, res["n"]), 3)
                     out["sessions"].append(res)
                     log(f"    {n} sessions: median {res['median_s']} s, p90 {res['p90_s']} s, errors {res['errors']}")
             await browser.close()

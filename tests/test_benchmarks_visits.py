@@ -39,6 +39,7 @@ def test_simultaneous_sessions_each_change_is_timed_without_errors(figures):
     (two,) = figures["sessions"]
     assert two["sessions"] == 2 and two["n"] == 4 and two["errors"] == 0
     assert two["median_s"] <= two["p90_s"] <= two["max_s"]
+    assert two["server_cpu_s_per_change"] > 0 and two["browsers_cpu_s_per_change"] > 0  # each side's share
 
 
 def test_the_browser_figures_reach_the_targets_and_the_table(figures):
