@@ -476,11 +476,9 @@ def _gdal_rows(path: Path, layer: str, columns: dict[str, str], geometry: str | 
     from ..io import gdal_offline
 
     gdal_offline()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # GDAL's notes on the store's non-spatial tables
-        _meta, table = pyogrio.read_arrow(
-            str(path), layer=layer, columns=list(columns), read_geometry=geometry is not None, return_fids=True
-        )
+    _meta, table = pyogrio.read_arrow(
+        str(path), layer=layer, columns=list(columns), read_geometry=geometry is not None, return_fids=True
+    )
     fids = table.column(0).to_numpy(zero_copy_only=False)
     order = None if len(fids) < 2 or bool(np.all(fids[1:] > fids[:-1])) else np.argsort(fids, kind="stable")
     if order is not None:
