@@ -476,16 +476,16 @@ def _gdal_rows(path: Path, layer: str, columns: dict[str, str], geometry: str | 
     from ..io import gdal_offline
 
     gdal_offline()
-    _meta, table = pyogrio.read_arrow(
+    meta, table = pyogrio.read_arrow(
         str(path), layer=layer, columns=list(columns), read_geometry=geometry is not None, return_fids=True
     )
-    fids = table.column(0).to_numpy(zero_copy_only=False)
+    fids = table.column(meta.get("fid_column") or "OGC_FID").to_numpy(zero_copy_only=False)
     order = None if len(fids) < 2 or bool(np.all(fids[1:] > fids[:-1])) else np.argsort(fids, kind="stable")
     if order is not None:
         table = table.take(order)
     out = _typed_frame(table, columns)
     if geometry is not None:
-        wkb = table.column(table.num_columns - 1).to_numpy(zero_copy_only=False)
+        wkb = table.column(meta.get("geometry_name") or "wkb_geometry").to_numpy(zero_copy_only=False)
         out[geometry] = pd.Series(shapely.from_wkb(wkb), index=out.index, dtype=object)
     return out
 
