@@ -225,6 +225,24 @@ def _sign_in(pg, url: str, name: str, password: str | None = None) -> None:
     _wait_for_parcels(pg)
 
 
+def _choose(pg, select, option: str, tries: int = 3) -> None:
+    """Open the select box ``select`` and choose ``option``. A run of the page (or of a fragment, such as
+    the map's after a click, or the page's 10-second check of the store) arriving while the list is
+    open closes it: open it again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        _idle(pg)
+        select.click()
+        try:
+            pg.get_by_role("option", name=re.compile(re.escape(option))).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            pg.keyboard.press("Escape")
+
+
 def _idle(pg, timeout: float = 60_000) -> None:
     """Wait until Streamlit's run has ended (its status widget, where shown, is gone)."""
     status = pg.locator("[data-testid='stStatusWidget']")
@@ -569,8 +587,9 @@ def test_an_officer_who_widens_the_filter_to_the_whole_commune_still_sees_no_oth
     # the hamlet page of another hamlet, its households' list opened where there is one
     pg.get_by_role("tab", name=re.compile(TABS[3])).click()
     panel = pg.locator("[role='tabpanel']:visible").first
-    panel.locator("[data-testid='stSelectbox']").click()
-    pg.get_by_role("option", name=re.compile(re.escape(sample.hamlet_names["HS02"]))).click()
+    chooser = pg.locator(".st-key-hamlet_page [data-testid='stSelectbox']")
+    chooser.wait_for(timeout=60_000)  # the tab's click reruns the page: its hamlet page drawn, the run over
+    _choose(pg, chooser, sample.hamlet_names["HS02"])
     panel.get_by_role("heading", name=re.compile(re.escape(sample.hamlet_names["HS02"]))).wait_for(timeout=60_000)
     _idle(pg)
     if panel.get_by_role("switch", name="Hiện danh sách hộ / Show households").count():  # the list on demand
