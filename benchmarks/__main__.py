@@ -351,12 +351,15 @@ def _runs(values: list[float] | None) -> str:
 def browser_rows(row) -> list[tuple[str, list[str]]]:
     """The dashboard in Chromium (:mod:`benchmarks.visits`): medians, each run in brackets."""
 
+    def run_of(r: dict, n: int) -> dict | None:
+        return next((x for x in r["browser"]["sessions"] if x["sessions"] == n), None)
+
     def sessions(r: dict, n: int) -> str:
-        found = next((x for x in r["browser"]["sessions"] if x["sessions"] == n), None)
+        found = run_of(r, n)
         return "—" if found is None else f"{_s(found['median_s'])} / {_s(found['p90_s'])} / {found['errors']}"
 
     def cpu(r: dict, n: int) -> str:
-        found = next((x for x in r["browser"]["sessions"] if x["sessions"] == n), None)
+        found = run_of(r, n)
         if found is None or "server_cpu_s_per_change" not in found:
             return "—"
         return f"{_s(found['server_cpu_s_per_change'])} / {_s(found.get('browsers_cpu_s_per_change'))}"

@@ -228,6 +228,9 @@ SUMMARY_DECIMALS: dict[str, Decimals] = {
 }
 """How the summary's numbers are written on screen: decimals, or ``"%"`` for a percentage (two decimals)."""
 
+_SHOWN_DECIMALS: dict[str, Decimals] = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
+""":data:`SUMMARY_DECIMALS` by the Vietnamese headers the table shows."""
+
 
 def vn_number(decimals: Decimals = 0) -> Callable[[Any], str]:
     """A cell formatter: dot thousands, decimal comma (``"%"``: two decimals and a percent sign); blank for none."""
@@ -286,11 +289,10 @@ def _make_summary_view(an: Analysis) -> SummaryView:
     s = summary_frame(an.summary)
     if rec.unplaced is not None:
         s = with_joined_reasons(pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True))
-    labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
     totals = pd.DataFrame([r for r in rec.rows() if r is not rec.unplaced])[list(SUMMARY_COLUMNS)]
     totals = totals.drop(columns=["hamlet_id", "hotspot_reasons"]).rename(columns=SUMMARY_LABELS)
     # two fixed rows, nothing to sort: written out (a blank number would otherwise show as "None")
-    written = totals.assign(**{c: totals[c].map(vn_number(d)) for c, d in labels.items() if c in totals})
+    written = totals.assign(**{c: totals[c].map(vn_number(d)) for c, d in _SHOWN_DECIMALS.items() if c in totals})
     vi, canonical = summary_csvs(an.summary, rec.rows())
     return SummaryView(
         shown=s.rename(columns=SUMMARY_LABELS),
@@ -315,16 +317,15 @@ def summary_table(an: Analysis, store: Store | None = None, account: Account | N
     """
     view = summary_view(an)
     shown = view.shown
-    labels = {SUMMARY_LABELS[c]: d for c, d in SUMMARY_DECIMALS.items()}
     cfg = {SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large")}
     st.dataframe(
-        vn_table(shown, labels),
+        vn_table(shown, _SHOWN_DECIMALS),
         hide_index=True,
         width="stretch",
         column_config=cfg,
         height=35 * (min(len(shown), 20) + 1) + 3,
     )  # every hamlet and the "not placed" row in view
-    right = {c: st.column_config.TextColumn(alignment="right") for c in labels if c in view.totals}
+    right = {c: st.column_config.TextColumn(alignment="right") for c in _SHOWN_DECIMALS if c in view.totals}
     st.dataframe(view.totals, hide_index=True, width="stretch", column_config=right)
     if view.note:
         st.caption(md(view.note))

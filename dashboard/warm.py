@@ -38,38 +38,34 @@ QUIET_S = 3.0
 """The background warm-up's next step waits until no page has run for this long: a visitor's pages run
 first (its sign-in, its page, its next clicks), the warm-up uses the pauses between."""
 
-_runs = 0
-_runs_lock = threading.Lock()
-_quiet = threading.Event()
-_quiet.set()
-_last_run = 0.0
+_runs = 0  # pages running now
+_last_run = 0.0  # when the last one ended (time.monotonic)
+_runs_changed = threading.Condition()
 
 
 @contextmanager
 def page_run() -> Iterator[None]:
     """Around each run of a page (``dashboard/app.py``): the background warm-up waits while any runs."""
     global _runs, _last_run
-    with _runs_lock:
+    with _runs_changed:
         _runs += 1
-        _quiet.clear()
     try:
         yield
     finally:
-        with _runs_lock:
+        with _runs_changed:
             _runs -= 1
             _last_run = time.monotonic()
-            if _runs == 0:
-                _quiet.set()
+            _runs_changed.notify_all()
 
 
 def _wait_quiet() -> None:
     """Until no page has run for :data:`QUIET_S` seconds."""
-    while True:
-        _quiet.wait()
-        rest = _last_run + QUIET_S - time.monotonic()
-        if rest <= 0 and _quiet.is_set():
-            return
-        time.sleep(max(rest, 0.05))
+    with _runs_changed:
+        while True:
+            rest = _last_run + QUIET_S - time.monotonic()
+            if _runs == 0 and rest <= 0:
+                return
+            _runs_changed.wait(timeout=rest if _runs == 0 else None)
 
 
 ROLE_ORDER = ("leadership", "officer", "party_cell", "clerk", "inspector", "admin")
