@@ -123,7 +123,8 @@ def _read_store(path: str, head: int | None, at: int | None) -> geo.Workspace:
     from geo.store.source import StoreSource
 
     store = _store(path) if head is not None else None
-    return geo.assemble(StoreSource(path, at=at, store=store).read())
+    # what a reading command kept with the changeset is read, not assembled again; a page writes nothing
+    return StoreSource(path, at=at, store=store).workspace()
 
 
 @st.cache_resource(show_spinner="Đang đọc dữ liệu / Loading the workspace…", max_entries=8)

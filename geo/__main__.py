@@ -72,8 +72,9 @@ def _selection(args):
 def _load(args):
     from .workspace import load_workspace
 
-    # a reading command: this process writes nothing to a store while reading it
-    ws = load_workspace(args.workspace, at=getattr(args, "at", None), fast_read=True)
+    # a reading command: this process writes nothing to a store while reading it; what it assembled
+    # is kept with the store's changeset, for the next one
+    ws = load_workspace(args.workspace, at=getattr(args, "at", None), fast_read=True, keep=True)
     if args.as_of is None:
         args.as_of = ws.default_as_of()
     return ws

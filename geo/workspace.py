@@ -112,7 +112,9 @@ class Workspace:
         return self
 
 
-def load_workspace(path: str | Path, at: int | None = None, *, fast_read: bool = False) -> Workspace:
+def load_workspace(
+    path: str | Path, at: int | None = None, *, fast_read: bool = False, keep: bool = False
+) -> Workspace:
     """Read, check and join a workspace folder or a store: ``assemble(source.read())``.
 
     ``path`` is a folder (:class:`~geo.source.FolderSource`) or a store — a ``.gpkg`` file or a
@@ -141,6 +143,11 @@ def load_workspace(path: str | Path, at: int | None = None, *, fast_read: bool =
         :meth:`geo.store.Store.layers`). Only where this process writes nothing to the store
         meanwhile, in no other thread either: two copies of SQLite in one process do not see each
         other's locks. The command line's reading commands use it.
+    keep : bool
+        For a store read as it is now: the workspace assembled is kept in the store with its latest
+        changeset (:mod:`geo.store.kept`, a cache table), and the next reader of the same changeset
+        reads it instead of assembling it again. Every store read as it is now uses what was kept;
+        only ``keep`` writes it. The command line's reading commands keep.
 
     Returns
     -------
@@ -162,7 +169,7 @@ def load_workspace(path: str | Path, at: int | None = None, *, fast_read: bool =
     if is_store(path):
         from .store.source import StoreSource  # the store's packages load only for a store
 
-        return assemble(StoreSource(path, at=at, fast_read=fast_read).read())
+        return StoreSource(path, at=at, fast_read=fast_read).workspace(keep=keep)
     raw = FolderSource(path).read()
     if at is not None:
         raw.report.error(

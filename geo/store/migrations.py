@@ -18,14 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
 
 from .engine import Backend, GpkgBackend, utc_now
 
-Step = Callable[[Operations, sa.Connection], None]
+if TYPE_CHECKING:
+    from alembic.operations import Operations
+
+Step = Callable[["Operations", sa.Connection], None]
 
 
 def _add_config(ops: Operations, conn: sa.Connection) -> None:
@@ -166,6 +168,9 @@ def upgrade(
         raise RuntimeError(f"no migration to store version {missing[0]}")
     backup = backend.backup(backup_path(backend, current, backup_dir))
     with backend.writing() as conn:
+        from alembic.migration import MigrationContext  # only an upgrade needs Alembic
+        from alembic.operations import Operations
+
         ops = Operations(MigrationContext.configure(conn))
         for version in range(current + 1, target + 1):
             steps[version](ops, conn)

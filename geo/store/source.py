@@ -15,7 +15,9 @@ a store that cannot be opened or a changeset that does not exist: each is a prob
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlalchemy as sa
 
@@ -23,7 +25,14 @@ from ..config import WorkspaceConfig, config_from_text
 from ..problems import Report
 from ..schema import LAYERS
 from ..source import URL_PREFIXES, RawLayers, SourceInfo, canonical_raw, is_store
+from .kept import keep as keep_workspace
+from .kept import kept
 from .store import Store, StoreError
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+T = TypeVar("T")
 
 __all__ = ["StoreSource", "display_location", "display_name", "is_store", "short_error"]
 
@@ -62,6 +71,11 @@ def short_error(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
+def _settings(text: str | None, report: Report | None = None) -> WorkspaceConfig:
+    """The workspace's settings from the store's ``workspace.toml`` text (the defaults where none)."""
+    return config_from_text(text, Report() if report is None else report) if text is not None else WorkspaceConfig()
 
 
 def _no_store(report: Report, target: str, exc: Exception) -> None:
@@ -106,6 +120,7 @@ class StoreSource:
         self.fast_read = fast_read
         self._files: dict[str, str] = {}
         self._changeset: int | None = at
+        self._config_text: str | None = None
 
     def describe(self) -> SourceInfo:
         """``"store"``, its name, path or URL (no password), the tables read and the changeset shown."""
@@ -117,6 +132,42 @@ class StoreSource:
             None,
             self._changeset,
         )
+
+    def workspace(self, keep: bool = False) -> Workspace:
+        """The store's workspace: ``assemble(self.read())``, or, for the state now, the one kept with the
+        store's latest changeset (:mod:`.kept`), the same without assembling it again.
+
+        ``keep``: where it was assembled, keep it with the changeset for the next reader (a write to
+        the store's cache table, not a change: the command line's reading commands do).
+        """
+        from ..workspace import assemble
+
+        if self.at is not None:
+            return assemble(self.read())
+        ws = self._with_store(lambda store: kept(store, self._describe_kept, _settings))
+        if ws is None:
+            ws = assemble(self.read())  # the store is closed meanwhile: the layers as read are let go
+            if keep:
+                self._with_store(lambda store: keep_workspace(store, ws, self._config_text))
+        return ws
+
+    def _with_store(self, use: Callable[[Store], T]) -> T | None:
+        """``use(store)`` on the store given, or on the store opened and closed around it; None where it
+        cannot be opened (:meth:`read` then says why)."""
+        if self.store is not None:
+            return use(self.store)
+        try:
+            store = Store.open(self.target)
+        except (StoreError, sa.exc.SQLAlchemyError, OSError):
+            return None
+        try:
+            return use(store)
+        finally:
+            store.close()
+
+    def _describe_kept(self, files: dict[str, str], changeset: int) -> SourceInfo:
+        self._files, self._changeset = dict(files), changeset
+        return self.describe()
 
     def read(self) -> RawLayers:
         """The store's layers as canonical raw layers, and its settings; problems instead of exceptions."""
@@ -130,7 +181,7 @@ class StoreSource:
             head = store.head()
             self._changeset = head if self.at is None else self.at
             frames = store.layers(self.at, fast_read=self.fast_read)
-            text = store.config(self.at)
+            text = self._config_text = store.config(self.at)
         except (StoreError, sa.exc.SQLAlchemyError, OSError) as exc:
             if os.environ.get("GEO_DEBUG"):
                 raise
@@ -139,7 +190,7 @@ class StoreSource:
         finally:
             if opened and store is not None:
                 store.close()
-        config = config_from_text(text, report) if text is not None else WorkspaceConfig()
+        config = _settings(text, report)
         layers = {name: canonical_raw(name, frame) for name, frame in frames.items() if name in LAYERS}
         self._files = {name: name for name in layers}
         for name, layer in LAYERS.items():

@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 import pyproj
 import sqlalchemy as sa
-from geoalchemy2 import Geometry
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import UserDefinedType
 
@@ -214,6 +213,8 @@ def layer_table(metadata: sa.MetaData, name: str, backend: str, srid: int | None
     cols += [sa.Column(col.name, _column_type(col)) for col in LAYERS[name].columns]
     if name in GEOMETRY_LAYERS:
         if backend == "postgis":
+            from geoalchemy2 import Geometry  # a PostGIS store's only: a GeoPackage's reads load no GeoAlchemy2
+
             cols.append(sa.Column(GEOM, Geometry("GEOMETRY", srid=srid or -1, spatial_index=True)))
         else:
             cols.append(sa.Column(GEOM, GpkgGeometry()))
