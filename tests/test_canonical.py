@@ -216,3 +216,9 @@ def test_a_bad_value_is_quoted_in_messages_without_control_characters_and_shorte
     [problem] = report.errors
     assert "\x1b" not in problem.message and "\\x1b[2J" in problem.message
     assert len(problem.message) < 400
+
+
+def test_the_spaces_a_blank_text_may_hold_are_every_space_python_strips():
+    from geo.canonical import _SPACES
+
+    assert _SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())

@@ -5,7 +5,6 @@ only where asked (the command line's reading commands)."""
 from __future__ import annotations
 
 import itertools
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -70,9 +69,12 @@ def unread(monkeypatch) -> None:
 
 @pytest.fixture
 def sample_store(tmp_path) -> str:
-    path = tmp_path / "hoson.gpkg"
-    shutil.copy(ROOT / "data" / "hoson.gpkg", path)
-    return str(path)
+    """The sample folder (``data/hoson``) imported into a GeoPackage store."""
+    from geo.store import import_folder
+
+    path = str(tmp_path / "hoson.gpkg")
+    import_folder(path, ROOT / "data" / "hoson", user="Lan").close()
+    return path
 
 
 @pytest.fixture
@@ -137,6 +139,7 @@ def test_a_workspace_kept_by_other_code_is_not_used(sample_store, monkeypatch):
 
 def test_a_past_state_is_neither_kept_nor_read_from_what_was_kept(sample_store):
     with Store.open(sample_store) as store:
+        store.edit("households", store.layer("households").iloc[[0]].assign(household_name="Khác"), user="Lan")
         head = store.head()
     past = geo.load_workspace(sample_store, at=1, keep=True)
     assert past.source.changeset == 1 != head

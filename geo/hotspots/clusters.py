@@ -635,7 +635,12 @@ def grievance_clusters(ws: Workspace, sl: TimeSlice, config: dict[str, Any] | No
         )
     if intensity.sum() <= 0:
         return ClusterResult(_empty_parcels(crs), note="không có đơn thư đang mở gắn được với thửa đất", **base)
-    parcels = sl.parcels.drop_duplicates("parcel_id").set_index("parcel_id").loc[intensity.index]
+    parcels = (  # only the columns used below: the slice's parcels carry every attribute
+        sl.parcels[["parcel_id", "hamlet_id", sl.parcels.geometry.name]]
+        .drop_duplicates("parcel_id")
+        .set_index("parcel_id")
+        .loc[intensity.index]
+    )
     points = parcels.geometry.representative_point()
     xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
     res = gi_star(
