@@ -260,6 +260,7 @@ def headline_figures(res: dict) -> dict:
             {
                 "cold_s": browser.get("cold_median_s"),
                 "later_s": browser.get("later_median_s"),
+                "again_s": browser.get("again_median_s"),
                 "filter_s": browser.get("filter_median_s"),
                 "first_view_bytes": browser.get("first_view_bytes"),
                 "five_sessions_peak_mb": browser.get("five_sessions_peak_mb"),
@@ -374,6 +375,10 @@ def browser_rows(row) -> list[tuple[str, list[str]]]:
         row("browser: first map, fresh server (s)", lambda r: _runs(r["browser"]["cold"])),
         row("  the same from starting the server (s)", lambda r: _runs(r["browser"]["cold_from_start"])),
         row("  first map, a later visit (s)", lambda r: _runs(r["browser"]["later"])),
+        row(
+            "  the same person again: a new tab, same browser (s)",
+            lambda r: _runs(r["browser"].get("again") or []),
+        ),
         row("  filter change until drawn (s)", lambda r: _runs(r["browser"]["filter"])),
         row("  first view, received (bytes)", lambda r: _bytes(r["browser"]["first_view_bytes"])),
         row("  server memory, five sessions (MB)", lambda r: f"{r['browser']['five_sessions_peak_mb']:,.0f}"),

@@ -12,8 +12,12 @@ For ``WORKSPACE`` (a folder or a store; with a store, ``--account`` signs in wit
     store asks), and time from opening the page until the map has drawn: the Leaflet map with its
     legend and at least one shape on screen. ``cold_from_start_s`` also counts the server's start.
 ``later``
-    On the same server, ``--runs`` new browser contexts (another person, or the same after closing
-    the tab): the same time.
+    On the same server, ``--runs`` new browser contexts (another person, or the same whose browser was
+    closed: nothing cached, the sign-in asked again): the same time.
+``again``
+    In that browser context, the tab closed and the page opened in a new one (the same person coming
+    back during the day: the browser's cache holds the page's scripts, and the kept sign-in —
+    :mod:`dashboard.remember` — signs in without the form): the same time.
 ``filter``
     In one page, the project filter changed ``--changes`` times (to each project in turn, then
     back to "all"): from choosing the option until the map has drawn the new selection (the
@@ -205,6 +209,16 @@ async def _open(browser: Any, url: str, account: str | None, draw_map: bool = Tr
     return context, page, time.perf_counter() - t
 
 
+async def _reopen(context: Any, url: str) -> tuple[Any, float]:
+    """A new tab of ``context`` at ``url`` (no form filled: a kept sign-in signs in); seconds until the
+    map has drawn."""
+    page = await context.new_page()
+    t = time.perf_counter()
+    await page.goto(url, wait_until="domcontentloaded", timeout=120_000)
+    await page.wait_for_function(DRAWN, arg=[MAP_FRAME, None], timeout=300_000, polling="raf")
+    return page, time.perf_counter() - t
+
+
 async def _choose_project(page: Any, index: int) -> None:
     box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
     await box.click()
@@ -310,7 +324,8 @@ async def measure(
     """Every figure of the module docstring for one workspace."""
     from playwright.async_api import async_playwright
 
-    out: dict[str, Any] = {"workspace": workspace, "account": account, "cold": [], "cold_from_start": [], "later": []}
+    out: dict[str, Any] = {"workspace": workspace, "account": account}
+    out.update({key: [] for key in ("cold", "cold_from_start", "later", "again")})
     with tempfile.TemporaryDirectory(prefix="geo-visits-") as tmp:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -330,7 +345,10 @@ async def measure(
                     await context.close()
                     context, page, later = await _open(browser, server.url, account)
                     out["later"].append(round(later, 3))
-                    log(f"    later visit {later:.2f} s")
+                    await page.close()
+                    page, again = await _reopen(context, server.url)
+                    out["again"].append(round(again, 3))
+                    log(f"    later visit {later:.2f} s; the same browser again {again:.2f} s")
                     if run == 0:
                         opened = [await _open(browser, server.url, account) for _ in range(4)]
                         out["five_sessions_peak_mb"] = round(server.peak_mb, 1)
@@ -354,7 +372,7 @@ async def measure(
                     out["sessions"].append(res)
                     log(f"    {n} sessions: median {res['median_s']} s, p90 {res['p90_s']} s, errors {res['errors']}")
             await browser.close()
-    for key in ("cold", "cold_from_start", "later", "filter"):
+    for key in ("cold", "cold_from_start", "later", "again", "filter"):
         if out.get(key):
             out[f"{key}_median_s"] = round(statistics.median(out[key]), 3)
     return out

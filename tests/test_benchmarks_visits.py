@@ -30,6 +30,11 @@ def test_the_first_map_a_later_visit_and_each_filter_change_are_timed(figures):
     assert figures["cold_from_start"][0] > figures["cold"][0], "the server's own start is counted there"
 
 
+def test_the_same_person_coming_back_in_a_new_tab_is_timed(figures):
+    assert len(figures["again"]) == 1 and _positive(figures["again"][0])
+    assert figures["again_median_s"] == figures["again"][0]
+
+
 def test_the_first_views_weight_and_the_servers_memory_are_measured(figures):
     assert figures["first_view_bytes"] > 100_000  # Streamlit's page and the map's data, at least
     assert _positive(figures["five_sessions_peak_mb"]) and figures["server_peak_mb"] >= figures["five_sessions_peak_mb"]
@@ -51,6 +56,7 @@ def test_the_browser_figures_reach_the_targets_and_the_table(figures):
     assert all(t["value"] is not None for t in checked.values())
     table = render_table(res)
     assert "browser: first map, fresh server (s)" in table and "2 sessions" not in table
+    assert "the same person again: a new tab, same browser (s)" in table
     assert len([t for t in TARGETS if t[0] == "sample"]) == 7
 
 
