@@ -13,37 +13,52 @@ ROOT = Path(__file__).resolve().parents[1]
 MB = 2**20
 
 
+_LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {wall} {usage.ru_maxrss}")
+"""
+"""Runs the command and writes its exit code, wall seconds and ``ru_maxrss`` (KiB). On Linux a process's
+``ru_maxrss`` keeps the resident size of the process it was forked from, as it was at ``exec``: a
+command forked straight from a benchmark holding a province's layers (1.2 GB) would report that. Forked
+from this small launcher instead, it reports its own."""
+
+
 def run_child(cmd: list[str], stdout=None, stderr=None) -> dict:
     """Run ``cmd`` from the repository root; its wall seconds, exit code and peak memory (MB).
 
-    The peak is the child's own ``ru_maxrss`` (``os.wait4``); where there is
-    no ``wait4`` (Windows) it is the largest RSS psutil sees, polled.
+    The peak is the child's own ``ru_maxrss`` (``os.wait4``, in a small launcher process: see
+    :data:`_LAUNCHER`); where there is no ``wait4`` (Windows) it is the largest RSS psutil sees, polled.
     """
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
     }
+    if hasattr(os, "wait4"):
+        with tempfile.TemporaryDirectory(prefix="geo-child-") as tmp:
+            figures = Path(tmp) / "figures.txt"
+            launcher = [sys.executable, "-c", _LAUNCHER, str(figures), *cmd]
+            subprocess.run(launcher, cwd=ROOT, stdout=stdout, stderr=stderr, env=env, check=False)
+            code, wall, peak_kb = figures.read_text().split()
+        peak = int(peak_kb) / (1024 if sys.platform != "darwin" else 1024 * 1024)
+        return {"s": round(float(wall), 3), "returncode": int(code), "peak_mb": round(peak, 1)}
+    import psutil  # pragma: no cover - Windows
+
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=stdout, stderr=stderr, env=env)
-    if hasattr(os, "wait4"):
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        peak_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)
-        peak = peak_kb / 1024
-    else:  # pragma: no cover - Windows
-        import psutil
-
-        ps, peak = psutil.Process(proc.pid), 0.0
-        while proc.poll() is None:
-            try:
-                peak = max(peak, ps.memory_info().rss / MB)
-            except psutil.Error:
-                break
-            time.sleep(0.05)
-        proc.wait()
-        wall = time.perf_counter() - t
-    return {"s": round(wall, 3), "returncode": proc.returncode, "peak_mb": round(peak, 1)}
+    ps, peak = psutil.Process(proc.pid), 0.0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, ps.memory_info().rss / MB)
+        except psutil.Error:
+            break
+        time.sleep(0.05)
+    proc.wait()
+    return {"s": round(time.perf_counter() - t, 3), "returncode": proc.returncode, "peak_mb": round(peak, 1)}
 
 
 def summary_cli(workspace: Path | str, repeat: int) -> dict:

@@ -26,6 +26,8 @@ FIGURES = (
     "state_at_import_s",
     "store_mb",
     "folder_mb",
+    "summary_cli_first_s",
+    "summary_cli_first_peak_mb",
     "summary_cli_s",
     "summary_cli_peak_mb",
 )
