@@ -149,6 +149,11 @@ class Backend:
         (a GeoPackage's, by GDAL); None where it has none."""
         return None
 
+    def read_bytes(self, conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
+        """The rows of ``stmt``, whose columns are text, numbers and large binary values, as Python
+        values (``bytes`` for binary)."""
+        return [tuple(row) for row in conn.execute(stmt).all()]
+
     def read_rows(
         self,
         conn: sa.Connection,
@@ -414,6 +419,16 @@ class PostgisBackend(Backend):
                 raise RuntimeError(f"{table.name}: {len(out)} rows but {len(wkb)} geometries read")
             out[geometry] = pd.Series(shapely.from_wkb(wkb), index=out.index, dtype=object)
         return out
+
+    def read_bytes(self, conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
+        """Through a binary cursor: a ``bytea`` comes as its bytes, not as hex text to decode (100 MB of
+        a province's kept workspace: 0.9 s as text)."""
+        driver = conn.connection.driver_connection  # psycopg's, in ``conn``'s transaction
+        assert driver is not None
+        compiled = stmt.compile(dialect=self.engine.dialect)
+        with driver.cursor(binary=True) as cur:
+            cur.execute(str(compiled), compiled.params)
+            return [tuple(row) for row in cur.fetchall()]
 
     def prepare(self, conn: sa.Connection) -> None:
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")

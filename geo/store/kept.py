@@ -254,11 +254,12 @@ def kept(
             if not sa.inspect(conn).has_table(TABLE):
                 return None
             head = store._head(conn)
-            rows = conn.execute(
+            rows = store.backend.read_bytes(
+                conn,
                 sa.select(kept_table.c.part, kept_table.c.data).where(
                     kept_table.c.changeset_id == head, kept_table.c.code == code
-                )
-            ).all()
+                ),
+            )
         parts = {part: bytes(data) for part, data in rows}
         if _META not in parts:
             return None
