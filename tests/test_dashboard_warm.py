@@ -131,3 +131,13 @@ def test_a_background_step_waits_until_no_page_has_run_for_a_while(monkeypatch):
     resumed = time.monotonic()
     visitor.join()
     assert resumed >= ended["at"] + 0.3  # the page's run first, then a quiet pause, then the warm-up's step
+
+
+def test_the_background_steps_wait_a_quiet_pause_after_the_server_begins_answering(monkeypatch):
+    import time
+
+    monkeypatch.setattr(warm, "QUIET_S", 0.3)
+    warm.answering()
+    begun = time.monotonic()
+    warm._wait_quiet()
+    assert time.monotonic() >= begun + 0.3  # a first visitor's page loads before it runs: not slowed by them
