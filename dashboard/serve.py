@@ -137,6 +137,7 @@ class HostCheck:
 
 def install_middleware() -> None:
     """Put :class:`HostCheck` first in the middleware of every Streamlit server started from now on, then
+    :class:`dashboard.warm.Visits` (a page's requests hold the background warm-up back),
     :class:`dashboard.remember.KeepSignIn` (a sign-in kept across reloads) and
     :class:`dashboard.compression.StaticGzip` (the page's scripts and styles sent compressed)."""
     from starlette.middleware import Middleware
@@ -144,6 +145,7 @@ def install_middleware() -> None:
 
     from dashboard.compression import StaticGzip
     from dashboard.remember import KeepSignIn
+    from dashboard.warm import Visits
 
     if getattr(starlette_app.create_streamlit_middleware, "_host_check", False):
         return
@@ -153,7 +155,13 @@ def install_middleware() -> None:
         _host_check = True  # what a second call finds
 
         def __call__(self) -> list[Middleware]:
-            return [Middleware(HostCheck), Middleware(KeepSignIn), Middleware(StaticGzip), *original()]
+            return [
+                Middleware(HostCheck),
+                Middleware(Visits),
+                Middleware(KeepSignIn),
+                Middleware(StaticGzip),
+                *original(),
+            ]
 
     starlette_app.create_streamlit_middleware = CreateStreamlitMiddleware()
 

@@ -16,8 +16,8 @@ and its map, of each access the store's active accounts have — leadership firs
 screen being the one that must never wait — or, for a folder (no sign-in), the whole workspace's
 selection; in the background, then, each project of the leadership's (or the folder's) view, the
 clicks a meeting makes first. The background steps give way to visitors: each waits until no page
-has run for :data:`QUIET_S` (:func:`page_run`), nor since the server began answering (:func:`answering`),
-so a visitor at a fresh server is not slowed by them.
+has run for :data:`QUIET_S` (:func:`page_run`) and no page has asked for anything (:class:`Visits`), nor
+since the server began answering (:func:`visited`), so a visitor at a fresh server is not slowed by them.
 """
 
 from __future__ import annotations
@@ -59,13 +59,38 @@ def page_run() -> Iterator[None]:
             _runs_changed.notify_all()
 
 
-def answering() -> None:
-    """The server answers from now. A first visitor's page loads before it runs (Streamlit's scripts,
-    then the sign-in form), so the background steps wait a quiet pause from now, as after a page's run:
-    begun at once, they took the two cores from that first page (its scripts read 0.5–0.6 s later)."""
+def visited() -> None:
+    """Now counts as a visitor's: the background steps wait a quiet pause from now, as after a page's run.
+
+    Called when the server begins answering (a first visitor's page loads Streamlit's scripts and shows
+    the sign-in form before any page runs: steps begun at once took the two cores from it, its scripts
+    read 0.5–0.6 s later) and by :class:`Visits` for each request a page makes."""
     global _last_run
     with _runs_changed:
         _last_run = time.monotonic()
+
+
+UNSEEN = ("/_stcore/health", "/_stcore/script-health-check")
+"""Requests that are no visitor's (a health check polled by a proxy or a monitor)."""
+
+
+class Visits:
+    """ASGI middleware: each HTTP request (a page's scripts, styles, the map's frame and data) is a
+    visitor's activity (:func:`visited`, at its start and end), not only a page's runs: a tab opened
+    while the server's background steps would resume loads without sharing the cores with them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or str(scope.get("path", "")).endswith(UNSEEN):
+            await self.app(scope, receive, send)
+            return
+        visited()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            visited()
 
 
 def _wait_quiet() -> None:
@@ -186,7 +211,7 @@ def start(workspace: str, at: int | None = None) -> threading.Thread:
         t = time.perf_counter()
         report(warm(workspace, at, "rest"), t)
 
-    answering()
+    visited()  # the server answers from now
 
     thread = threading.Thread(target=rest, name="dashboard-warm", daemon=True)
     thread.start()

@@ -137,7 +137,24 @@ def test_the_background_steps_wait_a_quiet_pause_after_the_server_begins_answeri
     import time
 
     monkeypatch.setattr(warm, "QUIET_S", 0.3)
-    warm.answering()
+    warm.visited()
     begun = time.monotonic()
     warm._wait_quiet()
     assert time.monotonic() >= begun + 0.3  # a first visitor's page loads before it runs: not slowed by them
+
+
+def _request(path: str) -> None:
+    import asyncio
+
+    async def app(scope, receive, send) -> None:
+        pass
+
+    asyncio.run(warm.Visits(app)({"type": "http", "path": path}, None, None))
+
+
+def test_a_pages_request_holds_the_background_steps_back_a_health_check_does_not(monkeypatch):
+    monkeypatch.setattr(warm, "_last_run", 0.0)
+    _request("/_stcore/health")
+    assert warm._last_run == 0.0
+    _request("/static/js/index.js")
+    assert warm._last_run > 0.0
