@@ -4,8 +4,10 @@ Assembling a store's workspace — parcels placed in hamlets, households on parc
 contract — is the same work for every reader of the same changeset: about half of a province's
 ``geo summary``. What depends only on the data is kept with the changeset it was made from: :func:`keep`
 writes a workspace as it was assembled into the table ``workspace_kept`` (one row per frame, as Arrow
-IPC: typed columns, geometry as WKB; and one row of the rest as JSON: the report, the layers read, the
-CRS, the settings), in place of what was kept for an earlier changeset; :func:`kept` reads it back
+IPC of its typed columns; one more per geometry column, its coordinates and offsets as GeoArrow's ragged
+arrays where every geometry is of one type, else WKB in the frame's row; and one row of the rest as
+JSON: the report, the layers read, the CRS, the settings), in place of what was kept for an earlier
+changeset; :func:`kept` reads it back
 where it was kept for the store's latest changeset by this very code (:func:`code_key`: the ``geo``
 package's source and the versions of the libraries that shape a frame), else None and the reader
 assembles.
