@@ -7,10 +7,9 @@ writes a workspace as it was assembled into the table ``workspace_kept`` (one ro
 IPC of its typed columns; one more per geometry column, its coordinates and offsets as GeoArrow's ragged
 arrays where every geometry is of one type, else WKB in the frame's row; and one row of the rest as
 JSON: the report, the layers read, the CRS, the settings), in place of what was kept for an earlier
-changeset; :func:`kept` reads it back
-where it was kept for the store's latest changeset by this very code (:func:`code_key`: the ``geo``
-package's source and the versions of the libraries that shape a frame), else None and the reader
-assembles.
+changeset; :func:`kept` reads it back where it was kept for the store's latest changeset by this very
+code (:func:`code_key`: the ``geo`` package's source and the versions of the libraries that shape a
+frame), else None and the reader assembles.
 
 A cache, not data: no changeset records it, dropping the table loses nothing, and a store without it,
 or a reader who may not write it (a read-only file, a PostGIS role without the right), reads as before.
@@ -44,6 +43,7 @@ import shapely
 import sqlalchemy as sa
 
 from ..problems import Problem, Report
+from ..schema import LAYERS
 
 if TYPE_CHECKING:
     from ..config import WorkspaceConfig
@@ -54,17 +54,8 @@ if TYPE_CHECKING:
 LOG = logging.getLogger(__name__)
 
 TABLE = "workspace_kept"
-FRAMES = (
-    "hamlets",
-    "parcels",
-    "projects",
-    "households",
-    "stage_history",
-    "grievances",
-    "field_reports",
-    "grievance_steps",
-)
-"""The workspace's frames, each kept in its own row."""
+FRAMES = tuple(LAYERS)
+"""The workspace's frames, one per layer of the contract, each kept in its own row."""
 _META = "_workspace"
 
 _metadata = sa.MetaData()
