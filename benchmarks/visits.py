@@ -255,8 +255,9 @@ async def filter_changes(page: Any, changes: int) -> list[float]:
     return times
 
 
-async def _session_changes(page: Any, changes: int, start: asyncio.Event) -> tuple[list[float], int]:
-    times, errors = [], 0
+async def _session_changes(page: Any, changes: int, start: asyncio.Event) -> tuple[list[float], list[str]]:
+    """The page's changes: each one's seconds, and what went wrong (one line per error)."""
+    times, errors = [], []
     order = _order(await _project_count(page), changes)
     await start.wait()
     for index in order:
@@ -266,21 +267,22 @@ async def _session_changes(page: Any, changes: int, start: asyncio.Event) -> tup
             await _choose_project(page, index)
             await page.wait_for_function(IDLE, arg=[before], timeout=120_000, polling=50)
             times.append(time.perf_counter() - t)
-        except Exception:  # noqa: BLE001 — a change that never finished is an error of the figure
-            errors += 1
-        if await page.locator("[data-testid='stException']").count():
-            errors += 1
+        except Exception as exc:  # noqa: BLE001 — a change that never finished is an error of the figure
+            errors.append(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ''}")
+        shown = page.locator("[data-testid='stException']")
+        if await shown.count():
+            errors.append("shown: " + (await shown.first.inner_text())[:160].replace("\n", " "))
     return times, errors
 
 
 async def sessions(browser: Any, url: str, account: str | None, n: int, changes: int) -> dict:
     """``n`` pages open at once, all changing the project filter together (see the module docstring)."""
-    opened, refused = [], 0
+    opened, not_opened = [], []
     for _ in range(n):
         try:
             opened.append(await _open(browser, url, account, draw_map=False))
-        except Exception:  # noqa: BLE001 — a page that never opened is an error of the figure
-            refused += 1
+        except Exception as exc:  # noqa: BLE001 — a page that never opened is an error of the figure
+            not_opened.append(f"not opened: {type(exc).__name__}: {str(exc).strip()[:160]}")
     start = asyncio.Event()
     tasks = [asyncio.create_task(_session_changes(page, changes, start)) for _, page, _ in opened]
     await asyncio.sleep(0.5)
@@ -289,7 +291,14 @@ async def sessions(browser: Any, url: str, account: str | None, n: int, changes:
     for context, _, _ in opened:
         await context.close()
     times = sorted(t for ts, _ in done for t in ts)
-    return {"sessions": n, **_stats(times), "errors": refused + sum(e for _, e in done), "not_opened": refused}
+    details = not_opened + [e for _, es in done for e in es]
+    return {
+        "sessions": n,
+        **_stats(times),
+        "errors": len(details),
+        "not_opened": len(not_opened),
+        "error_details": details,
+    }
 
 
 def _browsers_cpu_s() -> float:
@@ -371,6 +380,8 @@ async def measure(
                     res["browsers_cpu_s_per_change"] = round((_browsers_cpu_s() - browsers) / max(1, res["n"]), 3)
                     out["sessions"].append(res)
                     log(f"    {n} sessions: median {res['median_s']} s, p90 {res['p90_s']} s, errors {res['errors']}")
+                    for detail in res["error_details"]:
+                        log(f"      error: {detail}")
             await browser.close()
     for key in ("cold", "cold_from_start", "later", "again", "filter"):
         if out.get(key):

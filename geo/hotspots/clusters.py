@@ -144,7 +144,7 @@ def _knn_adjacency(xy: np.ndarray, k: int) -> sparse.csr_matrix:
     from scipy.spatial import cKDTree
 
     n = len(xy)
-    _, indices = cKDTree(xy, 10).query(xy, k=k + 1, p=2)
+    _, indices = cKDTree(xy, 10).query(xy, k=k + 1, p=2, workers=-1)
     not_self = indices != np.arange(n).reshape(-1, 1)
     not_self[not_self.sum(axis=1) == (k + 1), -1] = False
     cols = indices[not_self].reshape(n, -1)
@@ -256,7 +256,9 @@ def _permutation_counts(
     # site i depend on i only through which drawn positions are ≥ i, so sites with no drawn position
     # between them (and the same number of neighbours) share every drawn sum. Each distinct group is
     # summed once, in the same order as site by site, so the counts are the same to the last bit.
-    drawn = np.unique(ids)
+    present = np.zeros(n, dtype=bool)
+    present[ids.ravel()] = True
+    drawn = np.flatnonzero(present)  # np.unique(ids), without sorting every draw
     segment = np.searchsorted(drawn, sites, side="left")
     key = segment if uniform else segment * (kmax + 1) + card[sites]
     _, first, group = np.unique(key, return_index=True, return_inverse=True)
@@ -266,9 +268,10 @@ def _permutation_counts(
     obs_all = observed[sites]
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(g_count + 1), side="left")
-    # a draw whose every candidate value is 0 sums to 0 for every site: only the others are summed
+    # a draw whose every candidate value is 0 sums to 0 for every site: only the others ("live") are summed
     live = np.flatnonzero((y0 != 0).any(axis=1) | (y1 != 0).any(axis=1))
     ids_live, y0_live, y1_live = ids[live], y0[live], y1[live]
+    dead = permutations - len(live)
     chunk = max(1, 2_000_000 // max(1, len(live) * max(kmax, 1), permutations))
     for start in range(0, g_count, chunk):
         stop = min(g_count, start + chunk)
@@ -276,19 +279,18 @@ def _permutation_counts(
         vals = np.where(ids_live[None, :, :] >= idx[:, None, None], y1_live[None], y0_live[None])
         if not uniform:
             vals = vals * (cols[None, None, :] < card[idx, None, None])
-        sums = np.zeros((stop - start, permutations))
-        sums[:, live] = vals.sum(axis=2)
-        g_total = sums.sum(axis=1)
-        g_total_sq = (sums * sums).sum(axis=1)
-        sums.sort(axis=1)
-        for j in range(stop - start):
-            members = order[bounds[start + j] : bounds[start + j + 1]]
-            obs = obs_all[members]
-            row = sums[j]
-            n_ge[members] = permutations - np.searchsorted(row, obs - tol, side="left")
-            n_le[members] = np.searchsorted(row, obs + tol, side="right")
-            total[members] = g_total[j]
-            total_sq[members] = g_total_sq[j]
+        sums = vals.sum(axis=2)  # per group, the live draws' sums (the dead ones are 0)
+        members = order[bounds[start] : bounds[stop]]
+        rows = group[members] - start
+        total[members] = sums.sum(axis=1)[rows]
+        total_sq[members] = (sums * sums).sum(axis=1)[rows]
+        # each site's counts by comparing its observed sum with its group's draws, a block of sites at a time
+        step = max(1, 4_000_000 // max(1, len(live)))
+        for a in range(0, len(members), step):
+            block, drawn_sums = members[a : a + step], sums[rows[a : a + step]]
+            low, high = obs_all[block] - tol, obs_all[block] + tol
+            n_ge[block] = (drawn_sums >= low[:, None]).sum(axis=1) + dead * (low <= 0.0)
+            n_le[block] = (drawn_sums <= high[:, None]).sum(axis=1) + dead * (high >= 0.0)
     return n_ge, n_le, total, total_sq
 
 

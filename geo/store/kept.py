@@ -163,12 +163,14 @@ def _geometry_from(data: bytes) -> np.ndarray:
 def _frame_from(parts: dict[str, bytes], info: dict) -> pd.DataFrame:
     """:func:`_frame_parts` undone; raises :class:`_NotKept` where a column does not come back as it was."""
     table = pa.ipc.open_stream(parts[""]).read_all()
-    frame = table.to_pandas()
-    for c, blank in info["blanks"].items():
+    blanks = info["blanks"]
+    frame = table.drop_columns(list(blanks)).to_pandas()  # the text columns once, below, with their blanks
+    for c, blank in blanks.items():
         values = table.column(c).to_numpy(zero_copy_only=False).astype(object, copy=False)
         if blank != "none" and len(values):
             values[pd.isna(values)] = _BLANKS[blank]
         frame[c] = pd.Series(values, index=frame.index, dtype=object)
+    frame = frame[[c for c in table.column_names if c in frame.columns]]
     for c, encoding in info["geometry"].items():
         geoms = _geometry_from(parts["/" + c]) if encoding == "ragged" else shapely.from_wkb(frame[c].to_numpy())
         frame[c] = gpd.GeoSeries(geoms, index=frame.index)
