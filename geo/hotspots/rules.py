@@ -238,7 +238,9 @@ def _history_dates(hh: pd.DataFrame, first: pd.DataFrame) -> tuple[pd.DataFrame,
     return dates, pd.Series(keyed.isin(first.index), index=hh.index)
 
 
-def _late_payment(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]) -> pd.DataFrame:
+def _late_payment(
+    hh: pd.DataFrame, dates: pd.DataFrame, has: pd.Series, ts: pd.Timestamp, sets: tuple[str, ...]
+) -> pd.DataFrame:
     """Household rows whose payment is late on ``ts``, with ``unpaid`` (True: not paid yet; False: paid late).
 
     The period is the one in force when it started (:func:`geo.legal.due_from`): from the plan's
@@ -249,7 +251,6 @@ def _late_payment(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets:
     """
     if not len(hh):
         return hh.assign(unpaid=pd.Series(dtype=bool))
-    dates, has = _history_dates(hh, first)
     approved = dates["plan_approved"].where(has, _own_start(hh, ("plan_approved", "recovery_decided")))
     decided = dates["recovery_decided"].where(has, _own_start(hh, ("recovery_decided",)))
     due = legal.due_from("payment", {"plan_approved": approved, "recovery_decided": decided}, sets)
@@ -259,13 +260,14 @@ def _late_payment(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets:
     return hh.assign(unpaid=unpaid)[unpaid | paid_late]
 
 
-def _expired_notice(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, sets: tuple[str, ...]) -> pd.DataFrame:
+def _expired_notice(
+    hh: pd.DataFrame, dates: pd.DataFrame, has: pd.Series, ts: pd.Timestamp, sets: tuple[str, ...]
+) -> pd.DataFrame:
     """Household rows whose notice of recovery expired (12 months, Land Law 2024 Art. 85(5)) with no
     recovery decision within its validity. Without stage_history, a row before the decision whose own
     stage_date is 12 months past (the notice came on or before it)."""
     if not len(hh):
         return hh
-    dates, has = _history_dates(hh, first)
     notice = dates["notified"].where(has, _own_start(hh, STAGES.keys[: STAGE_ORDER["recovery_decided"]]))
     expiry = legal.due_dates("notice_valid", notice, sets)
     decided = dates["recovery_decided"].where(has)
@@ -274,7 +276,9 @@ def _expired_notice(hh: pd.DataFrame, first: pd.DataFrame, ts: pd.Timestamp, set
     return hh[expired]
 
 
-def _short_notice(ws: Workspace, hh: pd.DataFrame, first: pd.DataFrame, sets: tuple[str, ...]) -> pd.DataFrame:
+def _short_notice(
+    ws: Workspace, hh: pd.DataFrame, dates: pd.DataFrame, has: pd.Series, sets: tuple[str, ...]
+) -> pd.DataFrame:
     """Household rows whose recovery decision came before the notice period ran out (Land Law 2024, Art. 85).
 
     The period is the one in force on the decision's date: 90 days where every parcel of the household
@@ -282,9 +286,8 @@ def _short_notice(ws: Workspace, hh: pd.DataFrame, first: pd.DataFrame, sets: tu
     180 days otherwise. Waived where every row of the household in the project agrees (agreement = yes):
     the law lets the decision come early where the land user agrees. Needs stage_history.
     """
-    if not len(hh) or not len(first):
+    if not len(hh) or not has.any():
         return hh.iloc[0:0]
-    dates, has = _history_dates(hh, first)
     uses = ws.parcels.drop_duplicates("parcel_id").set_index("parcel_id")["land_use"]
     use = hh["parcel_id"].map(uses).astype(object)
     other = use.notna() & ~use.astype(str).str.upper().str.strip().isin(legal.AGRICULTURAL_LAND_USES)
@@ -413,14 +416,15 @@ def signal_table(
         skipped[skipped["paid_early"].astype(bool)], keys, index, "nunique", "household_id"
     )
     sets = legal.legal_settings(ws.config.raw).sets
-    late_pay = _late_payment(hh, first, ts, sets)
+    dates, has = _history_dates(hh, first)  # once for the three rules below
+    late_pay = _late_payment(hh, dates, has, ts, sets)
     unpaid = late_pay["unpaid"].astype(bool)
     out["late_payment"] = _agg(late_pay[unpaid], keys, index, "nunique", "household_id")
     out["late_unpaid"] = out["late_payment"]
     out["late_paid"] = _agg(late_pay[~unpaid], keys, index, "nunique", "household_id")
-    out["expired_notice"] = _agg(_expired_notice(hh, first, ts, sets), keys, index, "nunique", "household_id")
+    out["expired_notice"] = _agg(_expired_notice(hh, dates, has, ts, sets), keys, index, "nunique", "household_id")
     out["short_notice"] = (
-        _agg(_short_notice(ws, hh, first, sets), keys, index, "nunique", "household_id")
+        _agg(_short_notice(ws, hh, dates, has, sets), keys, index, "nunique", "household_id")
         if signal_on(cfg, "short_notice")
         else 0.0
     )
