@@ -50,7 +50,7 @@ import struct
 import warnings
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -271,7 +271,14 @@ def _links_inside(folder: Path, path: Path, name: str, report: Report) -> bool:
     return True
 
 
-def read_layer(path: Path, name: str, cfg: WorkspaceConfig, report: Report, spatial_required: bool) -> RawLayer | None:
+def read_layer(
+    path: Path,
+    name: str,
+    cfg: WorkspaceConfig,
+    report: Report,
+    spatial_required: bool,
+    ahead: WorkbookAhead | None = None,
+) -> RawLayer | None:
     """Read one layer file into a raw frame, collecting problems.
 
     Parameters
@@ -286,6 +293,9 @@ def read_layer(path: Path, name: str, cfg: WorkspaceConfig, report: Report, spat
         Receives every problem.
     spatial_required : bool
         True for hamlets and parcels: a table file is then an error.
+    ahead : WorkbookAhead, optional
+        The workbook's sheets, read in the background (:func:`read_workbook_ahead`) while other layers
+        were read; used where it read this ``path``.
 
     Returns
     -------
@@ -316,7 +326,7 @@ def read_layer(path: Path, name: str, cfg: WorkspaceConfig, report: Report, spat
                 "Dùng GeoPackage, shapefile hoặc GeoJSON / Use a GeoPackage, shapefile or GeoJSON.",
             )
             return None
-        frame = _read_table(path, lcfg, report, LAYERS.get(name))
+        frame = _read_table(path, lcfg, report, LAYERS.get(name), ahead)
         if frame is None:
             return None
         rows = frame.attrs.pop("sheet_rows", None)
@@ -505,10 +515,12 @@ class _Prefixed:
 # --------------------------------------------------------------------------- tables
 
 
-def _read_table(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | None = None) -> pd.DataFrame | None:
+def _read_table(
+    path: Path, lcfg: LayerConfig, report: Report, layer: Layer | None = None, ahead: WorkbookAhead | None = None
+) -> pd.DataFrame | None:
     fname = path.name
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path, lcfg, report, layer)
+        return _read_xlsx(path, lcfg, report, layer, ahead)
     raw = path.read_bytes()
     enc = (lcfg.encoding or "utf-8-sig").lower()
     legacy = enc if enc in encmod.LEGACY_ENCODINGS else None
@@ -578,7 +590,9 @@ def _read_table(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | No
     return frame
 
 
-def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | None = None) -> pd.DataFrame | None:
+def _read_xlsx(
+    path: Path, lcfg: LayerConfig, report: Report, layer: Layer | None = None, ahead: WorkbookAhead | None = None
+) -> pd.DataFrame | None:
     """Read a workbook with calamine (Rust; ~30× faster than openpyxl on 80,000 rows).
 
     A list is read as an office keeps it (see the module's docstring): the header
@@ -586,8 +600,6 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | Non
     layer is read (the others are named in a warning). The sheet's own row numbers
     and names are left in ``frame.attrs`` (``sheet_rows``, ``sheets``).
     """
-    from python_calamine import CalamineWorkbook
-
     fname = path.name
     not_a_workbook = (
         "Tệp có đuôi .xlsx nhưng không phải sổ tính Excel (có thể là .xls cũ, CSV hoặc tệp "
@@ -597,20 +609,15 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | Non
     if not zipfile.is_zipfile(path):
         report.error("bad_workbook", fname, *not_a_workbook)
         return None
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-    except Exception:  # noqa: BLE001 — calamine's errors all mean "not a readable workbook"
+    sheet = lcfg.sheet
+    book = ahead.sheets(path, sheet) if ahead is not None else None
+    if book is None:
+        book = _workbook_sheets(path, sheet, every=layer is not None)
+    if book.names is None or book.failed:
         report.error("bad_workbook", fname, *not_a_workbook)
         return None
-    sheet = lcfg.sheet
-    if sheet is None:
-        chosen = names[0] if names else None
-    elif isinstance(sheet, int):
-        chosen = names[sheet] if 0 <= sheet < len(names) else None
-    else:
-        chosen = next((n for n in names if n.strip().lower() == str(sheet).strip().lower()), None)
-    if chosen is None:
+    names = book.names
+    if book.chosen is None:
         report.error(
             "missing_sheet",
             fname,
@@ -619,17 +626,8 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | Non
             "Sửa sheet = … trong workspace.toml / Correct sheet = … in workspace.toml.",
         )
         return None
-    candidates = [chosen] if sheet is not None or layer is None else names
     read: list[tuple[str, pd.DataFrame, np.ndarray, _Header]] = []
-    for name in candidates:
-        try:
-            calamine_sheet = book.get_sheet_by_name(name)
-            rows = calamine_sheet.to_python()
-            merged = _merged_ranges(calamine_sheet)
-            start_row = int(calamine_sheet.start[0]) if calamine_sheet.start else 0
-        except Exception:  # noqa: BLE001
-            report.error("bad_workbook", fname, *not_a_workbook)
-            return None
+    for name, (rows, merged, start_row) in book.rows.items():
         while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
             rows.pop()
         if not rows:
@@ -661,6 +659,85 @@ def _read_xlsx(path: Path, lcfg: LayerConfig, report: Report, layer: Layer | Non
             frame.attrs["sheets"] = np.full(len(frame), name, dtype=object)
         return frame
     return _concat_sheets(read, layer, lcfg.columns)
+
+
+@dataclass
+class _Sheets:
+    """What calamine read of a workbook: its sheet names (None: not a workbook), the sheet chosen by
+    ``sheet = …`` (None: no such sheet), and each sheet to read's rows, merged cells and first row
+    (``failed``: a sheet could not be read)."""
+
+    names: list[str] | None
+    chosen: str | None = None
+    rows: dict[str, tuple[list[list], list, int]] = field(default_factory=dict)
+    failed: bool = False
+
+
+def _workbook_sheets(path: Path, sheet: str | int | None, every: bool) -> _Sheets:
+    """Read the workbook's sheets: the one ``sheet`` names, else (``every``) all of them, else the first."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+    except Exception:  # noqa: BLE001 — calamine's errors all mean "not a readable workbook"
+        return _Sheets(None)
+    if sheet is None:
+        chosen = names[0] if names else None
+    elif isinstance(sheet, int):
+        chosen = names[sheet] if 0 <= sheet < len(names) else None
+    else:
+        chosen = next((n for n in names if n.strip().lower() == str(sheet).strip().lower()), None)
+    out = _Sheets(names, chosen)
+    if chosen is None:
+        return out
+    for name in [chosen] if sheet is not None or not every else names:
+        try:
+            calamine_sheet = book.get_sheet_by_name(name)
+            out.rows[name] = (
+                calamine_sheet.to_python(),
+                _merged_ranges(calamine_sheet),
+                int(calamine_sheet.start[0]) if calamine_sheet.start else 0,
+            )
+        except Exception:  # noqa: BLE001
+            return _Sheets(names, chosen, failed=True)
+    return out
+
+
+class WorkbookAhead:
+    """A layer's workbook read in a background thread (:func:`read_workbook_ahead`), for :func:`read_layer`.
+
+    calamine parses the workbook while GDAL reads the parcels (each lets the other run): at province
+    scale the 80,000-row list costs about a second that the parcels' read hides. The thread touches
+    nothing but the file and its own result: no report, no warning filter.
+    """
+
+    def __init__(self, path: Path, sheet: str | int | None, every: bool) -> None:
+        import threading
+
+        self.path, self.sheet = path, sheet
+        self._result: _Sheets | None = None
+        self._thread = threading.Thread(target=self._run, args=(every,), name="geo-workbook-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self, every: bool) -> None:
+        with contextlib.suppress(Exception):  # a failure here is met again, and reported, by the plain read
+            self._result = _workbook_sheets(self.path, self.sheet, every)
+
+    def sheets(self, path: Path, sheet: str | int | None) -> _Sheets | None:
+        """What was read, where it was ``path``'s ``sheet`` (None otherwise, or where the read failed)."""
+        self._thread.join()
+        return self._result if (path, sheet) == (self.path, self.sheet) else None
+
+
+def read_workbook_ahead(path: Path | None, name: str, cfg: WorkspaceConfig) -> WorkbookAhead | None:
+    """Start reading layer ``name``'s workbook ``path`` in the background, where it is one (``.xlsx``) and
+    within the workspace's limits; None otherwise. :func:`read_layer` takes its sheets."""
+    if path is None or path.suffix.lower() != ".xlsx" or not path.is_file() or path.stat().st_size == 0:
+        return None
+    if not zipfile.is_zipfile(path) or not _within_limits(path, cfg.limits, Report()):
+        return None  # the plain read reports it
+    return WorkbookAhead(path, cfg.layer(name).sheet, every=name in LAYERS)
 
 
 def _merged_ranges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .config import CONFIG_FILE, WorkspaceConfig, read_config
-from .io import EXTENSIONS, RawLayer, find_layer_file, read_layer
+from .io import EXTENSIONS, RawLayer, WorkbookAhead, find_layer_file, read_layer, read_workbook_ahead
 from .problems import Report
 from .schema import LAYERS, SPATIAL_LAYERS
 
@@ -175,14 +175,30 @@ class FolderSource:
         with guard(report, CONFIG_FILE, ("đọc cấu hình", "reading the settings")):
             cfg = read_config(folder, report)
         layers: dict[str, RawLayer] = {}
+        ahead = self._workbooks_ahead(cfg)
         for name in LAYERS:
             with guard(report, f"{name}.*", ("tìm tệp", "finding the file")):
-                raw = self._read_layer(name, cfg, report)
+                raw = self._read_layer(name, cfg, report, ahead.get(name))
                 if raw is not None:
                     layers[name] = raw
         return RawLayers(layers, cfg, report, self.describe())
 
-    def _read_layer(self, name: str, cfg: WorkspaceConfig, report: Report) -> RawLayer | None:
+    def _workbooks_ahead(self, cfg: WorkspaceConfig) -> dict[str, WorkbookAhead]:
+        """The table layers' workbooks (``.xlsx``), each begun in a background thread now: calamine parses
+        them while GDAL reads the spatial layers (:class:`geo.io.WorkbookAhead`). The files are found
+        again, and every problem reported, in the layers' order."""
+        ahead = {}
+        for name in LAYERS:
+            if name not in SPATIAL_LAYERS:
+                with suppress(Exception):  # only a head start: the plain read meets and reports any problem
+                    started = read_workbook_ahead(find_layer_file(self.path, name, cfg, Report()), name, cfg)
+                    if started is not None:
+                        ahead[name] = started
+        return ahead
+
+    def _read_layer(
+        self, name: str, cfg: WorkspaceConfig, report: Report, ahead: WorkbookAhead | None = None
+    ) -> RawLayer | None:
         layer = LAYERS[name]
         seen = len(report.problems)
         file = find_layer_file(self.path, name, cfg, report)
@@ -204,7 +220,7 @@ class FolderSource:
             return None
         self._files[name] = file.name
         with guard(report, file.name, ("đọc tệp", "reading the file")):
-            return read_layer(file, name, cfg, report, spatial_required=name in SPATIAL_LAYERS)
+            return read_layer(file, name, cfg, report, spatial_required=name in SPATIAL_LAYERS, ahead=ahead)
         return None
 
 
