@@ -49,14 +49,20 @@ MB = 2**20
 TARGETS = (
     # (size, figure key, limit, unit, what): issue 18's targets, each met where the figure is at most the limit
     ("sample", "cold_s", 4.0, "s", "first map, a fresh server (median)"),
-    ("sample", "later_s", 1.5, "s", "first map, a later visit (median)"),
+    ("sample", "returning_s", 1.5, "s", "first map, a later visit: a browser that has been here before (median)"),
     ("sample", "filter_s", 0.8, "s", "filter change until the map is drawn (median)"),
     ("sample", "sessions_10_median_s", 1.5, "s", "10 sessions changing filters: median"),
     ("sample", "sessions_10_p90_s", 3.0, "s", "10 sessions changing filters: p90"),
     ("sample", "sessions_30_p90_s", 5.0, "s", "30 sessions changing filters: p90"),
     ("sample", "sessions_30_errors", 0, "", "30 sessions: errors"),
     ("district", "cold_s", 5.0, "s", "first map, a fresh server (median)"),
-    ("district", "later_s", 2.0, "s", "first map, a later visit (median)"),
+    (
+        "district",
+        "returning_s",
+        2.0,
+        "s",
+        "first map, a later visit: a browser that has been here before (median)",
+    ),
     ("district", "filter_s", 1.0, "s", "filter change until the map is drawn (median)"),
     ("district", "first_view_bytes", 3_000_000, "bytes", "received by the browser for the first view"),
     ("province", "summary_cli_s", 8.0, "s", "`python -m geo summary FOLDER` end to end"),
@@ -69,7 +75,13 @@ TARGETS = (
         "`python -m geo summary STORE` end to end (GeoPackage; a changeset read before, its workspace kept)",
     ),
     ("province", "cold_s", 10.0, "s", "first map, a fresh server (median)"),
-    ("province", "later_s", 3.0, "s", "first map, a later visit (median)"),
+    (
+        "province",
+        "returning_s",
+        3.0,
+        "s",
+        "first map, a later visit: a browser that has been here before (median)",
+    ),
     ("province", "filter_s", 2.0, "s", "filter change until the map is drawn (median)"),
     ("province", "five_sessions_peak_mb", 1536.0, "MB", "the server with five sessions open"),
 )
@@ -262,6 +274,7 @@ def headline_figures(res: dict) -> dict:
                 "cold_s": browser.get("cold_median_s"),
                 "later_s": browser.get("later_median_s"),
                 "again_s": browser.get("again_median_s"),
+                "returning_s": browser.get("returning_median_s"),
                 "filter_s": browser.get("filter_median_s"),
                 "first_view_bytes": browser.get("first_view_bytes"),
                 "five_sessions_peak_mb": browser.get("five_sessions_peak_mb"),
@@ -375,7 +388,11 @@ def browser_rows(row) -> list[tuple[str, list[str]]]:
     return [
         row("browser: first map, fresh server (s)", lambda r: _runs(r["browser"]["cold"])),
         row("  the same from starting the server (s)", lambda r: _runs(r["browser"]["cold_from_start"])),
-        row("  first map, a later visit (s)", lambda r: _runs(r["browser"]["later"])),
+        row("  first map, a later visit: a new browser, nothing cached (s)", lambda r: _runs(r["browser"]["later"])),
+        row(
+            "  a browser that has been here before, signing in where asked (s)",
+            lambda r: _runs(r["browser"].get("returning") or []),
+        ),
         row(
             "  the same person again: a new tab, same browser (s)",
             lambda r: _runs(r["browser"].get("again") or []),

@@ -12,12 +12,18 @@ For ``WORKSPACE`` (a folder or a store; with a store, ``--account`` signs in wit
     store asks), and time from opening the page until the map has drawn: the Leaflet map with its
     legend and at least one shape on screen. ``cold_from_start_s`` also counts the server's start.
 ``later``
-    On the same server, ``--runs`` new browser contexts (another person, or the same whose browser was
-    closed: nothing cached, the sign-in asked again): the same time.
+    On the same server, ``--runs`` new browser contexts (a browser that has never opened the dashboard:
+    nothing cached, the sign-in asked): the same time.
 ``again``
     In that browser context, the tab closed and the page opened in a new one (the same person coming
     back during the day: the browser's cache holds the page's scripts, and the kept sign-in —
     :mod:`dashboard.remember` — signs in without the form): the same time.
+``returning``
+    In that browser context, its cookies cleared and the page opened in a new tab (a person whose
+    browser has opened the dashboard before, signing in: the kept sign-in expired, or another person
+    at the same office computer): the same time. The browser's cache is the one a person's browser
+    has: requests off this machine are sent to a closed port (:data:`OFFLINE`), not intercepted,
+    since Playwright's request interception turns the HTTP cache off.
 ``filter``
     In one page, the project filter changed ``--changes`` times (to each project in turn, then
     back to "all"): from choosing the option until the map has drawn the new selection (the
@@ -57,7 +63,17 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+OFFLINE = ["--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1;localhost"]
+"""Every request off this machine sent to a closed port (the app works offline). Not Playwright's request
+interception: a routed context has no HTTP cache, and a person's browser keeps the page's scripts."""
+ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    *OFFLINE,
+]
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 VIEWPORT = {"width": 1366, "height": 768}
 """The meeting room's projector."""
@@ -165,25 +181,29 @@ class Server:
 
 
 async def _offline(context: Any, draw_map: bool = True) -> None:
-    """Every request off this machine aborted (the app works offline); without ``draw_map``, the map
-    component is not loaded either (the many-sessions figure leaves each person's drawing out)."""
+    """Without ``draw_map``, the map component is not loaded (the many-sessions figure leaves each
+    person's drawing out). Requests off this machine fail anyway (:data:`OFFLINE`); only this case routes
+    requests, since a routed context has no HTTP cache."""
 
     async def guard(route: Any) -> None:
-        url = route.request.url
-        local = url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
-        if not local or (not draw_map and "/component/streamlit_folium" in url):
+        if "/component/streamlit_folium" in route.request.url:
             await route.abort()
         else:
             await route.continue_()
 
-    await context.route("**/*", guard)
+    if not draw_map:
+        await context.route("**/*", guard)
 
 
-async def _open(browser: Any, url: str, account: str | None, draw_map: bool = True) -> tuple[Any, Any, float]:
-    """A new context and page at ``url``, signed in as ``account``; seconds until the map has drawn
-    (or, without ``draw_map``, until the page's first run has finished)."""
-    context = await browser.new_context(viewport=VIEWPORT, locale="vi-VN", service_workers="block")
-    await _offline(context, draw_map)
+async def _open(
+    browser: Any, url: str, account: str | None, draw_map: bool = True, context: Any = None
+) -> tuple[Any, Any, float]:
+    """A page at ``url`` in a new context (or in ``context``: a browser that has been here before),
+    signed in as ``account``; seconds until the map has drawn (or, without ``draw_map``, until the
+    page's first run has finished)."""
+    if context is None:
+        context = await browser.new_context(viewport=VIEWPORT, locale="vi-VN", service_workers="block")
+        await _offline(context, draw_map)
     page = await context.new_page()
     page.received = [0]  # bytes the page received: HTTP bodies and WebSocket frames (the first view's weight)
 
@@ -209,14 +229,21 @@ async def _open(browser: Any, url: str, account: str | None, draw_map: bool = Tr
     return context, page, time.perf_counter() - t
 
 
+SCRIPT_BYTES = """() => performance.getEntriesByType('resource').filter(e => e.name.endsWith('.js'))
+  .reduce((sum, e) => sum + e.transferSize, 0)"""
+"""Bytes of the page's scripts that came over the network (0 for a script from the browser's cache)."""
+
+
 async def _reopen(context: Any, url: str) -> tuple[Any, float]:
     """A new tab of ``context`` at ``url`` (no form filled: a kept sign-in signs in); seconds until the
-    map has drawn."""
+    map has drawn. ``page.script_bytes``: the bytes of its scripts not taken from the browser's cache."""
     page = await context.new_page()
     t = time.perf_counter()
     await page.goto(url, wait_until="domcontentloaded", timeout=120_000)
     await page.wait_for_function(DRAWN, arg=[MAP_FRAME, None], timeout=300_000, polling="raf")
-    return page, time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    page.script_bytes = await page.evaluate(SCRIPT_BYTES)
+    return page, elapsed
 
 
 async def _choose_project(page: Any, index: int) -> None:
@@ -334,7 +361,7 @@ async def measure(
     from playwright.async_api import async_playwright
 
     out: dict[str, Any] = {"workspace": workspace, "account": account}
-    out.update({key: [] for key in ("cold", "cold_from_start", "later", "again")})
+    out.update({key: [] for key in ("cold", "cold_from_start", "later", "again", "returning")})
     with tempfile.TemporaryDirectory(prefix="geo-visits-") as tmp:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -357,7 +384,15 @@ async def measure(
                     await page.close()
                     page, again = await _reopen(context, server.url)
                     out["again"].append(round(again, 3))
-                    log(f"    later visit {later:.2f} s; the same browser again {again:.2f} s")
+                    out.setdefault("again_script_bytes", []).append(page.script_bytes)
+                    await page.close()
+                    await context.clear_cookies()  # the kept sign-in gone (expired, or another person)
+                    _, page, returning = await _open(browser, server.url, account, context=context)
+                    out["returning"].append(round(returning, 3))
+                    log(
+                        f"    a new browser {later:.2f} s; the same browser again {again:.2f} s, "
+                        f"signing in {returning:.2f} s"
+                    )
                     if run == 0:
                         opened = [await _open(browser, server.url, account) for _ in range(4)]
                         out["five_sessions_peak_mb"] = round(server.peak_mb, 1)
@@ -383,7 +418,7 @@ async def measure(
                     for detail in res["error_details"]:
                         log(f"      error: {detail}")
             await browser.close()
-    for key in ("cold", "cold_from_start", "later", "again", "filter"):
+    for key in ("cold", "cold_from_start", "later", "again", "returning", "filter"):
         if out.get(key):
             out[f"{key}_median_s"] = round(statistics.median(out[key]), 3)
     return out
