@@ -184,8 +184,10 @@ def _calendar_reason(value: object) -> tuple[str, str] | None:
 
 
 def _dates(distinct: _Distinct) -> pd.Series:
-    out = distinct.map(lambda v: None if _is_nan(v) else _parse_one_date(v))
-    return pd.to_datetime(out.where(out.notna(), pd.NaT), errors="coerce")
+    """Each distinct value parsed and converted once, then spread over the rows by its code."""
+    parsed = pd.Series([None if _is_nan(u) else _parse_one_date(u) for u in distinct.uniques] + [None], dtype=object)
+    converted = pd.to_datetime(parsed.where(parsed.notna(), pd.NaT), errors="coerce")
+    return pd.Series(converted.to_numpy()[distinct.codes], index=distinct.index, dtype=converted.dtype)
 
 
 def _is_nan(v: object) -> bool:
