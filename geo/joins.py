@@ -171,7 +171,7 @@ def households_to_parcels(
     pid = out["parcel_id"].astype(object)
     pid = pid.where(pid.notna(), derived)
     # duplicated ids are already an error; the first feature stands in for the rest
-    known = parcels.drop_duplicates("parcel_id").set_index("parcel_id")
+    known = parcels[["parcel_id", "hamlet_id", "area_m2"]].drop_duplicates("parcel_id").set_index("parcel_id")
     # a key without commune_code in a merged-commune workspace: match by sheet-no when unique
     if parcels["commune_code"].notna().any():
         short = parcel_key(parcels["map_sheet"], parcels["parcel_no"], None)
