@@ -56,6 +56,30 @@ def test_requests_off_this_machine_fail_in_the_benchmarks_browser():
         browser.close()
 
 
+def test_a_session_page_without_its_map_shows_no_endless_loading_placeholder(tmp_path_factory):
+    # a map frame that never loads leaves Streamlit's animated placeholder, which kept the browser busy
+    folder, _ = ensure_workspace(Size("tiny", 300, 80, 15), tmp_path_factory.mktemp("cache"), log=lambda *_: None)
+
+    async def opened() -> tuple[int, int, int]:
+        from playwright.async_api import async_playwright
+
+        with visits.Server(str(folder), tmp_path_factory.mktemp("log") / "server.log") as server:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=visits.CHROMIUM, args=visits.ARGS)
+                _, page, _ = await visits._open(browser, server.url, None, draw_map=False)
+                await page.wait_for_timeout(1000)
+                frames = await page.locator(visits.MAP_FRAME).count()
+                placeholders = await page.locator("[data-testid='stSkeleton']").count()
+                frame = page.frame_locator(visits.MAP_FRAME)
+                maps = await frame.locator(".leaflet-container").count() if frames else -1
+                await browser.close()
+        return frames, placeholders, maps
+
+    frames, placeholders, maps = asyncio.run(opened())
+    assert frames == 1 and maps == 0, "the map's frame is there, without a map"
+    assert placeholders == 0
+
+
 def test_the_first_views_weight_and_the_servers_memory_are_measured(figures):
     assert figures["first_view_bytes"] > 100_000  # Streamlit's page and the map's data, at least
     assert _positive(figures["five_sessions_peak_mb"]) and figures["server_peak_mb"] >= figures["five_sessions_peak_mb"]
