@@ -103,7 +103,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
     >>> parse_dates(pd.Series(["2026-11-20", "03/04/2026", ""])).dt.strftime("%d/%m/%Y").tolist()
     ['20/11/2026', '03/04/2026', nan]
     """
-    return _dates(_Distinct(values))
+    return _dates(Distinct(values))
 
 
 _MONTHS_EN = (
@@ -183,11 +183,19 @@ def _calendar_reason(value: object) -> tuple[str, str] | None:
     return None
 
 
-def _dates(distinct: _Distinct) -> pd.Series:
+def _dates(distinct: Distinct) -> pd.Series:
     """Each distinct value parsed and converted once, then spread over the rows by its code."""
-    parsed = pd.Series([None if _is_nan(u) else _parse_one_date(u) for u in distinct.uniques] + [None], dtype=object)
-    converted = pd.to_datetime(parsed.where(parsed.notna(), pd.NaT), errors="coerce")
-    return pd.Series(converted.to_numpy()[distinct.codes], index=distinct.index, dtype=converted.dtype)
+    return distinct.map(_date_or_none, convert=_datetimes)
+
+
+def _date_or_none(value: object) -> object:
+    return None if _is_nan(value) else _parse_one_date(value)
+
+
+def _datetimes(parsed: np.ndarray) -> np.ndarray:
+    """Parsed dates (``None`` where blank or unreadable) as ``datetime64``, ``NaT`` for ``None``."""
+    values = pd.Series(parsed, dtype=object)
+    return pd.to_datetime(values.where(values.notna(), pd.NaT), errors="coerce").to_numpy()
 
 
 def _is_nan(v: object) -> bool:
@@ -239,17 +247,22 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     >>> parse_numbers(pd.Series(["208.5", "360,0", "1.250.000", ""])).tolist()
     [208.5, 360.0, 1250000.0, nan]
     """
-    return _numbers(_Distinct(values))
+    return _numbers(Distinct(values))
 
 
-def _numbers(distinct: _Distinct) -> pd.Series:
-    out = distinct.map(_parse_one_number)
-    return pd.to_numeric(out.where(out.notna(), np.nan), errors="coerce").astype("float64")
+def _numbers(distinct: Distinct) -> pd.Series:
+    return distinct.map(_parse_one_number, convert=_floats)
+
+
+def _floats(parsed: np.ndarray) -> np.ndarray:
+    """Parsed numbers (``None`` where blank, NaN where unreadable) as float64, NaN for ``None``."""
+    values = pd.Series(parsed, dtype=object)
+    return pd.to_numeric(values.where(values.notna(), np.nan), errors="coerce").astype("float64").to_numpy()
 
 
 def is_blank(values: pd.Series) -> pd.Series:
     """True where a raw value is missing or only whitespace."""
-    return _Distinct(values).flags(_blank_value, missing=True)
+    return Distinct(values).flags(_blank_value, missing=True)
 
 
 def _blank_value(v: object) -> bool:
@@ -472,7 +485,7 @@ def empty_column(col: Column, index: pd.Index) -> pd.Series:
 
 
 def _parse_column(layer, col: Column, raw: pd.Series, header, file, report, rows_of, row_kind):
-    distinct = _Distinct(raw)  # every parse below runs once per distinct value of the column
+    distinct = Distinct(raw)  # every parse below runs once per distinct value of the column
     blank = distinct.flags(_blank_value, missing=True)
     if col.required and blank.any():
         report.error(
@@ -621,17 +634,27 @@ def _blank_text(values: pd.Series) -> np.ndarray:
             raise TypeError
         text = pa.array(objects, type=pa.string(), from_pandas=True)
     except (TypeError, ValueError, pa.ArrowException):  # not only texts: each distinct value on its own
-        return _Distinct(values).flags(_blank_value, missing=False).to_numpy(dtype=bool)
+        return Distinct(values).flags(_blank_value, missing=False).to_numpy(dtype=bool)
     return pc.fill_null(pc.match_substring_regex(text, _BLANK), False).to_numpy(zero_copy_only=False)
 
 
-class _Distinct:
+class Distinct:
     """A column factorised once: each value's code (-1 where missing) and the distinct values.
+
+    Raw columns repeat their values a lot (a province's 300,000 parcels hold a few thousand sheet
+    numbers), so every per-value rule runs once per distinct value and is spread over the rows by
+    code: :meth:`map` (with ``convert``, a vectorised conversion of the per-value results) and
+    :meth:`flags`.
 
     The distinct values are the Python objects ``values.astype(object)`` holds
     (``str``, ``int``, ``float``, ``Timestamp`` …). Object and text columns are
     factorised as they are, without turning every row into a Python object
     first; other dtypes go through ``astype(object)``.
+
+    Example
+    -------
+    >>> Distinct(pd.Series(["a", None, "a"])).map(lambda v: v is None).tolist()
+    [False, True, False]
     """
 
     def __init__(self, values: pd.Series):
@@ -643,9 +666,14 @@ class _Distinct:
         self.uniques = uniques if isinstance(uniques, np.ndarray) else np.asarray(uniques, dtype=object)
         self.codes = np.asarray(codes, dtype=np.intp)
 
-    def map(self, func, unchanged: np.ndarray | None = None) -> pd.Series:
+    def map(self, func, unchanged: np.ndarray | None = None, convert=None) -> pd.Series:
         """``func`` of every value (``func(None)`` where missing), as an object Series; values where
-        ``unchanged`` holds (one flag per distinct value) are known to be their own ``func`` and kept."""
+        ``unchanged`` holds (one flag per distinct value) are known to be their own ``func`` and kept.
+
+        ``convert``, where given, turns the per-value results (an object array: one per distinct
+        value, then ``func(None)``) into an array of the same length (``datetime64``, float64, a
+        pandas string array …), which is spread over the rows instead, its dtype kept.
+        """
         mapped = np.empty(len(self.uniques) + 1, dtype=object)
         if unchanged is None:
             mapped[:-1] = [func(u) for u in self.uniques]
@@ -654,7 +682,10 @@ class _Distinct:
             todo = np.flatnonzero(~unchanged)
             mapped[todo] = [func(u) for u in self.uniques[todo]]
         mapped[-1] = func(None)
-        return pd.Series(mapped[self.codes], index=self.index, dtype=object)
+        if convert is None:
+            return pd.Series(mapped[self.codes], index=self.index, dtype=object)
+        # a missing value's code, -1, takes the last slot: func(None)'s
+        return pd.Series(convert(mapped).take(self.codes), index=self.index)
 
     def flags(self, test, missing: bool, unless: np.ndarray | None = None) -> pd.Series:
         """``test`` of every present value, as booleans; ``missing`` where the value is missing; False
@@ -681,7 +712,7 @@ class _Distinct:
 
 def _map_unique(values: pd.Series, func) -> pd.Series:
     """Apply ``func`` once per distinct value (columns repeat values a lot); ``func(None)`` where missing."""
-    return _Distinct(values).map(func)
+    return Distinct(values).map(func)
 
 
 def _clean_text(v: object, limit: int | None = None) -> object:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .canonical import Distinct
 from .problems import Report
 
 
@@ -46,11 +47,18 @@ def parcel_key(map_sheet: pd.Series, parcel_no: pd.Series, commune_code: pd.Seri
 def _number_text(values: pd.Series) -> pd.Series:
     """Sheet and parcel numbers as text, ``"08"`` and ``8`` alike read as ``"8"`` (each distinct value
     once: a province's 300,000 parcel numbers hold a few thousand)."""
-    codes, uniques = pd.factorize(values)
-    text = pd.Series(uniques).astype("string").str.strip()
+    return Distinct(values).map(_identity, convert=_without_leading_zeros)
+
+
+def _identity(value: object) -> object:
+    return value
+
+
+def _without_leading_zeros(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Values as text, stripped; a number of digits only without its leading zeros (NA where missing)."""
+    text = pd.Series(values, dtype=object).astype("string").str.strip()
     digits = text.str.fullmatch(r"\d+").fillna(False)
-    done = text.where(~digits, text.str.lstrip("0").replace("", "0")).array
-    return pd.Series(done.take(codes, allow_fill=True), index=values.index)
+    return text.where(~digits, text.str.lstrip("0").replace("", "0")).array
 
 
 def parcels_to_hamlets(parcels: gpd.GeoDataFrame, hamlets: gpd.GeoDataFrame) -> pd.Series:
