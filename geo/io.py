@@ -612,7 +612,7 @@ def _read_xlsx(
     sheet = lcfg.sheet
     book = ahead.sheets(path, sheet) if ahead is not None else None
     if book is None:
-        book = _workbook_sheets(path, sheet, every=layer is not None)
+        book = _workbook_sheets(path, sheet, layer)
     if book.names is None or book.failed:
         report.error("bad_workbook", fname, *not_a_workbook)
         return None
@@ -673,8 +673,10 @@ class _Sheets:
     failed: bool = False
 
 
-def _workbook_sheets(path: Path, sheet: str | int | None, every: bool) -> _Sheets:
-    """Read the workbook's sheets: the one ``sheet`` names, else (``every``) all of them, else the first."""
+def _workbook_sheets(path: Path, sheet: str | int | None, layer: Layer | None) -> _Sheets:
+    """Read the workbook's sheets: the one ``sheet`` names, else all of them for a known ``layer`` (its list
+    may span sheets, :func:`_list_sheets`), else the first."""
+    every = layer is not None
     from python_calamine import CalamineWorkbook
 
     try:
@@ -712,17 +714,17 @@ class WorkbookAhead:
     nothing but the file and its own result: no report, no warning filter.
     """
 
-    def __init__(self, path: Path, sheet: str | int | None, every: bool) -> None:
+    def __init__(self, path: Path, sheet: str | int | None, layer: Layer | None) -> None:
         import threading
 
         self.path, self.sheet = path, sheet
         self._result: _Sheets | None = None
-        self._thread = threading.Thread(target=self._run, args=(every,), name="geo-workbook-ahead", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(layer,), name="geo-workbook-ahead", daemon=True)
         self._thread.start()
 
-    def _run(self, every: bool) -> None:
+    def _run(self, layer: Layer | None) -> None:
         with contextlib.suppress(Exception):  # a failure here is met again, and reported, by the plain read
-            self._result = _workbook_sheets(self.path, self.sheet, every)
+            self._result = _workbook_sheets(self.path, self.sheet, layer)
 
     def sheets(self, path: Path, sheet: str | int | None) -> _Sheets | None:
         """What was read, where it was ``path``'s ``sheet`` (None otherwise, or where the read failed)."""
@@ -732,12 +734,16 @@ class WorkbookAhead:
 
 def read_workbook_ahead(path: Path | None, name: str, cfg: WorkspaceConfig) -> WorkbookAhead | None:
     """Start reading layer ``name``'s workbook ``path`` in the background, where it is one (``.xlsx``) and
-    within the workspace's limits; None otherwise. :func:`read_layer` takes its sheets."""
-    if path is None or path.suffix.lower() != ".xlsx" or not path.is_file() or path.stat().st_size == 0:
+    within the workspace's limits; None otherwise, or where anything fails (only a head start: the plain
+    read meets and reports every problem). :func:`read_layer` takes its sheets."""
+    try:
+        if path is None or path.suffix.lower() != ".xlsx" or not path.is_file() or path.stat().st_size == 0:
+            return None
+        if not zipfile.is_zipfile(path) or not _within_limits(path, cfg.limits, Report()):
+            return None
+        return WorkbookAhead(path, cfg.layer(name).sheet, LAYERS.get(name))
+    except Exception:  # noqa: BLE001
         return None
-    if not zipfile.is_zipfile(path) or not _within_limits(path, cfg.limits, Report()):
-        return None  # the plain read reports it
-    return WorkbookAhead(path, cfg.layer(name).sheet, every=name in LAYERS)
 
 
 def _merged_ranges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:

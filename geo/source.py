@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -174,38 +174,43 @@ class FolderSource:
         cfg = WorkspaceConfig()
         with guard(report, CONFIG_FILE, ("đọc cấu hình", "reading the settings")):
             cfg = read_config(folder, report)
+        found = {name: self._find(name, cfg) for name in LAYERS}
+        # the table layers' workbooks (.xlsx) begun in background threads now: calamine parses them while
+        # GDAL reads the spatial layers (geo.io.WorkbookAhead)
+        tables = [name for name in LAYERS if name not in SPATIAL_LAYERS]
+        ahead = {name: read_workbook_ahead(found[name][0], name, cfg) for name in tables}
         layers: dict[str, RawLayer] = {}
-        ahead = self._workbooks_ahead(cfg)
-        for name in LAYERS:
+        for name in LAYERS:  # every problem reported in the layers' order: finding a layer's file, then reading it
+            file, finding = found[name]
+            report.extend(finding)
             with guard(report, f"{name}.*", ("tìm tệp", "finding the file")):
-                raw = self._read_layer(name, cfg, report, ahead.get(name))
+                raw = self._read_layer(name, file, finding, cfg, report, ahead.get(name))
                 if raw is not None:
                     layers[name] = raw
         return RawLayers(layers, cfg, report, self.describe())
 
-    def _workbooks_ahead(self, cfg: WorkspaceConfig) -> dict[str, WorkbookAhead]:
-        """The table layers' workbooks (``.xlsx``), each begun in a background thread now: calamine parses
-        them while GDAL reads the spatial layers (:class:`geo.io.WorkbookAhead`). The files are found
-        again, and every problem reported, in the layers' order."""
-        ahead = {}
-        for name in LAYERS:
-            if name not in SPATIAL_LAYERS:
-                with suppress(Exception):  # only a head start: the plain read meets and reports any problem
-                    started = read_workbook_ahead(find_layer_file(self.path, name, cfg, Report()), name, cfg)
-                    if started is not None:
-                        ahead[name] = started
-        return ahead
+    def _find(self, name: str, cfg: WorkspaceConfig) -> tuple[Path | None, Report]:
+        """Layer ``name``'s file (None where there is none) and the problems met finding it."""
+        finding = Report()
+        file = None
+        with guard(finding, f"{name}.*", ("tìm tệp", "finding the file")):
+            file = find_layer_file(self.path, name, cfg, finding)
+        return file, finding
 
     def _read_layer(
-        self, name: str, cfg: WorkspaceConfig, report: Report, ahead: WorkbookAhead | None = None
+        self,
+        name: str,
+        file: Path | None,
+        finding: Report,
+        cfg: WorkspaceConfig,
+        report: Report,
+        ahead: WorkbookAhead | None = None,
     ) -> RawLayer | None:
         layer = LAYERS[name]
-        seen = len(report.problems)
-        file = find_layer_file(self.path, name, cfg, report)
         if file is None:
             # a file refused for lying outside the folder is that layer's one error, not also a missing layer
-            refused = any(p.code == "outside_workspace" for p in report.problems[seen:])
-            if layer.required and not refused and not report.has("missing_file"):
+            refused = finding.has("outside_workspace")
+            if layer.required and not refused and not report.has("missing_file") and not finding.has("internal"):
                 files = sorted(p.name for p in self.path.iterdir() if p.is_file())
                 shown = ", ".join(files[:30]) + (f" … (+{len(files) - 30})" if len(files) > 30 else "")
                 report.error(

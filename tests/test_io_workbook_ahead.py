@@ -11,7 +11,7 @@ from conftest import build_workspace
 from test_io_office_lists import HAMLET_A, HAMLET_B, _office_sheet, _office_workspace
 
 import geo
-from geo.config import WorkspaceConfig, read_config
+from geo.config import read_config
 from geo.io import read_layer, read_workbook_ahead
 from geo.problems import Report
 
@@ -83,15 +83,39 @@ def test_a_zip_that_is_no_workbook_is_read_ahead_in_vain_and_reported_once(tmp_p
     assert [p.code for p in ws.report.errors if p.file == "households.xlsx"] == ["bad_workbook"]
 
 
-def test_a_folder_without_workbooks_reads_nothing_ahead(tmp_path):
-    from geo.source import FolderSource
+def _reads(folder: Path, monkeypatch) -> list[tuple[str, str, object]]:
+    """A folder's read, with each workbook begun ahead and each layer read, in order (the real functions)."""
+    import geo.source
 
-    assert FolderSource(build_workspace(tmp_path / "plain"))._workbooks_ahead(WorkspaceConfig()) == {}
+    calls: list[tuple[str, str, object]] = []
+
+    def begin(path, name, cfg):
+        started = read_workbook_ahead(path, name, cfg)
+        calls.append(("ahead", name, started))
+        return started
+
+    def read(path, name, cfg, report, spatial_required, ahead=None):
+        calls.append(("read", name, ahead))
+        return read_layer(path, name, cfg, report, spatial_required=spatial_required, ahead=ahead)
+
+    monkeypatch.setattr(geo.source, "read_workbook_ahead", begin)
+    monkeypatch.setattr(geo.source, "read_layer", read)
+    geo.source.FolderSource(folder).read()
+    return calls
 
 
-def test_a_folders_workbook_is_begun_before_its_spatial_layers_are_read(tmp_path):
-    from geo.source import FolderSource
+def test_a_folder_without_workbooks_reads_nothing_ahead(tmp_path, monkeypatch):
+    calls = _reads(build_workspace(tmp_path / "plain"), monkeypatch)
+    begun = [(name, started) for kind, name, started in calls if kind == "ahead"]
+    assert begun and all(started is None for _, started in begun)
+    assert "parcels" not in dict(begun), "a spatial layer is never read ahead"
+    assert all(ahead is None for kind, _, ahead in calls if kind == "read")
 
+
+def test_a_folders_workbook_is_begun_before_its_spatial_layers_are_read(tmp_path, monkeypatch):
     folder = _office_workspace(tmp_path)
-    ahead = FolderSource(folder)._workbooks_ahead(read_config(folder, Report()))
-    assert list(ahead) == ["households"] and ahead["households"].path == folder / "households.xlsx"
+    calls = _reads(folder, monkeypatch)
+    begun = [(name, started) for kind, name, started in calls if kind == "ahead" and started is not None]
+    assert [name for name, _ in begun] == ["households"] and begun[0][1].path == folder / "households.xlsx"
+    assert calls.index(("ahead", "households", begun[0][1])) < calls.index(next(c for c in calls if c[0] == "read"))
+    assert ("read", "households", begun[0][1]) in calls, "the read takes what was begun"
