@@ -314,7 +314,8 @@ def read_layer(
             "Copy the file again from its source, or remove it if the layer is not used.",
         )
         return None
-    if not _within_limits(path, cfg.limits, report):
+    checked = ahead is not None and ahead.within_limits(path)  # the read ahead checked them
+    if not checked and not _within_limits(path, cfg.limits, report):
         return None
     if ext in TABLE_EXT:
         if spatial_required:
@@ -710,8 +711,10 @@ class WorkbookAhead:
     """A layer's workbook read in a background thread (:func:`read_workbook_ahead`), for :func:`read_layer`.
 
     calamine parses the workbook while GDAL reads the parcels (each lets the other run): at province
-    scale the 80,000-row list costs about a second that the parcels' read hides. The thread touches
-    nothing but the file and its own result: no report, no warning filter.
+    scale the 80,000-row list costs about a second that the parcels' read hides. It is begun only for a
+    workbook within the workspace's ``[limits]`` (checked once, before: :func:`read_layer` does not check
+    again; counted in the thread, the rows held the interpreter the parcels' read needed: 7 % slower).
+    The thread touches nothing but the file and its own result: no report, no warning filter.
     """
 
     def __init__(self, path: Path, sheet: str | int | None, layer: Layer | None) -> None:
@@ -726,6 +729,10 @@ class WorkbookAhead:
         with contextlib.suppress(Exception):  # a failure here is met again, and reported, by the plain read
             self._result = _workbook_sheets(self.path, self.sheet, layer)
 
+    def within_limits(self, path: Path) -> bool:
+        """Whether ``path`` is this workbook, found within the limits before it was begun."""
+        return path == self.path
+
     def sheets(self, path: Path, sheet: str | int | None) -> _Sheets | None:
         """What was read, where it was ``path``'s ``sheet`` (None otherwise, or where the read failed)."""
         self._thread.join()
@@ -733,14 +740,14 @@ class WorkbookAhead:
 
 
 def read_workbook_ahead(path: Path | None, name: str, cfg: WorkspaceConfig) -> WorkbookAhead | None:
-    """Start reading layer ``name``'s workbook ``path`` in the background, where it is one (``.xlsx``) and
-    within the workspace's limits; None otherwise, or where anything fails (only a head start: the plain
-    read meets and reports every problem). :func:`read_layer` takes its sheets."""
+    """Start reading layer ``name``'s workbook ``path`` in the background, where it is one (``.xlsx``) within
+    the workspace's limits; None otherwise, or where anything fails (only a head start: the plain read
+    meets and reports every problem). :func:`read_layer` takes its sheets."""
     try:
         if path is None or path.suffix.lower() != ".xlsx" or not path.is_file() or path.stat().st_size == 0:
             return None
         if not zipfile.is_zipfile(path) or not _within_limits(path, cfg.limits, Report()):
-            return None
+            return None  # the plain read checks it again and reports the problem
         return WorkbookAhead(path, cfg.layer(name).sheet, LAYERS.get(name))
     except Exception:  # noqa: BLE001
         return None

@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from .canonical import Distinct
+from .halves import in_halves, joined
 from .problems import Report
 
 
@@ -84,26 +85,14 @@ def parcels_to_hamlets(parcels: gpd.GeoDataFrame, hamlets: gpd.GeoDataFrame) -> 
     ['A', <NA>]
     """
     geoms = np.asarray(parcels.geometry.array, dtype=object)
-    points = np.concatenate([part for _, part in _halves(shapely.point_on_surface, geoms)])
+    points = joined(shapely.point_on_surface, geoms)
     tree = shapely.STRtree(np.asarray(hamlets.geometry.array, dtype=object))
     first = np.full(len(points), len(hamlets), dtype=np.int64)  # where hamlets overlap, the first wins
-    for start, (point, hamlet) in _halves(lambda part: tree.query(part, predicate="within"), points):
+    for start, (point, hamlet) in in_halves(lambda part: tree.query(part, predicate="within"), points):
         np.minimum.at(first, point + start, hamlet)
     ids = np.append(hamlets["hamlet_id"].to_numpy(dtype=object), np.array([None], dtype=object))[first]
     out = pd.Series(ids, index=parcels.index, dtype=object)
     return out.where(out.notna(), pd.NA)
-
-
-def _halves(func, values: np.ndarray) -> list:
-    """``[(start, func(part)), …]`` for each half of ``values`` on two threads (GEOS lets go of the GIL:
-    a province's 300,000 parcels take half the time); one part where ``values`` are few."""
-    if len(values) < 20_000:
-        return [(0, func(values))]
-    from concurrent.futures import ThreadPoolExecutor
-
-    half = len(values) // 2
-    with ThreadPoolExecutor(2, thread_name_prefix="geo-geos") as pool:
-        return list(zip((0, half), pool.map(func, [values[:half], values[half:]]), strict=True))
 
 
 def place_grievances(

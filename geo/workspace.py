@@ -28,6 +28,7 @@ from . import crs as crsmod
 from .canonical import canonicalize, check_canonical, empty_column, headers_found, match_columns
 from .config import WorkspaceConfig
 from .formatting import today_in_vietnam
+from .halves import joined
 from .io import RawLayer
 from .joins import (
     households_to_parcels,
@@ -461,7 +462,7 @@ def _check_polygons(gdf: gpd.GeoDataFrame, file: str, report: Report) -> gpd.Geo
             rows=(np.flatnonzero(wrong) + 1).tolist(),
             row_kind="feature",
         )
-    invalid = polygonal & ~shapely.is_valid(geoms)
+    invalid = polygonal & ~joined(shapely.is_valid, geoms)  # both cores: 0.22 -> 0.11 s on a province
     if invalid.any():
         fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
         geoms = geoms.copy()
@@ -599,8 +600,12 @@ def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
     if state.has("parcels") and len(p):
         if hamlets_ok:
             known = set(hamlets["hamlet_id"].dropna())
-            named = p["hamlet_id"].where(p["hamlet_id"].isin(known))
-            bad_named = p["hamlet_id"].notna() & named.isna()
+            given = p["hamlet_id"].notna()
+            in_layer = pd.Series(False, index=p.index)
+            if given.any():  # only the ids given are looked up (a province's 300,000 blank cells cost 0.1 s)
+                in_layer[given] = p.loc[given, "hamlet_id"].isin(known)
+            named = p["hamlet_id"].where(in_layer)
+            bad_named = given & named.isna()
             if bad_named.any():
                 report.warning(
                     "unknown_hamlet",

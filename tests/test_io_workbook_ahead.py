@@ -23,6 +23,17 @@ def _read(folder: Path, ahead=None):
     return raw, report
 
 
+def test_a_workbook_within_the_limits_is_checked_once(tmp_path, monkeypatch):
+    import geo.io
+
+    folder = _office_workspace(tmp_path)
+    checked: list[str] = []
+    within = geo.io._within_limits
+    monkeypatch.setattr(geo.io, "_within_limits", lambda path, *a: checked.append(path.name) or within(path, *a))
+    ws = geo.load_workspace(folder)
+    assert checked.count("households.xlsx") == 1 and len(ws.households) > 0
+
+
 def test_a_workbook_read_ahead_gives_the_same_layer_and_problems_as_a_plain_read(tmp_path):
     folder = _office_workspace(tmp_path)
     plain, plain_report = _read(folder)
