@@ -29,13 +29,20 @@ For ``WORKSPACE`` (a folder or a store; with a store, ``--account`` signs in wit
     back to "all"): from choosing the option until the map has drawn the new selection (the
     legend's heading changed and a shape on screen).
 ``sessions``
-    For each N of ``--sessions``: N pages signed in at once; every page changes the project filter
-    ``--changes`` times, all together, reading each result for 0.3 s as in ``filter``; each change is
-    timed from the click until the page's run has finished (the selection's caption changed and
-    Streamlit's status idle). Every page shares this machine's two cores with the server, so the map's
-    drawing is left out here (the map's frame is :data:`BLANK_MAP`): each person draws on their own
-    computer. Errors (an exception shown, a page that never finished) are counted, and the server's
-    own CPU seconds per change
+    For each N of ``--sessions``, on a fresh server: one person's page (signed in, its map drawn) among
+    N - 1 other sessions (:class:`benchmarks.protocol.Session`, signed in with that browser's kept
+    sign-in), all changing the project filter at once, the person ``--changes`` times, the others one
+    project after another until the person is done. Each of the person's changes is timed as in
+    ``filter``, until the map has drawn it; each of the others', until the server has finished its run
+    (``others``). The others ask the server for what a browser asks for, and read every message, but
+    draw nothing: in an office each person's computer draws their own page, while here every page
+    would be drawn on the server's two cores. Errors (an exception shown, a change never finished, a
+    session that never opened) are counted and named.
+``browser_sessions``
+    Then N pages in this machine's Chromium, all changing the project filter ``--changes`` times
+    together, reading each result for 0.3 s; each change timed from the click until the page's run
+    has finished (the selection's caption changed and Streamlit's status idle), the map's drawing left
+    out (its frame is :data:`BLANK_MAP`). The server's own CPU seconds per change
     (``server_cpu_s_per_change``) and the pages' (``browsers_cpu_s_per_change``: every Chromium
     process) tell the server's share from the browsers'.
 
@@ -61,6 +68,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks import protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -281,50 +290,114 @@ def _order(n_options: int, changes: int) -> list[int]:
     return [cycle[i % len(cycle)] for i in range(changes)]
 
 
-async def filter_changes(page: Any, changes: int) -> list[float]:
-    """Seconds from choosing each project until the map has drawn it."""
-    times = []
-    for index in _order(await _project_count(page), changes):
-        before = await page.evaluate(LEGEND, MAP_FRAME)
-        t = time.perf_counter()
-        await _choose_project(page, index)
-        await page.wait_for_function(DRAWN, arg=[MAP_FRAME, before], timeout=120_000, polling="raf")
-        times.append(time.perf_counter() - t)
-        await page.wait_for_timeout(300)  # a person reads the map before the next change
-    return times
-
-
-async def _session_changes(page: Any, changes: int, start: asyncio.Event) -> tuple[list[float], list[str]]:
-    """The page's changes: each one's seconds, and what went wrong (one line per error)."""
+async def _changes(
+    page: Any, changes: int, drawn: bool = True, start: asyncio.Event | None = None
+) -> tuple[list[float], list[str]]:
+    """The page's ``changes`` project choices (:func:`_order`), each timed from the click until the map
+    has drawn the new selection (``drawn``), or until the page's run has finished; each read for 0.3 s
+    before the next, as a person does. The seconds of each, and what went wrong (one line per error)."""
     times, errors = [], []
     order = _order(await _project_count(page), changes)
-    await start.wait()
+    if start is not None:
+        await start.wait()
     for index in order:
-        before = await page.evaluate(SELECTION)
+        before = await page.evaluate(LEGEND, MAP_FRAME) if drawn else await page.evaluate(SELECTION)
         t = time.perf_counter()
         try:
             await _choose_project(page, index)
-            await page.wait_for_function(IDLE, arg=[before], timeout=120_000, polling=50)
+            if drawn:
+                await page.wait_for_function(DRAWN, arg=[MAP_FRAME, before], timeout=120_000, polling="raf")
+            else:
+                await page.wait_for_function(IDLE, arg=[before], timeout=120_000, polling=50)
             times.append(time.perf_counter() - t)
         except Exception as exc:  # noqa: BLE001 — a change that never finished is an error of the figure
-            errors.append(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ''}")
+            errors.append(_error_line(exc))
         shown = page.locator("[data-testid='stException']")
         if await shown.count():
             errors.append("shown: " + (await shown.first.inner_text())[:160].replace("\n", " "))
-        await page.wait_for_timeout(300)  # a person reads the page before the next change, as in filter_changes
+        await page.wait_for_timeout(300)  # a person reads the map before the next change
+    return times, errors
+
+
+def _error_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0][:160] if text else ''}"
+
+
+async def filter_changes(page: Any, changes: int) -> list[float]:
+    """Seconds from choosing each project until the map has drawn it (one page alone on the server)."""
+    times, errors = await _changes(page, changes)
+    if errors:
+        raise RuntimeError("a filter change failed: " + errors[0])
+    return times
+
+
+async def _others_change(session: Any, start: asyncio.Event, stop: asyncio.Event) -> tuple[list[float], list[str]]:
+    """Another person's session (:class:`benchmarks.protocol.Session`): each project in turn, until ``stop``;
+    each change's seconds until the server has finished its run, and what went wrong."""
+    times: list[float] = []
+    errors: list[str] = []
+    order = _order(session.project_count(), 1000)
+    await start.wait()
+    for index in order:
+        if stop.is_set():
+            break
+        try:
+            times.append(await session.choose_project(index))
+        except Exception as exc:  # noqa: BLE001 — a change the server never finished is an error of the figure
+            errors.append("another session: " + _error_line(exc))
+            break
+        await asyncio.sleep(0.3)  # drawn on that person's computer, then read
+    errors += ["another session, shown: " + e for e in session.exceptions]
     return times, errors
 
 
 async def sessions(browser: Any, url: str, account: str | None, n: int, changes: int) -> dict:
-    """``n`` pages open at once, all changing the project filter together (see the module docstring)."""
+    """One person's page among ``n`` sessions changing the project filter at once (the module docstring)."""
+    context, page, _ = await _open(browser, url, account)
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in await context.cookies())
+    others, not_opened = [], []
+    for _ in range(n - 1):
+        other = protocol.Session(url, cookie)
+        try:
+            await other.open()
+            others.append(other)
+        except Exception as exc:  # noqa: BLE001 — a session that never opened is an error of the figure
+            not_opened.append("another session not opened: " + _error_line(exc))
+            await other.close()
+    start, stop = asyncio.Event(), asyncio.Event()
+    tasks = [asyncio.create_task(_others_change(other, start, stop)) for other in others]
+    person = asyncio.create_task(_changes(page, changes, start=start))
+    await asyncio.sleep(0.5)
+    start.set()
+    times, errors = await person
+    stop.set()
+    done = await asyncio.gather(*tasks)
+    for other in others:
+        await other.close()
+    await context.close()
+    details = not_opened + errors + [e for _, es in done for e in es]
+    return {
+        "sessions": n,
+        **_stats(times),
+        "errors": len(details),
+        "not_opened": len(not_opened),
+        "error_details": details,
+        "others": _stats([t for ts, _ in done for t in ts]),
+    }
+
+
+async def browser_sessions(browser: Any, url: str, account: str | None, n: int, changes: int) -> dict:
+    """``n`` Chromium pages on this machine, all changing the project filter together, the map's drawing
+    left out (the module docstring)."""
     opened, not_opened = [], []
     for _ in range(n):
         try:
             opened.append(await _open(browser, url, account, draw_map=False))
         except Exception as exc:  # noqa: BLE001 — a page that never opened is an error of the figure
-            not_opened.append(f"not opened: {type(exc).__name__}: {str(exc).strip()[:160]}")
+            not_opened.append("not opened: " + _error_line(exc))
     start = asyncio.Event()
-    tasks = [asyncio.create_task(_session_changes(page, changes, start)) for _, page, _ in opened]
+    tasks = [asyncio.create_task(_changes(page, changes, drawn=False, start=start)) for _, page, _ in opened]
     await asyncio.sleep(0.5)
     start.set()
     done = await asyncio.gather(*tasks)
@@ -414,20 +487,31 @@ async def measure(
                     await context.close()
                     peak = max(peak, server.peak_mb)
             out["server_peak_mb"] = round(peak, 1)
-            out["sessions"] = []
+            out["sessions"], out["browser_sessions"] = [], []
             for n in session_counts:
                 with Server(workspace, Path(tmp) / f"server-sessions-{n}.log") as server:
                     warm_context, _, _ = await _open(browser, server.url, account)  # the server warm, as in office
                     await warm_context.close()
-                    cpu, browsers = server.cpu_s(), _browsers_cpu_s()
                     res = await sessions(browser, server.url, account, n, changes)
                     res["server_peak_mb"] = round(server.peak_mb, 1)
+                    out["sessions"].append(res)
+                    log(
+                        f"    {n} sessions, one person's page: median {res['median_s']} s, p90 {res['p90_s']} s, "
+                        f"errors {res['errors']} (the others' runs: median {res['others']['median_s']} s)"
+                    )
+                    for detail in res["error_details"]:
+                        log(f"      error: {detail}")
+                    cpu, browsers = server.cpu_s(), _browsers_cpu_s()
+                    res = await browser_sessions(browser, server.url, account, n, changes)
                     # the server's own CPU per change, and the pages' (every Chromium process of this
                     # benchmark): what the server pays, apart from what the browsers on its two cores do
                     res["server_cpu_s_per_change"] = round((server.cpu_s() - cpu) / max(1, res["n"]), 3)
                     res["browsers_cpu_s_per_change"] = round((_browsers_cpu_s() - browsers) / max(1, res["n"]), 3)
-                    out["sessions"].append(res)
-                    log(f"    {n} sessions: median {res['median_s']} s, p90 {res['p90_s']} s, errors {res['errors']}")
+                    out["browser_sessions"].append(res)
+                    log(
+                        f"    {n} Chromium pages: median {res['median_s']} s, p90 {res['p90_s']} s, "
+                        f"errors {res['errors']}"
+                    )
                     for detail in res["error_details"]:
                         log(f"      error: {detail}")
             await browser.close()
