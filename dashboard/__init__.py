@@ -6,6 +6,6 @@ beside them:
 ``data`` (cached loading and analysis), ``filters`` (sidebar and URL),
 ``panels`` (figures, tables, charts, hamlet page, validation page),
 ``mapview`` (the folium map through streamlit-folium), ``assets`` (offline
-Leaflet and jQuery), ``text`` (Vietnamese wording, escaping, CSS).
+Leaflet), ``text`` (Vietnamese wording, escaping, CSS).
 The dashboard calls ``geo``; ``geo`` knows nothing of Streamlit.
 """

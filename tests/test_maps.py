@@ -209,7 +209,7 @@ def test_online_basemap_only_when_asked(evil_ws):
 
 def test_assets_come_from_the_xstatic_packages():
     files = asset_files()
-    assert {"leaflet/leaflet.js", "leaflet/leaflet.css", "jquery/jquery.min.js"} <= set(files)
+    assert {"leaflet/leaflet.js", "leaflet/leaflet.css"} <= set(files)
     assert all(p.is_file() for p in files.values())
     assert "1.9.3" in files["leaflet/leaflet.js"].read_text(encoding="utf-8")[:400]
 

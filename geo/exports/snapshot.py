@@ -815,7 +815,7 @@ def snapshot_html(
 ) -> bytes:
     """The interactive map as one standalone HTML file that opens offline.
 
-    Leaflet, jQuery and their images are embedded; there are no tiles and no
+    Leaflet and its images are embedded; there are no tiles and no
     outside requests. Below ``Disclosure.PERSONAL`` (the default is
     ``INTERNAL``) the map shows no household names, ids or amounts in
     tooltips or popups, and no parcel or grievance case numbers; the type is

@@ -21,7 +21,7 @@ Three rules hold for everything drawn here:
 * **Escaped.** Every value that comes from the data (names, ids, notes,
   reasons) goes through :func:`html.escape` before it reaches a tooltip,
   popup or label, so ``<img src=x onerror=alert(1)>`` shows as text.
-* **Offline.** The page loads Leaflet and jQuery from ``asset_base``
+* **Offline.** The page loads Leaflet from ``asset_base``
   (``/app/static/vendor`` by default: the dashboard copies them there from
   the xstatic packages, see :func:`asset_files`) and nothing else; no CDN,
   no tiles unless ``basemap=True``. :func:`map_html` can also inline them.

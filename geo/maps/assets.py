@@ -1,4 +1,4 @@
-"""Asset inlining: the map's Leaflet and jQuery served from local files, or embedded in the page, offline.
+"""Asset inlining: the map's Leaflet served from local files, or embedded in the page, offline.
 
 The dashboard serves the files of the xstatic packages under :data:`ASSET_BASE`
 (:func:`asset_files`); a map links only those (:func:`offline_links`), and a
@@ -12,7 +12,7 @@ import base64
 from pathlib import Path
 
 ASSET_BASE = "/app/static/vendor"
-"""Where the page loads Leaflet and jQuery from (Streamlit's static folder of the dashboard)."""
+"""Where the page loads Leaflet from (Streamlit's static folder of the dashboard)."""
 
 
 def asset_files() -> dict[str, Path]:
@@ -21,16 +21,14 @@ def asset_files() -> dict[str, Path]:
     Example
     -------
     >>> sorted(asset_files())[:2]
-    ['jquery/jquery.min.js', 'leaflet/images/layers-2x.png']
+    ['leaflet/images/layers-2x.png', 'leaflet/images/layers.png']
     """
-    import xstatic.pkg.jquery as xjquery
     import xstatic.pkg.leaflet as xleaflet
 
     leaflet = Path(xleaflet.BASE_DIR)
     out = {
         "leaflet/leaflet.js": leaflet / "leaflet.js",
         "leaflet/leaflet.css": leaflet / "leaflet.css",
-        "jquery/jquery.min.js": Path(xjquery.BASE_DIR) / "jquery.min.js",
     }
     for image in sorted((leaflet / "images").glob("*.png")):
         out[f"leaflet/images/{image.name}"] = image
@@ -38,9 +36,11 @@ def asset_files() -> dict[str, Path]:
 
 
 def offline_links(asset_base: str = ASSET_BASE) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``(default_js, default_css)`` for a folium map that loads only local files."""
+    """``(default_js, default_css)`` for a folium map that loads only local files: Leaflet alone (folium's
+    other defaults — jQuery, Bootstrap, Awesome Markers — are not used by the product's maps; the map's
+    frame loads its scripts one after another, so each one left out is one wait less)."""
     base = asset_base.rstrip("/")
-    js = [("leaflet", f"{base}/leaflet/leaflet.js"), ("jquery", f"{base}/jquery/jquery.min.js")]
+    js = [("leaflet", f"{base}/leaflet/leaflet.js")]
     css = [("leaflet_css", f"{base}/leaflet/leaflet.css")]
     return js, css
 

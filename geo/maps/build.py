@@ -108,7 +108,7 @@ def build_map(
         beyond either, unaffected parcels are left out, and beyond it again
         hamlet-level progress replaces the parcels.
     asset_base : str
-        URL prefix for the local Leaflet and jQuery files.
+        URL prefix for the local Leaflet files.
     title : str, optional
         The legend's heading.
     large_type : bool
@@ -318,7 +318,7 @@ def map_html(m: BuiltMap | folium.Map, inline_assets: bool = False) -> str:
     m : BuiltMap or folium.Map
         From :func:`build_map`.
     inline_assets : bool
-        Embed Leaflet and jQuery in the page (for a file opened outside the
+        Embed Leaflet in the page (for a file opened outside the
         dashboard: notebooks, exports). By default the page links them under
         ``/app/static/vendor``, as the dashboard serves them.
 
