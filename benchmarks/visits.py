@@ -66,6 +66,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -387,9 +388,13 @@ async def sessions(browser: Any, url: str, account: str | None, n: int, changes:
     }
 
 
-async def browser_sessions(browser: Any, url: str, account: str | None, n: int, changes: int) -> dict:
+async def browser_sessions(
+    browser: Any, url: str, account: str | None, n: int, changes: int, server_cpu: Callable[[], float]
+) -> dict:
     """``n`` Chromium pages on this machine, all changing the project filter together, the map's drawing
-    left out (the module docstring)."""
+    left out (the module docstring); the CPU seconds per change of the server (``server_cpu``: its
+    seconds so far) and of every Chromium process, counted over the changes only (the pages open, before
+    their processes end)."""
     opened, not_opened = [], []
     for _ in range(n):
         try:
@@ -399,8 +404,10 @@ async def browser_sessions(browser: Any, url: str, account: str | None, n: int, 
     start = asyncio.Event()
     tasks = [asyncio.create_task(_changes(page, changes, drawn=False, start=start)) for _, page, _ in opened]
     await asyncio.sleep(0.5)
+    cpu, browsers = server_cpu(), _browsers_cpu_s()
     start.set()
     done = await asyncio.gather(*tasks)
+    cpu, browsers = server_cpu() - cpu, _browsers_cpu_s() - browsers
     for context, _, _ in opened:
         await context.close()
     times = sorted(t for ts, _ in done for t in ts)
@@ -411,6 +418,9 @@ async def browser_sessions(browser: Any, url: str, account: str | None, n: int, 
         "errors": len(details),
         "not_opened": len(not_opened),
         "error_details": details,
+        # what the server pays per change, apart from what the pages on its two cores do
+        "server_cpu_s_per_change": round(cpu / max(1, len(times)), 3),
+        "browsers_cpu_s_per_change": round(browsers / max(1, len(times)), 3),
     }
 
 
@@ -501,12 +511,7 @@ async def measure(
                     )
                     for detail in res["error_details"]:
                         log(f"      error: {detail}")
-                    cpu, browsers = server.cpu_s(), _browsers_cpu_s()
-                    res = await browser_sessions(browser, server.url, account, n, changes)
-                    # the server's own CPU per change, and the pages' (every Chromium process of this
-                    # benchmark): what the server pays, apart from what the browsers on its two cores do
-                    res["server_cpu_s_per_change"] = round((server.cpu_s() - cpu) / max(1, res["n"]), 3)
-                    res["browsers_cpu_s_per_change"] = round((_browsers_cpu_s() - browsers) / max(1, res["n"]), 3)
+                    res = await browser_sessions(browser, server.url, account, n, changes, server.cpu_s)
                     out["browser_sessions"].append(res)
                     log(
                         f"    {n} Chromium pages: median {res['median_s']} s, p90 {res['p90_s']} s, "
