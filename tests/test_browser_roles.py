@@ -267,9 +267,11 @@ def _tab_texts(pg) -> str:
     """Click every tab in turn; the visible text of each."""
     seen = []
     for tab in TABS:
-        button = pg.get_by_role("tab", name=re.compile(re.escape(tab)))
-        button.click()
-        pg.wait_for_function("(el) => el.getAttribute('aria-selected') === 'true'", arg=button.element_handle())
+        pg.get_by_role("tab", name=re.compile(re.escape(tab))).click()
+        # the live tab, not a handle taken after the click: the click reruns the page, which may draw the
+        # tabs anew, and a handle to the old button never turns selected (failed once in CI, 29/11/2026)
+        pg.get_by_role("tab", name=re.compile(re.escape(tab)), selected=True).wait_for(timeout=60_000)
+        _idle(pg)  # only the open tab's content is computed: the run draws it
         panel = pg.locator("[role='tabpanel']:visible")
         seen.append(panel.first.inner_text())
     return "\n".join(seen)
