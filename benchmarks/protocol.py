@@ -95,9 +95,11 @@ class Session:
     async def _run(self, choice: tuple[str, str] | None, fragment: str | None = None) -> float:
         """Ask for a run: the page's (seconds until it has finished), or ``fragment``'s (sent, not awaited).
 
-        As a browser does, every run carries the widgets' values (here: the project chosen), and a
-        fragment's automatic run is asked for only while no run of the page is under way (a fragment
-        asked for meanwhile would take the page's run's place).
+        As a browser does, every run carries the widgets' values (here: the project chosen). A
+        fragment's automatic run is asked for only while no run of the page is under way: asked for
+        meanwhile, the server starts it before it has sent the page's run's end, which it then reports
+        as "finished early", and the change would never be seen to finish (a browser just draws what
+        arrives).
         """
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
