@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from test_store import small_layers
 
 from geo.__main__ import main
@@ -94,6 +95,26 @@ def test_the_password_is_kept_only_as_an_argon2id_hash(store, officer):
         (hashed,) = conn.execute(sa.text("SELECT password_hash FROM users WHERE name = 'binh'")).one()
     assert hashed.startswith("$argon2id$")
     assert PASSWORD not in every_value(store)
+
+
+def _stored_hash(store: Store, name: str) -> str:
+    with store.backend.engine.connect() as conn:
+        return str(conn.execute(sa.text("SELECT password_hash FROM users WHERE name = :n"), {"n": name}).scalar_one())
+
+
+def test_a_password_is_hashed_with_owasps_first_argon2id_parameters(store, officer):
+    assert _stored_hash(store, "binh").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_a_hash_made_with_other_parameters_signs_in_and_is_made_again_with_these(store, officer):
+    older = PasswordHasher().hash(PASSWORD)  # argon2-cffi's default: 64 MiB, 3 passes, 4 lanes
+    assert "m=65536,t=3,p=4" in older
+    with store.backend.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE users SET password_hash = :h WHERE name = 'binh'"), {"h": older})
+    assert isinstance(authenticate(store, "binh", PASSWORD, now=T0), Account)
+    again = _stored_hash(store, "binh")
+    assert again.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert isinstance(authenticate(store, "binh", PASSWORD, now=T0), Account)
 
 
 def test_a_wrong_name_and_a_wrong_password_get_the_same_message(store, officer):

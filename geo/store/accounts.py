@@ -111,9 +111,17 @@ class SignInRefused:
     until: datetime | None = None
 
 
+HASH_PARAMETERS = {"time_cost": 2, "memory_cost": 19_456, "parallelism": 1}
+"""argon2id with 19 MiB of memory, 2 passes, 1 lane: OWASP's Password Storage Cheat Sheet's first
+configuration. argon2-cffi's default (RFC 9106's low-memory one: 64 MiB, 3 passes, 4 lanes) took 0.10 s
+of a sign-in here, and 64 MiB for each sign-in at once (a meeting whose thirty officers sign in together:
+about 2 GB); these take 0.02 s and 19 MiB. A hash keeps the parameters it was made with; an account's
+hash made with others is made again with these at its next sign-in (:func:`authenticate`)."""
+
+
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
-    return PasswordHasher()  # argon2id, argon2-cffi's current recommended parameters
+    return PasswordHasher(**HASH_PARAMETERS)  # argon2id
 
 
 @lru_cache(maxsize=1)
