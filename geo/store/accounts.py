@@ -111,7 +111,7 @@ class SignInRefused:
     until: datetime | None = None
 
 
-HASH_PARAMETERS = {"time_cost": 2, "memory_cost": 19_456, "parallelism": 1}
+HASH_PARAMETERS: dict[str, Any] = {"time_cost": 2, "memory_cost": 19_456, "parallelism": 1}
 """argon2id with 19 MiB of memory, 2 passes, 1 lane: OWASP's Password Storage Cheat Sheet's first
 configuration. argon2-cffi's default (RFC 9106's low-memory one: 64 MiB, 3 passes, 4 lanes) took 0.10 s
 of a sign-in here, and 64 MiB for each sign-in at once (a meeting whose thirty officers sign in together:
