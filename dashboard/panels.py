@@ -10,11 +10,11 @@ import io
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
@@ -42,6 +42,7 @@ from geo.vocabulary import (
 from . import figures
 from .data import Analysis
 from .downloads import file_data
+from .tables import ROW_LIMIT, Decimals, html_table, vn_number
 from .text import (
     AGREEMENT_LABELS,
     MOOD_LABELS,
@@ -210,9 +211,6 @@ def hotspot_list(an: Analysis) -> None:
 # --------------------------------------------------------------------------- summary table
 
 
-Decimals = int | Literal["%"]
-"""How a number is written: its decimals, or ``"%"`` for a percentage (two decimals)."""
-
 SUMMARY_DECIMALS: dict[str, Decimals] = {
     "parcels_affected": 0,
     "area_affected_m2": 1,
@@ -232,17 +230,6 @@ _SHOWN_DECIMALS: dict[str, Decimals] = {SUMMARY_LABELS[c]: d for c, d in SUMMARY
 """:data:`SUMMARY_DECIMALS` by the Vietnamese headers the table shows."""
 
 
-def vn_number(decimals: Decimals = 0) -> Callable[[Any], str]:
-    """A cell formatter: dot thousands, decimal comma (``"%"``: two decimals and a percent sign); blank for none."""
-
-    def fmt(value) -> str:
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            return ""
-        return fmt_number(value, decimals) if isinstance(decimals, int) else f"{fmt_number(value, 2)}%"
-
-    return fmt
-
-
 def vn_table(frame: pd.DataFrame, decimals: dict[str, Decimals]):
     """``frame`` for ``st.dataframe`` with Vietnamese numbers shown, the numbers kept (so columns sort as numbers)."""
     return frame.style.format({col: vn_number(d) for col, d in decimals.items() if col in frame.columns})
@@ -260,8 +247,10 @@ def summary_frame(summary: pd.DataFrame) -> pd.DataFrame:
 class SummaryView:
     """The per-hamlet table as the page shows it, made once per analysis (:func:`summary_view`)."""
 
-    shown: pd.DataFrame  # the hamlets (and "not placed"), Vietnamese headers, numbers kept
-    totals: pd.DataFrame  # the overlap and total rows, written out
+    hamlets: pd.DataFrame  # one row per hamlet, Vietnamese headers, numbers kept
+    ranks: pd.Series  # each hamlet's alert level by its place among the levels, the worst 0 (on hamlets' index)
+    under: pd.DataFrame  # the rows under the hamlets: not placed, overlap, total (those there), same headers
+    under_classes: tuple[str, ...]  # each under row's class in the HTML table (tables.html_table)
     note: str | None  # why the rows under the hamlets are needed, where they are
     stem: str  # the downloads' file name stem
     vi: bytes  # the CSV for Excel
@@ -286,17 +275,15 @@ def summary_view(an: Analysis) -> SummaryView:
 
 def _make_summary_view(an: Analysis) -> SummaryView:
     rec = reconcile(an.slice, an.summary)
-    s = summary_frame(an.summary)
-    if rec.unplaced is not None:
-        s = with_joined_reasons(pd.concat([s, pd.DataFrame([rec.unplaced])], ignore_index=True))
-    totals = pd.DataFrame([r for r in rec.rows() if r is not rec.unplaced])[list(SUMMARY_COLUMNS)]
-    totals = totals.drop(columns=["hamlet_id", "hotspot_reasons"]).rename(columns=SUMMARY_LABELS)
-    # two fixed rows, nothing to sort: written out (a blank number would otherwise show as "None")
-    written = totals.assign(**{c: totals[c].map(vn_number(d)) for c, d in _SHOWN_DECIMALS.items() if c in totals})
-    vi, canonical = summary_csvs(an.summary, rec.rows())
+    hamlets = summary_frame(an.summary).rename(columns=SUMMARY_LABELS)
+    rows = rec.rows()
+    under = with_joined_reasons(pd.DataFrame(rows)[list(SUMMARY_COLUMNS)]).rename(columns=SUMMARY_LABELS)
+    vi, canonical = summary_csvs(an.summary, rows)
     return SummaryView(
-        shown=s.rename(columns=SUMMARY_LABELS),
-        totals=written,
+        hamlets=hamlets,
+        ranks=an.summary["hotspot_level"].map(LEVEL_ORDER).fillna(len(LEVEL_ORDER)).astype(int),
+        under=under,
+        under_classes=tuple("geo-total" if r is rec.total else "geo-under" for r in rows),
         note=rec.note if rec.needed else None,
         stem=f"tong_hop_thon_{export_stem(an.slice.selection)}",
         vi=vi,
@@ -304,29 +291,55 @@ def _make_summary_view(an: Analysis) -> SummaryView:
     )
 
 
+SUMMARY_ORDER_KEY = "summary_order"
+"""The session key of the per-hamlet table's order (:data:`SUMMARY_ORDERS`)."""
+HAMLET_ORDER = "Thứ tự thôn / hamlet order"
+WORST_FIRST = "Mức cảnh báo, nặng nhất trước / alert level, worst first"
+SUMMARY_ORDERS = (HAMLET_ORDER, WORST_FIRST, *(SUMMARY_LABELS[c] for c in SUMMARY_DECIMALS))
+"""The per-hamlet table's orders: as the hamlets are listed, the worst alert first, or a number's largest
+first (by its header)."""
+
+
+def _order_label(order: str) -> str:
+    return order if order in (HAMLET_ORDER, WORST_FIRST) else f"{order} — lớn nhất trước / largest first"
+
+
+def sorted_hamlets(view: SummaryView, order: str) -> pd.DataFrame:
+    """The hamlets' rows of ``view`` in ``order`` (one of :data:`SUMMARY_ORDERS`); ties and blanks keep the
+    hamlets' order, blanks last."""
+    if order == WORST_FIRST:
+        return view.hamlets.loc[view.ranks.sort_values(kind="stable").index]
+    if order in view.hamlets.columns and order != HAMLET_ORDER:
+        return view.hamlets.sort_values(order, ascending=False, kind="stable", na_position="last")
+    return view.hamlets
+
+
 def summary_table(an: Analysis, store: Store | None = None, account: Account | None = None) -> None:
-    """The per-hamlet summary: Vietnamese headers and numbers, sortable, downloadable.
+    """The per-hamlet summary: Vietnamese headers and numbers, in the order chosen, downloadable.
 
     On a store, ``store`` and the signed-in ``account``: each CSV downloaded is a row of the audit
     (:func:`dashboard.downloads.file_data`).
 
-    Under the hamlets: "Chưa xác định thôn" where household rows or
-    grievances have no hamlet, then a second table with the households
-    counted in more than one row and the total, which equals the headline
-    (:func:`geo.summary.reconcile`), and the note saying why.
+    One HTML table (:func:`dashboard.tables.html_table`): the hamlets (at most
+    :data:`~dashboard.tables.ROW_LIMIT`, the first in the order chosen), then "Chưa xác định thôn" where
+    household rows or grievances have no hamlet, the households counted in more than one row, and the
+    total, which equals the headline (:func:`geo.summary.reconcile`), and the note saying why.
     """
     view = summary_view(an)
-    shown = view.shown
-    cfg = {SUMMARY_LABELS["hotspot_reasons"]: st.column_config.TextColumn(width="large")}
-    st.dataframe(
-        vn_table(shown, _SHOWN_DECIMALS),
-        hide_index=True,
-        width="stretch",
-        column_config=cfg,
-        height=35 * (min(len(shown), 20) + 1) + 3,
-    )  # every hamlet and the "not placed" row in view
-    right = {c: st.column_config.TextColumn(alignment="right") for c in _SHOWN_DECIMALS if c in view.totals}
-    st.dataframe(view.totals, hide_index=True, width="stretch", column_config=right)
+    order = st.selectbox(
+        "Xếp theo / Sort by", SUMMARY_ORDERS, format_func=_order_label, key=SUMMARY_ORDER_KEY, width=420
+    )
+    hamlets = sorted_hamlets(view, order)
+    shown = pd.concat([hamlets.iloc[:ROW_LIMIT], view.under], ignore_index=True)
+    first_under = min(len(hamlets), ROW_LIMIT)
+    classes = {first_under + i: c for i, c in enumerate(view.under_classes)}
+    st.html(html_table(shown, _SHOWN_DECIMALS, classes))
+    if len(hamlets) > ROW_LIMIT:
+        st.caption(
+            f"{fmt_number(ROW_LIMIT)} trong {fmt_number(len(hamlets))} thôn, đầu tiên theo thứ tự đã chọn; cả bảng "
+            f"trong tệp CSV. / The first {ROW_LIMIT:,} of {len(hamlets):,} hamlets in the order chosen; the whole "
+            "table is in the CSV."
+        )
     if view.note:
         st.caption(md(view.note))
     c1, c2 = st.columns(2)

@@ -55,10 +55,27 @@ _NO_CUT = """
 line and its size follows the window (``vw``), labels, sub-lines and the switch's label wrap."""
 
 
+TABLE_CSS = """
+.geo-table-box { max-height: 760px; overflow: auto; border: 1px solid rgba(49, 51, 63, 0.15);
+    border-radius: 0.5rem; }
+.geo-table { border-collapse: collapse; width: max-content; min-width: 100%; font-size: 0.88rem; line-height: 1.35; }
+.geo-table th { position: sticky; top: 0; z-index: 1; background: #f0f2f6; font-weight: 600; text-align: left;
+    vertical-align: bottom; min-width: 4.5rem; max-width: 9rem; white-space: normal; }
+.geo-table th, .geo-table td { padding: 0.3rem 0.55rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1); }
+.geo-table td { min-width: 4.5rem; max-width: 26rem; vertical-align: top; }
+.geo-table .n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.geo-table tbody tr:hover { background: rgba(49, 51, 63, 0.04); }
+.geo-table tr.geo-under td { font-style: italic; }
+.geo-table tr.geo-total td { font-weight: 600; }
+"""
+"""The style of :func:`dashboard.tables.html_table`'s tables (constant, no data): a header kept in view
+while the rows scroll, numbers right-aligned in figures of one width."""
+
+
 def page_css(meeting: bool) -> str:
     """Constant CSS (no data): large, never-cut figures and a window-high map in meeting mode, compact otherwise."""
     if not meeting:
-        return f"""<style>{_NO_CUT}
+        return f"""<style>{_NO_CUT}{TABLE_CSS}
         [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(1.1rem, 1.9vw, 1.7rem); }}
         .block-container {{ padding-top: 2.2rem; }}
         h1 {{ font-size: clamp(1.5rem, 2.6vw, 2.75rem) !important; }}

@@ -188,6 +188,34 @@ def st_cache_clear() -> None:
     st.cache_data.clear()
 
 
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's HTML tables (:func:`dashboard.tables.html_table`) as they read on screen: every cell its text."""
+    import lxml.html
+
+    tables = []
+    for element in at.get("html"):
+        if 'class="geo-table"' not in element.proto.body:
+            continue
+        table = lxml.html.fromstring(element.proto.body).find(".//table")
+        header = [th.text_content() for th in table.iterfind(".//thead/tr/th")]
+        rows = [[td.text_content() for td in tr.iterfind("td")] for tr in table.iterfind(".//tbody/tr")]
+        tables.append(pd.DataFrame(rows, columns=header))
+    return tables
+
+
+def summary_rows(at: AppTest) -> pd.DataFrame:
+    """The per-hamlet table's rows of hamlets, as read on screen (text), by hamlet id; the rows under them
+    (not placed, overlap, total) are :func:`summary_under`'s."""
+    (table,) = html_tables(at)
+    return table[table["Mã thôn"] != ""].set_index("Mã thôn")
+
+
+def summary_under(at: AppTest) -> pd.DataFrame:
+    """The rows under the hamlets of the per-hamlet table (not placed, overlap, total), by their name."""
+    (table,) = html_tables(at)
+    return table[table["Mã thôn"] == ""].set_index("Tên thôn")
+
+
 def shown(frame: Any) -> pd.DataFrame:
     """What a table shows on screen: its Styler's display values where it has them, else its values."""
     from streamlit import dataframe_util

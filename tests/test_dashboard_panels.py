@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.dashboard_support import (
     NAMES,
     build_app_ws,
+    html_tables,
     metric,
     open_tab,
     page_text,
@@ -19,6 +20,8 @@ from tests.dashboard_support import (
     raise_bug,
     run_app,
     shown,
+    summary_rows,
+    summary_under,
 )
 
 
@@ -88,13 +91,11 @@ def test_control_characters_in_a_file_name_show_as_escapes_on_the_problem_page(m
 
 def test_every_table_on_screen_writes_vietnamese_numbers(monkeypatch, app_ws):
     at = run_app(monkeypatch, app_ws)
-    table = shown(at.dataframe[0]).set_index("Mã thôn")
+    table = summary_rows(at)
     assert table.loc["A", "Diện tích thu hồi (m²)"] == "300,5"
     assert table.loc["A", "Tỷ lệ hộ bàn giao (%)"] == "50,00%"
     assert table.loc["A", "Tiền đã chi trả (đồng)"] == "300.000.000"
-    assert at.dataframe[0].value.set_index("Mã thôn").loc["A", "Số hộ"] == 2  # the numbers stay numbers (sorting)
-    totals = at.dataframe[1].value.set_index("Tên thôn")
-    assert totals.loc["Tổng cộng", "Tiền đã chi trả (đồng)"] == "300.000.000"
+    assert summary_under(at).loc["Tổng cộng", "Tiền đã chi trả (đồng)"] == "300.000.000"
     open_tab(at, "Trang thôn")
     at.selectbox(key="hamlet_page").select("A").run()
     at.toggle(key="hamlet_households").set_value(True).run()  # the list is drawn once asked for (issue 16)
@@ -111,19 +112,24 @@ def test_the_summary_table_adds_up_to_the_headline_with_unplaced_rows(monkeypatc
 
     folder = build(toml='[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n', **totals_layers())
     at = run_app(monkeypatch, folder)
-    table = at.dataframe[0].value
-    assert table["Tên thôn"].tolist() == ["Thôn Đồng Tâm", "Thôn Lân Hoài", "Chưa xác định thôn / not placed"]
-    totals = at.dataframe[1].value.set_index("Tên thôn")
-    assert list(totals.index) == ["Trừ hộ tính ở nhiều dòng / counted in more than one row", "Tổng cộng"]
-    assert table["Số hộ"].sum() + int(totals["Số hộ"].iloc[0]) == int(totals.loc["Tổng cộng", "Số hộ"])
-    assert totals.loc["Tổng cộng", "Số hộ"] == metric(at, "Số hộ bị thu hồi đất") == "5"
+    (table,) = html_tables(at)
+    assert table["Tên thôn"].tolist() == [
+        "Thôn Đồng Tâm",
+        "Thôn Lân Hoài",
+        "Chưa xác định thôn / not placed",
+        "Trừ hộ tính ở nhiều dòng / counted in more than one row",
+        "Tổng cộng",
+    ]
+    households = table["Số hộ"].str.replace(".", "", regex=False).astype(int)
+    assert households.iloc[:4].sum() == households.iloc[4]  # the overlap's row is negative
+    assert summary_under(at).loc["Tổng cộng", "Số hộ"] == metric(at, "Số hộ bị thu hồi đất") == "5"
     assert any("Chưa xác định thôn" in c.value and "nhiều thôn" in c.value for c in at.caption)
 
 
 def test_a_project_filter_labels_a_hamlet_wide_alert_and_does_not_count_it(monkeypatch, app_ws):
     # hamlet B's agitated report is its own; P1 has no household or grievance in B
     at = run_app(monkeypatch, app_ws, {"project": "P1"})
-    level = at.dataframe[0].value.set_index("Mã thôn").loc["B", "Mức cảnh báo"]
+    level = summary_rows(at).loc["B", "Mức cảnh báo"]
     assert level == "Theo dõi (cả thôn / hamlet-wide)"
     hot = next(m for m in at.metric if m.label == "Điểm nóng")
     assert hot.value == "0" and "0 theo dõi" in hot.delta
@@ -241,7 +247,7 @@ def test_the_summary_table_is_made_once_per_analysis_and_let_go_with_it(app_ws):
     an = geo.analyse(ws)
     view = panels.summary_view(an)
     assert panels.summary_view(an) is view  # a rerun draws it again, nothing is recomputed
-    assert view.shown["Tên thôn"].tolist() == ws.hamlets["hamlet_name"].tolist()
+    assert view.hamlets["Tên thôn"].tolist() == ws.hamlets["hamlet_name"].tolist()
     other = geo.analyse(ws, geo.Selection.make(project="P1", as_of=an.selection.as_of))
     assert panels.summary_view(other) is not view
     gc.collect()  # earlier tests' analyses in this process, waiting for the collector, go first
@@ -249,3 +255,51 @@ def test_the_summary_table_is_made_once_per_analysis_and_let_go_with_it(app_ws):
     del an, other
     gc.collect()
     assert len(panels._views) == kept - 2
+
+
+# --------------------------------------------------------------------------- the per-hamlet table's order
+
+
+def test_the_per_hamlet_table_can_be_ordered_by_a_number_largest_first(monkeypatch, app_ws):
+    at = run_app(monkeypatch, app_ws)
+    before = summary_rows(at)
+    at.selectbox(key="summary_order").select("Diện tích thu hồi (m²)").run()
+    after = summary_rows(at)
+    areas = [float(a.replace(".", "").replace(",", ".")) for a in after["Diện tích thu hồi (m²)"]]
+    assert areas == sorted(areas, reverse=True) and sorted(after.index) == sorted(before.index)
+
+
+def test_worst_first_puts_the_worst_alert_first_and_keeps_the_hamlets_order_between_equals(app_ws):
+    import geo
+    from dashboard import panels
+
+    an = geo.analyse(geo.load_workspace(app_ws))
+    view = panels.summary_view(an)
+    ordered = panels.sorted_hamlets(view, panels.WORST_FIRST)
+    ranks = view.ranks.loc[ordered.index].tolist()
+    assert ranks == sorted(ranks) and len(ordered) == len(view.hamlets)
+    for rank in set(ranks):  # among equals, the hamlets' own order
+        same = [i for i in ordered.index if view.ranks[i] == rank]
+        assert same == sorted(same)
+
+
+def test_the_rows_under_the_hamlets_stay_under_them_in_any_order(monkeypatch, build):
+    from tests.conftest import totals_layers
+
+    folder = build(toml='[workspace]\nname = "Xã Thử"\nas_of = 2026-11-20\n', **totals_layers())
+    at = run_app(monkeypatch, folder)
+    at.selectbox(key="summary_order").select("Số hộ").run()
+    (table,) = html_tables(at)
+    assert table["Tên thôn"].tolist()[-3:] == [
+        "Chưa xác định thôn / not placed",
+        "Trừ hộ tính ở nhiều dòng / counted in more than one row",
+        "Tổng cộng",
+    ]
+
+
+def test_a_table_longer_than_its_limit_shows_its_first_rows_and_says_the_csv_has_them_all(monkeypatch, app_ws):
+    monkeypatch.setattr("dashboard.panels.ROW_LIMIT", 1)
+    at = run_app(monkeypatch, app_ws)
+    assert len(summary_rows(at)) == 1
+    assert summary_under(at).index.tolist()[-1] == "Tổng cộng"  # the total is still the whole selection's
+    assert any("1 trong 2 thôn" in c.value and "CSV" in c.value for c in at.caption)
