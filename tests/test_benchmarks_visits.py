@@ -119,6 +119,40 @@ def test_another_session_signs_in_with_the_browsers_kept_sign_in(tmp_path_factor
     assert res["others"]["n"] >= 1, "past the sign-in form: the page's project filter was there to change"
 
 
+def test_a_sign_in_forms_typing_is_left_out_of_the_wait(tmp_path_factory, monkeypatch):
+    import time
+
+    from playwright.async_api import Locator
+
+    from tests.dashboard_support import sample_store_in
+
+    store = sample_store_in(tmp_path_factory.mktemp("store"))
+    click = Locator.click
+
+    async def slow_click(self, *args, **kwargs):  # a person who takes 2 s more over the form
+        await asyncio.sleep(2)
+        return await click(self, *args, **kwargs)
+
+    monkeypatch.setattr(Locator, "click", slow_click)
+
+    async def opened() -> tuple[float, float, float]:
+        from playwright.async_api import async_playwright
+
+        with visits.Server(str(store), tmp_path_factory.mktemp("log") / "server.log") as server:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=visits.CHROMIUM, args=visits.ARGS)
+                start = time.perf_counter()
+                _, page, waited = await visits._open(browser, server.url, "lanhdao")
+                wall = time.perf_counter() - start
+                typing = page.typing
+                await browser.close()
+        return wall, waited, typing
+
+    wall, waited, typing = asyncio.run(opened())
+    assert typing >= 2, "the form's time, until its button was clicked"
+    assert 0 < waited <= wall - typing, "the 2 s over the form left out of the wait"
+
+
 def test_other_sessions_find_the_project_filter_by_its_key():
     from benchmarks.protocol import PROJECT_KEY
     from dashboard.filters import KEYS
