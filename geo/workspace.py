@@ -680,10 +680,26 @@ def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                 report.skipped(
                     gfile,
                     "thôn của từng đơn thư / the hamlet of each grievance",
-                    "các lớp thôn, thửa đất chưa dùng được (xem lỗi trên) / the hamlets or parcels "
-                    "layer cannot be used yet (see the errors above)",
+                    _grievances_blocked(state, hamlets_ok),
                 )
     return placed, report
+
+
+def _grievances_blocked(state: _Loading, hamlets_ok: bool) -> str:
+    """``"… / …"``: which layer keeps the grievances from being placed in hamlets (the first that does)."""
+    if not hamlets_ok:
+        return _because_missing(state, "hamlets", ("hamlet_id",))
+    unlocated = next((n for n in ("hamlets", "parcels") if n not in state.located), None)
+    if unlocated == "hamlets" or (unlocated and "households" in state.files):
+        file = state.file(unlocated)
+        return f"{file} không có hệ tọa độ dùng được (xem lỗi trên) / {file} has no usable CRS (see the error above)"
+    if "households" not in state.raws:
+        return _because_missing(state, "households", ())
+    file = state.file("households")
+    return (
+        f"các dòng của {file} chưa gắn được với thửa đất (xem lỗi trên) / the rows of {file} are not linked "
+        "to parcels (see the errors above)"
+    )
 
 
 def _link_households(

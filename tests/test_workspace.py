@@ -79,6 +79,23 @@ def test_an_unreadable_parcels_layer_gives_one_note_instead_of_a_warning_per_hou
     assert any(p.file == "households.xlsx" for p in problems(ws, "check_skipped"))
 
 
+def grievance_note(ws: geo.Workspace) -> str:
+    (note,) = [p.message for p in problems(ws, "check_skipped") if p.file == "grievances.csv"]
+    return note
+
+
+def test_a_damaged_household_list_is_named_as_why_grievances_are_not_placed(sample):
+    (sample / "households.xlsx").write_bytes((sample / "households.xlsx").read_bytes()[:3000])
+    note = grievance_note(geo.load_workspace(sample))
+    assert "households.xlsx cannot be read" in note and "hamlets or parcels" not in note
+
+
+def test_parcels_without_a_crs_are_named_as_why_grievances_are_not_placed(sample):
+    (sample / "parcels.prj").unlink()
+    note = grievance_note(geo.load_workspace(sample))
+    assert "parcels.shp has no usable CRS" in note
+
+
 def test_other_layers_are_checked_when_the_parcels_layer_is_missing(sample):
     for part in sample.glob("parcels.*"):
         part.unlink()
