@@ -37,8 +37,17 @@ def vn_number(decimals: Decimals = 0) -> Callable[[Any], str]:
     return fmt
 
 
+LONG_TEXT = 40
+"""A text cell longer than this is cut to one line on screen (:data:`dashboard.text.TABLE_CSS`), whole in
+its tooltip (``title``); it copies whole."""
+
+
 def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _text_cell(escaped: str) -> str:
+    return f'<td title="{escaped}">{escaped}</td>' if len(escaped) > LONG_TEXT else f"<td>{escaped}</td>"
 
 
 def html_table(
@@ -62,7 +71,7 @@ def html_table(
         number = name in numbers
         cells = frame[name].map(vn_number(numbers[name]) if number else _text).map(html.escape)
         heads.append(('<th class="n">{}</th>' if number else "<th>{}</th>").format(html.escape(str(name))))
-        columns.append(cells.map(('<td class="n">{}</td>' if number else "<td>{}</td>").format).tolist())
+        columns.append(cells.map('<td class="n">{}</td>'.format if number else _text_cell).tolist())
     classes = row_classes or {}
     rows = [
         (f'<tr class="{classes[i]}">' if i in classes else "<tr>") + "".join(cells) + "</tr>"

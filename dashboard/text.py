@@ -62,7 +62,7 @@ TABLE_CSS = """
 .geo-table th { position: sticky; top: 0; z-index: 1; background: #f0f2f6; font-weight: 600; text-align: left;
     vertical-align: bottom; min-width: 4.5rem; max-width: 9rem; white-space: normal; }
 .geo-table th, .geo-table td { padding: 0.3rem 0.55rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1); }
-.geo-table td { min-width: 4.5rem; max-width: 26rem; vertical-align: top; }
+.geo-table td { min-width: 4.5rem; max-width: 26rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .geo-table .n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .geo-table tbody tr:hover { background: rgba(49, 51, 63, 0.04); }
 .geo-table tr.geo-under td { font-style: italic; }

@@ -40,3 +40,10 @@ def test_rows_carry_the_class_given_by_their_position():
     frame = pd.DataFrame({"Thôn": ["A", "B", "Tổng cộng"]})
     table = lxml.html.fromstring(html_table(frame, {}, {2: "geo-total"}))
     assert [tr.get("class") for tr in table.iterfind(".//tbody/tr")] == [None, None, "geo-total"]
+
+
+def test_a_long_text_is_whole_in_its_tooltip_and_a_short_one_has_none():
+    reasons = "Đơn thư đông người chưa giải quyết; 3 đơn quá hạn; chi bộ báo tình hình căng thẳng"
+    table = lxml.html.fromstring(html_table(pd.DataFrame({"Thôn": ["A"], "Lý do": [reasons]}), {}))
+    short, long = table.iterfind(".//tbody/tr/td")
+    assert short.get("title") is None and long.get("title") == reasons == long.text_content()
