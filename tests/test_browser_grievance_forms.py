@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.dashboard_support import sample_store_in, serving
 from tests.test_browser import _guarded_page, _wait_for_parcels
@@ -43,11 +45,24 @@ def _idle(pg, timeout: float = 60_000) -> None:
 
 
 def _choose(pg, scope, label: str, option: str) -> None:
-    """Open the select box ``label`` inside ``scope`` and pick the option whose name holds ``option``."""
-    scope.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
-    pg.keyboard.type(option)  # the list is filtered as one types: the option is the one shown
-    pg.get_by_role("option", name=option).first.wait_for()  # a name that holds it, highlighted
+    """Open the select box ``label`` inside ``scope`` and pick the option whose name holds ``option``.
+
+    The list may close under the typing when a rerun begun by the previous choice draws the box anew
+    (the status widget had not shown yet when it was waited for): then the box is opened again."""
+    box = scope.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    for attempt in range(3):
+        box.click()
+        pg.keyboard.type(option)  # the list is filtered as one types: the option is the one shown
+        try:
+            pg.get_by_role("option", name=option).first.wait_for(timeout=10_000)  # a name that holds it
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            pg.keyboard.press("Escape")
+            _idle(pg)
     pg.keyboard.press("Enter")  # not a click: a chart redrawn beneath the open list may take the pointer
+    expect(box.get_by_role("combobox")).to_have_value(re.compile(re.escape(option)), timeout=30_000)  # chosen
     _idle(pg)
 
 
