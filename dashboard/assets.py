@@ -1,4 +1,4 @@
-"""Offline map assets: Leaflet copied from their xstatic packages into ``static/vendor``.
+"""Offline map assets: Leaflet copied from its xstatic package into ``static/vendor``.
 
 Streamlit serves ``dashboard/static`` at ``/app/static`` (``server.enableStaticServing``
 in ``streamlit_config.toml``); the map links ``/app/static/vendor/…`` and nothing else.

@@ -4,8 +4,8 @@ The per-hamlet summary is the open tab of every page's first view. Drawn by ``st
 grid with its own scripts), its two tables cost the browser about 0.2 s of the page's main thread before
 the map could draw, on the sample's visit after sign-in (``docs/architecture.md``, "Speed as a user meets
 it"). An HTML table is text the browser lays out at once: selectable, copied into Word or Excel as a
-table, read by a screen reader, printed whole. Its order is chosen above it (:func:`sort_rows`); the whole
-table, in any order, is in its CSV downloads.
+table, read by a screen reader, printed whole. Its order is chosen above it
+(:func:`dashboard.panels.sorted_hamlets`); the whole table, in any order, is in its CSV downloads.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import pandas as pd
+
+from geo.formatting import is_missing
 
 from .text import fmt_number
 
@@ -30,7 +32,7 @@ def vn_number(decimals: Decimals = 0) -> Callable[[Any], str]:
     """A cell formatter: dot thousands, decimal comma (``"%"``: two decimals and a percent sign); blank for none."""
 
     def fmt(value: Any) -> str:
-        if value is None or (isinstance(value, float) and pd.isna(value)):
+        if is_missing(value):
             return ""
         return fmt_number(value, decimals) if isinstance(decimals, int) else f"{fmt_number(value, 2)}%"
 
@@ -43,7 +45,7 @@ its tooltip (``title``); it copies whole."""
 
 
 def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _text_cell(escaped: str) -> str:

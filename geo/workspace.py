@@ -589,6 +589,12 @@ def _because_missing(state: _Loading, layer: str, columns: tuple[str, ...]) -> s
     return f"{file} thiếu cột {names} (xem lỗi trên) / {file} lacks the column {names} (see the error above)"
 
 
+def _because_no_crs(state: _Loading, layer: str) -> str:
+    """``"… / …"``: why a check that places things by location cannot run (``layer`` has no usable CRS)."""
+    file = state.file(layer)
+    return f"{file} không có hệ tọa độ dùng được (xem lỗi trên) / {file} has no usable CRS (see the error above)"
+
+
 def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
     """Each parcel, household and grievance in its hamlet: new frames, and the problems met."""
     p = frames["parcels"].copy()
@@ -641,9 +647,7 @@ def _place(frames: Frames, state: _Loading) -> tuple[Frames, Report]:
                     report.skipped(
                         parcels_file,
                         "vị trí thửa trong thôn / which hamlet each parcel lies in",
-                        f"{state.files.get(because, because)} không có hệ tọa độ dùng được (xem lỗi "
-                        f"trên) / {state.files.get(because, because)} has no usable CRS (see the error "
-                        "above)",
+                        _because_no_crs(state, because),
                     )
         else:
             report.skipped(
@@ -691,8 +695,7 @@ def _grievances_blocked(state: _Loading, hamlets_ok: bool) -> str:
         return _because_missing(state, "hamlets", ("hamlet_id",))
     unlocated = next((n for n in ("hamlets", "parcels") if n not in state.located), None)
     if unlocated == "hamlets" or (unlocated and "households" in state.files):
-        file = state.file(unlocated)
-        return f"{file} không có hệ tọa độ dùng được (xem lỗi trên) / {file} has no usable CRS (see the error above)"
+        return _because_no_crs(state, unlocated)
     if "households" not in state.raws:
         return _because_missing(state, "households", ())
     file = state.file("households")
