@@ -303,3 +303,16 @@ def test_a_table_longer_than_its_limit_shows_its_first_rows_and_says_the_csv_has
     assert len(summary_rows(at)) == 1
     assert summary_under(at).index.tolist()[-1] == "Tổng cộng"  # the total is still the whole selection's
     assert any("1 trong 2 thôn" in c.value and "CSV" in c.value for c in at.caption)
+
+
+def test_the_tables_html_is_made_once_per_order_and_kept_with_its_view(app_ws):
+    import geo
+    from dashboard import panels
+
+    view = panels.summary_view(geo.analyse(geo.load_workspace(app_ws)))
+    first = panels.summary_html(view, panels.WORST_FIRST)
+    assert panels.summary_html(view, panels.WORST_FIRST) is first
+    assert panels.summary_html(view, panels.HAMLET_ORDER) is not first and set(view.html) == {
+        panels.WORST_FIRST,
+        panels.HAMLET_ORDER,
+    }
