@@ -88,7 +88,7 @@ ARGS = [
     "--no-first-run",
     *OFFLINE,
 ]
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_FRAME = "iframe[title='dashboard.mapview.map']"
 VIEWPORT = {"width": 1366, "height": 768}
 """The meeting room's projector."""
 
@@ -209,7 +209,7 @@ async def _offline(context: Any, draw_map: bool = True) -> None:
     requests, since a routed context has no HTTP cache."""
 
     async def guard(route: Any) -> None:
-        if "/component/streamlit_folium" not in route.request.url:
+        if "/component/dashboard.mapview.map/" not in route.request.url:
             await route.continue_()
         elif route.request.resource_type == "document":
             await route.fulfill(status=200, content_type="text/html", body=BLANK_MAP)

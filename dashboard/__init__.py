@@ -5,7 +5,7 @@ draws, and ``/bc`` runs ``report_page.py`` (a party cell's weekly report from a 
 beside them:
 ``data`` (cached loading and analysis), ``filters`` (sidebar and URL),
 ``panels`` (figures, tables, charts, hamlet page, validation page),
-``mapview`` (the folium map through streamlit-folium), ``assets`` (offline
-Leaflet), ``text`` (Vietnamese wording, escaping, CSS).
+``mapview`` (the folium map in the dashboard's own map frame, ``map_frame/``), ``assets`` (offline
+Leaflet), ``cards`` and ``tables`` (figures and tables as HTML), ``text`` (Vietnamese wording, escaping, CSS).
 The dashboard calls ``geo``; ``geo`` knows nothing of Streamlit.
 """

@@ -120,14 +120,19 @@ def audit_panel(store: Store, account: Account, key: str = "audit") -> None:
     )
 
 
+SECTION_KEY = "open_audit"
+"""Session key: whether the audit trail's section is open (:func:`dashboard.panels.folded`)."""
+
+
 def show(store: Store, account: Account) -> None:
-    """The app's hook: the audit trail in its own section, for an account that may read it, under a guard."""
-    from .panels import guard
+    """The app's hook: the audit trail in its own folded section (:func:`dashboard.panels.folded`), for an
+    account that may read it, under a guard."""
+    from .panels import folded, guard
 
     if not account.access.sees_audit:
         return
-    with (
-        guard(("hiện nhật ký truy cập", "the audit trail")),
-        st.expander("Nhật ký truy cập / Audit trail", icon=":material/policy:"),
-    ):
-        audit_panel(store, account)
+    with guard(("hiện nhật ký truy cập", "the audit trail")):
+        box = folded("Nhật ký truy cập / Audit trail", SECTION_KEY, ":material/policy:")
+        if box is not None:
+            with box:
+                audit_panel(store, account)

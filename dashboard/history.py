@@ -286,12 +286,17 @@ def history_panel(store: Store, disclosure: geo.Disclosure, key: str = "history"
     st.markdown("\n".join(f"- {md(line)}" for line in record_lines(events, found, disclosure)))
 
 
-def show(store: Store, disclosure: geo.Disclosure) -> None:
-    """The app's hook: the history of ``store`` (the one the app opened), in an expander, under the page's guard."""
-    from .panels import guard
+SECTION_KEY = "open_history"
+"""Session key: whether the history section is open (:func:`dashboard.panels.folded`)."""
 
-    with (
-        guard(("hiện lịch sử thay đổi", "the history")),
-        st.expander("Lịch sử thay đổi / History", icon=":material/history:"),
-    ):
-        history_panel(store, disclosure)
+
+def show(store: Store, disclosure: geo.Disclosure) -> None:
+    """The app's hook: the history of ``store`` (the one the app opened), in a folded section
+    (:func:`dashboard.panels.folded`), under the page's guard."""
+    from .panels import folded, guard
+
+    with guard(("hiện lịch sử thay đổi", "the history")):
+        box = folded("Lịch sử thay đổi / History", SECTION_KEY, ":material/history:")
+        if box is not None:
+            with box:
+                history_panel(store, disclosure)

@@ -1,5 +1,12 @@
-"""The map on the page: :func:`geo.maps.build_map` drawn through streamlit-folium, and the households of a
-clicked parcel read on demand.
+"""The map on the page: :func:`geo.maps.build_map` drawn in the dashboard's own map frame, and the
+households of a clicked parcel read on demand.
+
+The frame (``dashboard/map_frame``: an ``index.html`` that loads Leaflet and ``frame.js``, about a hundred
+lines speaking Streamlit's component protocol) is a Streamlit component declared here. Its page loads
+Leaflet while Streamlit still draws the rest of the page; the first message brings the map's own page,
+made by folium on the server, whose styles, elements and scripts the frame takes in and runs. It replaced
+streamlit-folium, whose frame first loaded its own React bundle and then Leaflet, one script after the
+other, once the page had sent the map (``docs/architecture.md``, "Speed as a user meets it").
 
 The map sent to the browser carries no household name, id or amount, whatever
 the disclosure (``build_map`` without ``household_details``). Where the page may
@@ -16,10 +23,12 @@ layers, legend and view are replaced in it.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit.components.v1 as components
 
 import geo
 from geo.formatting import fmt_number
@@ -41,6 +50,16 @@ CLICK = "last_clicked"
 
 SEEN = "map_click_seen"
 """Session key: the selection drawn and the click the map held when it was first drawn."""
+
+FRAME_DIR = Path(__file__).resolve().parent / "map_frame"
+"""The map frame's files (``index.html``, ``frame.js``), served by Streamlit at ``/component/<name>/``."""
+
+map_frame_component = components.declare_component("map", path=str(FRAME_DIR))
+"""The map frame as a Streamlit component (``dashboard.mapview.map``): declared when this module is
+imported by a page's run, as Streamlit serves only the components declared there."""
+
+FRAME_TITLE = "dashboard.mapview.map"
+"""The map frame's ``title`` in the page (the component's name): what tests and benchmarks find it by."""
 
 
 @st.fragment
@@ -65,14 +84,18 @@ def show_map(
     code, info = drawn if drawn is not None else draw_map(ws, disp, an, disclosure, large_type, basemap)
     on_demand = disclosure.personal and info.mode != "hamlets"  # parcels drawn, and their households may show
     # the map stretches to the bottom of the window in meeting mode (geo.maps FillViewport), 560 px until measured
-    state = st_folium(
-        carry_selection(map_frame(disp, large_type, basemap), code),
+    frame = map_frame(disp, large_type, basemap)
+    # the frame's page names the map: the same map for every selection (its layers replaced in place);
+    # another frame (presentation, base map, data) or whether clicks are read is another map
+    ident = hashlib.sha256(frame.get_root().render().encode()).hexdigest()[:16]
+    page = carry_selection(frame, code).get_root().render()
+    state = map_frame_component(
+        html=page,
+        map=frame.get_name(),
+        clicks=on_demand,
         height=560 if large_type else 620,
-        use_container_width=True,
-        returned_objects=[CLICK] if on_demand else [],
-        # the frame's page and this key name the map: the same map for every selection (its layers replaced
-        # in place); another presentation or whether clicks are read is another map
-        key=f"map-{int(on_demand)}",
+        default={CLICK: None} if on_demand else None,
+        key=f"map-{int(on_demand)}-{ident}",
     )
     if on_demand:  # on a click only this fragment reruns: its own net, as panels.guard gives the page's parts
         with guard(("hiện các hộ của thửa đã chọn", "the clicked parcel's households")):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import geo
 from geo.disclosure import Disclosure
@@ -41,6 +42,7 @@ from geo.vocabulary import (
 )
 
 from . import figures
+from .cards import Card, cards_html
 from .data import Analysis
 from .downloads import file_data
 from .tables import ROW_LIMIT, Decimals, html_table, vn_number
@@ -97,6 +99,17 @@ def guard(what: tuple[str, str], stop: bool = False) -> Iterator[None]:
             st.stop()
 
 
+def folded(label: str, key: str, icon: str | None = None) -> DeltaGenerator | None:
+    """A section under the tabs, folded: its content is drawn only while it is open; None while folded.
+
+    Opening or closing it reruns the page (as a tab does), so a folded section costs the first view its
+    header only: its elements are neither made on the server nor drawn in the browser. ``key`` keeps
+    it open from one run to the next.
+    """
+    box = st.expander(label, key=key, icon=icon, on_change="rerun")
+    return box if box.open else None
+
+
 def unexpected_error(what: tuple[str, str], exc: BaseException, rest_shown: bool = True) -> None:
     """A clear message naming the part that failed, the kind of error and what to do.
 
@@ -142,12 +155,18 @@ def shown(value: object) -> str:
     return md(printable(str(value)))
 
 
+WARNINGS_KEY = "open_warnings"
+"""Session key: whether the data warnings' section is open (:func:`folded`)."""
+
+
 def warnings_expander(ws: geo.Workspace) -> None:
-    """Warnings of a usable workspace, folded away; each with its fix in full."""
+    """Warnings of a usable workspace, folded away (:func:`folded`); each with its fix in full."""
     if not ws.report.warnings:
         return
-    with st.expander(f":material/warning: {len(ws.report.warnings)} cảnh báo về dữ liệu / data warnings"):
-        problem_list(ws.report.warnings)
+    box = folded(f"{len(ws.report.warnings)} cảnh báo về dữ liệu / data warnings", WARNINGS_KEY, ":material/warning:")
+    if box is not None:
+        with box:
+            problem_list(ws.report.warnings)
 
 
 def problem_list(problems: list[geo.Problem]) -> None:
@@ -172,24 +191,24 @@ def problem_list(problems: list[geo.Problem]) -> None:
 
 
 def headline(an: Analysis, meeting: bool = False) -> figures.Headline:
-    """The headline figures as metrics (aggregates only); framed cards in meeting mode."""
+    """The headline figures as one block of cards (aggregates only, :func:`dashboard.cards.cards_html`);
+    framed and large in meeting mode."""
     h = an.headline
     cards = [
-        ("Số hộ bị thu hồi đất", fmt_number(h.households), None),
-        ("Hộ đã bàn giao", pct(h.handover_pct), f"{fmt_number(h.handed_over)} hộ"),
-        ("Diện tích đã bàn giao", pct(h.area_handed_over_pct), f"trên {fmt_number(h.area_m2 / 10000, 2)} ha"),
-        ("Hộ đã nhận tiền", fmt_number(h.paid), f"{fmt_number(h.compensation_paid_vnd / 1e9, 2)} tỷ đồng"),
-        ("Đơn thư chưa giải quyết", fmt_number(h.grievances_open), None),
-        ("Đơn thư quá hạn", fmt_number(h.grievances_overdue), None),
-        (
+        Card("Số hộ bị thu hồi đất", fmt_number(h.households)),
+        Card("Hộ đã bàn giao", pct(h.handover_pct), f"{fmt_number(h.handed_over)} hộ"),
+        Card("Diện tích đã bàn giao", pct(h.area_handed_over_pct), f"trên {fmt_number(h.area_m2 / 10000, 2)} ha"),
+        Card("Hộ đã nhận tiền", fmt_number(h.paid), f"{fmt_number(h.compensation_paid_vnd / 1e9, 2)} tỷ đồng"),
+        Card("Đơn thư chưa giải quyết", fmt_number(h.grievances_open)),
+        Card("Đơn thư quá hạn", fmt_number(h.grievances_overdue)),
+        Card(
             LEVEL_LABELS["hotspot"],
             fmt_number(h.hotspots),
             f"{h.risk} {LEVEL_LABELS['risk'].lower()} · {h.watch} {LEVEL_LABELS['watch'].lower()}"
             + (f" · thêm {h.hamlet_wide} cảnh báo cả thôn" if h.hamlet_wide else ""),
         ),  # not the project's
     ]
-    for col, (label, value, note) in zip(st.columns(len(cards)), cards):
-        col.metric(label, value, note, delta_color="off", delta_arrow="off", border=meeting)
+    st.html(cards_html(cards, framed=meeting))
     return h
 
 

@@ -284,6 +284,10 @@ def show() -> None:
     signin.keep()  # last: a reload of this phone's browser stays signed in
 
 
+UNREPORTED_KEY = "open_unreported"
+"""Session key: whether the main page's section of party cells not reported is open."""
+
+
 def unreported_expander(ws: geo.Workspace, as_of: date, store: Store | None) -> None:
     """The main page's list of the party cells (one per hamlet) with no report in the week of ``as_of``.
 
@@ -296,33 +300,48 @@ def unreported_expander(ws: geo.Workspace, as_of: date, store: Store | None) -> 
     when = "tuần này" if this_week else f"tuần {week_label(as_of)}"
     when_en = "this week" if this_week else f"the week {week_label(as_of)}"
     label = f"Chi bộ chưa báo cáo {when} ({len(missing)}) / Party cells not reported {when_en}"
-    with st.expander(label, icon=":material/campaign:"):
-        st.caption(
-            f"Tuần {week_label(as_of)}, tuần có ngày số liệu {fmt_date(as_of)}. Chi bộ gửi báo cáo từ điện thoại ở "
-            f"địa chỉ /{URL_PATH} của bảng điều khiển. / The week of the as-of date; party cells report from a "
-            f"phone at the dashboard's address /{URL_PATH}."
-        )
-        if not missing:
-            st.success(f"Mọi chi bộ đã báo cáo {when}. / Every party cell has reported {when_en}.")
-            return
-        accounts = party_cell_accounts(store) if store is not None else {}
-        cells = (
-            dict(zip(ws.hamlets["hamlet_id"].astype(str), ws.hamlets["party_cell"], strict=True))
-            if "party_cell" in ws.hamlets
-            else {}
-        )
-        lines = []
-        for hamlet in missing:
-            cell = cells.get(hamlet)
-            parts = [f"**{md(names[hamlet])}**"]
-            if cell is not None and pd.notna(cell) and str(cell).strip():
-                parts.append(md(cell))
-            if hamlet in accounts:
-                parts.append("tài khoản / account: " + ", ".join(f"`{md(a)}`" for a in accounts[hamlet]))
-            elif store is not None:
-                parts.append("chưa có tài khoản chi bộ / no party-cell account")
-            lines.append("- " + " — ".join(parts))
-        st.markdown("\n".join(lines))
+    box = panels.folded(label, UNREPORTED_KEY, ":material/campaign:")
+    if box is not None:
+        with box:
+            _unreported_list(ws, names, missing, when, when_en, as_of, store)
+
+
+def _unreported_list(
+    ws: geo.Workspace,
+    names: dict[str, str],
+    missing: list[str],
+    when: str,
+    when_en: str,
+    as_of: date,
+    store: Store | None,
+) -> None:
+    """The folded section's content: the week, then each party cell not reported (or that all have)."""
+    st.caption(
+        f"Tuần {week_label(as_of)}, tuần có ngày số liệu {fmt_date(as_of)}. Chi bộ gửi báo cáo từ điện thoại ở "
+        f"địa chỉ /{URL_PATH} của bảng điều khiển. / The week of the as-of date; party cells report from a "
+        f"phone at the dashboard's address /{URL_PATH}."
+    )
+    if not missing:
+        st.success(f"Mọi chi bộ đã báo cáo {when}. / Every party cell has reported {when_en}.")
+        return
+    accounts = party_cell_accounts(store) if store is not None else {}
+    cells = (
+        dict(zip(ws.hamlets["hamlet_id"].astype(str), ws.hamlets["party_cell"], strict=True))
+        if "party_cell" in ws.hamlets
+        else {}
+    )
+    lines = []
+    for hamlet in missing:
+        cell = cells.get(hamlet)
+        parts = [f"**{md(names[hamlet])}**"]
+        if cell is not None and pd.notna(cell) and str(cell).strip():
+            parts.append(md(cell))
+        if hamlet in accounts:
+            parts.append("tài khoản / account: " + ", ".join(f"`{md(a)}`" for a in accounts[hamlet]))
+        elif store is not None:
+            parts.append("chưa có tài khoản chi bộ / no party-cell account")
+        lines.append("- " + " — ".join(parts))
+    st.markdown("\n".join(lines))
 
 
 if __name__ == "__main__":  # run as the page ``/bc`` by dashboard/app.py's router

@@ -51,8 +51,9 @@ _NO_CUT = """
     [data-testid="stCheckbox"] label, [data-testid="stCheckbox"] label * { white-space: normal !important;
         overflow: visible !important; text-overflow: clip !important; }
 """
-"""Headline figures, their sub-lines and the meeting switch are never cut with "…": the value keeps one
-line and its size follows the window (``vw``), labels, sub-lines and the switch's label wrap."""
+"""Metrics (an upload's counts, the hamlet page's figures), their sub-lines and the meeting switch are never
+cut with "…": the value keeps one line and its size follows the window (``vw``), labels, sub-lines and the
+switch's label wrap."""
 
 
 TABLE_CSS = """
@@ -72,15 +73,33 @@ TABLE_CSS = """
 while the rows scroll, numbers right-aligned in figures of one width."""
 
 
+CARDS_CSS = """
+.geo-cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(6.5rem, 1fr)); gap: 0.5rem 1rem; }
+.geo-card { min-width: 0; }
+.geo-card-label { display: flex; align-items: flex-end; min-height: 2.5em; font-size: 0.875rem; line-height: 1.25; }
+.geo-card-value { font-size: clamp(1.1rem, 1.9vw, 1.7rem); line-height: 1.3; white-space: nowrap; }
+.geo-card-note { display: inline-block; margin-top: 0.1rem; padding: 0.05rem 0.45rem; border-radius: 0.75rem;
+    background: rgba(49, 51, 63, 0.08); color: rgba(49, 51, 63, 0.75); font-size: 0.8rem; line-height: 1.35; }
+.geo-cards.framed .geo-card { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
+    padding: 0.35rem 0.55rem; }
+.geo-cards.framed .geo-card-label { min-height: 2.4em; font-size: clamp(12px, 1.05vw, 19px); line-height: 1.2; }
+.geo-cards.framed .geo-card-value { font-size: clamp(22px, 2.5vw, 46px); line-height: 1.15; }
+.geo-cards.framed .geo-card-note { font-size: clamp(12px, 1.05vw, 18px); padding: 0.1rem 0.35rem; }
+"""
+"""The style of :func:`dashboard.cards.cards_html`'s headline figures (constant, no data): labels aligned at
+their foot, values on one line sized to the window, the note under each in a light pill; framed and large
+in meeting mode. The cards wrap where the window is narrow."""
+
+
 def page_css(meeting: bool) -> str:
     """Constant CSS (no data): large, never-cut figures and a window-high map in meeting mode, compact otherwise."""
     if not meeting:
-        return f"""<style>{_NO_CUT}{TABLE_CSS}
+        return f"""<style>{_NO_CUT}{TABLE_CSS}{CARDS_CSS}
         [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(1.1rem, 1.9vw, 1.7rem); }}
         .block-container {{ padding-top: 2.2rem; }}
         h1 {{ font-size: clamp(1.5rem, 2.6vw, 2.75rem) !important; }}
         </style>"""
-    return f"""<style>{_NO_CUT}
+    return f"""<style>{_NO_CUT}{CARDS_CSS}
     [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
     [data-testid="stToolbar"], [data-testid="stDecoration"] {{ display: none !important; }}
     .block-container, [data-testid="stMainBlockContainer"] {{ padding: 0.4rem 1rem 1rem !important;
@@ -89,18 +108,6 @@ def page_css(meeting: bool) -> str:
     h1 {{ font-size: clamp(17px, 1.95vw, 34px) !important; padding: 0.1rem 0 !important; line-height: 1.3 !important;
         white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
     [data-testid="stCaptionContainer"] p {{ font-size: clamp(12px, 1.05vw, 17px); margin: 0; }}
-    [data-testid="stMetric"] {{ padding: 0.35rem 0.55rem !important; }}
-    [data-testid="stMetricLabel"] {{ min-height: 2.4em; align-items: flex-end; }}
-    [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {{ align-items: stretch; }}
-    [data-testid="stColumn"]:has([data-testid="stMetric"]) > div,
-    [data-testid="stColumn"]:has([data-testid="stMetric"]) [data-testid="stElementContainer"],
-    [data-testid="stMetric"] {{ height: 100%; }}
-    [data-testid="stMetricLabel"] p {{ font-size: clamp(12px, 1.05vw, 19px) !important; line-height: 1.2 !important; }}
-    [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ font-size: clamp(22px, 2.5vw, 46px) !important;
-        line-height: 1.15 !important; }}
-    [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {{
-        font-size: clamp(12px, 1.05vw, 18px) !important; }}
-    [data-testid="stMetricDelta"] {{ padding: 0.1rem 0.35rem !important; }}
     [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ font-size: 20px; }}
     </style>"""
 

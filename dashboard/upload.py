@@ -64,7 +64,7 @@ from geo.store.tables import KEY
 from geo.store.upload import ColumnChoice, column_choices, refusal_text, refused_rows, store_config
 
 from .history import PERSONAL_COLUMNS, column_label, masker, row_label
-from .panels import guard, problem_list
+from .panels import folded, guard, problem_list
 from .text import md
 
 UPLOAD_TYPES = (".xlsx", ".csv", ".zip", ".gpkg", ".geojson")
@@ -652,6 +652,10 @@ def _match_by_hand(store: Store, layer: str, file, columns: dict[str, str], key:
     st.rerun()
 
 
+SECTION_KEY = "open_upload"
+"""Session key: whether the upload section is open (:func:`dashboard.panels.folded`)."""
+
+
 def show(
     store: Store,
     base: int | None,
@@ -659,9 +663,10 @@ def show(
     account: Account | None = None,
     ws: geo.Workspace | None = None,
 ) -> None:
-    """The app's hook: the upload page for ``store`` (the one the app opened), in an expander, under a guard."""
-    with (
-        guard(("tải lên danh sách", "the upload page")),
-        st.expander("Tải lên danh sách / Upload a list", icon=":material/upload_file:"),
-    ):
-        upload_panel(store, base, disclosure, account=account, ws=ws)
+    """The app's hook: the upload page for ``store`` (the one the app opened), in a folded section
+    (:func:`dashboard.panels.folded`), under a guard."""
+    with guard(("tải lên danh sách", "the upload page")):
+        box = folded("Tải lên danh sách / Upload a list", SECTION_KEY, ":material/upload_file:")
+        if box is not None:
+            with box:
+                upload_panel(store, base, disclosure, account=account, ws=ws)

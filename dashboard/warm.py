@@ -109,7 +109,7 @@ ROLE_ORDER = ("leadership", "officer", "party_cell", "clerk", "inspector", "admi
 
 def _imports() -> None:
     """What the main page imports, and what its first run imports lazily (the map's modules) — except
-    the map's Streamlit component (``streamlit_folium``, ``dashboard.mapview``): declared outside a
+    the map's Streamlit component (``dashboard.mapview``): declared outside a
     page's run, it is not served, and the map stays blank; the page imports it (a few milliseconds)."""
     import altair  # noqa: F401
     import folium  # noqa: F401

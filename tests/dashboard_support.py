@@ -17,6 +17,7 @@ import pyarrow as pa
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
+from dashboard.cards import CARDS_CLASS, Card
 from tests.conftest import sq
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,8 +143,26 @@ def qp(at: AppTest, key: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def headline(at: AppTest) -> dict[str, Card]:
+    """The headline figures (:func:`dashboard.cards.cards_html`) as they read on screen, by label; empty where
+    the page drew none."""
+    import lxml.html
+
+    for element in at.get("html"):
+        if f'class="{CARDS_CLASS}' in element.proto.body:
+            block = lxml.html.fromstring(element.proto.body)
+            cards = {}
+            for card in block.find_class("geo-card"):
+                texts = {part: card.find_class(f"geo-card-{part}") for part in ("label", "value", "note")}
+                label, value = texts["label"][0].text_content(), texts["value"][0].text_content()
+                cards[label] = Card(label, value, texts["note"][0].text_content() if texts["note"] else None)
+            return cards
+    return {}
+
+
 def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    """The value of the headline figure ``label``, as written on screen."""
+    return headline(at)[label].value
 
 
 def page_text(at: AppTest) -> str:
@@ -161,16 +180,16 @@ def page_text(at: AppTest) -> str:
             parts.append(table.to_pandas().to_csv())
     for comp in at.get("component_instance"):
         args = json.loads(comp.proto.json_args)
-        parts += [args.get("script", ""), args.get("header", ""), args.get("html", "")]
+        parts.append(args.get("html", ""))
     return "\n".join(parts)
 
 
 def map_script(at: AppTest) -> str:
-    """The page's map as the browser receives it: the frame's script and the page carrying the selection."""
+    """The page's map as the browser receives it: the frame's page, carrying the selection."""
     comps = at.get("component_instance")
     assert len(comps) == 1, "one map on the page"
     args = json.loads(comps[0].proto.json_args)
-    return args["script"] + "\n" + args["html"]
+    return str(args["html"])
 
 
 def problem_items(at: AppTest) -> list[str]:
@@ -342,6 +361,13 @@ def map_style_counts(pg: Any) -> dict[int, int]:
     frame = pg.locator(MAP_FRAME).element_handle().content_frame()
     scripts = frame.evaluate(MAP_DRAWN)
     return dict(Counter(int(m) for m in re.findall(r",(\d+),\{(?:\"i\": ?\"[^\"]*\", ?)?\"u\":", scripts)))
+
+
+def open_section(at: AppTest, key: str) -> AppTest:
+    """Open a folded section of the main page (:func:`dashboard.panels.folded`), as a click on its header
+    does (a rerun): its content is drawn only while it is open."""
+    at.session_state[key] = True
+    return at.run()
 
 
 def open_tab(at: AppTest, label: str) -> AppTest:

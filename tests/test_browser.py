@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = Path(os.environ.get("GEO_BROWSER_SAMPLE", ROOT / "data" / "hoson"))  # override for development
 DOCS = ROOT / "docs"
 LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_FRAME = "iframe[title='dashboard.mapview.map']"
 PARCELS = "path.leaflet-interactive"
 MAP_DRAWN = "() => window.geoSelection ? window.geoSelection.code : ''"
 """In the map's frame: the script of the selection the map draws now (geo.maps.SelectionReceiver runs it)."""
@@ -528,9 +528,9 @@ SCREENS = [(1024, 768), (1366, 768), (1920, 1080)]
 _FIGURES_JS = """() => {
     const cut = e => e.scrollWidth > e.clientWidth + 1
         || (getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth);
-    const sel = '[data-testid="stMetricValue"], [data-testid="stMetricDelta"], [data-testid="stMetricLabel"]';
+    const sel = '.geo-card-value, .geo-card-note, .geo-card-label';
     return [...document.querySelectorAll(sel)].map(e => ({
-        kind: e.dataset.testid, text: e.innerText,
+        kind: e.className, text: e.innerText,
         cut: [e, ...e.querySelectorAll('*')].filter(cut)
             .map(c => c.tagName + ' ' + c.scrollWidth + '>' + c.clientWidth),
     }));
@@ -550,12 +550,12 @@ def test_meeting_mode_shows_every_figure_whole_and_the_map_fills_the_screen(brow
     context, pg = _open_meeting(browser, app_url, width, height)
     try:
         figures = pg.evaluate(_FIGURES_JS)
-        values = [f for f in figures if f["kind"] == "stMetricValue"]
+        values = [f for f in figures if f["kind"] == "geo-card-value"]
         assert len(values) == 7, figures
         assert not [f for f in figures if f["cut"]], [f for f in figures if f["cut"]]
         assert not [f for f in figures if "…" in f["text"] or "..." in f["text"]]
         # the sub-lines are there and whole
-        subs = [f["text"] for f in figures if f["kind"] == "stMetricDelta"]
+        subs = [f["text"] for f in figures if f["kind"] == "geo-card-note"]
         assert any(t.startswith("trên ") and t.endswith(" ha") for t in subs), subs
         assert any(t.endswith("tỷ đồng") for t in subs), subs
 

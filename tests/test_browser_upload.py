@@ -144,7 +144,7 @@ def office_list(sample_store: Path, out: Path) -> str:
 
 
 def _metric(pg, label: str) -> str:
-    return pg.locator("[data-testid='stMetric']").filter(has_text=label).first.inner_text()
+    return pg.locator(".geo-card").filter(has_text=label).first.inner_text()
 
 
 def _count(metric: str) -> int:

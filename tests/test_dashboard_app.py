@@ -15,6 +15,7 @@ from tests.dashboard_support import (
     SAMPLE,
     assert_no_personal_data,
     build_app_ws,
+    headline,
     html_tables,
     map_script,
     metric,
@@ -107,7 +108,7 @@ def test_broken_workspace_opens_a_problem_page(monkeypatch, build):
     assert len(items) == len(ws.report.problems)
     assert all("Cách sửa / How to fix" in item for item in items)
     assert any("Duplicate “hamlet_id”" in item for item in items)
-    assert not at.metric and not at.get("component_instance")
+    assert not headline(at) and not at.get("component_instance")
 
 
 def test_missing_folder_opens_the_problem_page(monkeypatch, tmp_path):
@@ -148,7 +149,7 @@ def test_an_analysis_that_fails_shows_what_failed_and_what_to_do_not_the_crash_p
     assert "Lỗi không mong đợi khi phân tích dữ liệu / Unexpected error in the analysis" in error
     assert "(RuntimeError)" in error and "`python -m geo validate FOLDER`" in error
     assert NAMES[0] not in error  # the error's own text may quote data: it goes to the log only
-    assert not at.metric and not at.get("component_instance")  # stopped: nothing drawn from a failed analysis
+    assert not headline(at) and not at.get("component_instance")  # stopped: nothing drawn from a failed analysis
 
 
 def test_the_officers_view_shows_the_hamlet_pages_household_list(monkeypatch, app_ws):

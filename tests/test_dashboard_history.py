@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from test_store import small_layers, week2
 
 from geo.store import Store
+from tests.dashboard_support import headline, open_section
 
 pytestmark = pytest.mark.slow
 
@@ -166,10 +167,14 @@ def hook(path: str) -> None:
 
 
 def test_the_apps_hook_shows_the_history_in_its_own_section(store_path: str) -> None:
+    from dashboard.history import SECTION_KEY
+
     at = AppTest.from_function(hook, args=(store_path,), default_timeout=60)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.expander[0].label == "Lịch sử thay đổi / History"
+    assert not at.dataframe  # folded: nothing of the history is read or drawn
+    open_section(at, SECTION_KEY)
     assert table(at)["Số / No."].tolist() == [4, 3, 2, 1]
 
 
@@ -204,7 +209,7 @@ def app_sections(monkeypatch: pytest.MonkeyPatch, target: str, name: str) -> lis
     from tests.dashboard_support import signed_in
 
     at = signed_in(monkeypatch, target, name, PASSWORD)
-    assert at.metric
+    assert headline(at)
     return [e.label for e in at.expander]
 
 

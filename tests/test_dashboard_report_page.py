@@ -111,7 +111,9 @@ def test_an_account_that_is_no_party_cell_gets_a_polite_message_and_no_form(monk
 
 
 def test_the_main_page_lists_the_party_cells_not_reported_in_the_as_of_week_with_their_accounts(monkeypatch, store):
-    at = support.signed_in(monkeypatch, store, "lanhdao", PASSWORD)
+    from dashboard.report_page import UNREPORTED_KEY
+
+    at = support.open_section(support.signed_in(monkeypatch, store, "lanhdao", PASSWORD), UNREPORTED_KEY)
     box = next(e for e in at.expander if e.label.startswith("Chi bộ chưa báo cáo"))
     week = "16/11/2026 – 22/11/2026"
     assert box.label == f"Chi bộ chưa báo cáo tuần {week} (1) / Party cells not reported the week {week}"

@@ -21,6 +21,7 @@ from geo.store import Store, import_folder
 from geo.store.accounts import add_user
 from geo.store.audit import read_audit
 from tests import dashboard_support as support
+from tests.dashboard_support import headline
 
 pytestmark = pytest.mark.slow
 
@@ -86,13 +87,13 @@ def test_before_sign_in_the_page_shows_no_hamlet_name_and_no_figure(monkeypatch,
     assert any("Xã Thử" in s.value for s in at.subheader)  # the commune's name, and only that
     for text in ("Thôn Đồng Tâm", "Thôn Lân Hoài", *NAMES_A, *NAMES_B, "Đường tỉnh"):
         assert not shows(at, text), text
-    assert not at.metric and not at.dataframe and not at.tabs
+    assert not headline(at) and not at.dataframe and not at.tabs
 
 
 def test_a_wrong_password_is_refused(monkeypatch, store):
     at = sign_in(open_app(monkeypatch, store), "lanhdao", "sai-mật-khẩu")
     assert "Sai tên đăng nhập hoặc mật khẩu" in errors(at)
-    assert not at.metric
+    assert not headline(at)
 
 
 def test_an_unknown_name_gets_the_same_message_as_a_wrong_password(monkeypatch, store):
@@ -107,12 +108,12 @@ def test_the_fifth_failure_locks_the_account_and_says_so(monkeypatch, store):
         sign_in(at, "lanhdao", "sai-mật-khẩu")
     assert "tạm khóa 15 phút" in errors(at) and "locked for 15 minutes" in errors(at)
     sign_in(at, "lanhdao")  # even the right password, while locked
-    assert "tạm khóa" in errors(at) and not at.metric
+    assert "tạm khóa" in errors(at) and not headline(at)
 
 
 def test_a_signed_in_account_sees_the_dashboard_its_name_and_its_role(monkeypatch, store):
     at = sign_in(open_app(monkeypatch, store), "lanhdao")
-    assert at.metric and at.title[0].value.endswith("Xã Thử")
+    assert headline(at) and at.title[0].value.endswith("Xã Thử")
     assert any("lanhdao" in m.value and "Lãnh đạo" in m.value for m in at.sidebar.markdown)
 
 
@@ -158,7 +159,7 @@ def test_a_meeting_screen_signs_out_in_one_click_on_the_page(monkeypatch, store)
     at = sign_in(open_app(monkeypatch, store), "phonghop")
     next(b for b in at.main.button if b.label.startswith("Đăng xuất")).click()
     at.run()
-    assert not at.exception and not at.metric
+    assert not at.exception and not headline(at)
     assert at.text_input(key=signin.PASSWORD).value == ""
 
 
@@ -167,7 +168,7 @@ def test_sign_out_returns_to_the_sign_in_page(monkeypatch, store):
     next(b for b in at.sidebar.button if b.label.startswith("Đăng xuất")).click()
     at.run()
     assert not at.exception
-    assert not at.metric and not shows(at, "Thôn Đồng Tâm")
+    assert not headline(at) and not shows(at, "Thôn Đồng Tâm")
     assert at.text_input(key=signin.PASSWORD).value == ""
 
 
@@ -175,7 +176,7 @@ def test_a_session_idle_for_a_working_day_signs_in_again(monkeypatch, store):
     at = sign_in(open_app(monkeypatch, store), "lanhdao")
     at.session_state[signin.SEEN] = at.session_state[signin.SEEN] - signin.IDLE - signin.IDLE / 8
     at.run()
-    assert not at.metric and "hết hạn" in errors(at)
+    assert not headline(at) and "hết hạn" in errors(at)
 
 
 def test_sign_in_failures_and_sign_out_leave_audit_rows(monkeypatch, store):
@@ -193,7 +194,7 @@ def test_a_folder_workspace_says_it_has_no_sign_in(monkeypatch, tmp_path):
     folder = build_workspace(tmp_path / "ws", toml=TOML)
     st.cache_resource.clear()
     at = open_app(monkeypatch, str(folder))
-    assert at.metric  # no sign-in: the dashboard at once
+    assert headline(at)  # no sign-in: the dashboard at once
     said = [c.value for c in at.sidebar.caption] + [w.value for w in at.sidebar.warning]
     assert any("không có đăng nhập" in s for s in said), said
 

@@ -21,7 +21,9 @@ from conftest import build_workspace, default_layers
 from streamlit.testing.v1 import AppTest
 from test_store import content
 
+from dashboard import upload
 from geo.store import Store, import_folder, upload_file
+from tests.dashboard_support import metric, open_section
 
 pytestmark = pytest.mark.slow
 
@@ -340,11 +342,12 @@ def test_the_app_reloads_its_data_after_an_upload(accounts: str, monkeypatch: py
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("#1" in c.value for c in at.caption)
+    open_section(at, upload.SECTION_KEY)
     choose(at, "households.csv", week47(), user=None)
     click(at, "upload_preview")
     click(at, "upload_confirm")
     assert any("#2" in c.value for c in at.caption)  # the page now shows the new changeset
-    handed = next(m.value for m in at.metric if m.label == "Hộ đã bàn giao")
+    handed = metric(at, "Hộ đã bàn giao")
     assert handed == "66,7%"  # H1 and H3 of H1, H3, H4
 
 

@@ -274,13 +274,12 @@ def test_the_same_selection_builds_the_same_page_byte_for_byte(evil_ws):
 
 
 def _split(ws, **kw):
-    """The frame's page as streamlit-folium sends it (its Leaflet script and html) and the selection's script."""
-    from streamlit_folium import _get_html, _get_map_string
-
+    """The scripts of the frame's page as the dashboard sends it (the selection it carries left out), the
+    whole page, and the selection's script."""
     code = selection_script(build_map(ws, _analysis(ws, **kw)))
-    frame = carry_selection(map_frame(display_geometry(ws)), code)
-    frame.get_root().render()
-    return _get_map_string(frame), _get_html(frame), code
+    page = carry_selection(map_frame(display_geometry(ws)), code).get_root().render()
+    scripts = "\n".join(re.findall(r"<script>(.*?)</script>", page, flags=re.S))
+    return scripts, page, code
 
 
 def test_every_selection_of_a_workspace_has_the_same_map_frame(evil_ws):
@@ -297,7 +296,7 @@ def test_the_frame_draws_nothing_of_the_selection_and_its_script_draws_it_all(ev
     for drawn in ("map-legend", "L.control.layers", "fitBounds", "hamlet-label", "Thôn Lân Hoài"):
         assert drawn in whole and drawn in code and drawn not in frame, drawn
     assert "geoApplySelection" in frame  # the frame draws the selection it is given
-    assert "map_div" in code and "map_0000" not in code  # the map by streamlit-folium's name for it
+    assert "geo_map" in code and "map_0000" not in code  # the map by the name the frame runs it with
 
 
 def test_the_selection_travels_inert_in_the_frames_page(evil_ws):

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.store import Store, import_folder, upload_file
 from geo.store.accounts import add_user
-from tests.dashboard_support import signed_in
+from tests.dashboard_support import metric, signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +44,7 @@ def open_app(monkeypatch, store: str, *extra: str) -> AppTest:
 
 
 def handed_over(at: AppTest) -> str:
-    return next(m.value for m in at.metric if m.label == "Hộ đã bàn giao")
+    return metric(at, "Hộ đã bàn giao")
 
 
 def upload_all_handed_over(store: str, tmp_path: Path) -> None:

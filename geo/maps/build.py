@@ -57,7 +57,7 @@ class BuiltMap:
     Attributes
     ----------
     map : folium.Map
-        For :func:`map_html`, or for ``streamlit_folium.st_folium``.
+        For :func:`map_html`, or for the dashboard's map frame (:func:`carry_selection`).
     info : MapInfo
         The drawing mode, the parcels, grievances and clusters drawn, the bounds fitted.
     """
@@ -246,8 +246,9 @@ FRAME_ELEMENTS = (MeetingClass, FillViewport, MetricScale, PopupsAbove, folium.T
 def selection_script(built: BuiltMap) -> str:
     """The selection's layers, legend, layer control and view of a map from :func:`build_map`, as one script.
 
-    The script refers to the map as ``map_div`` (streamlit-folium's name for it) and is run in the
-    browser by the map's frame (:func:`carry_selection`), replacing the previous selection's.
+    The script refers to the map as ``geo_map`` (the name the frame's
+    :class:`~geo.maps.elements.SelectionReceiver` runs it with) and is run in the browser by the map's
+    frame (:func:`carry_selection`), replacing the previous selection's.
     """
     fmap = built.map
     figure = cast(Figure, fmap.get_root())
@@ -263,7 +264,7 @@ def selection_script(built: BuiltMap) -> str:
         if not isinstance(child, FRAME_ELEMENTS):
             walk(child)
     code = "\n".join(el.render() for name, el in figure.script._children.items() if name in ours)
-    return code.replace(fmap.get_name(), "map_div")
+    return code.replace(fmap.get_name(), "geo_map")
 
 
 def carry_selection(frame: folium.Map, code: str) -> folium.Map:

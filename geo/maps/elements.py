@@ -531,7 +531,8 @@ _SELECTION_JS = """window.geoApplySelection = window.geoApplySelection || functi
     L.Control.prototype.addTo = function (m) { if (m === map) { sel.items.push(this); } return addTo.call(this, m); };
     try {
         var el = document.createElement("script");  // an inline script, as the map's own (no eval)
-        el.textContent = "(function () {\\n" + code + "\\n})();";
+        sel.map = map;  // the script's geo_map
+        el.textContent = "(function (geo_map) {\\n" + code + "\\n})(window.geoSelection.map);";
         document.body.appendChild(el);
         el.remove();
     } finally {
