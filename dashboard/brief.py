@@ -43,6 +43,29 @@ def _text(
     return brief(_ws, period, project=project, as_of=date.fromisoformat(as_of), unreported=unreported)  # type: ignore[arg-type]
 
 
+def _choose(period: str) -> None:
+    st.session_state[PERIOD_KEY] = period
+
+
+def choose_period() -> str | None:
+    """The brief's period: a button per period, the chosen one highlighted (None until one is pressed).
+
+    Buttons, not a radio: the page's first view already draws buttons, and a radio's scripts and
+    drawing cost the browser about 0.05 s before the map could draw (``docs/architecture.md``).
+    """
+    chosen = st.session_state.get(PERIOD_KEY)
+    for column, (period, label) in zip(st.columns(len(PERIODS)), PERIODS.items(), strict=True):
+        column.button(
+            label,
+            key=f"{PERIOD_KEY}_{period}",
+            type="primary" if period == chosen else "secondary",
+            on_click=_choose,
+            args=(period,),
+            width="stretch",
+        )
+    return chosen if chosen in PERIODS else None
+
+
 def show(
     ws: geo.Workspace, path: Path | str, key: tuple, sel: Selection, unreported: Sequence[str] | None = None
 ) -> None:
@@ -62,15 +85,7 @@ def show(
     if not ws.report.ok:
         return
     st.subheader("Bản tin cho nhóm Zalo / Brief for the Zalo group")
-    period = st.radio(
-        "Bản tin / Brief",
-        list(PERIODS),
-        index=None,
-        format_func=PERIODS.__getitem__,
-        horizontal=True,
-        key=PERIOD_KEY,
-        label_visibility="collapsed",
-    )
+    period = choose_period()
     if period is None:
         st.caption("Chọn tuần hoặc tháng để lập bản tin / Choose week or month to make the brief.")
         return

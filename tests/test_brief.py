@@ -471,7 +471,7 @@ def test_the_sidebar_shows_the_brief_with_its_copy_box_once_a_period_is_chosen(m
     app_ws = build_app_ws(lambda **kw: build_workspace(tmp_path / "app", **kw))
     at = run_app(monkeypatch, app_ws, {"project": "P1", "as_of": "2026-11-20"})
     assert not at.code  # nothing made before week or month is chosen
-    at.sidebar.radio(key="brief_period").set_value("week").run()
+    at.sidebar.button(key="brief_period_week").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.code) == 1
     text = at.code[0].value
@@ -480,6 +480,8 @@ def test_the_sidebar_shows_the_brief_with_its_copy_box_once_a_period_is_chosen(m
     assert text == brief(ws, "week", project="P1", as_of=AS_OF, unreported=silent)
     assert text.startswith("BẢN TIN TUẦN 14/11–20/11/2026") and "Dự án: Đường tỉnh ĐT.242" in text
     assert at.code[0].proto.wrap_lines and at.code[0].proto.language == "plaintext"  # no highlighting
+    chosen = {b.key: b.proto.type for b in at.sidebar.button if b.key.startswith("brief_period_")}
+    assert chosen == {"brief_period_week": "primary", "brief_period_month": "secondary"}  # the choice shows
     for name in APP_NAMES:
         assert name not in text
 
@@ -488,7 +490,7 @@ def test_meeting_mode_keeps_the_brief(monkeypatch, tmp_path):
     st_cache_clear()
     app_ws = build_app_ws(lambda **kw: build_workspace(tmp_path / "app", **kw))
     at = run_app(monkeypatch, app_ws, {"meeting": "1", "as_of": "2026-11-20"})
-    at.sidebar.radio(key="brief_period").set_value("month").run()
+    at.sidebar.button(key="brief_period_month").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.code[0].value.startswith("BẢN TIN THÁNG 11/2026")
 
