@@ -70,18 +70,23 @@ _TIP_JS = """window.geoTipFor = window.geoTipFor || function (map) {
     map._geoTip = tip;
     return tip;
 };
-window.geoBindTip = window.geoBindTip || function (layer, html, sticky, onClick) {
+window.geoBindTips = window.geoBindTips || function (group, tipOf, sticky) {
+    // one set of handlers for a whole layer (its shapes' events reach it), each shape's tooltip written
+    // when it is shown: nothing made per shape while thousands of them are drawn
     function at(e) {
-        var map = layer._map;
+        var layer = e.layer, map = layer._map;
         return (!sticky && layer.getLatLng) ? map.latLngToContainerPoint(layer.getLatLng()) : e.containerPoint;
     }
-    layer.on("mouseover", function (e) { geoTipFor(layer._map).show(html, at(e)); });
-    if (sticky) { layer.on("mousemove", function (e) { geoTipFor(layer._map).move(e.containerPoint); }); }
-    layer.on("mouseout", function () { geoTipFor(layer._map).hide(); });
-    if (onClick) { layer.on("click", function (e) { geoTipFor(layer._map).show(html, at(e)); }); }
+    function show(e) { var html = tipOf(e.layer); if (html) { geoTipFor(e.layer._map).show(html, at(e)); } }
+    group.on("mouseover", show);
+    if (sticky) { group.on("mousemove", function (e) { geoTipFor(e.layer._map).move(e.containerPoint); }); }
+    group.on("mouseout", function (e) { geoTipFor(e.layer._map).hide(); });
+    group.on("click", function (e) { if (!e.layer.getPopup || !e.layer.getPopup()) { show(e); } });
 };"""
 """The map's tooltips: one box per map inside the map container (z-index above the legend), placed
-beside the pointer and kept inside the map; Leaflet's own tooltips sit beneath the controls."""
+beside the pointer and kept inside the map; Leaflet's own tooltips sit beneath the controls. A layer's
+shapes share one set of handlers (:func:`geoBindTips`), and a shape's tooltip is written when shown; a
+click shows it where the shape has no popup."""
 
 _HATCH_JS = """if (!document.getElementById("geo-hatch-defs")) {
     document.body.insertAdjacentHTML("beforeend", '<svg id="geo-hatch-defs" width="0" height="0" '
@@ -128,12 +133,17 @@ class DataLayer(folium.map.Layer):
                 } else {
                     layer = L.polygon(g.map(function (poly) { return poly.map(ring); }), st);
                 }
-                var t = tip ? tip(p, T, f[1]) : null;
                 var c = pop ? pop(p, T, f[1]) : null;
-                if (t) { geoBindTip(layer, t, {{ this.sticky|tojson }}, !c); }
                 if (c) { layer.bindPopup(c, {maxWidth: 420, className: "geo-popup"}); }
+                layer.geoFeature = f;
                 group.addLayer(layer);
             });
+            if (tip) {
+                geoBindTips(group, function (layer) {
+                    var f = layer.geoFeature;
+                    return f ? tip(f[2] || {}, T, f[1]) : null;
+                }, {{ this.sticky|tojson }});
+            }
             return group;
         })();
         {% endmacro %}
