@@ -158,6 +158,19 @@ def _wait_for_parcels(pg, timeout: float = 120_000) -> None:
         status.first.wait_for(state="hidden", timeout=timeout)
 
 
+def _expect_diff_counts(scope, added: int, changed: int, removed: int) -> None:
+    """Wait until an upload's preview shows its three counts: rows added, changed and removed.
+
+    Streamlit fetches a metric's scripts the first time the page draws one, so the counts may come a moment
+    after the rest of the preview (its confirmation button included): wait for them, do not read them once.
+    """
+    from playwright.sync_api import expect
+
+    for label, n in (("Thêm / Added", added), ("Sửa / Changed", changed), ("Bỏ / Removed", removed)):
+        metric = scope.locator("[data-testid='stMetric']").filter(has_text=label)
+        expect(metric.locator("[data-testid='stMetricValue']")).to_have_text(str(n), timeout=30_000)
+
+
 def _map_signature(pg) -> tuple[int, str]:
     frame = _map_frame(pg)
     return frame.locator(PARCELS).count(), frame.locator(".map-legend").inner_text()

@@ -24,7 +24,7 @@ import pytest
 
 from geo.schema import STAGE_ORDER
 from tests.dashboard_support import map_style_counts, sample_store_in, serving
-from tests.test_browser import _guarded_page, _wait_for_parcels
+from tests.test_browser import _expect_diff_counts, _guarded_page, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -192,8 +192,8 @@ def test_a_clerk_uploads_the_offices_list_sees_its_diff_confirms_and_the_map_fol
         upload.get_by_role("button", name="Xem trước thay đổi / Preview the changes").click()
         confirm = upload.get_by_role("button", name="Xác nhận cập nhật / Confirm the upload")
         confirm.wait_for(timeout=90_000)
+        _expect_diff_counts(upload, added=1, changed=0, removed=0)
         shown = upload.inner_text()
-        assert "Thêm / Added\n\n1" in shown and "Sửa / Changed\n\n0" in shown and "Bỏ / Removed\n\n0" in shown
         assert "Thôn Đồng Lầm" in shown  # the per-hamlet line of the household added
         grid = upload.locator("[data-testid='stDataFrame']")  # its cells are drawn on a canvas, mirrored in the DOM
         grid.get_by_text("ẩn-", exact=False).first.wait_for(state="attached", timeout=30_000)
