@@ -153,9 +153,28 @@ def _wait_for_parcels(pg, timeout: float = 120_000) -> None:
         arg=MAP_FRAME,
         timeout=timeout,
     )
-    status = pg.locator("[data-testid='stStatusWidget']")
-    if status.count():
-        status.first.wait_for(state="hidden", timeout=timeout)
+    _idle(pg, timeout)
+
+
+IDLE = """([token, still]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const idle = !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector("[data-testid='stStatusWidget']");
+  const now = performance.now();
+  if (!idle || !window.geoIdle || window.geoIdle.token !== token) window.geoIdle = {token, since: now};
+  return idle && now - window.geoIdle.since >= still;
+}"""
+"""Whether Streamlit's run state (its own ``data-test-script-state``) has read "not running", with no status
+widget, for ``still`` ms on end, counted from this wait's first look (``token``)."""
+
+
+def _idle(pg, timeout: float = 120_000, still: float = 300) -> None:
+    """Wait until the app's run that the last action started has ended and no other has begun since.
+
+    A click's rerun request takes a moment to reach the server and come back as "running": the state must
+    stay "not running" for ``still`` ms, not be read once, or a click made next is lost in the run still to come.
+    """
+    pg.wait_for_function(IDLE, arg=[os.urandom(8).hex(), still], timeout=timeout)
 
 
 def _expect_diff_counts(scope, added: int, changed: int, removed: int) -> None:

@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.dashboard_support import sample_store_in, serving
-from tests.test_browser import _guarded_page, _wait_for_parcels
+from tests.test_browser import _guarded_page, _idle, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +36,6 @@ def sample_store(tmp_path_factory) -> Path:
 def store_url(sample_store, tmp_path_factory):
     with serving(sample_store, tmp_path_factory.mktemp("serve_grievance_forms")) as url:
         yield url
-
-
-def _idle(pg, timeout: float = 60_000) -> None:
-    status = pg.locator("[data-testid='stStatusWidget']")
-    if status.count():
-        status.first.wait_for(state="hidden", timeout=timeout)
 
 
 def _choose(pg, scope, label: str, option: str) -> None:

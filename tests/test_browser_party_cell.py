@@ -22,7 +22,7 @@ import pytest
 
 from geo.formatting import today_in_vietnam
 from tests.dashboard_support import sample_store_in, serving
-from tests.test_browser import MAP_DRAWN, MAP_FRAME, _guarded_page, _wait_for_parcels
+from tests.test_browser import MAP_DRAWN, MAP_FRAME, _guarded_page, _idle, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -83,12 +83,6 @@ def _sign_in(pg, name: str, password: str) -> None:
     pg.get_by_label("Tên đăng nhập / User name").fill(name)
     pg.get_by_label("Mật khẩu / Password").fill(password)
     pg.get_by_role("button", name="Đăng nhập / Sign in").click()
-
-
-def _idle(pg, timeout: float = 60_000) -> None:
-    status = pg.locator("[data-testid='stStatusWidget']")
-    if status.count():
-        status.first.wait_for(state="hidden", timeout=timeout)
 
 
 def _horizontal_overflow(pg) -> int:

@@ -45,6 +45,7 @@ from tests.test_browser import (
     MAP_SCRIPTS,
     PARCELS,
     _guarded_page,
+    _idle,
     _wait_for_parcels,
     _wait_until_still,
 )
@@ -241,13 +242,6 @@ def _choose(pg, select, option: str, tries: int = 3) -> None:
             if attempt == tries - 1:
                 raise
             pg.keyboard.press("Escape")
-
-
-def _idle(pg, timeout: float = 60_000) -> None:
-    """Wait until Streamlit's run has ended (its status widget, where shown, is gone)."""
-    status = pg.locator("[data-testid='stStatusWidget']")
-    if status.count():
-        status.first.wait_for(state="hidden", timeout=timeout)
 
 
 def _texts(pg) -> str:

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from geo.schema import STAGE_ORDER
 from tests.dashboard_support import map_styles, sample_store_in, serving
-from tests.test_browser import _guarded_page, _wait_for_parcels
+from tests.test_browser import _guarded_page, _idle, _wait_for_parcels
 
 pytestmark = pytest.mark.browser
 
@@ -66,16 +66,6 @@ def _households(sample_store: Path) -> tuple[str, str, list[str]]:
     other = sorted(per[per["hamlets"].map(lambda h: bool(h) and "HS01" not in h)].index)
     parcels = sorted(hh.loc[hh["household_id"] == mine[0], "parcel_id"])
     return mine[0], other[0], parcels
-
-
-def _idle(pg, timeout: float = 120_000) -> None:
-    """Wait until the app's run that the last action started has ended (Streamlit's own run state)."""
-    pg.wait_for_timeout(300)  # the action's rerun request reaches the server
-    pg.wait_for_function(
-        "() => { const app = document.querySelector('[data-testid=stApp]');"
-        " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }",
-        timeout=timeout,
-    )
 
 
 def _figure(panel, label: str):
