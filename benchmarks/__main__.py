@@ -84,10 +84,14 @@ TARGETS = (
     ),
     ("province", "filter_s", 2.0, "s", "filter change until the map is drawn (median)"),
     ("province", "five_sessions_peak_mb", 1536.0, "MB", "the server with five sessions open"),
+    ("province", "walk_project_s", 2.0, "s", "the walk: a project chosen, until drawn (a filter change)"),
+    ("province", "walk_hamlet_s", 2.0, "s", "the walk: a hamlet chosen, until drawn (a filter change)"),
+    ("province", "walk_zoom_s", 2.0, "s", "the walk: zoomed to a parcel, until its tooltip shows"),
 )
 """Issue 18's targets (two cores, Debian's Chromium, offline), as a user meets them: a fresh server
 process, a real browser, the time until the map has drawn (:mod:`benchmarks.visits`); ``sample`` is
-the sample store as ``scripts/run.sh`` serves it, signed in as leadership."""
+the sample store as ``scripts/run.sh`` serves it, signed in as leadership. The walk (issue 18's "done when":
+open the dashboard, filter to a project, zoom to a parcel) is held to the filter change's limit at each step."""
 
 PARTS = ("product", "store", "browser")
 """What ``python -m benchmarks`` measures: the product on a folder, the store, and the dashboard in a browser
@@ -281,6 +285,9 @@ def headline_figures(res: dict) -> dict:
                 "five_sessions_peak_mb": browser.get("five_sessions_peak_mb"),
             }
         )
+        walk = browser.get("walk_median_s")
+        if walk:
+            out.update({f"walk_{step}": walk[step] for step in ("project_s", "hamlet_s", "zoom_s")})
         for sessions in browser.get("sessions", []):
             n = sessions["sessions"]
             out[f"sessions_{n}_median_s"] = sessions["median_s"]
@@ -395,6 +402,12 @@ def browser_rows(row) -> list[tuple[str, list[str]]]:
             return "—"
         return f"{_s(found['server_cpu_s_per_change'])} / {_s(found.get('browsers_cpu_s_per_change'))}"
 
+    def walk(r: dict) -> str:
+        w = r["browser"].get("walk_median_s")
+        if not w:
+            return "—"
+        return " / ".join(_s(w[k]) for k in ("first_map_s", "project_s", "hamlet_s", "zoom_s"))
+
     return [
         row("browser: first map, fresh server (s)", lambda r: _runs(r["browser"]["cold"])),
         row("  the same from starting the server (s)", lambda r: _runs(r["browser"]["cold_from_start"])),
@@ -408,6 +421,7 @@ def browser_rows(row) -> list[tuple[str, list[str]]]:
             lambda r: _runs(r["browser"].get("again") or []),
         ),
         row("  filter change until drawn (s)", lambda r: _runs(r["browser"]["filter"])),
+        row("  the walk, medians: opened / a project / a hamlet / a parcel's tooltip (s)", walk),
         row("  first view, received (bytes)", lambda r: _bytes(r["browser"]["first_view_bytes"])),
         row("  server memory, five sessions (MB)", lambda r: f"{r['browser']['five_sessions_peak_mb']:,.0f}"),
         *[

@@ -31,6 +31,12 @@ For ``WORKSPACE`` (a folder or a store; with a store, ``--account`` signs in wit
     In one page, the project filter changed ``--changes`` times (to each project in turn, then
     back to "all"): from choosing the option until the map has drawn the new selection (the
     legend's heading changed and a shape on screen).
+``walk``
+    On each server, once its background warm-up has ended (a server as found after it has been up a
+    while), a person's walk (:func:`walk`): a new browser opens the page, chooses the first project, then
+    (where the map shows hamlets rather than parcels) the most advanced hamlet shown, and fits the view to
+    the most advanced parcel drawn and points at it; each step timed until the map shows it, the last until
+    the parcel's tooltip shows (``walk_median_s``: each step's median).
 ``sessions``
     For each N of ``--sessions``, on a fresh server: one person's page (signed in, its map drawn) among
     N - 1 other sessions (:class:`benchmarks.protocol.Session`, signed in with that browser's kept
@@ -179,6 +185,15 @@ class Server:
 
         times = psutil.Process(self.proc.pid).cpu_times()
         return float(times.user + times.system)
+
+    def wait_warmed(self, timeout: float = 900) -> None:
+        """Until the server's background warm-up has ended (:mod:`dashboard.warm` logs its first part and its
+        rest): a server as one finds it after it has been up a while."""
+        deadline = time.monotonic() + timeout
+        while self.log.read_text(encoding="utf-8").count("page warmed in") < 2:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server's warm-up did not end:\n" + self.log.read_text(encoding="utf-8"))
+            time.sleep(0.2)
 
     @property
     def url(self) -> str:
@@ -447,6 +462,133 @@ def _browsers_cpu_s() -> float:
     return total
 
 
+SPOT = """() => {
+  // The walk's next step on the map as it is drawn: the most advanced parcel of the selection (its style is
+  // its stage), the view fitted to it and its centre on screen; where the map shows hamlets instead (too many
+  // parcels), the name of the most advanced hamlet, to be chosen in the filter.
+  const map = window.geoSelection && window.geoSelection.map;
+  if (!map) return null;
+  let parcel = null, hamlet = null;
+  map.eachLayer(l => {
+    const f = l.geoFeature;
+    if (!f || !l.getBounds) return;
+    const p = f[2] || {};
+    if (p.a !== undefined) {
+      if (!parcel || f[1] > parcel.geoFeature[1]) parcel = l;
+    } else if (typeof p.t === 'string' && p.t.includes('Đã bàn giao:') && (!hamlet || f[1] > hamlet.geoFeature[1])) {
+      hamlet = l;
+    }
+  });
+  if (parcel) {
+    map.fitBounds(parcel.getBounds(), {maxZoom: 19, animate: false});
+    // a point on the parcel's own shape, nearest its box's centre (Leaflet's getCenter misplaces a shape drawn
+    // as a multipolygon, and a concave parcel's centre may lie outside it)
+    const r = parcel._path.getBoundingClientRect(), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const points = [];
+    for (let i = 1; i < 8; i++) {
+      for (let j = 1; j < 8; j++) points.push([r.left + r.width * i / 8, r.top + r.height * j / 8]);
+    }
+    points.sort((a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy));
+    const on = points.find(([x, y]) => document.elementFromPoint(x, y) === parcel._path);
+    return on ? {parcel: true, zoom: map.getZoom(), x: on[0], y: on[1]} : null;
+  }
+  if (!hamlet) return null;
+  const name = /^<b>(.*?)<\\/b>/.exec(hamlet.geoFeature[2].t);
+  const text = name ? new DOMParser().parseFromString(name[1], 'text/html').body.textContent : null;
+  return {parcel: false, hamlet: text};
+}"""
+"""In the map's frame: where the walk goes next (:func:`walk`)."""
+
+TIP = """() => { const t = document.querySelector('.geo-tip');
+  return t && t.style.display !== 'none' && t.innerText ? t.innerText : null; }"""
+"""In the map's frame: the text of the tooltip shown (``geoTipFor``), or null."""
+
+NEW_SELECTION = """([sel, before]) => {
+  const frames = document.querySelectorAll(sel);
+  if (frames.length !== 1) return false;
+  const w = frames[0].contentWindow, doc = frames[0].contentDocument;
+  return !!(w && w.geoSelection && w.geoSelection.code !== before && doc.querySelector('path.leaflet-interactive'));
+}"""
+"""The map has drawn a selection other than ``before`` (its script, ``geoSelection.code``), in the frame there
+or in a new one (a map of hamlets replaced by one of parcels is a new frame)."""
+
+SELECTION_CODE = """(sel) => { const f = document.querySelector(sel), w = f && f.contentWindow;
+  return w && w.geoSelection ? w.geoSelection.code : null; }"""
+
+
+STILL = """() => { const map = window.geoSelection && window.geoSelection.map;
+  return !!map && !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress); }"""
+"""In the map's frame: the map is not moving (a new selection's view may still be gliding into place, and
+Leaflet ignores a new view asked for meanwhile)."""
+
+SHAPES = "() => document.querySelectorAll('path.leaflet-interactive').length"
+"""In the map's frame: the shapes drawn (parcels, hamlets and the rest)."""
+
+
+async def _map_frame(page: Any) -> Any:
+    handle = await page.locator(MAP_FRAME).element_handle()
+    return await handle.content_frame()
+
+
+async def _redrawn(page: Any, choose: Callable[[], Any]) -> float:
+    """Seconds from ``choose()`` (a filter chosen) until the map has drawn the new selection."""
+    before = await page.evaluate(SELECTION_CODE, MAP_FRAME)
+    t = time.perf_counter()
+    await choose()
+    await page.wait_for_function(NEW_SELECTION, arg=[MAP_FRAME, before], timeout=300_000, polling="raf")
+    return time.perf_counter() - t
+
+
+async def _typed_hamlet(page: Any, name: str) -> Any:
+    """The hamlet filter opened and ``name`` typed into it (a person's typing, not timed): its option."""
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    await box.click()
+    await page.keyboard.type(name)
+    option = page.get_by_role("option", name=name, exact=True)
+    await option.wait_for(timeout=60_000)
+    return option
+
+
+async def walk(browser: Any, url: str, account: str | None) -> dict:
+    """A person's walk through the dashboard, each step timed until the map shows it (issue 18's "done when").
+
+    A new browser opens the page on a server already up (``first_map_s``: as ``later``); chooses the first
+    project (``project_s``); where the map then shows hamlets rather than parcels (too many of them), chooses
+    the most advanced hamlet it shows (``hamlet_s``, else None); then fits the view to the most advanced
+    parcel drawn and points at it (``zoom_s``: until its tooltip shows, ``tooltip`` its text).
+    """
+    context, page, first = await _open(browser, url, account)
+    out: dict[str, Any] = {"first_map_s": round(first, 3), "hamlet": None, "hamlet_s": None}
+    try:
+        box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+        await box.click()
+        out["project"] = (await page.locator("[role='option']").nth(1).inner_text()).strip()
+        await page.keyboard.press("Escape")
+        out["project_s"] = round(await _redrawn(page, lambda: _choose_project(page, 1)), 3)
+        spot = await (await _map_frame(page)).evaluate(SPOT)
+        if spot is not None and not spot["parcel"] and spot["hamlet"]:
+            out["hamlet"] = spot["hamlet"]
+            option = await _typed_hamlet(page, spot["hamlet"])
+            out["hamlet_s"] = round(await _redrawn(page, option.click), 3)
+            await page.keyboard.press("Escape")
+        frame = await _map_frame(page)
+        out["shapes_drawn"] = await frame.evaluate(SHAPES)
+        await frame.wait_for_function(STILL, timeout=60_000, polling="raf")  # the person looks, then zooms
+        t = time.perf_counter()
+        spot = await frame.evaluate(SPOT)
+        if spot is None or not spot["parcel"]:
+            raise RuntimeError(f"the walk found no parcel to zoom to on the map of {out['project']!r}")
+        box = await page.locator(MAP_FRAME).bounding_box()
+        await page.mouse.move(box["x"] + spot["x"], box["y"] + spot["y"])
+        await frame.wait_for_function(TIP, timeout=60_000, polling="raf")
+        out["zoom_s"] = round(time.perf_counter() - t, 3)
+        out["zoom"] = spot["zoom"]
+        out["tooltip"] = " | ".join((await frame.evaluate(TIP)).splitlines())
+    finally:
+        await context.close()
+    return out
+
+
 def _stats(times: list[float]) -> dict:
     if not times:
         return {"n": 0, "median_s": None, "p90_s": None, "max_s": None}
@@ -467,7 +609,7 @@ async def measure(
     from playwright.async_api import async_playwright
 
     out: dict[str, Any] = {"workspace": workspace, "account": account}
-    out.update({key: [] for key in ("cold", "cold_from_start", "later", "again", "returning")})
+    out.update({key: [] for key in ("cold", "cold_from_start", "later", "again", "returning", "walk")})
     with tempfile.TemporaryDirectory(prefix="geo-visits-") as tmp:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -506,6 +648,14 @@ async def measure(
                         for c, _, _ in opened:
                             await c.close()
                     await context.close()
+                    await asyncio.to_thread(server.wait_warmed)
+                    w = await walk(browser, server.url, account)
+                    out["walk"].append(w)
+                    log(
+                        f"    the walk: opened {w['first_map_s']:.2f} s, a project {w['project_s']:.2f} s, "
+                        + (f"a hamlet {w['hamlet_s']:.2f} s, " if w["hamlet_s"] is not None else "")
+                        + f"a parcel zoomed to, its tooltip {w['zoom_s']:.2f} s"
+                    )
                     peak = max(peak, server.peak_mb)
             out["server_peak_mb"] = round(peak, 1)
             out["sessions"], out["browser_sessions"] = [], []
@@ -534,6 +684,12 @@ async def measure(
     for key in ("cold", "cold_from_start", "later", "again", "returning", "filter"):
         if out.get(key):
             out[f"{key}_median_s"] = round(statistics.median(out[key]), 3)
+    out["walk_median_s"] = {
+        step: None
+        if any(w[step] is None for w in out["walk"])
+        else round(statistics.median(w[step] for w in out["walk"]), 3)
+        for step in ("first_map_s", "project_s", "hamlet_s", "zoom_s")
+    }
     return out
 
 

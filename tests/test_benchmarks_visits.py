@@ -80,6 +80,27 @@ def test_a_session_page_without_its_map_shows_no_endless_loading_placeholder(tmp
     assert placeholders == 0
 
 
+def test_a_persons_walk_chooses_a_project_and_ends_on_a_parcels_tooltip(figures):
+    (walk,) = figures["walk"]  # one server, one walk
+    assert _positive(walk["first_map_s"]) and _positive(walk["project_s"]) and _positive(walk["zoom_s"])
+    assert walk["project"] and walk["shapes_drawn"] > 0
+    assert walk["hamlet"] is None and walk["hamlet_s"] is None, "a tiny selection is drawn parcel by parcel"
+    assert walk["tooltip"].startswith("Thửa ") and "Thôn:" in walk["tooltip"]  # the parcel pointed at
+    assert walk["zoom"] >= 17, "the view fitted to one parcel"
+
+
+def test_the_walk_is_in_the_table_and_held_to_the_filter_changes_limit(figures):
+    results = {"province": {"browser": figures, "figures": headline_figures({"browser": figures})}}
+    table = render_table(results)
+    medians = figures["walk_median_s"]
+    assert medians["hamlet_s"] is None and medians["project_s"] == figures["walk"][0]["project_s"]
+    assert f"{medians['first_map_s']:.2f} / {medians['project_s']:.2f} / — / {medians['zoom_s']:.2f}" in table
+    checked = {t["figure"]: t for t in check_targets(results) if t["size"] == "province"}
+    assert checked["walk_project_s"]["value"] == medians["project_s"] and checked["walk_project_s"]["limit"] == 2.0
+    assert checked["walk_zoom_s"]["met"] is (medians["zoom_s"] <= 2.0)
+    assert checked["walk_hamlet_s"]["met"] is None  # no hamlet step: not counted
+
+
 def test_the_first_views_weight_and_the_servers_memory_are_measured(figures):
     assert figures["first_view_bytes"] > 100_000  # Streamlit's page and the map's data, at least
     assert _positive(figures["five_sessions_peak_mb"]) and figures["server_peak_mb"] >= figures["five_sessions_peak_mb"]
