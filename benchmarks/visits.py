@@ -188,9 +188,11 @@ class Server:
 
     def wait_warmed(self, timeout: float = 900) -> None:
         """Until the server's background warm-up has ended (:mod:`dashboard.warm` logs its first part and its
-        rest): a server as one finds it after it has been up a while."""
+        rest, :data:`dashboard.warm.WARMED`): a server as one finds it after it has been up a while."""
+        from dashboard.warm import WARMED
+
         deadline = time.monotonic() + timeout
-        while self.log.read_text(encoding="utf-8").count("page warmed in") < 2:
+        while self.log.read_text(encoding="utf-8").count(WARMED) < 2:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the server's warm-up did not end:\n" + self.log.read_text(encoding="utf-8"))
             time.sleep(0.2)

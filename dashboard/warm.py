@@ -103,6 +103,10 @@ def _wait_quiet() -> None:
             _runs_changed.wait(timeout=rest if _runs == 0 else None)
 
 
+WARMED = "page warmed in"
+"""The words of the line each part of the warm-up (the first view, then the rest) writes to the server's log
+when it has ended (:func:`start`): what a benchmark waits for."""
+
 ROLE_ORDER = ("leadership", "officer", "party_cell", "clerk", "inspector", "admin")
 """Which accounts' first view is warmed first (a meeting room's screen before everyone else)."""
 
@@ -202,7 +206,7 @@ def start(workspace: str, at: int | None = None) -> threading.Thread:
     while it answers."""
 
     def report(done: list[str], t: float) -> None:
-        sys.stderr.write(f"Đã chuẩn bị sẵn trang / page warmed in {time.perf_counter() - t:.1f} s: {'; '.join(done)}\n")
+        sys.stderr.write(f"Đã chuẩn bị sẵn trang / {WARMED} {time.perf_counter() - t:.1f} s: {'; '.join(done)}\n")
 
     t = time.perf_counter()
     report(warm(workspace, at, "first"), t)
